@@ -1,0 +1,2 @@
+const NumbersPage = () => null;
+export default NumbersPage;

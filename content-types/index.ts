@@ -1,0 +1,15 @@
+import number from './number/schema.json';
+import conversation from './conversation/schema.json';
+import message from './message/schema.json';
+import template from './template/schema.json';
+import webhookEvent from './webhook-event/schema.json';
+import apiLog from './api-log/schema.json';
+
+export default {
+  number: { schema: number },
+  conversation: { schema: conversation },
+  message: { schema: message },
+  template: { schema: template },
+  'webhook-event': { schema: webhookEvent },
+  'api-log': { schema: apiLog },
+};

@@ -1,0 +1,112 @@
+/**
+ * Request and response shapes of the numbers admin API, shared by the server and the admin panel.
+ */
+export const PROVIDERS = ['meta', 'gupshup', 'aisensy'] as const;
+export type Provider = (typeof PROVIDERS)[number];
+
+/** Secrets per provider: write-only, encrypted at rest, answered only as `{ set, hint }`. */
+export const CREDENTIAL_FIELDS = {
+  meta: ['accessToken', 'appSecret', 'verifyToken'],
+  gupshup: ['apiKey'],
+  aisensy: ['apiKey'],
+} as const satisfies Record<Provider, readonly string[]>;
+
+export type CredentialField = 'accessToken' | 'appSecret' | 'verifyToken' | 'apiKey';
+
+/** Non-secret provider ids each provider needs before a number can be saved. */
+export const PROVIDER_ID_FIELDS = {
+  meta: ['phoneNumberId', 'wabaId'],
+  gupshup: ['appName'],
+  aisensy: [],
+} as const satisfies Record<Provider, readonly string[]>;
+
+export type ProviderIdField = 'phoneNumberId' | 'wabaId' | 'appId' | 'appName';
+
+export const DEFAULT_THROUGHPUT_MPS = 80;
+export const MAX_THROUGHPUT_MPS = 1000;
+
+/** Body of `POST /whatsapp/numbers` and `PUT /whatsapp/numbers/:id` (on update every key is optional). */
+export interface NumberInput {
+  label: string;
+  provider: Provider;
+  phone: string;
+  region?: string | null;
+  active?: boolean;
+  teamRoleIds?: number[];
+  throughputMps?: number;
+  phoneNumberId?: string | null;
+  wabaId?: string | null;
+  appId?: string | null;
+  appName?: string | null;
+  accessToken?: string;
+  appSecret?: string;
+  verifyToken?: string;
+  apiKey?: string;
+}
+
+export interface CredentialState {
+  set: boolean;
+  /** The last characters behind a mask, e.g. `••••3f9a`; null when not set. */
+  hint: string | null;
+}
+
+export interface WhatsAppNumber {
+  id: number;
+  documentId: string;
+  label: string;
+  provider: Provider;
+  /** E.164, e.g. `+15550001111`. */
+  phone: string;
+  region: string | null;
+  active: boolean;
+  teamRoleIds: number[];
+  throughputMps: number;
+  phoneNumberId: string | null;
+  wabaId: string | null;
+  appId: string | null;
+  appName: string | null;
+  webhookUrl: string;
+  credentials: Partial<Record<CredentialField, CredentialState>>;
+  needsReauth: boolean;
+  health: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Team {
+  id: number;
+  name: string;
+}
+
+export namespace ListNumbers {
+  export interface Response {
+    data: WhatsAppNumber[];
+    meta: { total: number };
+  }
+}
+
+export namespace GetNumber {
+  export interface Response {
+    data: WhatsAppNumber;
+  }
+}
+
+export namespace CreateNumber {
+  export type Request = NumberInput;
+  export interface Response {
+    data: WhatsAppNumber;
+  }
+}
+
+export namespace UpdateNumber {
+  export type Request = Partial<NumberInput>;
+  export interface Response {
+    data: WhatsAppNumber;
+  }
+}
+
+export namespace ListTeams {
+  export interface Response {
+    data: Team[];
+  }
+}

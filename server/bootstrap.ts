@@ -1,0 +1,12 @@
+import type { Core } from '@strapi/strapi';
+import { startCronJobs } from '../cron';
+import { getService } from './utils';
+
+export default async ({ strapi }: { strapi: Core.Strapi }) => {
+  if (!getService('crypto', { strapi }).isConfigured()) {
+    strapi.log.warn(
+      '[whatsapp] No encryption key (WHATSAPP_ENCRYPTION_KEY): numbers with credentials cannot be saved until one is set.'
+    );
+  }
+  startCronJobs(strapi);
+};

@@ -1,0 +1,52 @@
+import { DEFAULT_THROUGHPUT_MPS } from '../contracts/numbers';
+
+export interface PluginConfig {
+  /** Key for credentials at rest. Any string; 32+ random characters recommended. */
+  encryptionKey?: string;
+  /** Older keys, still accepted for reading, so a key can be rotated without losing numbers. */
+  previousEncryptionKeys?: string[];
+  /** Base of the webhook URLs shown to admins, e.g. `https://crm.example.com`. */
+  publicUrl?: string;
+  /** Let the plugin switch on Strapi's raw-body capture (needed to verify webhook signatures). */
+  rawBody?: boolean;
+  /** Scheduled jobs (template sync, recovery sweeps). Off in tests unless a test turns it on. */
+  cron?: { enabled?: boolean };
+  defaultThroughputMps?: number;
+  providers?: {
+    meta?: { baseUrl?: string; graphVersion?: string };
+    gupshup?: { baseUrl?: string };
+    aisensy?: { baseUrl?: string };
+  };
+}
+
+const env = (name: string) => {
+  const value = process.env[name];
+  return value === undefined || value === '' ? undefined : value;
+};
+
+export default {
+  default: (): PluginConfig => ({
+    encryptionKey: env('WHATSAPP_ENCRYPTION_KEY'),
+    previousEncryptionKeys: [],
+    publicUrl: env('WHATSAPP_PUBLIC_URL'),
+    rawBody: true,
+    cron: { enabled: env('NODE_ENV') !== 'test' },
+    defaultThroughputMps: DEFAULT_THROUGHPUT_MPS,
+    providers: {
+      meta: { baseUrl: env('WHATSAPP_META_BASE_URL') ?? 'https://graph.facebook.com', graphVersion: 'v23.0' },
+      gupshup: { baseUrl: env('WHATSAPP_GUPSHUP_BASE_URL') ?? 'https://api.gupshup.io' },
+      aisensy: { baseUrl: env('WHATSAPP_AISENSY_BASE_URL') ?? 'https://backend.aisensy.com' },
+    },
+  }),
+  validator(config: PluginConfig) {
+    if (config.encryptionKey !== undefined && typeof config.encryptionKey !== 'string') {
+      throw new Error('whatsapp: `encryptionKey` must be a string');
+    }
+    if (config.previousEncryptionKeys && !Array.isArray(config.previousEncryptionKeys)) {
+      throw new Error('whatsapp: `previousEncryptionKeys` must be an array of strings');
+    }
+    if (config.publicUrl !== undefined && !/^https?:\/\//.test(config.publicUrl)) {
+      throw new Error('whatsapp: `publicUrl` must start with http:// or https://');
+    }
+  },
+};

@@ -1,0 +1,82 @@
+export const PLUGIN_ID = 'whatsapp';
+
+export const UID = {
+  number: 'plugin::whatsapp.number',
+  conversation: 'plugin::whatsapp.conversation',
+  message: 'plugin::whatsapp.message',
+  template: 'plugin::whatsapp.template',
+  webhookEvent: 'plugin::whatsapp.webhook-event',
+  apiLog: 'plugin::whatsapp.api-log',
+} as const;
+
+/**
+ * Admin permission actions. The full action id Strapi checks is `plugin::whatsapp.<uid>`;
+ * the admin panel imports the same map (admin/permissions.ts) so the two never drift.
+ */
+export const ACTIONS = {
+  inboxRead: 'inbox.read',
+  inboxSend: 'inbox.send',
+  inboxAssign: 'inbox.assign',
+  numbersRead: 'numbers.read',
+  numbersManage: 'numbers.manage',
+  templatesRead: 'templates.read',
+  templatesSync: 'templates.sync',
+  campaignsRead: 'campaigns.read',
+  campaignsManage: 'campaigns.manage',
+  notificationsRead: 'notifications.read',
+  notificationsManage: 'notifications.manage',
+  botsManage: 'bots.manage',
+  quickRepliesManage: 'quick-replies.manage',
+  logsRead: 'logs.read',
+  settingsManage: 'settings.manage',
+} as const;
+
+export type ActionKey = keyof typeof ACTIONS;
+
+export const actionId = (key: ActionKey) => `plugin::${PLUGIN_ID}.${ACTIONS[key]}`;
+
+const SUBCATEGORY: Record<ActionKey, string> = {
+  inboxRead: 'inbox',
+  inboxSend: 'inbox',
+  inboxAssign: 'inbox',
+  numbersRead: 'numbers',
+  numbersManage: 'numbers',
+  templatesRead: 'templates',
+  templatesSync: 'templates',
+  campaignsRead: 'campaigns',
+  campaignsManage: 'campaigns',
+  notificationsRead: 'notifications',
+  notificationsManage: 'notifications',
+  botsManage: 'bots',
+  quickRepliesManage: 'quick replies',
+  logsRead: 'logs',
+  settingsManage: 'settings',
+};
+
+const DISPLAY_NAME: Record<ActionKey, string> = {
+  inboxRead: 'Read conversations',
+  inboxSend: 'Send messages',
+  inboxAssign: 'Assign and close conversations',
+  numbersRead: 'See numbers',
+  numbersManage: 'Add, edit and remove numbers',
+  templatesRead: 'See templates',
+  templatesSync: 'Sync templates',
+  campaignsRead: 'See campaigns',
+  campaignsManage: 'Create and run campaigns',
+  notificationsRead: 'See notification rules',
+  notificationsManage: 'Edit notification rules',
+  botsManage: 'Edit bots',
+  quickRepliesManage: 'Edit quick replies',
+  logsRead: 'Read webhook and API logs',
+  settingsManage: 'Change settings',
+};
+
+export const PERMISSION_ACTIONS = (Object.keys(ACTIONS) as ActionKey[]).map((key) => ({
+  section: 'plugins' as const,
+  displayName: DISPLAY_NAME[key],
+  uid: ACTIONS[key],
+  subCategory: SUBCATEGORY[key],
+  pluginName: PLUGIN_ID,
+}));
+
+export const WEBHOOK_PATH = '/api/whatsapp/webhooks';

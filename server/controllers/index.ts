@@ -1,0 +1,3 @@
+import numbers from './numbers';
+
+export default { numbers };

@@ -1,0 +1,9 @@
+import { actionId, type ActionKey } from '../../constants';
+
+/** Every admin route: an authenticated admin holding all of the given plugin actions. */
+export const guard = (...keys: ActionKey[]) => ({
+  policies: [
+    'admin::isAuthenticatedAdmin',
+    { name: 'admin::hasPermissions', config: { actions: keys.map(actionId) } },
+  ],
+});

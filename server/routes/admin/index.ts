@@ -1,0 +1,6 @@
+import numbers from './numbers';
+
+export default () => ({
+  type: 'admin',
+  routes: [...numbers],
+});

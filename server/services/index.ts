@@ -1,0 +1,4 @@
+import crypto from './crypto';
+import numbers from './numbers';
+
+export default { crypto, numbers };

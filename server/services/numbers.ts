@@ -1,0 +1,249 @@
+import crypto from 'node:crypto';
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import {
+  CREDENTIAL_FIELDS,
+  type CredentialField,
+  type CredentialState,
+  type NumberInput,
+  type Provider,
+  type Team,
+  type WhatsAppNumber,
+} from '../../contracts/numbers';
+import { UID, WEBHOOK_PATH } from '../constants';
+import { parseBusinessPhone } from '../phone';
+import { getConfig, getService } from '../utils';
+import { validateCreateNumber, validateUpdateNumber } from '../validation/numbers';
+
+/** A number row as stored (credentials still encrypted). */
+export interface NumberRow {
+  id: number;
+  documentId: string;
+  label: string;
+  provider: Provider;
+  phone: string;
+  region: string | null;
+  phoneNumberId: string | null;
+  wabaId: string | null;
+  appId: string | null;
+  appName: string | null;
+  providerPhoneId: string | null;
+  credentials: string | null;
+  webhookKey: string | null;
+  active: boolean;
+  teamRoleIds: number[] | null;
+  throughputMps: number | null;
+  health: string | null;
+  needsReauth: boolean;
+  deletedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type Credentials = Partial<Record<CredentialField, string>>;
+
+const PLAIN_FIELDS = ['label', 'region', 'active', 'teamRoleIds', 'throughputMps', 'phoneNumberId', 'wabaId', 'appId', 'appName'] as const;
+
+const newWebhookKey = () => crypto.randomBytes(24).toString('base64url');
+
+const mask = (value: string): string => `••••${value.length > 8 ? value.slice(-4) : ''}`;
+
+/** The id a provider's webhooks name the number by; unique per provider among live numbers. */
+const providerPhoneIdOf = (n: Pick<NumberRow, 'provider' | 'phoneNumberId' | 'appName' | 'phone'>) => {
+  if (n.provider === 'meta') return n.phoneNumberId;
+  if (n.provider === 'gupshup') return n.appName;
+  return n.phone.replace(/^\+/, '');
+};
+
+const isUniqueViolation = (error: unknown) => {
+  const e = error as { code?: string; message?: string };
+  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'ER_DUP_ENTRY' || /UNIQUE constraint/i.test(e?.message ?? '');
+};
+
+const duplicateError = (provider: Provider) => {
+  const path = provider === 'meta' ? 'phoneNumberId' : provider === 'gupshup' ? 'appName' : 'phone';
+  const message = `${path} is already connected to another number`;
+  return new errors.ValidationError(message, { errors: [{ path: [path], message, name: 'ValidationError', value: null }] });
+};
+
+export default ({ strapi }: { strapi: Core.Strapi }) => {
+  const query = () => strapi.db.query(UID.number);
+  const crypt = () => getService('crypto', { strapi });
+
+  const publicUrl = () => {
+    const configured = getConfig(strapi, 'publicUrl');
+    if (configured) return configured.replace(/\/+$/, '');
+    const serverUrl = strapi.config.get<string>('server.url');
+    if (serverUrl && /^https?:\/\//.test(serverUrl)) return serverUrl.replace(/\/+$/, '');
+    const host = strapi.config.get<string>('server.host', 'localhost');
+    const port = strapi.config.get<number>('server.port', 1337);
+    return `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host}:${port}`;
+  };
+
+  const readCredentials = (row: Pick<NumberRow, 'credentials'>): Credentials | null => {
+    if (!row.credentials) return {};
+    const plain = crypt().decrypt(row.credentials);
+    return plain === null ? null : (JSON.parse(plain) as Credentials);
+  };
+
+  const storedSecretNames = (row: NumberRow): Set<string> => {
+    if (!row.credentials) return new Set();
+    const creds = readCredentials(row);
+    // Unreadable (key changed): treat every field as set so an edit of other fields still saves.
+    return new Set(creds === null ? CREDENTIAL_FIELDS[row.provider] : Object.keys(creds).filter((k) => creds[k as CredentialField]));
+  };
+
+  const format = (row: NumberRow): WhatsAppNumber => {
+    const creds = readCredentials(row);
+    const credentials: Partial<Record<CredentialField, CredentialState>> = {};
+    for (const field of CREDENTIAL_FIELDS[row.provider]) {
+      const value = creds?.[field];
+      credentials[field] = creds === null ? { set: Boolean(row.credentials), hint: null } : { set: Boolean(value), hint: value ? mask(value) : null };
+    }
+    return {
+      id: row.id,
+      documentId: row.documentId,
+      label: row.label,
+      provider: row.provider,
+      phone: row.phone,
+      region: row.region ?? null,
+      active: Boolean(row.active),
+      teamRoleIds: row.teamRoleIds ?? [],
+      throughputMps: row.throughputMps ?? getConfig(strapi, 'defaultThroughputMps') ?? 80,
+      phoneNumberId: row.phoneNumberId ?? null,
+      wabaId: row.wabaId ?? null,
+      appId: row.appId ?? null,
+      appName: row.appName ?? null,
+      webhookUrl: `${publicUrl()}${WEBHOOK_PATH}/${row.webhookKey}`,
+      credentials,
+      needsReauth: Boolean(row.needsReauth),
+      health: creds === null ? 'credentials-unreadable' : row.health ?? null,
+      createdAt: row.createdAt,
+      updatedAt: row.updatedAt,
+    };
+  };
+
+  const assertTeamsExist = async (ids: number[] | undefined) => {
+    if (!ids?.length) return;
+    const found = await strapi.db.query('admin::role').findMany({ where: { id: { $in: ids } }, select: ['id'] });
+    const known = new Set(found.map((r: { id: number }) => r.id));
+    const missing = ids.filter((id) => !known.has(id));
+    if (missing.length) {
+      const message = `teamRoleIds: no admin role with id ${missing.join(', ')}`;
+      throw new errors.ValidationError(message, { errors: [{ path: ['teamRoleIds'], message, name: 'ValidationError', value: null }] });
+    }
+  };
+
+  const sealCredentials = (provider: Provider, current: Credentials, input: Partial<NumberInput>) => {
+    const next: Credentials = { ...current };
+    for (const field of CREDENTIAL_FIELDS[provider]) {
+      const value = input[field];
+      if (typeof value === 'string' && value.trim() !== '') next[field] = value.trim();
+    }
+    return Object.keys(next).length ? crypt().encrypt(JSON.stringify(next)) : null;
+  };
+
+  const findRow = async (id: unknown): Promise<NumberRow> => {
+    const numericId = Number(id);
+    const row =
+      Number.isSafeInteger(numericId) && numericId > 0
+        ? ((await query().findOne({ where: { id: numericId, deletedAt: null } })) as NumberRow | null)
+        : null;
+    if (!row) throw new errors.NotFoundError('No WhatsApp number with this id');
+    return row;
+  };
+
+  const save = async (provider: Provider, write: () => Promise<NumberRow>) => {
+    try {
+      return await write();
+    } catch (error) {
+      if (isUniqueViolation(error)) throw duplicateError(provider);
+      throw error;
+    }
+  };
+
+  return {
+    format,
+    readCredentials,
+
+    async list(): Promise<WhatsAppNumber[]> {
+      const rows = (await query().findMany({ where: { deletedAt: null }, orderBy: { id: 'asc' } })) as NumberRow[];
+      return rows.map(format);
+    },
+
+    async get(id: unknown): Promise<WhatsAppNumber> {
+      return format(await findRow(id));
+    },
+
+    /** The stored row, credentials still sealed; for server code that talks to the provider. */
+    findRow,
+
+    async findByWebhookKey(key: string): Promise<NumberRow | null> {
+      if (!key) return null;
+      return (await query().findOne({ where: { webhookKey: key, deletedAt: null } })) as NumberRow | null;
+    },
+
+    async create(body: unknown): Promise<WhatsAppNumber> {
+      const input = await validateCreateNumber(body);
+      await assertTeamsExist(input.teamRoleIds);
+      const phone = parseBusinessPhone(input.phone, input.region)!;
+      const data: Record<string, unknown> = {
+        provider: input.provider,
+        phone: phone.e164,
+        region: (input.region ?? phone.region)?.toUpperCase() ?? null,
+        active: input.active ?? true,
+        throughputMps: input.throughputMps ?? getConfig(strapi, 'defaultThroughputMps') ?? 80,
+        teamRoleIds: input.teamRoleIds ?? [],
+        webhookKey: newWebhookKey(),
+        needsReauth: false,
+      };
+      for (const field of PLAIN_FIELDS) if (input[field] !== undefined && !(field in data)) data[field] = input[field];
+      data.label = input.label.trim();
+      data.credentials = sealCredentials(input.provider, {}, input);
+      data.providerPhoneId = providerPhoneIdOf(data as unknown as NumberRow);
+      const row = await save(input.provider, () => query().create({ data }) as Promise<NumberRow>);
+      return format(row);
+    },
+
+    async update(id: unknown, body: unknown): Promise<WhatsAppNumber> {
+      const row = await findRow(id);
+      const input = await validateUpdateNumber(body, row as unknown as Partial<NumberInput> & { provider: Provider }, storedSecretNames(row));
+      await assertTeamsExist(input.teamRoleIds);
+      const data: Record<string, unknown> = {};
+      for (const field of PLAIN_FIELDS) if (input[field] !== undefined) data[field] = input[field];
+      if (typeof data.region === 'string') data.region = data.region.toUpperCase();
+      if (input.phone !== undefined) data.phone = parseBusinessPhone(input.phone, input.region ?? row.region)!.e164;
+      if (typeof input.label === 'string') data.label = input.label.trim();
+
+      const touchesSecrets = CREDENTIAL_FIELDS[row.provider].some((f) => typeof input[f] === 'string' && input[f]!.trim() !== '');
+      if (touchesSecrets) {
+        const current = readCredentials(row);
+        data.credentials = sealCredentials(row.provider, current ?? {}, input);
+        // New credentials are the usual answer to an auth failure.
+        data.needsReauth = false;
+      }
+      data.providerPhoneId = providerPhoneIdOf({ ...row, ...data } as NumberRow);
+      const updated = await save(row.provider, () => query().update({ where: { id: row.id }, data }) as Promise<NumberRow>);
+      return format(updated);
+    },
+
+    /**
+     * Retires a number: it leaves every list, its webhook URL stops answering and its secrets are
+     * wiped, but the row stays so its conversations and messages keep their history.
+     */
+    async remove(id: unknown): Promise<WhatsAppNumber> {
+      const row = await findRow(id);
+      const shown = format(row);
+      await query().update({
+        where: { id: row.id },
+        data: { deletedAt: new Date(), active: false, credentials: null, webhookKey: null, providerPhoneId: null },
+      });
+      return shown;
+    },
+
+    async teams(): Promise<Team[]> {
+      const roles = await strapi.db.query('admin::role').findMany({ select: ['id', 'name'], orderBy: { name: 'asc' } });
+      return roles.map((r: { id: number; name: string }) => ({ id: r.id, name: r.name }));
+    },
+  };
+};

@@ -1,0 +1,116 @@
+import { errors, yup, validateYupSchema } from '@strapi/utils';
+import {
+  CREDENTIAL_FIELDS,
+  MAX_THROUGHPUT_MPS,
+  PROVIDERS,
+  PROVIDER_ID_FIELDS,
+  type NumberInput,
+  type Provider,
+} from '../../contracts/numbers';
+import { isRegion, parseBusinessPhone } from '../phone';
+
+const optionalText = (max: number) => yup.string().nullable().max(max);
+const secret = yup.string().max(4096);
+
+const fields = yup
+  .object({
+    label: yup.string().trim().min(1, 'label must not be empty').max(100),
+    provider: yup.string().oneOf([...PROVIDERS], `provider must be one of: ${PROVIDERS.join(', ')}`),
+    phone: yup
+      .string()
+      .max(32)
+      .test('e164', 'phone must be a valid phone number in international format, e.g. +14155550123', function (value) {
+        if (value === undefined) return true;
+        return parseBusinessPhone(value, this.parent.region) !== null;
+      }),
+    region: yup
+      .string()
+      .nullable()
+      .test('region', 'region must be a two-letter country code, e.g. US', (value) => !value || isRegion(value)),
+    active: yup.boolean(),
+    teamRoleIds: yup.array().of(yup.number().integer().positive().required()).max(100),
+    throughputMps: yup.number().integer().min(1).max(MAX_THROUGHPUT_MPS),
+    phoneNumberId: optionalText(64).matches(/^\d*$/, { message: 'phoneNumberId must contain digits only', excludeEmptyString: true }),
+    wabaId: optionalText(64).matches(/^\d*$/, { message: 'wabaId must contain digits only', excludeEmptyString: true }),
+    appId: optionalText(64),
+    appName: optionalText(100),
+    accessToken: secret,
+    appSecret: secret,
+    verifyToken: secret,
+    apiKey: secret,
+  })
+  .noUnknown()
+  .required();
+
+const validateFields = validateYupSchema(fields, { strict: false });
+
+type Issue = { path: string; message: string };
+
+const throwIssues = (issues: Issue[]) => {
+  const message = issues.length > 1 ? `${issues.length} errors occurred` : issues[0].message;
+  throw new errors.ValidationError(message, {
+    errors: issues.map(({ path, message: msg }) => ({ path: [path], message: msg, name: 'ValidationError', value: null })),
+  });
+};
+
+const isBlank = (value: unknown) => value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+
+/**
+ * Per-provider requirements on the number as it will be once saved: `merged` is the stored
+ * number overlaid with the request, `storedSecrets` the credentials already set.
+ */
+const requireProviderFields = (merged: Partial<NumberInput>, storedSecrets: ReadonlySet<string>): Issue[] => {
+  const provider = merged.provider as Provider;
+  const issues: Issue[] = [];
+  for (const field of PROVIDER_ID_FIELDS[provider]) {
+    if (isBlank(merged[field])) issues.push({ path: field, message: `${field} is required for ${provider} numbers` });
+  }
+  for (const field of CREDENTIAL_FIELDS[provider]) {
+    if (isBlank(merged[field]) && !storedSecrets.has(field)) {
+      issues.push({ path: field, message: `${field} is required for ${provider} numbers` });
+    }
+  }
+  return issues;
+};
+
+const rejectForeignFields = (provider: Provider, body: Partial<NumberInput>): Issue[] => {
+  const own = new Set<string>([...PROVIDER_ID_FIELDS[provider], ...CREDENTIAL_FIELDS[provider]]);
+  const foreign = ['phoneNumberId', 'wabaId', 'appId', 'appName', 'accessToken', 'appSecret', 'verifyToken', 'apiKey'].filter(
+    (f) => !own.has(f) && !(provider === 'meta' && f === 'appId') && !isBlank(body[f as keyof NumberInput])
+  );
+  return foreign.map((path) => ({ path, message: `${path} does not apply to ${provider} numbers` }));
+};
+
+export const validateCreateNumber = async (body: unknown): Promise<NumberInput> => {
+  const input = (await validateFields(body)) as Partial<NumberInput>;
+  const issues: Issue[] = [];
+  for (const field of ['label', 'provider', 'phone'] as const) {
+    if (isBlank(input[field])) issues.push({ path: field, message: `${field} is required` });
+  }
+  if (issues.length === 0) {
+    issues.push(...requireProviderFields(input, new Set()), ...rejectForeignFields(input.provider as Provider, input));
+  }
+  if (issues.length) throwIssues(issues);
+  return input as NumberInput;
+};
+
+export const validateUpdateNumber = async (
+  body: unknown,
+  stored: Partial<NumberInput> & { provider: Provider },
+  storedSecrets: ReadonlySet<string>
+): Promise<Partial<NumberInput>> => {
+  const input = (await validateFields(body)) as Partial<NumberInput>;
+  const issues: Issue[] = [];
+  if (input.provider !== undefined && input.provider !== stored.provider) {
+    issues.push({ path: 'provider', message: 'provider cannot be changed; add the number again with the new provider' });
+  }
+  for (const field of ['label', 'phone'] as const) {
+    if (field in input && isBlank(input[field])) issues.push({ path: field, message: `${field} must not be empty` });
+  }
+  if (issues.length === 0) {
+    const merged = { ...stored, ...input, provider: stored.provider };
+    issues.push(...requireProviderFields(merged, storedSecrets), ...rejectForeignFields(stored.provider, input));
+  }
+  if (issues.length) throwIssues(issues);
+  return input;
+};

@@ -1,0 +1,84 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import { createStrapi } from '@strapi/strapi';
+import type { Core } from '@strapi/strapi';
+import { Client } from 'pg';
+
+export const EXAMPLE_DIR = path.resolve(__dirname, '../../example');
+const ARTIFACTS = path.resolve(__dirname, '../.artifacts');
+
+export const TEST_ENCRYPTION_KEY = 'test-key-0123456789abcdef0123456789abcdef';
+export const ADMIN = { email: 'admin@test.local', password: 'Test-Admin-2026' };
+
+export interface TestApp {
+  strapi: Core.Strapi;
+  server: any;
+  /** Stops Strapi and removes the database this file used. */
+  stop: () => Promise<void>;
+}
+
+const usePostgres = () => process.env.TEST_DB === 'postgres';
+
+const pgConfig = () => ({
+  host: process.env.DATABASE_HOST ?? '127.0.0.1',
+  port: Number(process.env.DATABASE_PORT ?? 5432),
+  database: process.env.DATABASE_NAME ?? 'test',
+  user: process.env.DATABASE_USERNAME ?? 'postgres',
+  password: process.env.DATABASE_PASSWORD ?? '',
+});
+
+/** One fresh database per test file: a SQLite file, or a PostgreSQL schema of its own. */
+const prepareDatabase = async () => {
+  const id = `t${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
+  if (usePostgres()) {
+    const client = new Client(pgConfig());
+    await client.connect();
+    await client.query(`CREATE SCHEMA "${id}"`);
+    await client.end();
+    Object.assign(process.env, { DATABASE_CLIENT: 'postgres', DATABASE_SCHEMA: id });
+    return async () => {
+      const c = new Client(pgConfig());
+      await c.connect();
+      await c.query(`DROP SCHEMA IF EXISTS "${id}" CASCADE`);
+      await c.end();
+    };
+  }
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const file = path.join(ARTIFACTS, `${id}.db`);
+  Object.assign(process.env, { DATABASE_CLIENT: 'sqlite', DATABASE_FILENAME: path.relative(EXAMPLE_DIR, file) });
+  return async () => {
+    for (const suffix of ['', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true });
+  };
+};
+
+export const startStrapi = async (env: Record<string, string> = {}): Promise<TestApp> => {
+  const dropDatabase = await prepareDatabase();
+  Object.assign(process.env, {
+    NODE_ENV: 'test',
+    STRAPI_TELEMETRY_DISABLED: 'true',
+    WHATSAPP_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+    WHATSAPP_PUBLIC_URL: 'https://crm.test.local',
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    SEED_DEMO: 'false',
+    ...env,
+  });
+  const strapi = createStrapi({
+    appDir: EXAMPLE_DIR,
+    distDir: path.join(EXAMPLE_DIR, 'dist'),
+    autoReload: false,
+    serveAdminPanel: false,
+  });
+  strapi.log.level = 'warn';
+  await strapi.load();
+  await strapi.server.mount();
+  return {
+    strapi,
+    server: strapi.server.httpServer,
+    stop: async () => {
+      await strapi.destroy();
+      await dropDatabase();
+    },
+  };
+};
