@@ -14,7 +14,7 @@ const secret = yup.string().max(4096);
 
 const fields = yup
   .object({
-    label: yup.string().trim().min(1, 'label must not be empty').max(100),
+    label: yup.string().max(100),
     provider: yup.string().oneOf([...PROVIDERS], `provider must be one of: ${PROVIDERS.join(', ')}`),
     phone: yup
       .string()
@@ -39,10 +39,7 @@ const fields = yup
     verifyToken: secret,
     apiKey: secret,
   })
-  .noUnknown()
   .required();
-
-const validateFields = validateYupSchema(fields, { strict: false });
 
 type Issue = { path: string; message: string };
 
@@ -51,6 +48,17 @@ const throwIssues = (issues: Issue[]) => {
   throw new errors.ValidationError(message, {
     errors: issues.map(({ path, message: msg }) => ({ path: [path], message: msg, name: 'ValidationError', value: null })),
   });
+};
+
+const KNOWN = new Set(Object.keys(fields.fields));
+
+/** yup reports unknown keys against the object; the admin form needs them against the key. */
+const validateFields = async (body: unknown) => {
+  if (body && typeof body === 'object' && !Array.isArray(body)) {
+    const unknown = Object.keys(body).filter((key) => !KNOWN.has(key));
+    if (unknown.length) throwIssues(unknown.map((path) => ({ path, message: `${path} is not a field of a number` })));
+  }
+  return validateYupSchema(fields)(body);
 };
 
 const isBlank = (value: unknown) => value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
