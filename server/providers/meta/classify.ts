@@ -1,0 +1,65 @@
+import type { ClassifiedError, ErrorClass } from '../types';
+
+/** Meta error codes by what the dispatcher should do about them (reference §7.2). */
+const BY_CODE: Record<string, ErrorClass> = {
+  '0': 'auth-problem',
+  '3': 'auth-problem',
+  '10': 'auth-problem',
+  '190': 'auth-problem',
+  '131005': 'auth-problem',
+  '4': 'rate-limited',
+  '80007': 'rate-limited',
+  '130429': 'rate-limited',
+  '131048': 'rate-limited',
+  '131056': 'pair-rate-limited',
+  '1': 'retryable',
+  '2': 'retryable',
+  '131000': 'retryable',
+  '131016': 'retryable',
+  '131057': 'retryable',
+  '131047': 'window-closed',
+  '131021': 'invalid-recipient',
+  '131026': 'invalid-recipient',
+  '131030': 'invalid-recipient',
+  '132000': 'template-problem',
+  '132001': 'template-problem',
+  '132005': 'template-problem',
+  '132007': 'template-problem',
+  '132012': 'template-problem',
+  '132015': 'template-problem',
+  '132016': 'template-problem',
+};
+
+const TRANSIENT_NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
+
+export const classifyCode = (code: string | number | null | undefined, text: string, httpStatus?: number): ClassifiedError => {
+  const key = code === null || code === undefined ? '' : String(code);
+  let cls: ErrorClass | undefined = BY_CODE[key];
+  if (!cls && /^2\d\d$/.test(key)) cls = 'auth-problem'; // 200–299: permission not granted
+  if (!cls && httpStatus !== undefined) {
+    if (httpStatus === 401 || httpStatus === 403) cls = 'auth-problem';
+    else if (httpStatus === 429) cls = 'rate-limited';
+    else if (httpStatus >= 500) cls = 'retryable';
+  }
+  return { class: cls ?? 'permanent', code: key || null, text, httpStatus };
+};
+
+/**
+ * Classifies whatever a Graph call failed with: an HTTP answer carrying Meta's error envelope, an
+ * HTTP answer without one, or a network failure before any answer.
+ */
+export const classify = (error: unknown): ClassifiedError => {
+  const e = error as { code?: string; message?: string; response?: { status?: number; data?: any } };
+  const response = e?.response;
+  if (!response) {
+    const retry = e?.code && TRANSIENT_NETWORK.has(e.code);
+    return { class: retry ? 'retryable' : 'permanent', code: e?.code ?? null, text: e?.message ?? String(error) };
+  }
+  const body = response.data?.error;
+  if (body && typeof body === 'object') {
+    const details = body.error_data?.details;
+    const text = [body.message, details].filter(Boolean).join(' — ');
+    return classifyCode(body.code, text || `HTTP ${response.status}`, response.status);
+  }
+  return classifyCode(null, `HTTP ${response.status}`, response.status);
+};

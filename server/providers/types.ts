@@ -1,0 +1,181 @@
+/**
+ * The provider contract. Adapters turn each provider's wire format into these canonical types and
+ * back; nothing outside server/providers knows a wire format.
+ */
+import type { Provider } from '../../contracts/numbers';
+
+export type { Provider };
+
+/** What an adapter needs of a number: its ids and its decrypted credentials. */
+export interface ProviderNumber {
+  id: number;
+  provider: Provider;
+  phone: string;
+  region: string | null;
+  phoneNumberId: string | null;
+  wabaId: string | null;
+  appId: string | null;
+  appName: string | null;
+  credentials: { accessToken?: string; appSecret?: string; verifyToken?: string; apiKey?: string; webhookSecret?: string };
+}
+
+/** A webhook call as received: the exact bytes and the headers (lower-case names). */
+export interface WebhookRequest {
+  rawBody: string | Buffer;
+  headers: Record<string, string | string[] | undefined>;
+  query?: Record<string, unknown>;
+}
+
+export type VerifyResult = { ok: true } | { ok: false; status: 401 | 403; reason: string };
+
+export type HandshakeResult = { status: 200; body: string } | { status: 400 | 403 | 404; body: string };
+
+export type MessageType =
+  | 'text'
+  | 'image'
+  | 'video'
+  | 'audio'
+  | 'document'
+  | 'sticker'
+  | 'location'
+  | 'contacts'
+  | 'interactive'
+  | 'button'
+  | 'reaction'
+  | 'order'
+  | 'system'
+  | 'request_welcome'
+  | 'unsupported';
+
+export interface ProviderErrorDetail {
+  code: string;
+  title?: string;
+  message?: string;
+  details?: string;
+}
+
+export interface Customer {
+  /** The WhatsApp id (phone digits) when the provider gives it. */
+  waId?: string;
+  /** Meta's business-scoped user id (BSUID), when given. */
+  userId?: string;
+  name?: string;
+  username?: string;
+}
+
+export interface InboundMessageEvent {
+  kind: 'message';
+  /** Unique per atomic event within a provider and number; the worker prefixes provider and number. */
+  key: string;
+  /** The provider's id of the business number this event is for (Meta phone_number_id, Gupshup app). */
+  businessId: string | null;
+  providerMessageId: string;
+  from: Customer;
+  timestamp: Date;
+  type: MessageType;
+  /** Text, caption, button title or emoji: what an inbox shows as the message. */
+  text: string | null;
+  media?: { id?: string; url?: string; mimeType?: string; sha256?: string; filename?: string; voice?: boolean; animated?: boolean };
+  location?: { latitude: number; longitude: number; name?: string; address?: string; url?: string };
+  contacts?: unknown[];
+  interactive?: { kind: string; id?: string; title?: string; description?: string; payload?: string; response?: unknown };
+  reaction?: { providerMessageId: string; emoji: string | null };
+  context?: { providerMessageId?: string; from?: string; forwarded?: boolean };
+  referral?: Record<string, unknown>;
+  errors?: ProviderErrorDetail[];
+  raw: unknown;
+}
+
+export type DeliveryStatus = 'enqueued' | 'sent' | 'delivered' | 'read' | 'played' | 'failed' | 'deleted';
+
+export interface StatusEvent {
+  kind: 'status';
+  key: string;
+  businessId: string | null;
+  providerMessageId: string;
+  /** A second id the provider knows the message by (Gupshup's own id beside the WhatsApp id). */
+  altMessageId?: string;
+  status: DeliveryStatus;
+  timestamp: Date;
+  recipient: Customer;
+  errors?: ProviderErrorDetail[];
+  conversation?: { id?: string; expiresAt?: Date; category?: string };
+  pricing?: { category?: string; model?: string; type?: string; billable?: boolean };
+  raw: unknown;
+}
+
+export interface TemplateEvent {
+  kind: 'template';
+  key: string;
+  businessId: string | null;
+  templateId: string | null;
+  name: string;
+  language: string | null;
+  /** What changed: a status (APPROVED, REJECTED…), a quality score, or a category. */
+  change: 'status' | 'quality' | 'category';
+  status?: string;
+  reason?: string | null;
+  rejection?: { reason?: string; recommendation?: string };
+  quality?: string;
+  category?: string;
+  timestamp: Date;
+  raw: unknown;
+}
+
+export interface NumberEvent {
+  kind: 'number';
+  key: string;
+  businessId: string | null;
+  event: string;
+  field: string;
+  limit?: string;
+  timestamp: Date;
+  raw: unknown;
+}
+
+/** Errors the provider reports about the number or app, not about one message. */
+export interface ProviderErrorEvent {
+  kind: 'error';
+  key: string;
+  businessId: string | null;
+  errors: ProviderErrorDetail[];
+  timestamp: Date;
+  raw: unknown;
+}
+
+/** A part of a webhook this plugin does not act on; kept so nothing is silently dropped. */
+export interface OtherEvent {
+  kind: 'other';
+  key: string;
+  businessId: string | null;
+  field: string;
+  timestamp: Date;
+  raw: unknown;
+}
+
+export type CanonicalEvent = InboundMessageEvent | StatusEvent | TemplateEvent | NumberEvent | ProviderErrorEvent | OtherEvent;
+
+export type ErrorClass =
+  | 'retryable'
+  | 'rate-limited'
+  | 'pair-rate-limited'
+  | 'window-closed'
+  | 'invalid-recipient'
+  | 'template-problem'
+  | 'auth-problem'
+  | 'permanent';
+
+export interface ClassifiedError {
+  class: ErrorClass;
+  code: string | null;
+  text: string;
+  httpStatus?: number;
+}
+
+/** Thrown by `parse` for a body that is not the provider's format; the webhook answers 400. */
+export class MalformedPayloadError extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'MalformedPayloadError';
+  }
+}
