@@ -48,13 +48,16 @@ export const classifyCode = (code: string | number | null | undefined, text: str
  * Classifies whatever a Graph call failed with: an HTTP answer carrying Meta's error envelope, an
  * HTTP answer without one, or a network failure before any answer.
  */
+/** A failure before any HTTP answer (reset, timeout, DNS): worth retrying when it is transient. */
+export const classifyTransport = (error: unknown): ClassifiedError => {
+  const e = error as { code?: string; message?: string };
+  const retry = Boolean(e?.code && TRANSIENT_NETWORK.has(e.code));
+  return { class: retry ? 'retryable' : 'permanent', code: e?.code ?? null, text: e?.message ?? String(error) };
+};
+
 export const classify = (error: unknown): ClassifiedError => {
-  const e = error as { code?: string; message?: string; response?: { status?: number; data?: any } };
-  const response = e?.response;
-  if (!response) {
-    const retry = e?.code && TRANSIENT_NETWORK.has(e.code);
-    return { class: retry ? 'retryable' : 'permanent', code: e?.code ?? null, text: e?.message ?? String(error) };
-  }
+  const response = (error as { response?: { status?: number; data?: any } })?.response;
+  if (!response) return classifyTransport(error);
   const body = response.data?.error;
   if (body && typeof body === 'object') {
     const details = body.error_data?.details;

@@ -111,7 +111,7 @@ const parseMessage = (m: Json, contacts: Json[], businessId: string | null): Inb
   return event;
 };
 
-const STATUSES = new Set<DeliveryStatus>(['sent', 'delivered', 'read', 'played', 'failed', 'deleted']);
+const STATUSES = new Set<DeliveryStatus>(['enqueued', 'sent', 'delivered', 'read', 'played', 'failed', 'deleted']);
 
 const parseStatus = (s: Json, businessId: string | null): CanonicalEvent => {
   const id = str(s.id);
