@@ -4,6 +4,7 @@ import message from './message/schema.json';
 import template from './template/schema.json';
 import webhookEvent from './webhook-event/schema.json';
 import apiLog from './api-log/schema.json';
+import appliedEvent from './applied-event/schema.json';
 
 export default {
   number: { schema: number },
@@ -12,4 +13,5 @@ export default {
   template: { schema: template },
   'webhook-event': { schema: webhookEvent },
   'api-log': { schema: apiLog },
+  'applied-event': { schema: appliedEvent },
 };

@@ -8,10 +8,18 @@ export type Provider = (typeof PROVIDERS)[number];
 export const CREDENTIAL_FIELDS = {
   meta: ['accessToken', 'appSecret', 'verifyToken'],
   gupshup: ['apiKey'],
+  // AiSensy can sign webhooks with a shared secret; accounts that do not sign leave it empty.
+  aisensy: ['apiKey', 'webhookSecret'],
+} as const satisfies Record<Provider, readonly string[]>;
+
+/** The secrets a number cannot be saved without. */
+export const REQUIRED_CREDENTIALS = {
+  meta: ['accessToken', 'appSecret', 'verifyToken'],
+  gupshup: ['apiKey'],
   aisensy: ['apiKey'],
 } as const satisfies Record<Provider, readonly string[]>;
 
-export type CredentialField = 'accessToken' | 'appSecret' | 'verifyToken' | 'apiKey';
+export type CredentialField = 'accessToken' | 'appSecret' | 'verifyToken' | 'apiKey' | 'webhookSecret';
 
 /** Non-secret provider ids each provider needs before a number can be saved. */
 export const PROVIDER_ID_FIELDS = {
@@ -42,6 +50,7 @@ export interface NumberInput {
   appSecret?: string;
   verifyToken?: string;
   apiKey?: string;
+  webhookSecret?: string;
 }
 
 export interface CredentialState {

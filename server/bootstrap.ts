@@ -8,5 +8,7 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
       '[whatsapp] No encryption key (WHATSAPP_ENCRYPTION_KEY): numbers with credentials cannot be saved until one is set.'
     );
   }
+  // Applies webhook rows stored before a crash or restart, then keeps up with new ones.
+  getService('inbound', { strapi }).start();
   startCronJobs(strapi);
 };

@@ -7,6 +7,7 @@ export const UID = {
   template: 'plugin::whatsapp.template',
   webhookEvent: 'plugin::whatsapp.webhook-event',
   apiLog: 'plugin::whatsapp.api-log',
+  appliedEvent: 'plugin::whatsapp.applied-event',
 } as const;
 
 /**

@@ -1,6 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import { stopCronJobs } from '../cron';
+import { getService } from './utils';
 
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
   stopCronJobs(strapi);
+  await getService('inbound', { strapi }).stop();
 };

@@ -1,3 +1,5 @@
 import numbers from './numbers';
+import settings from './settings';
+import webhooks from './webhooks';
 
-export default { numbers };
+export default { numbers, settings, webhooks };

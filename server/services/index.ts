@@ -1,4 +1,9 @@
 import crypto from './crypto';
+import identity from './identity';
+import inbound from './inbound';
 import numbers from './numbers';
+import realtime from './realtime';
+import settings from './settings';
+import webhooks from './webhooks';
 
-export default { crypto, numbers };
+export default { crypto, identity, inbound, numbers, realtime, settings, webhooks };

@@ -11,6 +11,7 @@ import {
   type WhatsAppNumber,
 } from '../../contracts/numbers';
 import { UID, WEBHOOK_PATH } from '../constants';
+import type { ProviderNumber } from '../providers/types';
 import { parseBusinessPhone } from '../phone';
 import { getConfig, getService } from '../utils';
 import { validateCreateNumber, validateUpdateNumber } from '../validation/numbers';
@@ -162,9 +163,28 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     }
   };
 
+  /** The number as adapters see it: ids and decrypted credentials (never leaves the server). */
+  const toProviderNumber = (row: NumberRow): ProviderNumber => ({
+    id: row.id,
+    provider: row.provider,
+    phone: row.phone,
+    region: row.region ?? null,
+    phoneNumberId: row.phoneNumberId ?? null,
+    wabaId: row.wabaId ?? null,
+    appId: row.appId ?? null,
+    appName: row.appName ?? null,
+    credentials: readCredentials(row) ?? {},
+  });
+
   return {
     format,
     readCredentials,
+    toProviderNumber,
+
+    /** Live numbers of a provider; used to route a webhook event naming a sibling number. */
+    async listRows(provider: Provider): Promise<NumberRow[]> {
+      return (await query().findMany({ where: { provider, deletedAt: null } })) as NumberRow[];
+    },
 
     async list(): Promise<WhatsAppNumber[]> {
       const rows = (await query().findMany({ where: { deletedAt: null }, orderBy: { id: 'asc' } })) as NumberRow[];

@@ -1,6 +1,7 @@
 import { errors, yup, validateYupSchema } from '@strapi/utils';
 import {
   CREDENTIAL_FIELDS,
+  REQUIRED_CREDENTIALS,
   MAX_THROUGHPUT_MPS,
   PROVIDERS,
   PROVIDER_ID_FIELDS,
@@ -38,6 +39,7 @@ const fields = yup
     appSecret: secret,
     verifyToken: secret,
     apiKey: secret,
+    webhookSecret: secret,
   })
   .required();
 
@@ -73,7 +75,7 @@ const requireProviderFields = (merged: Partial<NumberInput>, storedSecrets: Read
   for (const field of PROVIDER_ID_FIELDS[provider]) {
     if (isBlank(merged[field])) issues.push({ path: field, message: `${field} is required for ${provider} numbers` });
   }
-  for (const field of CREDENTIAL_FIELDS[provider]) {
+  for (const field of REQUIRED_CREDENTIALS[provider]) {
     if (isBlank(merged[field]) && !storedSecrets.has(field)) {
       issues.push({ path: field, message: `${field} is required for ${provider} numbers` });
     }
@@ -83,7 +85,7 @@ const requireProviderFields = (merged: Partial<NumberInput>, storedSecrets: Read
 
 const rejectForeignFields = (provider: Provider, body: Partial<NumberInput>): Issue[] => {
   const own = new Set<string>([...PROVIDER_ID_FIELDS[provider], ...CREDENTIAL_FIELDS[provider]]);
-  const foreign = ['phoneNumberId', 'wabaId', 'appId', 'appName', 'accessToken', 'appSecret', 'verifyToken', 'apiKey'].filter(
+  const foreign = ['phoneNumberId', 'wabaId', 'appId', 'appName', 'accessToken', 'appSecret', 'verifyToken', 'apiKey', 'webhookSecret'].filter(
     (f) => !own.has(f) && !(provider === 'meta' && f === 'appId') && !isBlank(body[f as keyof NumberInput])
   );
   return foreign.map((path) => ({ path, message: `${path} does not apply to ${provider} numbers` }));

@@ -14,8 +14,15 @@ export const ADMIN = { email: 'admin@test.local', password: 'Test-Admin-2026' };
 export interface TestApp {
   strapi: Core.Strapi;
   server: any;
-  /** Stops Strapi and removes the database this file used. */
-  stop: () => Promise<void>;
+  /** Stops Strapi and removes the database this file used (kept with `keepDatabase`, for a restart). */
+  stop: (options?: { keepDatabase?: boolean }) => Promise<void>;
+  /** The database, to boot a second Strapi on it: `startStrapi({}, app.database)`. */
+  database: TestDatabase;
+}
+
+export interface TestDatabase {
+  env: Record<string, string>;
+  drop: () => Promise<void>;
 }
 
 const usePostgres = () => process.env.TEST_DB === 'postgres';
@@ -29,32 +36,36 @@ const pgConfig = () => ({
 });
 
 /** One fresh database per test file: a SQLite file, or a PostgreSQL schema of its own. */
-const prepareDatabase = async () => {
+const prepareDatabase = async (): Promise<TestDatabase> => {
   const id = `t${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
   if (usePostgres()) {
     const client = new Client(pgConfig());
     await client.connect();
     await client.query(`CREATE SCHEMA "${id}"`);
     await client.end();
-    Object.assign(process.env, { DATABASE_CLIENT: 'postgres', DATABASE_SCHEMA: id });
-    return async () => {
-      const c = new Client(pgConfig());
-      await c.connect();
-      await c.query(`DROP SCHEMA IF EXISTS "${id}" CASCADE`);
-      await c.end();
+    return {
+      env: { DATABASE_CLIENT: 'postgres', DATABASE_SCHEMA: id },
+      drop: async () => {
+        const c = new Client(pgConfig());
+        await c.connect();
+        await c.query(`DROP SCHEMA IF EXISTS "${id}" CASCADE`);
+        await c.end();
+      },
     };
   }
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   const file = path.join(ARTIFACTS, `${id}.db`);
-  Object.assign(process.env, { DATABASE_CLIENT: 'sqlite', DATABASE_FILENAME: path.relative(EXAMPLE_DIR, file) });
-  return async () => {
-    for (const suffix of ['', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true });
+  return {
+    env: { DATABASE_CLIENT: 'sqlite', DATABASE_FILENAME: path.relative(EXAMPLE_DIR, file) },
+    drop: async () => {
+      for (const suffix of ['', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true });
+    },
   };
 };
 
-export const startStrapi = async (env: Record<string, string> = {}): Promise<TestApp> => {
-  const dropDatabase = await prepareDatabase();
-  Object.assign(process.env, {
+export const startStrapi = async (env: Record<string, string> = {}, existing?: TestDatabase): Promise<TestApp> => {
+  const database = existing ?? (await prepareDatabase());
+  Object.assign(process.env, database.env, {
     NODE_ENV: 'test',
     STRAPI_TELEMETRY_DISABLED: 'true',
     WHATSAPP_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
@@ -76,9 +87,10 @@ export const startStrapi = async (env: Record<string, string> = {}): Promise<Tes
   return {
     strapi,
     server: strapi.server.httpServer,
-    stop: async () => {
+    database,
+    stop: async ({ keepDatabase = false } = {}) => {
       await strapi.destroy();
-      await dropDatabase();
+      if (!keepDatabase) await database.drop();
     },
   };
 };

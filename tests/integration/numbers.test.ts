@@ -73,7 +73,7 @@ describe('creating numbers', () => {
     expect(b.status).toBe(201);
     expect(a.body.data.webhookUrl).not.toBe(b.body.data.webhookUrl);
     expect(a.body.data.credentials).toEqual({ apiKey: { set: true, hint: '••••aaaa' } });
-    expect(b.body.data.credentials).toEqual({ apiKey: { set: true, hint: '••••bbbb' } });
+    expect(b.body.data.credentials).toEqual({ apiKey: { set: true, hint: '••••bbbb' }, webhookSecret: { set: false, hint: null } });
   });
 
   test('a national phone with a region is stored as E.164', async () => {

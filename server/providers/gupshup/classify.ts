@@ -1,5 +1,5 @@
-import { classifyCode, classifyTransport } from '../meta/classify';
-import type { ClassifiedError, ErrorClass } from '../types';
+import { classifyCode, classifyTransport, detailText } from '../meta/classify';
+import type { ClassifiedError, ErrorClass, ProviderErrorDetail } from '../types';
 
 /** Gupshup's own codes; Meta's codes pass through Gupshup unchanged and keep Meta's classes. */
 const GUPSHUP: Record<string, ErrorClass> = {
@@ -19,4 +19,9 @@ export const classify = (error: unknown): ClassifiedError => {
   const own = code !== undefined ? GUPSHUP[String(code)] : undefined;
   if (own) return { class: own, code: String(code), text, httpStatus: e.response.status };
   return classifyCode(code ?? null, text, e.response.status);
+};
+
+export const classifyDetail = (detail: ProviderErrorDetail): ClassifiedError => {
+  const own = GUPSHUP[detail.code];
+  return own ? { class: own, code: detail.code, text: detailText(detail) } : classifyCode(detail.code || null, detailText(detail));
 };

@@ -1,4 +1,4 @@
-import type { ClassifiedError, ErrorClass } from '../types';
+import type { ClassifiedError, ErrorClass, ProviderErrorDetail } from '../types';
 
 /** Meta error codes by what the dispatcher should do about them (reference §7.2). */
 const BY_CODE: Record<string, ErrorClass> = {
@@ -66,3 +66,7 @@ export const classify = (error: unknown): ClassifiedError => {
   }
   return classifyCode(null, `HTTP ${response.status}`, response.status);
 };
+
+export const detailText = (d: ProviderErrorDetail) => [d.message ?? d.title, d.details].filter(Boolean).join(' — ') || `error ${d.code}`;
+
+export const classifyDetail = (detail: ProviderErrorDetail): ClassifiedError => classifyCode(detail.code || null, detailText(detail));

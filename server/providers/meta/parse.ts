@@ -204,14 +204,14 @@ export const parse = (body: unknown): CanonicalEvent[] => {
         continue;
       }
       if (field.startsWith('message_template') || field === 'template_category_update') {
-        events.push(parseTemplateChange(field, v, entry, null));
+        events.push(parseTemplateChange(field, v, entry, str(entry.id) ?? null));
         continue;
       }
       if (field === 'phone_number_quality_update' || field === 'account_update' || field === 'business_capability_update') {
         events.push({
           kind: 'number',
           key: `number:${field}:${str(v.event) ?? digest(v)}:${entry.time ?? digest(v)}`,
-          businessId: null,
+          businessId: str(entry.id) ?? null,
           field,
           event: str(v.event) ?? field,
           limit: str(v.max_daily_conversations_per_business) ?? str(v.current_limit),

@@ -1,6 +1,7 @@
 import numbers from './numbers';
+import settings from './settings';
 
 export default () => ({
   type: 'admin',
-  routes: [...numbers],
+  routes: [...numbers, ...settings],
 });

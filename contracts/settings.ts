@@ -1,0 +1,80 @@
+/** Plugin settings (`GET/PUT /whatsapp/settings`), shared by the server and the admin panel. */
+
+export interface IdentitySource {
+  /** What the inbox calls a match from this source. */
+  kind: 'lead' | 'contact' | 'staff';
+  /** The host content type, e.g. `api::contact.contact`. */
+  uid: string;
+  phoneField: string;
+  nameField?: string | null;
+}
+
+export interface AutoLeadSettings {
+  enabled: boolean;
+  uid: string;
+  nameField: string;
+  phoneField: string;
+  statusField: string | null;
+  status: string | null;
+  sourceField: string | null;
+  source: string | null;
+  assigneeField: string | null;
+  /** Admin user id the new lead is assigned to. */
+  assigneeId: number | null;
+}
+
+export interface TicketSettings {
+  uid: string;
+  subjectField: string;
+  descriptionField: string | null;
+  statusField: string | null;
+  status: string | null;
+}
+
+export interface Settings {
+  identitySources: IdentitySource[];
+  autoLead: AutoLeadSettings;
+  ticket: TicketSettings;
+  defaultNumberId: number | null;
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  identitySources: [
+    { kind: 'lead', uid: 'api::lead.lead', phoneField: 'phone', nameField: 'name' },
+    { kind: 'contact', uid: 'api::contact.contact', phoneField: 'phone', nameField: 'name' },
+    { kind: 'staff', uid: 'api::staff-member.staff-member', phoneField: 'phone', nameField: 'name' },
+  ],
+  autoLead: {
+    enabled: false,
+    uid: 'api::lead.lead',
+    nameField: 'name',
+    phoneField: 'phone',
+    statusField: 'status',
+    status: 'new',
+    sourceField: 'source',
+    source: 'whatsapp',
+    assigneeField: null,
+    assigneeId: null,
+  },
+  ticket: {
+    uid: 'api::ticket.ticket',
+    subjectField: 'subject',
+    descriptionField: 'description',
+    statusField: 'status',
+    status: 'open',
+  },
+  defaultNumberId: null,
+};
+
+export namespace GetSettings {
+  export interface Response {
+    data: Settings;
+  }
+}
+
+export namespace UpdateSettings {
+  export type Request = Partial<Settings>;
+  export interface Response {
+    data: Settings;
+  }
+}

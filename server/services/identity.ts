@@ -1,0 +1,64 @@
+import type { Core } from '@strapi/strapi';
+import type { IdentitySource } from '../../contracts/settings';
+import { recordE164, samePersonKey } from '../phone';
+import { getService } from '../utils';
+
+export interface CrmMatch {
+  kind: 'lead' | 'contact' | 'staff';
+  uid: string;
+  documentId: string;
+  name: string | null;
+}
+
+/**
+ * Finds the CRM record a customer's phone belongs to, through the identity sources in settings,
+ * in their order. Phones in records are free text, so candidates are narrowed by their last digits
+ * and then compared as E.164 (with national variants folded together).
+ */
+export default ({ strapi }: { strapi: Core.Strapi }) => {
+  const exists = (uid: string) => Boolean(strapi.contentTypes[uid as keyof typeof strapi.contentTypes]);
+
+  const findIn = async (source: IdentitySource, e164: string, region: string | null): Promise<CrmMatch | null> => {
+    if (!exists(source.uid)) return null;
+    const wanted = samePersonKey(e164);
+    const tail = e164.slice(-4);
+    const candidates = (await strapi.db.query(source.uid as any).findMany({
+      where: { [source.phoneField]: { $contains: tail } },
+      select: ['documentId', source.phoneField, ...(source.nameField ? [source.nameField] : [])],
+      orderBy: { id: 'asc' },
+      limit: 200,
+    })) as Record<string, any>[];
+    const hit = candidates.find((c) => {
+      const phone = recordE164(c[source.phoneField], region);
+      return phone !== null && samePersonKey(phone) === wanted;
+    });
+    return hit ? { kind: source.kind, uid: source.uid, documentId: hit.documentId, name: source.nameField ? hit[source.nameField] ?? null : null } : null;
+  };
+
+  return {
+    async match(e164: string, region: string | null): Promise<CrmMatch | null> {
+      const { identitySources } = await getService('settings', { strapi }).get();
+      for (const source of identitySources) {
+        const found = await findIn(source, e164, region);
+        if (found) return found;
+      }
+      return null;
+    },
+
+    /** A lead for an unknown sender, through the Document Service so the host's own hooks run. */
+    async createLead(e164: string, profileName: string | null): Promise<CrmMatch | null> {
+      const { autoLead } = await getService('settings', { strapi }).get();
+      if (!autoLead.enabled || !exists(autoLead.uid)) return null;
+      const data: Record<string, unknown> = { [autoLead.nameField]: profileName || e164, [autoLead.phoneField]: e164 };
+      if (autoLead.statusField && autoLead.status) data[autoLead.statusField] = autoLead.status;
+      if (autoLead.sourceField && autoLead.source) data[autoLead.sourceField] = autoLead.source;
+      if (autoLead.assigneeField && autoLead.assigneeId) data[autoLead.assigneeField] = autoLead.assigneeId;
+      const ct = strapi.contentTypes[autoLead.uid as keyof typeof strapi.contentTypes] as { options?: { draftAndPublish?: boolean } };
+      const created = await strapi.documents(autoLead.uid as any).create({
+        data: data as any,
+        ...(ct.options?.draftAndPublish ? { status: 'published' as const } : {}),
+      });
+      return { kind: 'lead', uid: autoLead.uid, documentId: created.documentId, name: (data[autoLead.nameField] as string) ?? null };
+    },
+  };
+};

@@ -1,0 +1,313 @@
+import crypto from 'node:crypto';
+import type { Core } from '@strapi/strapi';
+import { UID } from '../constants';
+import {
+  adapterFor,
+  type CanonicalEvent,
+  type InboundMessageEvent,
+  type NumberEvent,
+  type ProviderErrorEvent,
+  type StatusEvent,
+  type TemplateEvent,
+} from '../providers';
+import { customerE164, samePersonKey } from '../phone';
+import { getService } from '../utils';
+import type { NumberRow } from './numbers';
+import type { RealtimeEvent } from './realtime';
+
+/** A status for a message whose send has not recorded its provider id yet: try again shortly. */
+class RetryLater extends Error {}
+
+const LEASE_MS = 60_000;
+const MAX_ATTEMPTS = 6;
+const SWEEP_MS = 5_000;
+const DAY_MS = 24 * 3600_000;
+const backoffMs = (attempt: number) => Math.min(2 ** attempt * 1000, 5 * 60_000);
+
+/** Forward-only delivery order; `failed` is terminal and outranks everything. */
+const RANK: Record<string, number> = { received: 0, queued: 0, sending: 0, review: 0, enqueued: 0, sent: 1, delivered: 2, read: 3, played: 3, failed: 9 };
+
+type Trx = any;
+type WebhookRow = { id: number; numberId: number; provider: NumberRow['provider']; rawBody: string; attempts: number; lockedUntil: string | null };
+
+const later = (a: Date | string | null | undefined, b: Date) => (a && new Date(a) > b ? new Date(a) : b);
+
+/**
+ * The asynchronous half of the inbound path: claims stored webhook rows, splits them into
+ * canonical events and applies each exactly once. The unique key of `applied-event`, written in
+ * the same transaction as the event's effect, is what makes a redelivery a no-op.
+ */
+export default ({ strapi }: { strapi: Core.Strapi }) => {
+  let draining: Promise<void> | null = null;
+  let again = false;
+  let sweep: NodeJS.Timeout | null = null;
+  let stopped = false;
+
+  const q = (uid: string) => strapi.db.query(uid as any);
+  const numbers = () => getService('numbers', { strapi });
+
+  /** Inserts the event's key; false when it was applied before. Never throws on a duplicate. */
+  const claimKey = async (trx: Trx, key: string, webhookEventId: number | null, outcome: string) => {
+    const inserted = await trx('whatsapp_applied_events')
+      .insert({ key, webhook_event_id: webhookEventId, outcome, document_id: crypto.randomBytes(12).toString('hex') })
+      .onConflict('key')
+      .ignore()
+      .returning('id');
+    return Array.isArray(inserted) && inserted.length > 0;
+  };
+
+  const applyMessage = async (trx: Trx, number: NumberRow, event: InboundMessageEvent, published: RealtimeEvent[]) => {
+    const waId = event.from.waId ?? event.from.userId!;
+    const e164 = event.from.waId ? customerE164(event.from.waId) : null;
+    let conversation = await q(UID.conversation).findOne({ where: { numberId: number.id, customerWaId: waId } });
+    if (!conversation) {
+      conversation = await q(UID.conversation).create({
+        data: { numberId: number.id, customerWaId: waId, customerPhone: e164, customerName: event.from.name ?? null, crmKind: 'unknown', state: 'open', unread: 0 },
+      });
+    }
+
+    let crm: { crmKind: string; crmUid: string; crmDocumentId: string } | null = null;
+    if (!conversation.crmDocumentId && e164) {
+      const identity = getService('identity', { strapi });
+      let match = await identity.match(e164, number.region);
+      const { autoLead } = await getService('settings', { strapi }).get();
+      // One lead per person, however many messages or numbers reach us at once.
+      if (!match && autoLead.enabled && (await claimKey(trx, `autolead:${samePersonKey(e164)}`, null, 'lead'))) {
+        match = await identity.createLead(e164, event.from.name ?? null);
+      }
+      if (match) crm = { crmKind: match.kind, crmUid: match.uid, crmDocumentId: match.documentId };
+    }
+
+    const message = await q(UID.message).create({
+      data: {
+        conversationId: conversation.id,
+        numberId: number.id,
+        direction: 'in',
+        type: event.type,
+        text: event.text,
+        payload: event.raw,
+        mediaProviderId: event.media?.id ?? null,
+        mediaMimeType: event.media?.mimeType ?? null,
+        mediaState: event.media ? 'pending' : 'none',
+        providerMessageId: event.providerMessageId,
+        idempotencyKey: `${number.provider}:${number.id}:${event.key}`,
+        status: 'received',
+        source: 'customer',
+        replyToProviderId: event.context?.providerMessageId ?? event.reaction?.providerMessageId ?? null,
+        providerTimestamp: event.timestamp,
+      },
+    });
+
+    const newest = !conversation.lastMessageAt || new Date(conversation.lastMessageAt) <= event.timestamp;
+    const windowExpiresAt = later(conversation.windowExpiresAt, new Date(event.timestamp.getTime() + DAY_MS));
+    await q(UID.conversation).update({
+      where: { id: conversation.id },
+      data: {
+        ...(crm ?? {}),
+        customerName: event.from.name ?? conversation.customerName,
+        customerPhone: conversation.customerPhone ?? e164,
+        lastInboundAt: later(conversation.lastInboundAt, event.timestamp),
+        lastMessageAt: later(conversation.lastMessageAt, event.timestamp),
+        ...(newest ? { lastMessagePreview: (event.text ?? `[${event.type}]`).slice(0, 200) } : {}),
+        windowExpiresAt,
+        templateOnly: windowExpiresAt.getTime() <= Date.now(),
+        unread: (conversation.unread ?? 0) + 1,
+        state: 'open',
+      },
+    });
+    published.push(
+      { type: 'message.created', conversationId: conversation.id, numberId: number.id, messageId: message.id },
+      { type: 'conversation.updated', conversationId: conversation.id, numberId: number.id }
+    );
+  };
+
+  const applyStatus = async (number: NumberRow, event: StatusEvent, published: RealtimeEvent[]) => {
+    const ids = [event.providerMessageId, event.altMessageId].filter(Boolean);
+    const message = await q(UID.message).findOne({ where: { numberId: number.id, providerMessageId: { $in: ids } } });
+    if (!message) throw new RetryLater(`no message ${event.providerMessageId} yet`);
+
+    const data: Record<string, unknown> = {};
+    const at = event.timestamp;
+    // Each state keeps the earliest time reported for it, whatever order the statuses came in.
+    const earliest = (field: string) => {
+      if (!message[field] || new Date(message[field]) > at) data[field] = at;
+    };
+    if (event.status === 'sent') earliest('sentAt');
+    if (event.status === 'delivered') earliest('deliveredAt');
+    if (event.status === 'read' || event.status === 'played') {
+      earliest('readAt');
+      // Meta may report read without delivered when both happen at once.
+      earliest('deliveredAt');
+    }
+    if (event.status === 'failed' && !message.failedAt) {
+      const detail = event.errors?.[0];
+      const classified = detail ? adapterFor(number.provider).classifyDetail(detail) : null;
+      Object.assign(data, { failedAt: at, errorClass: classified?.class ?? 'permanent', errorCode: classified?.code ?? null, errorText: classified?.text ?? 'failed without a reason' });
+    }
+    if (event.altMessageId && event.altMessageId !== message.providerMessageId && !message.payload?.whatsappId) {
+      data.payload = { ...(message.payload ?? {}), whatsappId: event.altMessageId };
+    }
+    if ((RANK[event.status] ?? 0) > (RANK[message.status] ?? 0)) data.status = event.status === 'played' ? 'read' : event.status;
+    if (Object.keys(data).length === 0) return;
+    await q(UID.message).update({ where: { id: message.id }, data });
+    if (data.status) published.push({ type: 'message.status', conversationId: message.conversationId, numberId: number.id, messageId: message.id, status: String(data.status) });
+  };
+
+  const numbersOwning = async (number: NumberRow, businessId: string | null) => {
+    const adapter = adapterFor(number.provider);
+    const rows = await numbers().listRows(number.provider);
+    return rows.filter((row) => row.id === number.id || (businessId !== null && adapter.owns(numbers().toProviderNumber(row), businessId)));
+  };
+
+  const applyTemplate = async (number: NumberRow, event: TemplateEvent) => {
+    const ids = (await numbersOwning(number, event.businessId)).map((n) => n.id);
+    const data: Record<string, unknown> = { syncedAt: new Date() };
+    if (event.change === 'status') Object.assign(data, { status: event.status, rejectionReason: event.status === 'REJECTED' ? [event.reason, event.rejection?.reason].filter(Boolean).join(': ') || null : null });
+    if (event.change === 'quality') data.quality = event.quality;
+    if (event.change === 'category') data.category = event.category;
+    await q(UID.template).updateMany({ where: { numberId: { $in: ids }, name: event.name, ...(event.language ? { language: event.language } : {}) }, data });
+  };
+
+  const applyNumberHealth = async (number: NumberRow, event: NumberEvent | ProviderErrorEvent) => {
+    const ids = (await numbersOwning(number, event.businessId)).map((n) => n.id);
+    const detail = event.kind === 'error' ? { errors: event.errors, at: event.timestamp } : { field: event.field, event: event.event, limit: event.limit, at: event.timestamp };
+    await q(UID.number).updateMany({ where: { id: { $in: ids } }, data: { health: event.kind === 'error' ? 'error' : event.event, healthDetail: detail } });
+  };
+
+  const applyEvent = async (number: NumberRow, event: CanonicalEvent, webhookEventId: number) => {
+    const published: RealtimeEvent[] = [];
+    await strapi.db.transaction(async ({ trx }) => {
+      if (!(await claimKey(trx, `${number.provider}:${number.id}:${event.key}`, webhookEventId, event.kind))) return;
+      if (event.kind === 'message') await applyMessage(trx, number, event, published);
+      else if (event.kind === 'status') await applyStatus(number, event, published);
+      else if (event.kind === 'template') await applyTemplate(number, event);
+      else if (event.kind === 'number' || event.kind === 'error') await applyNumberHealth(number, event);
+    });
+    const realtime = getService('realtime', { strapi });
+    for (const e of published) realtime.publish(e);
+  };
+
+  const finish = (row: WebhookRow, data: Record<string, unknown>) => q(UID.webhookEvent).update({ where: { id: row.id }, data: { lockedUntil: null, ...data } });
+
+  const processRow = async (row: WebhookRow) => {
+    const number = (await q(UID.number).findOne({ where: { id: row.numberId } })) as NumberRow | null;
+    if (!number || number.deletedAt) return finish(row, { state: 'ignored', lastError: 'the number was deleted', processedAt: new Date() });
+    const adapter = adapterFor(row.provider);
+    let events: CanonicalEvent[];
+    try {
+      events = adapter.parse(JSON.parse(row.rawBody));
+    } catch (error) {
+      return finish(row, { state: 'dead', lastError: `cannot parse the stored body: ${(error as Error).message}`, processedAt: new Date() });
+    }
+
+    const self = numbers().toProviderNumber(number);
+    let candidates: NumberRow[] | null = null;
+    const targetOf = async (businessId: string | null) => {
+      if (!businessId || adapter.owns(self, businessId)) return number;
+      candidates ??= (await numbers().listRows(number.provider)).filter((r) => r.id !== number.id);
+      const secret = JSON.stringify(self.credentials.appSecret ?? self.credentials.apiKey ?? null);
+      return (
+        candidates.find((r) => {
+          const other = numbers().toProviderNumber(r);
+          return adapter.owns(other, businessId) && JSON.stringify(other.credentials.appSecret ?? other.credentials.apiKey ?? null) === secret;
+        }) ?? null
+      );
+    };
+
+    const problems: string[] = [];
+    let retry = false;
+    let failed = false;
+    for (const event of events) {
+      const target = await targetOf(event.businessId);
+      if (!target) {
+        problems.push(`${event.key}: addressed to ${event.businessId}, not this number`);
+        continue;
+      }
+      try {
+        await applyEvent(target, event, row.id);
+      } catch (error) {
+        if (error instanceof RetryLater) retry = true;
+        else failed = true;
+        problems.push(`${event.key}: ${(error as Error).message}`);
+      }
+    }
+
+    const lastError = problems.length ? problems.join('\n').slice(0, 4000) : null;
+    if ((retry || failed) && row.attempts < MAX_ATTEMPTS) {
+      return finish(row, { state: 'pending', lockedUntil: new Date(Date.now() + backoffMs(row.attempts)), lastError });
+    }
+    const state = failed ? 'dead' : 'done';
+    return finish(row, { state, lastError, processedAt: new Date() });
+  };
+
+  /** Takes the oldest pending row nobody holds; a conditional update makes the claim safe across workers. */
+  const claimNext = async (): Promise<WebhookRow | null> => {
+    const now = new Date();
+    const rows = (await q(UID.webhookEvent).findMany({
+      where: { state: 'pending', $or: [{ lockedUntil: { $null: true } }, { lockedUntil: { $lte: now } }] },
+      orderBy: { id: 'asc' },
+      limit: 10,
+    })) as WebhookRow[];
+    for (const row of rows) {
+      const { count } = await q(UID.webhookEvent).updateMany({
+        where: { id: row.id, state: 'pending', attempts: row.attempts, $or: [{ lockedUntil: { $null: true } }, { lockedUntil: { $lte: now } }] },
+        data: { attempts: row.attempts + 1, lockedUntil: new Date(now.getTime() + LEASE_MS) },
+      });
+      if (count === 1) return { ...row, attempts: row.attempts + 1 };
+    }
+    return null;
+  };
+
+  const drain = async () => {
+    do {
+      again = false;
+      for (let row = await claimNext(); row && !stopped; row = await claimNext()) {
+        try {
+          await processRow(row);
+        } catch (error) {
+          strapi.log.error(`[whatsapp] webhook event ${row.id} could not be processed: ${(error as Error).message}`);
+        }
+      }
+    } while (again && !stopped);
+  };
+
+  return {
+    /** Ask the worker to look for pending rows now; calls while it runs make it look once more. */
+    kick() {
+      if (stopped) return;
+      if (draining) {
+        again = true;
+        return;
+      }
+      draining = drain()
+        .catch((error) => {
+          strapi.log.error(`[whatsapp] inbound worker: ${(error as Error).message}`);
+        })
+        .finally(() => {
+          draining = null;
+        });
+    },
+
+    /** Resolves when every pending row that can be processed now has been. */
+    async idle() {
+      while (draining) await draining;
+    },
+
+    /** Picks up rows a crash left pending, then sweeps for retries that come due. */
+    start() {
+      stopped = false;
+      this.kick();
+      sweep = setInterval(() => this.kick(), SWEEP_MS);
+      sweep.unref();
+    },
+
+    async stop() {
+      stopped = true;
+      if (sweep) clearInterval(sweep);
+      sweep = null;
+      await this.idle();
+    },
+
+    processRow,
+  };
+};

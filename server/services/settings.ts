@@ -1,0 +1,48 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import { DEFAULT_SETTINGS, type Settings } from '../../contracts/settings';
+import { PLUGIN_ID } from '../constants';
+import { validateSettings } from '../validation/settings';
+
+const KEY = 'settings';
+
+export default ({ strapi }: { strapi: Core.Strapi }) => {
+  const store = () => strapi.store({ type: 'plugin', name: PLUGIN_ID, key: KEY });
+
+  /** A field named in settings must exist on the host type, or matching would silently find nothing. */
+  const assertFields = (uid: string, fields: (string | null | undefined)[], path: string) => {
+    const ct = strapi.contentTypes[uid as keyof typeof strapi.contentTypes] as { attributes: Record<string, unknown> } | undefined;
+    const fail = (message: string) => {
+      throw new errors.ValidationError(message, { errors: [{ path: path.split('.'), message, name: 'ValidationError', value: null }] });
+    };
+    if (!ct) fail(`${path}: no content type ${uid} in this app`);
+    for (const f of fields) if (f && !(f in ct!.attributes)) fail(`${path}: ${uid} has no field ${f}`);
+  };
+
+  return {
+    async get(): Promise<Settings> {
+      const stored = ((await store().get({})) ?? {}) as Partial<Settings>;
+      return {
+        ...DEFAULT_SETTINGS,
+        ...stored,
+        autoLead: { ...DEFAULT_SETTINGS.autoLead, ...stored.autoLead },
+        ticket: { ...DEFAULT_SETTINGS.ticket, ...stored.ticket },
+      };
+    },
+
+    async update(body: unknown): Promise<Settings> {
+      const input = (await validateSettings(body)) as Partial<Settings>;
+      const next = await this.get();
+      if (input.identitySources) next.identitySources = input.identitySources;
+      if (input.autoLead) next.autoLead = { ...next.autoLead, ...input.autoLead };
+      if (input.ticket) next.ticket = { ...next.ticket, ...input.ticket };
+      if (input.defaultNumberId !== undefined) next.defaultNumberId = input.defaultNumberId;
+
+      next.identitySources.forEach((s, i) => assertFields(s.uid, [s.phoneField, s.nameField], `identitySources.${i}`));
+      const a = next.autoLead;
+      if (a.enabled) assertFields(a.uid, [a.nameField, a.phoneField, a.statusField, a.sourceField, a.assigneeField], 'autoLead');
+      await store().set({ value: next });
+      return next;
+    },
+  };
+};
