@@ -29,6 +29,7 @@ export const ACTIONS = {
   botsManage: 'bots.manage',
   quickRepliesManage: 'quick-replies.manage',
   logsRead: 'logs.read',
+  logsReplay: 'logs.replay',
   settingsManage: 'settings.manage',
 } as const;
 
@@ -51,6 +52,7 @@ const SUBCATEGORY: Record<ActionKey, string> = {
   botsManage: 'bots',
   quickRepliesManage: 'quick replies',
   logsRead: 'logs',
+  logsReplay: 'logs',
   settingsManage: 'settings',
 };
 
@@ -69,6 +71,7 @@ const DISPLAY_NAME: Record<ActionKey, string> = {
   botsManage: 'Edit bots',
   quickRepliesManage: 'Edit quick replies',
   logsRead: 'Read webhook and API logs',
+  logsReplay: 'Replay stored webhooks',
   settingsManage: 'Change settings',
 };
 

@@ -7,3 +7,8 @@
 declare module '@strapi/strapi/admin' {
   export * from '@strapi/admin/dist/admin/src/index';
 }
+
+/** Same story for the icons package's `./symbols` subpath (illustrations such as EmptyDocuments). */
+declare module '@strapi/icons/symbols' {
+  export * from '@strapi/icons/dist/symbols-index';
+}

@@ -1,5 +1,6 @@
+import logs from './logs';
 import numbers from './numbers';
 import settings from './settings';
 import webhooks from './webhooks';
 
-export default { numbers, settings, webhooks };
+export default { logs, numbers, settings, webhooks };

@@ -1,4 +1,4 @@
-import { errors, yup, validateYupSchema } from '@strapi/utils';
+import { errors, yup } from '@strapi/utils';
 import {
   CREDENTIAL_FIELDS,
   REQUIRED_CREDENTIALS,
@@ -54,13 +54,22 @@ const throwIssues = (issues: Issue[]) => {
 
 const KNOWN = new Set(Object.keys(fields.fields));
 
-/** yup reports unknown keys against the object; the admin form needs them against the key. */
-const validateFields = async (body: unknown) => {
-  if (body && typeof body === 'object' && !Array.isArray(body)) {
-    const unknown = Object.keys(body).filter((key) => !KNOWN.has(key));
-    if (unknown.length) throwIssues(unknown.map((path) => ({ path, message: `${path} is not a field of a number` })));
+/**
+ * Every problem of a body in one answer, so a form is fixed in one go: unknown keys and type or
+ * format errors are collected here, requirements are added by the callers.
+ */
+const validateFields = async (body: unknown): Promise<{ input: Partial<NumberInput>; issues: Issue[] }> => {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throwIssues([{ path: 'body', message: 'the body must be a JSON object' }]);
+  const issues: Issue[] = Object.keys(body as object)
+    .filter((key) => !KNOWN.has(key))
+    .map((path) => ({ path, message: `${path} is not a field of a number` }));
+  try {
+    await fields.validate(body, { strict: true, abortEarly: false });
+  } catch (error) {
+    if (!(error instanceof yup.ValidationError)) throw error;
+    for (const e of error.inner.length ? error.inner : [error]) issues.push({ path: e.path ?? 'body', message: e.message });
   }
-  return validateYupSchema(fields)(body);
+  return { input: body as Partial<NumberInput>, issues };
 };
 
 const isBlank = (value: unknown) => value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
@@ -92,13 +101,14 @@ const rejectForeignFields = (provider: Provider, body: Partial<NumberInput>): Is
 };
 
 export const validateCreateNumber = async (body: unknown): Promise<NumberInput> => {
-  const input = (await validateFields(body)) as Partial<NumberInput>;
-  const issues: Issue[] = [];
+  const { input, issues } = await validateFields(body);
+  const flagged = new Set(issues.map((i) => i.path));
   for (const field of ['label', 'provider', 'phone'] as const) {
-    if (isBlank(input[field])) issues.push({ path: field, message: `${field} is required` });
+    if (isBlank(input[field]) && !flagged.has(field)) issues.push({ path: field, message: `${field} is required` });
   }
-  if (issues.length === 0) {
-    issues.push(...requireProviderFields(input, new Set()), ...rejectForeignFields(input.provider as Provider, input));
+  if (PROVIDERS.includes(input.provider as Provider)) {
+    const more = [...requireProviderFields(input, new Set()), ...rejectForeignFields(input.provider as Provider, input)];
+    issues.push(...more.filter((i) => !flagged.has(i.path)));
   }
   if (issues.length) throwIssues(issues);
   return input as NumberInput;
@@ -109,18 +119,17 @@ export const validateUpdateNumber = async (
   stored: Partial<NumberInput> & { provider: Provider },
   storedSecrets: ReadonlySet<string>
 ): Promise<Partial<NumberInput>> => {
-  const input = (await validateFields(body)) as Partial<NumberInput>;
-  const issues: Issue[] = [];
-  if (input.provider !== undefined && input.provider !== stored.provider) {
+  const { input, issues } = await validateFields(body);
+  const flagged = new Set(issues.map((i) => i.path));
+  if (input.provider !== undefined && input.provider !== stored.provider && !flagged.has('provider')) {
     issues.push({ path: 'provider', message: 'provider cannot be changed; add the number again with the new provider' });
   }
   for (const field of ['label', 'phone'] as const) {
-    if (field in input && isBlank(input[field])) issues.push({ path: field, message: `${field} must not be empty` });
+    if (field in input && isBlank(input[field]) && !flagged.has(field)) issues.push({ path: field, message: `${field} must not be empty` });
   }
-  if (issues.length === 0) {
-    const merged = { ...stored, ...input, provider: stored.provider };
-    issues.push(...requireProviderFields(merged, storedSecrets), ...rejectForeignFields(stored.provider, input));
-  }
+  const merged = { ...stored, ...input, provider: stored.provider };
+  const more = [...requireProviderFields(merged, storedSecrets), ...rejectForeignFields(stored.provider, input)];
+  issues.push(...more.filter((i) => !flagged.has(i.path) && !issues.some((j) => j.path === i.path)));
   if (issues.length) throwIssues(issues);
   return input;
 };

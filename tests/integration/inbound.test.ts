@@ -257,7 +257,73 @@ describe('a crash between the answer and the apply', () => {
 
     await app.stop({ keepDatabase: true });
     app = await startStrapi({}, app.database);
+    admin = as(app.server, await login(app.server));
     await app.strapi.plugin('whatsapp').service('inbound').idle();
     expect(await app.strapi.db.query('plugin::whatsapp.message').findOne({ where: { providerMessageId: 'wamid.after-crash-1' } })).toMatchObject({ text: 'Sent just before the crash' });
+  });
+});
+
+describe('the webhook log', () => {
+  test('lists calls with filters, shows a raw body, and never a secret', async () => {
+    const rejected = await admin.get('/whatsapp/logs/webhooks').query({ state: 'rejected', numberId: String(n1.id), pageSize: '5' });
+    expect(rejected.status).toBe(200);
+    expect(rejected.body.data.length).toBeGreaterThan(0);
+    expect(rejected.body.data.length).toBeLessThanOrEqual(5);
+    expect(rejected.body.data.every((e: any) => e.state === 'rejected' && e.numberId === n1.id)).toBe(true);
+    expect(rejected.body.meta.pagination.total).toBeGreaterThanOrEqual(rejected.body.data.length);
+
+    const future = await admin.get('/whatsapp/logs/webhooks').query({ from: '2999-01-01T00:00:00Z' });
+    expect(future.body.data).toEqual([]);
+
+    const one = await admin.get(`/whatsapp/logs/webhooks/${rejected.body.data[0].id}`);
+    expect(one.status).toBe(200);
+    expect(one.body.data).toHaveProperty('rawBody');
+    const everything = JSON.stringify((await admin.get('/whatsapp/logs/webhooks').query({ pageSize: '200' })).body);
+    for (const secret of [SECRET, NUMBER_1.accessToken, NUMBER_1.verifyToken]) expect(everything).not.toContain(secret);
+
+    expect((await admin.get('/whatsapp/logs/webhooks').query({ state: 'exploded' })).status).toBe(400);
+    expect((await admin.get('/whatsapp/logs/webhooks/999999')).status).toBe(404);
+  });
+
+  test('an event that keeps failing goes dead, stays visible, and is applied when replayed after the fix', async () => {
+    // A lead type that refuses the lead: the name goes into an email field.
+    await admin.put('/whatsapp/settings').send({ autoLead: { enabled: true, nameField: 'email' } });
+    const body = fixtureText('meta/inbound-text.json').replace(/wamid\.[A-Za-z0-9=]+/, 'wamid.dead-letter-1').replace(/15550002222/g, '15550409999');
+    const res = await postMeta(app.server, n1.webhookUrl, body, SECRET);
+    for (let i = 0; i < 8; i += 1) await settleWithRetries(app.strapi);
+
+    const dead = await admin.get(`/whatsapp/logs/webhooks/${res.body.eventId}`);
+    expect(dead.body.data).toMatchObject({ state: 'dead', lastError: expect.stringMatching(/.+/) });
+    expect(await q('message').count({ where: { providerMessageId: 'wamid.dead-letter-1' } })).toBe(0);
+    expect((await admin.get('/whatsapp/logs/webhooks').query({ state: 'dead' })).body.data.map((e: any) => e.id)).toContain(res.body.eventId);
+
+    await admin.put('/whatsapp/settings').send({ autoLead: { nameField: 'name' } });
+    const replay = await admin.post(`/whatsapp/logs/webhooks/${res.body.eventId}/replay`);
+    expect(replay.status).toBe(200);
+    await settle(app.strapi);
+    expect((await admin.get(`/whatsapp/logs/webhooks/${res.body.eventId}`)).body.data.state).toBe('done');
+    expect(await q('message').count({ where: { providerMessageId: 'wamid.dead-letter-1' } })).toBe(1);
+  });
+
+  test('replaying a time range applies nothing twice; a rejected call cannot be replayed', async () => {
+    const before = await q('message').count({});
+    const res = await admin.post('/whatsapp/logs/webhooks/replay').send({ from: '2000-01-01T00:00:00Z', to: '2999-01-01T00:00:00Z', numberId: n1.id });
+    expect(res.status).toBe(200);
+    expect(res.body.data.replayed).toBeGreaterThan(5);
+    await settle(app.strapi);
+    expect(await q('message').count({})).toBe(before);
+
+    const rejected = (await admin.get('/whatsapp/logs/webhooks').query({ state: 'rejected' })).body.data[0];
+    const refused = await admin.post(`/whatsapp/logs/webhooks/${rejected.id}/replay`);
+    expect(refused.status).toBe(400);
+    expect((await admin.post('/whatsapp/logs/webhooks/replay').send({ from: 'yesterday' })).status).toBe(400);
+  });
+
+  test('staff without the logs permission get 403', async () => {
+    const { createStaff } = await import('../helpers/admin');
+    const { token } = await createStaff(app.strapi, app.server, 'NoLogs', ['plugin::whatsapp.numbers.read']);
+    const staff = as(app.server, token);
+    expect((await staff.get('/whatsapp/logs/webhooks')).status).toBe(403);
+    expect((await staff.post('/whatsapp/logs/webhooks/1/replay')).status).toBe(403);
   });
 });

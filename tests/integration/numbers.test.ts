@@ -119,6 +119,12 @@ describe('validation', () => {
     expect(Object.keys(fieldErrors(res.body)).sort()).toEqual([...fields].sort());
   });
 
+  test('every problem of a form comes back in one answer', async () => {
+    const res = await admin.post('/whatsapp/numbers').send({ label: 'x', provider: 'meta', phone: '12', throughputMps: 0, wabaId: '1' });
+    expect(res.status).toBe(400);
+    expect(Object.keys(fieldErrors(res.body)).sort()).toEqual(['accessToken', 'appSecret', 'phone', 'phoneNumberId', 'throughputMps', 'verifyToken']);
+  });
+
   test('a phone number id already connected is refused, naming the field', async () => {
     const res = await admin.post('/whatsapp/numbers').send({ ...META, label: 'Again' });
     expect(res.status).toBe(400);
@@ -202,9 +208,7 @@ describe('reading, updating and deleting', () => {
     expect(fieldErrors(res.body)).toHaveProperty('provider');
     const blank = await admin.put(`/whatsapp/numbers/${id}`).send({ phoneNumberId: '', label: ' ' });
     expect(blank.status).toBe(400);
-    expect(Object.keys(fieldErrors(blank.body)).sort()).toEqual(['label']);
-    const blankId = await admin.put(`/whatsapp/numbers/${id}`).send({ phoneNumberId: '' });
-    expect(fieldErrors(blankId.body)).toHaveProperty('phoneNumberId');
+    expect(Object.keys(fieldErrors(blank.body)).sort()).toEqual(['label', 'phoneNumberId']);
   });
 
   test('deleting a number keeps its conversations and messages, and frees its phone number id', async () => {

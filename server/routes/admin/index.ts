@@ -1,7 +1,8 @@
+import logs from './logs';
 import numbers from './numbers';
 import settings from './settings';
 
 export default () => ({
   type: 'admin',
-  routes: [...numbers, ...settings],
+  routes: [...numbers, ...settings, ...logs],
 });
