@@ -1,0 +1,120 @@
+/**
+ * bench/ingest: signed Meta webhook POSTs acknowledged per second, events applied per second and
+ * acknowledgement latency, for the plugin's webhook route and for a bare Strapi route that only
+ * checks the HMAC and inserts the raw body into the same database. Prints JSON.
+ *
+ *   npm run bench:ingest                      # SQLite
+ *   TEST_DB=postgres npm run bench:ingest     # PostgreSQL
+ *   BENCH_SECONDS=20 BENCH_CONCURRENCY=16 npm run bench:ingest
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import request from 'supertest';
+import prepare from '../scripts/prepare-tests';
+import { startStrapi } from '../tests/helpers/strapi';
+import { login } from '../tests/helpers/admin';
+import { fixture } from '../tests/helpers/fixtures';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const SECRET = 'bench-app-secret';
+
+const sign = (body: string) => `sha256=${crypto.createHmac('sha256', SECRET).update(body).digest('hex')}`;
+
+/** Distinct inbound text messages from a few hundred customers, each body signed. */
+const bodies = (count: number, path: string) => {
+  const template = fixture('meta/inbound-text.json');
+  return Array.from({ length: count }, (_, i) => {
+    const body = structuredClone(template);
+    const value = body.entry[0].changes[0].value;
+    const from = `1555${String(7000000 + (i % 300)).padStart(7, '0')}`;
+    value.contacts = [{ profile: { name: `Bench ${i % 300}` }, wa_id: from }];
+    value.messages[0] = { ...value.messages[0], from, id: `wamid.bench-${process.pid}-${i}`, text: { body: `message ${i}` } };
+    delete value.messages[0].from_user_id;
+    const raw = JSON.stringify(body);
+    return { path, body: raw, headers: { 'x-hub-signature-256': sign(raw) } };
+  });
+};
+
+/** Runs the load in a child process: the server in this process must keep its event loop free. */
+const load = async (url: string, requests: unknown[]) => {
+  const file = path.join(os.tmpdir(), `wa-bench-${process.pid}.json`);
+  fs.writeFileSync(file, JSON.stringify(requests));
+  const { stdout } = await promisify(execFile)(process.execPath, [path.join(__dirname, 'load.js'), JSON.stringify({ url, bodiesFile: file, concurrency: CONCURRENCY, seconds: SECONDS })], { maxBuffer: 1 << 26 });
+  fs.rmSync(file);
+  return JSON.parse(stdout);
+};
+
+const main = async () => {
+  prepare();
+  const app = await startStrapi({ NODE_ENV: 'production' });
+  const { strapi } = app;
+  strapi.log.level = 'error';
+  const server = strapi.server.httpServer;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as any).port}`;
+
+  const token = await login(server);
+  const number = (
+    await request(server)
+      .post('/whatsapp/numbers')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ label: 'Bench', provider: 'meta', phone: '+15550001111', phoneNumberId: '109876543210987', wabaId: '102030405060708', accessToken: 'bench-token-000000000', appSecret: SECRET, verifyToken: 'bench' })
+  ).body.data;
+
+  // The floor: the same HMAC check and one insert of the raw body, in a bare route.
+  const knex = strapi.db.connection;
+  if (!(await knex.schema.hasTable('bench_bare_events'))) {
+    await knex.schema.createTable('bench_bare_events', (t) => {
+      t.increments('id');
+      t.text('raw_body');
+      t.timestamp('received_at');
+    });
+  }
+  strapi.server.router.post('/bench/bare', async (ctx: any) => {
+    const raw: string = ctx.request.body[Symbol.for('unparsedBody')];
+    const expected = Buffer.from(`sha256=${crypto.createHmac('sha256', SECRET).update(raw).digest('hex')}`);
+    const given = Buffer.from(String(ctx.get('x-hub-signature-256')));
+    if (expected.length !== given.length || !crypto.timingSafeEqual(expected, given)) {
+      ctx.status = 401;
+      return;
+    }
+    await strapi.db.query('plugin::whatsapp.webhook-event').create({ data: { rawBody: raw, receivedAt: new Date(), state: 'ignored' } });
+    ctx.body = { ok: true };
+  });
+
+  const count = Math.max(2000, SECONDS * 3000);
+  const bare = await load(url, bodies(count, '/bench/bare'));
+  await knex('whatsapp_webhook_events').where({ state: 'ignored' }).del();
+
+  const pluginPath = new URL(number.webhookUrl).pathname;
+  const started = Date.now();
+  const plugin = await load(url, bodies(count, pluginPath));
+  const inbound = strapi.plugin('whatsapp').service('inbound');
+  inbound.kick();
+  await inbound.idle();
+  const appliedSeconds = (Date.now() - started) / 1000;
+  const applied = await strapi.db.query('plugin::whatsapp.message').count({ where: { numberId: number.id } });
+
+  const result = {
+    database: process.env.TEST_DB === 'postgres' ? 'postgres' : 'sqlite',
+    seconds: SECONDS,
+    concurrency: CONCURRENCY,
+    plugin: { acknowledgedPerSecond: plugin.perSecond, p50Ms: plugin.p50, p99Ms: plugin.p99, statuses: plugin.statuses, errors: plugin.errors },
+    applied: { events: applied, seconds: Number(appliedSeconds.toFixed(2)), perSecond: Math.round(applied / appliedSeconds) },
+    bareRoute: { acknowledgedPerSecond: bare.perSecond, p50Ms: bare.p50, p99Ms: bare.p99, statuses: bare.statuses },
+    ratio: Number((plugin.perSecond / bare.perSecond).toFixed(2)),
+  };
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  await app.stop();
+  process.exit(0);
+};
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
