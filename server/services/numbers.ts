@@ -67,8 +67,13 @@ const duplicateError = (provider: Provider) => {
   return new errors.ValidationError(message, { errors: [{ path: [path], message, name: 'ValidationError', value: null }] });
 };
 
+const KEY_CACHE_MS = 5_000;
+
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const query = () => strapi.db.query(UID.number);
+  const byKey = new Map<string, { row: NumberRow | null; until: number }>();
+  const opened = new Map<number, { cacheKey: string; number: ProviderNumber }>();
+  const forget = () => byKey.clear();
   const crypt = () => getService('crypto', { strapi });
 
   const publicUrl = () => {
@@ -164,7 +169,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   /** The number as adapters see it: ids and decrypted credentials (never leaves the server). */
-  const toProviderNumber = (row: NumberRow): ProviderNumber => ({
+  const toProviderNumber = (row: NumberRow): ProviderNumber => {
+    const cacheKey = `${row.id}:${row.updatedAt}:${row.credentials ?? ''}`;
+    const cached = opened.get(row.id);
+    if (cached?.cacheKey === cacheKey) return cached.number;
+    const number = openNumber(row);
+    opened.set(row.id, { cacheKey, number });
+    return number;
+  };
+
+  const openNumber = (row: NumberRow): ProviderNumber => ({
     id: row.id,
     provider: row.provider,
     phone: row.phone,
@@ -198,9 +212,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     /** The stored row, credentials still sealed; for server code that talks to the provider. */
     findRow,
 
+    /**
+     * The number a webhook URL names. Webhooks are the hot path, so lookups are cached briefly;
+     * every write here clears the cache, and the short life bounds staleness across instances.
+     */
     async findByWebhookKey(key: string): Promise<NumberRow | null> {
-      if (!key) return null;
-      return (await query().findOne({ where: { webhookKey: key, deletedAt: null } })) as NumberRow | null;
+      if (!key || key.length > 128) return null;
+      const hit = byKey.get(key);
+      if (hit && hit.until > Date.now()) return hit.row;
+      const row = (await query().findOne({ where: { webhookKey: key, deletedAt: null } })) as NumberRow | null;
+      if (byKey.size > 10_000) byKey.clear();
+      byKey.set(key, { row, until: Date.now() + KEY_CACHE_MS });
+      return row;
     },
 
     async create(body: unknown): Promise<WhatsAppNumber> {
@@ -222,6 +245,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       data.credentials = sealCredentials(input.provider, {}, input);
       data.providerPhoneId = providerPhoneIdOf(data as unknown as NumberRow);
       const row = await save(input.provider, () => query().create({ data }) as Promise<NumberRow>);
+      forget();
       return format(row);
     },
 
@@ -244,6 +268,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       }
       data.providerPhoneId = providerPhoneIdOf({ ...row, ...data } as NumberRow);
       const updated = await save(row.provider, () => query().update({ where: { id: row.id }, data }) as Promise<NumberRow>);
+      forget();
       return format(updated);
     },
 
@@ -258,6 +283,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         where: { id: row.id },
         data: { deletedAt: new Date(), active: false, credentials: null, webhookKey: null, providerPhoneId: null },
       });
+      forget();
       return shown;
     },
 

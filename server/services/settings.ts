@@ -6,8 +6,12 @@ import { validateSettings } from '../validation/settings';
 
 const KEY = 'settings';
 
+/** Settings are read for every inbound message; a short cache spares the store, and writes clear it. */
+const CACHE_MS = 5_000;
+
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const store = () => strapi.store({ type: 'plugin', name: PLUGIN_ID, key: KEY });
+  let cached: { value: Settings; until: number } | null = null;
 
   /** A field named in settings must exist on the host type, or matching would silently find nothing. */
   const assertFields = (uid: string, fields: (string | null | undefined)[], path: string) => {
@@ -21,13 +25,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   return {
     async get(): Promise<Settings> {
+      if (cached && cached.until > Date.now()) return structuredClone(cached.value);
       const stored = ((await store().get({})) ?? {}) as Partial<Settings>;
-      return {
+      const value: Settings = {
         ...DEFAULT_SETTINGS,
         ...stored,
         autoLead: { ...DEFAULT_SETTINGS.autoLead, ...stored.autoLead },
         ticket: { ...DEFAULT_SETTINGS.ticket, ...stored.ticket },
       };
+      cached = { value, until: Date.now() + CACHE_MS };
+      return structuredClone(value);
     },
 
     async update(body: unknown): Promise<Settings> {
@@ -42,6 +49,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const a = next.autoLead;
       if (a.enabled) assertFields(a.uid, [a.nameField, a.phoneField, a.statusField, a.sourceField, a.assigneeField], 'autoLead');
       await store().set({ value: next });
+      cached = null;
       return next;
     },
   };
