@@ -16,7 +16,7 @@ export interface PluginConfig {
     meta?: { baseUrl?: string; graphVersion?: string };
     gupshup?: { baseUrl?: string };
     aisensy?: { baseUrl?: string };
-  };
+  } & Record<string, { baseUrl?: string; graphVersion?: string } | undefined>;
 }
 
 const env = (name: string) => {

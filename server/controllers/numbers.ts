@@ -26,6 +26,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       ctx.body = { data: await numbers().remove(ctx.params.id) };
     },
 
+    async check(ctx: any) {
+      ctx.body = { data: await numbers().check(ctx.params.id) };
+    },
+
     async teams(ctx: any) {
       ctx.body = { data: await numbers().teams() };
     },

@@ -2,7 +2,21 @@ import type { Provider } from '../../contracts/numbers';
 import { aisensy } from './aisensy';
 import { gupshup } from './gupshup';
 import { meta } from './meta';
-import type { CanonicalEvent, ClassifiedError, HandshakeResult, ProviderErrorDetail, ProviderNumber, VerifyResult, WebhookRequest } from './types';
+import type {
+  CanonicalEvent,
+  ClassifiedError,
+  ConnectionCheck,
+  HandshakeResult,
+  MediaFile,
+  OutboundMessage,
+  ProviderContext,
+  ProviderErrorDetail,
+  ProviderNumber,
+  ProviderTemplate,
+  SendResult,
+  VerifyResult,
+  WebhookRequest,
+} from './types';
 
 export interface ProviderAdapter {
   verify(request: WebhookRequest, number: ProviderNumber): VerifyResult;
@@ -13,6 +27,14 @@ export interface ProviderAdapter {
   classifyDetail(detail: ProviderErrorDetail): ClassifiedError;
   /** Whether an id a webhook names the business by (phone number id, WABA, app) is this number's. */
   owns(number: ProviderNumber, businessId: string): boolean;
+  send(ctx: ProviderContext, number: ProviderNumber, message: OutboundMessage): Promise<SendResult>;
+  /** Every template, all pages. Throws UnsupportedByProviderError where the provider lists none. */
+  listTemplates(ctx: ProviderContext, number: ProviderNumber): Promise<ProviderTemplate[]>;
+  /** An inbound media file by the reference its webhook gave (Meta: media id; others: URL). */
+  downloadMedia(ctx: ProviderContext, number: ProviderNumber, ref: string): Promise<MediaFile>;
+  checkConnection(ctx: ProviderContext, number: ProviderNumber): Promise<ConnectionCheck>;
+  /** What this provider can do, for the README's table and for callers choosing a path. */
+  capabilities: { freeForm: boolean; markRead: boolean; reactions: boolean; templateSync: boolean; signedWebhooks: 'always' | 'optional' | 'never' };
 }
 
 const ADAPTERS: Record<Provider, ProviderAdapter> = { meta, gupshup, aisensy };

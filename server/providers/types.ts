@@ -179,3 +179,103 @@ export class MalformedPayloadError extends Error {
     this.name = 'MalformedPayloadError';
   }
 }
+
+/* ---------- outbound ---------- */
+
+export type TemplateParam =
+  | { type: 'text'; text: string; name?: string }
+  | { type: 'image' | 'video' | 'document'; link?: string; id?: string; filename?: string; name?: string }
+  | { type: 'payload'; payload: string }
+  | { type: 'currency'; fallback: string; code: string; amount1000: number; name?: string }
+  | { type: 'date_time'; fallback: string; name?: string };
+
+export interface TemplateParams {
+  header?: TemplateParam[];
+  body?: TemplateParam[];
+  buttons?: { index: number; subType: 'quick_reply' | 'url' | 'copy_code' | 'flow'; params: TemplateParam[] }[];
+}
+
+export interface InteractiveContent {
+  type: 'button' | 'list' | 'cta_url';
+  body: string;
+  header?: string;
+  footer?: string;
+  /** Reply buttons (up to 3). */
+  buttons?: { id: string; title: string }[];
+  /** List: the button label and the sections. */
+  buttonText?: string;
+  sections?: { title?: string; rows: { id: string; title: string; description?: string }[] }[];
+  /** Call-to-action URL button. */
+  displayText?: string;
+  url?: string;
+}
+
+/** A message as the plugin means it; each adapter turns it into its provider's request. */
+export type OutboundMessage =
+  | { kind: 'text'; to: string; text: string; previewUrl?: boolean; replyTo?: string }
+  | { kind: 'media'; to: string; mediaType: 'image' | 'video' | 'audio' | 'document' | 'sticker'; link?: string; mediaId?: string; caption?: string; filename?: string; replyTo?: string }
+  | { kind: 'template'; to: string; name: string; language: string; params?: TemplateParams; replyTo?: string; providerTemplateId?: string | null }
+  | { kind: 'interactive'; to: string; interactive: InteractiveContent; replyTo?: string }
+  | { kind: 'reaction'; to: string; messageId: string; emoji: string }
+  | { kind: 'read'; messageId: string; typing?: boolean };
+
+export interface SendResult {
+  /** The id statuses will name the message by; null for acknowledgements such as mark-as-read. */
+  providerMessageId: string | null;
+  raw?: unknown;
+}
+
+export interface ProviderTemplate {
+  providerTemplateId: string | null;
+  name: string;
+  language: string;
+  category: string | null;
+  status: string;
+  components: unknown[];
+  parameterFormat: 'positional' | 'named';
+  quality: string | null;
+  rejectionReason: string | null;
+}
+
+export interface MediaFile {
+  data: Buffer;
+  mimeType: string;
+  filename?: string;
+  sha256?: string;
+}
+
+export interface ConnectionCheck {
+  ok: boolean;
+  /** One line a person can act on when `ok` is false. */
+  reason?: string;
+  details: Record<string, unknown>;
+}
+
+/** One provider call, for the API log; adapters redact before they report. */
+export interface ApiCall {
+  call: string;
+  method: string;
+  url: string;
+  status: number | null;
+  latencyMs: number;
+  errorCode?: string | null;
+  errorText?: string | null;
+  requestExcerpt?: string | null;
+  responseExcerpt?: string | null;
+}
+
+export interface ProviderContext {
+  baseUrl: string;
+  /** Meta's Graph API version, e.g. `v23.0`. */
+  graphVersion?: string;
+  timeoutMs?: number;
+  log?: (call: ApiCall) => void;
+}
+
+/** Thrown when a provider cannot do what was asked at all (AiSensy free-form text, say). */
+export class UnsupportedByProviderError extends Error {
+  constructor(provider: string, what: string) {
+    super(`${provider} cannot ${what}`);
+    this.name = 'UnsupportedByProviderError';
+  }
+}

@@ -3,8 +3,9 @@ import identity from './identity';
 import inbound from './inbound';
 import logs from './logs';
 import numbers from './numbers';
+import providerCalls from './provider-calls';
 import realtime from './realtime';
 import settings from './settings';
 import webhooks from './webhooks';
 
-export default { crypto, identity, inbound, logs, numbers, realtime, settings, webhooks };
+export default { crypto, identity, inbound, logs, numbers, 'provider-calls': providerCalls, realtime, settings, webhooks };

@@ -11,7 +11,7 @@ import {
   type WhatsAppNumber,
 } from '../../contracts/numbers';
 import { UID, WEBHOOK_PATH } from '../constants';
-import type { ProviderNumber } from '../providers/types';
+import { adapterFor, type ProviderNumber } from '../providers';
 import { parseBusinessPhone } from '../phone';
 import { getConfig, getService } from '../utils';
 import { validateCreateNumber, validateUpdateNumber } from '../validation/numbers';
@@ -285,6 +285,25 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       });
       forget();
       return shown;
+    },
+
+    /** Asks the provider whether the credentials work and the number is reachable; keeps the answer as the number's health. */
+    async check(id: unknown): Promise<{ ok: boolean; reason: string | null; details: Record<string, unknown>; number: WhatsAppNumber }> {
+      const row = await findRow(id);
+      const ctx = getService('provider-calls', { strapi }).contextFor(row);
+      const result = await adapterFor(row.provider).checkConnection(ctx, toProviderNumber(row));
+      const authProblem = result.details.errorClass === 'auth-problem';
+      const updated = (await query().update({
+        where: { id: row.id },
+        data: {
+          health: result.ok ? 'ok' : 'error',
+          healthDetail: { ...result.details, reason: result.reason ?? null },
+          checkedAt: new Date(),
+          ...(authProblem ? { needsReauth: true } : result.ok ? { needsReauth: false } : {}),
+        },
+      })) as NumberRow;
+      forget();
+      return { ok: result.ok, reason: result.reason ?? null, details: result.details, number: format(updated) };
     },
 
     async teams(): Promise<Team[]> {

@@ -1,3 +1,4 @@
+import { checkConnection, downloadMedia, listTemplates, send } from './api';
 import { classify, classifyDetail } from './classify';
 import { parse } from './parse';
 import { handshake, verify } from './verify';
@@ -6,4 +7,16 @@ import type { ProviderNumber } from '../types';
 
 const owns = (number: ProviderNumber, businessId: string) => [number.appName, number.appId].includes(businessId);
 
-export const gupshup = { verify, handshake, parse, classify, classifyDetail, owns };
+export const gupshup = {
+  verify,
+  handshake,
+  parse,
+  classify,
+  classifyDetail,
+  owns,
+  send,
+  listTemplates,
+  downloadMedia,
+  checkConnection,
+  capabilities: { freeForm: true, markRead: false, reactions: false, templateSync: true, signedWebhooks: 'never' as const },
+};

@@ -1,3 +1,4 @@
+import { checkConnection, downloadMedia, listTemplates, send } from './api';
 import { classify, classifyDetail } from './classify';
 import { parse } from './parse';
 import { handshake, verify } from './verify';
@@ -6,4 +7,16 @@ import type { ProviderNumber } from '../types';
 
 const owns = (number: ProviderNumber, businessId: string) => [number.phoneNumberId, number.wabaId].includes(businessId);
 
-export const meta = { verify, handshake, parse, classify, classifyDetail, owns };
+export const meta = {
+  verify,
+  handshake,
+  parse,
+  classify,
+  classifyDetail,
+  owns,
+  send,
+  listTemplates,
+  downloadMedia,
+  checkConnection,
+  capabilities: { freeForm: true, markRead: true, reactions: true, templateSync: true, signedWebhooks: 'always' as const },
+};

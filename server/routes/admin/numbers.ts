@@ -6,5 +6,6 @@ export default [
   { method: 'GET', path: '/numbers/:id', handler: 'numbers.findOne', config: guard('numbersRead') },
   { method: 'PUT', path: '/numbers/:id', handler: 'numbers.update', config: guard('numbersManage') },
   { method: 'DELETE', path: '/numbers/:id', handler: 'numbers.delete', config: guard('numbersManage') },
+  { method: 'POST', path: '/numbers/:id/check', handler: 'numbers.check', config: guard('numbersManage') },
   { method: 'GET', path: '/teams', handler: 'numbers.teams', config: guard('numbersRead') },
 ];
