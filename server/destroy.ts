@@ -5,4 +5,5 @@ import { getService } from './utils';
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
   stopCronJobs(strapi);
   await getService('inbound', { strapi }).stop();
+  await getService('media', { strapi }).stop();
 };

@@ -12,6 +12,7 @@ import {
 } from '../providers';
 import { customerE164, samePersonKey } from '../phone';
 import { getService } from '../utils';
+import { createWorkerLoop } from '../worker-loop';
 import type { NumberRow } from './numbers';
 import type { RealtimeEvent } from './realtime';
 
@@ -38,11 +39,6 @@ const later = (a: Date | string | null | undefined, b: Date) => (a && new Date(a
  * the same transaction as the event's effect, is what makes a redelivery a no-op.
  */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
-  let draining: Promise<void> | null = null;
-  let again = false;
-  let sweep: NodeJS.Timeout | null = null;
-  let stopped = false;
-
   const q = (uid: string) => strapi.db.query(uid as any);
   const numbers = () => getService('numbers', { strapi });
 
@@ -86,7 +82,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         type: event.type,
         text: event.text,
         payload: event.raw,
-        mediaProviderId: event.media?.id ?? null,
+        mediaProviderId: event.media?.id ?? event.media?.url ?? null,
         mediaMimeType: event.media?.mimeType ?? null,
         mediaState: event.media ? 'pending' : 'none',
         providerMessageId: event.providerMessageId,
@@ -185,6 +181,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     });
     const realtime = getService('realtime', { strapi });
     for (const e of published) realtime.publish(e);
+    if (event.kind === 'message' && event.media) getService('media', { strapi }).kick();
   };
 
   const finish = (row: WebhookRow, data: Record<string, unknown>) => q(UID.webhookEvent).update({ where: { id: row.id }, data: { lockedUntil: null, ...data } });
@@ -258,56 +255,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return null;
   };
 
-  const drain = async () => {
-    do {
-      again = false;
-      for (let row = await claimNext(); row && !stopped; row = await claimNext()) {
-        try {
-          await processRow(row);
-        } catch (error) {
-          strapi.log.error(`[whatsapp] webhook event ${row.id} could not be processed: ${(error as Error).message}`);
-        }
+  const pass = async (stopped: () => boolean) => {
+    for (let row = await claimNext(); row && !stopped(); row = await claimNext()) {
+      try {
+        await processRow(row);
+      } catch (error) {
+        strapi.log.error(`[whatsapp] webhook event ${row.id} could not be processed: ${(error as Error).message}`);
       }
-    } while (again && !stopped);
+    }
   };
 
-  return {
-    /** Ask the worker to look for pending rows now; calls while it runs make it look once more. */
-    kick() {
-      if (stopped) return;
-      if (draining) {
-        again = true;
-        return;
-      }
-      draining = drain()
-        .catch((error) => {
-          strapi.log.error(`[whatsapp] inbound worker: ${(error as Error).message}`);
-        })
-        .finally(() => {
-          draining = null;
-        });
-    },
-
-    /** Resolves when every pending row that can be processed now has been. */
-    async idle() {
-      while (draining) await draining;
-    },
-
-    /** Picks up rows a crash left pending, then sweeps for retries that come due. */
-    start() {
-      stopped = false;
-      this.kick();
-      sweep = setInterval(() => this.kick(), SWEEP_MS);
-      sweep.unref();
-    },
-
-    async stop() {
-      stopped = true;
-      if (sweep) clearInterval(sweep);
-      sweep = null;
-      await this.idle();
-    },
-
-    processRow,
-  };
+  return { ...createWorkerLoop(strapi, 'inbound worker', pass, SWEEP_MS), processRow };
 };

@@ -2,10 +2,11 @@ import crypto from './crypto';
 import identity from './identity';
 import inbound from './inbound';
 import logs from './logs';
+import media from './media';
 import numbers from './numbers';
 import providerCalls from './provider-calls';
 import realtime from './realtime';
 import settings from './settings';
 import webhooks from './webhooks';
 
-export default { crypto, identity, inbound, logs, numbers, 'provider-calls': providerCalls, realtime, settings, webhooks };
+export default { crypto, identity, inbound, logs, media, numbers, 'provider-calls': providerCalls, realtime, settings, webhooks };
