@@ -1,0 +1,63 @@
+import { createSimulator, type RunningSimulator } from '../../simulator';
+import { startStrapi, type TestApp } from '../helpers/strapi';
+import { as, login } from '../helpers/admin';
+import { tinyPng } from '../helpers/png';
+
+let sim: RunningSimulator;
+let app: TestApp;
+let number: any;
+
+const settleAll = async () => {
+  const plugin = app.strapi.plugin('whatsapp');
+  for (let i = 0; i < 3; i += 1) {
+    plugin.service('inbound').kick();
+    await plugin.service('inbound').idle();
+    plugin.service('media').kick();
+    await plugin.service('media').idle();
+  }
+};
+
+beforeAll(async () => {
+  sim = await createSimulator();
+  app = await startStrapi({ WHATSAPP_META_BASE_URL: sim.url });
+  await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
+  const port = app.server.address().port;
+  const admin = as(app.server, await login(app.server));
+  number = (await admin.post('/whatsapp/numbers').send({ label: 'Media', provider: 'meta', phone: '+15550001111', phoneNumberId: '109876543210987', wabaId: '102030405060708', accessToken: 'media-token-0001', appSecret: 'media-secret', verifyToken: 'v' })).body.data;
+  const webhookUrl = number.webhookUrl.replace('https://crm.test.local', `http://127.0.0.1:${port}`);
+  await sim.client.addMetaNumber({ phoneNumberId: '109876543210987', wabaId: '102030405060708', displayPhoneNumber: '15550001111', accessToken: 'media-token-0001', appSecret: 'media-secret', webhookUrl });
+});
+afterAll(async () => {
+  await app?.stop();
+  await sim?.close();
+});
+
+test('a customer photo is fetched after the webhook and stored through the upload plugin', async () => {
+  const png = tinyPng();
+  const sent = await sim.client.customerSends({ from: '15550002222', to: '109876543210987', name: 'Alice Example', type: 'image', caption: 'the broken part', mimeType: 'image/png', mediaBase64: png.toString('base64') });
+  expect(sent).toBeTruthy();
+  await settleAll();
+  const message = await app.strapi.db.query('plugin::whatsapp.message').findOne({ where: { type: 'image' }, populate: ['media'] });
+  expect(message).toMatchObject({ mediaState: 'stored', text: 'the broken part' });
+  expect(message.media).toMatchObject({ mime: 'image/png', ext: '.png' });
+  const files = await app.strapi.db.query('plugin::upload.file').findMany({});
+  expect(files.some((f: any) => f.id === message.media.id)).toBe(true);
+});
+
+test('a failed download keeps the message, says why, and is retried until it works', async () => {
+  await sim.client.setFault(undefined, { flap5xx: 2 } as any);
+  await sim.client.customerSends({ from: '15550003333', to: '109876543210987', name: 'Bob Example', type: 'document', filename: 'quote.pdf', mimeType: 'application/pdf', mediaBase64: Buffer.from('%PDF-1.4 test').toString('base64') });
+  await settleAll();
+  const q = app.strapi.db.query('plugin::whatsapp.message');
+  const pending = await q.findOne({ where: { type: 'document' } });
+  expect(pending).toMatchObject({ mediaState: 'pending', mediaError: expect.stringMatching(/50\d/) });
+
+  // Two answers fail (5xx flap), the third works; each retry is made due now rather than after its backoff.
+  for (let i = 0; i < 2; i += 1) {
+    await q.update({ where: { id: pending.id }, data: { mediaNextAttemptAt: new Date(0) } });
+    await settleAll();
+  }
+  const stored = await q.findOne({ where: { id: pending.id }, populate: ['media'] });
+  expect(stored).toMatchObject({ mediaState: 'stored', mediaError: null, attempts: 2 });
+  expect(stored.media.name).toBe('quote.pdf');
+});
