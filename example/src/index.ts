@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { connectDemoNumber } from './demo-number';
 import { seedDemo } from './seed';
 
 const DEMO_EMAIL = 'admin@example.com';
@@ -30,7 +31,11 @@ export default {
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
     const login = await ensureSuperAdmin(strapi);
-    if (process.env.SEED_DEMO === 'true') await seedDemo(strapi);
+    if (process.env.SEED_DEMO === 'true') {
+      await seedDemo(strapi);
+      // Connected after start-up: the simulator calls back into this app's webhook URL.
+      if (process.env.SIMULATOR_URL) setTimeout(() => void connectDemoNumber(strapi, process.env.SIMULATOR_URL as string), 0);
+    }
     if (process.env.NODE_ENV !== 'test') {
       const url = `http://localhost:${strapi.config.get('server.port')}/admin`;
       strapi.log.info(`[example] Log in at ${url} as ${login.email} with password ${login.password}`);

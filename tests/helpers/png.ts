@@ -7,7 +7,7 @@ export const tinyPng = (size = 8, rgba: [number, number, number, number] = [37, 
     len.writeUInt32BE(data.length);
     const body = Buffer.concat([Buffer.from(type), data]);
     const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(zlib.crc32 ? (zlib as any).crc32(body) >>> 0 : crc32(body));
+    crc.writeUInt32BE(crc32(body));
     return Buffer.concat([len, body, crc]);
   };
   const header = Buffer.alloc(13);

@@ -4,6 +4,7 @@ import crypto from 'node:crypto';
 import { createStrapi } from '@strapi/strapi';
 import type { Core } from '@strapi/strapi';
 import { Client } from 'pg';
+import { pgConfig } from './pg';
 
 export const EXAMPLE_DIR = path.resolve(__dirname, '../../example');
 const ARTIFACTS = path.resolve(__dirname, '../.artifacts');
@@ -27,13 +28,6 @@ export interface TestDatabase {
 
 const usePostgres = () => process.env.TEST_DB === 'postgres';
 
-const pgConfig = () => ({
-  host: process.env.DATABASE_HOST ?? '127.0.0.1',
-  port: Number(process.env.DATABASE_PORT ?? 5432),
-  database: process.env.DATABASE_NAME ?? 'test',
-  user: process.env.DATABASE_USERNAME ?? 'postgres',
-  password: process.env.DATABASE_PASSWORD ?? '',
-});
 
 /** One fresh database per test file: a SQLite file, or a PostgreSQL schema of its own. */
 const prepareDatabase = async (): Promise<TestDatabase> => {

@@ -16,15 +16,13 @@ import {
   type VerifyResult,
   type WebhookRequest,
 } from '../types';
+import { isObject, str, type Json } from '../json';
 
 /*
  * AiSensy documents no webhook format first-hand; this follows the reported one
  * ({ id, created_at, topic, data.message }) and keeps anything else as an `other` event.
  */
 
-type Json = Record<string, any>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
 const when = (v: unknown) => {
   const d = typeof v === 'number' ? new Date(v > 1e12 ? v : v * 1000) : new Date(String(v ?? ''));
   return Number.isNaN(d.getTime()) ? new Date() : d;

@@ -6,10 +6,8 @@ import {
   type InboundMessageEvent,
   type MessageType,
 } from '../types';
+import { isObject, str, type Json } from '../json';
 
-type Json = Record<string, any>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
 const fromMs = (ms: unknown) => {
   const n = Number(ms);
   return Number.isFinite(n) && n > 0 ? new Date(n) : new Date();

@@ -8,12 +8,8 @@ import {
   type MessageType,
   type ProviderErrorDetail,
 } from '../types';
+import { isObject, list, str, type Json } from '../json';
 
-type Json = Record<string, any>;
-
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const list = (v: unknown): any[] => (Array.isArray(v) ? v : []);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
 
 /** Meta timestamps are unix seconds, as strings in `messages`/`statuses` and numbers in `entry.time`. */
 const when = (seconds: unknown, fallback?: unknown): Date => {

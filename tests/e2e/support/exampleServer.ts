@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Client } from 'pg';
+import { pgConfig } from '../../helpers/pg';
 
 export const ROOT = path.resolve(__dirname, '../../..');
 export const EXAMPLE_DIR = path.join(ROOT, 'example');
@@ -36,14 +37,6 @@ const freePort = () =>
       server.close(() => resolve(port));
     });
   });
-
-const pgConfig = () => ({
-  host: process.env.DATABASE_HOST ?? '127.0.0.1',
-  port: Number(process.env.DATABASE_PORT ?? 5432),
-  database: process.env.DATABASE_NAME ?? 'test',
-  user: process.env.DATABASE_USERNAME ?? 'postgres',
-  password: process.env.DATABASE_PASSWORD ?? '',
-});
 
 /** Env for the child's database, and how to remove it afterwards. */
 const prepareDatabase = async (id: string): Promise<{ env: Record<string, string>; drop: () => Promise<void> }> => {
