@@ -1,4 +1,4 @@
-import { bearer, contentType, json, parseJson, parseMultipart, send, type Ctx } from './http';
+import { bearer, contentType, header, json, parseJson, parseMultipart, send, type Ctx } from './http';
 import { graphError, tokenError, unsupportedRequest, webhookError, type GraphError } from './meta-errors';
 import { MESSAGE_TYPES, validateFreeForm } from './meta-messages';
 import { listTemplates, pickFields, templateGraphView, validateTemplateSend } from './meta-templates';
@@ -223,7 +223,8 @@ function sendMessage(sim: Simulator, ctx: Ctx, number: MetaNumber) {
 function uploadMedia(sim: Simulator, ctx: Ctx, number: MetaNumber) {
   const type = contentType(ctx);
   if (!type.startsWith('multipart/form-data')) return fail(ctx, graphError(100, 'Media upload must be multipart/form-data'));
-  const parts = parseMultipart(ctx.raw, type);
+  // The boundary is case-sensitive: parse with the header as sent, not the lower-cased type.
+  const parts = parseMultipart(ctx.raw, header(ctx, 'content-type') ?? '');
   if (!parts) return fail(ctx, graphError(100, 'Malformed multipart body'));
   const field = (name: string) => parts.find((p) => p.name === name);
   if (field('messaging_product')?.data.toString() !== 'whatsapp') return fail(ctx, graphError(100, "The parameter messaging_product is required and must be 'whatsapp'"));

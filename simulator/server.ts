@@ -26,7 +26,7 @@ const parsedBody = (ctx: Ctx): unknown => {
   const type = (header(ctx, 'content-type') ?? '').toLowerCase();
   if (type.includes('application/x-www-form-urlencoded')) return parseForm(ctx.raw);
   if (type.startsWith('multipart/form-data')) {
-    const parts = parseMultipart(ctx.raw, type) ?? [];
+    const parts = parseMultipart(ctx.raw, header(ctx, 'content-type') ?? '') ?? [];
     return Object.fromEntries(parts.map((p) => [p.name, p.filename !== undefined ? { filename: p.filename, contentType: p.contentType, size: p.data.length } : p.data.toString('utf8')]));
   }
   const j = parseJson(ctx.raw);

@@ -32,6 +32,8 @@ export interface ProviderAdapter {
   listTemplates(ctx: ProviderContext, number: ProviderNumber): Promise<ProviderTemplate[]>;
   /** An inbound media file by the reference its webhook gave (Meta: media id; others: URL). */
   downloadMedia(ctx: ProviderContext, number: ProviderNumber, ref: string): Promise<MediaFile>;
+  /** Uploads a file to send by id; providers that send media only by link refuse with a typed error. */
+  uploadMedia(ctx: ProviderContext, number: ProviderNumber, file: MediaFile): Promise<{ mediaId: string }>;
   checkConnection(ctx: ProviderContext, number: ProviderNumber): Promise<ConnectionCheck>;
   /** What this provider can do, for the README's table and for callers choosing a path. */
   capabilities: { freeForm: boolean; markRead: boolean; reactions: boolean; templateSync: boolean; signedWebhooks: 'always' | 'optional' | 'never' };

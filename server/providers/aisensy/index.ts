@@ -118,6 +118,11 @@ const downloadMedia = async (ctx: ProviderContext, _number: ProviderNumber, url:
   return { data: Buffer.from(bytes), mimeType: 'application/octet-stream' };
 };
 
+
+const uploadMedia = async (): Promise<never> => {
+  throw new UnsupportedByProviderError('aisensy', 'host uploaded media; send media by public link');
+};
+
 export const aisensy = {
   verify,
   handshake,
@@ -128,6 +133,7 @@ export const aisensy = {
   send,
   listTemplates,
   downloadMedia,
+  uploadMedia,
   checkConnection,
   capabilities: { freeForm: false, markRead: false, reactions: false, templateSync: false, signedWebhooks: 'optional' as const },
 };

@@ -3,9 +3,14 @@ import { classify, classifyDetail } from './classify';
 import { parse } from './parse';
 import { handshake, verify } from './verify';
 
-import type { ProviderNumber } from '../types';
+import { UnsupportedByProviderError, type ProviderNumber } from '../types';
 
 const owns = (number: ProviderNumber, businessId: string) => [number.appName, number.appId].includes(businessId);
+
+
+const uploadMedia = async (): Promise<never> => {
+  throw new UnsupportedByProviderError('gupshup', 'host uploaded media; send media by public link');
+};
 
 export const gupshup = {
   verify,
@@ -17,6 +22,7 @@ export const gupshup = {
   send,
   listTemplates,
   downloadMedia,
+  uploadMedia,
   checkConnection,
   capabilities: { freeForm: true, markRead: false, reactions: false, templateSync: true, signedWebhooks: 'never' as const },
 };

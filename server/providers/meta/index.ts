@@ -1,4 +1,4 @@
-import { checkConnection, downloadMedia, listTemplates, send } from './api';
+import { checkConnection, downloadMedia, listTemplates, send, uploadMedia } from './api';
 import { classify, classifyDetail } from './classify';
 import { parse } from './parse';
 import { handshake, verify } from './verify';
@@ -17,6 +17,7 @@ export const meta = {
   send,
   listTemplates,
   downloadMedia,
+  uploadMedia,
   checkConnection,
   capabilities: { freeForm: true, markRead: true, reactions: true, templateSync: true, signedWebhooks: 'always' as const },
 };

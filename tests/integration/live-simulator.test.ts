@@ -2,6 +2,7 @@ import { createSimulator, type RunningSimulator } from '../../simulator';
 import { startStrapi, type TestApp } from '../helpers/strapi';
 import { as, login } from '../helpers/admin';
 import { tinyPng } from '../helpers/png';
+import { adapterFor } from '../../server/providers';
 
 let sim: RunningSimulator;
 let app: TestApp;
@@ -60,4 +61,44 @@ test('a failed download keeps the message, says why, and is retried until it wor
   const stored = await q.findOne({ where: { id: pending.id }, populate: ['media'] });
   expect(stored).toMatchObject({ mediaState: 'stored', mediaError: null, attempts: 2 });
   expect(stored.media.name).toBe('quote.pdf');
+});
+
+describe('receipts from the provider', () => {
+  const meta = () => adapterFor('meta');
+  const providerNumber = async () => {
+    const row = await app.strapi.db.query('plugin::whatsapp.number').findOne({ where: { id: number.id } });
+    return app.strapi.plugin('whatsapp').service('numbers').toProviderNumber(row);
+  };
+  /** Sends through the adapter and records the message as the dispatcher will, then lets every webhook land. */
+  const sendAndSettle = async (to: string, text: string) => {
+    const { providerMessageId } = await meta().send({ baseUrl: sim.url }, await providerNumber(), { kind: 'text', to, text });
+    const conversations = app.strapi.db.query('plugin::whatsapp.conversation');
+    const where = { numberId: number.id, customerWaId: to.replace('+', '') };
+    const conversation = (await conversations.findOne({ where })) ?? (await conversations.create({ data: { ...where, customerPhone: to } }));
+    await app.strapi.db.query('plugin::whatsapp.message').create({ data: { numberId: number.id, conversationId: conversation.id, direction: 'out', type: 'text', text, status: 'sent', source: 'inbox', providerMessageId } });
+    await sim.client.settle();
+    for (let i = 0; i < 3; i += 1) {
+      await app.strapi.db.query('plugin::whatsapp.webhook-event').updateMany({ where: { state: 'pending' }, data: { lockedUntil: null } });
+      await settleAll();
+    }
+    return app.strapi.db.query('plugin::whatsapp.message').findOne({ where: { providerMessageId } });
+  };
+
+  test('delivered and read move a sent message forward, each with its time', async () => {
+    await sim.client.setFault(undefined, { autoDeliver: true, autoRead: true } as any);
+    const message = await sendAndSettle('+15550002222', 'Your invoice is ready');
+    expect(message).toMatchObject({ status: 'read' });
+    expect(message.deliveredAt && message.readAt).toBeTruthy();
+  });
+
+  test('free text to a customer outside the 24-hour window fails later with 131047, classed window-closed', async () => {
+    await sim.client.setCustomer({ phone: '15550007777', name: 'Quiet Customer', reachable: true });
+    const message = await sendAndSettle('+15550007777', 'Hello after a long time');
+    expect(message).toMatchObject({ status: 'failed', errorClass: 'window-closed', errorCode: '131047' });
+  });
+
+  test('an unreachable number fails with 131026, classed invalid-recipient', async () => {
+    const message = await sendAndSettle('+15550009999', 'Anyone there?');
+    expect(message).toMatchObject({ status: 'failed', errorClass: 'invalid-recipient', errorCode: '131026' });
+  });
 });
