@@ -1,46 +1,51 @@
+import cron, { type ScheduledTask } from 'node-cron';
 import type { Core } from '@strapi/strapi';
-import { getConfig } from '../server/utils';
+import { getConfig, getService } from '../server/utils';
 
 /**
- * The plugin's scheduled jobs. Each is gated by the plugin's `cron.enabled` (off under
- * NODE_ENV=test) because Strapi starts plugin cron tasks even when the host turned cron off.
- * Jobs are added here as the features that need them land (template sync, recovery sweeps).
+ * The plugin's scheduled jobs, on node-cron. Gated by the plugin's `cron.enabled` (off under
+ * NODE_ENV=test unless a test turns it on); `noOverlap` keeps a slow run from starting twice.
+ * Several instances each run them: jobs must be safe to repeat (they are).
  */
 export interface CronJob {
   name: string;
-  rule: string;
-  run: (strapi: Core.Strapi) => Promise<void>;
+  /** The config key under `cron` that can override the schedule. */
+  scheduleKey: 'templateSync';
+  defaultSchedule: string;
+  run: (strapi: Core.Strapi) => Promise<unknown>;
 }
 
-export const JOBS: CronJob[] = [];
+export const JOBS: CronJob[] = [
+  {
+    name: 'template-sync',
+    scheduleKey: 'templateSync',
+    defaultSchedule: '17 * * * *',
+    run: (strapi) => getService('templates', { strapi }).sync(),
+  },
+];
+
+const tasks = new WeakMap<Core.Strapi, ScheduledTask[]>();
 
 export const startCronJobs = (strapi: Core.Strapi) => {
-  if (!getConfig(strapi, 'cron')?.enabled || JOBS.length === 0) return;
-  const running = new Set<string>();
-  strapi.cron.add(
-    Object.fromEntries(
-      JOBS.map((job) => [
-        `whatsapp:${job.name}`,
-        {
-          options: { rule: job.rule },
-          // Strapi gives cron tasks no overlap protection: a slow run must not start twice.
-          task: async () => {
-            if (running.has(job.name)) return;
-            running.add(job.name);
-            try {
-              await job.run(strapi);
-            } catch (error) {
-              strapi.log.error(`[whatsapp] cron ${job.name} failed: ${(error as Error).message}`);
-            } finally {
-              running.delete(job.name);
-            }
-          },
-        },
-      ])
+  const settings = getConfig(strapi, 'cron') ?? {};
+  if (!settings.enabled) return;
+  const started = JOBS.map((job) =>
+    cron.schedule(
+      settings[job.scheduleKey] ?? job.defaultSchedule,
+      async () => {
+        try {
+          await job.run(strapi);
+        } catch (error) {
+          strapi.log.error(`[whatsapp] cron ${job.name} failed: ${(error as Error).message}`);
+        }
+      },
+      { name: `whatsapp:${job.name}`, noOverlap: true }
     )
   );
+  tasks.set(strapi, started);
 };
 
-export const stopCronJobs = (strapi: Core.Strapi) => {
-  for (const job of JOBS) strapi.cron.remove(`whatsapp:${job.name}`);
+export const stopCronJobs = async (strapi: Core.Strapi) => {
+  for (const task of tasks.get(strapi) ?? []) await task.destroy();
+  tasks.delete(strapi);
 };

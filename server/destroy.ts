@@ -3,7 +3,7 @@ import { stopCronJobs } from '../cron';
 import { getService } from './utils';
 
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
-  stopCronJobs(strapi);
+  await stopCronJobs(strapi);
   await getService('inbound', { strapi }).stop();
   await getService('media', { strapi }).stop();
 };

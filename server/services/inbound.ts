@@ -155,13 +155,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return rows.filter((row) => row.id === number.id || (businessId !== null && adapter.owns(numbers().toProviderNumber(row), businessId)));
   };
 
+  /** Returns false when no stored template matched: the number's templates need a sync. */
   const applyTemplate = async (number: NumberRow, event: TemplateEvent) => {
     const ids = (await numbersOwning(number, event.businessId)).map((n) => n.id);
     const data: Record<string, unknown> = { syncedAt: new Date() };
     if (event.change === 'status') Object.assign(data, { status: event.status, rejectionReason: event.status === 'REJECTED' ? [event.reason, event.rejection?.reason].filter(Boolean).join(': ') || null : null });
     if (event.change === 'quality') data.quality = event.quality;
     if (event.change === 'category') data.category = event.category;
-    await q(UID.template).updateMany({ where: { numberId: { $in: ids }, name: event.name, ...(event.language ? { language: event.language } : {}) }, data });
+    const { count } = await q(UID.template).updateMany({ where: { numberId: { $in: ids }, name: event.name, ...(event.language ? { language: event.language } : {}) }, data });
+    return count > 0;
   };
 
   const applyNumberHealth = async (number: NumberRow, event: NumberEvent | ProviderErrorEvent) => {
@@ -172,16 +174,23 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   const applyEvent = async (number: NumberRow, event: CanonicalEvent, webhookEventId: number) => {
     const published: RealtimeEvent[] = [];
+    let needsSync = false;
     await strapi.db.transaction(async ({ trx }) => {
       if (!(await claimKey(trx, `${number.provider}:${number.id}:${event.key}`, webhookEventId, event.kind))) return;
       if (event.kind === 'message') await applyMessage(trx, number, event, published);
       else if (event.kind === 'status') await applyStatus(number, event, published);
-      else if (event.kind === 'template') await applyTemplate(number, event);
+      else if (event.kind === 'template') needsSync = !(await applyTemplate(number, event));
       else if (event.kind === 'number' || event.kind === 'error') await applyNumberHealth(number, event);
     });
     const realtime = getService('realtime', { strapi });
     for (const e of published) realtime.publish(e);
     if (event.kind === 'message' && event.media) getService('media', { strapi }).kick();
+    // A template the plugin has not stored yet (created at the provider): fetch the number's list.
+    if (needsSync) {
+      getService('templates', { strapi })
+        .sync(number.id)
+        .catch((error: Error) => strapi.log.warn(`[whatsapp] template sync after a webhook failed: ${error.message}`));
+    }
   };
 
   const finish = (row: WebhookRow, data: Record<string, unknown>) => q(UID.webhookEvent).update({ where: { id: row.id }, data: { lockedUntil: null, ...data } });

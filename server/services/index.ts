@@ -7,6 +7,7 @@ import numbers from './numbers';
 import providerCalls from './provider-calls';
 import realtime from './realtime';
 import settings from './settings';
+import templates from './templates';
 import webhooks from './webhooks';
 
-export default { crypto, identity, inbound, logs, media, numbers, 'provider-calls': providerCalls, realtime, settings, webhooks };
+export default { crypto, identity, inbound, logs, media, numbers, 'provider-calls': providerCalls, realtime, settings, templates, webhooks };

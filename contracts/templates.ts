@@ -1,0 +1,49 @@
+/** Templates as the admin API answers them, shared by the server and the admin panel. */
+
+/** What a template needs filled in: names for named templates, "1", "2"… for positional ones. */
+export interface TemplateParameterSchema {
+  header: { format: 'text' | 'image' | 'video' | 'document' | 'location'; params: string[] } | null;
+  body: string[];
+  buttons: { index: number; subType: 'url' | 'copy_code' | 'quick_reply' | 'flow'; params: string[] }[];
+}
+
+export interface WhatsAppTemplate {
+  id: number;
+  numberId: number;
+  name: string;
+  language: string;
+  category: string | null;
+  status: string | null;
+  quality: string | null;
+  rejectionReason: string | null;
+  parameterFormat: 'positional' | 'named';
+  parameterSchema: TemplateParameterSchema;
+  components: unknown[];
+  syncedAt: string | null;
+  /** Set when the provider no longer has the template; the row is kept for history. */
+  removedAt: string | null;
+}
+
+export interface SyncResult {
+  numberId: number;
+  synced: number;
+  removed: number;
+  /** Why a number was not synced (provider cannot list templates, credentials refused…). */
+  error: string | null;
+}
+
+export namespace ListTemplates {
+  export interface Response {
+    data: WhatsAppTemplate[];
+    meta: { total: number };
+  }
+}
+
+export namespace SyncTemplates {
+  export interface Request {
+    numberId?: number;
+  }
+  export interface Response {
+    data: SyncResult[];
+  }
+}

@@ -1,0 +1,6 @@
+import { guard } from './guard';
+
+export default [
+  { method: 'GET', path: '/templates', handler: 'templates.find', config: guard('templatesRead') },
+  { method: 'POST', path: '/templates/sync', handler: 'templates.sync', config: guard('templatesRead', 'templatesSync') },
+];

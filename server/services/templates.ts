@@ -1,0 +1,104 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import type { SyncResult, WhatsAppTemplate } from '../../contracts/templates';
+import { UID } from '../constants';
+import { adapterFor, UnsupportedByProviderError } from '../providers';
+import { parameterSchemaOf } from '../template-schema';
+import { getService } from '../utils';
+import type { NumberRow } from './numbers';
+
+const format = (row: any): WhatsAppTemplate => ({
+  id: row.id,
+  numberId: row.numberId,
+  name: row.name,
+  language: row.language,
+  category: row.category ?? null,
+  status: row.status ?? null,
+  quality: row.quality ?? null,
+  rejectionReason: row.rejectionReason ?? null,
+  parameterFormat: row.parameterFormat ?? 'positional',
+  parameterSchema: row.parameterSchema ?? parameterSchemaOf(row.components ?? []),
+  components: row.components ?? [],
+  syncedAt: row.syncedAt ?? null,
+  removedAt: row.removedAt ?? null,
+});
+
+/**
+ * Templates kept in step with each number's provider: on demand, hourly, and from template
+ * webhooks. Keyed by (number, name, language); a template the provider no longer lists is marked
+ * removed, not deleted, so messages that used it keep their history.
+ */
+export default ({ strapi }: { strapi: Core.Strapi }) => {
+  const q = () => strapi.db.query(UID.template);
+  // Syncs run one after another, never two at once (a manual sync during the hourly one waits).
+  let chain: Promise<unknown> = Promise.resolve();
+
+  const syncNumber = async (number: NumberRow): Promise<SyncResult> => {
+    const result: SyncResult = { numberId: number.id, synced: 0, removed: 0, error: null };
+    try {
+      const ctx = getService('provider-calls', { strapi }).contextFor(number);
+      const listed = await adapterFor(number.provider).listTemplates(ctx, getService('numbers', { strapi }).toProviderNumber(number));
+      const now = new Date();
+      const seen = new Set<string>();
+      for (const t of listed) {
+        seen.add(`${t.name}\u0000${t.language}`);
+        const data = {
+          providerTemplateId: t.providerTemplateId,
+          category: t.category,
+          status: t.status,
+          components: t.components,
+          parameterFormat: t.parameterFormat,
+          parameterSchema: parameterSchemaOf(t.components),
+          quality: t.quality,
+          rejectionReason: t.rejectionReason,
+          syncedAt: now,
+          removedAt: null,
+        };
+        const where = { numberId: number.id, name: t.name, language: t.language };
+        const existing = await q().findOne({ where, select: ['id'] });
+        if (existing) await q().update({ where: { id: existing.id }, data });
+        else await q().create({ data: { ...where, ...data } });
+        result.synced += 1;
+      }
+      const stored = await q().findMany({ where: { numberId: number.id, removedAt: null }, select: ['id', 'name', 'language'] });
+      const gone = stored.filter((row: any) => !seen.has(`${row.name}\u0000${row.language}`)).map((row: any) => row.id);
+      if (gone.length) await q().updateMany({ where: { id: { $in: gone } }, data: { removedAt: now } });
+      result.removed = gone.length;
+    } catch (error) {
+      result.error = error instanceof UnsupportedByProviderError ? error.message : `${(error as Error).message}`;
+      if (!(error instanceof UnsupportedByProviderError)) {
+        const classified = adapterFor(number.provider).classify(error);
+        result.error = `${classified.class}${classified.code ? ` (${classified.code})` : ''}: ${classified.text}`;
+      }
+    }
+    return result;
+  };
+
+  const runSync = async (numberId?: number): Promise<SyncResult[]> => {
+    const where = { deletedAt: null, active: true, ...(numberId ? { id: numberId } : {}) };
+    const numbers = (await strapi.db.query(UID.number).findMany({ where, orderBy: { id: 'asc' } })) as NumberRow[];
+    const results: SyncResult[] = [];
+    for (const number of numbers) results.push(await syncNumber(number));
+    return results;
+  };
+
+  return {
+    async list(filter: { numberId?: string; status?: string; includeRemoved?: string }): Promise<WhatsAppTemplate[]> {
+      const where: Record<string, unknown> = {};
+      if (filter.numberId) where.numberId = Number(filter.numberId);
+      if (filter.status) where.status = filter.status.toUpperCase();
+      if (filter.includeRemoved !== 'true') where.removedAt = null;
+      return (await q().findMany({ where, orderBy: [{ numberId: 'asc' }, { name: 'asc' }, { language: 'asc' }] })).map(format);
+    },
+
+    async sync(numberId?: number): Promise<SyncResult[]> {
+      if (numberId !== undefined) {
+        const number = await strapi.db.query(UID.number).findOne({ where: { id: numberId, deletedAt: null } });
+        if (!number) throw new errors.NotFoundError('No WhatsApp number with this id');
+      }
+      const run = chain.then(() => runSync(numberId));
+      chain = run.catch(() => undefined);
+      return run;
+    },
+  };
+};
