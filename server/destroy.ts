@@ -6,4 +6,5 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   await stopCronJobs(strapi);
   await getService('inbound', { strapi }).stop();
   await getService('media', { strapi }).stop();
+  await getService('dispatcher', { strapi }).stop();
 };

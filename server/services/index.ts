@@ -1,6 +1,8 @@
 import crypto from './crypto';
+import dispatcher from './dispatcher';
 import identity from './identity';
 import inbound from './inbound';
+import inbox from './inbox';
 import logs from './logs';
 import media from './media';
 import numbers from './numbers';
@@ -10,4 +12,4 @@ import settings from './settings';
 import templates from './templates';
 import webhooks from './webhooks';
 
-export default { crypto, identity, inbound, logs, media, numbers, 'provider-calls': providerCalls, realtime, settings, templates, webhooks };
+export default { crypto, dispatcher, identity, inbound, inbox, logs, media, numbers, 'provider-calls': providerCalls, realtime, settings, templates, webhooks };

@@ -1,9 +1,10 @@
 import logs from './logs';
+import conversations from './conversations';
 import numbers from './numbers';
 import settings from './settings';
 import templates from './templates';
 
 export default () => ({
   type: 'admin',
-  routes: [...numbers, ...settings, ...logs, ...templates],
+  routes: [...conversations, ...numbers, ...settings, ...logs, ...templates],
 });

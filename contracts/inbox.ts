@@ -1,0 +1,57 @@
+/** Conversations and messages of the inbox API, shared by the server and the admin panel. */
+import type { TemplateParams } from '../server/providers/types';
+
+export interface CrmLink {
+  kind: 'lead' | 'contact' | 'staff' | 'unknown';
+  uid: string | null;
+  documentId: string | null;
+}
+
+export interface Conversation {
+  id: number;
+  numberId: number;
+  customerWaId: string;
+  customerPhone: string | null;
+  customerName: string | null;
+  crm: CrmLink;
+  assigneeId: number | null;
+  state: 'open' | 'closed';
+  windowExpiresAt: string | null;
+  /** Free text is allowed only inside the customer's 24-hour window. */
+  canSendFreeText: boolean;
+  templateOnly: boolean;
+  unreachable: boolean;
+  unread: number;
+  lastMessageAt: string | null;
+  lastMessagePreview: string | null;
+}
+
+export interface Message {
+  id: number;
+  conversationId: number | null;
+  direction: 'in' | 'out';
+  type: string;
+  text: string | null;
+  status: string;
+  providerMessageId: string | null;
+  replyToProviderId: string | null;
+  template: unknown;
+  mediaState: string | null;
+  sentAt: string | null;
+  deliveredAt: string | null;
+  readAt: string | null;
+  failedAt: string | null;
+  errorClass: string | null;
+  errorCode: string | null;
+  errorText: string | null;
+  source: string;
+  authorId: number | null;
+  createdAt: string;
+}
+
+/** Body of `POST /whatsapp/conversations/:id/messages`. */
+export type ReplyRequest =
+  | { type: 'text'; text: string; replyTo?: string; idempotencyKey?: string }
+  | { type: 'media'; mediaType: 'image' | 'video' | 'audio' | 'document'; link: string; caption?: string; filename?: string; idempotencyKey?: string }
+  | { type: 'template'; template: { name: string; language: string; params?: TemplateParams }; idempotencyKey?: string }
+  | { type: 'interactive'; interactive: { type: 'button' | 'list' | 'cta_url'; body: string; header?: string; footer?: string; buttons?: { id: string; title: string }[]; buttonText?: string; sections?: { title?: string; rows: { id: string; title: string; description?: string }[] }[]; displayText?: string; url?: string }; idempotencyKey?: string };

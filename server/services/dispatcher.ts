@@ -1,0 +1,196 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import type { ReplyRequest } from '../../contracts/inbox';
+import { UID } from '../constants';
+import { adapterFor, UnsupportedByProviderError, type OutboundMessage } from '../providers';
+import { RateLimiter } from '../rate-limiter';
+import { assertTemplateParams } from '../template-params';
+import { getService } from '../utils';
+import { createWorkerLoop } from '../worker-loop';
+import type { NumberRow } from './numbers';
+
+const MAX_ATTEMPTS = 6;
+const BATCH = 100;
+const MAX_IN_FLIGHT = 64;
+const SWEEP_MS = 2_000;
+/** Meta allows about one message every 6 s to one person with short bursts; stay well under it. */
+const PAIR_LIMIT = 10;
+const PAIR_WINDOW_MS = 60_000;
+const backoffMs = (attempt: number) => Math.min(4 ** attempt * 500, 10 * 60_000);
+
+type Row = Record<string, any>;
+
+/**
+ * The one way out. Every message (inbox, campaign, notification, bot) is a `message` row first,
+ * `queued`; this worker claims rows, waits for the number's rate and the recipient's pair rate,
+ * calls the provider once, and records the outcome. A row caught mid-send by a crash is never
+ * resent automatically: it is put up for review.
+ */
+export default ({ strapi }: { strapi: Core.Strapi }) => {
+  const q = (uid: string) => strapi.db.query(uid as any);
+  const limiter = new RateLimiter();
+
+  const fail = (path: string, message: string) => {
+    throw new errors.ValidationError(message, { errors: [{ path: [path], message, name: 'ValidationError', value: null }] });
+  };
+
+  /** What the provider gets for a stored row. */
+  const outbound = (row: Row, conversation: Row, template: Row | null): OutboundMessage => {
+    const to = conversation.customerPhone ?? `+${conversation.customerWaId}`;
+    const payload = row.payload ?? {};
+    if (row.type === 'template') {
+      return { kind: 'template', to, name: row.template.name, language: row.template.language, params: row.template.params, providerTemplateId: template?.providerTemplateId ?? null };
+    }
+    if (row.type === 'interactive') return { kind: 'interactive', to, interactive: payload.interactive, replyTo: row.replyToProviderId ?? undefined };
+    if (['image', 'video', 'audio', 'document'].includes(row.type)) {
+      return { kind: 'media', to, mediaType: row.type, link: payload.link, caption: row.text ?? undefined, filename: payload.filename, replyTo: row.replyToProviderId ?? undefined };
+    }
+    return { kind: 'text', to, text: row.text, replyTo: row.replyToProviderId ?? undefined };
+  };
+
+  const consequences = async (row: Row, cls: string) => {
+    if (cls === 'window-closed') await q(UID.conversation).update({ where: { id: row.conversationId }, data: { templateOnly: true } });
+    if (cls === 'invalid-recipient') await q(UID.conversation).update({ where: { id: row.conversationId }, data: { unreachable: true } });
+    if (cls === 'auth-problem') {
+      await q(UID.number).update({ where: { id: row.numberId }, data: { needsReauth: true, health: 'error' } });
+      strapi.log.error(`[whatsapp] number ${row.numberId}: the provider refused its credentials; an admin must enter new ones`);
+    }
+  };
+
+  const publish = (row: Row, status: string) =>
+    getService('realtime', { strapi }).publish({ type: 'message.status', conversationId: row.conversationId, numberId: row.numberId, messageId: row.id, status });
+
+  /** Loads what a send needs; null when the row can never be sent (and is marked failed). */
+  const prepare = async (row: Row) => {
+    const number = (await q(UID.number).findOne({ where: { id: row.numberId } })) as NumberRow | null;
+    const conversation = await q(UID.conversation).findOne({ where: { id: row.conversationId } });
+    if (!number || number.deletedAt || !number.active || !conversation) {
+      await q(UID.message).update({ where: { id: row.id }, data: { status: 'failed', failedAt: new Date(), errorClass: 'permanent', errorText: 'the number is inactive or gone' } });
+      publish(row, 'failed');
+      return null;
+    }
+    const template = row.type === 'template' ? await q(UID.template).findOne({ where: { numberId: number.id, name: row.template.name, language: row.template.language } }) : null;
+    return { number, conversation, message: outbound(row, conversation, template) };
+  };
+
+  const deliver = async (row: Row, { number, message }: NonNullable<Awaited<ReturnType<typeof prepare>>>) => {
+    const adapter = adapterFor(number.provider);
+    try {
+      const ctx = getService('provider-calls', { strapi }).contextFor(number);
+      const result = await adapter.send(ctx, getService('numbers', { strapi }).toProviderNumber(number), message);
+      await q(UID.message).update({ where: { id: row.id }, data: { status: 'sent', providerMessageId: result.providerMessageId, errorClass: null, errorCode: null, errorText: null } });
+      publish(row, 'sent');
+    } catch (error) {
+      const c = error instanceof UnsupportedByProviderError ? { class: 'permanent', code: null, text: error.message } : adapter.classify(error);
+      const retry = ['retryable', 'rate-limited', 'pair-rate-limited'].includes(c.class) && row.attempts < MAX_ATTEMPTS;
+      await q(UID.message).update({
+        where: { id: row.id },
+        data: retry
+          ? { status: 'queued', nextAttemptAt: new Date(Date.now() + backoffMs(row.attempts)), errorClass: c.class, errorCode: c.code, errorText: c.text }
+          : { status: 'failed', failedAt: new Date(), errorClass: c.class, errorCode: c.code, errorText: c.text },
+      });
+      if (!retry) {
+        await consequences(row, c.class);
+        publish(row, 'failed');
+      }
+    }
+  };
+
+  const due = () =>
+    q(UID.message).findMany({
+      where: { direction: 'out', status: 'queued', $or: [{ nextAttemptAt: { $null: true } }, { nextAttemptAt: { $lte: new Date() } }] },
+      orderBy: { id: 'asc' },
+      limit: BATCH,
+    });
+
+  /**
+   * Rows wait for their rate while still `queued`; a row becomes `sending` just before its provider
+   * call, so a crash can only leave for review what may really have gone out.
+   */
+  const pass = async (stopped: () => boolean) => {
+    const inflight = new Set<Promise<void>>();
+    for (let rows = await due(); rows.length && !stopped(); rows = await due()) {
+      for (const row of rows) {
+        if (stopped()) break;
+        const ready = await prepare(row);
+        if (!ready) continue;
+        const pairWait = limiter.tryTake(`pair:${row.numberId}:${ready.conversation.customerWaId}`, PAIR_LIMIT, PAIR_WINDOW_MS, false);
+        if (pairWait > 0) {
+          await q(UID.message).update({ where: { id: row.id }, data: { nextAttemptAt: new Date(Date.now() + pairWait) } });
+          continue;
+        }
+        // 5% under the number's rate: the provider counts arrivals, which jitter.
+        await limiter.take(`number:${row.numberId}`, ready.number.throughputMps ?? 80, 1050);
+        const attempts = (row.attempts ?? 0) + 1;
+        const { count } = await q(UID.message).updateMany({ where: { id: row.id, status: 'queued', attempts: row.attempts ?? 0 }, data: { status: 'sending', attempts } });
+        if (count !== 1) continue;
+        const sending: Promise<void> = deliver({ ...row, attempts }, ready)
+          .catch((error) => {
+            strapi.log.error(`[whatsapp] message ${row.id}: ${(error as Error).message}`);
+          })
+          .finally(() => inflight.delete(sending));
+        inflight.add(sending);
+        if (inflight.size >= MAX_IN_FLIGHT) await Promise.race(inflight);
+      }
+      await Promise.all(inflight);
+    }
+    await Promise.all(inflight);
+  };
+
+  const loop = createWorkerLoop(strapi, 'dispatcher', pass, SWEEP_MS);
+
+  return {
+    ...loop,
+
+    /** Rows a previous process left mid-send may or may not have left: never resend them blindly. */
+    async start() {
+      const { count } = await q(UID.message).updateMany({
+        where: { direction: 'out', status: 'sending' },
+        data: { status: 'review', errorClass: 'permanent', errorText: 'interrupted while sending; not resent automatically, check with the customer before sending again' },
+      });
+      if (count) strapi.log.warn(`[whatsapp] ${count} message(s) were being sent when the process stopped; marked for review`);
+      loop.start();
+    },
+
+    /**
+     * A reply in a conversation, checked and queued: free text only inside the customer's window,
+     * template parameters checked against the stored template. The same idempotency key twice
+     * queues one message.
+     */
+    async enqueue(conversationId: number, input: ReplyRequest, author: { id: number | null; source?: 'inbox' | 'campaign' | 'notification' | 'bot' | 'ai'; sourceRef?: string }) {
+      const conversation = await q(UID.conversation).findOne({ where: { id: conversationId } });
+      if (!conversation) throw new errors.NotFoundError('No conversation with this id');
+      const number = (await q(UID.number).findOne({ where: { id: conversation.numberId } })) as NumberRow | null;
+      if (!number || number.deletedAt) fail('conversation', 'the conversation’s number has been removed');
+      if (!number!.active) fail('conversation', 'the conversation’s number is switched off');
+
+      const data: Row = { conversationId, numberId: number!.id, direction: 'out', status: 'queued', source: author.source ?? 'inbox', sourceRef: author.sourceRef ?? null, authorId: author.id, attempts: 0 };
+      if (input.type === 'template') {
+        const template = await q(UID.template).findOne({ where: { numberId: number!.id, name: input.template.name, language: input.template.language, removedAt: null } });
+        if (!template) fail('template', `no template ${input.template.name} (${input.template.language}) for this number; sync templates first`);
+        if (template.status !== 'APPROVED') fail('template', `template ${template.name} is ${template.status}, only approved templates can be sent`);
+        assertTemplateParams(template.parameterSchema, template.parameterFormat, input.template.params);
+        Object.assign(data, { type: 'template', template: input.template, text: `[template ${template.name}]` });
+      } else {
+        const open = conversation.windowExpiresAt && new Date(conversation.windowExpiresAt) > new Date();
+        if (!open) {
+          fail('type', `the customer’s 24-hour window ${conversation.windowExpiresAt ? `closed at ${new Date(conversation.windowExpiresAt).toISOString()}` : 'is not open (they have not written yet)'}; send an approved template instead`);
+        }
+        if (!adapterFor(number!.provider).capabilities.freeForm) fail('type', `${number!.provider} numbers can send templates only`);
+        if (input.type === 'text') Object.assign(data, { type: 'text', text: input.text, replyToProviderId: input.replyTo ?? null });
+        if (input.type === 'media') Object.assign(data, { type: input.mediaType, text: input.caption ?? null, payload: { link: input.link, filename: input.filename } });
+        if (input.type === 'interactive') Object.assign(data, { type: 'interactive', text: input.interactive.body, payload: { interactive: input.interactive } });
+      }
+      if (input.idempotencyKey) {
+        data.idempotencyKey = `reply:${conversationId}:${input.idempotencyKey}`;
+        const existing = await q(UID.message).findOne({ where: { idempotencyKey: data.idempotencyKey } });
+        if (existing) return existing;
+      }
+      const row = await q(UID.message).create({ data });
+      await q(UID.conversation).update({ where: { id: conversationId }, data: { lastMessageAt: new Date(), lastMessagePreview: String(row.text ?? `[${row.type}]`).slice(0, 200), unread: 0 } });
+      getService('realtime', { strapi }).publish({ type: 'message.created', conversationId, numberId: row.numberId, messageId: row.id });
+      loop.kick();
+      return row;
+    },
+  };
+};

@@ -1,0 +1,49 @@
+import { errors } from '@strapi/utils';
+import type { TemplateParameterSchema } from '../contracts/templates';
+import type { TemplateParam, TemplateParams } from './providers/types';
+
+type Issue = { path: string[]; message: string };
+
+const names = (params: TemplateParam[] | undefined, named: boolean) =>
+  (params ?? []).map((p, i) => (named && 'name' in p && p.name ? p.name : String(i + 1)));
+
+/**
+ * Checks the parameters of a template send against the template as the provider holds it, so a
+ * wrong count or name is a 400 here rather than a 132000 from the provider.
+ */
+export const assertTemplateParams = (schema: TemplateParameterSchema, format: 'positional' | 'named', params: TemplateParams = {}) => {
+  const issues: Issue[] = [];
+  const named = format === 'named';
+  const compare = (where: string, expected: string[], given: TemplateParam[] | undefined) => {
+    const got = names(given, named);
+    if (got.length !== expected.length) {
+      issues.push({ path: ['template', 'params', where], message: `${where} takes ${expected.length} parameter(s) (${expected.join(', ') || 'none'}), ${got.length} given` });
+    } else if (named && [...got].sort().join() !== [...expected].sort().join()) {
+      issues.push({ path: ['template', 'params', where], message: `${where} parameters must be named ${expected.join(', ')}; got ${got.join(', ')}` });
+    }
+  };
+
+  compare('body', schema.body, params.body);
+  if (schema.header) {
+    if (schema.header.format === 'text') compare('header', schema.header.params, params.header);
+    else {
+      const media = params.header?.[0];
+      if (!media || media.type !== schema.header.format || !('link' in media ? media.link : undefined) && !('id' in media ? media.id : undefined)) {
+        issues.push({ path: ['template', 'params', 'header'], message: `the header needs a ${schema.header.format} (a link or an uploaded media id)` });
+      }
+    }
+  } else if (params.header?.length) {
+    issues.push({ path: ['template', 'params', 'header'], message: 'this template has no header parameters' });
+  }
+  for (const button of schema.buttons) {
+    const given = params.buttons?.find((b) => b.index === button.index);
+    if (!given || given.params.length !== button.params.length) {
+      issues.push({ path: ['template', 'params', 'buttons'], message: `button ${button.index} (${button.subType}) takes ${button.params.length} parameter(s)` });
+    }
+  }
+  if (issues.length) {
+    throw new errors.ValidationError(issues.length === 1 ? issues[0].message : `${issues.length} errors occurred`, {
+      errors: issues.map((i) => ({ ...i, name: 'ValidationError', value: null })),
+    });
+  }
+};

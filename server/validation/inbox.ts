@@ -1,0 +1,76 @@
+import { yup, validateYupSchema } from '@strapi/utils';
+
+const param = yup.object({
+  type: yup.string().oneOf(['text', 'image', 'video', 'document', 'payload', 'currency', 'date_time']).required(),
+  text: yup.string().max(1024),
+  name: yup.string().max(64),
+  link: yup.string().url().max(2048),
+  id: yup.string().max(128),
+  filename: yup.string().max(240),
+  payload: yup.string().max(256),
+  fallback: yup.string().max(256),
+  code: yup.string().max(3),
+  amount1000: yup.number().integer(),
+});
+
+const templateParams = yup
+  .object({
+    header: yup.array().of(param).max(1),
+    body: yup.array().of(param).max(60),
+    buttons: yup
+      .array()
+      .of(yup.object({ index: yup.number().integer().min(0).max(9).required(), subType: yup.string().oneOf(['quick_reply', 'url', 'copy_code', 'flow']).required(), params: yup.array().of(param).required() }))
+      .max(10),
+  })
+  .noUnknown();
+
+const reply = yup
+  .object({
+    type: yup.string().oneOf(['text', 'media', 'template', 'interactive']).required(),
+    idempotencyKey: yup.string().max(100),
+    text: yup.string().when('type', { is: 'text', then: (s) => s.required().min(1).max(4096), otherwise: (s) => s.strip() }),
+    replyTo: yup.string().max(200),
+    mediaType: yup.string().when('type', { is: 'media', then: (s) => s.oneOf(['image', 'video', 'audio', 'document']).required() }),
+    link: yup.string().when('type', { is: 'media', then: (s) => s.url().required() }),
+    caption: yup.string().max(1024),
+    filename: yup.string().max(240),
+    template: yup.object().when('type', {
+      is: 'template',
+      then: () => yup.object({ name: yup.string().required().max(512), language: yup.string().required().max(20), params: templateParams }).noUnknown().required(),
+      otherwise: (s) => s.strip(),
+    }),
+    interactive: yup.object().when('type', {
+      is: 'interactive',
+      then: () =>
+        yup
+          .object({
+            type: yup.string().oneOf(['button', 'list', 'cta_url']).required(),
+            body: yup.string().required().max(1024),
+            header: yup.string().max(60),
+            footer: yup.string().max(60),
+            buttons: yup.array().of(yup.object({ id: yup.string().required().max(256), title: yup.string().required().max(20) })).max(3),
+            buttonText: yup.string().max(20),
+            sections: yup.array().of(yup.object({ title: yup.string().max(24), rows: yup.array().of(yup.object({ id: yup.string().required().max(200), title: yup.string().required().max(24), description: yup.string().max(72) })).required() })).max(10),
+            displayText: yup.string().max(20),
+            url: yup.string().url(),
+          })
+          .required(),
+      otherwise: (s) => s.strip(),
+    }),
+  })
+  .noUnknown()
+  .required();
+
+export const validateReply = validateYupSchema(reply, { strict: false, stripUnknown: false });
+
+export const validateConversationQuery = validateYupSchema(
+  yup.object({
+    numberId: yup.string().matches(/^\d+$/, 'numberId must be a whole number'),
+    state: yup.string().oneOf(['open', 'closed']),
+    assignee: yup.string().matches(/^(me|unassigned|\d+)$/, 'assignee is me, unassigned or a user id'),
+    crm: yup.string().oneOf(['lead', 'contact', 'staff', 'unknown']),
+    q: yup.string().max(100),
+    page: yup.string().matches(/^\d+$/),
+    pageSize: yup.string().matches(/^\d+$/),
+  })
+);

@@ -1,0 +1,177 @@
+import { createSimulator, type RunningSimulator } from '../../simulator';
+import { startStrapi, type TestApp } from '../helpers/strapi';
+import { as, createStaff, login } from '../helpers/admin';
+
+let sim: RunningSimulator;
+let app: TestApp;
+let admin: ReturnType<typeof as>;
+let number: any;
+let port: number;
+
+const PNID = '109876543210987';
+const WABA = '102030405060708';
+const q = (name: string) => app.strapi.db.query(`plugin::whatsapp.${name}` as any);
+
+/** Lets every webhook the simulator scheduled land and every worker finish. */
+const settle = async () => {
+  const plugin = app.strapi.plugin('whatsapp');
+  for (let i = 0; i < 4; i += 1) {
+    await sim.client.settle();
+    await q('webhook-event').updateMany({ where: { state: 'pending' }, data: { lockedUntil: null } });
+    for (const name of ['inbound', 'dispatcher']) {
+      plugin.service(name).kick();
+      await plugin.service(name).idle();
+    }
+  }
+};
+
+beforeAll(async () => {
+  sim = await createSimulator();
+  app = await startStrapi({ WHATSAPP_META_BASE_URL: sim.url });
+  await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
+  port = app.server.address().port;
+  admin = as(app.server, await login(app.server));
+  number = (await admin.post('/whatsapp/numbers').send({ label: 'Inbox', provider: 'meta', phone: '+15550001111', phoneNumberId: PNID, wabaId: WABA, accessToken: 'inbox-token-0001', appSecret: 'inbox-secret', verifyToken: 'v' })).body.data;
+  await sim.client.addMetaNumber({ phoneNumberId: PNID, wabaId: WABA, displayPhoneNumber: '15550001111', accessToken: 'inbox-token-0001', appSecret: 'inbox-secret', webhookUrl: number.webhookUrl.replace('https://crm.test.local', `http://127.0.0.1:${port}`) });
+  await sim.client.createTemplate({ wabaId: WABA, name: 'follow_up', language: 'en_US', category: 'UTILITY', status: 'APPROVED', body: 'Hi {{1}}, following up on {{2}}.' });
+  await admin.post('/whatsapp/templates/sync').send({ numberId: number.id });
+});
+afterAll(async () => {
+  await app?.stop();
+  await sim?.close();
+});
+
+describe('the core loop', () => {
+  let conversationId: number;
+
+  test('a customer writes: the conversation and the message appear in the inbox', async () => {
+    await sim.client.customerSends({ from: '15550002222', to: PNID, name: 'Alice Example', text: 'Is my order on its way?' });
+    await settle();
+    const list = await admin.get('/whatsapp/conversations');
+    expect(list.status).toBe(200);
+    const conversation = list.body.data.find((c: any) => c.customerWaId === '15550002222');
+    expect(conversation).toMatchObject({ customerName: 'Alice Example', unread: 1, canSendFreeText: true, crm: { kind: 'unknown' } });
+    conversationId = conversation.id;
+    const messages = await admin.get(`/whatsapp/conversations/${conversationId}/messages`);
+    expect(messages.body.data[0]).toMatchObject({ direction: 'in', text: 'Is my order on its way?' });
+  });
+
+  test('staff reply: the customer receives it and the receipts move it to read', async () => {
+    const res = await admin.post(`/whatsapp/conversations/${conversationId}/messages`).send({ type: 'text', text: 'Yes, it ships today.' });
+    expect(res.status).toBe(201);
+    expect(res.body.data).toMatchObject({ direction: 'out', status: 'queued', source: 'inbox' });
+    await settle();
+    const received = await sim.client.outbound({ to: '15550002222' });
+    expect(received.map((m: any) => m.text)).toContain('Yes, it ships today.');
+    const sent = await q('message').findOne({ where: { id: res.body.data.id } });
+    expect(sent).toMatchObject({ status: 'read', providerMessageId: expect.stringMatching(/^wamid\./) });
+    expect(sent.deliveredAt && sent.readAt).toBeTruthy();
+  });
+
+  test('the same idempotency key twice sends once', async () => {
+    const body = { type: 'text', text: 'Only once', idempotencyKey: 'click-42' };
+    const [a, b] = [await admin.post(`/whatsapp/conversations/${conversationId}/messages`).send(body), await admin.post(`/whatsapp/conversations/${conversationId}/messages`).send(body)];
+    expect(a.body.data.id).toBe(b.body.data.id);
+    await settle();
+    expect((await sim.client.outbound({ to: '15550002222' })).filter((m: any) => m.text === 'Only once')).toHaveLength(1);
+  });
+
+  test('after the 24-hour window free text is refused with a reason; a template goes through', async () => {
+    await q('conversation').update({ where: { id: conversationId }, data: { windowExpiresAt: new Date(Date.now() - 60_000) } });
+    const refused = await admin.post(`/whatsapp/conversations/${conversationId}/messages`).send({ type: 'text', text: 'Hello again' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toMatch(/24-hour window/);
+    await sim.client.setWindow(PNID, '15550002222', false);
+
+    const template = await admin.post(`/whatsapp/conversations/${conversationId}/messages`).send({ type: 'template', template: { name: 'follow_up', language: 'en_US', params: { body: [{ type: 'text', text: 'Alice' }, { type: 'text', text: 'order 77' }] } } });
+    expect(template.status).toBe(201);
+    await settle();
+    const received = await sim.client.outbound({ to: '15550002222' });
+    expect(received.some((m: any) => m.type === 'template' && JSON.stringify(m).includes('order 77'))).toBe(true);
+  });
+
+  test('wrong template parameters are a 400 before any provider call', async () => {
+    const before = (await sim.client.outbound({})).length;
+    const res = await admin.post(`/whatsapp/conversations/${conversationId}/messages`).send({ type: 'template', template: { name: 'follow_up', language: 'en_US', params: { body: [{ type: 'text', text: 'just one' }] } } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.errors[0].path).toEqual(['template', 'params', 'body']);
+    const unknown = await admin.post(`/whatsapp/conversations/${conversationId}/messages`).send({ type: 'template', template: { name: 'no_such', language: 'en_US' } });
+    expect(unknown.status).toBe(400);
+    await settle();
+    expect((await sim.client.outbound({})).length).toBe(before);
+  });
+});
+
+describe('failures and their consequences', () => {
+  test('a revoked token fails the message with its reason and flags the number', async () => {
+    const conversation = await q('conversation').create({ data: { numberId: number.id, customerWaId: '15550003333', customerPhone: '+15550003333', windowExpiresAt: new Date(Date.now() + 3600_000) } });
+    await sim.client.setWindow(PNID, '15550003333', true);
+    await sim.client.revokeToken('inbox-token-0001');
+    const res = await admin.post(`/whatsapp/conversations/${conversation.id}/messages`).send({ type: 'text', text: 'x' });
+    await settle();
+    expect(await q('message').findOne({ where: { id: res.body.data.id } })).toMatchObject({ status: 'failed', errorClass: 'auth-problem', errorCode: '190' });
+    expect((await admin.get(`/whatsapp/numbers/${number.id}`)).body.data.needsReauth).toBe(true);
+    await sim.client.updateMetaNumber({ phoneNumberId: PNID, accessToken: 'inbox-token-0002' });
+    await admin.put(`/whatsapp/numbers/${number.id}`).send({ accessToken: 'inbox-token-0002' });
+  });
+
+  test('a 5xx is retried and the message goes out once', async () => {
+    const conversation = await q('conversation').findOne({ where: { customerWaId: '15550003333' } });
+    await sim.client.setFault(undefined, { flap5xx: 1 } as any);
+    const res = await admin.post(`/whatsapp/conversations/${conversation.id}/messages`).send({ type: 'text', text: 'retry me' });
+    await settle();
+    await q('message').update({ where: { id: res.body.data.id }, data: { nextAttemptAt: new Date(0) } });
+    await settle();
+    const row = await q('message').findOne({ where: { id: res.body.data.id } });
+    expect({ status: row.status, attempts: row.attempts, error: row.errorText }).toMatchObject({ status: expect.stringMatching(/sent|delivered|read/), attempts: 2 });
+    expect((await sim.client.outbound({ to: '15550003333' })).filter((m: any) => m.text === 'retry me')).toHaveLength(1);
+  });
+
+  test('a message caught mid-send by a crash is put up for review, never resent', async () => {
+    const conversation = await q('conversation').findOne({ where: { customerWaId: '15550003333' } });
+    const row = await q('message').create({ data: { numberId: number.id, conversationId: conversation.id, direction: 'out', type: 'text', text: 'was in flight', status: 'sending', source: 'inbox', attempts: 1 } });
+    const dispatcher = app.strapi.plugin('whatsapp').service('dispatcher');
+    await dispatcher.stop();
+    await dispatcher.start();
+    await settle();
+    expect(await q('message').findOne({ where: { id: row.id } })).toMatchObject({ status: 'review', errorText: expect.stringMatching(/not resent/) });
+    expect((await sim.client.outbound({ to: '15550003333' })).filter((m: any) => m.text === 'was in flight')).toHaveLength(0);
+  });
+});
+
+describe('rate limits', () => {
+  test('sends to a number limited to 20 per second never exceed it at the provider', async () => {
+    await admin.put(`/whatsapp/numbers/${number.id}`).send({ throughputMps: 20 });
+    await sim.client.updateMetaNumber({ phoneNumberId: PNID, throughputMps: 20 });
+    const dispatcher = app.strapi.plugin('whatsapp').service('dispatcher');
+    const ids: number[] = [];
+    for (let i = 0; i < 60; i += 1) {
+      const c = await q('conversation').create({ data: { numberId: number.id, customerWaId: `1555060${String(i).padStart(4, '0')}`, windowExpiresAt: new Date(Date.now() + 3600_000) } });
+      await sim.client.setCustomer({ phone: c.customerWaId, reachable: true });
+      await sim.client.setWindow(PNID, c.customerWaId, true);
+      ids.push((await dispatcher.enqueue(c.id, { type: 'text', text: `bulk ${i}` }, { id: null, source: 'campaign' })).id);
+    }
+    await settle();
+    const rows = await q('message').findMany({ where: { id: { $in: ids } } });
+    expect(rows.filter((r: any) => r.status === 'failed')).toEqual([]);
+    expect(rows.filter((r: any) => r.errorCode === '130429')).toEqual([]);
+    const sent = await sim.client.outbound({});
+    expect(sent.filter((m: any) => String(m.text).startsWith('bulk ')).length).toBe(60);
+  });
+});
+
+describe('teams', () => {
+  test('staff of team A neither list nor open team B’s conversations', async () => {
+    const teamA = await createStaff(app.strapi, app.server, 'TeamA', ['plugin::whatsapp.inbox.read', 'plugin::whatsapp.inbox.send']);
+    const teamB = await createStaff(app.strapi, app.server, 'TeamB', ['plugin::whatsapp.inbox.read']);
+    await admin.put(`/whatsapp/numbers/${number.id}`).send({ teamRoleIds: [teamA.role.id] });
+    const a = as(app.server, teamA.token);
+    const b = as(app.server, teamB.token);
+    const aList = (await a.get('/whatsapp/conversations')).body.data;
+    expect(aList.length).toBeGreaterThan(0);
+    expect((await b.get('/whatsapp/conversations')).body.data).toEqual([]);
+    expect((await b.get(`/whatsapp/conversations/${aList[0].id}`)).status).toBe(404);
+    expect((await b.post(`/whatsapp/conversations/${aList[0].id}/messages`).send({ type: 'text', text: 'x' })).status).toBe(403);
+    expect((await admin.get('/whatsapp/conversations')).body.data.length).toBe(aList.length);
+  });
+});
