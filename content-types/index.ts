@@ -5,6 +5,7 @@ import template from './template/schema.json';
 import webhookEvent from './webhook-event/schema.json';
 import apiLog from './api-log/schema.json';
 import appliedEvent from './applied-event/schema.json';
+import quickReply from './quick-reply/schema.json';
 
 export default {
   number: { schema: number },
@@ -14,4 +15,5 @@ export default {
   'webhook-event': { schema: webhookEvent },
   'api-log': { schema: apiLog },
   'applied-event': { schema: appliedEvent },
+  'quick-reply': { schema: quickReply },
 };

@@ -52,6 +52,7 @@ export interface Message {
 /** Body of `POST /whatsapp/conversations/:id/messages`. */
 export type ReplyRequest =
   | { type: 'text'; text: string; replyTo?: string; idempotencyKey?: string }
+  | { type: 'quick-reply'; name: string; idempotencyKey?: string }
   | { type: 'media'; mediaType: 'image' | 'video' | 'audio' | 'document'; link: string; caption?: string; filename?: string; idempotencyKey?: string }
   | { type: 'template'; template: { name: string; language: string; params?: TemplateParams }; idempotencyKey?: string }
   | { type: 'interactive'; interactive: { type: 'button' | 'list' | 'cta_url'; body: string; header?: string; footer?: string; buttons?: { id: string; title: string }[]; buttonText?: string; sections?: { title?: string; rows: { id: string; title: string; description?: string }[] }[]; displayText?: string; url?: string }; idempotencyKey?: string };

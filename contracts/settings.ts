@@ -29,6 +29,8 @@ export interface TicketSettings {
   descriptionField: string | null;
   statusField: string | null;
   status: string | null;
+  /** A number field on the ticket type that keeps the conversation id (the link back), if it has one. */
+  conversationField: string | null;
 }
 
 export interface Settings {
@@ -62,6 +64,7 @@ export const DEFAULT_SETTINGS: Settings = {
     descriptionField: 'description',
     statusField: 'status',
     status: 'open',
+    conversationField: 'whatsappConversationId',
   },
   defaultNumberId: null,
 };

@@ -8,6 +8,7 @@ export const UID = {
   webhookEvent: 'plugin::whatsapp.webhook-event',
   apiLog: 'plugin::whatsapp.api-log',
   appliedEvent: 'plugin::whatsapp.applied-event',
+  quickReply: 'plugin::whatsapp.quick-reply',
 } as const;
 
 /**

@@ -1,4 +1,5 @@
 import { parsePhoneNumberFromString, isSupportedCountry, type CountryCode } from 'libphonenumber-js/max';
+import metadata from 'libphonenumber-js/metadata.max.json';
 
 export const isRegion = (value: string): value is CountryCode => isSupportedCountry(value.toUpperCase());
 
@@ -8,6 +9,17 @@ export const isRegion = (value: string): value is CountryCode => isSupportedCoun
  */
 const isNanp555 = (countryCode: string, national: string) =>
   countryCode === '1' && national.length === 10 && (national.startsWith('555') || national.slice(3, 6) === '555');
+
+/** The main region of a country calling code (`1` → US): numbers in fictional ranges have no own country. */
+const mainRegion = (callingCode: string): string | null =>
+  (metadata as { country_calling_codes: Record<string, string[]> }).country_calling_codes[callingCode]?.[0] ?? null;
+
+/** The region to read national phone numbers in, for a business number: its own, or its phone's. */
+export const regionOf = (number: { region?: string | null; phone: string }): string | null => {
+  if (number.region) return number.region;
+  const parsed = parsePhoneNumberFromString(number.phone);
+  return parsed ? parsed.country ?? mainRegion(parsed.countryCallingCode) : null;
+};
 
 export interface ParsedPhone {
   e164: string;
@@ -20,7 +32,7 @@ export const parseBusinessPhone = (input: string, region?: string | null): Parse
   const parsed = parsePhoneNumberFromString(input, defaultRegion ? { defaultCountry: defaultRegion } : undefined);
   if (!parsed || !parsed.isPossible()) return null;
   if (!parsed.isValid() && !isNanp555(parsed.countryCallingCode, parsed.nationalNumber)) return null;
-  return { e164: parsed.number, region: parsed.country ?? defaultRegion ?? null };
+  return { e164: parsed.number, region: parsed.country ?? defaultRegion ?? mainRegion(parsed.countryCallingCode) };
 };
 
 /**

@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { ReplyRequest } from '../../contracts/inbox';
 import { getService } from '../utils';
-import { validateConversationQuery, validateReply } from '../validation/inbox';
+import { validateAssign, validateConversationQuery, validateReply, validateStart, validateTicket } from '../validation/inbox';
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const inbox = () => getService('inbox', { strapi });
@@ -14,6 +14,26 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
     async messages(ctx: any) {
       ctx.body = await inbox().messages(ctx.state.user, ctx.params.id, ctx.query ?? {});
+    },
+    async start(ctx: any) {
+      ctx.created({ data: await inbox().start(ctx.state.user, (await validateStart(ctx.request.body)) as any) });
+    },
+    async assign(ctx: any) {
+      const { assigneeId } = (await validateAssign(ctx.request.body)) as { assigneeId: number | null };
+      ctx.body = { data: await inbox().assign(ctx.state.user, ctx.params.id, assigneeId) };
+    },
+    async close(ctx: any) {
+      ctx.body = { data: await inbox().setState(ctx.state.user, ctx.params.id, 'closed') };
+    },
+    async reopen(ctx: any) {
+      ctx.body = { data: await inbox().setState(ctx.state.user, ctx.params.id, 'open') };
+    },
+    async read(ctx: any) {
+      ctx.body = { data: await inbox().markRead(ctx.state.user, ctx.params.id) };
+    },
+    async ticket(ctx: any) {
+      const body = ((await validateTicket(ctx.request.body ?? {})) ?? {}) as { subject?: string; description?: string };
+      ctx.created({ data: await inbox().createTicket(ctx.state.user, ctx.params.id, body) });
     },
     async reply(ctx: any) {
       const body = (await validateReply(ctx.request.body)) as ReplyRequest;

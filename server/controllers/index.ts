@@ -1,8 +1,9 @@
 import logs from './logs';
 import conversations from './conversations';
 import numbers from './numbers';
+import quickReplies from './quick-replies';
 import settings from './settings';
 import templates from './templates';
 import webhooks from './webhooks';
 
-export default { conversations, logs, numbers, settings, templates, webhooks };
+export default { conversations, logs, numbers, 'quick-replies': quickReplies, settings, templates, webhooks };

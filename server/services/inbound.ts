@@ -10,7 +10,7 @@ import {
   type StatusEvent,
   type TemplateEvent,
 } from '../providers';
-import { customerE164, samePersonKey } from '../phone';
+import { customerE164, regionOf, samePersonKey } from '../phone';
 import { getService } from '../utils';
 import { createWorkerLoop } from '../worker-loop';
 import type { NumberRow } from './numbers';
@@ -65,7 +65,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     let crm: { crmKind: string; crmUid: string; crmDocumentId: string } | null = null;
     if (!conversation.crmDocumentId && e164) {
       const identity = getService('identity', { strapi });
-      let match = await identity.match(e164, number.region);
+      let match = await identity.match(e164, regionOf(number));
       const { autoLead } = await getService('settings', { strapi }).get();
       // One lead per person, however many messages or numbers reach us at once.
       if (!match && autoLead.enabled && (await claimKey(trx, `autolead:${samePersonKey(e164)}`, null, 'lead'))) {

@@ -2,6 +2,8 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Conversation, Message, ReplyRequest } from '../../contracts/inbox';
 import { UID } from '../constants';
+import { recordE164, regionOf } from '../phone';
+import { adapterFor } from '../providers';
 import { getService } from '../utils';
 
 export interface AdminUser {
@@ -66,6 +68,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return numbers.filter((n: any) => !n.teamRoleIds?.length || n.teamRoleIds.some((id: number) => roleIds.has(id))).map((n: any) => n.id);
   };
 
+  const update = async (conversation: any, data: Record<string, unknown>) => {
+    const row = await q(UID.conversation).update({ where: { id: conversation.id }, data });
+    getService('realtime', { strapi }).publish({ type: 'conversation.updated', conversationId: row.id, numberId: row.numberId });
+    return conversationOut(row);
+  };
+
   const visible = async (user: AdminUser, id: unknown) => {
     const n = Number(id);
     const row = Number.isSafeInteger(n) && n > 0 ? await q(UID.conversation).findOne({ where: { id: n } }) : null;
@@ -116,7 +124,92 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     async reply(user: AdminUser, id: unknown, body: ReplyRequest) {
       const conversation = await visible(user, id);
-      return messageOut(await getService('dispatcher', { strapi }).enqueue(conversation.id, body, { id: user.id }));
+      const resolved: ReplyRequest =
+        body.type === 'quick-reply' ? { type: 'text', text: (await getService('quick-replies', { strapi }).byName(body.name)).text, idempotencyKey: body.idempotencyKey } : body;
+      return messageOut(await getService('dispatcher', { strapi }).enqueue(conversation.id, resolved, { id: user.id }));
+    },
+
+    async assign(user: AdminUser, id: unknown, assigneeId: number | null) {
+      const conversation = await visible(user, id);
+      if (assigneeId !== null && !(await q('admin::user').findOne({ where: { id: assigneeId, isActive: true }, select: ['id'] }))) {
+        throw new errors.ValidationError('assigneeId: no active admin user with this id', { errors: [{ path: ['assigneeId'], message: 'no active admin user with this id', name: 'ValidationError', value: assigneeId }] });
+      }
+      return update(conversation, { assigneeId });
+    },
+
+    async setState(user: AdminUser, id: unknown, state: 'open' | 'closed') {
+      return update(await visible(user, id), { state });
+    },
+
+    /** Marks the conversation read here and, where the provider can, on the customer's phone. */
+    async markRead(user: AdminUser, id: unknown) {
+      const conversation = await visible(user, id);
+      const latest = await q(UID.message).findOne({ where: { conversationId: conversation.id, direction: 'in' }, orderBy: { id: 'desc' } });
+      const number = await q(UID.number).findOne({ where: { id: conversation.numberId } });
+      if (latest?.providerMessageId && number && !number.deletedAt && adapterFor(number.provider).capabilities.markRead) {
+        const ctx = getService('provider-calls', { strapi }).contextFor(number);
+        await adapterFor(number.provider)
+          .send(ctx, getService('numbers', { strapi }).toProviderNumber(number), { kind: 'read', messageId: latest.providerMessageId })
+          .catch((error: Error) => strapi.log.warn(`[whatsapp] read receipt for conversation ${conversation.id} failed: ${error.message}`));
+      }
+      return update(conversation, { unread: 0 });
+    },
+
+    /** A ticket in the host's ticket type, linked to the customer's record and back to the conversation. */
+    async createTicket(user: AdminUser, id: unknown, input: { subject?: string; description?: string }) {
+      const conversation = await visible(user, id);
+      if (conversation.ticketDocumentId) throw new errors.ValidationError('This conversation already has a ticket');
+      const { ticket } = await getService('settings', { strapi }).get();
+      const ct = strapi.contentTypes[ticket.uid as keyof typeof strapi.contentTypes] as { attributes: Record<string, any>; options?: { draftAndPublish?: boolean } } | undefined;
+      if (!ct) throw new errors.ValidationError(`No ticket type ${ticket.uid} in this app; set it in the plugin settings`);
+      const recent = await q(UID.message).findMany({ where: { conversationId: conversation.id }, orderBy: { id: 'desc' }, limit: 10 });
+      const transcript = recent.reverse().map((m: any) => `${m.direction === 'in' ? conversation.customerName ?? 'Customer' : 'Us'}: ${m.text ?? `[${m.type}]`}`).join('\n');
+      const data: Record<string, unknown> = {
+        [ticket.subjectField]: input.subject ?? `WhatsApp: ${conversation.customerName ?? conversation.customerPhone ?? conversation.customerWaId}`,
+      };
+      if (ticket.descriptionField) data[ticket.descriptionField] = input.description ?? transcript;
+      if (ticket.statusField && ticket.status) data[ticket.statusField] = ticket.status;
+      if (ticket.conversationField && ct.attributes[ticket.conversationField]) data[ticket.conversationField] = conversation.id;
+      // The customer's CRM record, through whichever relation of the ticket type points at its type.
+      const relation = Object.entries(ct.attributes).find(([, a]) => a.type === 'relation' && a.target === conversation.crmUid);
+      if (relation && conversation.crmDocumentId) data[relation[0]] = conversation.crmDocumentId;
+      const created = await strapi.documents(ticket.uid as any).create({ data: data as any, ...(ct.options?.draftAndPublish ? { status: 'published' as const } : {}) });
+      const updated = await update(conversation, { ticketUid: ticket.uid, ticketDocumentId: created.documentId });
+      return { conversation: updated, ticket: { uid: ticket.uid, documentId: created.documentId } };
+    },
+
+    /**
+     * Starts (or continues) a conversation with a template, to a phone number or to a CRM record's
+     * phone. Templates are the only way to open a conversation outside the 24-hour window.
+     */
+    async start(user: AdminUser, input: { numberId: number; to?: string; record?: { uid: string; documentId: string }; template: { name: string; language: string; params?: any }; idempotencyKey?: string }) {
+      const allowed = await visibleNumberIds(user);
+      const number = await q(UID.number).findOne({ where: { id: input.numberId, deletedAt: null } });
+      if (!number || (allowed !== 'all' && !allowed.includes(number.id))) throw new errors.NotFoundError('No WhatsApp number with this id');
+      let phone = input.to ?? null;
+      let crm: { crmKind: string; crmUid: string; crmDocumentId: string } | null = null;
+      if (input.record) {
+        const { identitySources } = await getService('settings', { strapi }).get();
+        const source = identitySources.find((s) => s.uid === input.record!.uid);
+        if (!source) throw new errors.ValidationError(`record.uid: ${input.record.uid} is not one of the identity sources in settings`);
+        const record = await strapi.documents(input.record.uid as any).findOne({ documentId: input.record.documentId });
+        if (!record) throw new errors.NotFoundError('No such record');
+        phone = (record as any)[source.phoneField] ?? null;
+        crm = { crmKind: source.kind, crmUid: source.uid, crmDocumentId: input.record.documentId };
+      }
+      const e164 = phone ? recordE164(phone, regionOf(number)) : null;
+      if (!e164) throw new errors.ValidationError('to: no valid phone number to write to', { errors: [{ path: ['to'], message: 'not a valid phone number', name: 'ValidationError', value: phone }] });
+      const waId = e164.replace('+', '');
+      const conversations = q(UID.conversation);
+      let conversation = await conversations.findOne({ where: { numberId: number.id, customerWaId: waId } });
+      if (!conversation) {
+        const match = crm ? null : await getService('identity', { strapi }).match(e164, regionOf(number));
+        conversation = await conversations.create({
+          data: { numberId: number.id, customerWaId: waId, customerPhone: e164, state: 'open', unread: 0, ...(crm ?? (match ? { crmKind: match.kind, crmUid: match.uid, crmDocumentId: match.documentId, customerName: match.name } : { crmKind: 'unknown' })) },
+        });
+      }
+      const message = await getService('dispatcher', { strapi }).enqueue(conversation.id, { type: 'template', template: input.template, idempotencyKey: input.idempotencyKey }, { id: user.id });
+      return { conversation: conversationOut(await conversations.findOne({ where: { id: conversation.id } })), message: messageOut(message) };
     },
   };
 };

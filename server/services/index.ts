@@ -7,9 +7,10 @@ import logs from './logs';
 import media from './media';
 import numbers from './numbers';
 import providerCalls from './provider-calls';
+import quickReplies from './quick-replies';
 import realtime from './realtime';
 import settings from './settings';
 import templates from './templates';
 import webhooks from './webhooks';
 
-export default { crypto, dispatcher, identity, inbound, inbox, logs, media, numbers, 'provider-calls': providerCalls, realtime, settings, templates, webhooks };
+export default { crypto, dispatcher, identity, inbound, inbox, logs, media, numbers, 'provider-calls': providerCalls, 'quick-replies': quickReplies, realtime, settings, templates, webhooks };

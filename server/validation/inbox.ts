@@ -26,7 +26,8 @@ const templateParams = yup
 
 const reply = yup
   .object({
-    type: yup.string().oneOf(['text', 'media', 'template', 'interactive']).required(),
+    type: yup.string().oneOf(['text', 'media', 'template', 'interactive', 'quick-reply']).required(),
+    name: yup.string().when('type', { is: 'quick-reply', then: (s) => s.required().max(50), otherwise: (s) => s.strip() }),
     idempotencyKey: yup.string().max(100),
     text: yup.string().when('type', { is: 'text', then: (s) => s.required().min(1).max(4096), otherwise: (s) => s.strip() }),
     replyTo: yup.string().max(200),
@@ -74,3 +75,25 @@ export const validateConversationQuery = validateYupSchema(
     pageSize: yup.string().matches(/^\d+$/),
   })
 );
+
+export const validateAssign = validateYupSchema(yup.object({ assigneeId: yup.number().integer().positive().nullable().defined() }).noUnknown().required());
+
+export const validateTicket = validateYupSchema(yup.object({ subject: yup.string().max(255), description: yup.string().max(10000) }).noUnknown().nullable());
+
+export const validateStart = validateYupSchema(
+  yup
+    .object({
+      numberId: yup.number().integer().positive().required(),
+      to: yup.string().max(32),
+      record: yup.object({ uid: yup.string().required().max(100), documentId: yup.string().required().max(64) }).default(undefined),
+      template: yup.object({ name: yup.string().required().max(512), language: yup.string().required().max(20), params: yup.object() }).required(),
+      idempotencyKey: yup.string().max(100),
+    })
+    .noUnknown()
+    .test('recipient', 'give either `to` (a phone number) or `record` (a CRM record)', (v) => Boolean(v?.to) !== Boolean(v?.record))
+    .required()
+);
+
+const quickReplyFields = { name: yup.string().matches(/^[a-z0-9][a-z0-9_-]{0,49}$/, 'name: lower-case letters, digits, - and _ (up to 50)'), text: yup.string().min(1).max(4096) };
+export const validateQuickReplyCreate = validateYupSchema(yup.object({ name: quickReplyFields.name.required(), text: quickReplyFields.text.required() }).noUnknown().required());
+export const validateQuickReplyUpdate = validateYupSchema(yup.object(quickReplyFields).noUnknown().required());

@@ -39,6 +39,7 @@ const schema = yup
         descriptionField: field.nullable(),
         statusField: field.nullable(),
         status: yup.string().nullable().max(100),
+        conversationField: field.nullable(),
       })
       .noUnknown(),
     defaultNumberId: yup.number().integer().positive().nullable(),

@@ -175,3 +175,90 @@ describe('teams', () => {
     expect((await admin.get('/whatsapp/conversations')).body.data.length).toBe(aList.length);
   });
 });
+
+describe('inbox actions', () => {
+  let conversation: any;
+  let adminId: number;
+  beforeAll(async () => {
+    conversation = await q('conversation').findOne({ where: { customerWaId: '15550002222' } });
+    adminId = (await app.strapi.db.query('admin::user').findOne({ where: { email: 'admin@test.local' } })).id;
+  });
+
+  test('assign, filter by assignee, unassign; an unknown user is refused', async () => {
+    const res = await admin.post(`/whatsapp/conversations/${conversation.id}/assign`).send({ assigneeId: adminId });
+    expect(res.body.data.assigneeId).toBe(adminId);
+    expect((await admin.get('/whatsapp/conversations').query({ assignee: 'me' })).body.data.map((c: any) => c.id)).toEqual([conversation.id]);
+    expect((await admin.post(`/whatsapp/conversations/${conversation.id}/assign`).send({ assigneeId: 999999 })).status).toBe(400);
+    await admin.post(`/whatsapp/conversations/${conversation.id}/assign`).send({ assigneeId: null });
+    expect((await admin.get('/whatsapp/conversations').query({ assignee: 'unassigned', q: '15550002222' })).body.data.map((c: any) => c.id)).toEqual([conversation.id]);
+  });
+
+  test('close and reopen', async () => {
+    expect((await admin.post(`/whatsapp/conversations/${conversation.id}/close`)).body.data.state).toBe('closed');
+    expect((await admin.get('/whatsapp/conversations').query({ state: 'closed' })).body.data.map((c: any) => c.id)).toEqual([conversation.id]);
+    expect((await admin.post(`/whatsapp/conversations/${conversation.id}/reopen`)).body.data.state).toBe('open');
+  });
+
+  test('mark read clears the unread count and sends the read receipt to the provider', async () => {
+    await sim.client.customerSends({ from: '15550002222', to: PNID, text: 'one more thing' });
+    await settle();
+    expect((await admin.get(`/whatsapp/conversations/${conversation.id}`)).body.data.unread).toBeGreaterThan(0);
+    const res = await admin.post(`/whatsapp/conversations/${conversation.id}/read`);
+    expect(res.body.data.unread).toBe(0);
+    const receipts = (await admin.get('/whatsapp/logs/api').query({ call: 'mark-read' })).body.data;
+    expect(receipts[0]).toMatchObject({ status: 200 });
+  });
+
+  test('a ticket is created in the host, linked to the customer and back to the conversation', async () => {
+    const contact = await app.strapi.documents('api::contact.contact').create({ data: { name: 'Alice Example', phone: '+15550002222' } as any, status: 'published' });
+    await q('conversation').update({ where: { id: conversation.id }, data: { crmKind: 'contact', crmUid: 'api::contact.contact', crmDocumentId: contact.documentId } });
+    const res = await admin.post(`/whatsapp/conversations/${conversation.id}/ticket`).send({ subject: 'Order question' });
+    expect(res.status).toBe(201);
+    const ticket = await app.strapi.documents('api::ticket.ticket').findOne({ documentId: res.body.data.ticket.documentId, populate: ['contact'] });
+    expect(ticket).toMatchObject({ subject: 'Order question', status: 'open', whatsappConversationId: conversation.id, contact: { documentId: contact.documentId } });
+    expect((ticket as any).description).toMatch(/Is my order on its way\?/);
+    expect((await q('conversation').findOne({ where: { id: conversation.id } })).ticketDocumentId).toBe(ticket!.documentId);
+    expect((await admin.post(`/whatsapp/conversations/${conversation.id}/ticket`).send({})).status).toBe(400);
+  });
+
+  test('a conversation is started with a template, to a phone or to a CRM record', async () => {
+    const template = { name: 'follow_up', language: 'en_US', params: { body: [{ type: 'text', text: 'Dan' }, { type: 'text', text: 'your quote' }] } };
+    await sim.client.setCustomer({ phone: '15550006666', name: 'Dan Prospect', reachable: true });
+    const byPhone = await admin.post('/whatsapp/conversations').send({ numberId: number.id, to: '+1 555 000 6666', template });
+    expect(byPhone.status).toBe(201);
+    expect(byPhone.body.data.conversation).toMatchObject({ customerWaId: '15550006666', customerPhone: '+15550006666' });
+
+    const lead = await app.strapi.documents('api::lead.lead').create({ data: { name: 'Erin Lead', phone: '(555) 000-8888' } as any });
+    await sim.client.setCustomer({ phone: '15550008888', name: 'Erin', reachable: true });
+    const byRecord = await admin.post('/whatsapp/conversations').send({ numberId: number.id, record: { uid: 'api::lead.lead', documentId: lead.documentId }, template });
+    expect(byRecord.status).toBe(201);
+    expect(byRecord.body.data.conversation).toMatchObject({ customerWaId: '15550008888', crm: { kind: 'lead', documentId: lead.documentId } });
+    await settle();
+    const received = await sim.client.outbound({ to: '15550008888' });
+    expect(received.some((m: any) => m.type === 'template')).toBe(true);
+
+    expect((await admin.post('/whatsapp/conversations').send({ numberId: number.id, template })).status).toBe(400);
+    expect((await admin.post('/whatsapp/conversations').send({ numberId: number.id, to: '12', template })).status).toBe(400);
+  });
+
+  test('quick replies: saved, used by name, names unique, managed only with the permission', async () => {
+    const created = await admin.post('/whatsapp/quick-replies').send({ name: 'opening-hours', text: 'We are open 9–17, Monday to Friday.' });
+    expect(created.status).toBe(201);
+    expect((await admin.post('/whatsapp/quick-replies').send({ name: 'opening-hours', text: 'again' })).status).toBe(400);
+    expect((await admin.get('/whatsapp/quick-replies')).body.data.map((r: any) => r.name)).toContain('opening-hours');
+
+    await sim.client.customerSends({ from: '15550002222', to: PNID, text: 'when are you open?' });
+    await settle();
+    const res = await admin.post(`/whatsapp/conversations/${conversation.id}/messages`).send({ type: 'quick-reply', name: 'opening-hours' });
+    expect(res.status).toBe(201);
+    await settle();
+    expect((await sim.client.outbound({ to: '15550002222' })).map((m: any) => m.text)).toContain('We are open 9–17, Monday to Friday.');
+    expect((await admin.post(`/whatsapp/conversations/${conversation.id}/messages`).send({ type: 'quick-reply', name: 'nope' })).status).toBe(400);
+
+    const reader = as(app.server, (await createStaff(app.strapi, app.server, 'QuickReader', ['plugin::whatsapp.inbox.read'])).token);
+    expect((await reader.get('/whatsapp/quick-replies')).status).toBe(200);
+    expect((await reader.post('/whatsapp/quick-replies').send({ name: 'x', text: 'y' })).status).toBe(403);
+    expect((await admin.put(`/whatsapp/quick-replies/${created.body.data.id}`).send({ text: 'Open 9–18.' })).body.data.text).toBe('Open 9–18.');
+    expect((await admin.del(`/whatsapp/quick-replies/${created.body.data.id}`)).status).toBe(200);
+  });
+});

@@ -1,10 +1,11 @@
 import logs from './logs';
 import conversations from './conversations';
 import numbers from './numbers';
+import quickReplies from './quick-replies';
 import settings from './settings';
 import templates from './templates';
 
 export default () => ({
   type: 'admin',
-  routes: [...conversations, ...numbers, ...settings, ...logs, ...templates],
+  routes: [...conversations, ...numbers, ...settings, ...logs, ...templates, ...quickReplies],
 });
