@@ -3,7 +3,8 @@ import conversations from './conversations';
 import numbers from './numbers';
 import quickReplies from './quick-replies';
 import settings from './settings';
+import stream from './stream';
 import templates from './templates';
 import webhooks from './webhooks';
 
-export default { conversations, logs, numbers, 'quick-replies': quickReplies, settings, templates, webhooks };
+export default { conversations, logs, numbers, 'quick-replies': quickReplies, settings, stream, templates, webhooks };

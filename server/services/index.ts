@@ -10,7 +10,8 @@ import providerCalls from './provider-calls';
 import quickReplies from './quick-replies';
 import realtime from './realtime';
 import settings from './settings';
+import stream from './stream';
 import templates from './templates';
 import webhooks from './webhooks';
 
-export default { crypto, dispatcher, identity, inbound, inbox, logs, media, numbers, 'provider-calls': providerCalls, 'quick-replies': quickReplies, realtime, settings, templates, webhooks };
+export default { crypto, dispatcher, identity, inbound, inbox, logs, media, numbers, 'provider-calls': providerCalls, 'quick-replies': quickReplies, realtime, settings, stream, templates, webhooks };

@@ -3,9 +3,10 @@ import conversations from './conversations';
 import numbers from './numbers';
 import quickReplies from './quick-replies';
 import settings from './settings';
+import stream from './stream';
 import templates from './templates';
 
 export default () => ({
   type: 'admin',
-  routes: [...conversations, ...numbers, ...settings, ...logs, ...templates, ...quickReplies],
+  routes: [...conversations, ...numbers, ...settings, ...logs, ...templates, ...quickReplies, ...stream],
 });

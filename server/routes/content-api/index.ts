@@ -7,5 +7,7 @@ export default () => ({
   routes: [
     { method: 'GET', path: '/webhooks/:numberKey', handler: 'webhooks.handshake', config: { auth: false } },
     { method: 'POST', path: '/webhooks/:numberKey', handler: 'webhooks.receive', config: { auth: false } },
+    // The inbox stream for an EventSource: authenticated by a single-use ticket from POST /whatsapp/stream/ticket.
+    { method: 'GET', path: '/stream', handler: 'stream.openWithTicket', config: { auth: false } },
   ],
 });

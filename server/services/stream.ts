@@ -1,0 +1,101 @@
+import crypto from 'node:crypto';
+import { PassThrough } from 'node:stream';
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import { getService } from '../utils';
+import type { AdminUser } from './inbox';
+import type { SequencedEvent } from './realtime';
+
+const HEARTBEAT_MS = 20_000;
+/** Streams end before the admin access token would (30 min); the client reconnects with a fresh one. */
+const MAX_LIFETIME_MS = 25 * 60_000;
+const TICKET_TTL_MS = 60_000;
+const VISIBILITY_CACHE_MS = 10_000;
+
+/**
+ * Server-sent events for the inbox. The admin panel reads the stream with fetch and its bearer
+ * token in the Authorization header; a plain EventSource, which cannot send headers, first trades
+ * its session for a single-use ticket that lives a minute, so no lasting credential is ever in a URL.
+ */
+export default ({ strapi }: { strapi: Core.Strapi }) => {
+  const tickets = new Map<string, { user: AdminUser; expires: number }>();
+
+  return {
+    issueTicket(user: AdminUser) {
+      const now = Date.now();
+      for (const [key, t] of tickets) if (t.expires < now) tickets.delete(key);
+      const ticket = crypto.randomBytes(24).toString('base64url');
+      tickets.set(ticket, { user: { id: user.id, roles: user.roles?.map((r) => ({ id: r.id, code: r.code })) }, expires: now + TICKET_TTL_MS });
+      return { ticket, expiresInSeconds: TICKET_TTL_MS / 1000 };
+    },
+
+    redeemTicket(ticket: unknown): AdminUser {
+      const entry = typeof ticket === 'string' ? tickets.get(ticket) : undefined;
+      if (typeof ticket === 'string') tickets.delete(ticket);
+      if (!entry || entry.expires < Date.now()) throw new errors.UnauthorizedError('The stream ticket is unknown, used or expired');
+      return entry.user;
+    },
+
+    /** Opens the stream on `ctx` for the user; replays what a reconnecting client missed. */
+    async open(ctx: any, user: AdminUser, lastEventId?: string) {
+      const inbox = getService('inbox', { strapi });
+      const realtime = getService('realtime', { strapi });
+      let allowed = await inbox.visibleNumberIds(user);
+      let allowedAt = Date.now();
+      const visible = async (numberId: number) => {
+        if (Date.now() - allowedAt > VISIBILITY_CACHE_MS) {
+          allowed = await inbox.visibleNumberIds(user);
+          allowedAt = Date.now();
+        }
+        return allowed === 'all' || allowed.includes(numberId);
+      };
+
+      ctx.req.socket.setTimeout(0);
+      ctx.req.socket.setNoDelay(true);
+      ctx.req.socket.setKeepAlive(true);
+      ctx.set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+      ctx.status = 200;
+      const stream = new PassThrough();
+      ctx.body = stream;
+
+      let lastWritten = 0;
+      const write = (event: SequencedEvent) => {
+        if (event.seq <= lastWritten) return;
+        lastWritten = event.seq;
+        stream.write(`id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+      };
+      const queue: SequencedEvent[] = [];
+      let replaying = true;
+      // One event after another per stream, so a visibility refresh never reorders them.
+      let chain: Promise<void> = Promise.resolve();
+      const unsubscribe = realtime.subscribe((event) => {
+        if (replaying) queue.push(event);
+        else chain = chain.then(async () => (await visible(event.numberId)) && write(event)).catch(() => undefined) as Promise<void>;
+      });
+
+      const after = Number(lastEventId);
+      if (lastEventId !== undefined && Number.isSafeInteger(after)) {
+        const missed = realtime.since(after);
+        if (missed === null) stream.write('event: reset\ndata: {}\n\n');
+        else for (const event of missed) if (await visible(event.numberId)) write(event);
+      }
+      stream.write(`event: ready\ndata: ${JSON.stringify({ userId: user.id })}\n\n`);
+      replaying = false;
+      // Events published while the missed ones were replayed; `write` drops any already sent.
+      for (const event of queue) if (await visible(event.numberId)) write(event);
+
+      const heartbeat = setInterval(() => stream.write(': keep-alive\n\n'), HEARTBEAT_MS);
+      const lifetime = setTimeout(() => close(), MAX_LIFETIME_MS);
+      heartbeat.unref();
+      lifetime.unref();
+      const close = () => {
+        clearInterval(heartbeat);
+        clearTimeout(lifetime);
+        unsubscribe();
+        stream.end();
+      };
+      ctx.req.on('close', close);
+      stream.on('error', close);
+    },
+  };
+};

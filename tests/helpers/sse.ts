@@ -1,0 +1,51 @@
+import http from 'node:http';
+
+export interface SseEvent {
+  id?: string;
+  event: string;
+  data: any;
+}
+
+/** A server-sent-events client over plain HTTP, collecting events until closed. */
+export const openStream = (url: string, headers: Record<string, string> = {}) =>
+  new Promise<{ events: SseEvent[]; status: number; close: () => void; waitFor: (pred: (e: SseEvent) => boolean, timeoutMs?: number) => Promise<SseEvent> }>((resolve, reject) => {
+    const events: SseEvent[] = [];
+    const waiters: { pred: (e: SseEvent) => boolean; resolve: (e: SseEvent) => void }[] = [];
+    const req = http.get(url, { headers: { Accept: 'text/event-stream', ...headers } }, (res) => {
+      let buffer = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        buffer += chunk;
+        let end;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const event: SseEvent = { event: 'message', data: null };
+          for (const line of block.split('\n')) {
+            if (line.startsWith('id: ')) event.id = line.slice(4);
+            else if (line.startsWith('event: ')) event.event = line.slice(7);
+            else if (line.startsWith('data: ')) event.data = JSON.parse(line.slice(6));
+          }
+          if (block.startsWith(':')) continue;
+          events.push(event);
+          for (const w of [...waiters]) if (w.pred(event)) {
+            waiters.splice(waiters.indexOf(w), 1);
+            w.resolve(event);
+          }
+        }
+      });
+      resolve({
+        events,
+        status: res.statusCode ?? 0,
+        close: () => req.destroy(),
+        waitFor: (pred, timeoutMs = 5000) =>
+          new Promise((ok, fail) => {
+            const found = events.find(pred);
+            if (found) return ok(found);
+            const timer = setTimeout(() => fail(new Error(`no such event within ${timeoutMs} ms; got ${events.map((e) => e.event).join(', ')}`)), timeoutMs);
+            waiters.push({ pred, resolve: (e) => { clearTimeout(timer); ok(e); } });
+          }),
+      });
+    });
+    req.on('error', reject);
+  });
