@@ -6,6 +6,8 @@
  *   npm run bench:ingest                      # SQLite
  *   TEST_DB=postgres npm run bench:ingest     # PostgreSQL
  *   BENCH_SECONDS=20 BENCH_CONCURRENCY=16 npm run bench:ingest
+ *   BENCH_LOAD=wrk npm run bench:ingest       # load from wrk (Debian package) instead of Node:
+ *                                             # one signed body repeated, so only acknowledging is measured
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -43,8 +45,28 @@ const bodies = (count: number, path: string) => {
   });
 };
 
+/** wrk's summary as the Node load generator reports it. */
+const wrkLoad = async (url: string, requests: { path: string; body: string; headers: Record<string, string> }[]) => {
+  const { path: target, body, headers } = requests[0];
+  const script = path.join(os.tmpdir(), `wa-bench-${process.pid}.lua`);
+  const lua = (v: string) => JSON.stringify(v);
+  fs.writeFileSync(script, `wrk.method = "POST"\nwrk.body = ${lua(body)}\nwrk.headers["Content-Type"] = "application/json"\n${Object.entries(headers).map(([k, v]) => `wrk.headers[${lua(k)}] = ${lua(v)}`).join('\n')}\n`);
+  const { stdout } = await promisify(execFile)('wrk', ['-t2', `-c${CONCURRENCY}`, `-d${SECONDS}s`, '--latency', '-s', script, `${url}${target}`]);
+  fs.rmSync(script);
+  const ms = (label: string) => {
+    const m = new RegExp(`${label}%\\s+([\\d.]+)(us|ms|s)`).exec(stdout);
+    if (!m) return null;
+    const v = Number(m[1]);
+    return Number((m[2] === 'us' ? v / 1000 : m[2] === 's' ? v * 1000 : v).toFixed(2));
+  };
+  const perSecond = Math.round(Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? 0));
+  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(stdout)?.[1] ?? 0);
+  return { perSecond, p50: ms(' 50'), p99: ms(' 99'), statuses: { non2xx }, errors: 0, requests: Number(/(\d+) requests in/.exec(stdout)?.[1] ?? 0) };
+};
+
 /** Runs the load in a child process: the server in this process must keep its event loop free. */
-const load = async (url: string, requests: unknown[]) => {
+const load = async (url: string, requests: { path: string; body: string; headers: Record<string, string> }[]) => {
+  if (process.env.BENCH_LOAD === 'wrk') return wrkLoad(url, requests);
   const file = path.join(os.tmpdir(), `wa-bench-${process.pid}.json`);
   fs.writeFileSync(file, JSON.stringify(requests));
   const { stdout } = await promisify(execFile)(process.execPath, [path.join(__dirname, 'load.js'), JSON.stringify({ url, bodiesFile: file, concurrency: CONCURRENCY, seconds: SECONDS })], { maxBuffer: 1 << 26 });
@@ -111,6 +133,7 @@ const main = async () => {
 
   const result = {
     database: process.env.TEST_DB === 'postgres' ? 'postgres' : 'sqlite',
+    load: process.env.BENCH_LOAD === 'wrk' ? 'wrk -t2, one signed body repeated' : 'node, distinct signed bodies',
     seconds: SECONDS,
     concurrency: CONCURRENCY,
     plugin: { acknowledgedPerSecond: plugin.perSecond, p50Ms: plugin.p50, p99Ms: plugin.p99, statuses: plugin.statuses, errors: plugin.errors },
