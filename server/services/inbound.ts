@@ -74,43 +74,53 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (match) crm = { crmKind: match.kind, crmUid: match.uid, crmDocumentId: match.documentId };
     }
 
-    const message = await q(UID.message).create({
-      data: {
-        conversationId: conversation.id,
-        numberId: number.id,
+    // Plain inserts and updates inside the transaction: this runs for every customer message, and
+    // the query engine's create/update cost two or three statements each.
+    const now = new Date();
+    const [inserted] = await trx('whatsapp_messages').insert(
+      {
+        document_id: crypto.randomBytes(12).toString('hex'),
+        conversation_id: conversation.id,
+        number_id: number.id,
         direction: 'in',
         type: event.type,
         text: event.text,
-        payload: event.raw,
-        mediaProviderId: event.media?.id ?? event.media?.url ?? null,
-        mediaMimeType: event.media?.mimeType ?? null,
-        mediaState: event.media ? 'pending' : 'none',
-        providerMessageId: event.providerMessageId,
-        idempotencyKey: `${number.provider}:${number.id}:${event.key}`,
+        payload: JSON.stringify(event.raw),
+        media_provider_id: event.media?.id ?? event.media?.url ?? null,
+        media_mime_type: event.media?.mimeType ?? null,
+        media_state: event.media ? 'pending' : 'none',
+        provider_message_id: event.providerMessageId,
+        idempotency_key: `${number.provider}:${number.id}:${event.key}`,
         status: 'received',
         source: 'customer',
-        replyToProviderId: event.context?.providerMessageId ?? event.reaction?.providerMessageId ?? null,
-        providerTimestamp: event.timestamp,
+        reply_to_provider_id: event.context?.providerMessageId ?? event.reaction?.providerMessageId ?? null,
+        provider_timestamp: event.timestamp,
+        attempts: 0,
+        created_at: now,
+        updated_at: now,
+        published_at: now,
       },
-    });
+      ['id']
+    );
+    const message = { id: Number(typeof inserted === 'object' ? inserted.id : inserted) };
 
     const newest = !conversation.lastMessageAt || new Date(conversation.lastMessageAt) <= event.timestamp;
     const windowExpiresAt = later(conversation.windowExpiresAt, new Date(event.timestamp.getTime() + DAY_MS));
-    await q(UID.conversation).update({
-      where: { id: conversation.id },
-      data: {
-        ...(crm ?? {}),
-        customerName: event.from.name ?? conversation.customerName,
-        customerPhone: conversation.customerPhone ?? e164,
-        lastInboundAt: later(conversation.lastInboundAt, event.timestamp),
-        lastMessageAt: later(conversation.lastMessageAt, event.timestamp),
-        ...(newest ? { lastMessagePreview: (event.text ?? `[${event.type}]`).slice(0, 200) } : {}),
-        windowExpiresAt,
-        templateOnly: windowExpiresAt.getTime() <= Date.now(),
-        unread: (conversation.unread ?? 0) + 1,
+    await trx('whatsapp_conversations')
+      .where({ id: conversation.id })
+      .update({
+        ...(crm ? { crm_kind: crm.crmKind, crm_uid: crm.crmUid, crm_document_id: crm.crmDocumentId } : {}),
+        customer_name: event.from.name ?? conversation.customerName ?? null,
+        customer_phone: conversation.customerPhone ?? e164,
+        last_inbound_at: later(conversation.lastInboundAt, event.timestamp),
+        last_message_at: later(conversation.lastMessageAt, event.timestamp),
+        ...(newest ? { last_message_preview: (event.text ?? `[${event.type}]`).slice(0, 200) } : {}),
+        window_expires_at: windowExpiresAt,
+        template_only: windowExpiresAt.getTime() <= Date.now(),
+        unread: trx.raw('coalesce(unread, 0) + 1'),
         state: 'open',
-      },
-    });
+        updated_at: now,
+      });
     published.push(
       { type: 'message.created', conversationId: conversation.id, numberId: number.id, messageId: message.id },
       { type: 'conversation.updated', conversationId: conversation.id, numberId: number.id }
