@@ -1,4 +1,7 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import type { Core } from '@strapi/strapi';
+import axios from 'axios';
 import { errors } from '@strapi/utils';
 import type { ReplyRequest } from '../../contracts/inbox';
 import { UID } from '../constants';
@@ -34,6 +37,46 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     throw new errors.ValidationError(message, { errors: [{ path: [path], message, name: 'ValidationError', value: null }] });
   };
 
+  const kindOfMime = (mime: string) => (/^image\//.test(mime) ? 'image' : /^video\//.test(mime) ? 'video' : /^audio\//.test(mime) ? 'audio' : 'document');
+
+  /** A media reply's row fields: by link, or a Media Library file (sent by upload where the provider can). */
+  const mediaReply = async (input: Extract<ReplyRequest, { type: 'media' }>) => {
+    if (!input.fileId) return { type: input.mediaType, text: input.caption ?? null, payload: { link: input.link, filename: input.filename } };
+    const file = await q('plugin::upload.file').findOne({ where: { id: input.fileId } });
+    if (!file) fail('fileId', 'no file with this id in the Media Library');
+    return {
+      type: input.mediaType ?? kindOfMime(file.mime),
+      text: input.caption ?? null,
+      payload: { fileId: file.id, filename: input.filename ?? file.name, mime: file.mime },
+      media: file.id,
+    };
+  };
+
+  /** The bytes of a Media Library file: from the public folder for the local provider, else by its URL. */
+  const fileBytes = async (file: Row): Promise<Buffer> => {
+    if (/^https?:\/\//.test(file.url)) return Buffer.from((await axios.get<ArrayBuffer>(file.url, { responseType: 'arraybuffer', timeout: 30_000 })).data);
+    return fs.readFile(path.join(strapi.dirs.static.public, file.url));
+  };
+
+  /** Media Library files go to Meta by upload (sent by id, kept on the row for retries); others get a public link. */
+  const resolveFile = async (row: Row, number: NumberRow) => {
+    const payload = row.payload ?? {};
+    if (!payload.fileId || payload.providerMediaId || payload.link) return payload;
+    const file = await q('plugin::upload.file').findOne({ where: { id: payload.fileId } });
+    if (!file) throw new UnsupportedByProviderError(number.provider, 'send a file that was deleted from the Media Library');
+    const adapter = adapterFor(number.provider);
+    let next: Row;
+    if (number.provider === 'meta') {
+      const ctx = getService('provider-calls', { strapi }).contextFor(number);
+      const { mediaId } = await adapter.uploadMedia(ctx, getService('numbers', { strapi }).toProviderNumber(number), { data: await fileBytes(file), mimeType: file.mime, filename: payload.filename });
+      next = { ...payload, providerMediaId: mediaId };
+    } else {
+      next = { ...payload, link: /^https?:\/\//.test(file.url) ? file.url : `${getService('numbers', { strapi }).publicUrl()}${file.url}` };
+    }
+    await q(UID.message).update({ where: { id: row.id }, data: { payload: next } });
+    return next;
+  };
+
   /** What the provider gets for a stored row. */
   const outbound = (row: Row, conversation: Row, template: Row | null): OutboundMessage => {
     const to = conversation.customerPhone ?? `+${conversation.customerWaId}`;
@@ -43,7 +86,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     }
     if (row.type === 'interactive') return { kind: 'interactive', to, interactive: payload.interactive, replyTo: row.replyToProviderId ?? undefined };
     if (['image', 'video', 'audio', 'document'].includes(row.type)) {
-      return { kind: 'media', to, mediaType: row.type, link: payload.link, caption: row.text ?? undefined, filename: payload.filename, replyTo: row.replyToProviderId ?? undefined };
+      return { kind: 'media', to, mediaType: row.type, link: payload.link, mediaId: payload.providerMediaId, caption: row.text ?? undefined, filename: payload.filename, replyTo: row.replyToProviderId ?? undefined };
     }
     return { kind: 'text', to, text: row.text, replyTo: row.replyToProviderId ?? undefined };
   };
@@ -73,9 +116,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return { number, conversation, message: outbound(row, conversation, template) };
   };
 
-  const deliver = async (row: Row, { number, message }: NonNullable<Awaited<ReturnType<typeof prepare>>>) => {
+  const deliver = async (row: Row, { number, conversation, message: prepared }: NonNullable<Awaited<ReturnType<typeof prepare>>>) => {
     const adapter = adapterFor(number.provider);
     try {
+      const message = row.payload?.fileId ? outbound({ ...row, payload: await resolveFile(row, number) }, conversation, null) : prepared;
       const ctx = getService('provider-calls', { strapi }).contextFor(number);
       const result = await adapter.send(ctx, getService('numbers', { strapi }).toProviderNumber(number), message);
       await q(UID.message).update({ where: { id: row.id }, data: { status: 'sent', providerMessageId: result.providerMessageId, errorClass: null, errorCode: null, errorText: null } });
@@ -178,7 +222,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         }
         if (!adapterFor(number!.provider).capabilities.freeForm) fail('type', `${number!.provider} numbers can send templates only`);
         if (input.type === 'text') Object.assign(data, { type: 'text', text: input.text, replyToProviderId: input.replyTo ?? null });
-        if (input.type === 'media') Object.assign(data, { type: input.mediaType, text: input.caption ?? null, payload: { link: input.link, filename: input.filename } });
+        if (input.type === 'media') Object.assign(data, await mediaReply(input));
         if (input.type === 'interactive') Object.assign(data, { type: 'interactive', text: input.interactive.body, payload: { interactive: input.interactive } });
       }
       if (input.idempotencyKey) {

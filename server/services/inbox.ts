@@ -106,8 +106,25 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return { data: rows.map(conversationOut), meta: { pagination: { page, pageSize, total, pageCount: Math.ceil(total / pageSize) }, unreadConversations: unread } };
     },
 
+    /** One conversation, with a summary of its CRM record and where to open it in the admin. */
     async get(user: AdminUser, id: unknown) {
-      return conversationOut(await visible(user, id));
+      const row = await visible(user, id);
+      const out = conversationOut(row);
+      if (!row.crmUid || !row.crmDocumentId) return { ...out, crmRecord: null };
+      const ct = strapi.contentTypes[row.crmUid as keyof typeof strapi.contentTypes] as { attributes: Record<string, any>; info?: { displayName?: string } } | undefined;
+      const record = ct ? await strapi.documents(row.crmUid as any).findOne({ documentId: row.crmDocumentId }) : null;
+      if (!ct || !record) return { ...out, crmRecord: null };
+      const SCALAR = ['string', 'email', 'enumeration', 'integer', 'decimal', 'float', 'biginteger', 'date', 'datetime', 'boolean'];
+      const fields = Object.fromEntries(
+        Object.entries(ct.attributes)
+          .filter(([name, a]) => SCALAR.includes(a.type) && !a.private && (record as any)[name] !== null && (record as any)[name] !== undefined)
+          .slice(0, 10)
+          .map(([name]) => [name, (record as any)[name]])
+      );
+      return {
+        ...out,
+        crmRecord: { type: ct.info?.displayName ?? row.crmUid, fields, adminUrl: `/admin/content-manager/collection-types/${row.crmUid}/${row.crmDocumentId}` },
+      };
     },
 
     async messages(user: AdminUser, id: unknown, query: { page?: string; pageSize?: string }) {

@@ -194,6 +194,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     format,
     readCredentials,
     toProviderNumber,
+    publicUrl,
 
     /** Live numbers of a provider; used to route a webhook event naming a sibling number. */
     async listRows(provider: Provider): Promise<NumberRow[]> {

@@ -31,8 +31,9 @@ const reply = yup
     idempotencyKey: yup.string().max(100),
     text: yup.string().when('type', { is: 'text', then: (s) => s.required().min(1).max(4096), otherwise: (s) => s.strip() }),
     replyTo: yup.string().max(200),
-    mediaType: yup.string().when('type', { is: 'media', then: (s) => s.oneOf(['image', 'video', 'audio', 'document']).required() }),
-    link: yup.string().when('type', { is: 'media', then: (s) => s.url().required() }),
+    mediaType: yup.string().oneOf(['image', 'video', 'audio', 'document']),
+    link: yup.string().url().max(2048),
+    fileId: yup.number().integer().positive(),
     caption: yup.string().max(1024),
     filename: yup.string().max(240),
     template: yup.object().when('type', {
@@ -60,6 +61,8 @@ const reply = yup
     }),
   })
   .noUnknown()
+  .test('media-source', 'a media reply needs either `link` (with `mediaType`) or `fileId`', (v: any) => v?.type !== 'media' || Boolean(v.fileId) !== Boolean(v.link))
+  .test('media-type', 'a media reply by link needs `mediaType`', (v: any) => v?.type !== 'media' || !v.link || Boolean(v.mediaType))
   .required();
 
 export const validateReply = validateYupSchema(reply, { strict: false, stripUnknown: false });

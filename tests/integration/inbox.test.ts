@@ -1,4 +1,8 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { createSimulator, type RunningSimulator } from '../../simulator';
+import { tinyPng } from '../helpers/png';
 import { startStrapi, type TestApp } from '../helpers/strapi';
 import { as, createStaff, login } from '../helpers/admin';
 
@@ -66,6 +70,24 @@ describe('the core loop', () => {
     const sent = await q('message').findOne({ where: { id: res.body.data.id } });
     expect(sent).toMatchObject({ status: 'read', providerMessageId: expect.stringMatching(/^wamid\./) });
     expect(sent.deliveredAt && sent.readAt).toBeTruthy();
+  });
+
+  test('a file from the Media Library is uploaded to Meta and sent by id', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wa-upload-'));
+    const filepath = path.join(dir, 'part.png');
+    fs.writeFileSync(filepath, tinyPng());
+    const [file] = await app.strapi.plugin('upload').service('upload').upload({ data: { fileInfo: { name: 'part.png' } }, files: { filepath, originalFilename: 'part.png', mimetype: 'image/png', size: fs.statSync(filepath).size } });
+    const res = await admin.post(`/whatsapp/conversations/${conversationId}/messages`).send({ type: 'media', fileId: file.id, caption: 'The replacement part' });
+    expect(res.status).toBe(201);
+    expect(res.body.data.type).toBe('image');
+    await settle();
+    const sent = await q('message').findOne({ where: { id: res.body.data.id } });
+    expect(sent.status).toMatch(/sent|delivered|read/);
+    expect(sent.payload.providerMediaId).toBeTruthy();
+    const received = (await sim.client.outbound({ to: '15550002222' })) as any[];
+    expect(received.some((m) => m.type === 'image' && JSON.stringify(m).includes('The replacement part'))).toBe(true);
+    expect((await admin.post(`/whatsapp/conversations/${conversationId}/messages`).send({ type: 'media', fileId: 999999 })).status).toBe(400);
+    expect((await admin.post(`/whatsapp/conversations/${conversationId}/messages`).send({ type: 'media' })).status).toBe(400);
   });
 
   test('the same idempotency key twice sends once', async () => {
@@ -218,6 +240,8 @@ describe('inbox actions', () => {
     expect(ticket).toMatchObject({ subject: 'Order question', status: 'open', whatsappConversationId: conversation.id, contact: { documentId: contact.documentId } });
     expect((ticket as any).description).toMatch(/Is my order on its way\?/);
     expect((await q('conversation').findOne({ where: { id: conversation.id } })).ticketDocumentId).toBe(ticket!.documentId);
+    const detail = (await admin.get(`/whatsapp/conversations/${conversation.id}`)).body.data;
+    expect(detail.crmRecord).toMatchObject({ type: 'Contact', fields: { name: 'Alice Example', phone: '+15550002222' }, adminUrl: `/admin/content-manager/collection-types/api::contact.contact/${contact.documentId}` });
     expect((await admin.post(`/whatsapp/conversations/${conversation.id}/ticket`).send({})).status).toBe(400);
   });
 
