@@ -22,6 +22,7 @@ class RetryLater extends Error {}
 const LEASE_MS = 60_000;
 const MAX_ATTEMPTS = 6;
 const SWEEP_MS = 5_000;
+const BATCH = 25;
 const DAY_MS = 24 * 3600_000;
 const backoffMs = (attempt: number) => Math.min(2 ** attempt * 1000, 5 * 60_000);
 
@@ -256,30 +257,35 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return finish(row, { state, lastError, processedAt: new Date() });
   };
 
-  /** Takes the oldest pending row nobody holds; a conditional update makes the claim safe across workers. */
-  const claimNext = async (): Promise<WebhookRow | null> => {
-    const now = new Date();
-    const rows = (await q(UID.webhookEvent).findMany({
+  const due = (now: Date) =>
+    q(UID.webhookEvent).findMany({
       where: { state: 'pending', $or: [{ lockedUntil: { $null: true } }, { lockedUntil: { $lte: now } }] },
       orderBy: { id: 'asc' },
-      limit: 10,
-    })) as WebhookRow[];
-    for (const row of rows) {
-      const { count } = await q(UID.webhookEvent).updateMany({
-        where: { id: row.id, state: 'pending', attempts: row.attempts, $or: [{ lockedUntil: { $null: true } }, { lockedUntil: { $lte: now } }] },
-        data: { attempts: row.attempts + 1, lockedUntil: new Date(now.getTime() + LEASE_MS) },
-      });
-      if (count === 1) return { ...row, attempts: row.attempts + 1 };
-    }
-    return null;
+      limit: BATCH,
+    }) as Promise<WebhookRow[]>;
+
+  /** A conditional update makes the claim safe across workers: only one of them moves `attempts` on. */
+  const claim = async (row: WebhookRow) => {
+    const now = new Date();
+    const { count } = await q(UID.webhookEvent).updateMany({
+      where: { id: row.id, state: 'pending', attempts: row.attempts, $or: [{ lockedUntil: { $null: true } }, { lockedUntil: { $lte: now } }] },
+      data: { attempts: row.attempts + 1, lockedUntil: new Date(now.getTime() + LEASE_MS) },
+    });
+    return count === 1 ? { ...row, attempts: row.attempts + 1 } : null;
   };
 
+  /** Oldest first, a batch per query; each row is claimed just before it is processed. */
   const pass = async (stopped: () => boolean) => {
-    for (let row = await claimNext(); row && !stopped(); row = await claimNext()) {
-      try {
-        await processRow(row);
-      } catch (error) {
-        strapi.log.error(`[whatsapp] webhook event ${row.id} could not be processed: ${(error as Error).message}`);
+    for (let rows = await due(new Date()); rows.length && !stopped(); rows = await due(new Date())) {
+      for (const candidate of rows) {
+        if (stopped()) return;
+        const row = await claim(candidate);
+        if (!row) continue;
+        try {
+          await processRow(row);
+        } catch (error) {
+          strapi.log.error(`[whatsapp] webhook event ${row.id} could not be processed: ${(error as Error).message}`);
+        }
       }
     }
   };
