@@ -217,19 +217,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return finish(row, { state: 'dead', lastError: `cannot parse the stored body: ${(error as Error).message}`, processedAt: new Date() });
     }
 
-    const self = numbers().toProviderNumber(number);
-    let candidates: NumberRow[] | null = null;
-    const targetOf = async (businessId: string | null) => {
-      if (!businessId || adapter.owns(self, businessId)) return number;
-      candidates ??= (await numbers().listRows(number.provider)).filter((r) => r.id !== number.id);
-      const secret = JSON.stringify(self.credentials.appSecret ?? self.credentials.apiKey ?? null);
-      return (
-        candidates.find((r) => {
-          const other = numbers().toProviderNumber(r);
-          return adapter.owns(other, businessId) && JSON.stringify(other.credentials.appSecret ?? other.credentials.apiKey ?? null) === secret;
-        }) ?? null
-      );
-    };
+    const targetOf = numbers().router(number);
 
     const problems: string[] = [];
     let retry = false;

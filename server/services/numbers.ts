@@ -196,9 +196,27 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     toProviderNumber,
     publicUrl,
 
-    /** Live numbers of a provider; used to route a webhook event naming a sibling number. */
+    /** Live numbers of a provider (template and quality updates concern every number of a WABA). */
     async listRows(provider: Provider): Promise<NumberRow[]> {
       return (await query().findMany({ where: { provider, deletedAt: null } })) as NumberRow[];
+    },
+
+    /**
+     * Which number a webhook event is for. A webhook arrives on one number's URL, but a Meta app sends
+     * every number's events to its one callback URL: an event naming another live number of ours is
+     * that number's when both share the credential that authenticated the call. Null: not ours.
+     */
+    router(number: NumberRow) {
+      const adapter = adapterFor(number.provider);
+      const self = toProviderNumber(number);
+      const secretOf = (n: ProviderNumber) => n.credentials.appSecret ?? n.credentials.apiKey ?? null;
+      let siblings: NumberRow[] | null = null;
+      return async (businessId: string | null): Promise<NumberRow | null> => {
+        if (!businessId || adapter.owns(self, businessId)) return number;
+        siblings ??= ((await query().findMany({ where: { provider: number.provider, deletedAt: null } })) as NumberRow[]).filter((r) => r.id !== number.id);
+        // Same credential: the call that carried this event was authenticated for that number too.
+        return siblings.find((r) => adapter.owns(toProviderNumber(r), businessId) && secretOf(toProviderNumber(r)) === secretOf(self)) ?? null;
+      };
     },
 
     async list(): Promise<WhatsAppNumber[]> {

@@ -72,19 +72,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return Number(typeof inserted === 'object' ? inserted.id : inserted);
   };
 
-  /** Numbers (this one or another of the same provider sharing its credentials) an event may address. */
-  const routable = async (number: NumberRow, events: CanonicalEvent[]) => {
-    const adapter = adapterFor(number.provider);
-    const self = numbers().toProviderNumber(number);
-    const foreign = [...new Set(events.map((e) => e.businessId).filter((id): id is string => Boolean(id) && !adapter.owns(self, id!)))];
-    if (foreign.length === 0) return { accepted: events.length, foreign };
-    const siblings = (await numbers().listRows(number.provider)).filter((row) => row.id !== number.id).map((row) => numbers().toProviderNumber(row));
-    const secret = JSON.stringify(self.credentials.appSecret ?? self.credentials.apiKey ?? null);
-    const reachable = new Set(foreign.filter((id) => siblings.some((s) => adapter.owns(s, id) && JSON.stringify(s.credentials.appSecret ?? s.credentials.apiKey ?? null) === secret)));
-    const accepted = events.filter((e) => !e.businessId || adapter.owns(self, e.businessId) || reachable.has(e.businessId)).length;
-    return { accepted, foreign: foreign.filter((id) => !reachable.has(id)) };
-  };
-
   return {
     async handshake(key: string, query: Record<string, unknown>): Promise<HandshakeResult> {
       const number = await numbers().findByWebhookKey(key);
@@ -126,9 +113,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         return { status: 200, body: { ok: true, eventId } };
       }
 
-      const { accepted, foreign } = await routable(number, events);
-      if (events.length > 0 && accepted === 0) {
-        return reject(403, `the body addresses ${foreign.join(', ')}, which is not this number`, true);
+      const route = numbers().router(number);
+      const targets = await Promise.all(events.map((e) => route(e.businessId)));
+      if (events.length > 0 && targets.every((t) => t === null)) {
+        const foreign = [...new Set(events.map((e) => e.businessId))].join(', ');
+        return reject(403, `the body addresses ${foreign}, which is not this number`, true);
       }
 
       const eventId = await store(number, incoming, { state: 'pending', signatureOk: true, eventCount: events.length });
