@@ -6,6 +6,8 @@ import webhookEvent from './webhook-event/schema.json';
 import apiLog from './api-log/schema.json';
 import appliedEvent from './applied-event/schema.json';
 import quickReply from './quick-reply/schema.json';
+import notificationRule from './notification-rule/schema.json';
+import notificationFiring from './notification-firing/schema.json';
 
 export default {
   number: { schema: number },
@@ -16,4 +18,6 @@ export default {
   'api-log': { schema: apiLog },
   'applied-event': { schema: appliedEvent },
   'quick-reply': { schema: quickReply },
+  'notification-rule': { schema: notificationRule },
+  'notification-firing': { schema: notificationFiring },
 };

@@ -12,5 +12,6 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   getService('inbound', { strapi }).start();
   getService('media', { strapi }).start();
   await getService('dispatcher', { strapi }).start();
+  getService('notifications', { strapi }).start();
   startCronJobs(strapi);
 };

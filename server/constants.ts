@@ -9,6 +9,8 @@ export const UID = {
   apiLog: 'plugin::whatsapp.api-log',
   appliedEvent: 'plugin::whatsapp.applied-event',
   quickReply: 'plugin::whatsapp.quick-reply',
+  notificationRule: 'plugin::whatsapp.notification-rule',
+  notificationFiring: 'plugin::whatsapp.notification-firing',
 } as const;
 
 /**

@@ -7,4 +7,5 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   await getService('inbound', { strapi }).stop();
   await getService('media', { strapi }).stop();
   await getService('dispatcher', { strapi }).stop();
+  await getService('notifications', { strapi }).stop();
 };

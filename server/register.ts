@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { PERMISSION_ACTIONS, WEBHOOK_PATH } from './constants';
-import { getConfig } from './utils';
+import { getConfig, getService } from './utils';
 
 type MiddlewareEntry = string | { name?: string; resolve?: string; config?: Record<string, unknown> };
 
@@ -44,5 +44,7 @@ const enableRawBody = (strapi: Core.Strapi) => {
 
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
   enableRawBody(strapi);
+  // CRM events: firing rows are written inside the host's own write (see services/notifications).
+  strapi.documents.use(getService('notifications', { strapi }).middleware() as any);
   await strapi.service('admin::permission').actionProvider.registerMany(PERMISSION_ACTIONS);
 };

@@ -1,4 +1,5 @@
 import logs from './logs';
+import notificationRules from './notification-rules';
 import conversations from './conversations';
 import numbers from './numbers';
 import quickReplies from './quick-replies';
@@ -7,4 +8,4 @@ import stream from './stream';
 import templates from './templates';
 import webhooks from './webhooks';
 
-export default { conversations, logs, numbers, 'quick-replies': quickReplies, settings, stream, templates, webhooks };
+export default { conversations, logs, 'notification-rules': notificationRules, numbers, 'quick-replies': quickReplies, settings, stream, templates, webhooks };

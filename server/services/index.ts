@@ -5,6 +5,7 @@ import inbound from './inbound';
 import inbox from './inbox';
 import logs from './logs';
 import media from './media';
+import notifications from './notifications';
 import numbers from './numbers';
 import providerCalls from './provider-calls';
 import quickReplies from './quick-replies';
@@ -14,4 +15,4 @@ import stream from './stream';
 import templates from './templates';
 import webhooks from './webhooks';
 
-export default { crypto, dispatcher, identity, inbound, inbox, logs, media, numbers, 'provider-calls': providerCalls, 'quick-replies': quickReplies, realtime, settings, stream, templates, webhooks };
+export default { crypto, dispatcher, identity, inbound, inbox, logs, media, notifications, numbers, 'provider-calls': providerCalls, 'quick-replies': quickReplies, realtime, settings, stream, templates, webhooks };

@@ -1,4 +1,5 @@
 import logs from './logs';
+import notificationRules from './notification-rules';
 import conversations from './conversations';
 import numbers from './numbers';
 import quickReplies from './quick-replies';
@@ -8,5 +9,5 @@ import templates from './templates';
 
 export default () => ({
   type: 'admin',
-  routes: [...conversations, ...numbers, ...settings, ...logs, ...templates, ...quickReplies, ...stream],
+  routes: [...conversations, ...numbers, ...settings, ...logs, ...templates, ...quickReplies, ...stream, ...notificationRules],
 });

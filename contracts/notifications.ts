@@ -1,0 +1,56 @@
+/** CRM-event notification rules, shared by the server and the admin panel. */
+
+export type RuleEvent = 'created' | 'updated' | 'fieldChanged' | 'published' | 'deleted' | 'dateOffset';
+
+export interface RuleParameter {
+  component: 'header' | 'body' | 'button';
+  /** Position (0-based) among the component's parameters, or the button's index. */
+  index?: number;
+  /** For named templates. */
+  name?: string;
+  from: 'field' | 'constant' | 'link';
+  /** A field path (dots through relations: `contact.name`), a constant, or unused for `link`. */
+  value?: string;
+}
+
+export interface NotificationRuleInput {
+  name: string;
+  contentType: string;
+  event: RuleEvent;
+  field?: string;
+  value?: unknown;
+  offsetDays?: number;
+  /** Every key must equal: `{ "status": "won" }`; paths with dots reach relations. */
+  condition?: Record<string, unknown> | null;
+  numberId: number;
+  template: { name: string; language: string };
+  parameters?: RuleParameter[];
+  recipient: { from: 'field' | 'constant'; value: string };
+  active?: boolean;
+}
+
+export interface NotificationRule extends NotificationRuleInput {
+  id: number;
+  active: boolean;
+}
+
+export interface FiringTrace {
+  matched: boolean;
+  reason?: string;
+  parameters?: unknown;
+  recipient?: string | null;
+  messageId?: number | null;
+  message?: { status: string; providerMessageId: string | null; errorClass: string | null; errorCode: string | null; errorText: string | null } | null;
+}
+
+export interface Firing {
+  id: number;
+  ruleId: number;
+  contentType: string;
+  recordDocumentId: string;
+  event: string;
+  state: 'pending' | 'queued' | 'skipped' | 'not-matched' | 'failed';
+  error: string | null;
+  trace: FiringTrace | null;
+  createdAt: string;
+}

@@ -1,0 +1,298 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import type { Firing, NotificationRule, NotificationRuleInput, RuleParameter } from '../../contracts/notifications';
+import { UID } from '../constants';
+import type { TemplateParam, TemplateParams } from '../providers';
+import { recordE164, regionOf } from '../phone';
+import { getService } from '../utils';
+import { createWorkerLoop } from '../worker-loop';
+
+type Row = Record<string, any>;
+
+const RULES_CACHE_MS = 5_000;
+const SWEEP_MS = 5_000;
+const ACTIONS: Record<string, string[]> = { create: ['created'], update: ['updated', 'fieldChanged'], publish: ['published'], delete: ['deleted'] };
+
+/** A value at a dotted path (`contact.phone`) of a populated record. */
+const at = (record: Row | null | undefined, path: string): unknown =>
+  path.split('.').reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Row)[key] : undefined), record);
+
+const text = (value: unknown): string => {
+  if (value === null || value === undefined) return '';
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+};
+
+const same = (a: unknown, b: unknown) => text(a) === text(b);
+
+/**
+ * CRM events that send templates. A Document Service middleware writes a firing row in the same
+ * transaction as the host's write (unique key: rule + record + event + occurrence), so a rolled-back
+ * write sends nothing and a repeated call sends once; a worker renders and queues each firing on
+ * the dispatcher after commit and keeps a trace.
+ */
+export default ({ strapi }: { strapi: Core.Strapi }) => {
+  const q = (uid: string) => strapi.db.query(uid as any);
+  let cache: { rules: Row[]; until: number } | null = null;
+
+  const activeRules = async () => {
+    if (cache && cache.until > Date.now()) return cache.rules;
+    const rules = await q(UID.notificationRule).findMany({ where: { active: true } });
+    cache = { rules, until: Date.now() + RULES_CACHE_MS };
+    return rules;
+  };
+
+  /** The populate tree for the relation paths a rule reads (`invoice.contact.phone` → invoice → contact). */
+  const populateFor = (uid: string, rule: Row) => {
+    const paths: string[] = [
+      ...(rule.parameters ?? []).filter((p: RuleParameter) => p.from === 'field' && p.value?.includes('.')).map((p: RuleParameter) => p.value!),
+      ...(rule.recipient?.from === 'field' && rule.recipient.value.includes('.') ? [rule.recipient.value] : []),
+      ...Object.keys(rule.condition ?? {}).filter((k) => k.includes('.')),
+    ];
+    const tree: Row = {};
+    for (const path of paths) {
+      let node = tree;
+      let model = uid;
+      for (const segment of path.split('.').slice(0, -1)) {
+        const attribute = (strapi.contentTypes[model as keyof typeof strapi.contentTypes] as { attributes: Record<string, any> } | undefined)?.attributes[segment];
+        if (attribute?.type !== 'relation') break;
+        node[segment] ??= { populate: {} };
+        node = node[segment].populate;
+        model = attribute.target;
+      }
+    }
+    const clean = (n: Row): Row => Object.fromEntries(Object.entries(n).map(([k, v]) => [k, Object.keys(v.populate).length ? { populate: clean(v.populate) } : true]));
+    return clean(tree);
+  };
+
+  const loadRecord = async (uid: string, documentId: string, rule: Row) =>
+    (await strapi.documents(uid as any).findOne({ documentId, populate: populateFor(uid, rule) as any })) as Row | null;
+
+  const render = (rule: Row, record: Row, uid: string): TemplateParams => {
+    const value = (p: RuleParameter) =>
+      p.from === 'constant'
+        ? p.value ?? ''
+        : p.from === 'link'
+          ? `${getService('numbers', { strapi }).publicUrl()}/admin/content-manager/collection-types/${uid}/${record.documentId}`
+          : text(at(record, p.value ?? ''));
+    const sorted = [...(rule.parameters ?? [])].sort((a: RuleParameter, b: RuleParameter) => (a.index ?? 0) - (b.index ?? 0));
+    const param = (p: RuleParameter): TemplateParam => ({ type: 'text', text: value(p), ...(p.name ? { name: p.name } : {}) });
+    const header = sorted.filter((p: RuleParameter) => p.component === 'header').map(param);
+    const body = sorted.filter((p: RuleParameter) => p.component === 'body').map(param);
+    const buttons = sorted.filter((p: RuleParameter) => p.component === 'button').map((p: RuleParameter) => ({ index: p.index ?? 0, subType: 'url' as const, params: [param(p)] }));
+    return { ...(header.length ? { header } : {}), ...(body.length ? { body } : {}), ...(buttons.length ? { buttons } : {}) };
+  };
+
+  const fire = async (firing: Row) => {
+    const finish = (data: Row) => q(UID.notificationFiring).update({ where: { id: firing.id }, data: { attempts: (firing.attempts ?? 0) + 1, ...data } });
+    const rule = await q(UID.notificationRule).findOne({ where: { id: firing.ruleId } });
+    if (!rule) return finish({ state: 'skipped', error: 'the rule was deleted', trace: { matched: false, reason: 'rule deleted' } });
+    const record = firing.trace?.snapshot ?? (await loadRecord(firing.contentType, firing.recordDocumentId, rule));
+    if (!record) return finish({ state: 'skipped', error: 'the record no longer exists', trace: { matched: false, reason: 'record gone' } });
+    const parameters = render(rule, record, firing.contentType);
+    const rawPhone = rule.recipient.from === 'constant' ? rule.recipient.value : text(at(record, rule.recipient.value));
+    const number = await q(UID.number).findOne({ where: { id: rule.numberId, deletedAt: null } });
+    if (!number || !number.active) return finish({ state: 'failed', error: 'the rule’s number is removed or switched off', trace: { matched: true, parameters, recipient: rawPhone } });
+    const e164 = rawPhone ? recordE164(rawPhone, regionOf(number)) : null;
+    if (!e164) return finish({ state: 'skipped', error: rawPhone ? `not a valid phone number: ${rawPhone}` : `no phone at ${rule.recipient.value}`, trace: { matched: true, parameters, recipient: rawPhone || null } });
+    const waId = e164.replace('+', '');
+    let conversation = await q(UID.conversation).findOne({ where: { numberId: number.id, customerWaId: waId } });
+    if (conversation?.unreachable) return finish({ state: 'skipped', error: 'the customer is unreachable on WhatsApp', trace: { matched: true, parameters, recipient: e164 } });
+    conversation ??= await q(UID.conversation).create({ data: { numberId: number.id, customerWaId: waId, customerPhone: e164, state: 'open', unread: 0, crmKind: 'unknown' } });
+    try {
+      const message = await getService('dispatcher', { strapi }).enqueue(
+        conversation.id,
+        { type: 'template', template: { name: rule.template.name, language: rule.template.language, params: parameters }, idempotencyKey: `firing:${firing.id}` },
+        { id: null, source: 'notification', sourceRef: `rule:${rule.id}:firing:${firing.id}` }
+      );
+      return finish({ state: 'queued', messageId: message.id, error: null, trace: { matched: true, parameters, recipient: e164, messageId: message.id } });
+    } catch (error) {
+      const details = (error as { details?: { errors?: { message: string }[] } }).details?.errors?.map((e) => e.message).join('; ');
+      return finish({ state: 'failed', error: details ? `${(error as Error).message}: ${details}` : (error as Error).message, trace: { matched: true, parameters, recipient: e164 } });
+    }
+  };
+
+  const pass = async (stopped: () => boolean) => {
+    for (let rows = await q(UID.notificationFiring).findMany({ where: { state: 'pending' }, orderBy: { id: 'asc' }, limit: 50 }); rows.length && !stopped(); rows = await q(UID.notificationFiring).findMany({ where: { state: 'pending' }, orderBy: { id: 'asc' }, limit: 50 })) {
+      for (const firing of rows) {
+        const { count } = await q(UID.notificationFiring).updateMany({ where: { id: firing.id, state: 'pending' }, data: { state: 'queued' } });
+        if (count !== 1) continue;
+        await fire(firing).catch((error) => q(UID.notificationFiring).update({ where: { id: firing.id }, data: { state: 'failed', error: (error as Error).message } }));
+      }
+    }
+  };
+  const loop = createWorkerLoop(strapi, 'notification worker', pass, SWEEP_MS);
+
+  const matches = (rule: Row, event: string, record: Row, before: Row | null) => {
+    if (rule.event === 'fieldChanged') {
+      if (event !== 'updated' || !rule.field) return false;
+      const changed = !before || !same(at(before, rule.field), at(record, rule.field));
+      return changed && (rule.value === undefined || rule.value === null || same(at(record, rule.field), rule.value));
+    }
+    return rule.event === event;
+  };
+
+  const conditionHolds = (rule: Row, record: Row) => Object.entries(rule.condition ?? {}).every(([path, want]) => same(at(record, path), want));
+
+  /** Inserts firing rows in the current transaction; a duplicate key is a no-op, never an error that would abort the host's write. */
+  const record = async (trx: any, rows: Row[]) => {
+    for (const row of rows) {
+      const now = new Date();
+      await trx('whatsapp_notification_firings')
+        .insert({
+          document_id: `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 14)}`.slice(0, 24),
+          rule_id: row.ruleId,
+          content_type: row.contentType,
+          record_document_id: row.recordDocumentId,
+          event: row.event,
+          key: row.key,
+          state: row.state,
+          trace: JSON.stringify(row.trace ?? null),
+          error: row.error ?? null,
+          attempts: 0,
+          created_at: now,
+          updated_at: now,
+          published_at: now,
+        })
+        .onConflict('key')
+        .ignore();
+    }
+  };
+
+  return {
+    ...loop,
+
+    /** The Document Service middleware (registered in the plugin's register()). */
+    middleware() {
+      return async (ctx: { uid: string; action: string; params: Row }, next: () => Promise<unknown>) => {
+        if (!ctx.uid.startsWith('api::') || !ACTIONS[ctx.action]) return next();
+        let rules: Row[];
+        try {
+          rules = (await activeRules()).filter((r) => r.contentType === ctx.uid && ACTIONS[ctx.action].includes(r.event === 'fieldChanged' ? 'fieldChanged' : r.event));
+        } catch {
+          return next();
+        }
+        if (!rules.length) return next();
+        const needsBefore = rules.some((r) => r.event === 'fieldChanged');
+        const before = needsBefore && ctx.params.documentId ? ((await strapi.documents(ctx.uid as any).findOne({ documentId: ctx.params.documentId })) as Row | null) : null;
+        const deleted = ctx.action === 'delete' && ctx.params.documentId ? await Promise.all(rules.map((r) => loadRecord(ctx.uid, ctx.params.documentId, r))) : [];
+
+        return strapi.db.transaction(async ({ trx, onCommit }) => {
+          const result = (await next()) as Row | null;
+          try {
+            const event = ACTIONS[ctx.action][0];
+            const rows: Row[] = [];
+            for (const [i, rule] of rules.entries()) {
+              const documentId = (result as Row)?.documentId ?? ctx.params.documentId;
+              if (!documentId) continue;
+              const current = ctx.action === 'delete' ? deleted[i] : await loadRecord(ctx.uid, documentId, rule);
+              if (!current || !matches(rule, event, current, before)) continue;
+              const occurrence = event === 'created' || event === 'deleted' ? event : `${event}:${text(current.updatedAt ?? current.publishedAt ?? Date.now())}`;
+              const holds = conditionHolds(rule, current);
+              rows.push({
+                ruleId: rule.id,
+                contentType: ctx.uid,
+                recordDocumentId: documentId,
+                event: rule.event,
+                key: `${rule.id}:${documentId}:${rule.event}:${occurrence}`,
+                state: holds ? 'pending' : 'not-matched',
+                // A deleted record can only be rendered from what it was.
+                trace: holds ? (event === 'deleted' ? { snapshot: current } : null) : { matched: false, reason: `condition ${JSON.stringify(rule.condition)} does not hold` },
+              });
+            }
+            await record(trx, rows);
+            if (rows.some((r) => r.state === 'pending')) onCommit(() => loop.kick());
+          } catch (error) {
+            strapi.log.error(`[whatsapp] notification rules for ${ctx.uid}: ${(error as Error).message}`);
+          }
+          return result;
+        });
+      };
+    },
+
+    async list(): Promise<NotificationRule[]> {
+      return q(UID.notificationRule).findMany({ orderBy: { id: 'asc' } });
+    },
+
+    async get(id: unknown) {
+      const n = Number(id);
+      const rule = Number.isSafeInteger(n) && n > 0 ? await q(UID.notificationRule).findOne({ where: { id: n } }) : null;
+      if (!rule) throw new errors.NotFoundError('No notification rule with this id');
+      return rule;
+    },
+
+    async check(input: Partial<NotificationRuleInput>) {
+      const issue = (path: string, message: string) => {
+        throw new errors.ValidationError(message, { errors: [{ path: [path], message, name: 'ValidationError', value: null }] });
+      };
+      if (input.contentType) {
+        const ct = strapi.contentTypes[input.contentType as keyof typeof strapi.contentTypes] as { kind?: string; attributes: Record<string, any> } | undefined;
+        if (!ct || ct.kind !== 'collectionType') issue('contentType', `no collection type ${input.contentType} in this app`);
+        if (input.field && !ct!.attributes[input.field.split('.')[0]]) issue('field', `${input.contentType} has no field ${input.field}`);
+        for (const p of input.parameters ?? []) if (p.from === 'field' && !ct!.attributes[(p.value ?? '').split('.')[0]]) issue('parameters', `${input.contentType} has no field ${p.value}`);
+        if (input.recipient?.from === 'field' && !ct!.attributes[input.recipient.value.split('.')[0]]) issue('recipient', `${input.contentType} has no field ${input.recipient.value}`);
+      }
+      if (input.event === 'fieldChanged' && !input.field) issue('field', 'a fieldChanged rule needs the field');
+      if (input.event === 'dateOffset') issue('event', 'date-relative reminders (dateOffset) are not available yet');
+      if (input.numberId && !(await q(UID.number).findOne({ where: { id: input.numberId, deletedAt: null } }))) issue('numberId', 'no WhatsApp number with this id');
+    },
+
+    async create(input: NotificationRuleInput) {
+      await this.check(input);
+      cache = null;
+      return q(UID.notificationRule).create({ data: { active: true, ...input } });
+    },
+
+    async update(id: unknown, input: Partial<NotificationRuleInput>) {
+      const rule = await this.get(id);
+      await this.check({ ...rule, ...input });
+      cache = null;
+      return q(UID.notificationRule).update({ where: { id: rule.id }, data: input });
+    },
+
+    async remove(id: unknown) {
+      const rule = await this.get(id);
+      cache = null;
+      await q(UID.notificationRule).delete({ where: { id: rule.id } });
+      return rule;
+    },
+
+    /** Runs a rule against a chosen record now (condition included) and answers with the trace. */
+    async testSend(id: unknown, documentId: string): Promise<Firing> {
+      const rule = await this.get(id);
+      const current = await loadRecord(rule.contentType, documentId, rule);
+      if (!current) throw new errors.NotFoundError(`No ${rule.contentType} with documentId ${documentId}`);
+      const holds = conditionHolds(rule, current);
+      const firing = await q(UID.notificationFiring).create({
+        data: { ruleId: rule.id, contentType: rule.contentType, recordDocumentId: documentId, event: 'test', key: `${rule.id}:${documentId}:test:${Date.now()}:${Math.random()}`, state: holds ? 'queued' : 'not-matched', trace: holds ? null : { matched: false, reason: `condition ${JSON.stringify(rule.condition)} does not hold` } },
+      });
+      if (holds) await fire(firing);
+      return this.firing(firing.id);
+    },
+
+    async firing(id: number): Promise<Firing> {
+      const row = await q(UID.notificationFiring).findOne({ where: { id } });
+      const message = row.messageId ? await q(UID.message).findOne({ where: { id: row.messageId } }) : null;
+      const { snapshot, ...trace } = row.trace ?? {};
+      return {
+        id: row.id,
+        ruleId: row.ruleId,
+        contentType: row.contentType,
+        recordDocumentId: row.recordDocumentId,
+        event: row.event,
+        state: row.state,
+        error: row.error ?? null,
+        trace: row.trace
+          ? { ...trace, message: message ? { status: message.status, providerMessageId: message.providerMessageId ?? null, errorClass: message.errorClass ?? null, errorCode: message.errorCode ?? null, errorText: message.errorText ?? null } : null }
+          : null,
+        createdAt: row.createdAt,
+      } as Firing;
+    },
+
+    async firings(ruleId: unknown) {
+      const rule = await this.get(ruleId);
+      const rows = await q(UID.notificationFiring).findMany({ where: { ruleId: rule.id }, orderBy: { id: 'desc' }, limit: 200, select: ['id'] });
+      return Promise.all(rows.map((r: Row) => this.firing(r.id)));
+    },
+  };
+};

@@ -1,0 +1,45 @@
+import { yup, validateYupSchema } from '@strapi/utils';
+
+const param = yup
+  .object({
+    component: yup.string().oneOf(['header', 'body', 'button']).required(),
+    index: yup.number().integer().min(0).max(60),
+    name: yup.string().max(64),
+    from: yup.string().oneOf(['field', 'constant', 'link']).required(),
+    value: yup.string().max(500),
+  })
+  .noUnknown();
+
+const fields = {
+  name: yup.string().min(1).max(200),
+  contentType: yup.string().matches(/^api::[a-z0-9-]+\.[a-z0-9-]+$/, 'contentType must be a host collection type such as api::lead.lead'),
+  event: yup.string().oneOf(['created', 'updated', 'fieldChanged', 'published', 'deleted', 'dateOffset']),
+  field: yup.string().max(100),
+  value: yup.mixed(),
+  offsetDays: yup.number().integer().min(-365).max(365),
+  condition: yup.object().nullable(),
+  numberId: yup.number().integer().positive(),
+  template: yup.object({ name: yup.string().required().max(512), language: yup.string().required().max(20) }).noUnknown().default(undefined),
+  parameters: yup.array().of(param).max(60),
+  recipient: yup.object({ from: yup.string().oneOf(['field', 'constant']).required(), value: yup.string().required().max(200) }).noUnknown().default(undefined),
+  active: yup.boolean(),
+};
+
+export const validateRuleCreate = validateYupSchema(
+  yup
+    .object({
+      ...fields,
+      name: fields.name.required(),
+      contentType: fields.contentType.required(),
+      event: fields.event.required(),
+      numberId: fields.numberId.required(),
+      template: fields.template.required(),
+      recipient: fields.recipient.required(),
+    })
+    .noUnknown()
+    .required()
+);
+
+export const validateRuleUpdate = validateYupSchema(yup.object(fields).noUnknown().required());
+
+export const validateTestSend = validateYupSchema(yup.object({ documentId: yup.string().required().max(64) }).noUnknown().required());

@@ -1,0 +1,170 @@
+import request from 'supertest';
+import { createSimulator, type RunningSimulator } from '../../simulator';
+import { startStrapi, type TestApp } from '../helpers/strapi';
+import { as, login } from '../helpers/admin';
+
+let sim: RunningSimulator;
+let app: TestApp;
+let admin: ReturnType<typeof as>;
+let number: any;
+
+const PNID = '109876543210987';
+const WABA = '102030405060708';
+const q = (name: string) => app.strapi.db.query(`plugin::whatsapp.${name}` as any);
+
+const settle = async () => {
+  const plugin = app.strapi.plugin('whatsapp');
+  for (let i = 0; i < 3; i += 1) {
+    for (const name of ['notifications', 'dispatcher']) {
+      plugin.service(name).kick();
+      await plugin.service(name).idle();
+    }
+    await sim.client.settle();
+  }
+};
+
+const templatesTo = async (to: string) => ((await sim.client.outbound({ to })) as any[]).filter((m) => m.type === 'template');
+
+beforeAll(async () => {
+  sim = await createSimulator();
+  app = await startStrapi({ WHATSAPP_META_BASE_URL: sim.url });
+  await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${app.server.address().port}`;
+  admin = as(app.server, await login(app.server));
+  number = (await admin.post('/whatsapp/numbers').send({ label: 'Notify', provider: 'meta', phone: '+15550001111', phoneNumberId: PNID, wabaId: WABA, accessToken: 'notify-token', appSecret: 'notify-secret', verifyToken: 'v' })).body.data;
+  await sim.client.addMetaNumber({ phoneNumberId: PNID, wabaId: WABA, displayPhoneNumber: '15550001111', accessToken: 'notify-token', appSecret: 'notify-secret', webhookUrl: number.webhookUrl.replace('https://crm.test.local', base) });
+  await sim.client.createTemplate({ wabaId: WABA, name: 'welcome_lead', language: 'en_US', category: 'MARKETING', status: 'APPROVED', body: 'Welcome {{1}}!' });
+  await sim.client.createTemplate({ wabaId: WABA, name: 'invoice_added', language: 'en_US', category: 'UTILITY', status: 'APPROVED', body: 'Invoice {{1}}: {{2}} {{3}} due {{4}}.' });
+  await sim.client.createTemplate({ wabaId: WABA, name: 'payment_received', language: 'en_US', category: 'UTILITY', status: 'APPROVED', body: 'We received {{1}}. Thank you!' });
+  await admin.post('/whatsapp/templates/sync').send({ numberId: number.id });
+  for (const phone of ['15550005555', '15550006666', '15550007777', '15550002222', '15550008888']) await sim.client.setCustomer({ phone, reachable: true });
+});
+afterAll(async () => {
+  await app?.stop();
+  await sim?.close();
+});
+
+const rule = (body: Record<string, unknown>) => admin.post('/whatsapp/notification-rules').send({ numberId: number.id, recipient: { from: 'field', value: 'phone' }, ...body });
+
+describe('lead created', () => {
+  let ruleId: number;
+  beforeAll(async () => {
+    const res = await rule({ name: 'Welcome new leads', contentType: 'api::lead.lead', event: 'created', template: { name: 'welcome_lead', language: 'en_US' }, parameters: [{ component: 'body', index: 0, from: 'field', value: 'name' }] });
+    expect(res.status).toBe(201);
+    ruleId = res.body.data.id;
+  });
+
+  test('through the Document Service: fires once and the customer gets the template with the name', async () => {
+    await app.strapi.documents('api::lead.lead').create({ data: { name: 'Carol', phone: '+1 555 000 5555' } as any });
+    await settle();
+    const received = await templatesTo('15550005555');
+    expect(received).toHaveLength(1);
+    expect(JSON.stringify(received[0])).toContain('Carol');
+    const firings = (await admin.get(`/whatsapp/notification-rules/${ruleId}/firings`)).body.data;
+    expect(firings[0]).toMatchObject({ state: 'queued', trace: { matched: true, recipient: '+15550005555', message: { status: expect.stringMatching(/sent|delivered|read/) } } });
+  });
+
+  test('through the host’s REST API with an API token: fires once', async () => {
+    const { accessKey } = await app.strapi.service('admin::api-token').create({ name: 'crm-script', type: 'full-access', lifespan: null, description: '' });
+    const res = await request(app.server).post('/api/leads').set('Authorization', `Bearer ${accessKey}`).send({ data: { name: 'Dan', phone: '+15550006666' } });
+    expect(res.status).toBe(201);
+    await settle();
+    expect(await templatesTo('15550006666')).toHaveLength(1);
+  });
+
+  test('a write that rolls back sends nothing', async () => {
+    await expect(
+      app.strapi.db.transaction(async () => {
+        await app.strapi.documents('api::lead.lead').create({ data: { name: 'Ghost', phone: '+15550007777' } as any });
+        throw new Error('the host changed its mind');
+      })
+    ).rejects.toThrow('the host changed its mind');
+    await settle();
+    expect(await templatesTo('15550007777')).toHaveLength(0);
+    expect(await q('notification-firing').count({ where: { recordDocumentId: { $notNull: true }, ruleId, contentType: 'api::lead.lead', event: 'created' } })).toBe(2);
+  });
+
+  test('a condition that does not hold records “not matched” and sends nothing', async () => {
+    const won = (await rule({ name: 'Won leads', contentType: 'api::lead.lead', event: 'created', condition: { status: 'won' }, template: { name: 'welcome_lead', language: 'en_US' }, parameters: [{ component: 'body', from: 'field', value: 'name' }] })).body.data;
+    await app.strapi.documents('api::lead.lead').create({ data: { name: 'Nora', phone: '+15550008888', status: 'new' } as any });
+    await settle();
+    const firings = (await admin.get(`/whatsapp/notification-rules/${won.id}/firings`)).body.data;
+    expect(firings).toHaveLength(1);
+    expect(firings[0]).toMatchObject({ state: 'not-matched', trace: { matched: false, reason: expect.stringMatching(/condition/) } });
+    await admin.put(`/whatsapp/notification-rules/${won.id}`).send({ active: false });
+  });
+});
+
+describe('contact created published (Content Manager path)', () => {
+  test('fires once, not once per draft and published row', async () => {
+    const r = (await rule({ name: 'Contact hello', contentType: 'api::contact.contact', event: 'created', template: { name: 'welcome_lead', language: 'en_US' }, parameters: [{ component: 'body', from: 'field', value: 'name' }] })).body.data;
+    await app.strapi.documents('api::contact.contact').create({ data: { name: 'Alice Example', phone: '+15550002222' } as any, status: 'published' });
+    await settle();
+    expect((await admin.get(`/whatsapp/notification-rules/${r.id}/firings`)).body.data).toHaveLength(1);
+    expect(await templatesTo('15550002222')).toHaveLength(1);
+  });
+});
+
+describe('invoice added and payment recorded', () => {
+  let contact: any;
+  let invoice: any;
+  beforeAll(async () => {
+    contact = await app.strapi.documents('api::contact.contact').findFirst({ filters: { phone: '+15550002222' } as any });
+  });
+
+  test('the invoice template gets number, amount, currency and due date from the invoice and goes to its contact', async () => {
+    const res = await rule({
+      name: 'Invoice added', contentType: 'api::invoice.invoice', event: 'created', template: { name: 'invoice_added', language: 'en_US' },
+      parameters: [
+        { component: 'body', index: 0, from: 'field', value: 'number' },
+        { component: 'body', index: 1, from: 'field', value: 'amount' },
+        { component: 'body', index: 2, from: 'field', value: 'currency' },
+        { component: 'body', index: 3, from: 'field', value: 'dueDate' },
+      ],
+      recipient: { from: 'field', value: 'contact.phone' },
+    });
+    expect(res.status).toBe(201);
+    invoice = await app.strapi.documents('api::invoice.invoice').create({ data: { number: 'INV-2026-001', amount: 120.5, currency: 'USD', dueDate: '2026-12-31', contact: contact.documentId } as any });
+    await settle();
+    const received = await templatesTo('15550002222');
+    const sent = JSON.stringify(received[received.length - 1]);
+    for (const value of ['INV-2026-001', '120.5', 'USD', '2026-12-31']) expect(sent).toContain(value);
+  });
+
+  test('a payment update fires once per update', async () => {
+    await rule({ name: 'Payment recorded', contentType: 'api::payment.payment', event: 'fieldChanged', field: 'paidAt', template: { name: 'payment_received', language: 'en_US' }, parameters: [{ component: 'body', from: 'field', value: 'amount' }], recipient: { from: 'field', value: 'invoice.contact.phone' } });
+    const before = (await templatesTo('15550002222')).length;
+    const payment = await app.strapi.documents('api::payment.payment').create({ data: { amount: 120.5, invoice: invoice.documentId } as any });
+    await settle();
+    expect((await templatesTo('15550002222')).length).toBe(before);
+    await app.strapi.documents('api::payment.payment').update({ documentId: payment.documentId, data: { paidAt: new Date().toISOString() } as any });
+    await settle();
+    expect((await templatesTo('15550002222')).length).toBe(before + 1);
+  });
+});
+
+describe('rules', () => {
+  test('a template deleted at the provider gives the firing a clear error', async () => {
+    const r = (await rule({ name: 'Old template', contentType: 'api::lead.lead', event: 'created', template: { name: 'retired_template', language: 'en_US' } })).body.data;
+    await app.strapi.documents('api::lead.lead').create({ data: { name: 'Pat', phone: '+15550005555' } as any });
+    await settle();
+    const [firing] = (await admin.get(`/whatsapp/notification-rules/${r.id}/firings`)).body.data;
+    expect(firing).toMatchObject({ state: 'failed', error: expect.stringMatching(/retired_template/) });
+    await admin.del(`/whatsapp/notification-rules/${r.id}`);
+  });
+
+  test('test-send renders the template for a chosen record and shows the result', async () => {
+    const r = (await admin.get('/whatsapp/notification-rules')).body.data.find((x: any) => x.name === 'Welcome new leads');
+    const lead = await app.strapi.documents('api::lead.lead').findFirst({ filters: { name: 'Carol' } as any });
+    const res = await admin.post(`/whatsapp/notification-rules/${r.id}/test`).send({ documentId: lead!.documentId });
+    expect(res.status).toBe(200);
+    expect(res.body.data).toMatchObject({ state: 'queued', trace: { matched: true, parameters: { body: [{ type: 'text', text: 'Carol' }] }, recipient: '+15550005555' } });
+  });
+
+  test('rules are validated against the host’s types', async () => {
+    expect((await rule({ name: 'x', contentType: 'api::nope.nope', event: 'created', template: { name: 'a', language: 'en' } })).status).toBe(400);
+    expect((await rule({ name: 'x', contentType: 'api::lead.lead', event: 'created', template: { name: 'a', language: 'en' }, recipient: { from: 'field', value: 'mobile' } })).status).toBe(400);
+    expect((await rule({ name: 'x', contentType: 'api::lead.lead', event: 'fieldChanged', template: { name: 'a', language: 'en' } })).status).toBe(400);
+    expect((await rule({ name: 'x', contentType: 'api::lead.lead', event: 'exploded', template: { name: 'a', language: 'en' } })).status).toBe(400);
+  });
+});
