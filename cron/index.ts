@@ -10,7 +10,7 @@ import { getConfig, getService } from '../server/utils';
 export interface CronJob {
   name: string;
   /** The config key under `cron` that can override the schedule. */
-  scheduleKey: 'templateSync';
+  scheduleKey: 'templateSync' | 'reminders';
   defaultSchedule: string;
   run: (strapi: Core.Strapi) => Promise<unknown>;
 }
@@ -21,6 +21,12 @@ export const JOBS: CronJob[] = [
     scheduleKey: 'templateSync',
     defaultSchedule: '17 * * * *',
     run: (strapi) => getService('templates', { strapi }).sync(),
+  },
+  {
+    name: 'notification-reminders',
+    scheduleKey: 'reminders',
+    defaultSchedule: '5 * * * *',
+    run: (strapi) => getService('notifications', { strapi }).remind(),
   },
 ];
 

@@ -10,7 +10,7 @@ export interface PluginConfig {
   /** Let the plugin switch on Strapi's raw-body capture (needed to verify webhook signatures). */
   rawBody?: boolean;
   /** Scheduled jobs (template sync, recovery sweeps). Off in tests unless a test turns it on. */
-  cron?: { enabled?: boolean; templateSync?: string };
+  cron?: { enabled?: boolean; templateSync?: string; reminders?: string };
   defaultThroughputMps?: number;
   providers?: {
     meta?: { baseUrl?: string; graphVersion?: string };
@@ -30,7 +30,7 @@ export default {
     previousEncryptionKeys: [],
     publicUrl: env('WHATSAPP_PUBLIC_URL'),
     rawBody: true,
-    cron: { enabled: env('NODE_ENV') !== 'test', templateSync: '17 * * * *' },
+    cron: { enabled: env('NODE_ENV') !== 'test', templateSync: '17 * * * *', reminders: '5 * * * *' },
     defaultThroughputMps: DEFAULT_THROUGHPUT_MPS,
     providers: {
       meta: { baseUrl: env('WHATSAPP_META_BASE_URL') ?? 'https://graph.facebook.com', graphVersion: 'v23.0' },

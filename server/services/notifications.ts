@@ -210,6 +210,40 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       };
     },
 
+    /**
+     * Date-relative reminders ("3 days before dueDate"): records whose date is today minus the
+     * offset get a firing. Run by the cron job; the key (rule, record, date) makes a second run the
+     * same day, or a second instance, a no-op.
+     */
+    async remind(today = new Date()) {
+      const rules = (await q(UID.notificationRule).findMany({ where: { active: true, event: 'dateOffset' } })) as Row[];
+      let created = 0;
+      for (const rule of rules) {
+        const target = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()) - rule.offsetDays * 86400_000);
+        const day = target.toISOString().slice(0, 10);
+        const ct = strapi.contentTypes[rule.contentType as keyof typeof strapi.contentTypes] as { attributes: Record<string, any> } | undefined;
+        if (!ct) continue;
+        const filter = ct.attributes[rule.field]?.type === 'date' ? { [rule.field]: day } : { [rule.field]: { $gte: `${day}T00:00:00.000Z`, $lt: new Date(target.getTime() + 86400_000).toISOString() } };
+        const records = (await strapi.documents(rule.contentType as any).findMany({ filters: filter as any, populate: populateFor(rule.contentType, rule) as any, limit: 10_000 })) as Row[];
+        const rows = records.map((r) => {
+          const holds = conditionHolds(rule, r);
+          return {
+            ruleId: rule.id,
+            contentType: rule.contentType,
+            recordDocumentId: r.documentId,
+            event: 'dateOffset',
+            key: `${rule.id}:${r.documentId}:dateOffset:${day}`,
+            state: holds ? 'pending' : 'not-matched',
+            trace: holds ? null : { matched: false, reason: `condition ${JSON.stringify(rule.condition)} does not hold` },
+          };
+        });
+        await strapi.db.transaction(async ({ trx }) => record(trx, rows));
+        created += rows.length;
+      }
+      if (created) loop.kick();
+      return created;
+    },
+
     async list(): Promise<NotificationRule[]> {
       return q(UID.notificationRule).findMany({ orderBy: { id: 'asc' } });
     },
@@ -233,7 +267,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         if (input.recipient?.from === 'field' && !ct!.attributes[input.recipient.value.split('.')[0]]) issue('recipient', `${input.contentType} has no field ${input.recipient.value}`);
       }
       if (input.event === 'fieldChanged' && !input.field) issue('field', 'a fieldChanged rule needs the field');
-      if (input.event === 'dateOffset') issue('event', 'date-relative reminders (dateOffset) are not available yet');
+      if (input.event === 'dateOffset') {
+        if (!input.field || input.offsetDays === undefined) issue('field', 'a dateOffset rule needs the date field and offsetDays (negative: days before)');
+        const ct = strapi.contentTypes[input.contentType as keyof typeof strapi.contentTypes] as { attributes: Record<string, any> } | undefined;
+        if (!['date', 'datetime'].includes(ct?.attributes[input.field!]?.type)) issue('field', `${input.field} is not a date field of ${input.contentType}`);
+      }
       if (input.numberId && !(await q(UID.number).findOne({ where: { id: input.numberId, deletedAt: null } }))) issue('numberId', 'no WhatsApp number with this id');
     },
 

@@ -168,3 +168,27 @@ describe('rules', () => {
     expect((await rule({ name: 'x', contentType: 'api::lead.lead', event: 'exploded', template: { name: 'a', language: 'en' } })).status).toBe(400);
   });
 });
+
+describe('date-relative reminders', () => {
+  test('3 days before the due date fires once, even when the job runs twice', async () => {
+    await sim.client.createTemplate({ wabaId: WABA, name: 'invoice_due', language: 'en_US', category: 'UTILITY', status: 'APPROVED', body: 'Invoice {{1}} is due on {{2}}.' });
+    await admin.post('/whatsapp/templates/sync').send({ numberId: number.id });
+    const res = await rule({ name: 'Due in 3 days', contentType: 'api::invoice.invoice', event: 'dateOffset', field: 'dueDate', offsetDays: -3, template: { name: 'invoice_due', language: 'en_US' }, parameters: [{ component: 'body', index: 0, from: 'field', value: 'number' }, { component: 'body', index: 1, from: 'field', value: 'dueDate' }], recipient: { from: 'field', value: 'contact.phone' } });
+    expect(res.status).toBe(201);
+    const contact = await app.strapi.documents('api::contact.contact').create({ data: { name: 'Rita', phone: '+15550008888' } as any, status: 'published' });
+    const today = new Date('2026-06-10T09:00:00Z');
+    await app.strapi.documents('api::invoice.invoice').create({ data: { number: 'INV-DUE-1', amount: 50, currency: 'USD', dueDate: '2026-06-13', contact: contact.documentId } as any });
+    await app.strapi.documents('api::invoice.invoice').create({ data: { number: 'INV-LATER', amount: 50, currency: 'USD', dueDate: '2026-06-20', contact: contact.documentId } as any });
+    const notifications = app.strapi.plugin('whatsapp').service('notifications');
+    expect(await notifications.remind(today)).toBe(1);
+    await notifications.remind(today);
+    await settle();
+    // (The "Invoice added" rule above also fired when these invoices were created.)
+    const reminders = (await templatesTo('15550008888')).filter((m) => m.template?.name === 'invoice_due');
+    const sent = reminders.filter((m) => JSON.stringify(m).includes('INV-DUE-1'));
+    expect(sent).toHaveLength(1);
+    expect(JSON.stringify(sent[0])).toContain('2026-06-13');
+    expect(reminders.some((m) => JSON.stringify(m).includes('INV-LATER'))).toBe(false);
+    expect((await rule({ name: 'x', contentType: 'api::invoice.invoice', event: 'dateOffset', field: 'number', offsetDays: 1, template: { name: 'a', language: 'en' } })).status).toBe(400);
+  });
+});
