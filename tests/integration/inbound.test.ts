@@ -204,6 +204,13 @@ describe('CRM records', () => {
     expect(await q('conversation').findOne({ where: { customerWaId: '15550107788' } })).toMatchObject({ crmKind: 'contact', crmUid: 'api::contact.contact', crmDocumentId: expect.any(String) });
   });
 
+  test('a Brazilian contact saved without the ninth digit is matched to the WhatsApp id that has it', async () => {
+    await app.strapi.documents('api::contact.contact').create({ data: { name: 'Bruna', phone: '+55 11 8765-4321' } as any, status: 'published' });
+    await postMeta(app.server, n1.webhookUrl, message('5511987654321', 'Bruna', 'wamid.bruna-1'), SECRET);
+    await settle(app.strapi);
+    expect(await q('conversation').findOne({ where: { customerWaId: '5511987654321' } })).toMatchObject({ crmKind: 'contact', customerPhone: '+5511987654321' });
+  });
+
   test('auto-lead off leaves an unknown sender unlinked', async () => {
     await postMeta(app.server, n1.webhookUrl, message('15550201111', 'Nobody', 'wamid.nobody-1'), SECRET);
     await settle(app.strapi);
