@@ -34,6 +34,11 @@ export interface TicketSettings {
 }
 
 export interface Settings {
+  /**
+   * Fields that notification rules may bind, per content type (`{ "api::invoice.invoice": ["number",
+   * "amount", "contact.phone"] }`). A type not listed allows its non-private fields.
+   */
+  notificationFields: Record<string, string[]>;
   identitySources: IdentitySource[];
   autoLead: AutoLeadSettings;
   ticket: TicketSettings;
@@ -41,6 +46,7 @@ export interface Settings {
 }
 
 export const DEFAULT_SETTINGS: Settings = {
+  notificationFields: {},
   identitySources: [
     { kind: 'lead', uid: 'api::lead.lead', phoneField: 'phone', nameField: 'name' },
     { kind: 'contact', uid: 'api::contact.contact', phoneField: 'phone', nameField: 'name' },

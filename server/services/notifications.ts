@@ -262,9 +262,23 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (input.contentType) {
         const ct = strapi.contentTypes[input.contentType as keyof typeof strapi.contentTypes] as { kind?: string; attributes: Record<string, any> } | undefined;
         if (!ct || ct.kind !== 'collectionType') issue('contentType', `no collection type ${input.contentType} in this app`);
-        if (input.field && !ct!.attributes[input.field.split('.')[0]]) issue('field', `${input.contentType} has no field ${input.field}`);
-        for (const p of input.parameters ?? []) if (p.from === 'field' && !ct!.attributes[(p.value ?? '').split('.')[0]]) issue('parameters', `${input.contentType} has no field ${p.value}`);
-        if (input.recipient?.from === 'field' && !ct!.attributes[input.recipient.value.split('.')[0]]) issue('recipient', `${input.contentType} has no field ${input.recipient.value}`);
+        const allowed = (await getService('settings', { strapi }).get()).notificationFields[input.contentType];
+        // A bound field's value goes out to a phone: it must exist, never be private, and be allowed.
+        const bindable = (path: string, where: string) => {
+          let model = input.contentType!;
+          for (const segment of path.split('.')) {
+            const attribute = (strapi.contentTypes[model as keyof typeof strapi.contentTypes] as { attributes: Record<string, any> } | undefined)?.attributes[segment];
+            if (!attribute) issue(where, `${input.contentType} has no field ${path}`);
+            if (attribute.private || attribute.type === 'password') issue(where, `${path} is private and cannot be sent`);
+            if (attribute.type !== 'relation') break;
+            model = attribute.target;
+          }
+          if (allowed && !allowed.includes(path)) issue(where, `${path} is not among the fields allowed for ${input.contentType} in the settings`);
+        };
+        if (input.field) bindable(input.field, 'field');
+        for (const p of input.parameters ?? []) if (p.from === 'field') bindable(p.value ?? '', 'parameters');
+        if (input.recipient?.from === 'field') bindable(input.recipient.value, 'recipient');
+        for (const path of Object.keys(input.condition ?? {})) bindable(path, 'condition');
       }
       if (input.event === 'fieldChanged' && !input.field) issue('field', 'a fieldChanged rule needs the field');
       if (input.event === 'dateOffset') {

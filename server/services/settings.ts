@@ -44,6 +44,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (input.autoLead) next.autoLead = { ...next.autoLead, ...input.autoLead };
       if (input.ticket) next.ticket = { ...next.ticket, ...input.ticket };
       if (input.defaultNumberId !== undefined) next.defaultNumberId = input.defaultNumberId;
+      if (input.notificationFields) next.notificationFields = input.notificationFields;
 
       next.identitySources.forEach((s, i) => assertFields(s.uid, [s.phoneField, s.nameField], `identitySources.${i}`));
       const a = next.autoLead;

@@ -43,6 +43,11 @@ const schema = yup
       })
       .noUnknown(),
     defaultNumberId: yup.number().integer().positive().nullable(),
+    notificationFields: yup
+      .object()
+      .test('field-lists', 'notificationFields maps content type uids to lists of field paths', (v) =>
+        v === undefined || Object.entries((v ?? {}) as Record<string, unknown>).every(([k, list]) => /^api::[a-z0-9-]+\.[a-z0-9-]+$/.test(k) && Array.isArray(list) && list.every((f: unknown) => typeof f === 'string' && /^[A-Za-z_][A-Za-z0-9_.]*$/.test(f)))
+      ),
   })
   .noUnknown()
   .required();

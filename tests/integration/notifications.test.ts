@@ -166,6 +166,17 @@ describe('rules', () => {
     expect((await rule({ name: 'x', contentType: 'api::lead.lead', event: 'created', template: { name: 'a', language: 'en' }, recipient: { from: 'field', value: 'mobile' } })).status).toBe(400);
     expect((await rule({ name: 'x', contentType: 'api::lead.lead', event: 'fieldChanged', template: { name: 'a', language: 'en' } })).status).toBe(400);
     expect((await rule({ name: 'x', contentType: 'api::lead.lead', event: 'exploded', template: { name: 'a', language: 'en' } })).status).toBe(400);
+    // A private field never goes out, even through a relation.
+    const secret = await rule({ name: 'x', contentType: 'api::lead.lead', event: 'created', template: { name: 'a', language: 'en' }, parameters: [{ component: 'body', from: 'field', value: 'owner.password' }] });
+    expect(secret.status).toBe(400);
+    expect(secret.body.error.message).toMatch(/private/);
+    // With a list of allowed fields in settings, only those may be bound.
+    await admin.put('/whatsapp/settings').send({ notificationFields: { 'api::lead.lead': ['name', 'phone'] } });
+    const email = await rule({ name: 'x', contentType: 'api::lead.lead', event: 'created', template: { name: 'a', language: 'en' }, parameters: [{ component: 'body', from: 'field', value: 'email' }] });
+    expect(email.status).toBe(400);
+    expect(email.body.error.message).toMatch(/allowed/);
+    expect((await rule({ name: 'ok', contentType: 'api::lead.lead', event: 'created', active: false, template: { name: 'a', language: 'en' }, parameters: [{ component: 'body', from: 'field', value: 'name' }] })).status).toBe(201);
+    await admin.put('/whatsapp/settings').send({ notificationFields: {} });
   });
 });
 
