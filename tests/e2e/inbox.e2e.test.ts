@@ -6,11 +6,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { CreateNumber } from '../../contracts/numbers';
 import { createSimulator, type RunningSimulator } from '../../simulator';
-import { launchChromium } from './support/browser';
-import { ARTIFACTS, E2E_ADMIN, ROOT, adminToken, startExample, type ExampleServer } from './support/exampleServer';
+import { openAdminSession, until, type AdminSession } from './support/browser';
+import { ARTIFACTS, ROOT, adminToken, startExample, type ExampleServer } from './support/exampleServer';
 
 const META = {
   label: 'Sales US',
@@ -32,52 +32,22 @@ jest.setTimeout(240_000);
 
 let sim: RunningSimulator | undefined;
 let server: ExampleServer | undefined;
-let browser: Browser | undefined;
-let context: BrowserContext | undefined;
+let session: AdminSession | undefined;
 let page: Page;
-const browserErrors: string[] = [];
+const step = (name: string, fn: () => Promise<void>) => session!.step(name, fn);
 
 beforeAll(async () => {
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
   sim = await createSimulator({ port: 0 });
   server = await startExample({ WHATSAPP_META_BASE_URL: sim.url });
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1440, height: 900 }, reducedMotion: 'reduce', baseURL: server.baseUrl });
-  context.setDefaultTimeout(20_000);
-  page = await context.newPage();
-  page.on('pageerror', (error) => browserErrors.push(`pageerror: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !/favicon|Failed to load resource/.test(message.text())) browserErrors.push(`console: ${message.text()}`);
-  });
+  session = await openAdminSession(server, 'inbox');
+  page = session.page;
 });
 
 afterAll(async () => {
-  await context?.close().catch(() => undefined);
-  await browser?.close().catch(() => undefined);
+  await session?.close();
   await server?.stop();
   await sim?.close();
 });
-
-const step = async (name: string, fn: () => Promise<void>) => {
-  try {
-    await fn();
-  } catch (error) {
-    const shot = path.join(ARTIFACTS, `failure-inbox-${name.replace(/\W+/g, '-')}.png`);
-    await page?.screenshot({ path: shot, fullPage: true }).catch(() => undefined);
-    const e = error instanceof Error ? error : new Error(String(error));
-    e.message = `[${name}] ${e.message}\n\nscreenshot: ${shot}\nbrowser errors:\n${browserErrors.join('\n') || '(none)'}\n\n${server?.logs() ?? ''}`;
-    throw e;
-  }
-};
-
-const until = async (what: string, check: () => Promise<boolean>, timeoutMs = 10_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-};
 
 test('a customer writes, the inbox shows it live, and the reply reaches the phone', async () => {
   const { baseUrl, port } = server!;
@@ -104,11 +74,7 @@ test('a customer writes, the inbox shows it live, and the reply reaches the phon
   });
 
   await step('log in and open the inbox', async () => {
-    await page.goto('/admin');
-    await page.getByRole('textbox', { name: 'Email' }).fill(E2E_ADMIN.email);
-    await page.getByRole('textbox', { name: 'Password' }).fill(E2E_ADMIN.password);
-    await page.getByRole('button', { name: 'Login' }).click();
-    await page.waitForURL((url) => url.pathname.startsWith('/admin') && !url.pathname.startsWith('/admin/auth'));
+    await session!.logIn();
     await page.getByRole('navigation').getByRole('link', { name: 'WhatsApp', exact: true }).click();
     await page.waitForURL('**/admin/plugins/whatsapp');
     await page.getByRole('heading', { name: 'WhatsApp', level: 1 }).waitFor();
@@ -158,8 +124,11 @@ test('a customer writes, the inbox shows it live, and the reply reaches the phon
     if (await banner.count()) await banner.first().click();
     await page.mouse.move(0, 0);
     await page.screenshot({ path: SCREENSHOT });
-    fs.mkdirSync(path.dirname(DOCS_SCREENSHOT), { recursive: true });
-    fs.copyFileSync(SCREENSHOT, DOCS_SCREENSHOT);
+    // The README's copy changes only on request: every run's times would churn the committed file.
+    if (process.env.UPDATE_DOCS_SCREENSHOT === 'true') {
+      fs.mkdirSync(path.dirname(DOCS_SCREENSHOT), { recursive: true });
+      fs.copyFileSync(SCREENSHOT, DOCS_SCREENSHOT);
+    }
 
     await page.setViewportSize({ width: 390, height: 844 });
     await item.waitFor({ state: 'visible' });
@@ -169,5 +138,5 @@ test('a customer writes, the inbox shows it live, and the reply reaches the phon
     await page.screenshot({ path: SCREENSHOT_PHONE, fullPage: true });
   });
 
-  expect(browserErrors).toEqual([]);
+  expect(session!.browserErrors).toEqual([]);
 });

@@ -5,10 +5,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Locator, Page, Response } from 'playwright-core';
+import type { Locator, Page, Response } from 'playwright-core';
 import type { CreateNumber, ListNumbers } from '../../contracts/numbers';
-import { launchChromium } from './support/browser';
-import { ARTIFACTS, E2E_ADMIN, ROOT, adminToken, startExample, type ExampleServer } from './support/exampleServer';
+import { openAdminSession, until, type AdminSession } from './support/browser';
+import { ARTIFACTS, ROOT, adminToken, startExample, type ExampleServer } from './support/exampleServer';
 
 const META_NUMBER = {
   label: 'Sales US',
@@ -28,53 +28,20 @@ const DOCS_SCREENSHOT = path.join(ROOT, 'docs', 'screenshots', 'numbers-settings
 jest.setTimeout(240_000);
 
 let server: ExampleServer | undefined;
-let browser: Browser | undefined;
-let context: BrowserContext | undefined;
+let session: AdminSession | undefined;
 let page: Page;
-const browserErrors: string[] = [];
+const step = (name: string, fn: () => Promise<void>) => session!.step(name, fn);
 
 beforeAll(async () => {
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
   server = await startExample();
-  browser = await launchChromium();
-  // Reduced motion turns off the design system's modal and toast animations: steadier screenshots.
-  context = await browser.newContext({ viewport: { width: 1440, height: 900 }, reducedMotion: 'reduce', baseURL: server.baseUrl });
-  context.setDefaultTimeout(20_000);
-  page = await context.newPage();
-  page.on('pageerror', (error) => browserErrors.push(`pageerror: ${error.message}`));
-  page.on('console', (message) => {
-    // The example ships no favicon; that 404/500 is noise here.
-    if (message.type() === 'error' && !/favicon|Failed to load resource/.test(message.text())) browserErrors.push(`console: ${message.text()}`);
-  });
+  session = await openAdminSession(server, 'numbers');
+  page = session.page;
 });
 
 afterAll(async () => {
-  await context?.close().catch(() => undefined);
-  await browser?.close().catch(() => undefined);
+  await session?.close();
   await server?.stop();
 });
-
-/** On failure: a full-page screenshot, the browser's errors and the tail of Strapi's output in the message. */
-const step = async (name: string, fn: () => Promise<void>) => {
-  try {
-    await fn();
-  } catch (error) {
-    const shot = path.join(ARTIFACTS, `failure-${name.replace(/\W+/g, '-')}.png`);
-    await page?.screenshot({ path: shot, fullPage: true }).catch(() => undefined);
-    const e = error instanceof Error ? error : new Error(String(error));
-    e.message = `[${name}] ${e.message}\n\nscreenshot: ${shot}\nbrowser errors:\n${browserErrors.join('\n') || '(none)'}\n\n${server?.logs() ?? ''}`;
-    throw e;
-  }
-};
-
-const until = async (what: string, check: () => Promise<boolean>, timeoutMs = 10_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-};
 
 /** The texts of the elements an input's aria-describedby points at (hint, error). */
 const descriptionOf = async (input: Locator) => {
@@ -96,11 +63,7 @@ test('an admin logs in and adds a Meta number in Settings → WhatsApp → Numbe
   const { baseUrl, port } = server!;
 
   await step('log in', async () => {
-    await page.goto('/admin');
-    await page.getByRole('textbox', { name: 'Email' }).fill(E2E_ADMIN.email);
-    await page.getByRole('textbox', { name: 'Password' }).fill(E2E_ADMIN.password);
-    await page.getByRole('button', { name: 'Login' }).click();
-    await page.waitForURL((url) => url.pathname.startsWith('/admin') && !url.pathname.startsWith('/admin/auth'));
+    await session!.logIn();
     // The plugin's entry in the main menu.
     const menuLink = page.getByRole('navigation').getByRole('link', { name: 'WhatsApp', exact: true });
     await menuLink.waitFor({ state: 'visible' });
@@ -274,5 +237,5 @@ test('an admin logs in and adds a Meta number in Settings → WhatsApp → Numbe
     expect(list.meta.total).toBe(0);
   });
 
-  expect(browserErrors).toEqual([]);
+  expect(session!.browserErrors).toEqual([]);
 });
