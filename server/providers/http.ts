@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import axios, { type AxiosInstance, type AxiosRequestConfig } from 'axios';
-import type { ApiCall, ProviderContext } from './types';
+import { UnsupportedByProviderError, type ApiCall, type MediaFile, type ProviderContext, type ProviderNumber } from './types';
 
 /** Keep-alive sockets shared by every provider call: a send should not pay a TLS handshake. */
 const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
@@ -65,3 +65,16 @@ export const call = async <T>(ctx: ProviderContext, name: string, config: AxiosR
     throw error;
   }
 };
+
+/** Inbound media that a provider hands over as a plain link (Gupshup, AiSensy): no credential needed. */
+export const downloadByLink = async (ctx: ProviderContext, _number: ProviderNumber, url: string): Promise<MediaFile> => {
+  const bytes = await call<ArrayBuffer>(ctx, 'media-download', { method: 'get', url, responseType: 'arraybuffer', maxContentLength: 101 * 1024 * 1024 });
+  return { data: Buffer.from(bytes), mimeType: 'application/octet-stream' };
+};
+
+/** An adapter method for something the provider cannot do: it refuses with a typed error. */
+export const unsupported =
+  (provider: string, what: string) =>
+  async (..._args: unknown[]): Promise<never> => {
+    throw new UnsupportedByProviderError(provider, what);
+  };

@@ -1,12 +1,9 @@
 import crypto from 'node:crypto';
 import { classifyCode, classifyDetail, classifyTransport } from '../meta/classify';
-import { call } from '../http';
+import { downloadByLink, unsupported } from '../http';
 import { checkConnection, send } from './api';
 import {
   MalformedPayloadError,
-  UnsupportedByProviderError,
-  type MediaFile,
-  type ProviderContext,
   type CanonicalEvent,
   type ClassifiedError,
   type DeliveryStatus,
@@ -108,21 +105,6 @@ const classify = (error: unknown): ClassifiedError => {
 // AiSensy's project id is not something an admin enters, so the URL key alone routes its webhooks.
 const owns = () => true;
 
-const listTemplates = async (): Promise<never> => {
-  throw new UnsupportedByProviderError('aisensy', 'list templates through the Campaign API; enter them by hand');
-};
-
-/** AiSensy sends inbound media as links. */
-const downloadMedia = async (ctx: ProviderContext, _number: ProviderNumber, url: string): Promise<MediaFile> => {
-  const bytes = await call<ArrayBuffer>(ctx, 'media-download', { method: 'get', url, responseType: 'arraybuffer', maxContentLength: 101 * 1024 * 1024 });
-  return { data: Buffer.from(bytes), mimeType: 'application/octet-stream' };
-};
-
-
-const uploadMedia = async (): Promise<never> => {
-  throw new UnsupportedByProviderError('aisensy', 'host uploaded media; send media by public link');
-};
-
 export const aisensy = {
   verify,
   handshake,
@@ -131,9 +113,10 @@ export const aisensy = {
   classifyDetail,
   owns,
   send,
-  listTemplates,
-  downloadMedia,
-  uploadMedia,
+  listTemplates: unsupported('aisensy', 'list templates through the Campaign API; enter them by hand'),
+  // AiSensy sends inbound media as links, and outbound media only by public link.
+  downloadMedia: downloadByLink,
+  uploadMedia: unsupported('aisensy', 'host uploaded media; send media by public link'),
   checkConnection,
   capabilities: { freeForm: false, markRead: false, reactions: false, templateSync: false, signedWebhooks: 'optional' as const },
 };

@@ -90,12 +90,6 @@ export const listTemplates = async (ctx: ProviderContext, number: ProviderNumber
   }));
 };
 
-/** Gupshup hands inbound media as a URL it hosts; no credential is needed to fetch it. */
-export const downloadMedia = async (ctx: ProviderContext, _number: ProviderNumber, url: string): Promise<MediaFile> => {
-  const bytes = await call<ArrayBuffer>(ctx, 'media-download', { method: 'get', url, responseType: 'arraybuffer', maxContentLength: 101 * 1024 * 1024 });
-  return { data: Buffer.from(bytes), mimeType: 'application/octet-stream' };
-};
-
 export const checkConnection = async (ctx: ProviderContext, number: ProviderNumber): Promise<ConnectionCheck> => {
   if (!number.appId) return { ok: false, reason: 'Add the Gupshup app id so the connection (and template sync) can be checked.', details: {} };
   try {

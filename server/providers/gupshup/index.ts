@@ -1,16 +1,11 @@
-import { checkConnection, downloadMedia, listTemplates, send } from './api';
+import { downloadByLink, unsupported } from '../http';
+import type { ProviderNumber } from '../types';
+import { checkConnection, listTemplates, send } from './api';
 import { classify, classifyDetail } from './classify';
 import { parse } from './parse';
 import { handshake, verify } from './verify';
 
-import { UnsupportedByProviderError, type ProviderNumber } from '../types';
-
 const owns = (number: ProviderNumber, businessId: string) => [number.appName, number.appId].includes(businessId);
-
-
-const uploadMedia = async (): Promise<never> => {
-  throw new UnsupportedByProviderError('gupshup', 'host uploaded media; send media by public link');
-};
 
 export const gupshup = {
   verify,
@@ -21,8 +16,9 @@ export const gupshup = {
   owns,
   send,
   listTemplates,
-  downloadMedia,
-  uploadMedia,
+  // Gupshup hands inbound media as a URL it hosts, and sends media only by public link.
+  downloadMedia: downloadByLink,
+  uploadMedia: unsupported('gupshup', 'host uploaded media; send media by public link'),
   checkConnection,
   capabilities: { freeForm: true, markRead: false, reactions: false, templateSync: true, signedWebhooks: 'never' as const },
 };
