@@ -15,16 +15,22 @@ export default {
       permissions: PERMISSIONS.inbox,
     });
 
-    app.addSettingsLink(
-      { id: PLUGIN_ID, intlLabel: { id: getTranslation('plugin.name'), defaultMessage: 'WhatsApp' } },
+    app.addSettingsLink({ id: PLUGIN_ID, intlLabel: { id: getTranslation('plugin.name'), defaultMessage: 'WhatsApp' } }, [
       {
         id: 'whatsapp-numbers',
         to: `${PLUGIN_ID}/numbers`,
         intlLabel: { id: getTranslation('settings.numbers.link'), defaultMessage: 'Numbers' },
         Component: () => import('./pages/Settings/NumbersPage'),
         permissions: PERMISSIONS.readNumbers,
-      }
-    );
+      },
+      {
+        id: 'whatsapp-general',
+        to: `${PLUGIN_ID}/general`,
+        intlLabel: { id: getTranslation('settings.general.link'), defaultMessage: 'General' },
+        Component: () => import('./pages/Settings/GeneralPage'),
+        permissions: PERMISSIONS.settings,
+      },
+    ]);
 
     app.registerPlugin({ id: PLUGIN_ID, name: PLUGIN_ID });
   },

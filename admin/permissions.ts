@@ -2,10 +2,22 @@ import { ACTIONS, type ActionKey } from '../server/constants';
 
 const permission = (key: ActionKey) => [{ action: `plugin::whatsapp.${ACTIONS[key]}`, subject: null }];
 
-/** The admin's view of the server's actions, in the shape `useRBAC` and `Page.Protect` take. */
+/**
+ * The admin's view of the server's actions, in the shape `useRBAC` and `Page.Protect` take.
+ * `useRBAC(x).allowedActions` names each one `can` + the action's last segment (Read, Send, Sync…).
+ */
 export const PERMISSIONS = {
   inbox: permission('inboxRead'),
   sendMessages: permission('inboxSend'),
+  assign: permission('inboxAssign'),
   readNumbers: permission('numbersRead'),
   manageNumbers: permission('numbersManage'),
+  readTemplates: permission('templatesRead'),
+  syncTemplates: permission('templatesSync'),
+  readNotifications: permission('notificationsRead'),
+  manageNotifications: permission('notificationsManage'),
+  manageQuickReplies: permission('quickRepliesManage'),
+  readLogs: permission('logsRead'),
+  replayLogs: permission('logsReplay'),
+  settings: permission('settingsManage'),
 };

@@ -1,6 +1,22 @@
+import { Page } from '@strapi/strapi/admin';
+import { Route, Routes } from 'react-router-dom';
 import InboxPage from './Inbox/InboxPage';
+import LogsPage from './Logs/LogsPage';
+import NotificationsPage from './Notifications/NotificationsPage';
+import TemplatesPage from './Templates/TemplatesPage';
 
-/** The plugin's main page (the WhatsApp menu entry): the inbox. */
-const App = () => <InboxPage />;
+/**
+ * The plugin's main page (the WhatsApp menu entry): the inbox, and beside it the templates, the CRM
+ * event rules and the logs, each behind its own permission. PluginNav links them.
+ */
+const App = () => (
+  <Routes>
+    <Route index element={<InboxPage />} />
+    <Route path="templates" element={<TemplatesPage />} />
+    <Route path="notifications" element={<NotificationsPage />} />
+    <Route path="logs" element={<LogsPage />} />
+    <Route path="*" element={<Page.Error />} />
+  </Routes>
+);
 
 export default App;

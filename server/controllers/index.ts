@@ -1,3 +1,4 @@
+import host from './host';
 import logs from './logs';
 import notificationRules from './notification-rules';
 import conversations from './conversations';
@@ -8,4 +9,4 @@ import stream from './stream';
 import templates from './templates';
 import webhooks from './webhooks';
 
-export default { conversations, logs, 'notification-rules': notificationRules, numbers, 'quick-replies': quickReplies, settings, stream, templates, webhooks };
+export default { conversations, host, logs, 'notification-rules': notificationRules, numbers, 'quick-replies': quickReplies, settings, stream, templates, webhooks };

@@ -1,5 +1,6 @@
 import crypto from './crypto';
 import dispatcher from './dispatcher';
+import hostSchema from './host-schema';
 import identity from './identity';
 import inbound from './inbound';
 import inbox from './inbox';
@@ -15,4 +16,4 @@ import stream from './stream';
 import templates from './templates';
 import webhooks from './webhooks';
 
-export default { crypto, dispatcher, identity, inbound, inbox, logs, media, notifications, numbers, 'provider-calls': providerCalls, 'quick-replies': quickReplies, realtime, settings, stream, templates, webhooks };
+export default { crypto, dispatcher, 'host-schema': hostSchema, identity, inbound, inbox, logs, media, notifications, numbers, 'provider-calls': providerCalls, 'quick-replies': quickReplies, realtime, settings, stream, templates, webhooks };

@@ -277,3 +277,20 @@ describe('permissions', () => {
     }
   });
 });
+
+describe('the host schema for the admin pages', () => {
+  test('lists the host collection types with their fields, to signed-in admins only', async () => {
+    const res = await admin.get('/whatsapp/host/content-types');
+    expect(res.status).toBe(200);
+    const byUid = Object.fromEntries(res.body.data.map((ct: any) => [ct.uid, ct]));
+    expect(Object.keys(byUid)).toEqual(expect.arrayContaining(['api::lead.lead', 'api::contact.contact', 'api::invoice.invoice', 'api::ticket.ticket']));
+    expect(Object.keys(byUid).every((uid) => uid.startsWith('api::'))).toBe(true);
+    const invoice = byUid['api::invoice.invoice'];
+    expect(invoice.fields).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'contact', type: 'relation', target: 'api::contact.contact' })]));
+    expect(invoice.fields.some((f: any) => f.name === 'dueDate')).toBe(true);
+    expect(byUid['api::contact.contact'].draftAndPublish).toBe(true);
+
+    const anonymous = await request(app.server).get('/whatsapp/host/content-types');
+    expect(anonymous.status).toBe(401);
+  });
+});

@@ -1,19 +1,41 @@
 import * as React from 'react';
 import { Box, Button, Field, Flex, Textarea, Typography } from '@strapi/design-system';
 import { PaperPlane } from '@strapi/icons';
+import { isFetchError, useAPIErrorHandler, useFetchClient, useNotification } from '@strapi/strapi/admin';
+import type { Conversation, ReplyRequest } from '../../../contracts/inbox';
 import { useTranslate } from '../../hooks/useTranslate';
 
 export interface ComposerProps {
+  conversation: Conversation;
+  /** The user holds inbox.send. */
   canSend: boolean;
-  canSendFreeText: boolean;
-  onSend: (text: string) => Promise<boolean>;
+  /** Called after the API accepted a message, so the page refreshes the thread and the list. */
+  onSent: () => void;
 }
 
 /** The reply box: free text inside the 24-hour window, a note otherwise. */
-export const Composer = ({ canSend, canSendFreeText, onSend }: ComposerProps) => {
+export const Composer = ({ conversation, canSend, onSent }: ComposerProps) => {
   const t = useTranslate();
+  const { post } = useFetchClient();
+  const { toggleNotification } = useNotification();
+  const { formatAPIError } = useAPIErrorHandler();
   const [text, setText] = React.useState('');
   const [sending, setSending] = React.useState(false);
+  const canSendFreeText = conversation.canSendFreeText;
+
+  const onSend = async (value: string) => {
+    try {
+      await post<unknown, ReplyRequest>(`/whatsapp/conversations/${conversation.id}/messages`, { type: 'text', text: value });
+      onSent();
+      return true;
+    } catch (error) {
+      toggleNotification({
+        type: 'danger',
+        message: isFetchError(error) ? formatAPIError(error) : t('inbox.notification.error', 'Something went wrong. Try again.'),
+      });
+      return false;
+    }
+  };
 
   if (!canSend) {
     return (

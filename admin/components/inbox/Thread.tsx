@@ -1,6 +1,6 @@
 import * as React from 'react';
 import { Box, Flex, Typography } from '@strapi/design-system';
-import type { Message } from '../../../contracts/inbox';
+import type { Conversation, Message } from '../../../contracts/inbox';
 import { useTranslate, type Translate } from '../../hooks/useTranslate';
 
 const statusText = (t: Translate, m: Message) => {
@@ -35,8 +35,13 @@ const body = (t: Translate, m: Message) => {
   return t('inbox.message.other', '[{type}]', { type: m.type });
 };
 
+export interface ThreadProps {
+  conversation: Conversation;
+  messages: Message[];
+}
+
 /** Messages oldest first, customer on the left, the business on the right. */
-export const Thread = ({ messages }: { messages: Message[] }) => {
+export const Thread = ({ messages }: ThreadProps) => {
   const t = useTranslate();
   const end = React.useRef<HTMLDivElement>(null);
   const last = messages.length ? `${messages[messages.length - 1].id}:${messages.length}` : '';

@@ -4,7 +4,8 @@ import { ArrowClockwise, Cog } from '@strapi/icons';
 import { EmptyDocuments } from '@strapi/icons/symbols';
 import { Layouts, Page, isFetchError, useAPIErrorHandler, useFetchClient, useNotification, useRBAC } from '@strapi/strapi/admin';
 import { NavLink } from 'react-router-dom';
-import type { Conversation, Message, ReplyRequest } from '../../../contracts/inbox';
+import type { Conversation, Message } from '../../../contracts/inbox';
+import { PluginNav } from '../../components/PluginNav';
 import { Composer } from '../../components/inbox/Composer';
 import { ConversationList, CrmBadge, conversationName } from '../../components/inbox/ConversationList';
 import { Thread } from '../../components/inbox/Thread';
@@ -125,16 +126,8 @@ const Inbox = () => {
     if (selected && selected.unread > 0) markRead(selected);
   }, [selected, markRead]);
 
-  const send = async (text: string) => {
-    if (selectedId === null) return false;
-    try {
-      await post<unknown, ReplyRequest>(`/whatsapp/conversations/${selectedId}/messages`, { type: 'text', text });
-      await Promise.all([loadThread(), loadList()]);
-      return true;
-    } catch (error) {
-      notifyError(error);
-      return false;
-    }
+  const onSent = () => {
+    Promise.all([loadThread(), loadList()]).catch(() => undefined);
   };
 
   if (listStatus === 'loading' || isLoadingRBAC) return <Page.Loading />;
@@ -163,6 +156,7 @@ const Inbox = () => {
         title={t('plugin.name', 'WhatsApp')}
         subtitle={t('inbox.subtitle', 'Conversations with your customers, live.')}
         primaryAction={numbersLink}
+        navigationAction={<PluginNav />}
       />
       <Layouts.Content>
         {conversations.length === 0 ? (
@@ -212,10 +206,10 @@ const Inbox = () => {
                         <Loader small>{t('inbox.thread.loading', 'Loading messages…')}</Loader>
                       </Flex>
                     ) : (
-                      <Thread messages={messages} />
+                      <Thread conversation={selected} messages={messages} />
                     )}
                   </Box>
-                  <Composer key={selected.id} canSend={canSend} canSendFreeText={selected.canSendFreeText} onSend={send} />
+                  <Composer key={selected.id} conversation={selected} canSend={canSend} onSent={onSent} />
                 </>
               )}
             </Flex>

@@ -1,3 +1,4 @@
+import host from './host';
 import logs from './logs';
 import notificationRules from './notification-rules';
 import conversations from './conversations';
@@ -9,5 +10,5 @@ import templates from './templates';
 
 export default () => ({
   type: 'admin',
-  routes: [...conversations, ...numbers, ...settings, ...logs, ...templates, ...quickReplies, ...stream, ...notificationRules],
+  routes: [...conversations, ...numbers, ...settings, ...logs, ...templates, ...quickReplies, ...stream, ...notificationRules, ...host],
 });

@@ -1,0 +1,28 @@
+/** The host CRM's collection types as the admin pages choose from them (rules, identity, tickets). */
+
+export interface HostField {
+  name: string;
+  /** Strapi attribute type: string, email, date, datetime, decimal, enumeration, relation, boolean… */
+  type: string;
+  /** Enumeration values. */
+  enum?: string[];
+  /** For relations: the related type and the relation kind (manyToOne, oneToMany…). */
+  target?: string;
+  relation?: string;
+  required?: boolean;
+}
+
+export interface HostContentType {
+  uid: string;
+  displayName: string;
+  singularName: string;
+  draftAndPublish: boolean;
+  /** Every non-private attribute; private ones (passwords, tokens) are never offered. */
+  fields: HostField[];
+}
+
+export namespace ListHostContentTypes {
+  export interface Response {
+    data: HostContentType[];
+  }
+}
