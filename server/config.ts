@@ -12,6 +12,11 @@ export interface PluginConfig {
   /** Scheduled jobs (template sync, recovery sweeps). Off in tests unless a test turns it on. */
   cron?: { enabled?: boolean; templateSync?: string; reminders?: string };
   defaultThroughputMps?: number;
+  /**
+   * Webhook rows applied at once by the inbound worker (events of one customer always one after
+   * another). Default: 4 on PostgreSQL/MySQL, 1 on SQLite, whose one connection serializes them anyway.
+   */
+  inboundConcurrency?: number;
   providers?: {
     meta?: { baseUrl?: string; graphVersion?: string };
     gupshup?: { baseUrl?: string };
@@ -47,6 +52,9 @@ export default {
     }
     if (config.publicUrl !== undefined && !/^https?:\/\//.test(config.publicUrl)) {
       throw new Error('whatsapp: `publicUrl` must start with http:// or https://');
+    }
+    if (config.inboundConcurrency !== undefined && !(Number.isInteger(config.inboundConcurrency) && config.inboundConcurrency >= 1 && config.inboundConcurrency <= 64)) {
+      throw new Error('whatsapp: `inboundConcurrency` must be a whole number from 1 to 64');
     }
   },
 };

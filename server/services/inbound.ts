@@ -11,7 +11,8 @@ import {
   type TemplateEvent,
 } from '../providers';
 import { customerE164, regionOf, samePersonKey } from '../phone';
-import { getService } from '../utils';
+import { createKeyedQueue } from '../keyed-queue';
+import { getConfig, getService } from '../utils';
 import { createWorkerLoop } from '../worker-loop';
 import type { NumberRow } from './numbers';
 import type { RealtimeEvent } from './realtime';
@@ -24,6 +25,8 @@ const MAX_ATTEMPTS = 6;
 const SWEEP_MS = 5_000;
 const BATCH = 25;
 const DAY_MS = 24 * 3600_000;
+/** How long "no CRM record has this phone" is believed before the identity sources are asked again. */
+const NO_MATCH_TTL_MS = 15_000;
 const backoffMs = (attempt: number) => Math.min(2 ** attempt * 1000, 5 * 60_000);
 
 /** Forward-only delivery order; `failed` is terminal and outranks everything. */
@@ -53,18 +56,55 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return Array.isArray(inserted) && inserted.length > 0;
   };
 
+  /**
+   * An unknown sender's every message would ask each identity source again; a short memory of
+   * "nobody has this phone" saves those queries while a conversation is busy.
+   */
+  const unmatched = new Map<string, number>();
+  const recentlyUnmatched = (e164: string) => {
+    const until = unmatched.get(e164);
+    if (until === undefined) return false;
+    if (until > Date.now()) return true;
+    unmatched.delete(e164);
+    return false;
+  };
+
+  /**
+   * Insert-or-nothing on the (number, customer) unique key: two first messages of one customer
+   * applied at once, by this process or another instance, end in one conversation, not an error.
+   */
+  const findOrCreateConversation = async (trx: Trx, number: NumberRow, waId: string, e164: string | null, name: string | null) => {
+    const existing = await q(UID.conversation).findOne({ where: { numberId: number.id, customerWaId: waId } });
+    if (existing) return existing;
+    const now = new Date();
+    await trx('whatsapp_conversations')
+      .insert({
+        document_id: crypto.randomBytes(12).toString('hex'),
+        number_id: number.id,
+        customer_wa_id: waId,
+        customer_phone: e164,
+        customer_name: name,
+        crm_kind: 'unknown',
+        state: 'open',
+        template_only: false,
+        unreachable: false,
+        unread: 0,
+        created_at: now,
+        updated_at: now,
+        published_at: now,
+      })
+      .onConflict(['number_id', 'customer_wa_id'])
+      .ignore();
+    return q(UID.conversation).findOne({ where: { numberId: number.id, customerWaId: waId } });
+  };
+
   const applyMessage = async (trx: Trx, number: NumberRow, event: InboundMessageEvent, published: RealtimeEvent[]) => {
     const waId = event.from.waId ?? event.from.userId!;
     const e164 = event.from.waId ? customerE164(event.from.waId) : null;
-    let conversation = await q(UID.conversation).findOne({ where: { numberId: number.id, customerWaId: waId } });
-    if (!conversation) {
-      conversation = await q(UID.conversation).create({
-        data: { numberId: number.id, customerWaId: waId, customerPhone: e164, customerName: event.from.name ?? null, crmKind: 'unknown', state: 'open', unread: 0 },
-      });
-    }
+    const conversation = await findOrCreateConversation(trx, number, waId, e164, event.from.name ?? null);
 
     let crm: { crmKind: string; crmUid: string; crmDocumentId: string } | null = null;
-    if (!conversation.crmDocumentId && e164) {
+    if (!conversation.crmDocumentId && e164 && !recentlyUnmatched(e164)) {
       const identity = getService('identity', { strapi });
       let match = await identity.match(e164, regionOf(number));
       const { autoLead } = await getService('settings', { strapi }).get();
@@ -73,6 +113,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         match = await identity.createLead(e164, event.from.name ?? null);
       }
       if (match) crm = { crmKind: match.kind, crmUid: match.uid, crmDocumentId: match.documentId };
+      else if (!autoLead.enabled) unmatched.set(e164, Date.now() + NO_MATCH_TTL_MS);
     }
 
     // Plain inserts and updates inside the transaction: this runs for every customer message, and
@@ -154,10 +195,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     if (event.altMessageId && event.altMessageId !== message.providerMessageId && !message.payload?.whatsappId) {
       data.payload = { ...(message.payload ?? {}), whatsappId: event.altMessageId };
     }
-    if ((RANK[event.status] ?? 0) > (RANK[message.status] ?? 0)) data.status = event.status === 'played' ? 'read' : event.status;
-    if (Object.keys(data).length === 0) return;
-    await q(UID.message).update({ where: { id: message.id }, data });
-    if (data.status) published.push({ type: 'message.status', conversationId: message.conversationId, numberId: number.id, messageId: message.id, status: String(data.status) });
+    if (Object.keys(data).length) await q(UID.message).updateMany({ where: { id: message.id }, data });
+
+    // The status moves only forward, checked in the UPDATE itself: two statuses of one message
+    // applied at once (another instance, or a recipient id that differs) cannot move it back.
+    const status = event.status === 'played' ? 'read' : event.status;
+    const rank = RANK[status] ?? 0;
+    if (rank <= (RANK[message.status] ?? 0)) return;
+    const lower = Object.keys(RANK).filter((s) => RANK[s] < rank);
+    const { count } = await q(UID.message).updateMany({ where: { id: message.id, status: { $in: lower } }, data: { status } });
+    if (count) published.push({ type: 'message.status', conversationId: message.conversationId, numberId: number.id, messageId: message.id, status });
   };
 
   const numbersOwning = async (number: NumberRow, businessId: string | null) => {
@@ -204,7 +251,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     }
   };
 
-  const finish = (row: WebhookRow, data: Record<string, unknown>) => q(UID.webhookEvent).update({ where: { id: row.id }, data: { lockedUntil: null, ...data } });
+  // updateMany is one UPDATE; update() would read the row before and after.
+  const finish = (row: WebhookRow, data: Record<string, unknown>) => q(UID.webhookEvent).updateMany({ where: { id: row.id }, data: { lockedUntil: null, ...data } });
 
   const processRow = async (row: WebhookRow) => {
     const number = (await q(UID.number).findOne({ where: { id: row.numberId } })) as NumberRow | null;
@@ -229,7 +277,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         continue;
       }
       try {
-        await applyEvent(target, event, row.id);
+        await serial(customerKey(target, event), () => applyEvent(target, event, row.id));
       } catch (error) {
         if (error instanceof RetryLater) retry = true;
         else failed = true;
@@ -262,20 +310,50 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return count === 1 ? { ...row, attempts: row.attempts + 1 } : null;
   };
 
-  /** Oldest first, a batch per query; each row is claimed just before it is processed. */
+  const serial = createKeyedQueue();
+  /** Events of one customer on one number are applied in arrival order, one at a time. */
+  const customerKey = (number: NumberRow, event: CanonicalEvent) => {
+    if (event.kind === 'message') return `${number.id}:${event.from.waId ?? event.from.userId}`;
+    if (event.kind === 'status') return `${number.id}:${event.recipient.waId ?? event.recipient.userId ?? event.providerMessageId}`;
+    return `${number.id}:${event.kind}`;
+  };
+
+  const concurrency = () => {
+    const configured = getConfig(strapi, 'inboundConcurrency');
+    if (configured) return configured;
+    return strapi.db.dialect.client === 'sqlite' ? 1 : 4;
+  };
+
+  /**
+   * Oldest first, a batch per query; each row is claimed just before it is processed, and up to
+   * `concurrency` rows are in flight (the keyed queue keeps one customer's events in order).
+   */
   const pass = async (stopped: () => boolean) => {
-    for (let rows = await due(new Date()); rows.length && !stopped(); rows = await due(new Date())) {
-      for (const candidate of rows) {
-        if (stopped()) return;
-        const row = await claim(candidate);
-        if (!row) continue;
-        try {
-          await processRow(row);
-        } catch (error) {
-          strapi.log.error(`[whatsapp] webhook event ${row.id} could not be processed: ${(error as Error).message}`);
-        }
+    const limit = concurrency();
+    const inFlight = new Set<Promise<void>>();
+    const handle = async (candidate: WebhookRow) => {
+      const row = await claim(candidate);
+      if (!row) return;
+      try {
+        await processRow(row);
+      } catch (error) {
+        strapi.log.error(`[whatsapp] webhook event ${row.id} could not be processed: ${(error as Error).message}`);
       }
+    };
+    const seen = new Set<number>();
+    for (let rows = await due(new Date()); !stopped(); rows = await due(new Date())) {
+      const fresh = rows.filter((r) => !seen.has(r.id));
+      if (!fresh.length && !inFlight.size) return;
+      for (const candidate of fresh) {
+        if (stopped()) break;
+        seen.add(candidate.id);
+        const task = handle(candidate).finally(() => inFlight.delete(task));
+        inFlight.add(task);
+        if (inFlight.size >= limit) await Promise.race(inFlight);
+      }
+      if (!fresh.length) await Promise.race(inFlight);
     }
+    await Promise.all(inFlight);
   };
 
   return { ...createWorkerLoop(strapi, 'inbound worker', pass, SWEEP_MS), processRow };

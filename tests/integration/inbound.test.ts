@@ -68,6 +68,41 @@ describe('a customer message', () => {
     expect(rows.map((r: any) => r.state)).toEqual(Array(20).fill('done'));
   });
 
+  test('forty messages of four new customers applied four rows at a time: one conversation each, nothing lost or doubled', async () => {
+    const config = 'plugin::whatsapp.inboundConcurrency';
+    const before = app.strapi.config.get(config);
+    app.strapi.config.set(config, 4);
+    try {
+      const customers = ['15550003001', '15550003002', '15550003003', '15550003004'];
+      const base = Math.floor(Date.UTC(2026, 2, 1) / 1000);
+      const bodies = Array.from({ length: 40 }, (_, i) => {
+        const body = fixture('meta/inbound-text.json');
+        const value = body.entry[0].changes[0].value;
+        // Ten in a row from each customer, so rows of one customer are in flight together.
+        const from = customers[Math.floor(i / 10)];
+        value.contacts = [{ profile: { name: `Parallel ${from}` }, wa_id: from }];
+        value.messages[0] = { ...value.messages[0], from, id: `wamid.parallel-${i}`, timestamp: String(base + i), text: { body: `parallel ${i}` } };
+        delete value.messages[0].from_user_id;
+        return JSON.stringify(body);
+      });
+      const answers = await Promise.all(bodies.map((raw) => postMeta(app.server, n1.webhookUrl, raw, SECRET)));
+      expect(answers.map((a) => a.status)).toEqual(Array(40).fill(200));
+      await settle(app.strapi);
+
+      const rows = await q('webhook-event').findMany({ where: { id: { $in: answers.map((a) => a.body.eventId) } } });
+      expect(rows.map((r: any) => r.state)).toEqual(Array(40).fill('done'));
+      for (const [k, from] of customers.entries()) {
+        const conversations = await q('conversation').findMany({ where: { numberId: n1.id, customerWaId: from } });
+        expect(conversations).toHaveLength(1);
+        expect(conversations[0]).toMatchObject({ unread: 10, lastMessagePreview: `parallel ${10 * k + 9}` });
+        expect(new Date(conversations[0].lastMessageAt).getTime()).toBe((base + 10 * k + 9) * 1000);
+        expect(await q('message').count({ where: { conversationId: conversations[0].id } })).toBe(10);
+      }
+    } finally {
+      app.strapi.config.set(config, before);
+    }
+  });
+
   test('every message type is stored with what the inbox needs', async () => {
     for (const name of ['inbound-image-with-caption', 'inbound-audio-voice', 'inbound-document', 'inbound-location', 'inbound-contacts', 'inbound-interactive-button-reply', 'inbound-interactive-list-reply', 'inbound-template-quick-reply-button', 'inbound-reaction', 'inbound-click-to-whatsapp-referral', 'inbound-unsupported-with-errors']) {
       const res = await postMeta(app.server, n1.webhookUrl, fixtureText(`meta/${name}.json`), SECRET);
