@@ -255,7 +255,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const finish = (row: WebhookRow, data: Record<string, unknown>) => q(UID.webhookEvent).updateMany({ where: { id: row.id }, data: { lockedUntil: null, ...data } });
 
   const processRow = async (row: WebhookRow) => {
-    const number = (await q(UID.number).findOne({ where: { id: row.numberId } })) as NumberRow | null;
+    const number = await numbers().findRowCached(row.numberId);
     if (!number || number.deletedAt) return finish(row, { state: 'ignored', lastError: 'the number was deleted', processedAt: new Date() });
     const adapter = adapterFor(row.provider);
     let events: CanonicalEvent[];

@@ -72,8 +72,12 @@ const KEY_CACHE_MS = 5_000;
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const query = () => strapi.db.query(UID.number);
   const byKey = new Map<string, { row: NumberRow | null; until: number }>();
+  const byId = new Map<number, { row: NumberRow | null; until: number }>();
   const opened = new Map<number, { cacheKey: string; number: ProviderNumber }>();
-  const forget = () => byKey.clear();
+  const forget = () => {
+    byKey.clear();
+    byId.clear();
+  };
   const crypt = () => getService('crypto', { strapi });
 
   const publicUrl = () => {
@@ -242,6 +246,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const row = (await query().findOne({ where: { webhookKey: key, deletedAt: null } })) as NumberRow | null;
       if (byKey.size > 10_000) byKey.clear();
       byKey.set(key, { row, until: Date.now() + KEY_CACHE_MS });
+      return row;
+    },
+
+    /** A number by id for the inbound worker, cached like `findByWebhookKey` (null when gone). */
+    async findRowCached(id: number): Promise<NumberRow | null> {
+      const hit = byId.get(id);
+      if (hit && hit.until > Date.now()) return hit.row;
+      const row = (await query().findOne({ where: { id } })) as NumberRow | null;
+      if (byId.size > 10_000) byId.clear();
+      byId.set(id, { row, until: Date.now() + KEY_CACHE_MS });
       return row;
     },
 
