@@ -95,6 +95,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     if (!number || !number.active) return finish({ state: 'failed', error: 'the rule’s number is removed or switched off', trace: { matched: true, parameters, recipient: rawPhone } });
     const e164 = rawPhone ? recordE164(rawPhone, regionOf(number)) : null;
     if (!e164) return finish({ state: 'skipped', error: rawPhone ? `not a valid phone number: ${rawPhone}` : `no phone at ${rule.recipient.value}`, trace: { matched: true, parameters, recipient: rawPhone || null } });
+    const optedOut = await getService('opt-out', { strapi }).reason(e164, regionOf(number), rule.recipient.from === 'field' ? { uid: firing.contentType, record, path: rule.recipient.value } : undefined);
+    if (optedOut) return finish({ state: 'skipped', error: `the customer opted out (${optedOut})`, trace: { matched: true, reason: 'opted out', parameters, recipient: e164 } });
     const waId = e164.replace('+', '');
     let conversation = await q(UID.conversation).findOne({ where: { numberId: number.id, customerWaId: waId } });
     if (conversation?.unreachable) return finish({ state: 'skipped', error: 'the customer is unreachable on WhatsApp', trace: { matched: true, parameters, recipient: e164 } });
