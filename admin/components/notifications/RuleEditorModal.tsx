@@ -322,8 +322,8 @@ export const RuleEditorModal = ({ rule, initial, types, numbers, onClose, onSave
                       disabled={!values.numberId}
                       placeholder={t('notifications.form.template.placeholder', 'Choose a template')}
                     >
-                      {/* A rule's template that is no longer approved stays visible, so saving keeps it. */}
-                      {values.template && !template && templates.status !== 'loading' && (
+                      {/* The rule's template shows while the list loads, and stays if it is no longer approved, so saving keeps it. */}
+                      {values.template && !template && (
                         <SingleSelectOption value={values.template}>{values.template.replace('|', ' · ')}</SingleSelectOption>
                       )}
                       {templates.templates.map((tpl) => (
