@@ -25,6 +25,7 @@ import {
   fieldPaths,
   isDateType,
   slotsOf,
+  slotsOfMapping,
   templateKey,
   toRequestBody,
   type Mapping,
@@ -109,7 +110,7 @@ export const RuleEditorModal = ({ rule, initial, types, numbers, onClose, onSave
     setSubmitting(true);
     setErrors({});
     try {
-      const body = toRequestBody(values, slots);
+      const body = toRequestBody(values, template ? slots : slotsOfMapping(values.mapping));
       const res = rule
         ? await put<{ data: NotificationRule }>(`/whatsapp/notification-rules/${rule.id}`, body)
         : await post<{ data: NotificationRule }>('/whatsapp/notification-rules', body);

@@ -18,6 +18,8 @@ export interface Slot {
 export interface Mapping {
   from: RuleParameter['from'];
   value: string;
+  /** The parameter's name in a named template, kept for when the template's schema is not at hand. */
+  name?: string;
 }
 
 export interface ConditionRow {
@@ -104,7 +106,17 @@ export const emptyValues = (): RuleFormValues => ({
 });
 
 const mappingOf = (parameters: RuleParameter[] | undefined) =>
-  Object.fromEntries((parameters ?? []).map((p) => [slotKey(p.component, p.index ?? 0), { from: p.from, value: p.value ?? '' }]));
+  Object.fromEntries((parameters ?? []).map((p) => [slotKey(p.component, p.index ?? 0), { from: p.from, value: p.value ?? '', ...(p.name ? { name: p.name } : {}) }]));
+
+/**
+ * The slots a saved mapping fills, for when the template is not in the approved list (still
+ * loading, or no longer approved): saving then keeps the rule's parameters as they were.
+ */
+export const slotsOfMapping = (mapping: Record<string, Mapping>): Slot[] =>
+  Object.entries(mapping).map(([key, m]) => {
+    const [component, index] = key.split(':');
+    return { key, component: component as Slot['component'], index: Number(index), label: m.name ?? String(Number(index) + 1), ...(m.name ? { name: m.name } : {}) };
+  });
 
 export const valuesFromRule = (rule: NotificationRule): RuleFormValues => ({
   ...emptyValues(),
