@@ -343,9 +343,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       } as Firing;
     },
 
-    async firings(ruleId: unknown) {
+    /** Newest first; the list page asks for one per rule, the trace view for a page. */
+    async firings(ruleId: unknown, limit = 200) {
       const rule = await this.get(ruleId);
-      const rows = await q(UID.notificationFiring).findMany({ where: { ruleId: rule.id }, orderBy: { id: 'desc' }, limit: 200, select: ['id'] });
+      const rows = await q(UID.notificationFiring).findMany({ where: { ruleId: rule.id }, orderBy: { id: 'desc' }, limit, select: ['id'] });
       return Promise.all(rows.map((r: Row) => this.firing(r.id)));
     },
   };

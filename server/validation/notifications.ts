@@ -43,3 +43,5 @@ export const validateRuleCreate = validateYupSchema(
 export const validateRuleUpdate = validateYupSchema(yup.object(fields).noUnknown().required());
 
 export const validateTestSend = validateYupSchema(yup.object({ documentId: yup.string().required().max(64) }).noUnknown().required());
+
+export const validateFiringsQuery = validateYupSchema(yup.object({ limit: yup.number().integer().min(1).max(200) }).noUnknown());

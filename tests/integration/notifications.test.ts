@@ -276,6 +276,15 @@ describe('opt-out', () => {
     expect(received.some((m) => m.includes('INV-OPT-2'))).toBe(false);
   });
 
+  test('firings answer newest first, as many as asked', async () => {
+    const all = await firingsOf();
+    expect(all.length).toBeGreaterThan(1);
+    const newest = await admin.get(`/whatsapp/notification-rules/${ruleId}/firings?limit=1`);
+    expect(newest.body.data).toEqual([all[0]]);
+    expect((await admin.get(`/whatsapp/notification-rules/${ruleId}/firings?limit=0`)).status).toBe(400);
+    expect((await admin.get(`/whatsapp/notification-rules/${ruleId}/firings?limit=lots`)).status).toBe(400);
+  });
+
   test('the opt-out field must be a boolean of the identity source’s type', async () => {
     const res = await admin.put('/whatsapp/settings').send({ identitySources: [{ kind: 'contact', uid: 'api::contact.contact', phoneField: 'phone', nameField: 'name', optOutField: 'email' }] });
     expect(res.status).toBe(400);

@@ -11,6 +11,8 @@ import { useApprovedTemplates } from './useTemplates';
 
 /** How often the open trace refreshes: a message's status arrives by webhook a moment after it is queued. */
 const POLL_MS = 2_000;
+/** The newest firings shown (the API keeps answering older ones up to 200). */
+const PAGE = 50;
 
 /** A rule's firings, newest first, refreshed while open. */
 export const FiringsModal = ({ rule, onClose, onLoaded }: { rule: NotificationRule; onClose: () => void; onLoaded?: (firings: Firing[]) => void }) => {
@@ -22,7 +24,7 @@ export const FiringsModal = ({ rule, onClose, onLoaded }: { rule: NotificationRu
 
   const load = React.useCallback(async () => {
     try {
-      const res = await get<{ data: Firing[] }>(`/whatsapp/notification-rules/${rule.id}/firings`);
+      const res = await get<{ data: Firing[] }>(`/whatsapp/notification-rules/${rule.id}/firings?limit=${PAGE}`);
       setState({ status: 'ready', firings: res.data.data });
       onLoaded?.(res.data.data);
     } catch {

@@ -52,7 +52,7 @@ export const TestSendModal = ({ rule, type, onClose }: { rule: NotificationRule;
     if (!result || result.state !== 'queued' || SETTLED.includes(result.trace?.message?.status ?? '')) return;
     const timer = setTimeout(async () => {
       try {
-        const res = await get<{ data: Firing[] }>(`/whatsapp/notification-rules/${rule.id}/firings`);
+        const res = await get<{ data: Firing[] }>(`/whatsapp/notification-rules/${rule.id}/firings?limit=5`);
         const fresh = res.data.data.find((f) => f.id === result.id);
         if (fresh) setResult(fresh);
       } catch {

@@ -54,7 +54,7 @@ const Notifications = () => {
 
   const loadLastFirings = React.useCallback(
     async (list: NotificationRule[]) => {
-      const answers = await Promise.allSettled(list.map((r) => get<{ data: Firing[] }>(`/whatsapp/notification-rules/${r.id}/firings`)));
+      const answers = await Promise.allSettled(list.map((r) => get<{ data: Firing[] }>(`/whatsapp/notification-rules/${r.id}/firings?limit=1`)));
       setLastFirings(Object.fromEntries(list.map((r, i) => [r.id, answers[i].status === 'fulfilled' ? answers[i].value.data.data[0] : undefined])));
     },
     [get]
