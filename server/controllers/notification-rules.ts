@@ -27,8 +27,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       ctx.body = { data: await rules().testSend(ctx.params.id, documentId) };
     },
     async firings(ctx: any) {
-      const { limit } = ((await validateFiringsQuery(ctx.query ?? {})) ?? {}) as { limit?: number };
-      ctx.body = { data: await rules().firings(ctx.params.id, limit) };
+      const { limit } = ((await validateFiringsQuery(ctx.query ?? {})) ?? {}) as { limit?: string };
+      ctx.body = { data: await rules().firings(ctx.params.id, limit ? Number(limit) : undefined) };
     },
   };
 };

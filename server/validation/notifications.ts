@@ -44,4 +44,7 @@ export const validateRuleUpdate = validateYupSchema(yup.object(fields).noUnknown
 
 export const validateTestSend = validateYupSchema(yup.object({ documentId: yup.string().required().max(64) }).noUnknown().required());
 
-export const validateFiringsQuery = validateYupSchema(yup.object({ limit: yup.number().integer().min(1).max(200) }).noUnknown());
+// Query strings stay strings under strict validation: the limit is checked as text.
+export const validateFiringsQuery = validateYupSchema(
+  yup.object({ limit: yup.string().matches(/^(?:[1-9]|[1-9]\d|1\d\d|200)$/, 'limit must be a whole number from 1 to 200') }).noUnknown()
+);
