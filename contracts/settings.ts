@@ -7,6 +7,11 @@ export interface IdentitySource {
   uid: string;
   phoneField: string;
   nameField?: string | null;
+  /**
+   * A boolean field on this type that says the customer opted out of WhatsApp notifications: rules
+   * skip them ("opted out"), and a STOP / UNSUBSCRIBE from their phone sets it (START clears it).
+   */
+  optOutField?: string | null;
 }
 
 export interface AutoLeadSettings {
@@ -48,8 +53,8 @@ export interface Settings {
 export const DEFAULT_SETTINGS: Settings = {
   notificationFields: {},
   identitySources: [
-    { kind: 'lead', uid: 'api::lead.lead', phoneField: 'phone', nameField: 'name' },
-    { kind: 'contact', uid: 'api::contact.contact', phoneField: 'phone', nameField: 'name' },
+    { kind: 'lead', uid: 'api::lead.lead', phoneField: 'phone', nameField: 'name', optOutField: 'whatsappOptOut' },
+    { kind: 'contact', uid: 'api::contact.contact', phoneField: 'phone', nameField: 'name', optOutField: 'whatsappOptOut' },
     { kind: 'staff', uid: 'api::staff-member.staff-member', phoneField: 'phone', nameField: 'name' },
   ],
   autoLead: {

@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { NotificationRuleInput } from '../../contracts/notifications';
 import { getService } from '../utils';
-import { validateRuleCreate, validateRuleUpdate, validateTestSend } from '../validation/notifications';
+import { validateFiringsQuery, validateRuleCreate, validateRuleUpdate, validateTestSend } from '../validation/notifications';
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const rules = () => getService('notifications', { strapi });
@@ -27,7 +27,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       ctx.body = { data: await rules().testSend(ctx.params.id, documentId) };
     },
     async firings(ctx: any) {
-      ctx.body = { data: await rules().firings(ctx.params.id) };
+      const { limit } = ((await validateFiringsQuery(ctx.query ?? {})) ?? {}) as { limit?: string };
+      ctx.body = { data: await rules().firings(ctx.params.id, limit ? Number(limit) : undefined) };
     },
   };
 };

@@ -243,6 +243,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const realtime = getService('realtime', { strapi });
     for (const e of published) realtime.publish(e);
     if (event.kind === 'message' && event.media) getService('media', { strapi }).kick();
+    if (event.kind === 'message' && event.text) await getService('opt-out', { strapi }).fromMessage(number, event).catch((e) => strapi.log.warn(`[whatsapp] opt-out keyword: ${(e as Error).message}`));
     // A template the plugin has not stored yet (created at the provider): fetch the number's list.
     if (needsSync) {
       getService('templates', { strapi })

@@ -8,6 +8,7 @@ import logs from './logs';
 import media from './media';
 import notifications from './notifications';
 import numbers from './numbers';
+import optOut from './opt-out';
 import providerCalls from './provider-calls';
 import quickReplies from './quick-replies';
 import realtime from './realtime';
@@ -16,4 +17,4 @@ import stream from './stream';
 import templates from './templates';
 import webhooks from './webhooks';
 
-export default { crypto, dispatcher, 'host-schema': hostSchema, identity, inbound, inbox, logs, media, notifications, numbers, 'provider-calls': providerCalls, 'quick-replies': quickReplies, realtime, settings, stream, templates, webhooks };
+export default { crypto, dispatcher, 'host-schema': hostSchema, identity, inbound, inbox, logs, media, notifications, numbers, 'opt-out': optOut, 'provider-calls': providerCalls, 'quick-replies': quickReplies, realtime, settings, stream, templates, webhooks };

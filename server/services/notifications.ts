@@ -95,6 +95,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     if (!number || !number.active) return finish({ state: 'failed', error: 'the rule’s number is removed or switched off', trace: { matched: true, parameters, recipient: rawPhone } });
     const e164 = rawPhone ? recordE164(rawPhone, regionOf(number)) : null;
     if (!e164) return finish({ state: 'skipped', error: rawPhone ? `not a valid phone number: ${rawPhone}` : `no phone at ${rule.recipient.value}`, trace: { matched: true, parameters, recipient: rawPhone || null } });
+    const optedOut = await getService('opt-out', { strapi }).reason(e164, regionOf(number), rule.recipient.from === 'field' ? { uid: firing.contentType, record, path: rule.recipient.value } : undefined);
+    if (optedOut) return finish({ state: 'skipped', error: `the customer opted out (${optedOut})`, trace: { matched: true, reason: 'opted out', parameters, recipient: e164 } });
     const waId = e164.replace('+', '');
     let conversation = await q(UID.conversation).findOne({ where: { numberId: number.id, customerWaId: waId } });
     if (conversation?.unreachable) return finish({ state: 'skipped', error: 'the customer is unreachable on WhatsApp', trace: { matched: true, parameters, recipient: e164 } });
@@ -341,9 +343,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       } as Firing;
     },
 
-    async firings(ruleId: unknown) {
+    /** Newest first; the list page asks for one per rule, the trace view for a page. */
+    async firings(ruleId: unknown, limit = 200) {
       const rule = await this.get(ruleId);
-      const rows = await q(UID.notificationFiring).findMany({ where: { ruleId: rule.id }, orderBy: { id: 'desc' }, limit: 200, select: ['id'] });
+      const rows = await q(UID.notificationFiring).findMany({ where: { ruleId: rule.id }, orderBy: { id: 'desc' }, limit, select: ['id'] });
       return Promise.all(rows.map((r: Row) => this.firing(r.id)));
     },
   };

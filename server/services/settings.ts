@@ -23,6 +23,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     for (const f of fields) if (f && !(f in ct!.attributes)) fail(`${path}: ${uid} has no field ${f}`);
   };
 
+  const assertBoolean = (uid: string, name: string | null | undefined, path: string) => {
+    const attribute = (strapi.contentTypes[uid as keyof typeof strapi.contentTypes] as { attributes: Record<string, { type?: string }> } | undefined)?.attributes[name ?? ''];
+    if (name && attribute?.type !== 'boolean') {
+      const message = `${path}.optOutField: ${uid}.${name} must be a boolean field`;
+      throw new errors.ValidationError(message, { errors: [{ path: [...path.split('.'), 'optOutField'], message, name: 'ValidationError', value: null }] });
+    }
+  };
+
   return {
     async get(): Promise<Settings> {
       if (cached && cached.until > Date.now()) return structuredClone(cached.value);
@@ -46,7 +54,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (input.defaultNumberId !== undefined) next.defaultNumberId = input.defaultNumberId;
       if (input.notificationFields) next.notificationFields = input.notificationFields;
 
-      next.identitySources.forEach((s, i) => assertFields(s.uid, [s.phoneField, s.nameField], `identitySources.${i}`));
+      next.identitySources.forEach((s, i) => {
+        assertFields(s.uid, [s.phoneField, s.nameField, s.optOutField], `identitySources.${i}`);
+        assertBoolean(s.uid, s.optOutField, `identitySources.${i}`);
+      });
       const a = next.autoLead;
       if (a.enabled) assertFields(a.uid, [a.nameField, a.phoneField, a.statusField, a.sourceField, a.assigneeField], 'autoLead');
       await store().set({ value: next });

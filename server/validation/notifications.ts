@@ -43,3 +43,8 @@ export const validateRuleCreate = validateYupSchema(
 export const validateRuleUpdate = validateYupSchema(yup.object(fields).noUnknown().required());
 
 export const validateTestSend = validateYupSchema(yup.object({ documentId: yup.string().required().max(64) }).noUnknown().required());
+
+// Query strings stay strings under strict validation: the limit is checked as text.
+export const validateFiringsQuery = validateYupSchema(
+  yup.object({ limit: yup.string().matches(/^(?:[1-9]|[1-9]\d|1\d\d|200)$/, 'limit must be a whole number from 1 to 200') }).noUnknown()
+);

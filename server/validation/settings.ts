@@ -14,6 +14,7 @@ const schema = yup
             uid: uid.required(),
             phoneField: field.required(),
             nameField: field.nullable(),
+            optOutField: field.nullable(),
           })
           .noUnknown()
       )

@@ -203,3 +203,91 @@ describe('date-relative reminders', () => {
     expect((await rule({ name: 'x', contentType: 'api::invoice.invoice', event: 'dateOffset', field: 'number', offsetDays: 1, template: { name: 'a', language: 'en' } })).status).toBe(400);
   });
 });
+
+describe('opt-out', () => {
+  const OLGA = '15550009999';
+  const SAM = '15550003333';
+  let ruleId: number;
+  const contactByPhone = (phone: string) => app.strapi.documents('api::contact.contact').findFirst({ filters: { phone: `+${phone}` } as any });
+  // The "Contact hello" rule above greets every new contact: count the invoice template only.
+  const invoicesTo = async (phone: string) => (await templatesTo(phone)).filter((m) => m.template?.name === 'invoice_added');
+  const firingsOf = async () => (await admin.get(`/whatsapp/notification-rules/${ruleId}/firings`)).body.data as any[];
+  const invoiceFor = async (contact: any, ref: string) => {
+    await app.strapi.documents('api::invoice.invoice').create({ data: { number: ref, amount: 10, currency: 'USD', dueDate: '2026-12-01', contact: contact.documentId } as any });
+    await settle();
+  };
+
+  beforeAll(async () => {
+    for (const phone of [OLGA, SAM]) await sim.client.setCustomer({ phone, reachable: true });
+    const res = await rule({
+      name: 'Invoice to opted-out', contentType: 'api::invoice.invoice', event: 'created', template: { name: 'invoice_added', language: 'en_US' },
+      condition: { currency: 'USD' },
+      parameters: [0, 1, 2, 3].map((index) => ({ component: 'body', index, from: 'field', value: ['number', 'amount', 'currency', 'dueDate'][index] })),
+      recipient: { from: 'field', value: 'contact.phone' },
+    });
+    expect(res.status).toBe(201);
+    ruleId = res.body.data.id;
+  });
+
+  test('an opted-out contact’s invoice firing is skipped with the reason and the customer receives nothing', async () => {
+    const olga = await app.strapi.documents('api::contact.contact').create({ data: { name: 'Olga', phone: `+${OLGA}`, whatsappOptOut: true } as any, status: 'published' });
+    await invoiceFor(olga, 'INV-OPT-1');
+    const [firing] = await firingsOf();
+    expect(firing).toMatchObject({ state: 'skipped', error: expect.stringMatching(/opted out/), trace: { matched: true, reason: 'opted out', recipient: `+${OLGA}` } });
+    expect(firing.trace.messageId).toBeUndefined();
+    expect(await templatesTo(OLGA)).toHaveLength(0);
+  });
+
+  test('a fixed recipient phone is checked against the CRM records with that phone', async () => {
+    const fixed = (await rule({ name: 'Fixed to Olga', contentType: 'api::lead.lead', event: 'created', template: { name: 'welcome_lead', language: 'en_US' }, recipient: { from: 'constant', value: `+${OLGA}` } })).body.data;
+    await app.strapi.documents('api::lead.lead').create({ data: { name: 'Zed', phone: '+15550005555' } as any });
+    await settle();
+    const [firing] = (await admin.get(`/whatsapp/notification-rules/${fixed.id}/firings`)).body.data;
+    expect(firing).toMatchObject({ state: 'skipped', trace: { reason: 'opted out' } });
+    expect(await templatesTo(OLGA)).toHaveLength(0);
+    await admin.del(`/whatsapp/notification-rules/${fixed.id}`);
+  });
+
+  test('STOP from the phone opts the contact out; START opts them back in', async () => {
+    const sam = await app.strapi.documents('api::contact.contact').create({ data: { name: 'Sam', phone: `+${SAM}` } as any, status: 'published' });
+    const inbound = app.strapi.plugin('whatsapp').service('inbound');
+    const flags = async () => (await app.strapi.db.query('api::contact.contact').findMany({ where: { documentId: sam.documentId } })).map((r: any) => r.whatsappOptOut);
+    const says = async (text: string, want: boolean) => {
+      await sim.client.customerSends({ from: SAM, to: PNID, name: 'Sam', text });
+      for (let i = 0; i < 50 && !(await flags()).every((f: boolean) => f === want); i += 1) {
+        inbound.kick();
+        await inbound.idle();
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      // The draft and the published version both change.
+      expect(await flags()).toEqual([want, want]);
+    };
+
+    await says('Stop', true);
+    await invoiceFor(await contactByPhone(SAM), 'INV-OPT-2');
+    expect((await firingsOf())[0]).toMatchObject({ state: 'skipped', trace: { reason: 'opted out' } });
+    expect(await invoicesTo(SAM)).toHaveLength(0);
+
+    await says('START', false);
+    await invoiceFor(await contactByPhone(SAM), 'INV-OPT-3');
+    expect((await firingsOf())[0]).toMatchObject({ state: 'queued', trace: { matched: true, recipient: `+${SAM}`, message: { status: expect.stringMatching(/sent|delivered|read/) } } });
+    const received = (await invoicesTo(SAM)).map((m) => JSON.stringify(m));
+    expect(received.some((m) => m.includes('INV-OPT-3'))).toBe(true);
+    expect(received.some((m) => m.includes('INV-OPT-2'))).toBe(false);
+  });
+
+  test('firings answer newest first, as many as asked', async () => {
+    const all = await firingsOf();
+    expect(all.length).toBeGreaterThan(1);
+    const newest = await admin.get(`/whatsapp/notification-rules/${ruleId}/firings?limit=1`);
+    expect(newest.body.data).toEqual([all[0]]);
+    expect((await admin.get(`/whatsapp/notification-rules/${ruleId}/firings?limit=0`)).status).toBe(400);
+    expect((await admin.get(`/whatsapp/notification-rules/${ruleId}/firings?limit=lots`)).status).toBe(400);
+  });
+
+  test('the opt-out field must be a boolean of the identity source’s type', async () => {
+    const res = await admin.put('/whatsapp/settings').send({ identitySources: [{ kind: 'contact', uid: 'api::contact.contact', phoneField: 'phone', nameField: 'name', optOutField: 'email' }] });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/boolean/);
+  });
+});

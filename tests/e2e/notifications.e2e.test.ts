@@ -1,0 +1,204 @@
+/**
+ * In a real browser against the example CRM (`strapi start`) and the provider simulator: an admin
+ * makes a rule from the "Lead created" preset (picking only the template), a lead created through
+ * the admin API sends the template with the lead's name, the rule's trace shows it sent, the rule
+ * is switched off, and a test send shows the rendered template.
+ */
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import type { CreateNumber } from '../../contracts/numbers';
+import { createSimulator, type RunningSimulator } from '../../simulator';
+import { openAdminSession, until, type AdminSession } from './support/browser';
+import { ARTIFACTS, adminToken, startExample, type ExampleServer } from './support/exampleServer';
+
+const META = {
+  label: 'Sales US',
+  phone: '+15550001111',
+  phoneNumberId: '109876543210987',
+  wabaId: '102030405060708',
+  accessToken: 'EAAG-e2e-rules-access-token-0123456789',
+  appSecret: 'e2e-rules-app-secret-0123456789abcdef',
+  verifyToken: 'e2e-rules-verify-token-2026',
+};
+const LEAD = { name: 'Dana Prospect', phone: '+1 555 000 4444', waId: '15550004444' };
+const LATER = { name: 'Eli Later', phone: '+15550006666', waId: '15550006666' };
+
+jest.setTimeout(240_000);
+
+let sim: RunningSimulator | undefined;
+let server: ExampleServer | undefined;
+let session: AdminSession | undefined;
+let page: Page;
+let token: string;
+const step = (name: string, fn: () => Promise<void>) => session!.step(name, fn);
+
+const api = async (method: string, url: string, body?: unknown) => {
+  const res = await fetch(`${server!.baseUrl}${url}`, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as any };
+};
+
+const createLead = (lead: { name: string; phone: string }) => api('POST', '/content-manager/collection-types/api::lead.lead', lead);
+
+beforeAll(async () => {
+  sim = await createSimulator({ port: 0 });
+  server = await startExample({ WHATSAPP_META_BASE_URL: sim.url });
+  session = await openAdminSession(server, 'notifications');
+  page = session.page;
+});
+
+afterAll(async () => {
+  await session?.close();
+  await server?.stop();
+  await sim?.close();
+});
+
+test('a rule from the "lead created" preset sends the template, shows its trace, switches off and test-sends', async () => {
+  let ruleId = 0;
+
+  await step('connect a number to the simulator and sync an approved template', async () => {
+    token = await adminToken(server!.baseUrl);
+    const created = await api('POST', '/whatsapp/numbers', { provider: 'meta', ...META });
+    expect(created.status).toBe(201);
+    const hook = new URL((created.body as CreateNumber.Response).data.webhookUrl);
+    await sim!.client.addMetaNumber({
+      phoneNumberId: META.phoneNumberId,
+      wabaId: META.wabaId,
+      displayPhoneNumber: '15550001111',
+      accessToken: META.accessToken,
+      appSecret: META.appSecret,
+      webhookUrl: `http://127.0.0.1:${server!.port}${hook.pathname}${hook.search}`,
+    });
+    await sim!.client.createTemplate({ wabaId: META.wabaId, name: 'welcome_lead', language: 'en_US', category: 'MARKETING', status: 'APPROVED', body: 'Welcome {{1}}! Thanks for your interest.' });
+    const sync = await api('POST', '/whatsapp/templates/sync', {});
+    expect(sync.body.data[0]).toMatchObject({ synced: 1, error: null });
+    for (const c of [LEAD, LATER]) await sim!.client.setCustomer({ phone: c.waId, reachable: true });
+  });
+
+  await step('open CRM events: no rule yet', async () => {
+    await session!.logIn();
+    await page.goto('/admin/plugins/whatsapp/notifications');
+    await page.getByRole('heading', { name: 'CRM events', level: 1 }).waitFor();
+    await page.getByText('No rule yet', { exact: false }).waitFor();
+  });
+
+  const dialog = page.getByRole('dialog');
+
+  await step('the server’s validation shows next to the fields', async () => {
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    await dialog.getByRole('heading', { name: 'Add a rule' }).waitFor();
+    const [response] = await Promise.all([
+      page.waitForResponse((res) => res.request().method() === 'POST' && new URL(res.url()).pathname === '/whatsapp/notification-rules'),
+      dialog.getByRole('button', { name: 'Save' }).click(),
+    ]);
+    expect(response.status()).toBe(400);
+    const name = dialog.getByRole('textbox', { name: 'Name' });
+    await until('the name field to show the error', async () => (await name.getAttribute('aria-invalid')) === 'true');
+    const message = (await response.json()).error.details.errors.find((e: any) => e.path[0] === 'name').message;
+    await dialog.getByText(message, { exact: true }).waitFor();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+  });
+
+  await step('add from the "Lead created" preset: only the template is left to pick', async () => {
+    await page.getByRole('button', { name: 'Add from preset' }).click();
+    await page.getByRole('menuitem', { name: 'Lead created' }).click();
+    await dialog.getByRole('heading', { name: 'Add a rule' }).waitFor();
+    expect(await dialog.getByRole('textbox', { name: 'Name' }).inputValue()).toBe('Lead created');
+    expect(await dialog.getByRole('combobox', { name: 'Content type' }).textContent()).toContain('Lead');
+    expect(await dialog.getByRole('combobox', { name: 'Recipient' }).textContent()).toContain('phone');
+    expect(await dialog.getByRole('combobox', { name: 'Number' }).textContent()).toContain(META.label);
+
+    await dialog.getByRole('combobox', { name: 'Template' }).click();
+    await page.getByRole('option', { name: 'welcome_lead · en_US' }).click();
+    // The template's one body parameter, mapped by the preset to the lead's name.
+    const param = dialog.getByRole('combobox', { name: 'Body {{1}} value' });
+    await param.waitFor();
+    expect(await param.textContent()).toContain('name');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'notifications-editor.png') });
+
+    const [response] = await Promise.all([
+      page.waitForResponse((res) => res.request().method() === 'POST' && new URL(res.url()).pathname === '/whatsapp/notification-rules'),
+      dialog.getByRole('button', { name: 'Save' }).click(),
+    ]);
+    expect(response.status()).toBe(201);
+    const rule = (await response.json()).data;
+    expect(rule).toMatchObject({
+      contentType: 'api::lead.lead',
+      event: 'created',
+      template: { name: 'welcome_lead', language: 'en_US' },
+      parameters: [{ component: 'body', index: 0, from: 'field', value: 'name' }],
+      recipient: { from: 'field', value: 'phone' },
+      active: true,
+    });
+    ruleId = rule.id;
+    await page.getByRole('row', { name: 'Lead created' }).waitFor();
+  });
+
+  await step('a lead created through the admin API reaches the customer with its name', async () => {
+    expect((await createLead(LEAD)).status).toBe(201);
+    await until(
+      'the simulator to receive the template',
+      async () => (await sim!.client.outbound({ to: LEAD.waId })).some((m: any) => m.type === 'template' && JSON.stringify(m).includes(LEAD.name)),
+      20_000
+    );
+  });
+
+  await step('the rule’s trace shows the firing sent, with the rendered template', async () => {
+    await page.getByRole('button', { name: 'Firings of Lead created' }).click();
+    const firing = dialog.getByRole('list', { name: 'Firings' }).getByRole('listitem').first();
+    await until('the firing to show sent', async () => /Sent|Delivered|Read/.test((await firing.textContent()) ?? ''), 20_000);
+    const text = (await firing.textContent()) ?? '';
+    expect(text).toContain('+15550004444');
+    expect(text).toContain(`Body {{1}}: ${LEAD.name}`);
+    expect(await firing.getByTestId('rendered-template').textContent()).toBe(`Welcome ${LEAD.name}! Thanks for your interest.`);
+    await dialog.getByRole('button', { name: 'Close' }).first().click();
+    await dialog.waitFor({ state: 'hidden' });
+    await until('the list to show the last firing', async () => /Sent|Delivered|Read/.test((await page.getByRole('row', { name: 'Lead created' }).textContent()) ?? ''));
+  });
+
+  await step('switch the rule off: a new lead fires nothing', async () => {
+    const [response] = await Promise.all([
+      page.waitForResponse((res) => res.request().method() === 'PUT' && new URL(res.url()).pathname === `/whatsapp/notification-rules/${ruleId}`),
+      page.getByRole('switch', { name: 'Active: Lead created' }).click(),
+    ]);
+    expect(response.status()).toBe(200);
+    expect((await response.json()).data.active).toBe(false);
+    expect((await createLead(LATER)).status).toBe(201);
+    // Firings are written in the same transaction as the lead: none now means none ever.
+    expect((await api('GET', `/whatsapp/notification-rules/${ruleId}/firings`)).body.data).toHaveLength(1);
+  });
+
+  await step('test-send against the newest lead shows the rendered template and the result', async () => {
+    await page.getByRole('button', { name: 'Test Lead created' }).click();
+    await dialog.getByRole('combobox', { name: 'Record' }).waitFor();
+    await until('the newest lead to be chosen', async () => ((await dialog.getByRole('combobox', { name: 'Record' }).textContent()) ?? '').includes(LATER.name));
+    await dialog.getByRole('button', { name: 'Send test' }).click();
+    const result = dialog.getByRole('list', { name: 'Test result' });
+    await result.getByTestId('rendered-template').waitFor();
+    expect(await result.getByTestId('rendered-template').textContent()).toBe(`Welcome ${LATER.name}! Thanks for your interest.`);
+    expect((await result.textContent()) ?? '').toContain('+15550006666');
+    await until('the test message to reach the customer', async () => (await sim!.client.outbound({ to: LATER.waId })).some((m: any) => m.type === 'template'), 20_000);
+    await until('the result to show sent', async () => /Sent|Delivered|Read/.test((await result.textContent()) ?? ''), 20_000);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'notifications-test-send.png') });
+    await dialog.getByRole('button', { name: 'Close' }).first().click();
+  });
+
+  await step('nothing overflows a 390 px screen', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('listitem', { name: 'Lead created' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'notifications-390px.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Edit Lead created' }).click();
+    await dialog.getByRole('combobox', { name: 'Template' }).waitFor();
+    expect(await dialog.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'notifications-editor-390px.png') });
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  expect(session!.browserErrors).toEqual([]);
+});
