@@ -42,6 +42,11 @@ export interface Conversation {
   ticket: { uid: string; documentId: string; adminUrl: string } | null;
 }
 
+/** `GET /whatsapp/conversations/:id`: the conversation, with a summary of its CRM record. */
+export interface ConversationDetail extends Conversation {
+  crmRecord: { type: string; fields: Record<string, unknown>; adminUrl: string } | null;
+}
+
 export interface Message {
   id: number;
   conversationId: number | null;

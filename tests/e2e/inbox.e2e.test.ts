@@ -2,7 +2,7 @@
  * In a real browser against the example CRM (`strapi start`) talking to the provider simulator: a
  * Meta number is connected, a customer writes from their phone, the message shows up in the open
  * inbox without a reload, and the admin's reply reaches the customer and is marked delivered.
- * The inbox polls the API every 2 seconds for live updates.
+ * The inbox hears of new messages and receipts over the live event stream (server-sent events).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -79,6 +79,7 @@ test('a customer writes, the inbox shows it live, and the reply reaches the phon
     await page.waitForURL('**/admin/plugins/whatsapp');
     await page.getByRole('heading', { name: 'WhatsApp', level: 1 }).waitFor();
     await page.getByText('No conversations yet', { exact: false }).waitFor({ state: 'visible' });
+    await page.getByTestId('inbox-live').filter({ hasText: 'Live' }).waitFor({ state: 'visible' });
   });
 
   const list = page.getByRole('list', { name: 'Conversations' });
