@@ -53,8 +53,10 @@ export const useInboxStream = ({ onEvent, onResync }: InboxStreamHandlers): Stre
       retry = setTimeout(connect, Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(failures - 1, 5)));
     };
 
+    let connecting = false;
     const connect = async () => {
-      if (stopped) return;
+      if (stopped || connecting || source) return;
+      connecting = true;
       try {
         const res = await latest.current.post<{ data: { ticket: string; url?: string } }>('/whatsapp/stream/ticket', {});
         if (stopped) return;
@@ -89,13 +91,35 @@ export const useInboxStream = ({ onEvent, onResync }: InboxStreamHandlers): Stre
         };
       } catch {
         reconnectLater();
+      } finally {
+        connecting = false;
       }
     };
+
+    // Back online: no need to wait out the backoff.
+    const onOnline = () => {
+      if (source || connecting || stopped) return;
+      clearTimeout(retry);
+      failures = 0;
+      connect();
+    };
+    // The browser knows the network is gone before a silent TCP connection would say so.
+    const onOffline = () => {
+      if (stopped) return;
+      source?.close();
+      source = null;
+      clearTimeout(retry);
+      reconnectLater();
+    };
+    window.addEventListener('online', onOnline);
+    window.addEventListener('offline', onOffline);
 
     connect();
     return () => {
       stopped = true;
       clearTimeout(retry);
+      window.removeEventListener('online', onOnline);
+      window.removeEventListener('offline', onOffline);
       source?.close();
     };
   }, []);

@@ -158,6 +158,24 @@ test('staff work a conversation from the inbox, and it stays live', async () => 
     expect(navigations).toBe(0);
   });
 
+  await step('after a network drop the stream reconnects and catches up, once', async () => {
+    const before = streams.length;
+    const live = page.getByTestId('inbox-live');
+    await page.context().setOffline(true);
+    await live.filter({ hasText: 'Offline' }).waitFor();
+    await sim!.client.customerSends({ from: ALICE.phone, to: META.phoneNumberId, name: ALICE.name, text: 'Sent while you were offline' });
+    await until('the server to have it', async () => (await conversationOf(ALICE.phone)).lastMessagePreview === 'Sent while you were offline');
+    await page.context().setOffline(false);
+    await live.filter({ hasText: 'Live' }).waitFor();
+    await thread.getByText('Sent while you were offline').waitFor();
+    expect(await thread.getByText('Sent while you were offline').count()).toBe(1);
+    // The new stream asked for what it missed since the last event it had.
+    const resumed = streams.slice(before).map((url) => new URL(url).searchParams);
+    expect(resumed.length).toBeGreaterThan(0);
+    expect(resumed.every((params) => /^\d+$/.test(params.get('lastEventId') ?? ''))).toBe(true);
+    expect(navigations).toBe(0);
+  });
+
   await step('assign the conversation to the second admin and see it', async () => {
     await select('Assignee', `${SECOND.firstname} ${SECOND.lastname}`);
     await alice.getByLabel(`Assigned to ${SECOND.firstname} ${SECOND.lastname}`).waitFor();
