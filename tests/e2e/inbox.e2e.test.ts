@@ -22,6 +22,7 @@ const META = {
   verifyToken: 'e2e-inbox-verify-token-2026',
 };
 const CUSTOMER = { phone: '15550002222', name: 'Alice Example', text: 'Hello from the phone' };
+const SECOND_CUSTOMER = { phone: '15550003333', name: 'Bob Builder', text: 'Can I change my delivery address?' };
 const REPLY = 'Hi Alice, thanks for writing! How can we help?';
 
 const SCREENSHOT = path.join(ARTIFACTS, 'inbox.png');
@@ -118,6 +119,24 @@ test('a customer writes, the inbox shows it live, and the reply reaches the phon
     await bubble.waitFor({ state: 'visible' });
     await until('the reply to show delivered or read', async () => /Delivered|Read/.test((await bubble.textContent()) ?? ''), 15_000);
     expect(await box.inputValue()).toBe('');
+  });
+
+  await step('another customer, a Contact in the CRM, writes; the reply is assigned to me', async () => {
+    const token = await adminToken(server!.baseUrl);
+    const contact = await fetch(`${server!.baseUrl}/content-manager/collection-types/api::contact.contact`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: SECOND_CUSTOMER.name, phone: `+${SECOND_CUSTOMER.phone}` }),
+    });
+    expect(contact.status).toBe(201);
+    await sim!.client.customerSends({ from: SECOND_CUSTOMER.phone, to: META.phoneNumberId, name: SECOND_CUSTOMER.name, text: SECOND_CUSTOMER.text });
+    const second = list.getByRole('listitem', { name: SECOND_CUSTOMER.name });
+    await second.waitFor({ state: 'visible' });
+    expect(await second.textContent()).toContain('Contact');
+    await until('the newest conversation to lead the list', async () => (await list.locator('li [id$="-name"]').first().textContent()) === SECOND_CUSTOMER.name);
+    await page.getByRole('combobox', { name: 'Assignee', exact: true }).click();
+    await page.getByRole('option').nth(1).click();
+    await item.locator('[data-testid="conversation-assignee"]').waitFor({ state: 'visible' });
   });
 
   await step('screenshots, and nothing overflows a 390 px screen', async () => {

@@ -95,7 +95,6 @@ export const ConversationList = ({ conversations, selectedId, onSelect, hasMore,
                       </Typography>
                       {c.unread > 0 && (
                         <Badge
-                          active
                           aria-label={t('inbox.list.unread', '{count} unread', { count: c.unread })}
                           backgroundColor="success500"
                           textColor="neutral0"
