@@ -253,5 +253,43 @@ test('staff work a conversation from the inbox, and it stays live', async () => 
     expect(await page.getByRole('button', { name: 'Load more' }).count()).toBe(0);
   });
 
+  await step('staff who may only read see who has it, and no actions', async () => {
+    const role = await api<{ data: { id: number } }>('POST', '/admin/roles', { name: 'Inbox readers', description: 'read the WhatsApp inbox' });
+    expect(role.status).toBe(201);
+    const granted = await api('PUT', `/admin/roles/${role.body.data.id}/permissions`, {
+      permissions: [{ action: 'plugin::whatsapp.inbox.read', subject: null, properties: {}, conditions: [] }],
+    });
+    expect(granted.status).toBe(200);
+    const reader = { firstname: 'Rita', lastname: 'Reader', email: 'rita.reader@test.local', password: 'Rita-Reader-2026' };
+    const user = await api<{ data: { id: number } }>('POST', '/admin/users', { firstname: reader.firstname, lastname: reader.lastname, email: reader.email, roles: [role.body.data.id] });
+    expect(user.status).toBe(201);
+    expect((await api('PUT', `/admin/users/${user.body.data.id}`, { isActive: true, password: reader.password })).status).toBe(200);
+
+    const context = await session!.browser.newContext({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce', baseURL: server!.baseUrl });
+    try {
+      const readerPage = await context.newPage();
+      const errors: string[] = [];
+      readerPage.on('pageerror', (error) => errors.push(error.message));
+      await readerPage.goto('/admin');
+      await readerPage.getByRole('textbox', { name: 'Email' }).fill(reader.email);
+      await readerPage.getByRole('textbox', { name: 'Password' }).fill(reader.password);
+      await readerPage.getByRole('button', { name: 'Login' }).click();
+      await readerPage.waitForURL((url) => url.pathname.startsWith('/admin') && !url.pathname.startsWith('/admin/auth'));
+      await readerPage.goto('/admin/plugins/whatsapp');
+      await readerPage.getByTestId('inbox-live').filter({ hasText: 'Live' }).waitFor();
+      const readerList = readerPage.getByRole('list', { name: 'Conversations' });
+      await readerList.getByRole('listitem', { name: ALICE.name }).getByRole('button').click();
+      await readerPage.getByRole('heading', { level: 2 }).filter({ hasText: ALICE.name }).waitFor();
+      const me = (await api<{ data: { firstname: string; lastname?: string } }>('GET', '/admin/users/me')).body.data;
+      await readerPage.getByText(`Assigned to ${[me.firstname, me.lastname].filter(Boolean).join(' ')}`).waitFor();
+      await readerPage.getByRole('link', { name: 'Open ticket' }).waitFor();
+      expect(await readerPage.getByRole('combobox', { name: 'Assignee', exact: true }).count()).toBe(0);
+      for (const action of ['Close conversation', 'Reopen', 'Create ticket']) expect(await readerPage.getByRole('button', { name: action }).count()).toBe(0);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
   expect(session!.browserErrors).toEqual([]);
 });
