@@ -5,10 +5,12 @@
  */
 import { startStrapi, type TestApp } from '../helpers/strapi';
 import { as, createStaff, login } from '../helpers/admin';
+import { openStream } from '../helpers/sse';
 
 let app: TestApp;
 let admin: ReturnType<typeof as>;
 let adminId: number;
+let base: string;
 const q = (name: string) => app.strapi.db.query(`plugin::whatsapp.${name}` as any);
 
 const numberRow = (label: string, phoneNumberId: string) =>
@@ -16,6 +18,8 @@ const numberRow = (label: string, phoneNumberId: string) =>
 
 beforeAll(async () => {
   app = await startStrapi();
+  await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${app.server.address().port}`;
   admin = as(app.server, await login(app.server));
   adminId = (await app.strapi.db.query('admin::user').findOne({ where: { email: 'admin@test.local' } })).id;
 });
@@ -99,5 +103,29 @@ describe('conversations carry the names the inbox shows', () => {
   test('a stream ticket says where an EventSource opens it', async () => {
     const res = await admin.post('/whatsapp/stream/ticket');
     expect(res.body.data.url).toBe(`/api/whatsapp/stream?ticket=${encodeURIComponent(res.body.data.ticket)}`);
+  });
+});
+
+describe('an EventSource that reconnects with a new ticket', () => {
+  test('?lastEventId= replays what it missed, once, before ready', async () => {
+    const realtime = app.strapi.plugin('whatsapp').service('realtime');
+    const number = await numberRow('Stream line', '200000000000004');
+    const ticketUrl = async () => (await admin.post('/whatsapp/stream/ticket')).body.data.url as string;
+
+    const first = await openStream(`${base}${await ticketUrl()}`);
+    await first.waitFor((e) => e.event === 'ready');
+    realtime.publish({ type: 'conversation.updated', conversationId: 101, numberId: number.id });
+    const seen = await first.waitFor((e) => e.event === 'conversation.updated' && e.data.conversationId === 101);
+    first.close();
+
+    realtime.publish({ type: 'conversation.updated', conversationId: 102, numberId: number.id });
+    realtime.publish({ type: 'message.status', conversationId: 103, numberId: number.id, messageId: 7, status: 'read' });
+    const again = await openStream(`${base}${await ticketUrl()}&lastEventId=${seen.id}`);
+    expect(again.status).toBe(200);
+    await again.waitFor((e) => e.event === 'ready');
+    const before = again.events.slice(0, again.events.findIndex((e) => e.event === 'ready'));
+    expect(before.map((e) => e.data.conversationId)).toEqual([102, 103]);
+    expect(before.every((e) => Number(e.id) > Number(seen.id))).toBe(true);
+    again.close();
   });
 });
