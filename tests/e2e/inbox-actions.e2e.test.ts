@@ -164,7 +164,10 @@ test('staff work a conversation from the inbox, and it stays live', async () => 
     await page.context().setOffline(true);
     await live.filter({ hasText: 'Offline' }).waitFor();
     await sim!.client.customerSends({ from: ALICE.phone, to: META.phoneNumberId, name: ALICE.name, text: 'Sent while you were offline' });
-    await until('the server to have it', async () => (await conversationOf(ALICE.phone)).lastMessagePreview === 'Sent while you were offline');
+    const { id } = await conversationOf(ALICE.phone);
+    await until('the server to have it', async () =>
+      (await api<{ data: { text: string | null }[] }>('GET', `/whatsapp/conversations/${id}/messages`)).body.data.some((m) => m.text === 'Sent while you were offline')
+    );
     await page.context().setOffline(false);
     await live.filter({ hasText: 'Live' }).waitFor();
     await thread.getByText('Sent while you were offline').waitFor();
@@ -245,8 +248,10 @@ test('staff work a conversation from the inbox, and it stays live', async () => 
     for (let i = 0; i < 24; i += 1) {
       await sim!.client.customerSends({ from: `1555000${String(6000 + i)}`, to: META.phoneNumberId, name: `Customer ${i}`, text: `Message ${i}` });
     }
-    await until('a full first page', async () => (await names()).length === 25, 30_000);
-    expect((await names())[0]).toBe('Customer 23');
+    await until('the server to hold all 26', async () => (await api('GET', '/whatsapp/conversations?pageSize=1')).body.meta.pagination.total === 26, 30_000);
+    // The first page as the API orders it: newest activity first.
+    const firstPage = (await api<{ data: any[] }>('GET', '/whatsapp/conversations?pageSize=25')).body.data.map((c) => c.customerName);
+    await until('the list to show the first page', async () => JSON.stringify(await names()) === JSON.stringify(firstPage), 15_000);
     await page.getByRole('button', { name: 'Load more' }).click();
     await until('all 26 conversations', async () => (await names()).length === 26);
     expect(new Set(await names()).size).toBe(26);

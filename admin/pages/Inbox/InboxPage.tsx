@@ -84,6 +84,10 @@ const Inbox = () => {
   const [total, setTotal] = React.useState(0);
   const [listStatus, setListStatus] = React.useState<'loading' | 'error' | 'ready'>('loading');
   const [loadingMore, setLoadingMore] = React.useState(false);
+  /** A new query is on its way (the list shown is the previous one's). */
+  const [refreshing, setRefreshing] = React.useState(false);
+  /** The last reload failed: what is shown may be stale. */
+  const [listStale, setListStale] = React.useState(false);
   const [selectedId, setSelectedId] = React.useState<number | null>(null);
   const [detail, setDetail] = React.useState<ConversationDetail | null>(null);
   const [messages, setMessages] = React.useState<Message[]>([]);
@@ -116,9 +120,14 @@ const Inbox = () => {
       setConversations(dedupe(pages.flatMap((p) => p.data.data)));
       setTotal(pages[0]?.data.meta?.pagination?.total ?? 0);
       setListStatus('ready');
+      setListStale(false);
+      setRefreshing(false);
     } catch {
-      // A failed reload keeps what is shown; only the first load shows the error page.
-      if (request === listRequest.current) setListStatus((prev) => (prev === 'loading' ? 'error' : prev));
+      // A failed reload keeps what is shown, marked as such; only the first load shows the error page.
+      if (request !== listRequest.current) return;
+      setListStatus((prev) => (prev === 'loading' ? 'error' : prev));
+      setListStale(true);
+      setRefreshing(false);
     }
   }, [get]);
 
@@ -198,6 +207,7 @@ const Inbox = () => {
   // A new query starts again from its first page.
   React.useEffect(() => {
     pagesRef.current = 1;
+    setRefreshing(true);
     fetchList();
   }, [filters, fetchList]);
 
@@ -329,8 +339,24 @@ const Inbox = () => {
                 borderColor="neutral150"
                 borderStyle="solid"
                 style={{ borderWidth: compact ? '0 0 1px 0' : '0 1px 0 0', overflowY: 'auto', maxHeight: compact ? '40vh' : '75vh', minWidth: 0 }}
+                aria-busy={refreshing}
               >
-                {conversations.length === 0 ? (
+                {refreshing && (
+                  <Flex justifyContent="center" padding={2}>
+                    <Loader small>{t('inbox.list.loading', 'Loading conversations…')}</Loader>
+                  </Flex>
+                )}
+                {listStale && (
+                  <Flex gap={2} padding={3} wrap="wrap" alignItems="center" background="danger100">
+                    <Typography variant="pi" textColor="danger700">
+                      {t('inbox.list.stale', 'The list could not be refreshed.')}
+                    </Typography>
+                    <Button variant="tertiary" size="S" startIcon={<ArrowClockwise />} onClick={() => fetchList()}>
+                      {t('inbox.retry', 'Try again')}
+                    </Button>
+                  </Flex>
+                )}
+                {conversations.length === 0 && !refreshing ? (
                   <Flex direction="column" gap={3} padding={6} alignItems="center">
                     <Typography textColor="neutral600" textAlign="center">
                       {t('inbox.list.noMatch', 'No conversations match these filters.')}
