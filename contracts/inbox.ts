@@ -7,14 +7,28 @@ export interface CrmLink {
   documentId: string | null;
 }
 
+/** An admin user as the inbox names them: who a conversation is assigned to, who it may be. */
+export interface Assignee {
+  id: number;
+  name: string;
+}
+
+/** `GET /whatsapp/assignees?numberId=`: the active admin users who can see that number's conversations. */
+export interface AssigneeOption extends Assignee {
+  email: string;
+}
+
 export interface Conversation {
   id: number;
   numberId: number;
+  /** The business number's label, so staff who may not read numbers still see which line it is on. */
+  numberLabel: string | null;
   customerWaId: string;
   customerPhone: string | null;
   customerName: string | null;
   crm: CrmLink;
   assigneeId: number | null;
+  assignee: Assignee | null;
   state: 'open' | 'closed';
   windowExpiresAt: string | null;
   /** Free text is allowed only inside the customer's 24-hour window. */
@@ -24,6 +38,13 @@ export interface Conversation {
   unread: number;
   lastMessageAt: string | null;
   lastMessagePreview: string | null;
+  /** The host ticket made from this conversation, and where it opens in the admin. */
+  ticket: { uid: string; documentId: string; adminUrl: string } | null;
+}
+
+/** `GET /whatsapp/conversations/:id`: the conversation, with a summary of its CRM record. */
+export interface ConversationDetail extends Conversation {
+  crmRecord: { type: string; fields: Record<string, unknown>; adminUrl: string } | null;
 }
 
 export interface Message {

@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { ReplyRequest } from '../../contracts/inbox';
 import { getService } from '../utils';
-import { validateAssign, validateConversationQuery, validateReply, validateStart, validateTicket } from '../validation/inbox';
+import { validateAssign, validateAssigneesQuery, validateConversationQuery, validateReply, validateStart, validateTicket } from '../validation/inbox';
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const inbox = () => getService('inbox', { strapi });
@@ -17,6 +17,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
     async start(ctx: any) {
       ctx.created({ data: await inbox().start(ctx.state.user, (await validateStart(ctx.request.body)) as any) });
+    },
+    async assignees(ctx: any) {
+      const { numberId } = (await validateAssigneesQuery(ctx.query ?? {})) as { numberId?: string };
+      ctx.body = { data: await inbox().assignees(ctx.state.user, numberId === undefined ? undefined : Number(numberId)) };
     },
     async assign(ctx: any) {
       const { assigneeId } = (await validateAssign(ctx.request.body)) as { assigneeId: number | null };

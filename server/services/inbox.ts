@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import type { Conversation, Message, ReplyRequest } from '../../contracts/inbox';
-import { UID } from '../constants';
+import type { AssigneeOption, Conversation, Message, ReplyRequest } from '../../contracts/inbox';
+import { UID, actionId } from '../constants';
 import { recordE164, regionOf } from '../phone';
 import { adapterFor } from '../providers';
 import { getService } from '../utils';
@@ -13,14 +13,21 @@ export interface AdminUser {
 
 const SUPER_ADMIN = 'strapi-super-admin';
 
-const conversationOut = (row: any): Conversation => ({
+export const adminUserName = (u: { firstname?: string | null; lastname?: string | null; username?: string | null; email?: string | null }) =>
+  [u.firstname, u.lastname].filter(Boolean).join(' ') || u.username || u.email || '';
+
+const ticketAdminUrl = (uid: string, documentId: string) => `/admin/content-manager/collection-types/${uid}/${documentId}`;
+
+const conversationOut = (row: any, names: { numbers?: Map<number, string>; users?: Map<number, string> } = {}): Conversation => ({
   id: row.id,
   numberId: row.numberId,
+  numberLabel: names.numbers?.get(row.numberId) ?? null,
   customerWaId: row.customerWaId,
   customerPhone: row.customerPhone ?? null,
   customerName: row.customerName ?? null,
   crm: { kind: row.crmKind ?? 'unknown', uid: row.crmUid ?? null, documentId: row.crmDocumentId ?? null },
   assigneeId: row.assigneeId ?? null,
+  assignee: row.assigneeId && names.users?.has(row.assigneeId) ? { id: row.assigneeId, name: names.users.get(row.assigneeId)! } : null,
   state: row.state ?? 'open',
   windowExpiresAt: row.windowExpiresAt ?? null,
   canSendFreeText: Boolean(row.windowExpiresAt && new Date(row.windowExpiresAt) > new Date()),
@@ -29,6 +36,7 @@ const conversationOut = (row: any): Conversation => ({
   unread: row.unread ?? 0,
   lastMessageAt: row.lastMessageAt ?? null,
   lastMessagePreview: row.lastMessagePreview ?? null,
+  ticket: row.ticketUid && row.ticketDocumentId ? { uid: row.ticketUid, documentId: row.ticketDocumentId, adminUrl: ticketAdminUrl(row.ticketUid, row.ticketDocumentId) } : null,
 });
 
 export const messageOut = (row: any): Message => ({
@@ -68,10 +76,23 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return numbers.filter((n: any) => !n.teamRoleIds?.length || n.teamRoleIds.some((id: number) => roleIds.has(id))).map((n: any) => n.id);
   };
 
+  /** Conversations with their number's label and their assignee's name, two queries for any number of rows. */
+  const withNames = async (rows: any[]): Promise<Conversation[]> => {
+    const numberIds = [...new Set(rows.map((r) => r.numberId).filter(Boolean))];
+    const userIds = [...new Set(rows.map((r) => r.assigneeId).filter(Boolean))];
+    const [numbers, users] = await Promise.all([
+      numberIds.length ? q(UID.number).findMany({ where: { id: { $in: numberIds } }, select: ['id', 'label'] }) : [],
+      userIds.length ? q('admin::user').findMany({ where: { id: { $in: userIds } }, select: ['id', 'firstname', 'lastname', 'username', 'email'] }) : [],
+    ]);
+    const names = { numbers: new Map<number, string>(numbers.map((n: any) => [n.id, n.label])), users: new Map<number, string>(users.map((u: any) => [u.id, adminUserName(u)])) };
+    return rows.map((row) => conversationOut(row, names));
+  };
+  const named = async (row: any) => (await withNames([row]))[0];
+
   const update = async (conversation: any, data: Record<string, unknown>) => {
     const row = await q(UID.conversation).update({ where: { id: conversation.id }, data });
     getService('realtime', { strapi }).publish({ type: 'conversation.updated', conversationId: row.id, numberId: row.numberId });
-    return conversationOut(row);
+    return named(row);
   };
 
   const visible = async (user: AdminUser, id: unknown) => {
@@ -103,13 +124,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         q(UID.conversation).count({ where }),
         q(UID.conversation).count({ where: { ...where, unread: { $gt: 0 } } }),
       ]);
-      return { data: rows.map(conversationOut), meta: { pagination: { page, pageSize, total, pageCount: Math.ceil(total / pageSize) }, unreadConversations: unread } };
+      return { data: await withNames(rows), meta: { pagination: { page, pageSize, total, pageCount: Math.ceil(total / pageSize) }, unreadConversations: unread } };
     },
 
     /** One conversation, with a summary of its CRM record and where to open it in the admin. */
     async get(user: AdminUser, id: unknown) {
       const row = await visible(user, id);
-      const out = conversationOut(row);
+      const out = await named(row);
       if (!row.crmUid || !row.crmDocumentId) return { ...out, crmRecord: null };
       const ct = strapi.contentTypes[row.crmUid as keyof typeof strapi.contentTypes] as { attributes: Record<string, any>; info?: { displayName?: string } } | undefined;
       const record = ct ? await strapi.documents(row.crmUid as any).findOne({ documentId: row.crmDocumentId }) : null;
@@ -144,6 +165,31 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const resolved: ReplyRequest =
         body.type === 'quick-reply' ? { type: 'text', text: (await getService('quick-replies', { strapi }).byName(body.name)).text, idempotencyKey: body.idempotencyKey } : body;
       return messageOut(await getService('dispatcher', { strapi }).enqueue(conversation.id, resolved, { id: user.id }));
+    },
+
+    /**
+     * Active admin users who can see the number's conversations (or, without a number, any
+     * conversation): super admins, and holders of inbox.read who are in the number's team when it has one.
+     */
+    async assignees(user: AdminUser, numberId?: number): Promise<AssigneeOption[]> {
+      let teamRoleIds: number[] = [];
+      if (numberId !== undefined) {
+        const allowed = await visibleNumberIds(user);
+        const number = await q(UID.number).findOne({ where: { id: numberId }, select: ['id', 'teamRoleIds'] });
+        if (!number || (allowed !== 'all' && !allowed.includes(number.id))) throw new errors.NotFoundError('No WhatsApp number with this id');
+        teamRoleIds = number.teamRoleIds ?? [];
+      }
+      const grants = await q('admin::permission').findMany({ where: { action: actionId('inboxRead') }, populate: ['role'] });
+      const readers = new Set<number>(grants.map((p: any) => p.role?.id).filter(Boolean));
+      const users = await q('admin::user').findMany({ where: { isActive: true }, populate: ['roles'] });
+      return users
+        .filter((u: any) => {
+          const roles: { id: number; code?: string }[] = u.roles ?? [];
+          if (roles.some((r) => r.code === SUPER_ADMIN)) return true;
+          return roles.some((r) => readers.has(r.id)) && (!teamRoleIds.length || roles.some((r) => teamRoleIds.includes(r.id)));
+        })
+        .map((u: any) => ({ id: u.id, name: adminUserName(u), email: u.email }))
+        .sort((a: AssigneeOption, b: AssigneeOption) => a.name.localeCompare(b.name));
     },
 
     async assign(user: AdminUser, id: unknown, assigneeId: number | null) {
@@ -192,7 +238,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (relation && conversation.crmDocumentId) data[relation[0]] = conversation.crmDocumentId;
       const created = await strapi.documents(ticket.uid as any).create({ data: data as any, ...(ct.options?.draftAndPublish ? { status: 'published' as const } : {}) });
       const updated = await update(conversation, { ticketUid: ticket.uid, ticketDocumentId: created.documentId });
-      return { conversation: updated, ticket: { uid: ticket.uid, documentId: created.documentId } };
+      return { conversation: updated, ticket: { uid: ticket.uid, documentId: created.documentId, adminUrl: ticketAdminUrl(ticket.uid, created.documentId) } };
     },
 
     /**
@@ -226,7 +272,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         });
       }
       const message = await getService('dispatcher', { strapi }).enqueue(conversation.id, { type: 'template', template: input.template, idempotencyKey: input.idempotencyKey }, { id: user.id });
-      return { conversation: conversationOut(await conversations.findOne({ where: { id: conversation.id } })), message: messageOut(message) };
+      return { conversation: await named(await conversations.findOne({ where: { id: conversation.id } })), message: messageOut(message) };
     },
   };
 };

@@ -26,7 +26,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       for (const [key, t] of tickets) if (t.expires < now) tickets.delete(key);
       const ticket = crypto.randomBytes(24).toString('base64url');
       tickets.set(ticket, { user: { id: user.id, roles: user.roles?.map((r) => ({ id: r.id, code: r.code })) }, expires: now + TICKET_TTL_MS });
-      return { ticket, expiresInSeconds: TICKET_TTL_MS / 1000 };
+      // Where an EventSource opens it: the content API's prefix is the host app's to choose.
+      const prefix = strapi.config.get<string>('api.rest.prefix', '/api');
+      return { ticket, expiresInSeconds: TICKET_TTL_MS / 1000, url: `${prefix}/whatsapp/stream?ticket=${encodeURIComponent(ticket)}` };
     },
 
     redeemTicket(ticket: unknown): AdminUser {

@@ -79,6 +79,8 @@ export const validateConversationQuery = validateYupSchema(
   })
 );
 
+export const validateAssigneesQuery = validateYupSchema(yup.object({ numberId: yup.string().matches(/^[1-9]\d{0,9}$/, 'numberId must be a whole number') }));
+
 export const validateAssign = validateYupSchema(yup.object({ assigneeId: yup.number().integer().positive().nullable().defined() }).noUnknown().required());
 
 export const validateTicket = validateYupSchema(yup.object({ subject: yup.string().max(255), description: yup.string().max(10000) }).noUnknown().nullable());

@@ -2,7 +2,7 @@
  * In a real browser against the example CRM (`strapi start`) talking to the provider simulator: a
  * Meta number is connected, a customer writes from their phone, the message shows up in the open
  * inbox without a reload, and the admin's reply reaches the customer and is marked delivered.
- * The inbox polls the API every 2 seconds for live updates.
+ * The inbox hears of new messages and receipts over the live event stream (server-sent events).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -22,6 +22,7 @@ const META = {
   verifyToken: 'e2e-inbox-verify-token-2026',
 };
 const CUSTOMER = { phone: '15550002222', name: 'Alice Example', text: 'Hello from the phone' };
+const SECOND_CUSTOMER = { phone: '15550003333', name: 'Bob Builder', text: 'Can I change my delivery address?' };
 const REPLY = 'Hi Alice, thanks for writing! How can we help?';
 
 const SCREENSHOT = path.join(ARTIFACTS, 'inbox.png');
@@ -79,6 +80,7 @@ test('a customer writes, the inbox shows it live, and the reply reaches the phon
     await page.waitForURL('**/admin/plugins/whatsapp');
     await page.getByRole('heading', { name: 'WhatsApp', level: 1 }).waitFor();
     await page.getByText('No conversations yet', { exact: false }).waitFor({ state: 'visible' });
+    await page.getByTestId('inbox-live').filter({ hasText: 'Live' }).waitFor({ state: 'visible' });
   });
 
   const list = page.getByRole('list', { name: 'Conversations' });
@@ -117,6 +119,23 @@ test('a customer writes, the inbox shows it live, and the reply reaches the phon
     await bubble.waitFor({ state: 'visible' });
     await until('the reply to show delivered or read', async () => /Delivered|Read/.test((await bubble.textContent()) ?? ''), 15_000);
     expect(await box.inputValue()).toBe('');
+  });
+
+  await step('another customer, a Contact in the CRM, writes; the reply is assigned to me', async () => {
+    const token = await adminToken(server!.baseUrl);
+    const contact = await fetch(`${server!.baseUrl}/content-manager/collection-types/api::contact.contact`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: SECOND_CUSTOMER.name, phone: `+${SECOND_CUSTOMER.phone}` }),
+    });
+    expect(contact.status).toBe(201);
+    await sim!.client.customerSends({ from: SECOND_CUSTOMER.phone, to: META.phoneNumberId, name: SECOND_CUSTOMER.name, text: SECOND_CUSTOMER.text });
+    const second = list.getByRole('listitem', { name: SECOND_CUSTOMER.name });
+    await second.waitFor({ state: 'visible' });
+    expect(await second.textContent()).toContain('Contact');
+    await page.getByRole('combobox', { name: 'Assignee', exact: true }).click();
+    await page.getByRole('option').nth(1).click();
+    await item.locator('[data-testid="conversation-assignee"]').waitFor({ state: 'visible' });
   });
 
   await step('screenshots, and nothing overflows a 390 px screen', async () => {
