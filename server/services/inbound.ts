@@ -146,7 +146,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     );
     const message = { id: Number(typeof inserted === 'object' ? inserted.id : inserted) };
 
-    const newest = !conversation.lastMessageAt || new Date(conversation.lastMessageAt) <= event.timestamp;
+    // Providers time messages to the second and our replies to the millisecond: a customer message
+    // in the same second as a reply came after it (it is being applied now), so it is the newest.
+    const newest = !conversation.lastMessageAt || Math.floor(new Date(conversation.lastMessageAt).getTime() / 1000) <= Math.floor(event.timestamp.getTime() / 1000);
     const windowExpiresAt = later(conversation.windowExpiresAt, new Date(event.timestamp.getTime() + DAY_MS));
     await trx('whatsapp_conversations')
       .where({ id: conversation.id })

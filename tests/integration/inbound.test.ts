@@ -103,6 +103,27 @@ describe('a customer message', () => {
     }
   });
 
+  test('a customer message in the same second as a reply becomes the list preview', async () => {
+    const from = '15550003100';
+    const at = Date.UTC(2026, 3, 1, 12, 0, 0);
+    const message = (id: string, text: string) => {
+      const body = fixture('meta/inbound-text.json');
+      const value = body.entry[0].changes[0].value;
+      value.contacts = [{ profile: { name: 'Same Second' }, wa_id: from }];
+      value.messages[0] = { ...value.messages[0], from, id, timestamp: String(at / 1000), text: { body: text } };
+      delete value.messages[0].from_user_id;
+      return JSON.stringify(body);
+    };
+    await postMeta(app.server, n1.webhookUrl, message('wamid.same-second-1', 'first'), SECRET);
+    await settle(app.strapi);
+    const conversation = await q('conversation').findOne({ where: { numberId: n1.id, customerWaId: from } });
+    // A reply sent half a second later, as the dispatcher records it (milliseconds).
+    await q('conversation').update({ where: { id: conversation.id }, data: { lastMessageAt: new Date(at + 500), lastMessagePreview: 'our reply' } });
+    await postMeta(app.server, n1.webhookUrl, message('wamid.same-second-2', 'and the answer'), SECRET);
+    await settle(app.strapi);
+    expect((await q('conversation').findOne({ where: { id: conversation.id } })).lastMessagePreview).toBe('and the answer');
+  });
+
   test('every message type is stored with what the inbox needs', async () => {
     for (const name of ['inbound-image-with-caption', 'inbound-audio-voice', 'inbound-document', 'inbound-location', 'inbound-contacts', 'inbound-interactive-button-reply', 'inbound-interactive-list-reply', 'inbound-template-quick-reply-button', 'inbound-reaction', 'inbound-click-to-whatsapp-referral', 'inbound-unsupported-with-errors']) {
       const res = await postMeta(app.server, n1.webhookUrl, fixtureText(`meta/${name}.json`), SECRET);
