@@ -89,7 +89,7 @@ export const ApiLogList = ({ entries, numberLabel, compact }: ApiLogListProps) =
       <Thead>
         <Tr>
           <Th>
-            <Heading>{t('logs.table.time', 'Time')}</Heading>
+            <Heading>{t('logs.api.time', 'Time')}</Heading>
           </Th>
           <Th>
             <Heading>{t('logs.api.provider', 'Provider')}</Heading>
