@@ -37,8 +37,10 @@ let number: WhatsAppNumber;
 let webhookUrl: string;
 const step = (name: string, fn: () => Promise<void>) => session!.step(name, fn);
 
+/** One token for the whole file: the admin login is rate limited. */
+let token: string | undefined;
 const api = async <T,>(method: string, url: string, body?: unknown): Promise<{ status: number; body: T }> => {
-  const token = await adminToken(server!.baseUrl);
+  token ??= await adminToken(server!.baseUrl);
   const res = await fetch(`${server!.baseUrl}${url}`, {
     method,
     headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
@@ -69,6 +71,13 @@ const noOverflowAt390 = async (name: string, visible: Locator) => {
   expect(overflow).toBeLessThanOrEqual(0);
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}-390px.png`), fullPage: true });
   await page.setViewportSize({ width: 1440, height: 900 });
+};
+
+/** The texts of the elements an input's aria-describedby points at (hint, error). */
+const descriptionOf = async (input: Locator) => {
+  const ids = ((await input.getAttribute('aria-describedby')) ?? '').split(/\s+/).filter(Boolean);
+  const texts = await Promise.all(ids.map((id) => input.page().locator(`[id="${id}"]`).textContent()));
+  return texts.map((text) => (text ?? '').trim());
 };
 
 const closeBanner = async () => {
@@ -153,7 +162,7 @@ test('the templates page syncs from the provider and lists the templates', async
     for (const text of ['Rejected', 'Marketing', 'Invalid format']) expect(promo).toContain(text);
     const welcome = (await table.getByRole('row').filter({ hasText: 'welcome_lead' }).textContent()) ?? '';
     for (const text of ['Pending', 'es_MX']) expect(welcome).toContain(text);
-    await page.getByText('3 templates').waitFor();
+    await page.getByText('3 templates', { exact: true }).waitFor();
   });
 
   await step('filter by status and search by name', async () => {
@@ -211,6 +220,7 @@ test('the logs page shows a webhook with a forged signature as rejected, with it
     await page.goto('/admin/plugins/whatsapp/logs');
     await page.getByRole('heading', { name: 'Logs', level: 1 }).waitFor();
     await row.waitFor({ state: 'visible' });
+    await until('the number label to load', async () => ((await row.textContent()) ?? '').includes('Sales US'));
     const text = (await row.textContent()) ?? '';
     expect(text).toContain('Rejected');
     expect(text).toContain('signature does not match the body');
@@ -298,13 +308,20 @@ test('the general settings save auto-lead and the default number, and they stay 
     const message = error.details.errors.find((e) => e.path.join('.') === 'businessHours.days.mon.close')?.message;
     expect(message).toMatch(/later than the opening time/);
     await until('the closing time to be marked invalid', async () => (await close.getAttribute('aria-invalid')) === 'true');
-    await main.getByText(message!, { exact: true }).waitFor({ state: 'visible' });
+    // Beside the field, without the path the server's message starts with.
+    expect(message).toBe('businessHours.days.mon.close must be later than the opening time');
+    await main.getByText('Must be later than the opening time', { exact: true }).waitFor({ state: 'visible' });
+    expect(await descriptionOf(close)).toContain('Must be later than the opening time');
     await page.screenshot({ path: path.join(ARTIFACTS, 'settings-general-error.png') });
     // Nothing was saved.
     expect((await api<GetSettings.Response>('GET', '/whatsapp/settings')).body.data.autoLead.enabled).toBe(false);
   });
 
   await step('fix it and save', async () => {
+    const zone = main.getByRole('combobox', { name: 'Time zone' });
+    await zone.fill('Europe/Berl');
+    await page.getByRole('option', { name: 'Europe/Berlin' }).click();
+    expect(await zone.inputValue()).toBe('Europe/Berlin');
     const close = main.getByLabel('Closes (Monday)');
     await close.fill('17:30');
     await until('the error to clear', async () => (await close.getAttribute('aria-invalid')) !== 'true');
@@ -325,10 +342,12 @@ test('the general settings save auto-lead and the default number, and they stay 
     expect(await main.getByRole('combobox', { name: 'Lead status', exact: true }).textContent()).toContain('contacted');
     expect(await main.getByRole('combobox', { name: 'Default number', exact: true }).textContent()).toContain('Sales US');
     expect(await main.getByLabel('Closes (Monday)').inputValue()).toBe('17:30');
+    expect(await main.getByRole('combobox', { name: 'Time zone' }).inputValue()).toBe('Europe/Berlin');
 
     const saved = (await api<GetSettings.Response>('GET', '/whatsapp/settings')).body.data;
     expect(saved.autoLead).toMatchObject({ enabled: true, uid: 'api::lead.lead', status: 'contacted' });
     expect(saved.defaultNumberId).toBe(number.id);
+    expect(saved.businessHours?.timezone).toBe('Europe/Berlin');
     expect(saved.businessHours?.days.mon).toEqual({ open: '09:00', close: '17:30' });
     expect(saved.businessHours?.days.sat).toBeUndefined();
   });
@@ -367,7 +386,7 @@ test('quick replies are added, edited and deleted in Settings → WhatsApp → Q
     const response = await clickFor(dialog.getByRole('button', { name: 'Save' }), 'POST', '/whatsapp/quick-replies');
     expect(response.status()).toBe(400);
     await until('the name to be marked invalid', async () => (await dialog.getByRole('textbox', { name: 'Name' }).getAttribute('aria-invalid')) === 'true');
-    await dialog.getByText(/lower-case letters, digits/).first().waitFor();
+    await dialog.getByText('Lower-case letters, digits, - and _ (up to 50)', { exact: true }).waitFor();
   });
 
   await step('add one', async () => {

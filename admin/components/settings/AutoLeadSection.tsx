@@ -49,7 +49,7 @@ export const AutoLeadSection = ({ value, types, users, errors, onChange }: Props
         <Field.Error />
       </Field.Root>
       <Grid.Root gap={4}>
-        <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+        <Grid.Item col={6} s={12} xs={12} direction="column" alignItems="stretch">
           <TypeSelect
             name="autoLead.uid"
             label={t('settings.autoLead.type', 'Lead type')}
@@ -60,16 +60,16 @@ export const AutoLeadSection = ({ value, types, users, errors, onChange }: Props
             onChange={(uid) => onChange({ ...value, uid })}
           />
         </Grid.Item>
-        <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+        <Grid.Item col={6} s={12} xs={12} direction="column" alignItems="stretch">
           <FieldSelect name="autoLead.nameField" label={t('settings.autoLead.nameField', 'Name field')} error={err('nameField')} value={value.nameField} fields={fields.filter(fieldFilters.text)} onChange={(v) => set('nameField', v ?? '')} required />
         </Grid.Item>
-        <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+        <Grid.Item col={6} s={12} xs={12} direction="column" alignItems="stretch">
           <FieldSelect name="autoLead.phoneField" label={t('settings.autoLead.phoneField', 'Phone field')} error={err('phoneField')} value={value.phoneField} fields={fields.filter(fieldFilters.text)} onChange={(v) => set('phoneField', v ?? '')} required />
         </Grid.Item>
-        <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+        <Grid.Item col={6} s={12} xs={12} direction="column" alignItems="stretch">
           <FieldSelect name="autoLead.statusField" label={t('settings.autoLead.statusField', 'Status field')} error={err('statusField')} value={value.statusField} fields={fields.filter(fieldFilters.status)} optional onChange={(v) => onChange({ ...value, statusField: v, status: v ? value.status : null })} />
         </Grid.Item>
-        <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+        <Grid.Item col={6} s={12} xs={12} direction="column" alignItems="stretch">
           <ValueInput
             name="autoLead.status"
             label={t('settings.autoLead.status', 'Lead status')}
@@ -80,10 +80,10 @@ export const AutoLeadSection = ({ value, types, users, errors, onChange }: Props
             onChange={(v) => set('status', v)}
           />
         </Grid.Item>
-        <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+        <Grid.Item col={6} s={12} xs={12} direction="column" alignItems="stretch">
           <FieldSelect name="autoLead.sourceField" label={t('settings.autoLead.sourceField', 'Source field')} error={err('sourceField')} value={value.sourceField} fields={fields.filter(fieldFilters.status)} optional onChange={(v) => onChange({ ...value, sourceField: v, source: v ? value.source : null })} />
         </Grid.Item>
-        <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+        <Grid.Item col={6} s={12} xs={12} direction="column" alignItems="stretch">
           <ValueInput
             name="autoLead.source"
             label={t('settings.autoLead.source', 'Source')}
@@ -95,7 +95,7 @@ export const AutoLeadSection = ({ value, types, users, errors, onChange }: Props
             onChange={(v) => set('source', v)}
           />
         </Grid.Item>
-        <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+        <Grid.Item col={6} s={12} xs={12} direction="column" alignItems="stretch">
           <FieldSelect
             name="autoLead.assigneeField"
             label={t('settings.autoLead.assigneeField', 'Assignee field')}
@@ -108,7 +108,7 @@ export const AutoLeadSection = ({ value, types, users, errors, onChange }: Props
             onChange={(v) => onChange({ ...value, assigneeField: v, assigneeId: v ? value.assigneeId : null })}
           />
         </Grid.Item>
-        <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+        <Grid.Item col={6} s={12} xs={12} direction="column" alignItems="stretch">
           <Field.Root name="autoLead.assigneeId" error={err('assigneeId')} width="100%">
             <Field.Label>{t('settings.autoLead.assignee', 'Assignee')}</Field.Label>
             {users ? (

@@ -26,6 +26,9 @@ export const BusinessHoursSection = ({ value, errors, onChange }: { value: Hours
   }, [value.timezone]);
   const setDay = (day: Weekday, patch: Partial<HoursDraft['days'][Weekday]>) => onChange({ ...value, days: { ...value.days, [day]: { ...value.days[day], ...patch } } });
   const err = (path: string) => errors[`businessHours.${path}`];
+  // The combobox shows what is typed; it starts as (and goes back to) the chosen zone.
+  const [zoneText, setZoneText] = React.useState(value.timezone);
+  React.useEffect(() => setZoneText(value.timezone), [value.timezone]);
 
   return (
     <Section id="settings-hours" title={t('settings.hours.title', 'Business hours')} description={t('settings.hours.description', 'When your team answers. Without business hours the business counts as always open.')}>
@@ -43,7 +46,14 @@ export const BusinessHoursSection = ({ value, errors, onChange }: { value: Hours
           <Box maxWidth="32rem">
             <Field.Root name="businessHours.timezone" error={err('timezone')} required>
               <Field.Label>{t('settings.hours.timezone', 'Time zone')}</Field.Label>
-              <Combobox value={value.timezone} onChange={(v) => v && onChange({ ...value, timezone: String(v) })} autocomplete={{ type: 'list', filter: 'contains' }}>
+              <Combobox
+                value={value.timezone}
+                textValue={zoneText}
+                onTextValueChange={setZoneText}
+                onChange={(v) => (v ? onChange({ ...value, timezone: String(v) }) : undefined)}
+                onBlur={() => setZoneText(value.timezone)}
+                autocomplete={{ type: 'list', filter: 'contains' }}
+              >
                 {zones.map((z) => (
                   <ComboboxOption key={z} value={z}>
                     {z}
@@ -61,21 +71,21 @@ export const BusinessHoursSection = ({ value, errors, onChange }: { value: Hours
               return (
                 <Box tag="li" key={day} style={{ listStyle: 'none' }} aria-label={name}>
                   <Grid.Root gap={3}>
-                    <Grid.Item col={4} s={12} alignItems="center">
+                    <Grid.Item col={4} s={12} xs={12} alignItems="center">
                       <Checkbox checked={d.on} onCheckedChange={(c) => setDay(day, { on: c === true })}>
                         {name}
                       </Checkbox>
                     </Grid.Item>
                     {d.on ? (
                       <>
-                        <Grid.Item col={4} s={6} direction="column" alignItems="stretch">
+                        <Grid.Item col={4} s={6} xs={6} direction="column" alignItems="stretch">
                           <Field.Root name={`businessHours.days.${day}.open`} error={err(`days.${day}.open`)}>
                             <Field.Label>{t('settings.hours.open', 'Opens ({day})', { day: name })}</Field.Label>
                             <Field.Input type="time" value={d.open} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setDay(day, { open: e.target.value })} />
                             <Field.Error />
                           </Field.Root>
                         </Grid.Item>
-                        <Grid.Item col={4} s={6} direction="column" alignItems="stretch">
+                        <Grid.Item col={4} s={6} xs={6} direction="column" alignItems="stretch">
                           <Field.Root name={`businessHours.days.${day}.close`} error={err(`days.${day}.close`)}>
                             <Field.Label>{t('settings.hours.close', 'Closes ({day})', { day: name })}</Field.Label>
                             <Field.Input type="time" value={d.close} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setDay(day, { close: e.target.value })} />
@@ -84,7 +94,7 @@ export const BusinessHoursSection = ({ value, errors, onChange }: { value: Hours
                         </Grid.Item>
                       </>
                     ) : (
-                      <Grid.Item col={8} s={12} alignItems="center">
+                      <Grid.Item col={8} s={12} xs={12} alignItems="center">
                         <Typography textColor="neutral600">{t('settings.hours.closed', 'Closed')}</Typography>
                       </Grid.Item>
                     )}

@@ -70,7 +70,7 @@ export const IdentitySourcesSection = ({ value, types, errors, onChange }: Props
                   </Flex>
                 </Flex>
                 <Grid.Root gap={3}>
-                  <Grid.Item col={3} s={12} direction="column" alignItems="stretch">
+                  <Grid.Item col={3} s={12} xs={12} direction="column" alignItems="stretch">
                     <Field.Root name={`identitySources.${i}.kind`} error={err('kind')} width="100%">
                       <Field.Label>{t('settings.identity.kind', 'Shown as')}</Field.Label>
                       <SingleSelect value={source.kind} onChange={(v) => update(i, { kind: v as IdentitySource['kind'] })}>
@@ -83,7 +83,7 @@ export const IdentitySourcesSection = ({ value, types, errors, onChange }: Props
                       <Field.Error />
                     </Field.Root>
                   </Grid.Item>
-                  <Grid.Item col={3} s={12} direction="column" alignItems="stretch">
+                  <Grid.Item col={3} s={12} xs={12} direction="column" alignItems="stretch">
                     <TypeSelect
                       name={`identitySources.${i}.uid`}
                       label={t('settings.identity.type', 'Content type')}
@@ -100,10 +100,10 @@ export const IdentitySourcesSection = ({ value, types, errors, onChange }: Props
                       }}
                     />
                   </Grid.Item>
-                  <Grid.Item col={3} s={12} direction="column" alignItems="stretch">
+                  <Grid.Item col={3} s={12} xs={12} direction="column" alignItems="stretch">
                     <FieldSelect name={`identitySources.${i}.phoneField`} label={t('settings.identity.phoneField', 'Phone field')} error={err('phoneField')} value={source.phoneField || null} fields={fields.filter(fieldFilters.text)} required onChange={(v) => update(i, { phoneField: v ?? '' })} />
                   </Grid.Item>
-                  <Grid.Item col={3} s={12} direction="column" alignItems="stretch">
+                  <Grid.Item col={3} s={12} xs={12} direction="column" alignItems="stretch">
                     <FieldSelect name={`identitySources.${i}.nameField`} label={t('settings.identity.nameField', 'Name field')} error={err('nameField')} value={source.nameField ?? null} fields={fields.filter(fieldFilters.text)} optional onChange={(v) => update(i, { nameField: v })} />
                   </Grid.Item>
                 </Grid.Root>
