@@ -51,7 +51,6 @@ export const BusinessHoursSection = ({ value, errors, onChange }: { value: Hours
                 textValue={zoneText}
                 onTextValueChange={setZoneText}
                 onChange={(v) => (v ? onChange({ ...value, timezone: String(v) }) : undefined)}
-                onBlur={() => setZoneText(value.timezone)}
                 autocomplete={{ type: 'list', filter: 'contains' }}
               >
                 {zones.map((z) => (
