@@ -270,6 +270,22 @@ test('the logs page shows a webhook with a forged signature as rejected, with it
     await page.getByRole('tab', { name: 'Webhook events' }).click();
   });
 
+  await step('a genuine call is replayed from its row', async () => {
+    await sim!.client.customerSends({ from: '15550002222', to: META.phoneNumberId, name: 'Alice Example', text: 'Replay me' });
+    await choose(page, 'State', 'Done');
+    const done = table.getByRole('row').filter({ hasText: 'Done' }).first();
+    await until('the customer message to be applied', async () => {
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      return (await done.count()) > 0;
+    }, 15_000, 500);
+    const replayButton = done.getByRole('button', { name: /^Replay call #\d+$/ });
+    const id = Number(((await replayButton.getAttribute('aria-label')) ?? '').replace(/\D+/g, ''));
+    const response = await clickFor(replayButton, 'POST', `/whatsapp/logs/webhooks/${id}/replay`);
+    expect(response.status()).toBe(200);
+    await page.getByText(`Call #${id} queued for replay.`).first().waitFor();
+    await choose(page, 'State', 'All states');
+  });
+
   await step('nothing overflows a 390 px screen', async () => {
     await noOverflowAt390('logs', page.getByRole('list', { name: 'Webhook calls' }).getByRole('listitem', { name: `#${eventId}` }));
   });
@@ -426,5 +442,62 @@ test('quick replies are added, edited and deleted in Settings → WhatsApp → Q
     expect(response.status()).toBe(200);
     await page.getByRole('button', { name: 'Add your first quick reply' }).waitFor();
     expect(await list()).toEqual([]);
+  });
+});
+
+test('staff without the sync, replay, settings and quick-reply permissions see the pages without those actions', async () => {
+  const email = 'viewer@e2e.local';
+  const password = 'Viewer-Passw0rd-2026';
+  let viewer: Page;
+
+  await step('an admin role that may only read templates, logs and the inbox', async () => {
+    const role = await api<{ data: { id: number } }>('POST', '/admin/roles', { name: 'Viewer', description: 'reads only' });
+    expect(role.status).toBe(201);
+    const actions = ['templates.read', 'logs.read', 'inbox.read'].map((a) => ({ action: `plugin::whatsapp.${a}`, subject: null, conditions: [], properties: {} }));
+    expect((await api('PUT', `/admin/roles/${role.body.data.id}/permissions`, { permissions: actions })).status).toBe(200);
+    const user = await api<{ data: { registrationToken: string } }>('POST', '/admin/users', { firstname: 'Vera', lastname: 'Viewer', email, roles: [role.body.data.id] });
+    expect(user.status).toBe(201);
+    const registered = await fetch(`${server!.baseUrl}/admin/register`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ registrationToken: user.body.data.registrationToken, userInfo: { firstname: 'Vera', lastname: 'Viewer', password } }),
+    });
+    expect(registered.status).toBe(200);
+
+    const context = await session!.browser.newContext({ viewport: { width: 1440, height: 900 }, reducedMotion: 'reduce', baseURL: server!.baseUrl });
+    viewer = await context.newPage();
+    viewer.on('pageerror', (error) => session!.browserErrors.push(`viewer pageerror: ${error.message}`));
+    await viewer.goto('/admin');
+    await viewer.getByRole('textbox', { name: 'Email' }).fill(email);
+    await viewer.getByRole('textbox', { name: 'Password' }).fill(password);
+    await viewer.getByRole('button', { name: 'Login' }).click();
+    await viewer.waitForURL((url) => url.pathname.startsWith('/admin') && !url.pathname.startsWith('/admin/auth'));
+  });
+
+  await step('templates: listed, but no sync', async () => {
+    await viewer.goto('/admin/plugins/whatsapp/templates');
+    await viewer.getByRole('grid', { name: 'Templates' }).getByRole('row').filter({ hasText: 'invoice_ready' }).waitFor();
+    expect(await viewer.getByRole('button', { name: 'Sync now' }).count()).toBe(0);
+  });
+
+  await step('logs: listed with raw bodies, but no replay', async () => {
+    await viewer.goto('/admin/plugins/whatsapp/logs');
+    const table = viewer.getByRole('grid', { name: 'Webhook calls' });
+    await table.getByRole('row').filter({ hasText: 'Done' }).first().waitFor();
+    expect(await table.getByRole('button', { name: /^Raw body of call #/ }).count()).toBeGreaterThan(0);
+    expect(await viewer.getByRole('button', { name: /^Replay/ }).count()).toBe(0);
+  });
+
+  await step('quick replies: read-only; the general settings are not offered', async () => {
+    await viewer.goto('/admin/settings/whatsapp/quick-replies');
+    await viewer.getByRole('heading', { name: 'Quick replies', level: 1 }).waitFor();
+    await viewer.getByText('No quick reply yet.', { exact: true }).waitFor();
+    expect(await viewer.getByRole('button', { name: /Add/ }).count()).toBe(0);
+    const settingsNav = viewer.getByRole('navigation', { name: 'Settings' });
+    await settingsNav.getByRole('link', { name: 'Quick replies', exact: true }).waitFor();
+    expect(await settingsNav.getByRole('link', { name: 'General', exact: true }).count()).toBe(0);
+    await viewer.goto('/admin/settings/whatsapp/general');
+    await viewer.getByText(/don.t have the permissions/i).first().waitFor();
+    await viewer.context().close();
   });
 });
