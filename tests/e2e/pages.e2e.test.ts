@@ -267,6 +267,7 @@ test('the logs page shows a webhook with a forged signature as rejected, with it
     expect(text).toContain('200');
     expect(text).toMatch(/\d+ ms/);
     expect(text).not.toContain(META.accessToken);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'logs-api.png') });
     await page.getByRole('tab', { name: 'Webhook events' }).click();
   });
 
@@ -360,6 +361,7 @@ test('the general settings save auto-lead and the default number, and they stay 
     expect(await main.getByRole('combobox', { name: 'Default number', exact: true }).textContent()).toContain('Sales US');
     expect(await main.getByLabel('Closes (Monday)').inputValue()).toBe('17:30');
     expect(await main.getByRole('combobox', { name: 'Time zone' }).inputValue()).toBe('Europe/Berlin');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'settings-general.png') });
 
     const saved = (await api<GetSettings.Response>('GET', '/whatsapp/settings')).body.data;
     expect(saved.autoLead).toMatchObject({ enabled: true, uid: 'api::lead.lead', status: 'contacted' });
@@ -428,6 +430,7 @@ test('quick replies are added, edited and deleted in Settings → WhatsApp → Q
     await edit.waitFor({ state: 'hidden' });
     await table.getByRole('row').filter({ hasText: 'We are open 8 to 6 on weekdays.' }).waitFor();
     expect((await list())[0].text).toBe('We are open 8 to 6 on weekdays.');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'quick-replies.png') });
   });
 
   await step('nothing overflows a 390 px screen', async () => {

@@ -139,7 +139,7 @@ const Templates = () => {
       <Layouts.Content>
         {syncResults && <SyncResults results={syncResults} numberLabel={numberLabel} />}
         <Flex gap={3} wrap="wrap" alignItems="center" paddingBottom={4}>
-          <Box minWidth={0} style={{ flex: '1 1 14rem', maxWidth: '100%' }}>
+          <Box minWidth={0} style={{ flex: compact ? '1 1 100%' : '1 1 14rem', maxWidth: '100%' }}>
             <Searchbar
               name="search"
               value={search}
