@@ -230,6 +230,11 @@ const Logs = () => {
                     <Pager pagination={webhooks.pagination} onPage={setWebhookPage} label={t('logs.webhooks.pages', 'Webhook call pages')} />
                   </>
                 ))}
+              <Box paddingTop={2}>
+                <Typography variant="pi" textColor="neutral600">
+                  {t('logs.help', 'Rejected calls failed their signature or could not be read; they are kept for inspection and never applied.')}
+                </Typography>
+              </Box>
             </Box>
           </Tabs.Content>
           <Tabs.Content value="api">
@@ -261,11 +266,6 @@ const Logs = () => {
             </Box>
           </Tabs.Content>
         </Tabs.Root>
-        <Box paddingTop={2}>
-          <Typography variant="pi" textColor="neutral600">
-            {t('logs.help', 'Rejected calls failed their signature or could not be read; they are kept for inspection and never applied.')}
-          </Typography>
-        </Box>
       </Layouts.Content>
       {viewing !== null && <WebhookDetailModal id={viewing} numberLabel={numberLabel} onClose={() => setViewing(null)} />}
       {rangeOpen && (
