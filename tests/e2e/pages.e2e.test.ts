@@ -202,7 +202,8 @@ test('the logs page shows a webhook with a forged signature as rejected, with it
   const forged = JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: META.wabaId, changes: [{ field: 'messages', value: { marker } }] }] });
   let eventId = 0;
 
-  await step('post a webhook signed with the wrong secret', async () => {
+  await step('a provider call for the API log, and a webhook signed with the wrong secret', async () => {
+    expect((await api('POST', '/whatsapp/templates/sync', {})).status).toBe(200);
     const res = await fetch(webhookUrl, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', 'X-Hub-Signature-256': `sha256=${'ab'.repeat(32)}` },
@@ -285,6 +286,22 @@ test('the logs page shows a webhook with a forged signature as rejected, with it
     expect(response.status()).toBe(200);
     await page.getByText(`Call #${id} queued for replay.`).first().waitFor();
     await choose(page, 'State', 'All states');
+  });
+
+  await step('replay the last hour of calls; rejected ones are left alone', async () => {
+    await page.getByRole('button', { name: 'Replay a range…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Replay a time range' });
+    await dialog.waitFor();
+    const response = await clickFor(dialog.getByRole('button', { name: 'Replay' }), 'POST', '/whatsapp/logs/webhooks/replay');
+    expect(response.status()).toBe(200);
+    const sent = response.request().postDataJSON() as { from: string; to: string };
+    expect(Date.parse(sent.to) - Date.parse(sent.from)).toBeGreaterThanOrEqual(59 * 60_000);
+    const { replayed } = ((await response.json()) as { data: { replayed: number } }).data;
+    expect(replayed).toBeGreaterThan(0);
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByText(new RegExp(`^${replayed} calls? queued for replay\\.$`)).first().waitFor();
+    const rejected = (await api<{ data: WebhookLogDetail }>('GET', `/whatsapp/logs/webhooks/${eventId}`)).body.data;
+    expect(rejected.state).toBe('rejected');
   });
 
   await step('nothing overflows a 390 px screen', async () => {

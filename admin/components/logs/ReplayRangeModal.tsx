@@ -39,7 +39,8 @@ export const ReplayRangeModal = ({ numberId, onClose, onReplayed }: { numberId: 
     try {
       const body: ReplayWebhooks.Request = {
         from: new Date(from).toISOString(),
-        to: new Date(to).toISOString(),
+        // The inputs have minutes only: "to 13:45" means up to the end of that minute.
+        to: new Date(Date.parse(to) + 59_999).toISOString(),
         ...(numberId ? { numberId } : {}),
         ...(state !== ANY ? { state: state as WebhookState } : {}),
       };
