@@ -3,7 +3,9 @@
  * pages beside the inbox: templates synced from the simulator's Meta account and listed; a webhook
  * with a forged signature shown as rejected in the logs with its raw body; the general settings
  * saved (with the server's field error shown first) and still there after a reload; quick replies
- * added, edited and deleted. Each page is also checked on a 390 px wide screen.
+ * added, edited and deleted; a read-only staff member sees none of the actions. Each page is also
+ * checked on a 390 px wide screen. The tests share one server and run in order (the last one reads
+ * the templates and webhook calls the first two left).
  */
 import path from 'node:path';
 import type { Locator, Page, Response } from 'playwright-core';
