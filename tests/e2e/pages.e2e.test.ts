@@ -41,7 +41,7 @@ const step = (name: string, fn: () => Promise<void>) => session!.step(name, fn);
 
 /** One token for the whole file: the admin login is rate limited. */
 let token: string | undefined;
-const api = async <T,>(method: string, url: string, body?: unknown): Promise<{ status: number; body: T }> => {
+const api = async <T>(method: string, url: string, body?: unknown): Promise<{ status: number; body: T }> => {
   token ??= await adminToken(server!.baseUrl);
   const res = await fetch(`${server!.baseUrl}${url}`, {
     method,
@@ -52,7 +52,8 @@ const api = async <T,>(method: string, url: string, body?: unknown): Promise<{ s
 };
 
 const isCall = (method: string, pathname: string | RegExp) => (res: Response) =>
-  res.request().method() === method && (typeof pathname === 'string' ? new URL(res.url()).pathname === pathname : pathname.test(new URL(res.url()).pathname));
+  res.request().method() === method &&
+  (typeof pathname === 'string' ? new URL(res.url()).pathname === pathname : pathname.test(new URL(res.url()).pathname));
 
 /** Clicks and returns the answer to the request the click makes. */
 const clickFor = async (target: Locator, method: string, pathname: string | RegExp) => {
@@ -134,8 +135,23 @@ test('the templates page syncs from the provider and lists the templates', async
         { type: 'BODY', text: 'Hi {{1}}, invoice {{2}} is ready.' },
       ] as any,
     });
-    await sim!.client.createTemplate({ wabaId: META.wabaId, name: 'welcome_lead', language: 'es_MX', category: 'MARKETING', status: 'PENDING', body: 'Hola {{1}}' });
-    await sim!.client.createTemplate({ wabaId: META.wabaId, name: 'spring_promo', language: 'en_US', category: 'MARKETING', status: 'REJECTED', rejectedReason: 'INVALID_FORMAT', body: 'Sale {{1}}' });
+    await sim!.client.createTemplate({
+      wabaId: META.wabaId,
+      name: 'welcome_lead',
+      language: 'es_MX',
+      category: 'MARKETING',
+      status: 'PENDING',
+      body: 'Hola {{1}}',
+    });
+    await sim!.client.createTemplate({
+      wabaId: META.wabaId,
+      name: 'spring_promo',
+      language: 'en_US',
+      category: 'MARKETING',
+      status: 'REJECTED',
+      rejectedReason: 'INVALID_FORMAT',
+      body: 'Sale {{1}}',
+    });
   });
 
   const table = page.getByRole('grid', { name: 'Templates' });
@@ -159,7 +175,8 @@ test('the templates page syncs from the provider and lists the templates', async
     const invoice = table.getByRole('row').filter({ hasText: 'invoice_ready' });
     await invoice.waitFor();
     const invoiceText = (await invoice.textContent()) ?? '';
-    for (const text of ['Sales US', 'Approved', 'Utility', 'en_US', 'Green', 'Header: document', 'Body: 1, 2']) expect(invoiceText).toContain(text);
+    for (const text of ['Sales US', 'Approved', 'Utility', 'en_US', 'Green', 'Header: document', 'Body: 1, 2'])
+      expect(invoiceText).toContain(text);
     const promo = (await table.getByRole('row').filter({ hasText: 'spring_promo' }).textContent()) ?? '';
     for (const text of ['Rejected', 'Marketing', 'Invalid format']) expect(promo).toContain(text);
     const welcome = (await table.getByRole('row').filter({ hasText: 'welcome_lead' }).textContent()) ?? '';
@@ -186,8 +203,14 @@ test('the templates page syncs from the provider and lists the templates', async
     const response = await clickFor(page.getByRole('button', { name: 'Sync now' }).first(), 'POST', '/whatsapp/templates/sync');
     expect(((await response.json()) as SyncTemplates.Response).data[0]).toMatchObject({ synced: 2, removed: 1 });
     await page.getByRole('status', { name: 'Sync result' }).getByText('Sales US: 2 templates synced, 1 removed').waitFor();
-    await until('welcome_lead to leave the list', async () => (await table.getByRole('row').filter({ hasText: 'welcome_lead' }).count()) === 0);
-    await Promise.all([page.waitForResponse(isCall('GET', '/whatsapp/templates')), page.getByRole('checkbox', { name: 'Show removed' }).click()]);
+    await until(
+      'welcome_lead to leave the list',
+      async () => (await table.getByRole('row').filter({ hasText: 'welcome_lead' }).count()) === 0,
+    );
+    await Promise.all([
+      page.waitForResponse(isCall('GET', '/whatsapp/templates')),
+      page.getByRole('checkbox', { name: 'Show removed' }).click(),
+    ]);
     const removed = table.getByRole('row').filter({ hasText: 'welcome_lead' });
     await removed.waitFor();
     expect(await removed.textContent()).toContain('Removed at provider');
@@ -201,7 +224,10 @@ test('the templates page syncs from the provider and lists the templates', async
 
 test('the logs page shows a webhook with a forged signature as rejected, with its raw body', async () => {
   const marker = `forged-${Date.now()}`;
-  const forged = JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: META.wabaId, changes: [{ field: 'messages', value: { marker } }] }] });
+  const forged = JSON.stringify({
+    object: 'whatsapp_business_account',
+    entry: [{ id: META.wabaId, changes: [{ field: 'messages', value: { marker } }] }],
+  });
   let eventId = 0;
 
   await step('a provider call for the API log, and a webhook signed with the wrong secret', async () => {
@@ -233,7 +259,10 @@ test('the logs page shows a webhook with a forged signature as rejected, with it
   });
 
   await step('the state filter keeps only rejected calls', async () => {
-    const [response] = await Promise.all([page.waitForResponse(isCall('GET', '/whatsapp/logs/webhooks')), choose(page, 'State', 'Rejected')]);
+    const [response] = await Promise.all([
+      page.waitForResponse(isCall('GET', '/whatsapp/logs/webhooks')),
+      choose(page, 'State', 'Rejected'),
+    ]);
     expect(new URL(response.url()).searchParams.get('state')).toBe('rejected');
     await row.waitFor();
     const states = await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.textContent ?? ''));
@@ -241,8 +270,23 @@ test('the logs page shows a webhook with a forged signature as rejected, with it
     for (const s of states) expect(s).toContain('Rejected');
   });
 
+  await step('a time range in the future matches nothing', async () => {
+    const [response] = await Promise.all([
+      page.waitForResponse((res) => isCall('GET', '/whatsapp/logs/webhooks')(res) && new URL(res.url()).searchParams.has('from')),
+      page.getByLabel('Received from').fill('2099-01-01T00:00'),
+    ]);
+    expect(new URL(response.url()).searchParams.get('from')).toBe(new Date('2099-01-01T00:00').toISOString());
+    await page.getByText('No webhook call matches these filters.').waitFor();
+    await page.getByLabel('Received from').fill('');
+    await row.waitFor();
+  });
+
   await step('the raw body viewer shows the stored bytes and headers', async () => {
-    const response = await clickFor(row.getByRole('button', { name: `Raw body of call #${eventId}` }), 'GET', `/whatsapp/logs/webhooks/${eventId}`);
+    const response = await clickFor(
+      row.getByRole('button', { name: `Raw body of call #${eventId}` }),
+      'GET',
+      `/whatsapp/logs/webhooks/${eventId}`,
+    );
     const detail = ((await response.json()) as { data: WebhookLogDetail }).data;
     expect(detail.rawBody).toBe(forged);
     const dialog = page.getByRole('dialog', { name: `Webhook call #${eventId}` });
@@ -278,10 +322,15 @@ test('the logs page shows a webhook with a forged signature as rejected, with it
     await sim!.client.customerSends({ from: '15550002222', to: META.phoneNumberId, name: 'Alice Example', text: 'Replay me' });
     await choose(page, 'State', 'Done');
     const done = table.getByRole('row').filter({ hasText: 'Done' }).first();
-    await until('the customer message to be applied', async () => {
-      await page.getByRole('button', { name: 'Refresh' }).click();
-      return (await done.count()) > 0;
-    }, 15_000, 500);
+    await until(
+      'the customer message to be applied',
+      async () => {
+        await page.getByRole('button', { name: 'Refresh' }).click();
+        return (await done.count()) > 0;
+      },
+      15_000,
+      500,
+    );
     const replayButton = done.getByRole('button', { name: /^Replay call #\d+$/ });
     const id = Number(((await replayButton.getAttribute('aria-label')) ?? '').replace(/\D+/g, ''));
     const response = await clickFor(replayButton, 'POST', `/whatsapp/logs/webhooks/${id}/replay`);
@@ -301,7 +350,10 @@ test('the logs page shows a webhook with a forged signature as rejected, with it
     const { replayed } = ((await response.json()) as { data: { replayed: number } }).data;
     expect(replayed).toBeGreaterThan(0);
     await dialog.waitFor({ state: 'hidden' });
-    await page.getByText(new RegExp(`^${replayed} calls? queued for replay\\.$`)).first().waitFor();
+    await page
+      .getByText(new RegExp(`^${replayed} calls? queued for replay\\.$`))
+      .first()
+      .waitFor();
     const rejected = (await api<{ data: WebhookLogDetail }>('GET', `/whatsapp/logs/webhooks/${eventId}`)).body.data;
     expect(rejected.state).toBe('rejected');
   });
@@ -423,7 +475,10 @@ test('quick replies are added, edited and deleted in Settings → WhatsApp → Q
     await dialog.getByRole('textbox', { name: 'Text' }).fill('We are open 9 to 5, Monday to Friday.');
     const response = await clickFor(dialog.getByRole('button', { name: 'Save' }), 'POST', '/whatsapp/quick-replies');
     expect(response.status()).toBe(400);
-    await until('the name to be marked invalid', async () => (await dialog.getByRole('textbox', { name: 'Name' }).getAttribute('aria-invalid')) === 'true');
+    await until(
+      'the name to be marked invalid',
+      async () => (await dialog.getByRole('textbox', { name: 'Name' }).getAttribute('aria-invalid')) === 'true',
+    );
     await dialog.getByText('Lower-case letters, digits, - and _ (up to 50)', { exact: true }).waitFor();
   });
 
@@ -475,18 +530,35 @@ test('staff without the sync, replay, settings and quick-reply permissions see t
   await step('an admin role that may only read templates, logs and the inbox', async () => {
     const role = await api<{ data: { id: number } }>('POST', '/admin/roles', { name: 'Viewer', description: 'reads only' });
     expect(role.status).toBe(201);
-    const actions = ['templates.read', 'logs.read', 'inbox.read'].map((a) => ({ action: `plugin::whatsapp.${a}`, subject: null, conditions: [], properties: {} }));
+    const actions = ['templates.read', 'logs.read', 'inbox.read'].map((a) => ({
+      action: `plugin::whatsapp.${a}`,
+      subject: null,
+      conditions: [],
+      properties: {},
+    }));
     expect((await api('PUT', `/admin/roles/${role.body.data.id}/permissions`, { permissions: actions })).status).toBe(200);
-    const user = await api<{ data: { registrationToken: string } }>('POST', '/admin/users', { firstname: 'Vera', lastname: 'Viewer', email, roles: [role.body.data.id] });
+    const user = await api<{ data: { registrationToken: string } }>('POST', '/admin/users', {
+      firstname: 'Vera',
+      lastname: 'Viewer',
+      email,
+      roles: [role.body.data.id],
+    });
     expect(user.status).toBe(201);
     const registered = await fetch(`${server!.baseUrl}/admin/register`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ registrationToken: user.body.data.registrationToken, userInfo: { firstname: 'Vera', lastname: 'Viewer', password } }),
+      body: JSON.stringify({
+        registrationToken: user.body.data.registrationToken,
+        userInfo: { firstname: 'Vera', lastname: 'Viewer', password },
+      }),
     });
     expect(registered.status).toBe(200);
 
-    const context = await session!.browser.newContext({ viewport: { width: 1440, height: 900 }, reducedMotion: 'reduce', baseURL: server!.baseUrl });
+    const context = await session!.browser.newContext({
+      viewport: { width: 1440, height: 900 },
+      reducedMotion: 'reduce',
+      baseURL: server!.baseUrl,
+    });
     viewer = await context.newPage();
     viewer.on('pageerror', (error) => session!.browserErrors.push(`viewer pageerror: ${error.message}`));
     await viewer.goto('/admin');
@@ -519,7 +591,10 @@ test('staff without the sync, replay, settings and quick-reply permissions see t
     await settingsNav.getByRole('link', { name: 'Quick replies', exact: true }).waitFor();
     expect(await settingsNav.getByRole('link', { name: 'General', exact: true }).count()).toBe(0);
     await viewer.goto('/admin/settings/whatsapp/general');
-    await viewer.getByText(/don.t have the permissions/i).first().waitFor();
+    await viewer
+      .getByText(/don.t have the permissions/i)
+      .first()
+      .waitFor();
     await viewer.context().close();
   });
 });

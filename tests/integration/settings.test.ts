@@ -32,7 +32,10 @@ describe('business hours', () => {
     };
     const res = await put({ businessHours: hours });
     expect(res.status).toBe(200);
-    const expected = { timezone: 'Europe/Berlin', days: { mon: { open: '09:00', close: '17:30' }, tue: { open: '08:15', close: '12:00' } } };
+    const expected = {
+      timezone: 'Europe/Berlin',
+      days: { mon: { open: '09:00', close: '17:30' }, tue: { open: '08:15', close: '12:00' } },
+    };
     expect(res.body.data.businessHours).toEqual(expected);
     expect((await admin.get('/whatsapp/settings')).body.data.businessHours).toEqual(expected);
   });
@@ -50,12 +53,32 @@ describe('business hours', () => {
   });
 
   test.each([
-    ['an unknown time zone', { timezone: 'Mars/Olympus', days: { mon: { open: '09:00', close: '17:00' } } }, 'businessHours.timezone', /IANA time zone/],
+    [
+      'an unknown time zone',
+      { timezone: 'Mars/Olympus', days: { mon: { open: '09:00', close: '17:00' } } },
+      'businessHours.timezone',
+      /IANA time zone/,
+    ],
     ['no time zone', { days: { mon: { open: '09:00', close: '17:00' } } }, 'businessHours.timezone', /required/],
-    ['a time that is not HH:mm', { timezone: 'UTC', days: { mon: { open: '9am', close: '17:00' } } }, 'businessHours.days.mon.open', /HH:mm/],
+    [
+      'a time that is not HH:mm',
+      { timezone: 'UTC', days: { mon: { open: '9am', close: '17:00' } } },
+      'businessHours.days.mon.open',
+      /HH:mm/,
+    ],
     ['an hour past 23', { timezone: 'UTC', days: { fri: { open: '09:00', close: '24:30' } } }, 'businessHours.days.fri.close', /HH:mm/],
-    ['closing before opening', { timezone: 'UTC', days: { wed: { open: '18:00', close: '09:00' } } }, 'businessHours.days.wed.close', /later than the opening time/],
-    ['closing at the opening time', { timezone: 'UTC', days: { wed: { open: '09:00', close: '09:00' } } }, 'businessHours.days.wed.close', /later than the opening time/],
+    [
+      'closing before opening',
+      { timezone: 'UTC', days: { wed: { open: '18:00', close: '09:00' } } },
+      'businessHours.days.wed.close',
+      /later than the opening time/,
+    ],
+    [
+      'closing at the opening time',
+      { timezone: 'UTC', days: { wed: { open: '09:00', close: '09:00' } } },
+      'businessHours.days.wed.close',
+      /later than the opening time/,
+    ],
     ['a missing closing time', { timezone: 'UTC', days: { thu: { open: '09:00' } } }, 'businessHours.days.thu.close', /required/],
     ['an unknown day', { timezone: 'UTC', days: { monday: { open: '09:00', close: '17:00' } } }, 'businessHours.days', /unknown day/],
     ['no open day', { timezone: 'UTC', days: {} }, 'businessHours.days', /at least one day/],
@@ -72,7 +95,18 @@ describe('business hours', () => {
 describe('the other settings the general page saves', () => {
   test('auto-lead and the default number persist', async () => {
     const number = (
-      await admin.post('/whatsapp/numbers').send({ label: 'Default', provider: 'meta', phone: '+15550001111', phoneNumberId: '109876543210987', wabaId: '102030405060708', accessToken: 'settings-token-01', appSecret: 'settings-secret', verifyToken: 'v' })
+      await admin
+        .post('/whatsapp/numbers')
+        .send({
+          label: 'Default',
+          provider: 'meta',
+          phone: '+15550001111',
+          phoneNumberId: '109876543210987',
+          wabaId: '102030405060708',
+          accessToken: 'settings-token-01',
+          appSecret: 'settings-secret',
+          verifyToken: 'v',
+        })
     ).body.data;
     const res = await put({ autoLead: { enabled: true, status: 'contacted', source: 'wa-ads' }, defaultNumberId: number.id });
     expect(res.status).toBe(200);

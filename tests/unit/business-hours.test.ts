@@ -1,7 +1,10 @@
 import { isOpenAt, wallClock } from '../../server/business-hours';
 import type { BusinessHours } from '../../contracts/settings';
 
-const BERLIN: BusinessHours = { timezone: 'Europe/Berlin', days: { mon: { open: '09:00', close: '17:30' }, sat: { open: '10:00', close: '12:00' } } };
+const BERLIN: BusinessHours = {
+  timezone: 'Europe/Berlin',
+  days: { mon: { open: '09:00', close: '17:30' }, sat: { open: '10:00', close: '12:00' } },
+};
 
 test('no business hours is always open', () => {
   expect(isOpenAt(null, new Date('2026-03-29T03:00:00Z'))).toBe(true);

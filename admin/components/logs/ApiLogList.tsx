@@ -20,7 +20,12 @@ const Heading = ({ children }: { children: React.ReactNode }) => (
 
 const HttpStatus = ({ entry }: { entry: ApiLogEntry }) => {
   const t = useTranslate();
-  if (entry.status === null) return <Badge backgroundColor="danger100" textColor="danger700">{t('logs.api.noAnswer', 'No answer')}</Badge>;
+  if (entry.status === null)
+    return (
+      <Badge backgroundColor="danger100" textColor="danger700">
+        {t('logs.api.noAnswer', 'No answer')}
+      </Badge>
+    );
   const ok = entry.status < 400;
   return (
     <Badge backgroundColor={ok ? 'success100' : 'danger100'} textColor={ok ? 'success700' : 'danger700'}>

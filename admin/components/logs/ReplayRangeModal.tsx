@@ -15,7 +15,15 @@ const localInput = (date: Date) => {
 };
 
 /** Replays every stored call received in a time range (the number filter of the page applies). */
-export const ReplayRangeModal = ({ numberId, onClose, onReplayed }: { numberId: number | null; onClose: () => void; onReplayed: () => void }) => {
+export const ReplayRangeModal = ({
+  numberId,
+  onClose,
+  onReplayed,
+}: {
+  numberId: number | null;
+  onClose: () => void;
+  onReplayed: () => void;
+}) => {
   const t = useTranslate();
   const { post } = useFetchClient();
   const { toggleNotification } = useNotification();
@@ -47,14 +55,21 @@ export const ReplayRangeModal = ({ numberId, onClose, onReplayed }: { numberId: 
       const res = await post<ReplayWebhooks.Response, ReplayWebhooks.Request>('/whatsapp/logs/webhooks/replay', body);
       toggleNotification({
         type: 'success',
-        message: t('logs.replayRange.done', '{count, plural, =0 {No call in this range to replay.} one {# call queued for replay.} other {# calls queued for replay.}}', {
-          count: res.data.data.replayed,
-        }),
+        message: t(
+          'logs.replayRange.done',
+          '{count, plural, =0 {No call in this range to replay.} one {# call queued for replay.} other {# calls queued for replay.}}',
+          {
+            count: res.data.data.replayed,
+          },
+        ),
       });
       onReplayed();
     } catch (error) {
       setErrors(fieldErrorsOf(error) ?? {});
-      toggleNotification({ type: 'danger', message: isFetchError(error) ? formatAPIError(error) : t('logs.error', 'Something went wrong. Try again.') });
+      toggleNotification({
+        type: 'danger',
+        message: isFetchError(error) ? formatAPIError(error) : t('logs.error', 'Something went wrong. Try again.'),
+      });
     } finally {
       setSubmitting(false);
     }
@@ -73,17 +88,25 @@ export const ReplayRangeModal = ({ numberId, onClose, onReplayed }: { numberId: 
               <Typography variant="pi" textColor="neutral600">
                 {t(
                   'logs.replayRange.help',
-                  'Applies the stored calls received in this range again. Effects already applied stay applied once; rejected calls are never replayed.'
+                  'Applies the stored calls received in this range again. Effects already applied stay applied once; rejected calls are never replayed.',
                 )}
               </Typography>
               <Field.Root name="from" error={errors.from} required>
                 <Field.Label>{t('logs.replayRange.from', 'From')}</Field.Label>
-                <Field.Input type="datetime-local" value={from} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setFrom(e.target.value)} />
+                <Field.Input
+                  type="datetime-local"
+                  value={from}
+                  onChange={(e: React.ChangeEvent<HTMLInputElement>) => setFrom(e.target.value)}
+                />
                 <Field.Error />
               </Field.Root>
               <Field.Root name="to" error={errors.to} required>
                 <Field.Label>{t('logs.replayRange.to', 'To')}</Field.Label>
-                <Field.Input type="datetime-local" value={to} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setTo(e.target.value)} />
+                <Field.Input
+                  type="datetime-local"
+                  value={to}
+                  onChange={(e: React.ChangeEvent<HTMLInputElement>) => setTo(e.target.value)}
+                />
                 <Field.Error />
               </Field.Root>
               <Field.Root name="state" error={errors.state}>

@@ -29,7 +29,15 @@ const Code = ({ children, label }: { children: React.ReactNode; label: string })
 );
 
 /** One stored webhook call: its state, the headers that were kept and the raw body. */
-export const WebhookDetailModal = ({ id, numberLabel, onClose }: { id: number; numberLabel: (id: number | null) => string; onClose: () => void }) => {
+export const WebhookDetailModal = ({
+  id,
+  numberLabel,
+  onClose,
+}: {
+  id: number;
+  numberLabel: (id: number | null) => string;
+  onClose: () => void;
+}) => {
   const t = useTranslate();
   const { formatDate } = useIntl();
   const { get } = useFetchClient();
@@ -95,7 +103,9 @@ export const WebhookDetailModal = ({ id, numberLabel, onClose }: { id: number; n
                   {detail.bodyEncoding === 'base64' ? ` (${t('logs.detail.base64', 'base64: not valid UTF-8')})` : ''}
                 </Typography>
                 {detail.rawBody ? (
-                  <Code label={t('logs.detail.body', 'Raw body')}>{detail.bodyEncoding === 'utf8' ? pretty(detail.rawBody) : detail.rawBody}</Code>
+                  <Code label={t('logs.detail.body', 'Raw body')}>
+                    {detail.bodyEncoding === 'utf8' ? pretty(detail.rawBody) : detail.rawBody}
+                  </Code>
                 ) : (
                   <Typography variant="pi" textColor="neutral500">
                     {t('logs.detail.noBody', 'Empty body.')}

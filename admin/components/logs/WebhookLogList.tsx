@@ -34,16 +34,30 @@ const Reason = ({ entry }: { entry: WebhookLogEntry }) => {
   }
   return (
     <Typography variant="pi" textColor="neutral600">
-      {entry.eventCount !== null ? t('logs.webhooks.events', '{count, plural, one {# event} other {# events}}', { count: entry.eventCount }) : '—'}
+      {entry.eventCount !== null
+        ? t('logs.webhooks.events', '{count, plural, one {# event} other {# events}}', { count: entry.eventCount })
+        : '—'}
     </Typography>
   );
 };
 
-const Actions = ({ entry, canReplay, replaying, onView, onReplay }: { entry: WebhookLogEntry } & Pick<WebhookLogListProps, 'canReplay' | 'replaying' | 'onView' | 'onReplay'>) => {
+const Actions = ({
+  entry,
+  canReplay,
+  replaying,
+  onView,
+  onReplay,
+}: { entry: WebhookLogEntry } & Pick<WebhookLogListProps, 'canReplay' | 'replaying' | 'onView' | 'onReplay'>) => {
   const t = useTranslate();
   return (
     <Flex gap={1} justifyContent="flex-end" wrap="wrap">
-      <Button variant="tertiary" size="S" startIcon={<Eye />} onClick={() => onView(entry)} aria-label={t('logs.webhooks.view.aria', 'Raw body of call #{id}', { id: entry.id })}>
+      <Button
+        variant="tertiary"
+        size="S"
+        startIcon={<Eye />}
+        onClick={() => onView(entry)}
+        aria-label={t('logs.webhooks.view.aria', 'Raw body of call #{id}', { id: entry.id })}
+      >
         {t('logs.webhooks.view', 'Raw body')}
       </Button>
       {canReplay && isReplayable(entry.state) && (
@@ -73,7 +87,16 @@ export const WebhookLogList = ({ entries, numberLabel, compact, ...actions }: We
     return (
       <Flex tag="ul" direction="column" alignItems="stretch" gap={3} aria-label={label}>
         {entries.map((entry) => (
-          <Box tag="li" key={entry.id} aria-label={`#${entry.id}`} background="neutral0" hasRadius shadow="tableShadow" padding={4} style={{ listStyle: 'none' }}>
+          <Box
+            tag="li"
+            key={entry.id}
+            aria-label={`#${entry.id}`}
+            background="neutral0"
+            hasRadius
+            shadow="tableShadow"
+            padding={4}
+            style={{ listStyle: 'none' }}
+          >
             <Flex direction="column" alignItems="stretch" gap={2}>
               <Flex justifyContent="space-between" gap={2} wrap="wrap">
                 <Badge {...stateTone(entry.state)}>{stateName(t, entry.state)}</Badge>

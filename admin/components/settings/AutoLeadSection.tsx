@@ -37,7 +37,11 @@ export const AutoLeadSection = ({ value, types, users, errors, onChange }: Props
       title={t('settings.autoLead.title', 'Auto-lead')}
       description={t('settings.autoLead.description', 'Create a lead for each unknown person who writes to one of your numbers.')}
     >
-      <Field.Root name="autoLead.enabled" error={err('enabled')} hint={t('settings.autoLead.enabled.hint', 'Off: unknown people show as “Unknown” in the inbox.')}>
+      <Field.Root
+        name="autoLead.enabled"
+        error={err('enabled')}
+        hint={t('settings.autoLead.enabled.hint', 'Off: unknown people show as “Unknown” in the inbox.')}
+      >
         <Field.Label>{t('settings.autoLead.enabled', 'Create leads automatically')}</Field.Label>
         <Toggle
           checked={value.enabled}
@@ -56,18 +60,41 @@ export const AutoLeadSection = ({ value, types, users, errors, onChange }: Props
             error={err('uid')}
             value={value.uid}
             types={types}
-           
             onChange={(uid) => onChange({ ...value, uid })}
           />
         </Grid.Item>
         <Grid.Item col={6} s={12} xs={12} direction="column" alignItems="stretch">
-          <FieldSelect name="autoLead.nameField" label={t('settings.autoLead.nameField', 'Name field')} error={err('nameField')} value={value.nameField} fields={fields.filter(fieldFilters.text)} onChange={(v) => set('nameField', v ?? '')} required />
+          <FieldSelect
+            name="autoLead.nameField"
+            label={t('settings.autoLead.nameField', 'Name field')}
+            error={err('nameField')}
+            value={value.nameField}
+            fields={fields.filter(fieldFilters.text)}
+            onChange={(v) => set('nameField', v ?? '')}
+            required
+          />
         </Grid.Item>
         <Grid.Item col={6} s={12} xs={12} direction="column" alignItems="stretch">
-          <FieldSelect name="autoLead.phoneField" label={t('settings.autoLead.phoneField', 'Phone field')} error={err('phoneField')} value={value.phoneField} fields={fields.filter(fieldFilters.text)} onChange={(v) => set('phoneField', v ?? '')} required />
+          <FieldSelect
+            name="autoLead.phoneField"
+            label={t('settings.autoLead.phoneField', 'Phone field')}
+            error={err('phoneField')}
+            value={value.phoneField}
+            fields={fields.filter(fieldFilters.text)}
+            onChange={(v) => set('phoneField', v ?? '')}
+            required
+          />
         </Grid.Item>
         <Grid.Item col={6} s={12} xs={12} direction="column" alignItems="stretch">
-          <FieldSelect name="autoLead.statusField" label={t('settings.autoLead.statusField', 'Status field')} error={err('statusField')} value={value.statusField} fields={fields.filter(fieldFilters.status)} optional onChange={(v) => onChange({ ...value, statusField: v, status: v ? value.status : null })} />
+          <FieldSelect
+            name="autoLead.statusField"
+            label={t('settings.autoLead.statusField', 'Status field')}
+            error={err('statusField')}
+            value={value.statusField}
+            fields={fields.filter(fieldFilters.status)}
+            optional
+            onChange={(v) => onChange({ ...value, statusField: v, status: v ? value.status : null })}
+          />
         </Grid.Item>
         <Grid.Item col={6} s={12} xs={12} direction="column" alignItems="stretch">
           <ValueInput
@@ -81,7 +108,15 @@ export const AutoLeadSection = ({ value, types, users, errors, onChange }: Props
           />
         </Grid.Item>
         <Grid.Item col={6} s={12} xs={12} direction="column" alignItems="stretch">
-          <FieldSelect name="autoLead.sourceField" label={t('settings.autoLead.sourceField', 'Source field')} error={err('sourceField')} value={value.sourceField} fields={fields.filter(fieldFilters.status)} optional onChange={(v) => onChange({ ...value, sourceField: v, source: v ? value.source : null })} />
+          <FieldSelect
+            name="autoLead.sourceField"
+            label={t('settings.autoLead.sourceField', 'Source field')}
+            error={err('sourceField')}
+            value={value.sourceField}
+            fields={fields.filter(fieldFilters.status)}
+            optional
+            onChange={(v) => onChange({ ...value, sourceField: v, source: v ? value.source : null })}
+          />
         </Grid.Item>
         <Grid.Item col={6} s={12} xs={12} direction="column" alignItems="stretch">
           <ValueInput
@@ -104,7 +139,6 @@ export const AutoLeadSection = ({ value, types, users, errors, onChange }: Props
             value={value.assigneeField}
             fields={fields.filter(fieldFilters.adminUser)}
             optional
-           
             onChange={(v) => onChange({ ...value, assigneeField: v, assigneeId: v ? value.assigneeId : null })}
           />
         </Grid.Item>

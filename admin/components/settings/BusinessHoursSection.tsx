@@ -18,20 +18,33 @@ export const dayName = (t: Translate, day: Weekday) =>
   })[day];
 
 /** Per weekday opening and closing times in one time zone, or always open. */
-export const BusinessHoursSection = ({ value, errors, onChange }: { value: HoursDraft; errors: FieldErrors; onChange: (next: HoursDraft) => void }) => {
+export const BusinessHoursSection = ({
+  value,
+  errors,
+  onChange,
+}: {
+  value: HoursDraft;
+  errors: FieldErrors;
+  onChange: (next: HoursDraft) => void;
+}) => {
   const t = useTranslate();
   const zones = React.useMemo(() => {
     const all = timeZones();
     return all.includes(value.timezone) ? all : [value.timezone, ...all];
   }, [value.timezone]);
-  const setDay = (day: Weekday, patch: Partial<HoursDraft['days'][Weekday]>) => onChange({ ...value, days: { ...value.days, [day]: { ...value.days[day], ...patch } } });
+  const setDay = (day: Weekday, patch: Partial<HoursDraft['days'][Weekday]>) =>
+    onChange({ ...value, days: { ...value.days, [day]: { ...value.days[day], ...patch } } });
   const err = (path: string) => errors[`businessHours.${path}`];
   // The combobox shows what is typed; it starts as (and goes back to) the chosen zone.
   const [zoneText, setZoneText] = React.useState(value.timezone);
   React.useEffect(() => setZoneText(value.timezone), [value.timezone]);
 
   return (
-    <Section id="settings-hours" title={t('settings.hours.title', 'Business hours')} description={t('settings.hours.description', 'When your team answers. Without business hours the business counts as always open.')}>
+    <Section
+      id="settings-hours"
+      title={t('settings.hours.title', 'Business hours')}
+      description={t('settings.hours.description', 'When your team answers. Without business hours the business counts as always open.')}
+    >
       <Field.Root name="businessHours.enabled">
         <Field.Label>{t('settings.hours.enabled', 'Set business hours')}</Field.Label>
         <Toggle
@@ -63,7 +76,14 @@ export const BusinessHoursSection = ({ value, errors, onChange }: { value: Hours
             </Field.Root>
           </Box>
           {err('days') && <Typography textColor="danger600">{err('days')}</Typography>}
-          <Flex tag="ul" direction="column" alignItems="stretch" gap={2} aria-label={t('settings.hours.days', 'Opening times')} style={{ margin: 0, padding: 0 }}>
+          <Flex
+            tag="ul"
+            direction="column"
+            alignItems="stretch"
+            gap={2}
+            aria-label={t('settings.hours.days', 'Opening times')}
+            style={{ margin: 0, padding: 0 }}
+          >
             {WEEKDAYS.map((day) => {
               const d = value.days[day];
               const name = dayName(t, day);
@@ -80,14 +100,22 @@ export const BusinessHoursSection = ({ value, errors, onChange }: { value: Hours
                         <Grid.Item col={4} s={6} xs={6} direction="column" alignItems="stretch">
                           <Field.Root name={`businessHours.days.${day}.open`} error={err(`days.${day}.open`)}>
                             <Field.Label>{t('settings.hours.open', 'Opens ({day})', { day: name })}</Field.Label>
-                            <Field.Input type="time" value={d.open} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setDay(day, { open: e.target.value })} />
+                            <Field.Input
+                              type="time"
+                              value={d.open}
+                              onChange={(e: React.ChangeEvent<HTMLInputElement>) => setDay(day, { open: e.target.value })}
+                            />
                             <Field.Error />
                           </Field.Root>
                         </Grid.Item>
                         <Grid.Item col={4} s={6} xs={6} direction="column" alignItems="stretch">
                           <Field.Root name={`businessHours.days.${day}.close`} error={err(`days.${day}.close`)}>
                             <Field.Label>{t('settings.hours.close', 'Closes ({day})', { day: name })}</Field.Label>
-                            <Field.Input type="time" value={d.close} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setDay(day, { close: e.target.value })} />
+                            <Field.Input
+                              type="time"
+                              value={d.close}
+                              onChange={(e: React.ChangeEvent<HTMLInputElement>) => setDay(day, { close: e.target.value })}
+                            />
                             <Field.Error />
                           </Field.Root>
                         </Grid.Item>

@@ -7,7 +7,17 @@ import type { FieldErrors } from './fieldErrors';
 const NONE = '__none__';
 
 /** The number new outgoing conversations use when none is chosen. */
-export const DefaultNumberSection = ({ value, numbers, errors, onChange }: { value: number | null; numbers: WhatsAppNumber[] | null; errors: FieldErrors; onChange: (id: number | null) => void }) => {
+export const DefaultNumberSection = ({
+  value,
+  numbers,
+  errors,
+  onChange,
+}: {
+  value: number | null;
+  numbers: WhatsAppNumber[] | null;
+  errors: FieldErrors;
+  onChange: (id: number | null) => void;
+}) => {
   const t = useTranslate();
   const label = t('settings.defaultNumber.label', 'Default number');
   const hint = t('settings.defaultNumber.hint', 'Used for outgoing messages when no number is chosen.');
@@ -24,10 +34,18 @@ export const DefaultNumberSection = ({ value, numbers, errors, onChange }: { val
                   {`${n.label} (${n.phone})${n.active ? '' : ` · ${t('settings.defaultNumber.inactive', 'inactive')}`}`}
                 </SingleSelectOption>
               ))}
-              {value && !numbers.some((n) => n.id === value) && <SingleSelectOption value={String(value)}>{`#${value}`}</SingleSelectOption>}
+              {value && !numbers.some((n) => n.id === value) && (
+                <SingleSelectOption value={String(value)}>{`#${value}`}</SingleSelectOption>
+              )}
             </SingleSelect>
           ) : (
-            <NumberInput value={value ?? undefined} step={1} min={1} onValueChange={(v) => onChange(v ?? null)} placeholder={t('settings.defaultNumber.id', 'Number id')} />
+            <NumberInput
+              value={value ?? undefined}
+              step={1}
+              min={1}
+              onValueChange={(v) => onChange(v ?? null)}
+              placeholder={t('settings.defaultNumber.id', 'Number id')}
+            />
           )}
           <Field.Hint />
           <Field.Error />

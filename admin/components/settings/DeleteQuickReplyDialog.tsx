@@ -5,7 +5,15 @@ import type { QuickReply } from '../../../contracts/quick-replies';
 import { useTranslate } from '../../hooks/useTranslate';
 
 /** Confirms deleting a quick reply. */
-export const DeleteQuickReplyDialog = ({ reply, onCancel, onConfirm }: { reply: QuickReply | null; onCancel: () => void; onConfirm: (reply: QuickReply) => Promise<void> }) => {
+export const DeleteQuickReplyDialog = ({
+  reply,
+  onCancel,
+  onConfirm,
+}: {
+  reply: QuickReply | null;
+  onCancel: () => void;
+  onConfirm: (reply: QuickReply) => Promise<void>;
+}) => {
   const t = useTranslate();
   const [busy, setBusy] = React.useState(false);
   const confirm = async (event: React.MouseEvent) => {
@@ -26,7 +34,9 @@ export const DeleteQuickReplyDialog = ({ reply, onCancel, onConfirm }: { reply: 
           <Flex direction="column" alignItems="center" gap={2}>
             <WarningCircle width="2.4rem" height="2.4rem" fill="danger600" aria-hidden />
             <Dialog.Description textAlign="center">
-              {t('quickReplies.delete.body', '/{name} will no longer be offered in the inbox. Messages already sent with it stay.', { name: reply?.name ?? '' })}
+              {t('quickReplies.delete.body', '/{name} will no longer be offered in the inbox. Messages already sent with it stay.', {
+                name: reply?.name ?? '',
+              })}
             </Dialog.Description>
           </Flex>
         </Dialog.Body>

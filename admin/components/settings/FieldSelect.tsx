@@ -41,7 +41,11 @@ export const FieldSelect = ({ name, label, hint, error, value, fields, optional,
   return (
     <Field.Root name={name} error={error} hint={hint} required={required} width="100%">
       <Field.Label>{label}</Field.Label>
-      <SingleSelect value={value ?? (optional ? NONE : undefined)} disabled={disabled} onChange={(v) => onChange(v === NONE ? null : String(v))}>
+      <SingleSelect
+        value={value ?? (optional ? NONE : undefined)}
+        disabled={disabled}
+        onChange={(v) => onChange(v === NONE ? null : String(v))}
+      >
         {optional && <SingleSelectOption value={NONE}>{t('settings.field.none', 'None')}</SingleSelectOption>}
         {names.map((n) => (
           <SingleSelectOption key={n} value={n}>
@@ -56,7 +60,16 @@ export const FieldSelect = ({ name, label, hint, error, value, fields, optional,
 };
 
 /** A host collection type. */
-export const TypeSelect = ({ name, label, hint, error, value, types, disabled, onChange }: {
+export const TypeSelect = ({
+  name,
+  label,
+  hint,
+  error,
+  value,
+  types,
+  disabled,
+  onChange,
+}: {
   name: string;
   label: string;
   hint?: string;

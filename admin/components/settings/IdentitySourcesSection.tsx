@@ -12,7 +12,11 @@ const MAX_SOURCES = 10;
 const KINDS: IdentitySource['kind'][] = ['lead', 'contact', 'staff'];
 
 export const kindName = (t: Translate, kind: IdentitySource['kind']) =>
-  kind === 'lead' ? t('settings.identity.kind.lead', 'Lead') : kind === 'contact' ? t('settings.identity.kind.contact', 'Contact') : t('settings.identity.kind.staff', 'Staff');
+  kind === 'lead'
+    ? t('settings.identity.kind.lead', 'Lead')
+    : kind === 'contact'
+      ? t('settings.identity.kind.contact', 'Contact')
+      : t('settings.identity.kind.staff', 'Staff');
 
 interface Props {
   value: IdentitySource[];
@@ -33,38 +37,75 @@ export const IdentitySourcesSection = ({ value, types, errors, onChange }: Props
   const add = () => {
     const used = new Set(value.map((s) => s.uid));
     const type = types.find((ct) => !used.has(ct.uid) && ct.fields.some((f) => f.name === 'phone')) ?? types[0];
-    onChange([...value, { kind: 'contact', uid: type?.uid ?? '', phoneField: type?.fields.find((f) => f.name === 'phone')?.name ?? '', nameField: null }]);
+    onChange([
+      ...value,
+      { kind: 'contact', uid: type?.uid ?? '', phoneField: type?.fields.find((f) => f.name === 'phone')?.name ?? '', nameField: null },
+    ]);
   };
 
   return (
     <Section
       id="settings-identity"
       title={t('settings.identity.title', 'Identity sources')}
-      description={t('settings.identity.description', 'Where the inbox looks up who is writing, by phone number, in this order. The first match wins.')}
+      description={t(
+        'settings.identity.description',
+        'Where the inbox looks up who is writing, by phone number, in this order. The first match wins.',
+      )}
     >
       {value.length === 0 && (
-        <Typography textColor="neutral600">{t('settings.identity.empty', 'No source: every person shows as unknown (or becomes a lead with auto-lead on).')}</Typography>
+        <Typography textColor="neutral600">
+          {t('settings.identity.empty', 'No source: every person shows as unknown (or becomes a lead with auto-lead on).')}
+        </Typography>
       )}
-      <Flex tag="ol" direction="column" alignItems="stretch" gap={3} aria-label={t('settings.identity.list', 'Identity sources')} style={{ margin: 0, padding: 0 }}>
+      <Flex
+        tag="ol"
+        direction="column"
+        alignItems="stretch"
+        gap={3}
+        aria-label={t('settings.identity.list', 'Identity sources')}
+        style={{ margin: 0, padding: 0 }}
+      >
         {value.map((source, i) => {
           const fields = typeOf(types, source.uid)?.fields ?? [];
           const err = (key: string) => errors[`identitySources.${i}.${key}`];
           const position = i + 1;
           return (
-            <Box tag="li" key={i} aria-label={t('settings.identity.item', 'Source {position}', { position })} background="neutral100" hasRadius padding={4} style={{ listStyle: 'none' }}>
+            <Box
+              tag="li"
+              key={i}
+              aria-label={t('settings.identity.item', 'Source {position}', { position })}
+              background="neutral100"
+              hasRadius
+              padding={4}
+              style={{ listStyle: 'none' }}
+            >
               <Flex direction="column" alignItems="stretch" gap={3}>
                 <Flex justifyContent="space-between" alignItems="center" gap={2} wrap="wrap">
                   <Typography variant="omega" fontWeight="semiBold">
                     {t('settings.identity.item', 'Source {position}', { position })}
                   </Typography>
                   <Flex gap={1}>
-                    <IconButton label={t('settings.identity.up', 'Move source {position} up', { position })} variant="ghost" disabled={i === 0} onClick={() => move(i, -1)}>
+                    <IconButton
+                      label={t('settings.identity.up', 'Move source {position} up', { position })}
+                      variant="ghost"
+                      disabled={i === 0}
+                      onClick={() => move(i, -1)}
+                    >
                       <ArrowUp />
                     </IconButton>
-                    <IconButton label={t('settings.identity.down', 'Move source {position} down', { position })} variant="ghost" disabled={i === value.length - 1} onClick={() => move(i, 1)}>
+                    <IconButton
+                      label={t('settings.identity.down', 'Move source {position} down', { position })}
+                      variant="ghost"
+                      disabled={i === value.length - 1}
+                      onClick={() => move(i, 1)}
+                    >
                       <ArrowDown />
                     </IconButton>
-                    <IconButton label={t('settings.identity.remove', 'Remove source {position}', { position })} variant="ghost" onClick={() => onChange(value.filter((_, j) => j !== i))}>
+                    <IconButton
+                      label={t('settings.identity.remove', 'Remove source {position}', { position })}
+                      variant="ghost"
+                      onClick={() => onChange(value.filter((_, j) => j !== i))}
+                    >
                       <Trash />
                     </IconButton>
                   </Flex>
@@ -94,17 +135,35 @@ export const IdentitySourcesSection = ({ value, types, errors, onChange }: Props
                         const next = typeOf(types, uid)?.fields ?? [];
                         update(i, {
                           uid,
-                          phoneField: next.find((f) => f.name === source.phoneField) ? source.phoneField : (next.find((f) => f.name === 'phone')?.name ?? ''),
+                          phoneField: next.find((f) => f.name === source.phoneField)
+                            ? source.phoneField
+                            : (next.find((f) => f.name === 'phone')?.name ?? ''),
                           nameField: next.find((f) => f.name === source.nameField) ? source.nameField : null,
                         });
                       }}
                     />
                   </Grid.Item>
                   <Grid.Item col={3} s={12} xs={12} direction="column" alignItems="stretch">
-                    <FieldSelect name={`identitySources.${i}.phoneField`} label={t('settings.identity.phoneField', 'Phone field')} error={err('phoneField')} value={source.phoneField || null} fields={fields.filter(fieldFilters.text)} required onChange={(v) => update(i, { phoneField: v ?? '' })} />
+                    <FieldSelect
+                      name={`identitySources.${i}.phoneField`}
+                      label={t('settings.identity.phoneField', 'Phone field')}
+                      error={err('phoneField')}
+                      value={source.phoneField || null}
+                      fields={fields.filter(fieldFilters.text)}
+                      required
+                      onChange={(v) => update(i, { phoneField: v ?? '' })}
+                    />
                   </Grid.Item>
                   <Grid.Item col={3} s={12} xs={12} direction="column" alignItems="stretch">
-                    <FieldSelect name={`identitySources.${i}.nameField`} label={t('settings.identity.nameField', 'Name field')} error={err('nameField')} value={source.nameField ?? null} fields={fields.filter(fieldFilters.text)} optional onChange={(v) => update(i, { nameField: v })} />
+                    <FieldSelect
+                      name={`identitySources.${i}.nameField`}
+                      label={t('settings.identity.nameField', 'Name field')}
+                      error={err('nameField')}
+                      value={source.nameField ?? null}
+                      fields={fields.filter(fieldFilters.text)}
+                      optional
+                      onChange={(v) => update(i, { nameField: v })}
+                    />
                   </Grid.Item>
                 </Grid.Root>
               </Flex>

@@ -40,7 +40,16 @@ export const QuickRepliesList = ({ replies, canManage, compact, onEdit, onDelete
     return (
       <Flex tag="ul" direction="column" alignItems="stretch" gap={3} aria-label={label}>
         {replies.map((reply) => (
-          <Box tag="li" key={reply.id} aria-label={`/${reply.name}`} background="neutral0" hasRadius shadow="tableShadow" padding={4} style={{ listStyle: 'none' }}>
+          <Box
+            tag="li"
+            key={reply.id}
+            aria-label={`/${reply.name}`}
+            background="neutral0"
+            hasRadius
+            shadow="tableShadow"
+            padding={4}
+            style={{ listStyle: 'none' }}
+          >
             <Flex direction="column" alignItems="stretch" gap={2}>
               <Flex justifyContent="space-between" alignItems="center" gap={2}>
                 <Typography fontWeight="semiBold" textColor="neutral800" style={{ overflowWrap: 'anywhere' }}>

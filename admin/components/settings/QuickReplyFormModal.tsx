@@ -6,7 +6,15 @@ import { useTranslate } from '../../hooks/useTranslate';
 import { fieldErrorsOf, type FieldErrors } from './fieldErrors';
 
 /** Add or edit one quick reply. Mount it only while open. */
-export const QuickReplyFormModal = ({ reply, onClose, onSaved }: { reply: QuickReply | null; onClose: () => void; onSaved: (saved: QuickReply, mode: 'create' | 'edit') => void }) => {
+export const QuickReplyFormModal = ({
+  reply,
+  onClose,
+  onSaved,
+}: {
+  reply: QuickReply | null;
+  onClose: () => void;
+  onSaved: (saved: QuickReply, mode: 'create' | 'edit') => void;
+}) => {
   const t = useTranslate();
   const { post, put } = useFetchClient();
   const { toggleNotification } = useNotification();
@@ -28,17 +36,25 @@ export const QuickReplyFormModal = ({ reply, onClose, onSaved }: { reply: QuickR
       const res = reply
         ? await put<SaveQuickReply.Response, SaveQuickReply.Request>(`/whatsapp/quick-replies/${reply.id}`, body)
         : await post<SaveQuickReply.Response, SaveQuickReply.Request>('/whatsapp/quick-replies', body);
-      toggleNotification({ type: 'success', message: reply ? t('quickReplies.updated', 'Quick reply saved.') : t('quickReplies.created', 'Quick reply added.') });
+      toggleNotification({
+        type: 'success',
+        message: reply ? t('quickReplies.updated', 'Quick reply saved.') : t('quickReplies.created', 'Quick reply added.'),
+      });
       onSaved(res.data.data, mode);
     } catch (error) {
       setErrors(fieldErrorsOf(error) ?? {});
-      toggleNotification({ type: 'danger', message: isFetchError(error) ? formatAPIError(error) : t('quickReplies.error', 'Something went wrong. Try again.') });
+      toggleNotification({
+        type: 'danger',
+        message: isFetchError(error) ? formatAPIError(error) : t('quickReplies.error', 'Something went wrong. Try again.'),
+      });
     } finally {
       setSubmitting(false);
     }
   };
 
-  const title = reply ? t('quickReplies.form.edit', 'Edit /{name}', { name: reply.name }) : t('quickReplies.form.create', 'Add a quick reply');
+  const title = reply
+    ? t('quickReplies.form.edit', 'Edit /{name}', { name: reply.name })
+    : t('quickReplies.form.create', 'Add a quick reply');
   return (
     <Modal.Root open onOpenChange={(open) => !open && !submitting && onClose()}>
       <Modal.Content>
@@ -48,9 +64,19 @@ export const QuickReplyFormModal = ({ reply, onClose, onSaved }: { reply: QuickR
           </Modal.Header>
           <Modal.Body>
             <Flex direction="column" alignItems="stretch" gap={4}>
-              <Field.Root name="name" error={errors.name} required hint={t('quickReplies.form.name.hint', 'Typed as /name in the inbox. Lower-case letters, digits, - and _.')}>
+              <Field.Root
+                name="name"
+                error={errors.name}
+                required
+                hint={t('quickReplies.form.name.hint', 'Typed as /name in the inbox. Lower-case letters, digits, - and _.')}
+              >
                 <Field.Label>{t('quickReplies.form.name', 'Name')}</Field.Label>
-                <Field.Input value={name} maxLength={50} autoComplete="off" onChange={(e: React.ChangeEvent<HTMLInputElement>) => setName(e.target.value)} />
+                <Field.Input
+                  value={name}
+                  maxLength={50}
+                  autoComplete="off"
+                  onChange={(e: React.ChangeEvent<HTMLInputElement>) => setName(e.target.value)}
+                />
                 <Field.Hint />
                 <Field.Error />
               </Field.Root>

@@ -3,7 +3,16 @@ import { Field, SingleSelect, SingleSelectOption } from '@strapi/design-system';
 import type { HostField } from '../../../contracts/host';
 
 /** A value to write into a field: one of its values for an enumeration, free text otherwise. */
-export const ValueInput = ({ name, label, hint, error, field, value, disabled, onChange }: {
+export const ValueInput = ({
+  name,
+  label,
+  hint,
+  error,
+  field,
+  value,
+  disabled,
+  onChange,
+}: {
   name: string;
   label: string;
   hint?: string;

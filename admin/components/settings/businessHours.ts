@@ -24,7 +24,7 @@ export const hoursDraftOf = (hours: BusinessHours | null): HoursDraft => ({
       // Without hours yet, offer office hours on weekdays as a starting point.
       const on = hours ? Boolean(set) : !['sat', 'sun'].includes(d);
       return [d, { on, open: set?.open ?? '09:00', close: set?.close ?? '17:00' }];
-    })
+    }),
   ) as HoursDraft['days'],
 });
 
@@ -32,7 +32,9 @@ export const businessHoursOf = (draft: HoursDraft): BusinessHours | null =>
   draft.enabled
     ? {
         timezone: draft.timezone,
-        days: Object.fromEntries(WEEKDAYS.filter((d) => draft.days[d].on).map((d) => [d, { open: draft.days[d].open, close: draft.days[d].close }])),
+        days: Object.fromEntries(
+          WEEKDAYS.filter((d) => draft.days[d].on).map((d) => [d, { open: draft.days[d].open, close: draft.days[d].close }]),
+        ),
       }
     : null;
 

@@ -28,11 +28,15 @@ export const SyncResults = ({ results, numberLabel }: { results: SyncResult[]; n
           <Typography key={r.numberId} variant="pi" textColor={r.error ? 'danger700' : 'neutral800'} style={{ overflowWrap: 'anywhere' }}>
             {r.error
               ? t('templates.sync.numberError', '{number}: not synced — {error}', { number: numberLabel(r.numberId), error: r.error })
-              : t('templates.sync.numberDone', '{number}: {synced, plural, one {# template} other {# templates}} synced, {removed} removed', {
-                  number: numberLabel(r.numberId),
-                  synced: r.synced,
-                  removed: r.removed,
-                })}
+              : t(
+                  'templates.sync.numberDone',
+                  '{number}: {synced, plural, one {# template} other {# templates}} synced, {removed} removed',
+                  {
+                    number: numberLabel(r.numberId),
+                    synced: r.synced,
+                    removed: r.removed,
+                  },
+                )}
           </Typography>
         ))}
       </Flex>

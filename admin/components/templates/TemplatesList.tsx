@@ -15,7 +15,9 @@ const StatusBadge = ({ template }: { template: WhatsAppTemplate }) => {
   const t = useTranslate();
   return (
     <Flex gap={1} wrap="wrap">
-      <Badge {...statusTone(template.status)}>{template.status ? humanize(template.status) : t('templates.status.unknown', 'Unknown')}</Badge>
+      <Badge {...statusTone(template.status)}>
+        {template.status ? humanize(template.status) : t('templates.status.unknown', 'Unknown')}
+      </Badge>
       {template.removedAt && (
         <Badge backgroundColor="neutral150" textColor="neutral700" title={new Date(template.removedAt).toLocaleString()}>
           {t('templates.removed', 'Removed at provider')}
@@ -54,7 +56,16 @@ export const TemplatesList = ({ templates, numberLabel, compact }: TemplatesList
     return (
       <Flex tag="ul" direction="column" alignItems="stretch" gap={3} aria-label={label}>
         {templates.map((tpl) => (
-          <Box tag="li" key={tpl.id} aria-label={tpl.name} background="neutral0" hasRadius shadow="tableShadow" padding={4} style={{ listStyle: 'none' }}>
+          <Box
+            tag="li"
+            key={tpl.id}
+            aria-label={tpl.name}
+            background="neutral0"
+            hasRadius
+            shadow="tableShadow"
+            padding={4}
+            style={{ listStyle: 'none' }}
+          >
             <Flex direction="column" alignItems="stretch" gap={2}>
               <Flex justifyContent="space-between" alignItems="flex-start" gap={2} wrap="wrap">
                 <Typography fontWeight="semiBold" textColor="neutral800" style={{ overflowWrap: 'anywhere' }}>

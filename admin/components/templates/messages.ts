@@ -61,7 +61,7 @@ export const parameterSummary = (t: Translate, schema: TemplateParameterSchema |
     parts.push(
       schema.header.format === 'text'
         ? t('templates.params.headerText', 'Header: {params}', { params: schema.header.params.join(', ') })
-        : t('templates.params.headerMedia', 'Header: {format}', { format: schema.header.format })
+        : t('templates.params.headerMedia', 'Header: {format}', { format: schema.header.format }),
     );
   }
   if (schema.body.length) parts.push(t('templates.params.body', 'Body: {params}', { params: schema.body.join(', ') }));
@@ -72,7 +72,7 @@ export const parameterSummary = (t: Translate, schema: TemplateParameterSchema |
         n: button.index + 1,
         type: button.subType.replace('_', ' '),
         params: button.params.join(', '),
-      })
+      }),
     );
   }
   return parts.length ? parts.join(' · ') : t('templates.params.none', 'No parameters');

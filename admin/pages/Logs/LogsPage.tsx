@@ -1,5 +1,16 @@
 import * as React from 'react';
-import { Box, Button, EmptyStateLayout, Flex, Loader, SingleSelect, SingleSelectOption, Tabs, Typography } from '@strapi/design-system';
+import {
+  Box,
+  Button,
+  EmptyStateLayout,
+  Field,
+  Flex,
+  Loader,
+  SingleSelect,
+  SingleSelectOption,
+  Tabs,
+  Typography,
+} from '@strapi/design-system';
 import { ArrowClockwise } from '@strapi/icons';
 import { EmptyDocuments } from '@strapi/icons/symbols';
 import { Layouts, Page, isFetchError, useAPIErrorHandler, useFetchClient, useNotification, useRBAC } from '@strapi/strapi/admin';
@@ -49,11 +60,40 @@ const usePagedLog = <T,>(url: string, params: Record<string, string>) => {
   return { ...state, reload: load };
 };
 
-const Filter = ({ label, value, onChange, children }: { label: string; value: string; onChange: (v: string) => void; children: React.ReactNode }) => (
+const Filter = ({
+  label,
+  value,
+  onChange,
+  children,
+}: {
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  children: React.ReactNode;
+}) => (
   <Box style={{ flex: '0 1 16rem', minWidth: '12rem', maxWidth: '100%' }}>
     <SingleSelect aria-label={label} value={value} onChange={(v) => onChange(String(v))}>
       {children}
     </SingleSelect>
+  </Box>
+);
+
+const TimeBound = ({
+  label,
+  value,
+  compact,
+  onChange,
+}: {
+  label: string;
+  value: string;
+  compact: boolean;
+  onChange: (v: string) => void;
+}) => (
+  <Box style={{ flex: compact ? '1 1 100%' : '0 1 16rem', minWidth: '12rem', maxWidth: '100%' }}>
+    <Field.Root name={label}>
+      <Field.Label>{label}</Field.Label>
+      <Field.Input type="datetime-local" value={value} onChange={(e: React.ChangeEvent<HTMLInputElement>) => onChange(e.target.value)} />
+    </Field.Root>
   </Box>
 );
 
@@ -87,6 +127,9 @@ const Logs = () => {
   const [tab, setTab] = React.useState('webhooks');
   const [numberId, setNumberId] = React.useState(ALL);
   const [state, setState] = React.useState(ALL);
+  /** `datetime-local` values (local time, minutes); empty = unbounded. */
+  const [from, setFrom] = React.useState('');
+  const [to, setTo] = React.useState('');
   const [webhookPage, setWebhookPage] = React.useState(1);
   const [apiPage, setApiPage] = React.useState(1);
   const [viewing, setViewing] = React.useState<number | null>(null);
@@ -94,8 +137,14 @@ const Logs = () => {
   const [rangeOpen, setRangeOpen] = React.useState(false);
 
   const common: Record<string, string> = numberId !== ALL ? { numberId } : {};
+  const range: Record<string, string> = {
+    ...(from && !Number.isNaN(Date.parse(from)) ? { from: new Date(from).toISOString() } : {}),
+    // Minutes only: "to 13:45" means up to the end of that minute.
+    ...(to && !Number.isNaN(Date.parse(to)) ? { to: new Date(Date.parse(to) + 59_999).toISOString() } : {}),
+  };
   const webhooks = usePagedLog<WebhookLogEntry>('/whatsapp/logs/webhooks', {
     ...common,
+    ...range,
     ...(state !== ALL ? { state } : {}),
     page: String(webhookPage),
     pageSize: String(PAGE_SIZE),
@@ -111,8 +160,10 @@ const Logs = () => {
 
   const numberLabel = React.useCallback(
     (id: number | null) =>
-      id === null ? t('logs.number.none', 'No number') : (numbers.find((n) => n.id === id)?.label ?? t('logs.number.fallback', 'Number #{id}', { id })),
-    [numbers, t]
+      id === null
+        ? t('logs.number.none', 'No number')
+        : (numbers.find((n) => n.id === id)?.label ?? t('logs.number.fallback', 'Number #{id}', { id })),
+    [numbers, t],
   );
 
   const replay = async (entry: WebhookLogEntry) => {
@@ -122,7 +173,10 @@ const Logs = () => {
       toggleNotification({ type: 'success', message: t('logs.webhooks.replayed', 'Call #{id} queued for replay.', { id: entry.id }) });
       await webhooks.reload();
     } catch (error) {
-      toggleNotification({ type: 'danger', message: isFetchError(error) ? formatAPIError(error) : t('logs.error', 'Something went wrong. Try again.') });
+      toggleNotification({
+        type: 'danger',
+        message: isFetchError(error) ? formatAPIError(error) : t('logs.error', 'Something went wrong. Try again.'),
+      });
     } finally {
       setReplaying((prev) => {
         const next = new Set(prev);
@@ -174,8 +228,8 @@ const Logs = () => {
           </Tabs.List>
           <Tabs.Content value="webhooks">
             <Box paddingTop={4}>
-              <Flex gap={3} wrap="wrap" alignItems="center" justifyContent="space-between" paddingBottom={4}>
-                <Flex gap={3} wrap="wrap" style={{ flex: '1 1 auto' }}>
+              <Flex gap={3} wrap="wrap" alignItems="flex-end" justifyContent="space-between" paddingBottom={4}>
+                <Flex gap={3} wrap="wrap" alignItems="flex-end" style={{ flex: '1 1 auto' }}>
                   <Filter
                     label={t('logs.filter.state', 'State')}
                     value={state}
@@ -192,6 +246,24 @@ const Logs = () => {
                     ))}
                   </Filter>
                   {numberFilter}
+                  <TimeBound
+                    label={t('logs.filter.from', 'Received from')}
+                    value={from}
+                    compact={compact}
+                    onChange={(v) => {
+                      setFrom(v);
+                      setWebhookPage(1);
+                    }}
+                  />
+                  <TimeBound
+                    label={t('logs.filter.to', 'Received until')}
+                    value={to}
+                    compact={compact}
+                    onChange={(v) => {
+                      setTo(v);
+                      setWebhookPage(1);
+                    }}
+                  />
                 </Flex>
                 <Flex gap={2}>
                   <Button variant="tertiary" size="S" startIcon={<ArrowClockwise />} onClick={webhooks.reload}>
@@ -211,9 +283,12 @@ const Logs = () => {
                   <EmptyStateLayout
                     icon={<EmptyDocuments width="16rem" />}
                     content={
-                      state !== ALL || numberId !== ALL
+                      state !== ALL || numberId !== ALL || from || to
                         ? t('logs.webhooks.empty.filtered', 'No webhook call matches these filters.')
-                        : t('logs.webhooks.empty', 'No webhook call received yet. Paste a number’s webhook URL into your provider’s settings.')
+                        : t(
+                            'logs.webhooks.empty',
+                            'No webhook call received yet. Paste a number’s webhook URL into your provider’s settings.',
+                          )
                     }
                   />
                 ) : (
@@ -227,12 +302,19 @@ const Logs = () => {
                       onView={(entry) => setViewing(entry.id)}
                       onReplay={replay}
                     />
-                    <Pager pagination={webhooks.pagination} onPage={setWebhookPage} label={t('logs.webhooks.pages', 'Webhook call pages')} />
+                    <Pager
+                      pagination={webhooks.pagination}
+                      onPage={setWebhookPage}
+                      label={t('logs.webhooks.pages', 'Webhook call pages')}
+                    />
                   </>
                 ))}
               <Box paddingTop={2}>
                 <Typography variant="pi" textColor="neutral600">
-                  {t('logs.help', 'Rejected calls failed their signature or could not be read; they are kept for inspection and never applied.')}
+                  {t(
+                    'logs.help',
+                    'Rejected calls failed their signature or could not be read; they are kept for inspection and never applied.',
+                  )}
                 </Typography>
               </Box>
             </Box>

@@ -78,7 +78,10 @@ const General = () => {
     ]);
     if (settings.status === 'rejected' || host.status === 'rejected') {
       const reason = settings.status === 'rejected' ? settings.reason : (host as PromiseRejectedResult).reason;
-      toggleNotification({ type: 'danger', message: isFetchError(reason) ? formatAPIError(reason) : t('settings.error', 'Something went wrong. Try again.') });
+      toggleNotification({
+        type: 'danger',
+        message: isFetchError(reason) ? formatAPIError(reason) : t('settings.error', 'Something went wrong. Try again.'),
+      });
       setStatus('error');
       return;
     }
@@ -89,8 +92,11 @@ const General = () => {
     setNumbers(nums.status === 'fulfilled' ? nums.value.data.data : null);
     setUsers(
       admins.status === 'fulfilled'
-        ? admins.value.data.data.results.map((u) => ({ id: u.id, name: [u.firstname, u.lastname].filter(Boolean).join(' ') || u.username || u.email }))
-        : null
+        ? admins.value.data.data.results.map((u) => ({
+            id: u.id,
+            name: [u.firstname, u.lastname].filter(Boolean).join(' ') || u.username || u.email,
+          }))
+        : null,
     );
     setErrors({});
     setStatus('ready');
@@ -105,10 +111,12 @@ const General = () => {
     document.querySelector<HTMLElement>('main [aria-invalid="true"]')?.scrollIntoView({ block: 'center' });
   }, [rejections]);
 
-  const change = <K extends keyof Draft>(key: K, errorPrefix: string) => (value: Draft[K]) => {
-    setDraft((prev) => (prev ? { ...prev, [key]: value } : prev));
-    setErrors((prev) => withoutPrefix(prev, errorPrefix));
-  };
+  const change =
+    <K extends keyof Draft>(key: K, errorPrefix: string) =>
+    (value: Draft[K]) => {
+      setDraft((prev) => (prev ? { ...prev, [key]: value } : prev));
+      setErrors((prev) => withoutPrefix(prev, errorPrefix));
+    };
 
   if (status === 'loading') return <Page.Loading />;
   if (status === 'error' || !draft || !saved) {
@@ -140,7 +148,10 @@ const General = () => {
         setErrors(fields);
         setRejections((n) => n + 1);
       }
-      toggleNotification({ type: 'danger', message: isFetchError(error) ? formatAPIError(error) : t('settings.error', 'Something went wrong. Try again.') });
+      toggleNotification({
+        type: 'danger',
+        message: isFetchError(error) ? formatAPIError(error) : t('settings.error', 'Something went wrong. Try again.'),
+      });
     } finally {
       setSaving(false);
     }
@@ -151,7 +162,10 @@ const General = () => {
       <Page.Title>{t('settings.general.title', 'WhatsApp general settings')}</Page.Title>
       <Layouts.Header
         title={t('settings.general.title', 'WhatsApp general settings')}
-        subtitle={t('settings.general.subtitle', 'How people who write are recognised, leads and tickets, the default number and business hours.')}
+        subtitle={t(
+          'settings.general.subtitle',
+          'How people who write are recognised, leads and tickets, the default number and business hours.',
+        )}
         primaryAction={
           <Button startIcon={<Check />} onClick={save} loading={saving} disabled={!dirty} size="S">
             {t('settings.save', 'Save')}
@@ -160,9 +174,19 @@ const General = () => {
       />
       <Layouts.Content>
         <AutoLeadSection value={draft.autoLead} types={types} users={users} errors={errors} onChange={change('autoLead', 'autoLead')} />
-        <IdentitySourcesSection value={draft.identitySources} types={types} errors={errors} onChange={change('identitySources', 'identitySources')} />
+        <IdentitySourcesSection
+          value={draft.identitySources}
+          types={types}
+          errors={errors}
+          onChange={change('identitySources', 'identitySources')}
+        />
         <TicketSection value={draft.ticket} types={types} errors={errors} onChange={change('ticket', 'ticket')} />
-        <DefaultNumberSection value={draft.defaultNumberId} numbers={numbers} errors={errors} onChange={change('defaultNumberId', 'defaultNumberId')} />
+        <DefaultNumberSection
+          value={draft.defaultNumberId}
+          numbers={numbers}
+          errors={errors}
+          onChange={change('defaultNumberId', 'defaultNumberId')}
+        />
         <BusinessHoursSection value={draft.hours} errors={errors} onChange={change('hours', 'businessHours')} />
       </Layouts.Content>
     </Page.Main>

@@ -31,8 +31,12 @@ const QuickReplies = () => {
   const [deleting, setDeleting] = React.useState<QuickReply | null>(null);
 
   const notifyError = React.useCallback(
-    (error: unknown) => toggleNotification({ type: 'danger', message: isFetchError(error) ? formatAPIError(error) : t('quickReplies.error', 'Something went wrong. Try again.') }),
-    [formatAPIError, t, toggleNotification]
+    (error: unknown) =>
+      toggleNotification({
+        type: 'danger',
+        message: isFetchError(error) ? formatAPIError(error) : t('quickReplies.error', 'Something went wrong. Try again.'),
+      }),
+    [formatAPIError, t, toggleNotification],
   );
 
   const load = React.useCallback(async () => {
@@ -100,7 +104,11 @@ const QuickReplies = () => {
         {replies.length === 0 ? (
           <EmptyStateLayout
             icon={<EmptyDocuments width="16rem" />}
-            content={canManage ? t('quickReplies.empty', 'No quick reply yet. Save the answers your team types most often.') : t('quickReplies.empty.readOnly', 'No quick reply yet.')}
+            content={
+              canManage
+                ? t('quickReplies.empty', 'No quick reply yet. Save the answers your team types most often.')
+                : t('quickReplies.empty.readOnly', 'No quick reply yet.')
+            }
             action={
               canManage ? (
                 <Button variant="secondary" startIcon={<Plus />} onClick={openCreate}>
@@ -110,7 +118,13 @@ const QuickReplies = () => {
             }
           />
         ) : (
-          <QuickRepliesList replies={replies} canManage={Boolean(canManage)} compact={compact} onEdit={(reply) => setEditor({ open: true, reply })} onDelete={setDeleting} />
+          <QuickRepliesList
+            replies={replies}
+            canManage={Boolean(canManage)}
+            compact={compact}
+            onEdit={(reply) => setEditor({ open: true, reply })}
+            onDelete={setDeleting}
+          />
         )}
       </Layouts.Content>
       {editor.open && <QuickReplyFormModal reply={editor.reply} onClose={() => setEditor({ open: false })} onSaved={onSaved} />}

@@ -53,7 +53,7 @@ const Templates = () => {
         type: 'danger',
         message: isFetchError(error) ? formatAPIError(error) : t('templates.error', 'Something went wrong. Try again.'),
       }),
-    [formatAPIError, t, toggleNotification]
+    [formatAPIError, t, toggleNotification],
   );
 
   const load = React.useCallback(async () => {
@@ -85,7 +85,7 @@ const Templates = () => {
 
   const numberLabel = React.useCallback(
     (id: number) => numbers.find((n) => n.id === id)?.label ?? t('templates.number.fallback', 'Number #{id}', { id }),
-    [numbers, t]
+    [numbers, t],
   );
 
   const sync = async () => {
