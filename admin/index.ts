@@ -30,6 +30,14 @@ export default {
         Component: () => import('./pages/Settings/GeneralPage'),
         permissions: PERMISSIONS.settings,
       },
+      {
+        id: 'whatsapp-quick-replies',
+        to: `${PLUGIN_ID}/quick-replies`,
+        intlLabel: { id: getTranslation('settings.quickReplies.link'), defaultMessage: 'Quick replies' },
+        Component: () => import('./pages/Settings/QuickRepliesPage'),
+        // Any one of them shows the link (Strapi's rule): inbox users read the list, managers edit it.
+        permissions: [...PERMISSIONS.inbox, ...PERMISSIONS.manageQuickReplies],
+      },
     ]);
 
     app.registerPlugin({ id: PLUGIN_ID, name: PLUGIN_ID });

@@ -63,6 +63,8 @@ export namespace ReplayWebhooks {
 export interface ApiLogEntry {
   id: number;
   numberId: number | null;
+  /** The number's provider (meta, gupshup, aisensy), null when the call had no number. */
+  provider: string | null;
   call: string;
   method: string | null;
   url: string | null;

@@ -38,6 +38,25 @@ export interface TicketSettings {
   conversationField: string | null;
 }
 
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/** One opening interval, `HH:mm` 24-hour times in the business-hours time zone; close is after open. */
+export interface OpeningHours {
+  open: string;
+  close: string;
+}
+
+/**
+ * When the business answers. A weekday not listed is closed; `null` business hours means always
+ * open (the default).
+ */
+export interface BusinessHours {
+  /** IANA time zone, e.g. `Europe/Berlin`. */
+  timezone: string;
+  days: Partial<Record<Weekday, OpeningHours>>;
+}
+
 export interface Settings {
   /**
    * Fields that notification rules may bind, per content type (`{ "api::invoice.invoice": ["number",
@@ -48,6 +67,7 @@ export interface Settings {
   autoLead: AutoLeadSettings;
   ticket: TicketSettings;
   defaultNumberId: number | null;
+  businessHours: BusinessHours | null;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -78,6 +98,7 @@ export const DEFAULT_SETTINGS: Settings = {
     conversationField: 'whatsappConversationId',
   },
   defaultNumberId: null,
+  businessHours: null,
 };
 
 export namespace GetSettings {

@@ -105,8 +105,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         ...timeRange('createdAt', query.from, query.to),
       };
       const { rows, pagination } = await list(UID.apiLog, where, query, { id: 'desc' });
+      // Deleted numbers too: their old calls still name the provider they went to.
+      const ids = [...new Set(rows.map((r: any) => r.numberId).filter(Boolean))];
+      const numbers = ids.length ? await q(UID.number).findMany({ where: { id: { $in: ids } }, select: ['id', 'provider'] }) : [];
+      const providerOf = new Map(numbers.map((n: any) => [n.id, n.provider as string]));
       return {
-        data: rows.map((r: any) => ({ id: r.id, numberId: r.numberId ?? null, call: r.call, method: r.method ?? null, url: r.url ?? null, status: r.status ?? null, latencyMs: r.latencyMs ?? null, errorCode: r.errorCode ?? null, errorText: r.errorText ?? null, createdAt: r.createdAt })),
+        data: rows.map((r: any) => ({ id: r.id, numberId: r.numberId ?? null, provider: providerOf.get(r.numberId) ?? null, call: r.call, method: r.method ?? null, url: r.url ?? null, status: r.status ?? null, latencyMs: r.latencyMs ?? null, errorCode: r.errorCode ?? null, errorText: r.errorText ?? null, createdAt: r.createdAt })),
         meta: { pagination },
       };
     },

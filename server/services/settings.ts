@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { DEFAULT_SETTINGS, type Settings } from '../../contracts/settings';
-import { PLUGIN_ID } from '../constants';
+import { DEFAULT_SETTINGS, WEEKDAYS, type BusinessHours, type Settings } from '../../contracts/settings';
+import { PLUGIN_ID, UID } from '../constants';
 import { validateSettings } from '../validation/settings';
 
 const KEY = 'settings';
@@ -9,26 +9,38 @@ const KEY = 'settings';
 /** Settings are read for every inbound message; a short cache spares the store, and writes clear it. */
 const CACHE_MS = 5_000;
 
+/** `{ mon: null }` and `{}` both say closed: keep only the open days. */
+const withoutClosedDays = (hours: BusinessHours | null): BusinessHours | null =>
+  hours && { timezone: hours.timezone, days: Object.fromEntries(WEEKDAYS.filter((d) => hours.days[d]).map((d) => [d, hours.days[d]])) };
+
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const store = () => strapi.store({ type: 'plugin', name: PLUGIN_ID, key: KEY });
   let cached: { value: Settings; until: number } | null = null;
 
-  /** A field named in settings must exist on the host type, or matching would silently find nothing. */
-  const assertFields = (uid: string, fields: (string | null | undefined)[], path: string) => {
+  const invalid = (path: string, message: string) =>
+    new errors.ValidationError(`${path}: ${message}`, { errors: [{ path: path.split('.'), message, name: 'ValidationError', value: null }] });
+
+  /**
+   * A field named in settings must exist on the host type, or matching would silently find nothing.
+   * Errors name the setting (`autoLead.statusField`) so the settings page can show them beside it.
+   */
+  const assertFields = (base: string, uid: string, fields: Record<string, string | null | undefined>) => {
     const ct = strapi.contentTypes[uid as keyof typeof strapi.contentTypes] as { attributes: Record<string, unknown> } | undefined;
-    const fail = (message: string) => {
-      throw new errors.ValidationError(message, { errors: [{ path: path.split('.'), message, name: 'ValidationError', value: null }] });
-    };
-    if (!ct) fail(`${path}: no content type ${uid} in this app`);
-    for (const f of fields) if (f && !(f in ct!.attributes)) fail(`${path}: ${uid} has no field ${f}`);
+    if (!ct) throw invalid(`${base}.uid`, `no content type ${uid} in this app`);
+    for (const [key, f] of Object.entries(fields)) if (f && !(f in ct.attributes)) throw invalid(`${base}.${key}`, `${uid} has no field ${f}`);
+  };
+
+  /** A status written into an enumeration must be one of its values, or every create would fail. */
+  const assertEnumValue = (base: string, uid: string, field: string | null, key: string, value: string | null) => {
+    const attr = field ? (strapi.contentTypes as any)[uid]?.attributes?.[field] : undefined;
+    if (attr?.type === 'enumeration' && value && !attr.enum.includes(value)) {
+      throw invalid(`${base}.${key}`, `must be one of ${attr.enum.join(', ')}`);
+    }
   };
 
   const assertBoolean = (uid: string, name: string | null | undefined, path: string) => {
     const attribute = (strapi.contentTypes[uid as keyof typeof strapi.contentTypes] as { attributes: Record<string, { type?: string }> } | undefined)?.attributes[name ?? ''];
-    if (name && attribute?.type !== 'boolean') {
-      const message = `${path}.optOutField: ${uid}.${name} must be a boolean field`;
-      throw new errors.ValidationError(message, { errors: [{ path: [...path.split('.'), 'optOutField'], message, name: 'ValidationError', value: null }] });
-    }
+    if (name && attribute?.type !== 'boolean') throw invalid(`${path}.optOutField`, `${uid}.${name} must be a boolean field`);
   };
 
   return {
@@ -53,13 +65,35 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (input.ticket) next.ticket = { ...next.ticket, ...input.ticket };
       if (input.defaultNumberId !== undefined) next.defaultNumberId = input.defaultNumberId;
       if (input.notificationFields) next.notificationFields = input.notificationFields;
+      if (input.businessHours !== undefined) next.businessHours = withoutClosedDays(input.businessHours);
+
+      if (input.defaultNumberId) {
+        const number = await strapi.db.query(UID.number).findOne({ where: { id: input.defaultNumberId, deletedAt: null }, select: ['id'] });
+        if (!number) throw invalid('defaultNumberId', 'no WhatsApp number with this id');
+      }
+
+      if (input.autoLead?.assigneeId) {
+        const user = await strapi.db.query('admin::user').findOne({ where: { id: input.autoLead.assigneeId, isActive: true }, select: ['id'] });
+        if (!user) throw invalid('autoLead.assigneeId', 'no active admin user with this id');
+      }
 
       next.identitySources.forEach((s, i) => {
-        assertFields(s.uid, [s.phoneField, s.nameField, s.optOutField], `identitySources.${i}`);
+        assertFields(`identitySources.${i}`, s.uid, { phoneField: s.phoneField, nameField: s.nameField, optOutField: s.optOutField });
         assertBoolean(s.uid, s.optOutField, `identitySources.${i}`);
       });
       const a = next.autoLead;
-      if (a.enabled) assertFields(a.uid, [a.nameField, a.phoneField, a.statusField, a.sourceField, a.assigneeField], 'autoLead');
+      if (a.enabled) {
+        const { nameField, phoneField, statusField, sourceField, assigneeField } = a;
+        assertFields('autoLead', a.uid, { nameField, phoneField, statusField, sourceField, assigneeField });
+        assertEnumValue('autoLead', a.uid, statusField, 'status', a.status);
+      }
+      // Only checked when sent: an app without a ticket type can still save its other settings.
+      const tk = next.ticket;
+      if (input.ticket) {
+        const { subjectField, descriptionField, statusField, conversationField } = tk;
+        assertFields('ticket', tk.uid, { subjectField, descriptionField, statusField, conversationField });
+        assertEnumValue('ticket', tk.uid, statusField, 'status', tk.status);
+      }
       await store().set({ value: next });
       cached = null;
       return next;

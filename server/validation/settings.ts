@@ -1,7 +1,56 @@
 import { yup, validateYupSchema } from '@strapi/utils';
+import { WEEKDAYS } from '../../contracts/settings';
 
 const field = yup.string().matches(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an attribute name').max(64);
 const uid = yup.string().matches(/^(api|plugin)::[a-z0-9-]+\.[a-z0-9-]+$/, 'must be a content type uid such as api::lead.lead');
+
+const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
+const minutes = (time: string) => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
+
+const isTimeZone = (zone: string) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const openingHours = yup
+  .object({
+    open: yup.string().required('${path} is required').matches(TIME, '${path} must be a time such as 09:00 (24-hour HH:mm)'),
+    close: yup
+      .string()
+      .required('${path} is required')
+      .matches(TIME, '${path} must be a time such as 17:30 (24-hour HH:mm)')
+      .test('after-open', '${path} must be later than the opening time', function (close) {
+        const { open } = this.parent as { open?: string };
+        return !close || !open || !TIME.test(open) || !TIME.test(close) || minutes(close) > minutes(open);
+      }),
+  })
+  .noUnknown()
+  .nullable()
+  .default(undefined);
+
+/** `null` is always open; otherwise a time zone and the open days. */
+const businessHours = yup
+  .object({
+    timezone: yup
+      .string()
+      .required('${path} is required')
+      .max(64)
+      .test('iana-zone', '${path} must be an IANA time zone such as Europe/Berlin', (v) => !v || isTimeZone(v)),
+    days: yup
+      .object(Object.fromEntries(WEEKDAYS.map((d) => [d, openingHours])))
+      .noUnknown(true, '${path} has an unknown day (use mon, tue, wed, thu, fri, sat, sun)')
+      .required('${path} is required')
+      .test('some-day', '${path} must open on at least one day (set businessHours to null for always open)', (v) =>
+        Object.values((v ?? {}) as Record<string, unknown>).some(Boolean)
+      ),
+  })
+  .noUnknown()
+  .nullable()
+  .default(undefined);
 
 const schema = yup
   .object({
@@ -44,6 +93,7 @@ const schema = yup
       })
       .noUnknown(),
     defaultNumberId: yup.number().integer().positive().nullable(),
+    businessHours,
     notificationFields: yup
       .object()
       .test('field-lists', 'notificationFields maps content type uids to lists of field paths', (v) =>

@@ -49,6 +49,10 @@ describe('POST /whatsapp/numbers/:id/check', () => {
     expect(res.status).toBe(200);
     expect(res.body.data.map((c: any) => c.call)).toEqual(expect.arrayContaining(['check-number', 'check-subscription']));
     expect(res.body.data.some((c: any) => c.status === 401 || c.errorCode === '190')).toBe(true);
+    // Each call names its number's provider, so the logs page needs no numbers.read to show it.
+    const withNumber = res.body.data.filter((c: any) => c.numberId);
+    expect(withNumber.length).toBeGreaterThan(0);
+    expect(withNumber.every((c: any) => c.provider === 'meta')).toBe(true);
     expect(JSON.stringify(res.body)).not.toMatch(/check-token-000001|the-real-token|not-the-token/);
   });
 });

@@ -1,0 +1,137 @@
+import * as React from 'react';
+import { Box, Checkbox, Combobox, ComboboxOption, Field, Flex, Grid, Toggle, Typography } from '@strapi/design-system';
+import { WEEKDAYS, type Weekday } from '../../../contracts/settings';
+import { useTranslate, type Translate } from '../../hooks/useTranslate';
+import { Section } from './Section';
+import { timeZones, type HoursDraft } from './businessHours';
+import type { FieldErrors } from './fieldErrors';
+
+export const dayName = (t: Translate, day: Weekday) =>
+  ({
+    mon: t('settings.hours.mon', 'Monday'),
+    tue: t('settings.hours.tue', 'Tuesday'),
+    wed: t('settings.hours.wed', 'Wednesday'),
+    thu: t('settings.hours.thu', 'Thursday'),
+    fri: t('settings.hours.fri', 'Friday'),
+    sat: t('settings.hours.sat', 'Saturday'),
+    sun: t('settings.hours.sun', 'Sunday'),
+  })[day];
+
+/** Per weekday opening and closing times in one time zone, or always open. */
+export const BusinessHoursSection = ({
+  value,
+  errors,
+  onChange,
+}: {
+  value: HoursDraft;
+  errors: FieldErrors;
+  onChange: (next: HoursDraft) => void;
+}) => {
+  const t = useTranslate();
+  const zones = React.useMemo(() => {
+    const all = timeZones();
+    return all.includes(value.timezone) ? all : [value.timezone, ...all];
+  }, [value.timezone]);
+  const setDay = (day: Weekday, patch: Partial<HoursDraft['days'][Weekday]>) =>
+    onChange({ ...value, days: { ...value.days, [day]: { ...value.days[day], ...patch } } });
+  const err = (path: string) => errors[`businessHours.${path}`];
+  // The combobox shows what is typed; it starts as (and goes back to) the chosen zone.
+  const [zoneText, setZoneText] = React.useState(value.timezone);
+  React.useEffect(() => setZoneText(value.timezone), [value.timezone]);
+
+  return (
+    <Section
+      id="settings-hours"
+      title={t('settings.hours.title', 'Business hours')}
+      description={t('settings.hours.description', 'When your team answers. Without business hours the business counts as always open.')}
+    >
+      <Field.Root name="businessHours.enabled">
+        <Field.Label>{t('settings.hours.enabled', 'Set business hours')}</Field.Label>
+        <Toggle
+          checked={value.enabled}
+          onLabel={t('settings.hours.on', 'Set')}
+          offLabel={t('settings.hours.off', 'Always open')}
+          onChange={(e: React.ChangeEvent<HTMLInputElement>) => onChange({ ...value, enabled: e.target.checked })}
+        />
+      </Field.Root>
+      {value.enabled && (
+        <>
+          <Box maxWidth="32rem">
+            <Field.Root name="businessHours.timezone" error={err('timezone')} required>
+              <Field.Label>{t('settings.hours.timezone', 'Time zone')}</Field.Label>
+              <Combobox
+                value={value.timezone}
+                textValue={zoneText}
+                onTextValueChange={setZoneText}
+                onChange={(v) => (v ? onChange({ ...value, timezone: String(v) }) : undefined)}
+                autocomplete={{ type: 'list', filter: 'contains' }}
+              >
+                {zones.map((z) => (
+                  <ComboboxOption key={z} value={z}>
+                    {z}
+                  </ComboboxOption>
+                ))}
+              </Combobox>
+              <Field.Error />
+            </Field.Root>
+          </Box>
+          {err('days') && <Typography textColor="danger600">{err('days')}</Typography>}
+          <Flex
+            tag="ul"
+            direction="column"
+            alignItems="stretch"
+            gap={2}
+            aria-label={t('settings.hours.days', 'Opening times')}
+            style={{ margin: 0, padding: 0 }}
+          >
+            {WEEKDAYS.map((day) => {
+              const d = value.days[day];
+              const name = dayName(t, day);
+              return (
+                <Box tag="li" key={day} style={{ listStyle: 'none' }} aria-label={name}>
+                  <Grid.Root gap={3}>
+                    <Grid.Item col={4} s={12} xs={12} alignItems="center">
+                      <Checkbox checked={d.on} onCheckedChange={(c) => setDay(day, { on: c === true })}>
+                        {name}
+                      </Checkbox>
+                    </Grid.Item>
+                    {d.on ? (
+                      <>
+                        <Grid.Item col={4} s={6} xs={6} direction="column" alignItems="stretch">
+                          <Field.Root name={`businessHours.days.${day}.open`} error={err(`days.${day}.open`)}>
+                            <Field.Label>{t('settings.hours.open', 'Opens ({day})', { day: name })}</Field.Label>
+                            <Field.Input
+                              type="time"
+                              value={d.open}
+                              onChange={(e: React.ChangeEvent<HTMLInputElement>) => setDay(day, { open: e.target.value })}
+                            />
+                            <Field.Error />
+                          </Field.Root>
+                        </Grid.Item>
+                        <Grid.Item col={4} s={6} xs={6} direction="column" alignItems="stretch">
+                          <Field.Root name={`businessHours.days.${day}.close`} error={err(`days.${day}.close`)}>
+                            <Field.Label>{t('settings.hours.close', 'Closes ({day})', { day: name })}</Field.Label>
+                            <Field.Input
+                              type="time"
+                              value={d.close}
+                              onChange={(e: React.ChangeEvent<HTMLInputElement>) => setDay(day, { close: e.target.value })}
+                            />
+                            <Field.Error />
+                          </Field.Root>
+                        </Grid.Item>
+                      </>
+                    ) : (
+                      <Grid.Item col={8} s={12} xs={12} alignItems="center">
+                        <Typography textColor="neutral600">{t('settings.hours.closed', 'Closed')}</Typography>
+                      </Grid.Item>
+                    )}
+                  </Grid.Root>
+                </Box>
+              );
+            })}
+          </Flex>
+        </>
+      )}
+    </Section>
+  );
+};

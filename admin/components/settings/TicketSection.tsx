@@ -1,0 +1,103 @@
+import { Grid } from '@strapi/design-system';
+import type { HostContentType } from '../../../contracts/host';
+import type { TicketSettings } from '../../../contracts/settings';
+import { useTranslate } from '../../hooks/useTranslate';
+import { FieldSelect, TypeSelect, fieldFilters, typeOf } from './FieldSelect';
+import { Section } from './Section';
+import { ValueInput } from './ValueInput';
+import type { FieldErrors } from './fieldErrors';
+
+/** The host type a conversation becomes a ticket in ("Create ticket" in the inbox), and its fields. */
+export const TicketSection = ({
+  value,
+  types,
+  errors,
+  onChange,
+}: {
+  value: TicketSettings;
+  types: HostContentType[];
+  errors: FieldErrors;
+  onChange: (next: TicketSettings) => void;
+}) => {
+  const t = useTranslate();
+  const fields = typeOf(types, value.uid)?.fields ?? [];
+  const err = (key: string) => errors[`ticket.${key}`];
+  const set = <K extends keyof TicketSettings>(key: K, v: TicketSettings[K]) => onChange({ ...value, [key]: v });
+  return (
+    <Section
+      id="settings-ticket"
+      title={t('settings.ticket.title', 'Tickets')}
+      description={t('settings.ticket.description', 'What “Create ticket” in the inbox creates, and which fields it fills.')}
+    >
+      <Grid.Root gap={4}>
+        <Grid.Item col={6} s={12} xs={12} direction="column" alignItems="stretch">
+          <TypeSelect
+            name="ticket.uid"
+            label={t('settings.ticket.type', 'Ticket type')}
+            error={err('uid')}
+            value={value.uid}
+            types={types}
+            onChange={(uid) => set('uid', uid)}
+          />
+        </Grid.Item>
+        <Grid.Item col={6} s={12} xs={12} direction="column" alignItems="stretch">
+          <FieldSelect
+            name="ticket.subjectField"
+            label={t('settings.ticket.subjectField', 'Subject field')}
+            error={err('subjectField')}
+            value={value.subjectField || null}
+            fields={fields.filter(fieldFilters.text)}
+            required
+            onChange={(v) => set('subjectField', v ?? '')}
+          />
+        </Grid.Item>
+        <Grid.Item col={6} s={12} xs={12} direction="column" alignItems="stretch">
+          <FieldSelect
+            name="ticket.descriptionField"
+            label={t('settings.ticket.descriptionField', 'Description field')}
+            hint={t('settings.ticket.descriptionField.hint', 'Gets the last messages of the conversation.')}
+            error={err('descriptionField')}
+            value={value.descriptionField}
+            fields={fields.filter(fieldFilters.text)}
+            optional
+            onChange={(v) => set('descriptionField', v)}
+          />
+        </Grid.Item>
+        <Grid.Item col={6} s={12} xs={12} direction="column" alignItems="stretch">
+          <FieldSelect
+            name="ticket.conversationField"
+            label={t('settings.ticket.conversationField', 'Conversation id field')}
+            hint={t('settings.ticket.conversationField.hint', 'A number field that links the ticket back to the conversation.')}
+            error={err('conversationField')}
+            value={value.conversationField}
+            fields={fields.filter(fieldFilters.number)}
+            optional
+            onChange={(v) => set('conversationField', v)}
+          />
+        </Grid.Item>
+        <Grid.Item col={6} s={12} xs={12} direction="column" alignItems="stretch">
+          <FieldSelect
+            name="ticket.statusField"
+            label={t('settings.ticket.statusField', 'Status field')}
+            error={err('statusField')}
+            value={value.statusField}
+            fields={fields.filter(fieldFilters.status)}
+            optional
+            onChange={(v) => onChange({ ...value, statusField: v, status: v ? value.status : null })}
+          />
+        </Grid.Item>
+        <Grid.Item col={6} s={12} xs={12} direction="column" alignItems="stretch">
+          <ValueInput
+            name="ticket.status"
+            label={t('settings.ticket.status', 'New ticket status')}
+            error={err('status')}
+            field={fields.find((f) => f.name === value.statusField)}
+            value={value.status}
+            disabled={!value.statusField}
+            onChange={(v) => set('status', v)}
+          />
+        </Grid.Item>
+      </Grid.Root>
+    </Section>
+  );
+};
