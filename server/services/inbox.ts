@@ -31,6 +31,10 @@ const conversationOut = (row: any): Conversation => ({
   lastMessagePreview: row.lastMessagePreview ?? null,
 });
 
+/** The stored file of a media message (populated relation), as the admin shows it; null until stored. */
+const mediaOut = (file: any): Message['media'] =>
+  file && typeof file === 'object' && file.url ? { url: file.url, mime: file.mime ?? null, filename: file.name ?? null, size: file.size ?? null } : null;
+
 export const messageOut = (row: any): Message => ({
   id: row.id,
   conversationId: row.conversationId ?? null,
@@ -42,6 +46,7 @@ export const messageOut = (row: any): Message => ({
   replyToProviderId: row.replyToProviderId ?? null,
   template: row.template ?? null,
   mediaState: row.mediaState ?? null,
+  media: mediaOut(row.media),
   sentAt: row.sentAt ?? null,
   deliveredAt: row.deliveredAt ?? null,
   readAt: row.readAt ?? null,
@@ -133,7 +138,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const pageSize = Math.min(200, Math.max(1, Number(query.pageSize ?? 50)));
       const where = { conversationId: conversation.id };
       const [rows, total] = await Promise.all([
-        q(UID.message).findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], offset: (page - 1) * pageSize, limit: pageSize }),
+        q(UID.message).findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], offset: (page - 1) * pageSize, limit: pageSize, populate: { media: { select: ['url', 'mime', 'name', 'size'] } } }),
         q(UID.message).count({ where }),
       ]);
       return { data: rows.map(messageOut), meta: { pagination: { page, pageSize, total, pageCount: Math.ceil(total / pageSize) } } };
