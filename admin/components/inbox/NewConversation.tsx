@@ -1,12 +1,151 @@
-import type { Conversation } from '../../../contracts/inbox';
+import * as React from 'react';
+import { Button, Field, Flex, Loader, Modal, SingleSelect, SingleSelectOption, TextInput, Typography } from '@strapi/design-system';
+import { Plus } from '@strapi/icons';
+import { isFetchError, useAPIErrorHandler, useFetchClient, useNotification, useRBAC } from '@strapi/strapi/admin';
+import type { Conversation, Message } from '../../../contracts/inbox';
+import type { WhatsAppNumber } from '../../../contracts/numbers';
+import { useTranslate } from '../../hooks/useTranslate';
+import { PERMISSIONS } from '../../permissions';
+import { EMPTY_CHOICE, TemplatePicker, choiceReady, templateRequest, type TemplateChoice } from './composer/TemplatePicker';
 
 export interface NewConversationButtonProps {
   /** Called with the conversation the API started (or found), so the page can open it. */
   onStarted: (conversation: Conversation) => void;
 }
 
+interface StartResponse {
+  data: { conversation: Conversation; message: Message };
+}
+
+const useNumbers = () => {
+  const { get } = useFetchClient();
+  const [state, setState] = React.useState<{ status: 'loading' | 'error' | 'ready'; numbers: WhatsAppNumber[] }>({ status: 'loading', numbers: [] });
+  React.useEffect(() => {
+    let cancelled = false;
+    get<{ data: WhatsAppNumber[] }>('/whatsapp/numbers')
+      .then((res) => !cancelled && setState({ status: 'ready', numbers: res.data.data.filter((n) => n.active) }))
+      .catch(() => !cancelled && setState({ status: 'error', numbers: [] }));
+    return () => {
+      cancelled = true;
+    };
+  }, [get]);
+  return state;
+};
+
+const NewConversationModal = ({ onClose, onStarted }: NewConversationButtonProps & { onClose: () => void }) => {
+  const t = useTranslate();
+  const { post } = useFetchClient();
+  const { toggleNotification } = useNotification();
+  const { formatAPIError } = useAPIErrorHandler();
+  const { status, numbers } = useNumbers();
+  const [numberId, setNumberId] = React.useState<number | null>(null);
+  const [to, setTo] = React.useState('');
+  const [choice, setChoice] = React.useState<TemplateChoice>(EMPTY_CHOICE);
+  const [sending, setSending] = React.useState(false);
+
+  // One number: nothing to choose.
+  React.useEffect(() => {
+    if (numbers.length === 1) setNumberId(numbers[0].id);
+  }, [numbers]);
+
+  const ready = numberId !== null && to.trim() !== '' && choiceReady(choice);
+  const submit = async (e: React.FormEvent) => {
+    e.preventDefault();
+    if (!ready || sending) return;
+    setSending(true);
+    try {
+      const res = await post<StartResponse>('/whatsapp/conversations', { numberId, to: to.trim(), template: templateRequest(choice) });
+      toggleNotification({ type: 'success', message: t('inbox.new.started', 'Template sent. The conversation is open.') });
+      onClose();
+      onStarted(res.data.data.conversation);
+    } catch (error) {
+      toggleNotification({ type: 'danger', message: isFetchError(error) ? formatAPIError(error) : t('inbox.notification.error', 'Something went wrong. Try again.') });
+      setSending(false);
+    }
+  };
+
+  const title = t('inbox.new.title', 'New conversation');
+  let content: React.ReactNode;
+  if (status === 'loading') {
+    content = (
+      <Flex justifyContent="center" padding={4}>
+        <Loader small>{t('inbox.new.loading', 'Loading numbers…')}</Loader>
+      </Flex>
+    );
+  } else if (status === 'error') {
+    content = <Typography textColor="danger600">{t('inbox.new.numbersError', 'Your numbers could not be loaded. You may not have the permission to see them.')}</Typography>;
+  } else if (!numbers.length) {
+    content = <Typography textColor="neutral600">{t('inbox.new.noNumbers', 'No active WhatsApp number to write from. Add one in the settings first.')}</Typography>;
+  } else {
+    content = (
+      <Flex direction="column" alignItems="stretch" gap={4}>
+        <Field.Root name="numberId" required>
+          <Field.Label>{t('inbox.new.number', 'From')}</Field.Label>
+          <SingleSelect
+            value={numberId === null ? undefined : String(numberId)}
+            placeholder={t('inbox.new.numberPlaceholder', 'Choose a number')}
+            disabled={sending}
+            onChange={(value) => {
+              setNumberId(Number(value));
+              setChoice(EMPTY_CHOICE);
+            }}
+          >
+            {numbers.map((n) => (
+              <SingleSelectOption key={n.id} value={String(n.id)}>
+                {`${n.label} (${n.phone})`}
+              </SingleSelectOption>
+            ))}
+          </SingleSelect>
+        </Field.Root>
+        <Field.Root name="to" required hint={t('inbox.new.toHint', 'International format with country code, e.g. +15550002222.')}>
+          <Field.Label>{t('inbox.new.to', 'Phone number')}</Field.Label>
+          <TextInput type="tel" autoComplete="off" value={to} maxLength={32} disabled={sending} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setTo(e.target.value)} />
+          <Field.Hint />
+        </Field.Root>
+        <TemplatePicker numberId={numberId} value={choice} onChange={setChoice} disabled={sending} />
+      </Flex>
+    );
+  }
+
+  return (
+    <Modal.Root open onOpenChange={(open) => !open && !sending && onClose()}>
+      <Modal.Content>
+        <form onSubmit={submit} aria-label={title} noValidate>
+          <Modal.Header closeLabel={t('inbox.modal.close', 'Close')}>
+            <Modal.Title>{title}</Modal.Title>
+          </Modal.Header>
+          <Modal.Body>{content}</Modal.Body>
+          <Modal.Footer>
+            <Modal.Close>
+              <Button variant="tertiary" type="button" disabled={sending}>
+                {t('inbox.modal.cancel', 'Cancel')}
+              </Button>
+            </Modal.Close>
+            <Button type="submit" loading={sending} disabled={!ready}>
+              {t('inbox.new.submit', 'Start conversation')}
+            </Button>
+          </Modal.Footer>
+        </form>
+      </Modal.Content>
+    </Modal.Root>
+  );
+};
+
 /**
- * "New conversation": a template to a phone number or to a CRM record's phone.
- * Placeholder until the template picker lands; renders nothing.
+ * "New conversation": a template to a phone number. Only for users who may send (inbox.send);
+ * others see nothing.
  */
-export const NewConversationButton = (_props: NewConversationButtonProps) => null;
+export const NewConversationButton = ({ onStarted }: NewConversationButtonProps) => {
+  const t = useTranslate();
+  const { isLoading, allowedActions } = useRBAC(PERMISSIONS.sendMessages);
+  const [open, setOpen] = React.useState(false);
+  if (isLoading || !allowedActions.canSend) return null;
+  return (
+    <>
+      <Button startIcon={<Plus />} size="S" onClick={() => setOpen(true)}>
+        {t('inbox.new.open', 'New conversation')}
+      </Button>
+      {open && <NewConversationModal onClose={() => setOpen(false)} onStarted={onStarted} />}
+    </>
+  );
+};
