@@ -7,7 +7,8 @@ import { useTranslate } from '../../hooks/useTranslate';
 import { InteractiveModal } from './composer/InteractiveModal';
 import { TemplateModal } from './composer/TemplateModal';
 import { EMPTY_CHOICE, TemplatePicker, choiceReady, templateRequest, type TemplateChoice } from './composer/TemplatePicker';
-import { insertReply, matchReplies, slashQuery, useQuickReplies, type QuickReply } from './composer/useQuickReplies';
+import { insertReply, matchReplies, slashQuery, type QuickReply } from './composer/quickReplyText';
+import { useQuickReplies } from './composer/useQuickReplies';
 import { useReply } from './composer/useReply';
 import { mediaTypeOf, uploadFile } from './composer/upload';
 
