@@ -209,7 +209,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const number = await q(UID.number).findOne({ where: { id: input.numberId, deletedAt: null } });
       if (!number || (allowed !== 'all' && !allowed.includes(number.id))) throw new errors.NotFoundError('No WhatsApp number with this id');
       let phone = input.to ?? null;
-      let crm: { crmKind: string; crmUid: string; crmDocumentId: string } | null = null;
+      let crm: { crmKind: string; crmUid: string; crmDocumentId: string; customerName?: string | null } | null = null;
       if (input.record) {
         const { identitySources } = await getService('settings', { strapi }).get();
         const source = identitySources.find((s) => s.uid === input.record!.uid);
@@ -217,7 +217,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         const record = await strapi.documents(input.record.uid as any).findOne({ documentId: input.record.documentId });
         if (!record) throw new errors.NotFoundError('No such record');
         phone = (record as any)[source.phoneField] ?? null;
-        crm = { crmKind: source.kind, crmUid: source.uid, crmDocumentId: input.record.documentId };
+        crm = { crmKind: source.kind, crmUid: source.uid, crmDocumentId: input.record.documentId, customerName: source.nameField ? (record as any)[source.nameField] ?? null : null };
       }
       const e164 = phone ? recordE164(phone, regionOf(number)) : null;
       if (!e164) throw new errors.ValidationError('to: no valid phone number to write to', { errors: [{ path: ['to'], message: 'not a valid phone number', name: 'ValidationError', value: phone }] });

@@ -211,6 +211,29 @@ test('"New conversation" sends a template to a phone; the customer receives it a
     await page.getByText('The 24-hour window is closed — send a template').waitFor();
   });
 
+  await step('to a lead found by name: the conversation is linked to the lead', async () => {
+    const lead = await api('POST', '/content-manager/collection-types/api::lead.lead', { name: 'Dana Example', phone: '+1 555 000 5555' });
+    expect(lead.status).toBe(201);
+    await page.getByRole('button', { name: 'New conversation' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New conversation' });
+    await dialog.getByRole('radio', { name: 'A lead or contact' }).click();
+    await dialog.getByRole('textbox', { name: 'Search leads and contacts' }).fill('dana');
+    const result = dialog.getByRole('list', { name: 'Matching records' }).getByRole('button', { name: /Dana Example/ });
+    await result.click();
+    expect(await result.getAttribute('aria-pressed')).toBe('true');
+    await chooseTemplate(dialog, 'order_update (en_US)');
+    await dialog.getByRole('textbox', { name: 'Body {{1}}' }).fill('Dana');
+    await dialog.getByRole('textbox', { name: 'Body {{2}}' }).fill('C-3');
+    const [response] = await Promise.all([
+      page.waitForResponse((res) => res.request().method() === 'POST' && new URL(res.url()).pathname === '/whatsapp/conversations'),
+      dialog.getByRole('button', { name: 'Start conversation' }).click(),
+    ]);
+    expect(response.status()).toBe(201);
+    expect(response.request().postDataJSON().record).toEqual({ uid: 'api::lead.lead', documentId: lead.body.data.documentId });
+    await until('Dana to receive the template', async () => (await sim.client.outbound({ to: '15550005555' })).some((m) => m.text === 'Hi Dana, your order C-3 has shipped.'));
+    await page.getByRole('heading', { level: 2 }).filter({ hasText: 'Dana Example' }).waitFor();
+  });
+
   expect(session.browserErrors).toEqual([]);
 });
 

@@ -1,11 +1,13 @@
 import * as React from 'react';
-import { Button, Field, Flex, Loader, Modal, SingleSelect, SingleSelectOption, TextInput, Typography } from '@strapi/design-system';
+import { Button, Field, Flex, Loader, Modal, Radio, SingleSelect, SingleSelectOption, TextInput, Typography } from '@strapi/design-system';
 import { Plus } from '@strapi/icons';
 import { isFetchError, useAPIErrorHandler, useFetchClient, useNotification, useRBAC } from '@strapi/strapi/admin';
+import type { Recipient } from '../../../contracts/host';
 import type { Conversation, Message } from '../../../contracts/inbox';
 import type { WhatsAppNumber } from '../../../contracts/numbers';
 import { useTranslate } from '../../hooks/useTranslate';
 import { PERMISSIONS } from '../../permissions';
+import { RecipientSearch } from './composer/RecipientSearch';
 import { EMPTY_CHOICE, TemplatePicker, choiceReady, templateRequest, type TemplateChoice } from './composer/TemplatePicker';
 
 export interface NewConversationButtonProps {
@@ -39,7 +41,9 @@ const NewConversationModal = ({ onClose, onStarted }: NewConversationButtonProps
   const { formatAPIError } = useAPIErrorHandler();
   const { status, numbers } = useNumbers();
   const [numberId, setNumberId] = React.useState<number | null>(null);
+  const [mode, setMode] = React.useState<'phone' | 'record'>('phone');
   const [to, setTo] = React.useState('');
+  const [record, setRecord] = React.useState<Recipient | null>(null);
   const [choice, setChoice] = React.useState<TemplateChoice>(EMPTY_CHOICE);
   const [sending, setSending] = React.useState(false);
 
@@ -48,13 +52,14 @@ const NewConversationModal = ({ onClose, onStarted }: NewConversationButtonProps
     if (numbers.length === 1) setNumberId(numbers[0].id);
   }, [numbers]);
 
-  const ready = numberId !== null && to.trim() !== '' && choiceReady(choice);
+  const recipient = mode === 'phone' ? (to.trim() ? { to: to.trim() } : null) : record ? { record: { uid: record.uid, documentId: record.documentId } } : null;
+  const ready = numberId !== null && recipient !== null && choiceReady(choice);
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
     if (!ready || sending) return;
     setSending(true);
     try {
-      const res = await post<StartResponse>('/whatsapp/conversations', { numberId, to: to.trim(), template: templateRequest(choice) });
+      const res = await post<StartResponse>('/whatsapp/conversations', { numberId, ...recipient, template: templateRequest(choice) });
       toggleNotification({ type: 'success', message: t('inbox.new.started', 'Template sent. The conversation is open.') });
       onClose();
       onStarted(res.data.data.conversation);
@@ -97,11 +102,24 @@ const NewConversationModal = ({ onClose, onStarted }: NewConversationButtonProps
             ))}
           </SingleSelect>
         </Field.Root>
-        <Field.Root name="to" required hint={t('inbox.new.toHint', 'International format with country code, e.g. +15550002222.')}>
-          <Field.Label>{t('inbox.new.to', 'Phone number')}</Field.Label>
-          <TextInput type="tel" autoComplete="off" value={to} maxLength={32} disabled={sending} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setTo(e.target.value)} />
-          <Field.Hint />
+        <Field.Root name="recipientMode">
+          <Field.Label>{t('inbox.new.recipient', 'Send to')}</Field.Label>
+          <Radio.Group value={mode} onValueChange={(v: string) => setMode(v as 'phone' | 'record')} aria-label={t('inbox.new.recipient', 'Send to')} disabled={sending}>
+            <Flex gap={4} wrap="wrap">
+              <Radio.Item value="phone">{t('inbox.new.modePhone', 'A phone number')}</Radio.Item>
+              <Radio.Item value="record">{t('inbox.new.modeRecord', 'A lead or contact')}</Radio.Item>
+            </Flex>
+          </Radio.Group>
         </Field.Root>
+        {mode === 'phone' ? (
+          <Field.Root name="to" required hint={t('inbox.new.toHint', 'International format with country code, e.g. +15550002222.')}>
+            <Field.Label>{t('inbox.new.to', 'Phone number')}</Field.Label>
+            <TextInput type="tel" autoComplete="off" value={to} maxLength={32} disabled={sending} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setTo(e.target.value)} />
+            <Field.Hint />
+          </Field.Root>
+        ) : (
+          <RecipientSearch value={record} onChange={setRecord} disabled={sending} />
+        )}
         <TemplatePicker numberId={numberId} value={choice} onChange={setChoice} disabled={sending} />
       </Flex>
     );
@@ -132,7 +150,7 @@ const NewConversationModal = ({ onClose, onStarted }: NewConversationButtonProps
 };
 
 /**
- * "New conversation": a template to a phone number. Only for users who may send (inbox.send);
+ * "New conversation": a template to a phone number or to a CRM record's phone. Only for users who may send (inbox.send);
  * others see nothing.
  */
 export const NewConversationButton = ({ onStarted }: NewConversationButtonProps) => {
