@@ -43,6 +43,8 @@ export interface Message {
    * local provider). Null otherwise.
    */
   media: { url: string; mime: string | null; filename: string | null; size: number | null } | null;
+  /** What an interactive message the business sent offered (its buttons, list or link); null otherwise. */
+  interactive: { type: string; buttons?: { id: string; title: string }[]; buttonText?: string; displayText?: string; url?: string; footer?: string; header?: string } | null;
   sentAt: string | null;
   deliveredAt: string | null;
   readAt: string | null;

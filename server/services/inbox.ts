@@ -47,6 +47,7 @@ export const messageOut = (row: any): Message => ({
   template: row.template ?? null,
   mediaState: row.mediaState ?? null,
   media: mediaOut(row.media),
+  interactive: row.direction === 'out' && row.type === 'interactive' ? row.payload?.interactive ?? null : null,
   sentAt: row.sentAt ?? null,
   deliveredAt: row.deliveredAt ?? null,
   readAt: row.readAt ?? null,

@@ -299,6 +299,10 @@ test('an image is attached and sent, and a quick reply is inserted with / and se
       return Boolean(received);
     });
     expect(received.buttons.map((b: any) => b.title)).toEqual(['Yes', 'No, wrong part']);
+    const bubble = thread().getByRole('listitem').filter({ hasText: 'Is the part the right one?' });
+    const offered = bubble.getByRole('group', { name: 'Buttons offered' });
+    await offered.getByText('No, wrong part').waitFor();
+    expect(await offered.innerText()).toMatch(/Yes\s+No, wrong part/);
   });
 
   await step('the customer quotes the photo and reacts to it: the thread shows both', async () => {

@@ -43,7 +43,7 @@ afterAll(async () => {
   await sim?.close();
 });
 
-test('media messages carry their stored file (url, mime, name) in and out; text messages carry none', async () => {
+test('media messages carry their stored file (url, mime, name) in and out, interactive ones what they offered; text messages neither', async () => {
   const png = tinyPng(12);
   await sim.client.customerSends({ from: '15550002222', to: PNID, name: 'Alice Example', text: 'hello' });
   await sim.client.customerSends({ from: '15550002222', to: PNID, name: 'Alice Example', type: 'image', caption: 'the broken part', mimeType: 'image/png', mediaBase64: png.toString('base64') });
@@ -58,10 +58,14 @@ test('media messages carry their stored file (url, mime, name) in and out; text 
   expect(sent.status).toBe(201);
   await settle();
 
+  const buttons = { type: 'button', body: 'Is this the right part?', buttons: [{ id: 'yes', title: 'Yes' }, { id: 'no', title: 'No' }] };
+  expect((await admin.post(`/whatsapp/conversations/${conversation.id}/messages`).send({ type: 'interactive', interactive: buttons })).status).toBe(201);
   const res = await admin.get(`/whatsapp/conversations/${conversation.id}/messages`);
   expect(res.status).toBe(200);
   const byType = (type: string) => res.body.data.find((m: any) => m.type === type);
   expect(byType('text').media).toBeNull();
+  expect(byType('text').interactive).toBeNull();
+  expect(byType('interactive')).toMatchObject({ text: 'Is this the right part?', media: null, interactive: buttons });
   expect(byType('image')).toMatchObject({ direction: 'in', mediaState: 'stored', text: 'the broken part', media: { mime: 'image/png', url: expect.stringMatching(/^\/uploads\/.+\.png$/) } });
   expect(byType('document')).toMatchObject({ direction: 'out', text: 'Your quote', media: { mime: 'application/pdf', filename: 'quote.pdf', url: expect.stringMatching(/^\/uploads\//) } });
 

@@ -83,6 +83,30 @@ const Quote = ({ quoted, templates }: { quoted: Message | undefined; templates: 
   );
 };
 
+/** The buttons, list button or link an interactive message offered, as the customer sees them under it. */
+const OfferedActions = ({ interactive }: { interactive: NonNullable<Message['interactive']> }) => {
+  const t = useTranslate();
+  const labels = interactive.buttons?.length
+    ? interactive.buttons.map((b) => b.title)
+    : [interactive.buttonText ?? interactive.displayText ?? interactive.url].filter((x): x is string => Boolean(x));
+  return (
+    <Flex direction="column" alignItems="stretch" gap={1} paddingTop={2} role="group" aria-label={t('inbox.thread.offered', 'Buttons offered')}>
+      {interactive.footer && (
+        <Typography variant="pi" textColor="neutral600">
+          {interactive.footer}
+        </Typography>
+      )}
+      {labels.map((label, i) => (
+        <Box key={`${label}-${i}`} background="neutral0" hasRadius padding={1} style={{ textAlign: 'center' }}>
+          <Typography variant="pi" fontWeight="semiBold" textColor="primary600">
+            {label}
+          </Typography>
+        </Box>
+      ))}
+    </Flex>
+  );
+};
+
 /** The current reaction of each side on each message: the latest wins, an empty emoji removes it. */
 const reactionsByTarget = (messages: Message[]) => {
   const byTarget = new Map<string, Map<string, string>>();
@@ -169,6 +193,7 @@ export const Thread = ({ conversation, messages }: ThreadProps) => {
                   {text}
                 </Typography>
               )}
+              {m.interactive && <OfferedActions interactive={m.interactive} />}
               <Flex justifyContent="flex-end" gap={2} paddingTop={1} wrap="wrap">
                 <Typography variant="pi" textColor="neutral500">
                   {time(m.sentAt ?? m.createdAt)}
