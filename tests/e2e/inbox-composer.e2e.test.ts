@@ -360,7 +360,8 @@ test('inside the window a template can be chosen too; a refused send shows the s
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole('textbox', { name: 'Message' }).waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
-    await page.screenshot({ path: `${ARTIFACTS}/inbox-composer-390px.png`, fullPage: true });
+    await page.getByRole('button', { name: 'Send', exact: true }).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${ARTIFACTS}/inbox-composer-390px.png` });
     await openConversation(BOB.name);
     await page.getByRole('combobox', { name: 'Template' }).waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);

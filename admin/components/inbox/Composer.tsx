@@ -139,7 +139,7 @@ const FreeComposer = ({ conversation, onSent }: Omit<ComposerProps, 'canSend'>) 
     let ok = false;
     if (file) {
       try {
-        const uploaded = await uploadFile(post as any, file);
+        const uploaded = await uploadFile(post, file);
         ok = await send({ type: 'media', fileId: uploaded.id, mediaType: mediaTypeOf(uploaded.mime || file.type), ...(value ? { caption: value } : {}) });
       } catch (error) {
         notifyError(error);

@@ -1,3 +1,4 @@
+import type { useFetchClient } from '@strapi/strapi/admin';
 import type { ReplyRequest } from '../../../../contracts/inbox';
 
 export interface UploadedFile {
@@ -19,13 +20,13 @@ const INLINE: Record<Exclude<MediaType, 'document'>, RegExp> = {
 export const mediaTypeOf = (mime: string): MediaType =>
   (Object.keys(INLINE) as (keyof typeof INLINE)[]).find((kind) => INLINE[kind].test(mime)) ?? 'document';
 
-type Post = <T>(url: string, data: FormData) => Promise<{ data: T }>;
+type Post = ReturnType<typeof useFetchClient>['post'];
 
 /** Puts a file in the Media Library through Strapi's upload plugin (the admin's own token). */
 export const uploadFile = async (post: Post, file: File): Promise<UploadedFile> => {
   const form = new FormData();
   form.append('files', file);
-  const res = await post<UploadedFile[]>('/upload', form);
+  const res = await post<UploadedFile[], FormData>('/upload', form);
   const [uploaded] = Array.isArray(res.data) ? res.data : [];
   if (!uploaded?.id) throw new Error('the upload answered no file');
   return uploaded;
