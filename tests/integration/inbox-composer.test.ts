@@ -137,3 +137,36 @@ describe('recipients for a new conversation', () => {
     expect((await reader.get('/whatsapp/host/recipients?q=example')).status).toBe(403);
   });
 });
+
+describe('send options: the numbers and approved templates a sender may use', () => {
+  test('approved, current templates of the sender’s active numbers; no templates.read or numbers.read needed; teams apply', async () => {
+    await sim.client.createTemplate({ wabaId: '102030405060708', name: 'not_yet', language: 'en_US', category: 'UTILITY', status: 'PENDING', body: 'Soon {{1}}' });
+    await admin.post('/whatsapp/templates/sync').send({});
+    const res = await admin.get('/whatsapp/send-options');
+    expect(res.status).toBe(200);
+    expect(res.body.data).toEqual([
+      expect.objectContaining({ label: 'Media', phone: '+15550001111', provider: 'meta', freeForm: true, templates: [expect.objectContaining({ name: 'hello_again', status: 'APPROVED', parameterSchema: { header: null, body: ['1'], buttons: [] } })] }),
+    ]);
+
+    const senders = await app.strapi.service('admin::role').create({ name: 'Plain senders', description: 'read and send' });
+    await app.strapi.service('admin::role').assignPermissions(senders.id, ['plugin::whatsapp.inbox.read', 'plugin::whatsapp.inbox.send'].map((action) => ({ action, subject: null, properties: {}, conditions: [] })));
+    await app.strapi.service('admin::user').create({ email: 'plain-sender@test.local', firstname: 'P', lastname: 'S', password: ADMIN.password, isActive: true, registrationToken: null, roles: [senders.id] });
+    const sender = as(app.server, await login(app.server, 'plain-sender@test.local', ADMIN.password));
+    expect((await sender.get('/whatsapp/templates')).status).toBe(403);
+    const mine = await sender.get('/whatsapp/send-options');
+    expect(mine.status).toBe(200);
+    expect(mine.body.data.map((o: any) => o.templates.map((t: any) => t.name))).toEqual([['hello_again']]);
+
+    // The number becomes another team's: this sender has nothing to send from.
+    const other = await app.strapi.service('admin::role').create({ name: 'Other team', description: 'x' });
+    const numberId = res.body.data[0].numberId;
+    expect((await admin.put(`/whatsapp/numbers/${numberId}`).send({ teamRoleIds: [other.id] })).status).toBe(200);
+    expect((await sender.get('/whatsapp/send-options')).body.data).toEqual([]);
+    expect((await admin.get('/whatsapp/send-options')).body.data).toHaveLength(1);
+
+    const readers = await app.strapi.service('admin::role').create({ name: 'Only readers', description: 'read' });
+    await app.strapi.service('admin::role').assignPermissions(readers.id, [{ action: 'plugin::whatsapp.inbox.read', subject: null, properties: {}, conditions: [] }]);
+    await app.strapi.service('admin::user').create({ email: 'only-reader@test.local', firstname: 'O', lastname: 'R', password: ADMIN.password, isActive: true, registrationToken: null, roles: [readers.id] });
+    expect((await as(app.server, await login(app.server, 'only-reader@test.local', ADMIN.password)).get('/whatsapp/send-options')).status).toBe(403);
+  });
+});

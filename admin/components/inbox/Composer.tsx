@@ -10,6 +10,7 @@ import { EMPTY_CHOICE, TemplatePicker, choiceReady, templateRequest, type Templa
 import { insertReply, matchReplies, slashQuery, type QuickReply } from './composer/quickReplyText';
 import { useQuickReplies } from './composer/useQuickReplies';
 import { useReply } from './composer/useReply';
+import { useSendOptions, type SendOptionsState } from './composer/useSendOptions';
 import { mediaTypeOf, uploadFile } from './composer/upload';
 
 export interface ComposerProps {
@@ -21,7 +22,7 @@ export interface ComposerProps {
 }
 
 /** Outside the 24-hour window only a template may be sent: choose one and fill it in. */
-const TemplateComposer = ({ conversation, onSent }: Omit<ComposerProps, 'canSend'>) => {
+const TemplateComposer = ({ conversation, onSent, sendOptions, templatesOnly }: Omit<ComposerProps, 'canSend'> & { sendOptions: SendOptionsState; templatesOnly: boolean }) => {
   const t = useTranslate();
   const { send } = useReply(conversation.id, onSent);
   const [choice, setChoice] = React.useState<TemplateChoice>(EMPTY_CHOICE);
@@ -38,9 +39,13 @@ const TemplateComposer = ({ conversation, onSent }: Omit<ComposerProps, 'canSend
     <Box tag="form" padding={4} background="neutral0" onSubmit={submit} aria-label={t('inbox.composer.templateForm', 'Send a template')}>
       <Flex direction="column" alignItems="stretch" gap={3}>
         <Box background="warning100" hasRadius padding={3}>
-          <Typography textColor="warning700">{t('inbox.composer.windowClosed', 'The 24-hour window is closed — send a template')}</Typography>
+          <Typography textColor="warning700">
+            {templatesOnly
+              ? t('inbox.composer.templatesOnly', 'This number’s provider sends templates only')
+              : t('inbox.composer.windowClosed', 'The 24-hour window is closed — send a template')}
+          </Typography>
         </Box>
-        <TemplatePicker numberId={conversation.numberId} value={choice} onChange={setChoice} disabled={sending} />
+        <TemplatePicker numberId={conversation.numberId} sendOptions={sendOptions} value={choice} onChange={setChoice} disabled={sending} />
         <Flex justifyContent="flex-end">
           <Button type="submit" startIcon={<PaperPlane />} loading={sending} disabled={!choiceReady(choice)}>
             {t('inbox.template.send', 'Send template')}
@@ -96,7 +101,7 @@ const SuggestionList = ({ id, replies, active, onPick }: { id: string; replies: 
 };
 
 /** Inside the window: text (Ctrl/Cmd+Enter sends), a file, quick replies, reply buttons or a template. */
-const FreeComposer = ({ conversation, onSent }: Omit<ComposerProps, 'canSend'>) => {
+const FreeComposer = ({ conversation, onSent, sendOptions }: Omit<ComposerProps, 'canSend'> & { sendOptions: SendOptionsState }) => {
   const t = useTranslate();
   const { post } = useFetchClient();
   const { send, notifyError } = useReply(conversation.id, onSent);
@@ -256,7 +261,7 @@ const FreeComposer = ({ conversation, onSent }: Omit<ComposerProps, 'canSend'>) 
       </Flex>
       {modal === 'interactive' && <InteractiveModal onClose={() => setModal(null)} onSubmit={(interactive) => send({ type: 'interactive', interactive })} />}
       {modal === 'template' && (
-        <TemplateModal numberId={conversation.numberId} onClose={() => setModal(null)} onSubmit={(choice) => send({ type: 'template', template: templateRequest(choice) })} />
+        <TemplateModal numberId={conversation.numberId} sendOptions={sendOptions} onClose={() => setModal(null)} onSubmit={(choice) => send({ type: 'template', template: templateRequest(choice) })} />
       )}
     </Box>
   );
@@ -265,6 +270,7 @@ const FreeComposer = ({ conversation, onSent }: Omit<ComposerProps, 'canSend'>) 
 /** The reply box: hidden behind a note without inbox.send; templates only outside the 24-hour window. */
 export const Composer = ({ conversation, canSend, onSent }: ComposerProps) => {
   const t = useTranslate();
+  const sendOptions = useSendOptions(canSend);
   if (!canSend) {
     return (
       <Box padding={4} background="neutral100">
@@ -272,5 +278,11 @@ export const Composer = ({ conversation, canSend, onSent }: ComposerProps) => {
       </Box>
     );
   }
-  return conversation.canSendFreeText ? <FreeComposer conversation={conversation} onSent={onSent} /> : <TemplateComposer conversation={conversation} onSent={onSent} />;
+  // AiSensy numbers send templates only, window or not.
+  const templatesOnly = sendOptions.options.find((o) => o.numberId === conversation.numberId)?.freeForm === false;
+  return conversation.canSendFreeText && !templatesOnly ? (
+    <FreeComposer conversation={conversation} onSent={onSent} sendOptions={sendOptions} />
+  ) : (
+    <TemplateComposer conversation={conversation} onSent={onSent} sendOptions={sendOptions} templatesOnly={templatesOnly} />
+  );
 };

@@ -4,10 +4,10 @@ import { Plus } from '@strapi/icons';
 import { isFetchError, useAPIErrorHandler, useFetchClient, useNotification, useRBAC } from '@strapi/strapi/admin';
 import type { Recipient } from '../../../contracts/host';
 import type { Conversation, Message } from '../../../contracts/inbox';
-import type { WhatsAppNumber } from '../../../contracts/numbers';
 import { useTranslate } from '../../hooks/useTranslate';
 import { PERMISSIONS } from '../../permissions';
 import { RecipientSearch } from './composer/RecipientSearch';
+import { useSendOptions } from './composer/useSendOptions';
 import { EMPTY_CHOICE, TemplatePicker, choiceReady, templateRequest, type TemplateChoice } from './composer/TemplatePicker';
 
 export interface NewConversationButtonProps {
@@ -19,27 +19,13 @@ interface StartResponse {
   data: { conversation: Conversation; message: Message };
 }
 
-const useNumbers = () => {
-  const { get } = useFetchClient();
-  const [state, setState] = React.useState<{ status: 'loading' | 'error' | 'ready'; numbers: WhatsAppNumber[] }>({ status: 'loading', numbers: [] });
-  React.useEffect(() => {
-    let cancelled = false;
-    get<{ data: WhatsAppNumber[] }>('/whatsapp/numbers')
-      .then((res) => !cancelled && setState({ status: 'ready', numbers: res.data.data.filter((n) => n.active) }))
-      .catch(() => !cancelled && setState({ status: 'error', numbers: [] }));
-    return () => {
-      cancelled = true;
-    };
-  }, [get]);
-  return state;
-};
-
 const NewConversationModal = ({ onClose, onStarted }: NewConversationButtonProps & { onClose: () => void }) => {
   const t = useTranslate();
   const { post } = useFetchClient();
   const { toggleNotification } = useNotification();
   const { formatAPIError } = useAPIErrorHandler();
-  const { status, numbers } = useNumbers();
+  const sendOptions = useSendOptions();
+  const { status, options: numbers } = sendOptions;
   const [numberId, setNumberId] = React.useState<number | null>(null);
   const [mode, setMode] = React.useState<'phone' | 'record'>('phone');
   const [to, setTo] = React.useState('');
@@ -49,7 +35,7 @@ const NewConversationModal = ({ onClose, onStarted }: NewConversationButtonProps
 
   // One number: nothing to choose.
   React.useEffect(() => {
-    if (numbers.length === 1) setNumberId(numbers[0].id);
+    if (numbers.length === 1) setNumberId(numbers[0].numberId);
   }, [numbers]);
 
   const recipient = mode === 'phone' ? (to.trim() ? { to: to.trim() } : null) : record ? { record: { uid: record.uid, documentId: record.documentId } } : null;
@@ -78,9 +64,9 @@ const NewConversationModal = ({ onClose, onStarted }: NewConversationButtonProps
       </Flex>
     );
   } else if (status === 'error') {
-    content = <Typography textColor="danger600">{t('inbox.new.numbersError', 'Your numbers could not be loaded. You may not have the permission to see them.')}</Typography>;
+    content = <Typography textColor="danger600">{t('inbox.new.numbersError', 'Your numbers could not be loaded. Try again.')}</Typography>;
   } else if (!numbers.length) {
-    content = <Typography textColor="neutral600">{t('inbox.new.noNumbers', 'No active WhatsApp number to write from. Add one in the settings first.')}</Typography>;
+    content = <Typography textColor="neutral600">{t('inbox.new.noNumbers', 'No active WhatsApp number you may write from. An admin adds numbers and their teams in the settings.')}</Typography>;
   } else {
     content = (
       <Flex direction="column" alignItems="stretch" gap={4}>
@@ -96,7 +82,7 @@ const NewConversationModal = ({ onClose, onStarted }: NewConversationButtonProps
             }}
           >
             {numbers.map((n) => (
-              <SingleSelectOption key={n.id} value={String(n.id)}>
+              <SingleSelectOption key={n.numberId} value={String(n.numberId)}>
                 {`${n.label} (${n.phone})`}
               </SingleSelectOption>
             ))}
@@ -120,7 +106,7 @@ const NewConversationModal = ({ onClose, onStarted }: NewConversationButtonProps
         ) : (
           <RecipientSearch value={record} onChange={setRecord} disabled={sending} />
         )}
-        <TemplatePicker numberId={numberId} value={choice} onChange={setChoice} disabled={sending} />
+        <TemplatePicker numberId={numberId} sendOptions={sendOptions} value={choice} onChange={setChoice} disabled={sending} />
       </Flex>
     );
   }

@@ -1,17 +1,19 @@
 import * as React from 'react';
 import { Button, Modal } from '@strapi/design-system';
 import { useTranslate } from '../../../hooks/useTranslate';
+import type { SendOptionsState } from './useSendOptions';
 import { EMPTY_CHOICE, TemplatePicker, choiceReady, type TemplateChoice } from './TemplatePicker';
 
 export interface TemplateModalProps {
   numberId: number;
+  sendOptions?: SendOptionsState;
   onClose: () => void;
   /** Resolves true when the message was accepted (the modal then closes). */
   onSubmit: (choice: TemplateChoice) => Promise<boolean>;
 }
 
 /** A template inside the 24-hour window (a formatted message, or one with buttons or media). */
-export const TemplateModal = ({ numberId, onClose, onSubmit }: TemplateModalProps) => {
+export const TemplateModal = ({ numberId, sendOptions, onClose, onSubmit }: TemplateModalProps) => {
   const t = useTranslate();
   const [choice, setChoice] = React.useState<TemplateChoice>(EMPTY_CHOICE);
   const [sending, setSending] = React.useState(false);
@@ -32,7 +34,7 @@ export const TemplateModal = ({ numberId, onClose, onSubmit }: TemplateModalProp
             <Modal.Title>{title}</Modal.Title>
           </Modal.Header>
           <Modal.Body>
-            <TemplatePicker numberId={numberId} value={choice} onChange={setChoice} disabled={sending} />
+            <TemplatePicker numberId={numberId} sendOptions={sendOptions} value={choice} onChange={setChoice} disabled={sending} />
           </Modal.Body>
           <Modal.Footer>
             <Modal.Close>

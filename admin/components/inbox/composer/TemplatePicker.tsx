@@ -1,8 +1,8 @@
 import * as React from 'react';
 import { Box, Field, Flex, Loader, SingleSelect, SingleSelectOption, TextInput, Typography } from '@strapi/design-system';
-import { useFetchClient } from '@strapi/strapi/admin';
-import type { ListTemplates, WhatsAppTemplate } from '../../../../contracts/templates';
+import type { WhatsAppTemplate } from '../../../../contracts/templates';
 import { useTranslate, type Translate } from '../../../hooks/useTranslate';
+import { useSendOptions, type SendOptionsState } from './useSendOptions';
 import { fieldsOf, isComplete, previewOf, toParams, unsupported, type TemplateField, type TemplateValues } from './templateValues';
 
 export interface TemplateChoice {
@@ -23,27 +23,6 @@ export const templateRequest = (c: TemplateChoice) => ({
 
 const templateKey = (t: WhatsAppTemplate) => String(t.id);
 const templateLabel = (t: WhatsAppTemplate) => `${t.name} (${t.language})`;
-
-/** The number's approved templates; only those can be sent. */
-export const useApprovedTemplates = (numberId: number | null) => {
-  const { get } = useFetchClient();
-  const [state, setState] = React.useState<{ status: 'idle' | 'loading' | 'error' | 'ready'; templates: WhatsAppTemplate[] }>({ status: 'idle', templates: [] });
-  React.useEffect(() => {
-    if (!numberId) {
-      setState({ status: 'idle', templates: [] });
-      return undefined;
-    }
-    let cancelled = false;
-    setState({ status: 'loading', templates: [] });
-    get<ListTemplates.Response>(`/whatsapp/templates?numberId=${numberId}&status=APPROVED`)
-      .then((res) => !cancelled && setState({ status: 'ready', templates: res.data.data }))
-      .catch(() => !cancelled && setState({ status: 'error', templates: [] }));
-    return () => {
-      cancelled = true;
-    };
-  }, [get, numberId]);
-  return state;
-};
 
 export const fieldLabel = (t: Translate, f: TemplateField) => {
   if (f.media) return t('inbox.template.headerMedia', 'Header {kind} link', { kind: f.media });
@@ -98,19 +77,23 @@ export const TemplatePreviewBox = ({ template, values }: { template: WhatsAppTem
 export interface TemplatePickerProps {
   /** The number the template is sent from; templates are per number. */
   numberId: number | null;
+  /** Send options already loaded by the caller; loaded here otherwise. */
+  sendOptions?: SendOptionsState;
   value: TemplateChoice;
   onChange: (value: TemplateChoice) => void;
   disabled?: boolean;
 }
 
 /** Choose one of the number's approved templates and fill in its parameters, with a live preview. */
-export const TemplatePicker = ({ numberId, value, onChange, disabled }: TemplatePickerProps) => {
+export const TemplatePicker = ({ numberId, sendOptions, value, onChange, disabled }: TemplatePickerProps) => {
   const t = useTranslate();
-  const { status, templates } = useApprovedTemplates(numberId);
+  const loaded = useSendOptions(!sendOptions);
+  const { status, options } = sendOptions ?? loaded;
+  const templates = options.find((o) => o.numberId === numberId)?.templates ?? [];
   const template = value.template;
 
   if (!numberId) return null;
-  if (status === 'loading' || status === 'idle') {
+  if (status === 'loading') {
     return (
       <Flex justifyContent="center" padding={2}>
         <Loader small>{t('inbox.template.loading', 'Loading templates…')}</Loader>
@@ -118,10 +101,10 @@ export const TemplatePicker = ({ numberId, value, onChange, disabled }: Template
     );
   }
   if (status === 'error') {
-    return <Typography textColor="danger600">{t('inbox.template.error', 'The templates could not be loaded. You may not have the permission to see them.')}</Typography>;
+    return <Typography textColor="danger600">{t('inbox.template.error', 'The templates could not be loaded. Try again.')}</Typography>;
   }
   if (!templates.length) {
-    return <Typography textColor="neutral600">{t('inbox.template.none', 'This number has no approved templates. Sync or create templates first.')}</Typography>;
+    return <Typography textColor="neutral600">{t('inbox.template.none', 'No approved template to send from this number. Sync or create templates first.')}</Typography>;
   }
 
   const fields = template ? fieldsOf(template.parameterSchema) : [];
