@@ -123,6 +123,7 @@ test('after the window closes the composer offers templates, and the customer ge
 
   await step('only approved templates are offered', async () => {
     await page.getByRole('combobox', { name: 'Template' }).click();
+    await page.getByRole('option', { name: 'welcome_named (en_US)' }).waitFor();
     const options = await page.getByRole('option').allTextContents();
     expect(options.sort()).toEqual(['order_update (en_US)', 'welcome_named (en_US)']);
     await page.getByRole('option', { name: 'order_update (en_US)' }).click();
