@@ -24,6 +24,7 @@ const ALICE = { phone: '15550002222', name: 'Alice Example' };
 const BOB = { phone: '15550003333', name: 'Bob Example' };
 const CAROL = { phone: '15550004444', name: 'Carol Example' };
 const READER = { email: 'reader@e2e.test.local', password: 'Reader-Passw0rd-2026', firstname: 'Rita', lastname: 'Reader' };
+const SENDER = { email: 'sender@e2e.test.local', password: 'Sender-Passw0rd-2026', firstname: 'Sam', lastname: 'Sender' };
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 jest.setTimeout(300_000);
@@ -47,6 +48,39 @@ const api = async (method: string, path: string, body?: unknown, bearer = token)
 
 /** The body parameters of the template message the simulator's customer received. */
 const bodyParams = (message: any) => (message.request?.template?.components ?? []).find((c: any) => c.type === 'body')?.parameters;
+
+/** A role with exactly `actions`, and a registered user in it, over the admin API as the admin panel does it. */
+const createAdmin = async (who: typeof READER, roleName: string, actions: string[]) => {
+  const role = await api('POST', '/admin/roles', { name: roleName, description: `${roleName} (browser test)` });
+  expect(role.status).toBe(201);
+  const permissions = await api('PUT', `/admin/roles/${role.body.data.id}/permissions`, {
+    permissions: actions.map((action) => ({ action, subject: null, properties: {}, conditions: [] })),
+  });
+  expect(permissions.status).toBe(200);
+  const user = await api('POST', '/admin/users', { firstname: who.firstname, lastname: who.lastname, email: who.email, roles: [role.body.data.id] });
+  expect(user.status).toBe(201);
+  const registered = await fetch(`${server.baseUrl}/admin/register`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ registrationToken: user.body.data.registrationToken, userInfo: { firstname: who.firstname, lastname: who.lastname, password: who.password } }),
+  });
+  expect(registered.status).toBe(200);
+};
+
+/** A second browser context logged in as `who`, on the inbox. */
+const openAs = async (who: typeof READER) => {
+  const context = await session.browser.newContext({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce', baseURL: server.baseUrl });
+  const other = await context.newPage();
+  const errors: string[] = [];
+  other.on('pageerror', (error) => errors.push(error.message));
+  await other.goto('/admin');
+  await other.getByRole('textbox', { name: 'Email' }).fill(who.email);
+  await other.getByRole('textbox', { name: 'Password' }).fill(who.password);
+  await other.getByRole('button', { name: 'Login' }).click();
+  await other.waitForURL((url) => url.pathname.startsWith('/admin') && !url.pathname.startsWith('/admin/auth'));
+  await other.goto('/admin/plugins/whatsapp');
+  return { context, page: other, errors };
+};
 
 const list = () => page.getByRole('list', { name: 'Conversations' });
 const thread = () => page.getByRole('log', { name: 'Messages' });
@@ -374,34 +408,12 @@ test('inside the window a template can be chosen too; a refused send shows the s
 
 test('a colleague with only inbox.read sees the thread but has no composer', async () => {
   await step('create a read-only role and user over the admin API', async () => {
-    const role = await api('POST', '/admin/roles', { name: 'Inbox readers', description: 'May read WhatsApp conversations' });
-    expect(role.status).toBe(201);
-    const permissions = await api('PUT', `/admin/roles/${role.body.data.id}/permissions`, {
-      permissions: [{ action: 'plugin::whatsapp.inbox.read', subject: null, properties: {}, conditions: [] }],
-    });
-    expect(permissions.status).toBe(200);
-    const user = await api('POST', '/admin/users', { firstname: READER.firstname, lastname: READER.lastname, email: READER.email, roles: [role.body.data.id] });
-    expect(user.status).toBe(201);
-    const registered = await fetch(`${server.baseUrl}/admin/register`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ registrationToken: user.body.data.registrationToken, userInfo: { firstname: READER.firstname, lastname: READER.lastname, password: READER.password } }),
-    });
-    expect(registered.status).toBe(200);
+    await createAdmin(READER, 'Inbox readers', ['plugin::whatsapp.inbox.read']);
   });
 
-  const context = await session.browser.newContext({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce', baseURL: server.baseUrl });
-  const reader = await context.newPage();
-  const errors: string[] = [];
-  reader.on('pageerror', (error) => errors.push(error.message));
+  const { context, page: reader, errors } = await openAs(READER);
   try {
-    await step('log in as the reader and open Alice’s conversation', async () => {
-      await reader.goto('/admin');
-      await reader.getByRole('textbox', { name: 'Email' }).fill(READER.email);
-      await reader.getByRole('textbox', { name: 'Password' }).fill(READER.password);
-      await reader.getByRole('button', { name: 'Login' }).click();
-      await reader.waitForURL((url) => url.pathname.startsWith('/admin') && !url.pathname.startsWith('/admin/auth'));
-      await reader.goto('/admin/plugins/whatsapp');
+    await step('open Alice’s conversation as the reader', async () => {
       const item = reader.getByRole('list', { name: 'Conversations' }).getByRole('listitem', { name: ALICE.name });
       await item.getByRole('button').click();
       await reader.getByRole('log', { name: 'Messages' }).getByText('Can you send me a photo of the part?').waitFor();
@@ -418,6 +430,33 @@ test('a colleague with only inbox.read sees the thread but has no composer', asy
       const conversations = await api('GET', '/whatsapp/conversations', undefined, readerToken);
       const alice = conversations.body.data.find((c: any) => c.customerWaId === ALICE.phone);
       expect((await api('POST', `/whatsapp/conversations/${alice.id}/messages`, { type: 'text', text: 'sneaky' }, readerToken)).status).toBe(403);
+    });
+  } finally {
+    await context.close();
+  }
+  expect(errors).toEqual([]);
+});
+
+test('a colleague who may read and send, without templates.read or numbers.read, still sends templates', async () => {
+  await step('create the role and user', async () => {
+    await createAdmin(SENDER, 'Inbox senders', ['plugin::whatsapp.inbox.read', 'plugin::whatsapp.inbox.send']);
+  });
+  const { context, page: sender, errors } = await openAs(SENDER);
+  try {
+    await step('Bob’s closed window offers the approved templates; the one sent reaches him', async () => {
+      await sender.getByRole('list', { name: 'Conversations' }).getByRole('listitem', { name: BOB.name }).getByRole('button').click();
+      await sender.getByRole('combobox', { name: 'Template' }).click();
+      await sender.getByRole('option', { name: 'welcome_named (en_US)' }).click();
+      await sender.getByRole('textbox', { name: 'Body {{customer_name}}' }).fill('Bob');
+      await sender.getByRole('textbox', { name: 'Body {{shop}}' }).fill('the shop');
+      await sender.getByRole('button', { name: 'Send template' }).click();
+      await until('Bob to receive the welcome', async () => (await sim.client.outbound({ to: BOB.phone })).some((m) => m.text === 'Hello Bob, welcome to the shop!'));
+    });
+    await step('New conversation offers the number to write from', async () => {
+      await sender.getByRole('button', { name: 'New conversation' }).click();
+      const dialog = sender.getByRole('dialog', { name: 'New conversation' });
+      await dialog.getByRole('combobox', { name: 'From' }).getByText('Sales US (+15550001111)').waitFor();
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
     });
   } finally {
     await context.close();
