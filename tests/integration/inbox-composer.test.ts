@@ -109,7 +109,9 @@ describe('recipients for a new conversation', () => {
     const [dana] = (await admin.get('/whatsapp/host/recipients?q=dana')).body.data;
     const started = await admin.post('/whatsapp/conversations').send({ numberId, record: { uid: dana.uid, documentId: dana.documentId }, template: { name: 'hello_again', language: 'en_US', params: { body: [{ type: 'text', text: 'Dana' }] } } });
     expect(started.status).toBe(201);
-    expect(started.body.data.conversation).toMatchObject({ customerPhone: '+15550005555', customerName: 'Dana Example', crm: { kind: 'lead', uid: 'api::lead.lead', documentId: dana.documentId } });
+    // The message keeps the text Dana reads, and so does the list's preview.
+    expect(started.body.data.message).toMatchObject({ type: 'template', text: 'Hello Dana!' });
+    expect(started.body.data.conversation).toMatchObject({ lastMessagePreview: 'Hello Dana!', customerPhone: '+15550005555', customerName: 'Dana Example', crm: { kind: 'lead', uid: 'api::lead.lead', documentId: dana.documentId } });
     await settle();
     expect((await sim.client.outbound({ to: '15550005555' })).some((m: any) => m.text === 'Hello Dana!')).toBe(true);
   });

@@ -1,5 +1,5 @@
 import { parameterSchemaOf } from '../../server/template-schema';
-import { assertTemplateParams } from '../../server/template-params';
+import { assertTemplateParams, templateText } from '../../server/template-params';
 import { fieldsOf, isComplete, previewOf, previewText, toParams, valuesFromParams } from '../../admin/components/inbox/composer/templateValues';
 import { insertReply, matchReplies, slashQuery } from '../../admin/components/inbox/composer/quickReplyText';
 import { mediaTypeOf } from '../../admin/components/inbox/composer/upload';
@@ -82,4 +82,13 @@ describe('quick replies by /', () => {
 
 test('files go as image, video or audio only where WhatsApp shows them inline; anything else is a document', () => {
   expect(['image/jpeg', 'image/png', 'image/gif', 'video/mp4', 'audio/ogg; codecs=opus', 'application/pdf'].map(mediaTypeOf)).toEqual(['image', 'image', 'document', 'video', 'audio', 'document']);
+});
+
+test('the server keeps the text the customer reads for a template: the same as the composer’s preview', () => {
+  const values = { 'header:customer_name': 'Carol', 'body:shop': 'Example Shop', 'body:customer_name': 'Carol' };
+  expect(templateText(named.components, 'named', toParams(named, values))).toBe(previewText(previewOf(named, values)));
+  expect(templateText(named.components, 'named', toParams(named, values))).toBe('Hello Carol\n\nWelcome to Example Shop, Carol!');
+  const positionalValues = { 'header:media': 'https://cdn.test/p.png', 'body:1': 'Bob', 'body:2': 'A-1', 'button:0:1': 'A-1' };
+  expect(templateText(positional.components, 'positional', toParams(positional, positionalValues))).toBe('Hi Bob, your order A-1 has shipped.\n\nExample Shop');
+  expect(templateText([{ type: 'BODY', text: 'Total {{1}} due {{2}}' }], 'positional', { body: [{ type: 'currency', fallback: '$10', code: 'USD', amount1000: 10000 }, { type: 'date_time', fallback: 'May 1' }] })).toBe('Total $10 due May 1');
 });
