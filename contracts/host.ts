@@ -26,3 +26,19 @@ export namespace ListHostContentTypes {
     data: HostContentType[];
   }
 }
+
+/** A CRM record a conversation can be started with: one of the identity sources, with a phone. */
+export interface Recipient {
+  kind: 'lead' | 'contact' | 'staff';
+  uid: string;
+  documentId: string;
+  name: string | null;
+  phone: string;
+}
+
+export namespace SearchRecipients {
+  /** `GET /whatsapp/host/recipients?q=` (at least 2 characters: part of a name or of a phone). */
+  export interface Response {
+    data: Recipient[];
+  }
+}

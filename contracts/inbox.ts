@@ -58,6 +58,14 @@ export interface Message {
   replyToProviderId: string | null;
   template: unknown;
   mediaState: string | null;
+  /**
+   * The file of a media message once it is in the Media Library (inbound after download, outbound
+   * when sent from the library); `url` is the upload provider's (a path on this server for the
+   * local provider). Null otherwise.
+   */
+  media: { url: string; mime: string | null; filename: string | null; size: number | null } | null;
+  /** What an interactive message the business sent offered (its buttons, list or link); null otherwise. */
+  interactive: { type: string; buttons?: { id: string; title: string }[]; buttonText?: string; displayText?: string; url?: string; footer?: string; header?: string } | null;
   sentAt: string | null;
   deliveredAt: string | null;
   readAt: string | null;

@@ -47,3 +47,21 @@ export namespace SyncTemplates {
     data: SyncResult[];
   }
 }
+
+/** A number a user may send from (their teams' numbers, active), with its approved templates. */
+export interface SendOption {
+  numberId: number;
+  label: string;
+  phone: string;
+  provider: string;
+  /** The provider sends free text inside the window (AiSensy sends templates only). */
+  freeForm: boolean;
+  templates: WhatsAppTemplate[];
+}
+
+export namespace ListSendOptions {
+  /** `GET /whatsapp/send-options`: what the composer and "New conversation" offer. */
+  export interface Response {
+    data: SendOption[];
+  }
+}

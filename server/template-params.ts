@@ -47,3 +47,37 @@ export const assertTemplateParams = (schema: TemplateParameterSchema, format: 'p
     });
   }
 };
+
+const paramText = (p: TemplateParam | undefined) => {
+  if (!p) return undefined;
+  if (p.type === 'text') return p.text;
+  if (p.type === 'currency' || p.type === 'date_time') return p.fallback;
+  return undefined;
+};
+
+/**
+ * The text the customer reads for a template send (header, body and footer, parameters filled in),
+ * kept on the message so the inbox and its previews show what was said rather than a name.
+ */
+export const templateText = (components: unknown[], format: 'positional' | 'named', params: TemplateParams = {}): string => {
+  const fill = (text: string, given: TemplateParam[] | undefined) => {
+    let index = 0;
+    return text.replace(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g, (whole, name: string) => {
+      const p =
+        format === 'named'
+          ? (given ?? []).find((x) => 'name' in x && x.name === name)
+          : (given ?? [])[Number(name) - 1] ?? (given ?? [])[index];
+      index += 1;
+      return paramText(p) ?? whole;
+    });
+  };
+  const parts: string[] = [];
+  for (const raw of Array.isArray(components) ? components : []) {
+    const c = (raw ?? {}) as Record<string, any>;
+    const type = String(c.type ?? '').toUpperCase();
+    if (type === 'HEADER' && String(c.format ?? 'TEXT').toUpperCase() === 'TEXT' && c.text) parts.push(fill(String(c.text), params.header));
+    if (type === 'BODY' && c.text) parts.push(fill(String(c.text), params.body));
+    if (type === 'FOOTER' && c.text) parts.push(String(c.text));
+  }
+  return parts.join('\n\n');
+};

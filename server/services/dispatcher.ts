@@ -7,7 +7,7 @@ import type { ReplyRequest } from '../../contracts/inbox';
 import { UID } from '../constants';
 import { adapterFor, UnsupportedByProviderError, type OutboundMessage } from '../providers';
 import { RateLimiter } from '../rate-limiter';
-import { assertTemplateParams } from '../template-params';
+import { assertTemplateParams, templateText } from '../template-params';
 import { getService } from '../utils';
 import { createWorkerLoop } from '../worker-loop';
 import type { NumberRow } from './numbers';
@@ -214,7 +214,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         if (!template) fail('template', `no template ${input.template.name} (${input.template.language}) for this number; sync templates first`);
         if (template.status !== 'APPROVED') fail('template', `template ${template.name} is ${template.status}, only approved templates can be sent`);
         assertTemplateParams(template.parameterSchema, template.parameterFormat, input.template.params);
-        Object.assign(data, { type: 'template', template: input.template, text: `[template ${template.name}]` });
+        Object.assign(data, { type: 'template', template: input.template, text: templateText(template.components ?? [], template.parameterFormat ?? 'positional', input.template.params) || `[template ${template.name}]` });
       } else {
         const open = conversation.windowExpiresAt && new Date(conversation.windowExpiresAt) > new Date();
         if (!open) {

@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import type { Recipient } from '../../contracts/host';
 import type { IdentitySource } from '../../contracts/settings';
 import { recordE164, samePersonKey } from '../phone';
 import { getService } from '../utils';
@@ -43,6 +44,37 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         if (found) return found;
       }
       return null;
+    },
+
+    /**
+     * Records with a phone whose name or phone contains `q`, in the identity sources the caller
+     * may read (`canRead(uid)`), up to `limit` per source: whom a new conversation can go to.
+     */
+    async search(q: string, canRead: (uid: string) => boolean, limit = 10): Promise<Recipient[]> {
+      const { identitySources } = await getService('settings', { strapi }).get();
+      const found: Recipient[] = [];
+      for (const source of identitySources) {
+        if (!exists(source.uid) || !canRead(source.uid)) continue;
+        const digits = q.replace(/[^\d]/g, '');
+        const or: Record<string, unknown>[] = [];
+        if (source.nameField) or.push({ [source.nameField]: { $containsi: q } });
+        if (digits.length >= 2) or.push({ [source.phoneField]: { $contains: digits } });
+        or.push({ [source.phoneField]: { $contains: q } });
+        const rows = (await strapi.db.query(source.uid as any).findMany({
+          where: { $and: [{ $or: or }, { [source.phoneField]: { $notNull: true } }, { [source.phoneField]: { $ne: '' } }] },
+          select: ['documentId', source.phoneField, ...(source.nameField ? [source.nameField] : [])],
+          orderBy: { id: 'asc' },
+          limit: limit * 2,
+        })) as Record<string, any>[];
+        // Draft & publish types hold two rows per document: one entry each.
+        const seen = new Set<string>();
+        for (const row of rows) {
+          if (seen.has(row.documentId) || seen.size >= limit) continue;
+          seen.add(row.documentId);
+          found.push({ kind: source.kind, uid: source.uid, documentId: row.documentId, name: source.nameField ? row[source.nameField] ?? null : null, phone: String(row[source.phoneField]) });
+        }
+      }
+      return found;
     },
 
     /** A lead for an unknown sender, through the Document Service so the host's own hooks run. */

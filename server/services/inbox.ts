@@ -39,6 +39,10 @@ const conversationOut = (row: any, names: { numbers?: Map<number, string>; users
   ticket: row.ticketUid && row.ticketDocumentId ? { uid: row.ticketUid, documentId: row.ticketDocumentId, adminUrl: ticketAdminUrl(row.ticketUid, row.ticketDocumentId) } : null,
 });
 
+/** The stored file of a media message (populated relation), as the admin shows it; null until stored. */
+const mediaOut = (file: any): Message['media'] =>
+  file && typeof file === 'object' && file.url ? { url: file.url, mime: file.mime ?? null, filename: file.name ?? null, size: file.size ?? null } : null;
+
 export const messageOut = (row: any): Message => ({
   id: row.id,
   conversationId: row.conversationId ?? null,
@@ -50,6 +54,8 @@ export const messageOut = (row: any): Message => ({
   replyToProviderId: row.replyToProviderId ?? null,
   template: row.template ?? null,
   mediaState: row.mediaState ?? null,
+  media: mediaOut(row.media),
+  interactive: row.direction === 'out' && row.type === 'interactive' ? row.payload?.interactive ?? null : null,
   sentAt: row.sentAt ?? null,
   deliveredAt: row.deliveredAt ?? null,
   readAt: row.readAt ?? null,
@@ -154,7 +160,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const pageSize = Math.min(200, Math.max(1, Number(query.pageSize ?? 50)));
       const where = { conversationId: conversation.id };
       const [rows, total] = await Promise.all([
-        q(UID.message).findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], offset: (page - 1) * pageSize, limit: pageSize }),
+        q(UID.message).findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], offset: (page - 1) * pageSize, limit: pageSize, populate: { media: { select: ['url', 'mime', 'name', 'size'] } } }),
         q(UID.message).count({ where }),
       ]);
       return { data: rows.map(messageOut), meta: { pagination: { page, pageSize, total, pageCount: Math.ceil(total / pageSize) } } };
@@ -250,7 +256,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const number = await q(UID.number).findOne({ where: { id: input.numberId, deletedAt: null } });
       if (!number || (allowed !== 'all' && !allowed.includes(number.id))) throw new errors.NotFoundError('No WhatsApp number with this id');
       let phone = input.to ?? null;
-      let crm: { crmKind: string; crmUid: string; crmDocumentId: string } | null = null;
+      let crm: { crmKind: string; crmUid: string; crmDocumentId: string; customerName?: string | null } | null = null;
       if (input.record) {
         const { identitySources } = await getService('settings', { strapi }).get();
         const source = identitySources.find((s) => s.uid === input.record!.uid);
@@ -258,7 +264,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         const record = await strapi.documents(input.record.uid as any).findOne({ documentId: input.record.documentId });
         if (!record) throw new errors.NotFoundError('No such record');
         phone = (record as any)[source.phoneField] ?? null;
-        crm = { crmKind: source.kind, crmUid: source.uid, crmDocumentId: input.record.documentId };
+        crm = { crmKind: source.kind, crmUid: source.uid, crmDocumentId: input.record.documentId, customerName: source.nameField ? (record as any)[source.nameField] ?? null : null };
       }
       const e164 = phone ? recordE164(phone, regionOf(number)) : null;
       if (!e164) throw new errors.ValidationError('to: no valid phone number to write to', { errors: [{ path: ['to'], message: 'not a valid phone number', name: 'ValidationError', value: phone }] });

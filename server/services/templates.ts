@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import type { SyncResult, WhatsAppTemplate } from '../../contracts/templates';
+import type { SendOption, SyncResult, WhatsAppTemplate } from '../../contracts/templates';
 import { UID } from '../constants';
 import { adapterFor, UnsupportedByProviderError } from '../providers';
 import { parameterSchemaOf } from '../template-schema';
@@ -89,6 +89,23 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (filter.status) where.status = filter.status.toUpperCase();
       if (filter.includeRemoved !== 'true') where.removedAt = null;
       return (await q().findMany({ where, orderBy: [{ numberId: 'asc' }, { name: 'asc' }, { language: 'asc' }] })).map(format);
+    },
+
+    /** The active numbers among `numberIds` (or all), each with its approved, current templates. */
+    async sendOptions(numberIds: number[] | 'all'): Promise<SendOption[]> {
+      const where: Record<string, unknown> = { deletedAt: null, active: true };
+      if (numberIds !== 'all') where.id = { $in: numberIds };
+      const numbers = (await strapi.db.query(UID.number).findMany({ where, orderBy: { id: 'asc' } })) as NumberRow[];
+      if (!numbers.length) return [];
+      const templates = await q().findMany({ where: { numberId: { $in: numbers.map((n) => n.id) }, status: 'APPROVED', removedAt: null }, orderBy: [{ name: 'asc' }, { language: 'asc' }] });
+      return numbers.map((n) => ({
+        numberId: n.id,
+        label: n.label,
+        phone: n.phone,
+        provider: n.provider,
+        freeForm: adapterFor(n.provider).capabilities.freeForm,
+        templates: templates.filter((t: any) => t.numberId === n.id).map(format),
+      }));
     },
 
     async sync(numberId?: number): Promise<SyncResult[]> {

@@ -1,9 +1,17 @@
 import * as React from 'react';
-import { Box, Button, Field, Flex, Textarea, Typography } from '@strapi/design-system';
-import { PaperPlane } from '@strapi/icons';
-import { isFetchError, useAPIErrorHandler, useFetchClient, useNotification } from '@strapi/strapi/admin';
-import type { Conversation, ReplyRequest } from '../../../contracts/inbox';
+import { Box, Button, Field, Flex, IconButton, SimpleMenu, MenuItem, Textarea, Typography } from '@strapi/design-system';
+import { BulletList, Cross, Feather, Lightning, PaperPlane, Paperclip } from '@strapi/icons';
+import { useFetchClient } from '@strapi/strapi/admin';
+import type { Conversation } from '../../../contracts/inbox';
 import { useTranslate } from '../../hooks/useTranslate';
+import { InteractiveModal } from './composer/InteractiveModal';
+import { TemplateModal } from './composer/TemplateModal';
+import { EMPTY_CHOICE, TemplatePicker, choiceReady, templateRequest, type TemplateChoice } from './composer/TemplatePicker';
+import { insertReply, matchReplies, slashQuery, type QuickReply } from './composer/quickReplyText';
+import { useQuickReplies } from './composer/useQuickReplies';
+import { useReply } from './composer/useReply';
+import { useSendOptions, type SendOptionsState } from './composer/useSendOptions';
+import { mediaTypeOf, uploadFile } from './composer/upload';
 
 export interface ComposerProps {
   conversation: Conversation;
@@ -13,52 +21,166 @@ export interface ComposerProps {
   onSent: () => void;
 }
 
-/** The reply box: free text inside the 24-hour window, a note otherwise. */
-export const Composer = ({ conversation, canSend, onSent }: ComposerProps) => {
+/** Outside the 24-hour window only a template may be sent: choose one and fill it in. */
+const TemplateComposer = ({ conversation, onSent, sendOptions, templatesOnly }: Omit<ComposerProps, 'canSend'> & { sendOptions: SendOptionsState; templatesOnly: boolean }) => {
+  const t = useTranslate();
+  const { send } = useReply(conversation.id, onSent);
+  const [choice, setChoice] = React.useState<TemplateChoice>(EMPTY_CHOICE);
+  const [sending, setSending] = React.useState(false);
+  const submit = async (e: React.FormEvent) => {
+    e.preventDefault();
+    if (!choiceReady(choice) || sending) return;
+    setSending(true);
+    const ok = await send({ type: 'template', template: templateRequest(choice) });
+    setSending(false);
+    if (ok) setChoice(EMPTY_CHOICE);
+  };
+  return (
+    <Box tag="form" padding={4} background="neutral0" onSubmit={submit} aria-label={t('inbox.composer.templateForm', 'Send a template')}>
+      <Flex direction="column" alignItems="stretch" gap={3}>
+        <Box background="warning100" hasRadius padding={3}>
+          <Typography textColor="warning700">
+            {templatesOnly
+              ? t('inbox.composer.templatesOnly', 'This number’s provider sends templates only')
+              : t('inbox.composer.windowClosed', 'The 24-hour window is closed — send a template')}
+          </Typography>
+        </Box>
+        <TemplatePicker numberId={conversation.numberId} sendOptions={sendOptions} value={choice} onChange={setChoice} disabled={sending} />
+        <Flex justifyContent="flex-end">
+          <Button type="submit" startIcon={<PaperPlane />} loading={sending} disabled={!choiceReady(choice)}>
+            {t('inbox.template.send', 'Send template')}
+          </Button>
+        </Flex>
+      </Flex>
+    </Box>
+  );
+};
+
+const SuggestionList = ({ id, replies, active, onPick }: { id: string; replies: QuickReply[]; active: number; onPick: (r: QuickReply) => void }) => {
+  const t = useTranslate();
+  return (
+    <Box
+      tag="ul"
+      id={id}
+      role="listbox"
+      aria-label={t('inbox.quickReplies.label', 'Quick replies')}
+      background="neutral0"
+      shadow="popupShadow"
+      hasRadius
+      padding={1}
+      marginBottom={2}
+      style={{ listStyle: 'none', margin: 0, maxHeight: '16rem', overflowY: 'auto' }}
+    >
+      {replies.map((r, i) => (
+        <Box
+          tag="li"
+          key={r.id}
+          id={`${id}-${r.id}`}
+          role="option"
+          aria-selected={i === active}
+          background={i === active ? 'primary100' : 'neutral0'}
+          hasRadius
+          padding={2}
+          style={{ cursor: 'pointer' }}
+          // mousedown, not click: the textarea keeps its focus.
+          onMouseDown={(e: React.MouseEvent) => {
+            e.preventDefault();
+            onPick(r);
+          }}
+        >
+          <Typography fontWeight="semiBold" textColor="neutral800">
+            /{r.name}
+          </Typography>{' '}
+          <Typography variant="pi" textColor="neutral600" ellipsis>
+            {r.text}
+          </Typography>
+        </Box>
+      ))}
+    </Box>
+  );
+};
+
+/** Inside the window: text (Ctrl/Cmd+Enter sends), a file, quick replies, reply buttons or a template. */
+const FreeComposer = ({ conversation, onSent, sendOptions }: Omit<ComposerProps, 'canSend'> & { sendOptions: SendOptionsState }) => {
   const t = useTranslate();
   const { post } = useFetchClient();
-  const { toggleNotification } = useNotification();
-  const { formatAPIError } = useAPIErrorHandler();
+  const { send, notifyError } = useReply(conversation.id, onSent);
+  const { replies } = useQuickReplies();
   const [text, setText] = React.useState('');
+  const [file, setFile] = React.useState<File | null>(null);
   const [sending, setSending] = React.useState(false);
-  const canSendFreeText = conversation.canSendFreeText;
+  const [modal, setModal] = React.useState<'interactive' | 'template' | null>(null);
+  const [active, setActive] = React.useState(0);
+  const [dismissed, setDismissed] = React.useState(false);
+  const fileInput = React.useRef<HTMLInputElement>(null);
+  const textarea = React.useRef<HTMLTextAreaElement>(null);
+  const listId = `whatsapp-quick-replies-${conversation.id}`;
 
-  const onSend = async (value: string) => {
-    try {
-      await post<unknown, ReplyRequest>(`/whatsapp/conversations/${conversation.id}/messages`, { type: 'text', text: value });
-      onSent();
-      return true;
-    } catch (error) {
-      toggleNotification({
-        type: 'danger',
-        message: isFetchError(error) ? formatAPIError(error) : t('inbox.notification.error', 'Something went wrong. Try again.'),
-      });
-      return false;
-    }
+  const query = slashQuery(text);
+  const suggestions = query !== null && !dismissed ? matchReplies(replies, query) : [];
+  React.useEffect(() => {
+    setActive(0);
+    if (query === null) setDismissed(false);
+  }, [query]);
+
+  const preview = React.useMemo(() => (file && /^image\//.test(file.type) ? URL.createObjectURL(file) : null), [file]);
+  React.useEffect(() => () => (preview ? URL.revokeObjectURL(preview) : undefined), [preview]);
+
+  const pick = (reply: QuickReply) => {
+    setText((prev) => insertReply(prev, reply));
+    setDismissed(true);
+    textarea.current?.focus();
   };
 
-  if (!canSend) {
-    return (
-      <Box padding={4} background="neutral100">
-        <Typography textColor="neutral600">{t('inbox.composer.noPermission', 'You can read this conversation but not reply to it.')}</Typography>
-      </Box>
-    );
-  }
-  if (!canSendFreeText) {
-    return (
-      <Box padding={4} background="warning100">
-        <Typography textColor="warning700">{t('inbox.composer.windowClosed', 'The 24-hour window is closed — send a template')}</Typography>
-      </Box>
-    );
-  }
+  const appendReply = (reply: QuickReply) => {
+    setText((prev) => (prev.trim() ? `${prev.replace(/\s+$/, '')} ${reply.text}` : reply.text));
+    textarea.current?.focus();
+  };
 
   const submit = async () => {
     const value = text.trim();
-    if (!value || sending) return;
+    if ((!value && !file) || sending) return;
     setSending(true);
-    const ok = await onSend(value);
+    let ok = false;
+    if (file) {
+      try {
+        const uploaded = await uploadFile(post, file);
+        ok = await send({ type: 'media', fileId: uploaded.id, mediaType: mediaTypeOf(uploaded.mime || file.type), ...(value ? { caption: value } : {}) });
+      } catch (error) {
+        notifyError(error);
+      }
+    } else {
+      ok = await send({ type: 'text', text: value });
+    }
     setSending(false);
-    if (ok) setText('');
+    if (ok) {
+      setText('');
+      setFile(null);
+    }
+  };
+
+  const onKeyDown = (e: React.KeyboardEvent<HTMLTextAreaElement>) => {
+    if (suggestions.length && !e.ctrlKey && !e.metaKey) {
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        setActive((i) => (i + (e.key === 'ArrowDown' ? 1 : suggestions.length - 1)) % suggestions.length);
+        return;
+      }
+      if (e.key === 'Enter' || e.key === 'Tab') {
+        e.preventDefault();
+        pick(suggestions[Math.min(active, suggestions.length - 1)]);
+        return;
+      }
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        setDismissed(true);
+        return;
+      }
+    }
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      submit();
+    }
   };
 
   return (
@@ -71,27 +193,96 @@ export const Composer = ({ conversation, canSend, onSent }: ComposerProps) => {
         submit();
       }}
     >
-      <Flex gap={2} alignItems="flex-end" wrap="wrap">
-        <Box flex="1 1 16rem" minWidth={0}>
-          <Field.Root name="message">
-            <Field.Label>{t('inbox.composer.label', 'Message')}</Field.Label>
-            <Textarea
-              value={text}
-              placeholder={t('inbox.composer.placeholder', 'Type a reply…')}
-              onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => setText(e.target.value)}
-              onKeyDown={(e: React.KeyboardEvent<HTMLTextAreaElement>) => {
-                if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
-                  e.preventDefault();
-                  submit();
-                }
-              }}
-            />
-          </Field.Root>
-        </Box>
-        <Button type="submit" startIcon={<PaperPlane />} loading={sending} disabled={!text.trim()}>
-          {t('inbox.composer.send', 'Send')}
-        </Button>
+      <Flex direction="column" alignItems="stretch" gap={2}>
+        {file && (
+          <Flex gap={2} alignItems="center" background="neutral100" hasRadius padding={2} aria-label={t('inbox.composer.attachment', 'Attachment')} role="group">
+            {preview ? <img src={preview} alt="" style={{ width: 40, height: 40, objectFit: 'cover', borderRadius: 4 }} /> : <Paperclip aria-hidden />}
+            <Typography textColor="neutral800" ellipsis style={{ flex: 1, minWidth: 0 }}>
+              {file.name}
+            </Typography>
+            <IconButton label={t('inbox.composer.removeAttachment', 'Remove the attachment')} variant="ghost" onClick={() => setFile(null)} disabled={sending}>
+              <Cross />
+            </IconButton>
+          </Flex>
+        )}
+        {suggestions.length > 0 && <SuggestionList id={listId} replies={suggestions} active={active} onPick={pick} />}
+        <Field.Root name="message" hint={t('inbox.composer.hint', 'Ctrl+Enter sends · type / for quick replies')}>
+          <Field.Label>{file ? t('inbox.composer.caption', 'Caption') : t('inbox.composer.label', 'Message')}</Field.Label>
+          <Textarea
+            ref={textarea}
+            value={text}
+            placeholder={t('inbox.composer.placeholder', 'Type a reply…')}
+            onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => setText(e.target.value)}
+            onKeyDown={onKeyDown}
+            aria-autocomplete="list"
+            aria-expanded={suggestions.length > 0}
+            aria-controls={suggestions.length ? listId : undefined}
+            aria-activedescendant={suggestions.length ? `${listId}-${suggestions[Math.min(active, suggestions.length - 1)].id}` : undefined}
+          />
+          <Field.Hint />
+        </Field.Root>
+        <Flex gap={1} alignItems="center" wrap="wrap">
+          <input
+            ref={fileInput}
+            type="file"
+            hidden
+            aria-label={t('inbox.composer.attach', 'Attach a file')}
+            onChange={(e) => {
+              const chosen = e.target.files?.[0] ?? null;
+              if (chosen) setFile(chosen);
+              e.target.value = '';
+            }}
+          />
+          <IconButton label={t('inbox.composer.attach', 'Attach a file')} variant="ghost" onClick={() => fileInput.current?.click()} disabled={sending}>
+            <Paperclip />
+          </IconButton>
+          <SimpleMenu tag={IconButton} icon={<Lightning />} label={t('inbox.quickReplies.label', 'Quick replies')} variant="ghost">
+            {replies.length === 0 ? (
+              <MenuItem disabled>{t('inbox.quickReplies.empty', 'No quick replies saved yet')}</MenuItem>
+            ) : (
+              replies.map((r) => (
+                <MenuItem key={r.id} onSelect={() => appendReply(r)}>
+                  {`/${r.name} — ${r.text.length > 40 ? `${r.text.slice(0, 40)}…` : r.text}`}
+                </MenuItem>
+              ))
+            )}
+          </SimpleMenu>
+          <IconButton label={t('inbox.composer.buttons', 'Message with buttons')} variant="ghost" onClick={() => setModal('interactive')} disabled={sending}>
+            <BulletList />
+          </IconButton>
+          <IconButton label={t('inbox.composer.template', 'Template')} variant="ghost" onClick={() => setModal('template')} disabled={sending}>
+            <Feather />
+          </IconButton>
+          <Box flex={1} />
+          <Button type="submit" startIcon={<PaperPlane />} loading={sending} disabled={!text.trim() && !file}>
+            {t('inbox.composer.send', 'Send')}
+          </Button>
+        </Flex>
       </Flex>
+      {modal === 'interactive' && <InteractiveModal onClose={() => setModal(null)} onSubmit={(interactive) => send({ type: 'interactive', interactive })} />}
+      {modal === 'template' && (
+        <TemplateModal numberId={conversation.numberId} sendOptions={sendOptions} onClose={() => setModal(null)} onSubmit={(choice) => send({ type: 'template', template: templateRequest(choice) })} />
+      )}
     </Box>
+  );
+};
+
+/** The reply box: hidden behind a note without inbox.send; templates only outside the 24-hour window. */
+export const Composer = ({ conversation, canSend, onSent }: ComposerProps) => {
+  const t = useTranslate();
+  const sendOptions = useSendOptions(canSend);
+  if (!canSend) {
+    return (
+      <Box padding={4} background="neutral100">
+        <Typography textColor="neutral600">{t('inbox.composer.noPermission', 'You can read this conversation but not reply to it.')}</Typography>
+      </Box>
+    );
+  }
+  // AiSensy numbers send templates only, window or not.
+  const templatesOnly = sendOptions.options.find((o) => o.numberId === conversation.numberId)?.freeForm === false;
+  return conversation.canSendFreeText && !templatesOnly ? (
+    <FreeComposer conversation={conversation} onSent={onSent} sendOptions={sendOptions} />
+  ) : (
+    <TemplateComposer conversation={conversation} onSent={onSent} sendOptions={sendOptions} templatesOnly={templatesOnly} />
   );
 };
