@@ -12,6 +12,12 @@ export interface PluginConfig {
   /** Scheduled jobs (template sync, recovery sweeps). Off in tests unless a test turns it on. */
   cron?: { enabled?: boolean; templateSync?: string; reminders?: string };
   defaultThroughputMps?: number;
+  /**
+   * Several instances: Redis (with PostgreSQL) carries the sends (BullMQ), the rate limits, the live
+   * events, stream tickets and the cron locks. Unset: one instance, all of it in process.
+   * `prefix` starts every key and queue name, so several apps (or test runs) can share one Redis.
+   */
+  redis?: { url?: string; prefix?: string };
   providers?: {
     meta?: { baseUrl?: string; graphVersion?: string };
     gupshup?: { baseUrl?: string };
@@ -32,6 +38,7 @@ export default {
     rawBody: true,
     cron: { enabled: env('NODE_ENV') !== 'test', templateSync: '17 * * * *', reminders: '5 * * * *' },
     defaultThroughputMps: DEFAULT_THROUGHPUT_MPS,
+    redis: { url: env('WHATSAPP_REDIS_URL'), prefix: env('WHATSAPP_REDIS_PREFIX') ?? 'whatsapp' },
     providers: {
       meta: { baseUrl: env('WHATSAPP_META_BASE_URL') ?? 'https://graph.facebook.com', graphVersion: 'v23.0' },
       gupshup: { baseUrl: env('WHATSAPP_GUPSHUP_BASE_URL') ?? 'https://api.gupshup.io' },
@@ -47,6 +54,16 @@ export default {
     }
     if (config.publicUrl !== undefined && !/^https?:\/\//.test(config.publicUrl)) {
       throw new Error('whatsapp: `publicUrl` must start with http:// or https://');
+    }
+    const redis = config.redis;
+    if (redis !== undefined && (redis === null || typeof redis !== 'object' || Array.isArray(redis))) {
+      throw new Error('whatsapp: `redis` must be an object: { url, prefix? }');
+    }
+    if (redis?.url !== undefined && (typeof redis.url !== 'string' || !/^rediss?:\/\/\S+$/.test(redis.url))) {
+      throw new Error('whatsapp: `redis.url` must be a redis:// or rediss:// URL');
+    }
+    if (redis?.prefix !== undefined && (typeof redis.prefix !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(redis.prefix))) {
+      throw new Error('whatsapp: `redis.prefix` must be 1-64 letters, digits, dots, dashes or underscores');
     }
   },
 };
