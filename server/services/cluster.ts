@@ -157,6 +157,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     async start() {
       if (!this.enabled() || client) return;
+      if (String(strapi.config.get('database.connection.client', '')).includes('sqlite')) {
+        strapi.log.warn('[whatsapp] Redis is configured but the database is SQLite: several instances need one shared database (PostgreSQL)');
+      }
       client = connect(settings().url!);
       subscriber = connect(settings().url!);
       await Promise.all([client.connect(), subscriber.connect()]);
