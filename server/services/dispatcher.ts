@@ -207,6 +207,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   let worker: Worker | null = null;
   let connections: { quit: () => Promise<unknown> }[] = [];
 
+  /** Rows this instance has claimed (or is about to) and is sending now. */
+  const sendingHere = new Set<number>();
   const jobId = (messageId: number) => `message-${messageId}`;
 
   /** One job per row; BullMQ ignores a job id it already holds, so adding a row twice queues it once. */
@@ -247,20 +249,35 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     }
     await sleep(slotAt - Date.now());
     const attempts = (row.attempts ?? 0) + 1;
-    const { count } = await q(UID.message).updateMany({ where: { id: row.id, status: 'queued', attempts: row.attempts ?? 0 }, data: { status: 'sending', attempts, dispatchedBy: cluster().instanceId } });
-    if (count !== 1) return;
-    const retryAt = await deliver({ ...row, attempts }, ready, (call) => cluster().admitted(`number:${row.numberId}`, mps, call));
-    if (retryAt) return later(retryAt.getTime());
+    // Known as ours before the claim, so a sweep never takes our own send for an orphan.
+    sendingHere.add(row.id);
+    try {
+      const { count } = await q(UID.message).updateMany({ where: { id: row.id, status: 'queued', attempts: row.attempts ?? 0 }, data: { status: 'sending', attempts, dispatchedBy: cluster().instanceId } });
+      if (count !== 1) return;
+      const retryAt = await deliver({ ...row, attempts }, ready, (call) => cluster().admitted(`number:${row.numberId}`, mps, call));
+      if (retryAt) return later(retryAt.getTime());
+    } finally {
+      sendingHere.delete(row.id);
+    }
   };
 
-  /** Rows left `sending` by an instance that no longer beats (or by a single-instance process) may or may not have gone: review. */
+  /**
+   * Rows left `sending` by an instance that no longer beats (or by a single-instance process), or
+   * by this one outside any send it is making (its send failed past the provider call), may or may
+   * not have gone: review.
+   */
   const reviewOrphans = async () => {
-    const rows = await q(UID.message).findMany({ where: { direction: 'out', status: 'sending' }, select: ['id', 'dispatchedBy'], limit: 1000 });
+    const rows = await q(UID.message).findMany({ where: { direction: 'out', status: 'sending' }, select: ['id', 'dispatchedBy', 'attempts'], limit: 1000 });
     if (!rows.length) return 0;
-    const alive = await cluster().alive(rows.map((r: Row) => r.dispatchedBy).filter(Boolean));
-    const orphans = rows.filter((r: Row) => !r.dispatchedBy || !alive.has(r.dispatchedBy)).map((r: Row) => r.id);
-    if (!orphans.length) return 0;
-    const { count } = await q(UID.message).updateMany({ where: { id: { $in: orphans }, status: 'sending' }, data: REVIEW });
+    const self = cluster().instanceId;
+    const alive = await cluster().alive(rows.map((r: Row) => r.dispatchedBy).filter((id: string | null) => id && id !== self));
+    const orphans = rows.filter((r: Row) => (r.dispatchedBy === self ? !sendingHere.has(r.id) : !r.dispatchedBy || !alive.has(r.dispatchedBy)));
+    let count = 0;
+    for (const r of orphans) {
+      // Only the claim that was seen: a row sent again since (retried, claimed anew) is not an orphan.
+      const where = { id: r.id, status: 'sending', attempts: r.attempts ?? { $null: true }, dispatchedBy: r.dispatchedBy ?? { $null: true } };
+      count += (await q(UID.message).updateMany({ where, data: REVIEW })).count;
+    }
     if (count) strapi.log.warn(`[whatsapp] ${count} message(s) were being sent by an instance that stopped; marked for review`);
     return count;
   };
@@ -285,7 +302,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const workerConnection = cluster().connection();
     connections = [queueConnection, workerConnection];
     queue = new Queue('send', { connection: queueConnection, prefix });
-    worker = new Worker('send', sendJob, { connection: workerConnection, prefix, concurrency: CLUSTER_CONCURRENCY });
+    // A dead instance's jobs go back to the others within ~25 s (lock not renewed, then the stalled check).
+    worker = new Worker('send', sendJob, { connection: workerConnection, prefix, concurrency: CLUSTER_CONCURRENCY, lockDuration: 15_000, stalledInterval: 10_000 });
     worker.on('failed', (job, error) => strapi.log.error(`[whatsapp] message ${job?.data?.messageId}: ${error.message}`));
     worker.on('error', (error) => strapi.log.error(`[whatsapp] dispatcher queue: ${error.message}`));
     clusterLoop.start();

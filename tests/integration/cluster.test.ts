@@ -197,3 +197,41 @@ test('the cron job ticking on both instances runs once per tick', async () => {
   const gaps = syncs.slice(1).map((r: any, i: number) => r.at - syncs[i].at);
   expect(gaps.filter((gap: number) => gap < 1_000)).toEqual([]);
 }, 30_000);
+
+// Last: it ends instance B.
+test('an instance killed mid-send: its rows in flight go to review on the other instance, reach the customer once, and the rest are sent by the survivor', async () => {
+  // Answers take 3 s, so sends are caught between leaving and their answer; the provider still takes them.
+  await sim.client.setFault(PNID, { latencyMs: 3_000 } as any);
+  const phones = Array.from({ length: 8 }, (_, i) => `1555090${String(i).padStart(4, '0')}`);
+  await Promise.all(phones.map((phone) => sim.client.setCustomer({ phone, reachable: true })));
+  const template = { name: 'cluster_hello', language: 'en_US', params: { body: [{ type: 'text', text: 'crash' }] } };
+  const ids: number[] = [];
+  for (const phone of phones) {
+    const res = await adminA.post('/whatsapp/conversations').send({ numberId: number.id, to: `+${phone}`, template });
+    expect(res.status).toBe(201);
+    ids.push(res.body.data.message.id);
+  }
+  const ofB = `%-${b.pid}-%`;
+  const caught = await until('instance B in the middle of a send', async () => {
+    const { rows } = await pg.query(`SELECT id FROM ${table('whatsapp_messages')} WHERE id = ANY($1::int[]) AND status = 'sending' AND dispatched_by LIKE $2`, [ids, ofB]);
+    return rows.length ? rows : null;
+  }, 30_000);
+  await b.crash();
+  const { rows: leftByB } = await pg.query(`SELECT id FROM ${table('whatsapp_messages')} WHERE id = ANY($1::int[]) AND status = 'sending' AND dispatched_by LIKE $2`, [ids, ofB]);
+  expect(caught.length).toBeGreaterThan(0);
+  expect(leftByB.length).toBeGreaterThan(0);
+  await sim.client.setFault(PNID, { latencyMs: 0 } as any);
+
+  const final = await until('every row sent or put to review', async () => {
+    const { rows } = await pg.query(`SELECT id, status FROM ${table('whatsapp_messages')} WHERE id = ANY($1::int[])`, [ids]);
+    return rows.every((r) => ['sent', 'delivered', 'read', 'review'].includes(r.status)) ? rows : null;
+  }, 150_000);
+  const reviewed = final.filter((r) => r.status === 'review').map((r) => r.id).sort();
+  expect(reviewed).toEqual(leftByB.map((r) => r.id).sort());
+  expect(final.filter((r) => r.status !== 'review')).toHaveLength(ids.length - reviewed.length);
+
+  // Every send the provider took, once: the ones B left in flight got there before it died and were never sent again.
+  await new Promise((r) => setTimeout(r, 2_000));
+  const received = (await sim.client.outbound({ business: PNID })).filter((m: any) => phones.includes(m.to));
+  expect(received.map((m: any) => m.to).sort()).toEqual([...phones].sort());
+}, 240_000);

@@ -25,6 +25,10 @@ export interface ExampleServer {
   /** The last lines the child printed on stdout and stderr, for failure messages. */
   logs: () => string;
   stop: () => Promise<void>;
+  /** The strapi process' pid. */
+  pid: number;
+  /** Kills the server at once (SIGKILL), as a crash would: nothing of its shutdown runs. */
+  crash: () => Promise<void>;
 }
 
 const freePort = () =>
@@ -184,13 +188,20 @@ export const startExample = async (extraEnv: Record<string, string> = {}, option
     if (!shared) await db.drop();
   };
 
+  const crash = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      killGroup(child, 'SIGKILL');
+      await exited;
+    }
+  };
+
   try {
     await waitForHealth(baseUrl, child, logs, 120_000);
   } catch (error) {
     await stop();
     throw error;
   }
-  return { baseUrl, port, logs, stop };
+  return { baseUrl, port, logs, stop, pid: child.pid!, crash };
 };
 
 /** `POST /admin/login` → the admin access token. */
