@@ -17,8 +17,7 @@ const IN_FLIGHT_MS = 30_000;
 const SCRIPTS = {
   /**
    * The next slot of an evenly spaced rate (GCRA): KEYS[1] holds the earliest time the next send may
-   * start. Answers { reserved, wait ms }; a slot further ahead than ARGV[2] is not reserved, so a
-   * backlog waits in the queue rather than in memory.
+   * start, ARGV[1] ms after the last slot given out. Answers how many ms until the slot reserved.
    */
   waSlot: {
     numberOfKeys: 1,
@@ -28,9 +27,8 @@ const SCRIPTS = {
       local interval = tonumber(ARGV[1])
       local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
       local start = math.max(now, tat)
-      if start - now > tonumber(ARGV[2]) then return {0, start - now} end
       redis.call('SET', KEYS[1], tostring(start + interval), 'PX', math.ceil(start + interval - now + 1000))
-      return {1, start - now}`,
+      return start - now`,
   },
   /**
    * Calls to a provider that counts arrivals in a sliding second. A call arrives somewhere between
@@ -200,11 +198,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return new Set(unique.filter((_, i) => values[i] !== null));
     },
 
-    /** Reserves the next evenly spaced send slot of `name` at `perSecond` (5% under it); not when it is more than `maxAheadMs` away. */
-    async slot(name: string, perSecond: number, maxAheadMs: number): Promise<{ reserved: boolean; waitMs: number }> {
+    /** Reserves the next evenly spaced send slot of `name` at `perSecond` (5% under it): ms until it comes. */
+    async slot(name: string, perSecond: number): Promise<number> {
       const interval = 1050 / Math.max(1, Math.floor(perSecond));
-      const [reserved, waitMs] = (await redis().waSlot(key('rate', name), interval, maxAheadMs)) as [number, number];
-      return { reserved: reserved === 1, waitMs };
+      return Number(await redis().waSlot(key('rate', name), interval));
     },
 
     /**

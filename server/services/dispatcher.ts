@@ -21,13 +21,14 @@ const SWEEP_MS = 2_000;
 const PAIR_LIMIT = 10;
 const PAIR_WINDOW_MS = 60_000;
 const backoffMs = (attempt: number) => Math.min(4 ** attempt * 500, 10 * 60_000);
-/** Several instances: sends each instance works on at once, how far ahead a rate slot may be taken, sweeps. */
-const CLUSTER_CONCURRENCY = 32;
+/** Several instances: sends each instance works on at once, how far ahead of its slot a send waits in memory, sweeps. */
+const CLUSTER_CONCURRENCY = 64;
 const MAX_AHEAD_MS = 2_000;
 const CLUSTER_SWEEP_MS = 10_000;
 const REVIEW = { status: 'review', errorClass: 'permanent', errorText: 'interrupted while sending; not resent automatically, check with the customer before sending again' };
 
 type Row = Record<string, any>;
+type SendJob = { messageId: number; slotAt?: number };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 /**
@@ -224,9 +225,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     );
   };
 
-  /** One row's turn, on whichever instance BullMQ gave the job to. */
-  const sendJob = async (job: Job<{ messageId: number }>, token?: string) => {
-    const later = async (at: number) => {
+  /**
+   * One row's turn, on whichever instance BullMQ gave the job to. The row takes the number's next
+   * slot once; a slot further ahead than a moment is kept in the job's data while the job waits
+   * in Redis (delayed), so a long backlog costs neither memory nor repeated work.
+   */
+  const sendJob = async (job: Job<SendJob>, token?: string) => {
+    const later = async (at: number, data: SendJob = { messageId: job.data.messageId }) => {
+      if (data.slotAt !== job.data.slotAt) await job.updateData(data);
       await job.moveToDelayed(Math.max(at, Date.now() + 1), token);
       throw new DelayedError();
     };
@@ -235,19 +241,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     if (row.nextAttemptAt && new Date(row.nextAttemptAt).getTime() > Date.now() + 50) return later(new Date(row.nextAttemptAt).getTime());
     const ready = await prepare(row);
     if (!ready) return;
-    // The number's slot first (a slot given up costs a gap in the spacing, a pair take given up
-    // would cost the recipient a send); the pair check runs while the slot comes up.
     const mps = Math.max(1, Math.floor(ready.number.throughputMps ?? 80));
-    const slot = await cluster().slot(`number:${row.numberId}`, mps, MAX_AHEAD_MS);
-    if (!slot.reserved) return later(Date.now() + slot.waitMs - MAX_AHEAD_MS / 2);
-    const slotAt = Date.now() + slot.waitMs;
+    const slotAt = job.data.slotAt ?? Date.now() + (await cluster().slot(`number:${row.numberId}`, mps));
+    if (slotAt - Date.now() > MAX_AHEAD_MS) return later(slotAt - MAX_AHEAD_MS / 2, { messageId: row.id, slotAt });
+    await sleep(slotAt - Date.now());
+    // At send time: a recipient's sends are spaced by when they go, not by when they were queued.
     const pairWait = await cluster().window(`pair:${row.numberId}:${ready.conversation.customerWaId}`, PAIR_LIMIT, PAIR_WINDOW_MS);
     if (pairWait > 0) {
       const at = new Date(Date.now() + pairWait);
       await q(UID.message).update({ where: { id: row.id }, data: { nextAttemptAt: at } });
       return later(at.getTime());
     }
-    await sleep(slotAt - Date.now());
     const attempts = (row.attempts ?? 0) + 1;
     // Known as ours before the claim, so a sweep never takes our own send for an orphan.
     sendingHere.add(row.id);
