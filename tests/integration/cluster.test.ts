@@ -165,7 +165,7 @@ test(`${SENDS} sends queued on both instances to a number limited to ${LIMIT}/s:
   expect(new Set(rows.map((r) => r.dispatched_by)).size).toBe(2);
 }, 120_000);
 
-test('a row left sending by an instance that stopped goes to review; a live instance’s is left alone', async () => {
+test('rows left sending go to review: an instance’s that stopped, and a live one’s that it is not sending', async () => {
   const { rows: owners } = await pg.query(`SELECT DISTINCT dispatched_by FROM ${table('whatsapp_messages')} WHERE dispatched_by IS NOT NULL`);
   const live = owners[0].dispatched_by as string;
   const { rows: conv } = await pg.query(`SELECT id FROM ${table('whatsapp_conversations')} LIMIT 1`);
@@ -179,14 +179,38 @@ test('a row left sending by an instance that stopped goes to review; a live inst
     return rows[0].id as number;
   };
   const orphan = await insert('left by a crashed instance', 'instance-that-crashed');
-  const inFlight = await insert('still being sent', live);
+  // A claim the live instance holds no send for (as if its send died past the provider call).
+  const stray = await insert('claimed, not being sent', live);
   const status = async (id: number) => (await pg.query(`SELECT status FROM ${table('whatsapp_messages')} WHERE id = $1`, [id])).rows[0].status;
-  await until('the orphan put to review', async () => (await status(orphan)) === 'review', 40_000);
-  expect(await status(inFlight)).toBe('sending');
+  await until('both put to review', async () => (await status(orphan)) === 'review' && (await status(stray)) === 'review', 40_000);
   const texts = (await sim.client.outbound({ business: PNID })).map((m: any) => m.text);
   expect(texts).not.toContain('left by a crashed instance');
-  await pg.query(`UPDATE ${table('whatsapp_messages')} SET status = 'failed' WHERE id = $1`, [inFlight]);
+  expect(texts).not.toContain('claimed, not being sent');
 }, 60_000);
+
+test('sends in flight on a live instance outlast the other instance’s sweeps untouched', async () => {
+  // Answers take longer than a sweep period (10 s), so every instance sweeps while the sends are out.
+  await sim.client.setFault(PNID, { latencyMs: 12_000 } as any);
+  const phones = Array.from({ length: 4 }, (_, i) => `1555085${String(i).padStart(4, '0')}`);
+  await Promise.all(phones.map((phone) => sim.client.setCustomer({ phone, reachable: true })));
+  const template = { name: 'cluster_hello', language: 'en_US', params: { body: [{ type: 'text', text: 'slow' }] } };
+  const ids: number[] = [];
+  for (const [i, phone] of phones.entries()) {
+    const res = await (i % 2 ? adminB : adminA).post('/whatsapp/conversations').send({ numberId: number.id, to: `+${phone}`, template });
+    expect(res.status).toBe(201);
+    ids.push(res.body.data.message.id);
+  }
+  const rowsOf = async () => (await pg.query(`SELECT id, status, dispatched_by FROM ${table('whatsapp_messages')} WHERE id = ANY($1::int[])`, [ids])).rows;
+  await until('all four out at the provider', async () => (await rowsOf()).every((r) => r.status === 'sending'), 20_000);
+  await sim.client.setFault(PNID, { latencyMs: 0 } as any);
+  const done = await until('all four answered', async () => {
+    const rows = await rowsOf();
+    return rows.every((r) => r.status !== 'sending') ? rows : null;
+  }, 30_000);
+  expect(done.filter((r) => !['sent', 'delivered', 'read'].includes(r.status))).toEqual([]);
+  const received = (await sim.client.outbound({ business: PNID })).filter((m: any) => phones.includes(m.to));
+  expect(received.map((m: any) => m.to).sort()).toEqual([...phones].sort());
+}, 90_000);
 
 test('the cron job ticking on both instances runs once per tick', async () => {
   const since = (await sim.client.requests({ provider: 'meta' })).reduce((max: number, r: any) => Math.max(max, r.seq), 0);
