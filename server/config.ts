@@ -38,7 +38,8 @@ export default {
     rawBody: true,
     cron: { enabled: env('NODE_ENV') !== 'test', templateSync: '17 * * * *', reminders: '5 * * * *' },
     defaultThroughputMps: DEFAULT_THROUGHPUT_MPS,
-    redis: { url: env('WHATSAPP_REDIS_URL'), prefix: env('WHATSAPP_REDIS_PREFIX') ?? 'whatsapp' },
+    // Never from the environment here: a stray variable must not turn a single instance (or a test) into a cluster member.
+    redis: { prefix: 'whatsapp' },
     providers: {
       meta: { baseUrl: env('WHATSAPP_META_BASE_URL') ?? 'https://graph.facebook.com', graphVersion: 'v23.0' },
       gupshup: { baseUrl: env('WHATSAPP_GUPSHUP_BASE_URL') ?? 'https://api.gupshup.io' },
