@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/tests'],
   testMatch: ['**/tests/{unit,integration}/**/*.test.ts'],
+  // Several instances need PostgreSQL (and Redis): that file runs, always on PostgreSQL, in the TEST_DB=postgres run.
+  testPathIgnorePatterns: process.env.TEST_DB === 'postgres' ? ['/node_modules/'] : ['/node_modules/', '/tests/integration/cluster\\.test\\.ts$'],
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest'] },
   testTimeout: 60_000,
   maxWorkers: 1,

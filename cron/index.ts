@@ -1,11 +1,14 @@
-import cron, { type ScheduledTask } from 'node-cron';
+import cron, { type RunCoordinator, type ScheduledTask } from 'node-cron';
 import type { Core } from '@strapi/strapi';
 import { getConfig, getService } from '../server/utils';
 
 /**
  * The plugin's scheduled jobs, on node-cron. Gated by the plugin's `cron.enabled` (off under
  * NODE_ENV=test unless a test turns it on); `noOverlap` keeps a slow run from starting twice.
- * Several instances each run them: jobs must be safe to repeat (they are).
+ * With several instances (Redis configured) each tick runs once in the cluster: node-cron asks a
+ * run coordinator before each tick, and ours claims the tick in Redis and holds the job's lock
+ * (SET NX PX with a token, renewed while it runs, released when it ends). The jobs stay safe to
+ * repeat all the same.
  */
 export interface CronJob {
   name: string;
@@ -31,10 +34,30 @@ export const JOBS: CronJob[] = [
 ];
 
 const tasks = new WeakMap<Core.Strapi, ScheduledTask[]>();
+/** How long a claimed tick stays claimed: longer than any clock skew between instances. */
+const TICK_TTL_MS = 10 * 60_000;
+
+/** node-cron names a tick `<task name>:<tick ISO time>`, the same on every instance; the job's own name keys the run lock. */
+const coordinator = (strapi: Core.Strapi, job: CronJob): RunCoordinator => {
+  const releases = new Map<string, () => Promise<void>>();
+  return {
+    async shouldRun(key) {
+      const release = await getService('cluster', { strapi }).claimTick(`cron:${job.name}`, key, TICK_TTL_MS);
+      if (release) releases.set(key, release);
+      return release !== null;
+    },
+    async onComplete(key) {
+      const release = releases.get(key);
+      releases.delete(key);
+      await release?.();
+    },
+  };
+};
 
 export const startCronJobs = (strapi: Core.Strapi) => {
   const settings = getConfig(strapi, 'cron') ?? {};
   if (!settings.enabled) return;
+  const clustered = getService('cluster', { strapi }).enabled();
   const started = JOBS.map((job) =>
     cron.schedule(
       settings[job.scheduleKey] ?? job.defaultSchedule,
@@ -45,7 +68,7 @@ export const startCronJobs = (strapi: Core.Strapi) => {
           strapi.log.error(`[whatsapp] cron ${job.name} failed: ${(error as Error).message}`);
         }
       },
-      { name: `whatsapp:${job.name}`, noOverlap: true }
+      { name: `whatsapp:${job.name}`, noOverlap: true, ...(clustered ? { distributed: true, runCoordinator: coordinator(strapi, job), distributedLease: TICK_TTL_MS } : {}) }
     )
   );
   tasks.set(strapi, started);

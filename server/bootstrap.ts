@@ -8,6 +8,9 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
       '[whatsapp] No encryption key (WHATSAPP_ENCRYPTION_KEY): numbers with credentials cannot be saved until one is set.'
     );
   }
+  // Several instances: connect to Redis first; the live events of every instance reach this one's streams.
+  await getService('cluster', { strapi }).start();
+  await getService('realtime', { strapi }).start();
   // Applies webhook rows stored before a crash or restart, then keeps up with new ones.
   getService('inbound', { strapi }).start();
   getService('media', { strapi }).start();

@@ -17,6 +17,12 @@ export interface PluginConfig {
    * another). Default: 4 on PostgreSQL/MySQL, 1 on SQLite, whose one connection serializes them anyway.
    */
   inboundConcurrency?: number;
+  /**
+   * Several instances: Redis (with PostgreSQL) carries the sends (BullMQ), the rate limits, the live
+   * events, stream tickets and the cron locks. Unset: one instance, all of it in process.
+   * `prefix` starts every key and queue name, so several apps (or test runs) can share one Redis.
+   */
+  redis?: { url?: string; prefix?: string };
   providers?: {
     meta?: { baseUrl?: string; graphVersion?: string };
     gupshup?: { baseUrl?: string };
@@ -37,6 +43,8 @@ export default {
     rawBody: true,
     cron: { enabled: env('NODE_ENV') !== 'test', templateSync: '17 * * * *', reminders: '5 * * * *' },
     defaultThroughputMps: DEFAULT_THROUGHPUT_MPS,
+    // Never from the environment here: a stray variable must not turn a single instance (or a test) into a cluster member.
+    redis: { prefix: 'whatsapp' },
     providers: {
       meta: { baseUrl: env('WHATSAPP_META_BASE_URL') ?? 'https://graph.facebook.com', graphVersion: 'v23.0' },
       gupshup: { baseUrl: env('WHATSAPP_GUPSHUP_BASE_URL') ?? 'https://api.gupshup.io' },
@@ -55,6 +63,16 @@ export default {
     }
     if (config.inboundConcurrency !== undefined && !(Number.isInteger(config.inboundConcurrency) && config.inboundConcurrency >= 1 && config.inboundConcurrency <= 64)) {
       throw new Error('whatsapp: `inboundConcurrency` must be a whole number from 1 to 64');
+    }
+    const redis = config.redis;
+    if (redis !== undefined && (redis === null || typeof redis !== 'object' || Array.isArray(redis))) {
+      throw new Error('whatsapp: `redis` must be an object: { url, prefix? }');
+    }
+    if (redis?.url !== undefined && (typeof redis.url !== 'string' || !/^rediss?:\/\/\S+$/.test(redis.url))) {
+      throw new Error('whatsapp: `redis.url` must be a redis:// or rediss:// URL');
+    }
+    if (redis?.prefix !== undefined && (typeof redis.prefix !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(redis.prefix))) {
+      throw new Error('whatsapp: `redis.prefix` must be 1-64 letters, digits, dots, dashes or underscores');
     }
   },
 };

@@ -8,4 +8,5 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   await getService('media', { strapi }).stop();
   await getService('dispatcher', { strapi }).stop();
   await getService('notifications', { strapi }).stop();
+  await getService('cluster', { strapi }).stop();
 };

@@ -21,6 +21,9 @@ export default ({ env }) => ({
       // A demo key so the example runs out of the box; production sets its own.
       encryptionKey: env('WHATSAPP_ENCRYPTION_KEY', 'demo-only-whatsapp-key-change-me'),
       publicUrl: env('WHATSAPP_PUBLIC_URL', `http://localhost:${env('PORT', '1337')}`),
+      // Set for several instances (with PostgreSQL): sends, limits, live events and cron locks go through Redis.
+      ...(env('WHATSAPP_REDIS_URL') ? { redis: { url: env('WHATSAPP_REDIS_URL'), prefix: env('WHATSAPP_REDIS_PREFIX', 'whatsapp') } } : {}),
+      ...(env('WHATSAPP_CRON_TEMPLATE_SYNC') ? { cron: { enabled: true, templateSync: env('WHATSAPP_CRON_TEMPLATE_SYNC') } } : {}),
     },
   },
 });

@@ -10,11 +10,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
     /** `POST /whatsapp/stream/ticket`: a single-use, one-minute ticket for an EventSource. */
     async ticket(ctx: any) {
-      ctx.body = { data: stream().issueTicket(ctx.state.user) };
+      ctx.body = { data: await stream().issueTicket(ctx.state.user) };
     },
     /** `GET /api/whatsapp/stream?ticket=…`: the EventSource way in (it cannot send headers). */
     async openWithTicket(ctx: any) {
-      const user = stream().redeemTicket(ctx.query.ticket);
+      const user = await stream().redeemTicket(ctx.query.ticket);
       await stream().open(ctx, user, ctx.get('last-event-id') || ctx.query.lastEventId || undefined);
     },
   };

@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Core } from '@strapi/strapi';
 import axios from 'axios';
+import { DelayedError, Queue, Worker, type Job } from 'bullmq';
 import { errors } from '@strapi/utils';
 import type { ReplyRequest } from '../../contracts/inbox';
 import { UID } from '../constants';
@@ -20,14 +21,26 @@ const SWEEP_MS = 2_000;
 const PAIR_LIMIT = 10;
 const PAIR_WINDOW_MS = 60_000;
 const backoffMs = (attempt: number) => Math.min(4 ** attempt * 500, 10 * 60_000);
+/** Several instances: sends each instance works on at once, how far ahead of its slot a send waits in memory, sweeps. */
+const CLUSTER_CONCURRENCY = 64;
+const MAX_AHEAD_MS = 2_000;
+const CLUSTER_SWEEP_MS = 10_000;
+const REVIEW = { status: 'review', errorClass: 'permanent', errorText: 'interrupted while sending; not resent automatically, check with the customer before sending again' };
 
 type Row = Record<string, any>;
+type SendJob = { messageId: number; slotAt?: number };
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 /**
  * The one way out. Every message (inbox, campaign, notification, bot) is a `message` row first,
  * `queued`; this worker claims rows, waits for the number's rate and the recipient's pair rate,
  * calls the provider once, and records the outcome. A row caught mid-send by a crash is never
  * resent automatically: it is put up for review.
+ *
+ * Several instances (Redis configured): BullMQ carries the sends, one job per row (job id from the
+ * row id, so a row is never queued twice), worked on by every instance. The number's rate and the
+ * recipient's pair rate are kept in Redis for the whole cluster, and each claim records the
+ * instance, so a row left `sending` goes to review only once that instance has stopped beating.
  */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const q = (uid: string) => strapi.db.query(uid as any);
@@ -116,27 +129,33 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return { number, conversation, message: outbound(row, conversation, template) };
   };
 
-  const deliver = async (row: Row, { number, conversation, message: prepared }: NonNullable<Awaited<ReturnType<typeof prepare>>>) => {
+  /** Sends a claimed row; answers when it should be tried again, if it should. */
+  const deliver = async (row: Row, { number, conversation, message: prepared }: NonNullable<Awaited<ReturnType<typeof prepare>>>, through?: <T>(call: () => Promise<T>) => Promise<T>): Promise<Date | null> => {
     const adapter = adapterFor(number.provider);
     try {
       const message = row.payload?.fileId ? outbound({ ...row, payload: await resolveFile(row, number) }, conversation, null) : prepared;
       const ctx = getService('provider-calls', { strapi }).contextFor(number);
-      const result = await adapter.send(ctx, getService('numbers', { strapi }).toProviderNumber(number), message);
+      const providerNumber = getService('numbers', { strapi }).toProviderNumber(number);
+      const call = () => adapter.send(ctx, providerNumber, message);
+      const result = await (through ? through(call) : call());
       await q(UID.message).update({ where: { id: row.id }, data: { status: 'sent', providerMessageId: result.providerMessageId, errorClass: null, errorCode: null, errorText: null } });
       publish(row, 'sent');
+      return null;
     } catch (error) {
       const c = error instanceof UnsupportedByProviderError ? { class: 'permanent', code: null, text: error.message } : adapter.classify(error);
       const retry = ['retryable', 'rate-limited', 'pair-rate-limited'].includes(c.class) && row.attempts < MAX_ATTEMPTS;
+      const nextAttemptAt = new Date(Date.now() + backoffMs(row.attempts));
       await q(UID.message).update({
         where: { id: row.id },
         data: retry
-          ? { status: 'queued', nextAttemptAt: new Date(Date.now() + backoffMs(row.attempts)), errorClass: c.class, errorCode: c.code, errorText: c.text }
+          ? { status: 'queued', nextAttemptAt, errorClass: c.class, errorCode: c.code, errorText: c.text }
           : { status: 'failed', failedAt: new Date(), errorClass: c.class, errorCode: c.code, errorText: c.text },
       });
       if (!retry) {
         await consequences(row, c.class);
         publish(row, 'failed');
       }
+      return retry ? nextAttemptAt : null;
     }
   };
 
@@ -169,7 +188,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         const { count } = await q(UID.message).updateMany({ where: { id: row.id, status: 'queued', attempts: row.attempts ?? 0 }, data: { status: 'sending', attempts } });
         if (count !== 1) continue;
         const sending: Promise<void> = deliver({ ...row, attempts }, ready)
-          .catch((error) => {
+          .then(() => undefined, (error) => {
             strapi.log.error(`[whatsapp] message ${row.id}: ${(error as Error).message}`);
           })
           .finally(() => inflight.delete(sending));
@@ -183,14 +202,144 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   const loop = createWorkerLoop(strapi, 'dispatcher', pass, SWEEP_MS);
 
+  // ---- Several instances -------------------------------------------------------------------
+  const cluster = () => getService('cluster', { strapi });
+  let queue: Queue | null = null;
+  let worker: Worker | null = null;
+  let connections: { quit: () => Promise<unknown> }[] = [];
+
+  /** Rows this instance has claimed (or is about to) and is sending now. */
+  const sendingHere = new Set<number>();
+  const jobId = (messageId: number) => `message-${messageId}`;
+
+  /** One job per row; BullMQ ignores a job id it already holds, so adding a row twice queues it once. */
+  const addJobs = async (rows: Row[]) => {
+    if (!queue || !rows.length) return;
+    const now = Date.now();
+    await queue.addBulk(
+      rows.map((row) => ({
+        name: 'send',
+        data: { messageId: row.id },
+        opts: { jobId: jobId(row.id), delay: Math.max(0, (row.nextAttemptAt ? new Date(row.nextAttemptAt).getTime() : now) - now), removeOnComplete: true, removeOnFail: true },
+      }))
+    );
+  };
+
+  /**
+   * One row's turn, on whichever instance BullMQ gave the job to. The row takes the number's next
+   * slot once; a slot further ahead than a moment is kept in the job's data while the job waits
+   * in Redis (delayed), so a long backlog costs neither memory nor repeated work.
+   */
+  const sendJob = async (job: Job<SendJob>, token?: string) => {
+    const later = async (at: number, data: SendJob = { messageId: job.data.messageId }) => {
+      if (data.slotAt !== job.data.slotAt) await job.updateData(data);
+      await job.moveToDelayed(Math.max(at, Date.now() + 1), token);
+      throw new DelayedError();
+    };
+    const row = await q(UID.message).findOne({ where: { id: job.data.messageId } });
+    if (!row || row.direction !== 'out' || row.status !== 'queued') return;
+    if (row.nextAttemptAt && new Date(row.nextAttemptAt).getTime() > Date.now() + 50) return later(new Date(row.nextAttemptAt).getTime());
+    const ready = await prepare(row);
+    if (!ready) return;
+    const mps = Math.max(1, Math.floor(ready.number.throughputMps ?? 80));
+    const slotAt = job.data.slotAt ?? Date.now() + (await cluster().slot(`number:${row.numberId}`, mps));
+    if (slotAt - Date.now() > MAX_AHEAD_MS) return later(slotAt - MAX_AHEAD_MS / 2, { messageId: row.id, slotAt });
+    await sleep(slotAt - Date.now());
+    // At send time: a recipient's sends are spaced by when they go, not by when they were queued.
+    const pairWait = await cluster().window(`pair:${row.numberId}:${ready.conversation.customerWaId}`, PAIR_LIMIT, PAIR_WINDOW_MS);
+    if (pairWait > 0) {
+      const at = new Date(Date.now() + pairWait);
+      await q(UID.message).update({ where: { id: row.id }, data: { nextAttemptAt: at } });
+      return later(at.getTime());
+    }
+    const attempts = (row.attempts ?? 0) + 1;
+    // Known as ours before the claim, so a sweep never takes our own send for an orphan.
+    sendingHere.add(row.id);
+    try {
+      const { count } = await q(UID.message).updateMany({ where: { id: row.id, status: 'queued', attempts: row.attempts ?? 0 }, data: { status: 'sending', attempts, dispatchedBy: cluster().instanceId } });
+      if (count !== 1) return;
+      const retryAt = await deliver({ ...row, attempts }, ready, (call) => cluster().admitted(`number:${row.numberId}`, mps, call));
+      if (retryAt) return later(retryAt.getTime());
+    } finally {
+      sendingHere.delete(row.id);
+    }
+  };
+
+  /**
+   * Rows left `sending` by an instance that no longer beats (or by a single-instance process), or
+   * by this one outside any send it is making (its send failed past the provider call), may or may
+   * not have gone: review.
+   */
+  const reviewOrphans = async () => {
+    const rows = await q(UID.message).findMany({ where: { direction: 'out', status: 'sending' }, select: ['id', 'dispatchedBy', 'attempts'], limit: 1000 });
+    if (!rows.length) return 0;
+    const self = cluster().instanceId;
+    const alive = await cluster().alive(rows.map((r: Row) => r.dispatchedBy).filter((id: string | null) => id && id !== self));
+    const orphans = rows.filter((r: Row) => (r.dispatchedBy === self ? !sendingHere.has(r.id) : !r.dispatchedBy || !alive.has(r.dispatchedBy)));
+    let count = 0;
+    for (const r of orphans) {
+      // Only the claim that was seen: a row sent again since (retried, claimed anew) is not an orphan.
+      const where = { id: r.id, status: 'sending', attempts: r.attempts ?? { $null: true }, dispatchedBy: r.dispatchedBy ?? { $null: true } };
+      count += (await q(UID.message).updateMany({ where, data: REVIEW })).count;
+    }
+    if (count) strapi.log.warn(`[whatsapp] ${count} message(s) were being sent by an instance that stopped; marked for review`);
+    return count;
+  };
+
+  /** Due rows without a job (queued before Redis was configured, or while it was unreachable) get one. */
+  const clusterPass = async (stopped: () => boolean) => {
+    await reviewOrphans();
+    if (stopped()) return;
+    const rows = await q(UID.message).findMany({
+      where: { direction: 'out', status: 'queued', $or: [{ nextAttemptAt: { $null: true } }, { nextAttemptAt: { $lte: new Date() } }] },
+      select: ['id', 'nextAttemptAt'],
+      orderBy: { id: 'asc' },
+      limit: 1000,
+    });
+    await addJobs(rows);
+  };
+  const clusterLoop = createWorkerLoop(strapi, 'dispatcher sweep', clusterPass, CLUSTER_SWEEP_MS);
+
+  const startCluster = async () => {
+    const prefix = `${cluster().prefix()}:bull`;
+    const queueConnection = cluster().connection();
+    const workerConnection = cluster().connection();
+    connections = [queueConnection, workerConnection];
+    queue = new Queue('send', { connection: queueConnection, prefix });
+    // A dead instance's jobs go back to the others within ~25 s (lock not renewed, then the stalled check).
+    worker = new Worker('send', sendJob, { connection: workerConnection, prefix, concurrency: CLUSTER_CONCURRENCY, lockDuration: 15_000, stalledInterval: 10_000 });
+    worker.on('failed', (job, error) => strapi.log.error(`[whatsapp] message ${job?.data?.messageId}: ${error.message}`));
+    worker.on('error', (error) => strapi.log.error(`[whatsapp] dispatcher queue: ${error.message}`));
+    clusterLoop.start();
+  };
+
+  const stopCluster = async () => {
+    await clusterLoop.stop();
+    await worker?.close();
+    await queue?.close();
+    await Promise.all(connections.map((c) => c.quit().catch(() => undefined)));
+    worker = null;
+    queue = null;
+    connections = [];
+  };
+
+  const clustered = () => cluster().enabled();
+
   return {
-    ...loop,
+    kick: () => (clustered() ? clusterLoop.kick() : loop.kick()),
+    idle: () => (clustered() ? clusterLoop.idle() : loop.idle()),
+    stop: () => (clustered() ? stopCluster() : loop.stop()),
 
     /** Rows a previous process left mid-send may or may not have left: never resend them blindly. */
     async start() {
+      if (clustered()) {
+        // Only rows of instances that stopped: another live instance's sends are its own.
+        await startCluster();
+        return;
+      }
       const { count } = await q(UID.message).updateMany({
         where: { direction: 'out', status: 'sending' },
-        data: { status: 'review', errorClass: 'permanent', errorText: 'interrupted while sending; not resent automatically, check with the customer before sending again' },
+        data: REVIEW,
       });
       if (count) strapi.log.warn(`[whatsapp] ${count} message(s) were being sent when the process stopped; marked for review`);
       loop.start();
@@ -233,7 +382,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const row = await q(UID.message).create({ data });
       await q(UID.conversation).update({ where: { id: conversationId }, data: { lastMessageAt: new Date(), lastMessagePreview: String(row.text ?? `[${row.type}]`).slice(0, 200), unread: 0 } });
       getService('realtime', { strapi }).publish({ type: 'message.created', conversationId, numberId: row.numberId, messageId: row.id });
-      loop.kick();
+      if (clustered()) {
+        // Should Redis be unreachable now, the row stays queued and the next sweep gives it its job.
+        await addJobs([row]).catch((error) => strapi.log.error(`[whatsapp] message ${row.id} not queued yet: ${(error as Error).message}`));
+      } else loop.kick();
       return row;
     },
   };

@@ -19,22 +19,37 @@ const VISIBILITY_CACHE_MS = 10_000;
  */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const tickets = new Map<string, { user: AdminUser; expires: number }>();
+  const cluster = () => getService('cluster', { strapi });
+  const unusable = () => new errors.UnauthorizedError('The stream ticket is unknown, used or expired');
 
   return {
-    issueTicket(user: AdminUser) {
-      const now = Date.now();
-      for (const [key, t] of tickets) if (t.expires < now) tickets.delete(key);
+    /** One instance: kept in memory. Several: kept in Redis for a minute, so any instance can redeem it. */
+    async issueTicket(user: AdminUser) {
       const ticket = crypto.randomBytes(24).toString('base64url');
-      tickets.set(ticket, { user: { id: user.id, roles: user.roles?.map((r) => ({ id: r.id, code: r.code })) }, expires: now + TICKET_TTL_MS });
+      const entry = { user: { id: user.id, roles: user.roles?.map((r) => ({ id: r.id, code: r.code })) }, expires: Date.now() + TICKET_TTL_MS };
+      if (cluster().enabled()) {
+        await cluster().redis().set(cluster().key('ticket', ticket), JSON.stringify(entry.user), 'PX', TICKET_TTL_MS);
+      } else {
+        const now = Date.now();
+        for (const [key, t] of tickets) if (t.expires < now) tickets.delete(key);
+        tickets.set(ticket, entry);
+      }
       // Where an EventSource opens it: the content API's prefix is the host app's to choose.
       const prefix = strapi.config.get<string>('api.rest.prefix', '/api');
       return { ticket, expiresInSeconds: TICKET_TTL_MS / 1000, url: `${prefix}/whatsapp/stream?ticket=${encodeURIComponent(ticket)}` };
     },
 
-    redeemTicket(ticket: unknown): AdminUser {
-      const entry = typeof ticket === 'string' ? tickets.get(ticket) : undefined;
-      if (typeof ticket === 'string') tickets.delete(ticket);
-      if (!entry || entry.expires < Date.now()) throw new errors.UnauthorizedError('The stream ticket is unknown, used or expired');
+    /** Single use: taken and deleted in one step (GETDEL across instances). */
+    async redeemTicket(ticket: unknown): Promise<AdminUser> {
+      if (typeof ticket !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(ticket)) throw unusable();
+      if (cluster().enabled()) {
+        const stored = await cluster().redis().getdel(cluster().key('ticket', ticket));
+        if (!stored) throw unusable();
+        return JSON.parse(stored) as AdminUser;
+      }
+      const entry = tickets.get(ticket);
+      tickets.delete(ticket);
+      if (!entry || entry.expires < Date.now()) throw unusable();
       return entry.user;
     },
 
@@ -77,7 +92,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
       const after = Number(lastEventId);
       if (lastEventId !== undefined && Number.isSafeInteger(after)) {
-        const missed = realtime.since(after);
+        const missed = await realtime.since(after);
         if (missed === null) stream.write('event: reset\ndata: {}\n\n');
         else for (const event of missed) if (await visible(event.numberId)) write(event);
       }

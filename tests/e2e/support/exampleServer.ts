@@ -25,6 +25,10 @@ export interface ExampleServer {
   /** The last lines the child printed on stdout and stderr, for failure messages. */
   logs: () => string;
   stop: () => Promise<void>;
+  /** The strapi process' pid. */
+  pid: number;
+  /** Kills the server at once (SIGKILL), as a crash would: nothing of its shutdown runs. */
+  crash: () => Promise<void>;
 }
 
 const freePort = () =>
@@ -38,9 +42,21 @@ const freePort = () =>
     });
   });
 
+export interface ExampleDatabase {
+  env: Record<string, string>;
+  drop: () => Promise<void>;
+}
+
+export interface ExampleOptions {
+  /** A database made with `createExampleDatabase`, for several instances on one database; the caller drops it. */
+  database?: ExampleDatabase;
+  /** Browser tests need the built admin panel; API-only tests (several instances) do not. */
+  adminPanel?: boolean;
+}
+
 /** Env for the child's database, and how to remove it afterwards. */
-const prepareDatabase = async (id: string): Promise<{ env: Record<string, string>; drop: () => Promise<void> }> => {
-  if (process.env.TEST_DB === 'postgres') {
+const prepareDatabase = async (id: string, kind = process.env.TEST_DB === 'postgres' ? 'postgres' : 'sqlite'): Promise<ExampleDatabase> => {
+  if (kind === 'postgres') {
     const schema = `e2e_${id}`;
     const client = new Client(pgConfig());
     await client.connect();
@@ -105,16 +121,20 @@ const killGroup = (child: ChildProcess, signal: NodeJS.Signals) => {
   }
 };
 
-export const startExample = async (extraEnv: Record<string, string> = {}): Promise<ExampleServer> => {
+/** A database of its own (a fresh SQLite file or PostgreSQL schema) that several example servers can share. */
+export const createExampleDatabase = (kind: 'sqlite' | 'postgres') => prepareDatabase(`${process.pid}_${crypto.randomBytes(4).toString('hex')}`, kind);
+
+export const startExample = async (extraEnv: Record<string, string> = {}, options: ExampleOptions = {}): Promise<ExampleServer> => {
   // Package exports do not list bins: find strapi's beside its package.json.
   const strapiBin = path.join(path.dirname(require.resolve('@strapi/strapi/package.json', { paths: [EXAMPLE_DIR] })), 'bin', 'strapi.js');
-  if (!fs.existsSync(path.join(EXAMPLE_DIR, 'dist', 'build', 'index.html'))) {
+  if (options.adminPanel !== false && !fs.existsSync(path.join(EXAMPLE_DIR, 'dist', 'build', 'index.html'))) {
     throw new Error('example/dist/build is missing: run the e2e tests with `npm run test:e2e`, which builds the admin panel');
   }
   const id = `${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const db = await prepareDatabase(id);
+  const shared = options.database;
+  const db = shared ?? (await prepareDatabase(id));
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -165,7 +185,14 @@ export const startExample = async (extraEnv: Record<string, string> = {}): Promi
       await exited;
       clearTimeout(timer);
     }
-    await db.drop();
+    if (!shared) await db.drop();
+  };
+
+  const crash = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      killGroup(child, 'SIGKILL');
+      await exited;
+    }
   };
 
   try {
@@ -174,7 +201,7 @@ export const startExample = async (extraEnv: Record<string, string> = {}): Promi
     await stop();
     throw error;
   }
-  return { baseUrl, port, logs, stop };
+  return { baseUrl, port, logs, stop, pid: child.pid!, crash };
 };
 
 /** `POST /admin/login` → the admin access token. */

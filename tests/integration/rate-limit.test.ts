@@ -1,0 +1,70 @@
+import { createSimulator, type RunningSimulator } from '../../simulator';
+import { startStrapi, type TestApp } from '../helpers/strapi';
+import { as, login } from '../helpers/admin';
+
+let sim: RunningSimulator;
+let app: TestApp;
+let number: any;
+
+const PNID = '109876543210987';
+const WABA = '102030405060708';
+const LIMIT = 50;
+const SENDS = 500;
+const RECIPIENTS = 100;
+const q = (name: string) => app.strapi.db.query(`plugin::whatsapp.${name}` as any);
+
+beforeAll(async () => {
+  sim = await createSimulator();
+  app = await startStrapi({ WHATSAPP_META_BASE_URL: sim.url });
+  await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
+  const admin = as(app.server, await login(app.server));
+  number = (await admin.post('/whatsapp/numbers').send({ label: 'Bulk', provider: 'meta', phone: '+15550001111', phoneNumberId: PNID, wabaId: WABA, accessToken: 'bulk-token-0001', appSecret: 'bulk-secret', verifyToken: 'v', throughputMps: LIMIT })).body.data;
+  const webhookUrl = number.webhookUrl.replace('https://crm.test.local', `http://127.0.0.1:${app.server.address().port}`);
+  await sim.client.addMetaNumber({ phoneNumberId: PNID, wabaId: WABA, displayPhoneNumber: '15550001111', accessToken: 'bulk-token-0001', appSecret: 'bulk-secret', webhookUrl, throughputMps: LIMIT });
+  // Receipts would only add webhook traffic to a test about the way out.
+  await sim.client.setFault(undefined, { autoDeliver: false, autoRead: false } as any);
+});
+afterAll(async () => {
+  await app?.stop();
+  await sim?.close();
+});
+
+test(`${SENDS} sends to a number limited to ${LIMIT} per second: spread over ≥ 9 s, no over-limit answer, none sent twice`, async () => {
+  expect(number.throughputMps).toBe(LIMIT);
+  const dispatcher = app.strapi.plugin('whatsapp').service('dispatcher');
+  // Everything is queued before the dispatcher looks, so the spread comes from the limiter, not from how fast rows were written.
+  await dispatcher.stop();
+  const conversations: any[] = [];
+  for (let i = 0; i < RECIPIENTS; i += 1) {
+    const waId = `1555070${String(i).padStart(4, '0')}`;
+    conversations.push(await q('conversation').create({ data: { numberId: number.id, customerWaId: waId, windowExpiresAt: new Date(Date.now() + 3600_000) } }));
+    await sim.client.setCustomer({ phone: waId, reachable: true });
+    await sim.client.setWindow(PNID, waId, true);
+  }
+  const ids: number[] = [];
+  for (let i = 0; i < SENDS; i += 1) {
+    const row = await dispatcher.enqueue(conversations[i % RECIPIENTS].id, { type: 'text', text: `bulk-${i}` }, { id: null, source: 'campaign' });
+    ids.push(row.id);
+  }
+  const since = (await sim.client.requests({ provider: 'meta' })).reduce((max: number, r: any) => Math.max(max, r.seq), 0);
+
+  await dispatcher.start();
+  await dispatcher.idle();
+
+  const rows = await q('message').findMany({ where: { id: { $in: ids } } });
+  expect(rows.filter((r: any) => r.status !== 'sent').map((r: any) => `${r.id} ${r.status} ${r.errorCode ?? ''}`)).toEqual([]);
+
+  const sends = (await sim.client.requests({ provider: 'meta', method: 'POST', since })).filter((r: any) => /\/messages$/.test(r.path));
+  const overLimit = sends.filter((r: any) => JSON.stringify(r.response ?? '').includes('130429'));
+  expect(overLimit).toHaveLength(0);
+
+  const received = (await sim.client.outbound({})).filter((m: any) => /^bulk-\d+$/.test(String(m.text)));
+  expect(received).toHaveLength(SENDS);
+  expect(new Set(received.map((m: any) => m.text)).size).toBe(SENDS);
+
+  // At most LIMIT arrivals in any second: 500 arrivals need at least 9 s between the first and the last.
+  const times = received.map((m: any) => m.at as number).sort((a, b) => a - b);
+  expect(times[times.length - 1] - times[0]).toBeGreaterThanOrEqual(((SENDS - LIMIT) / LIMIT) * 1000);
+  const crowded = times.flatMap((t, i) => (i >= LIMIT && t - times[i - LIMIT] < 1000 ? [i] : []));
+  expect(crowded).toEqual([]);
+}, 240_000);
