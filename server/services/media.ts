@@ -78,11 +78,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   const pass = async (stopped: () => boolean) => {
     for (let batch = await due(); batch.length && !stopped(); batch = await due()) {
-      // Claim each row by pushing its next attempt out, so a second worker passes it by.
+      // Claim each row by pushing its next attempt out, so a second worker (another instance) passes
+      // it by: the claim matches only while the row is still due, which the first claim ends.
       for (const message of batch) {
+        const now = new Date();
         const { count } = await q(UID.message).updateMany({
-          where: { id: message.id, mediaState: 'pending', attempts: message.attempts ?? 0 },
-          data: { mediaNextAttemptAt: new Date(Date.now() + 5 * 60_000) },
+          where: { id: message.id, mediaState: 'pending', $or: [{ mediaNextAttemptAt: { $null: true } }, { mediaNextAttemptAt: { $lte: now } }] },
+          data: { mediaNextAttemptAt: new Date(now.getTime() + 5 * 60_000) },
         });
         if (count === 1) await processOne(message);
       }

@@ -3,6 +3,7 @@ import { startStrapi, type TestApp } from '../helpers/strapi';
 import { as, login } from '../helpers/admin';
 import { tinyPng } from '../helpers/png';
 import { adapterFor } from '../../server/providers';
+import createMediaWorker from '../../server/services/media';
 
 let sim: RunningSimulator;
 let app: TestApp;
@@ -61,6 +62,29 @@ test('a failed download keeps the message, says why, and is retried until it wor
   const stored = await q.findOne({ where: { id: pending.id }, populate: ['media'] });
   expect(stored).toMatchObject({ mediaState: 'stored', mediaError: null, attempts: 2 });
   expect(stored.media.name).toBe('quote.pdf');
+});
+
+test('two media workers, as two instances run them, store each file once', async () => {
+  const plugin = app.strapi.plugin('whatsapp');
+  const files = app.strapi.db.query('plugin::upload.file');
+  const before = await files.count({});
+  const [last] = await app.strapi.db.query('plugin::whatsapp.message').findMany({ orderBy: { id: 'desc' }, limit: 1 });
+  const lastId = last?.id ?? 0;
+  for (let i = 0; i < 6; i += 1) {
+    await sim.client.customerSends({ from: `1555000440${i}`, to: '109876543210987', name: `Twin ${i}`, type: 'image', mimeType: 'image/png', mediaBase64: tinyPng().toString('base64') });
+  }
+  plugin.service('inbound').kick();
+  await plugin.service('inbound').idle();
+
+  const other = createMediaWorker({ strapi: app.strapi });
+  plugin.service('media').kick();
+  other.kick();
+  await Promise.all([plugin.service('media').idle(), other.idle()]);
+
+  const images = await app.strapi.db.query('plugin::whatsapp.message').findMany({ where: { id: { $gt: lastId }, type: 'image' }, populate: ['media'] });
+  expect(images).toHaveLength(6);
+  expect(images.every((m: any) => m.mediaState === 'stored' && m.media)).toBe(true);
+  expect((await files.count({})) - before).toBe(6);
 });
 
 describe('receipts from the provider', () => {
