@@ -223,7 +223,7 @@ test('the cron job ticking on both instances runs once per tick', async () => {
 }, 30_000);
 
 // Last: it ends instance B.
-test('an instance killed mid-send: its rows in flight go to review on the other instance, reach the customer once, and the rest are sent by the survivor', async () => {
+test('an instance killed mid-send: its rows in flight go to review on the other instance and are never sent again; the survivor sends the rest, each once', async () => {
   // Answers take 3 s, so sends are caught between leaving and their answer; the provider still takes them.
   await sim.client.setFault(PNID, { latencyMs: 3_000 } as any);
   const phones = Array.from({ length: 8 }, (_, i) => `1555090${String(i).padStart(4, '0')}`);
@@ -254,8 +254,12 @@ test('an instance killed mid-send: its rows in flight go to review on the other 
   expect(reviewed).toEqual(leftByB.map((r) => r.id).sort());
   expect(final.filter((r) => r.status !== 'review')).toHaveLength(ids.length - reviewed.length);
 
-  // Every send the provider took, once: the ones B left in flight got there before it died and were never sent again.
+  // Nothing twice: a row B left in flight may or may not have reached the provider before the kill
+  // (that is why it is put up for review), and it is never sent again; every other row arrived once.
   await new Promise((r) => setTimeout(r, 2_000));
-  const received = (await sim.client.outbound({ business: PNID })).filter((m: any) => phones.includes(m.to));
-  expect(received.map((m: any) => m.to).sort()).toEqual([...phones].sort());
+  const received = (await sim.client.outbound({ business: PNID })).filter((m: any) => phones.includes(m.to)).map((m: any) => m.to);
+  expect(new Set(received).size).toBe(received.length);
+  const sentPhones = final.filter((r) => r.status !== 'review').map((r) => phones[ids.indexOf(r.id)]);
+  expect(received).toEqual(expect.arrayContaining(sentPhones));
+  expect(received.length).toBeGreaterThanOrEqual(ids.length - reviewed.length);
 }, 240_000);
