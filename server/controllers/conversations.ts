@@ -41,7 +41,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
     async reply(ctx: any) {
       const body = (await validateReply(ctx.request.body)) as ReplyRequest;
-      ctx.created({ data: await inbox().reply(ctx.state.user, ctx.params.id, body) });
+      ctx.created({ data: await inbox().reply(ctx.state.user, ctx.params.id, body, ctx.state.userAbility) });
     },
   };
 };

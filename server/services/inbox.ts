@@ -109,6 +109,19 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return row;
   };
 
+  /**
+   * A Media Library file goes out only if the sender uploaded it or may browse the Media Library:
+   * file ids are small integers, and customer media of other teams' numbers is stored there too.
+   */
+  const assertMayUseFile = async (user: AdminUser, fileId: number, ability?: { can: (action: string) => boolean }) => {
+    const file = await q('plugin::upload.file').findOne({ where: { id: fileId }, populate: { createdBy: { select: ['id'] } } });
+    if (!file) return; // The dispatcher answers the unknown id.
+    const superAdmin = user.roles?.some((r) => r.code === SUPER_ADMIN);
+    if (superAdmin || file.createdBy?.id === user.id || ability?.can('plugin::upload.read')) return;
+    const message = 'you can send only files you uploaded, unless you may browse the Media Library';
+    throw new errors.ValidationError(message, { errors: [{ path: ['fileId'], message, name: 'ValidationError', value: null }] });
+  };
+
   return {
     visibleNumberIds,
 
@@ -166,8 +179,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return { data: rows.map(messageOut), meta: { pagination: { page, pageSize, total, pageCount: Math.ceil(total / pageSize) } } };
     },
 
-    async reply(user: AdminUser, id: unknown, body: ReplyRequest) {
+    async reply(user: AdminUser, id: unknown, body: ReplyRequest, ability?: { can: (action: string) => boolean }) {
       const conversation = await visible(user, id);
+      if (body.type === 'media' && body.fileId !== undefined) await assertMayUseFile(user, body.fileId, ability);
       const resolved: ReplyRequest =
         body.type === 'quick-reply' ? { type: 'text', text: (await getService('quick-replies', { strapi }).byName(body.name)).text, idempotencyKey: body.idempotencyKey } : body;
       return messageOut(await getService('dispatcher', { strapi }).enqueue(conversation.id, resolved, { id: user.id }));

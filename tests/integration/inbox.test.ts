@@ -87,6 +87,15 @@ describe('the core loop', () => {
     const received = (await sim.client.outbound({ to: '15550002222' })) as any[];
     expect(received.some((m) => m.type === 'image' && JSON.stringify(m).includes('The replacement part'))).toBe(true);
     expect((await admin.post(`/whatsapp/conversations/${conversationId}/messages`).send({ type: 'media', fileId: 999999 })).status).toBe(400);
+
+    // Staff who neither uploaded the file nor may browse the Media Library cannot send it.
+    const { token } = await createStaff(app.strapi, app.server, 'Filer', ['plugin::whatsapp.inbox.read', 'plugin::whatsapp.inbox.send']);
+    const other = await as(app.server, token).post(`/whatsapp/conversations/${conversationId}/messages`).send({ type: 'media', fileId: file.id });
+    expect(other.status).toBe(400);
+    expect(other.body.error.details.errors[0].path).toEqual(['fileId']);
+    const { token: browser } = await createStaff(app.strapi, app.server, 'Browser', ['plugin::whatsapp.inbox.read', 'plugin::whatsapp.inbox.send', 'plugin::upload.read']);
+    const allowed = await as(app.server, browser).post(`/whatsapp/conversations/${conversationId}/messages`).send({ type: 'media', fileId: file.id });
+    expect(allowed.status).toBe(201);
     expect((await admin.post(`/whatsapp/conversations/${conversationId}/messages`).send({ type: 'media' })).status).toBe(400);
   });
 
