@@ -1,25 +1,25 @@
 /**
- * Runs tasks one after another per key and in parallel across keys. The inbound worker applies
- * several webhook rows at once; events of one customer go through here so their conversation and
- * message rows are never read and written by two transactions of this process at the same time.
+ * Runs tasks one after another per key and in parallel across keys. A task may hold several keys;
+ * it starts once every earlier task holding any of them has finished. Keys are taken when the task
+ * is handed in, synchronously, so tasks sharing a key run in the order they were handed in.
  */
 export const createKeyedQueue = () => {
   const tails = new Map<string, Promise<void>>();
 
-  return async <T>(key: string, task: () => Promise<T>): Promise<T> => {
-    const previous = tails.get(key) ?? Promise.resolve();
+  return async <T>(keys: string[], task: () => Promise<T>): Promise<T> => {
+    const unique = [...new Set(keys)];
+    const previous = unique.map((key) => tails.get(key)).filter((p): p is Promise<void> => p !== undefined);
     let release!: () => void;
     const mine = new Promise<void>((resolve) => {
       release = resolve;
     });
-    const tail = previous.then(() => mine);
-    tails.set(key, tail);
-    await previous;
+    for (const key of unique) tails.set(key, mine);
     try {
+      await Promise.all(previous);
       return await task();
     } finally {
       release();
-      if (tails.get(key) === tail) tails.delete(key);
+      for (const key of unique) if (tails.get(key) === mine) tails.delete(key);
     }
   };
 };

@@ -237,15 +237,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     let needsSync = false;
     await strapi.db.transaction(async ({ trx }) => {
       if (!(await claimKey(trx, `${number.provider}:${number.id}:${event.key}`, webhookEventId, event.kind))) return;
-      if (event.kind === 'message') await applyMessage(trx, number, event, published);
-      else if (event.kind === 'status') await applyStatus(number, event, published);
+      if (event.kind === 'message') {
+        await applyMessage(trx, number, event, published);
+        // In the same transaction: a STOP is never lost between the message and the opt-out.
+        if (event.text) await getService('opt-out', { strapi }).fromMessage(number, event);
+      } else if (event.kind === 'status') await applyStatus(number, event, published);
       else if (event.kind === 'template') needsSync = !(await applyTemplate(number, event));
       else if (event.kind === 'number' || event.kind === 'error') await applyNumberHealth(number, event);
     });
     const realtime = getService('realtime', { strapi });
     for (const e of published) realtime.publish(e);
     if (event.kind === 'message' && event.media) getService('media', { strapi }).kick();
-    if (event.kind === 'message' && event.text) await getService('opt-out', { strapi }).fromMessage(number, event).catch((e) => strapi.log.warn(`[whatsapp] opt-out keyword: ${(e as Error).message}`));
     // A template the plugin has not stored yet (created at the provider): fetch the number's list.
     if (needsSync) {
       getService('templates', { strapi })
@@ -257,13 +259,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   // updateMany is one UPDATE; update() would read the row before and after.
   const finish = (row: WebhookRow, data: Record<string, unknown>) => q(UID.webhookEvent).updateMany({ where: { id: row.id }, data: { lockedUntil: null, ...data } });
 
-  const processRow = async (row: WebhookRow) => {
+  const parseRow = (row: WebhookRow) => adapterFor(row.provider).parse(JSON.parse(row.rawBody));
+
+  /** `events`: the row already parsed by the caller, to spare a second parse. */
+  const processRow = async (row: WebhookRow, parsed?: CanonicalEvent[]) => {
     const number = await numbers().findRowCached(row.numberId);
     if (!number || number.deletedAt) return finish(row, { state: 'ignored', lastError: 'the number was deleted', processedAt: new Date() });
-    const adapter = adapterFor(row.provider);
     let events: CanonicalEvent[];
     try {
-      events = adapter.parse(JSON.parse(row.rawBody));
+      events = parsed ?? parseRow(row);
     } catch (error) {
       return finish(row, { state: 'dead', lastError: `cannot parse the stored body: ${(error as Error).message}`, processedAt: new Date() });
     }
@@ -280,7 +284,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         continue;
       }
       try {
-        await serial(customerKey(target, event), () => applyEvent(target, event, row.id));
+        await applyEvent(target, event, row.id);
       } catch (error) {
         if (error instanceof RetryLater) retry = true;
         else failed = true;
@@ -313,13 +317,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return count === 1 ? { ...row, attempts: row.attempts + 1 } : null;
   };
 
-  const serial = createKeyedQueue();
-  /** Events of one customer on one number are applied in arrival order, one at a time. */
-  const customerKey = (number: NumberRow, event: CanonicalEvent) => {
-    if (event.kind === 'message') return `${number.id}:${event.from.waId ?? event.from.userId}`;
-    if (event.kind === 'status') return `${number.id}:${event.recipient.waId ?? event.recipient.userId ?? event.providerMessageId}`;
-    return `${number.id}:${event.kind}`;
-  };
+  const exclusive = createKeyedQueue();
+  /**
+   * The people a row's events are about. Rows sharing one are applied one after another, in row
+   * order: one customer's messages in the order they came, a STOP before a later START, one lead
+   * per person even when they write to two numbers at once.
+   */
+  const peopleOf = (events: CanonicalEvent[]) =>
+    events.map((event) => {
+      if (event.kind === 'message') return `person:${event.from.waId ?? event.from.userId}`;
+      if (event.kind === 'status') return `person:${event.recipient.waId ?? event.recipient.userId ?? event.providerMessageId}`;
+      return `${event.kind}:${event.businessId ?? ''}`;
+    });
 
   const concurrency = () => {
     const configured = getConfig(strapi, 'inboundConcurrency');
@@ -327,36 +336,46 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return strapi.db.dialect.client === 'sqlite' ? 1 : 4;
   };
 
+  /** Claims and applies one row; never rejects (a database error leaves the row for the next sweep). */
+  const handle = async (candidate: WebhookRow, events: CanonicalEvent[] | undefined) => {
+    try {
+      const row = await claim(candidate);
+      if (row) await processRow(row, events);
+    } catch (error) {
+      strapi.log.error(`[whatsapp] webhook event ${candidate.id} could not be processed: ${(error as Error).message}`);
+    }
+  };
+
   /**
-   * Oldest first, a batch per query; each row is claimed just before it is processed, and up to
-   * `concurrency` rows are in flight (the keyed queue keeps one customer's events in order).
+   * Oldest first, a batch per query, up to `concurrency` rows in flight. Each row takes its people's
+   * keys before anything awaits, so the order between rows of one person is the order of their ids.
    */
   const pass = async (stopped: () => boolean) => {
     const limit = concurrency();
     const inFlight = new Set<Promise<void>>();
-    const handle = async (candidate: WebhookRow) => {
-      const row = await claim(candidate);
-      if (!row) return;
-      try {
-        await processRow(row);
-      } catch (error) {
-        strapi.log.error(`[whatsapp] webhook event ${row.id} could not be processed: ${(error as Error).message}`);
-      }
-    };
     const seen = new Set<number>();
-    for (let rows = await due(new Date()); !stopped(); rows = await due(new Date())) {
-      const fresh = rows.filter((r) => !seen.has(r.id));
-      if (!fresh.length && !inFlight.size) return;
-      for (const candidate of fresh) {
-        if (stopped()) break;
-        seen.add(candidate.id);
-        const task = handle(candidate).finally(() => inFlight.delete(task));
-        inFlight.add(task);
-        if (inFlight.size >= limit) await Promise.race(inFlight);
+    try {
+      for (let rows = await due(new Date()); !stopped(); rows = await due(new Date())) {
+        const fresh = rows.filter((r) => !seen.has(r.id));
+        if (!fresh.length && !inFlight.size) return;
+        for (const candidate of fresh) {
+          if (stopped()) break;
+          seen.add(candidate.id);
+          let events: CanonicalEvent[] | undefined;
+          try {
+            events = parseRow(candidate);
+          } catch {
+            events = undefined; // processRow records why.
+          }
+          const task: Promise<void> = exclusive(events ? peopleOf(events) : [], () => handle(candidate, events)).finally(() => inFlight.delete(task));
+          inFlight.add(task);
+          if (inFlight.size >= limit) await Promise.race(inFlight);
+        }
+        if (!fresh.length) await Promise.race(inFlight);
       }
-      if (!fresh.length) await Promise.race(inFlight);
+    } finally {
+      await Promise.allSettled(inFlight);
     }
-    await Promise.all(inFlight);
   };
 
   return { ...createWorkerLoop(strapi, 'inbound worker', pass, SWEEP_MS), processRow };
