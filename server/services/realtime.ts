@@ -22,7 +22,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0);
   const recent: SequencedEvent[] = [];
-  let seq = 0;
+  // Starts at the boot time (ms), so ids keep growing across restarts: a client that reconnects
+  // after a restart holds an id older than anything kept, and is told to reload (`reset`).
+  let seq = Date.now();
   const cluster = () => getService('cluster', { strapi });
   const shared = () => cluster().enabled();
 
@@ -69,8 +71,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         if (after > last || oldest === null || oldest > after + 1) return null;
         return events.map((e) => JSON.parse(e) as SequencedEvent);
       }
-      if (after >= seq) return [];
-      if (recent.length && recent[0].seq > after + 1) return null;
+      if (after === seq) return [];
+      if (after > seq || !recent.length || recent[0].seq > after + 1) return null;
       return recent.filter((e) => e.seq > after);
     },
   };

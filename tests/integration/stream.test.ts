@@ -2,6 +2,7 @@ import { createSimulator, type RunningSimulator } from '../../simulator';
 import { startStrapi, type TestApp } from '../helpers/strapi';
 import { as, createStaff, login } from '../helpers/admin';
 import { openStream } from '../helpers/sse';
+import createRealtime from '../../server/services/realtime';
 
 let sim: RunningSimulator;
 let app: TestApp;
@@ -111,4 +112,20 @@ test('an EventSource gets in with a single-use ticket; no token, a used ticket o
   const forbidden = await openStream(`${base}/whatsapp/stream`, { Authorization: `Bearer ${nobody.token}` });
   expect(forbidden.status).toBe(403);
   forbidden.close();
+});
+
+test('after a restart, an event id from before it asks the client to reload instead of replaying nothing', async () => {
+  const beforeRestart = createRealtime({ strapi: app.strapi });
+  const seen: number[] = [];
+  const stop = beforeRestart.subscribe((e) => seen.push(e.seq));
+  for (let i = 0; i < 3; i += 1) beforeRestart.publish({ type: 'conversation.updated', conversationId: 1, numberId: numberA.id });
+  stop();
+  expect(await beforeRestart.since(seen[0])).toHaveLength(2);
+  expect(await beforeRestart.since(seen[2])).toEqual([]);
+
+  await new Promise((r) => setTimeout(r, 5));
+  const afterRestart = createRealtime({ strapi: app.strapi });
+  expect(await afterRestart.since(seen[2])).toBeNull();
+  afterRestart.publish({ type: 'conversation.updated', conversationId: 1, numberId: numberA.id });
+  expect(await afterRestart.since(seen[2])).toBeNull();
 });
