@@ -132,15 +132,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   /** Sends a claimed row; answers when it should be tried again, if it should. */
   const deliver = async (row: Row, { number, conversation, message: prepared }: NonNullable<Awaited<ReturnType<typeof prepare>>>, through?: <T>(call: () => Promise<T>) => Promise<T>): Promise<Date | null> => {
     const adapter = adapterFor(number.provider);
+    let result: Awaited<ReturnType<typeof adapter.send>>;
     try {
       const message = row.payload?.fileId ? outbound({ ...row, payload: await resolveFile(row, number) }, conversation, null) : prepared;
       const ctx = getService('provider-calls', { strapi }).contextFor(number);
       const providerNumber = getService('numbers', { strapi }).toProviderNumber(number);
       const call = () => adapter.send(ctx, providerNumber, message);
-      const result = await (through ? through(call) : call());
-      await q(UID.message).update({ where: { id: row.id }, data: { status: 'sent', providerMessageId: result.providerMessageId, errorClass: null, errorCode: null, errorText: null } });
-      publish(row, 'sent');
-      return null;
+      result = await (through ? through(call) : call());
     } catch (error) {
       const c = error instanceof UnsupportedByProviderError ? { class: 'permanent', code: null, text: error.message } : adapter.classify(error);
       const retry = ['retryable', 'rate-limited', 'pair-rate-limited'].includes(c.class) && row.attempts < MAX_ATTEMPTS;
@@ -156,6 +154,29 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         publish(row, 'failed');
       }
       return retry ? nextAttemptAt : null;
+    }
+    await recordSent(row, result.providerMessageId);
+    return null;
+  };
+
+  /**
+   * The provider has the message: a database error now must neither queue it again (a duplicate)
+   * nor mark it failed (staff would resend it). A few tries; then the row stays `sending`, which the
+   * start-up and cluster sweeps put up for review.
+   */
+  const recordSent = async (row: Row, providerMessageId: string | null) => {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await q(UID.message).updateMany({ where: { id: row.id }, data: { status: 'sent', providerMessageId, errorClass: null, errorCode: null, errorText: null } });
+        publish(row, 'sent');
+        return;
+      } catch (error) {
+        if (attempt >= 3) {
+          strapi.log.error(`[whatsapp] message ${row.id} was accepted by the provider (${providerMessageId}) but could not be recorded: ${(error as Error).message}`);
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+      }
     }
   };
 

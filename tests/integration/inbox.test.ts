@@ -158,6 +158,29 @@ describe('failures and their consequences', () => {
     expect((await sim.client.outbound({ to: '15550003333' })).filter((m: any) => m.text === 'retry me')).toHaveLength(1);
   });
 
+  test('a database error after the provider took the message neither resends it nor marks it failed', async () => {
+    const conversation = await q('conversation').findOne({ where: { customerWaId: '15550003333' } });
+    const db = app.strapi.db;
+    const query = db.query.bind(db);
+    // The database refuses to record the provider's answer (a dropped connection, say).
+    const spy = jest.spyOn(db, 'query').mockImplementation(((uid: string) => {
+      const repository = query(uid as any);
+      if (uid !== 'plugin::whatsapp.message') return repository;
+      return { ...repository, updateMany: async (args: any) => (args?.data?.status === 'sent' ? Promise.reject(new Error('connection reset')) : repository.updateMany(args)) };
+    }) as any);
+    let id: number;
+    try {
+      const res = await admin.post(`/whatsapp/conversations/${conversation.id}/messages`).send({ type: 'text', text: 'accepted, not recorded' });
+      id = res.body.data.id;
+      await settle();
+    } finally {
+      spy.mockRestore();
+    }
+    await settle();
+    expect((await q('message').findOne({ where: { id: id! } })).status).toBe('sending');
+    expect((await sim.client.outbound({ to: '15550003333' })).filter((m: any) => m.text === 'accepted, not recorded')).toHaveLength(1);
+  });
+
   test('a message caught mid-send by a crash is put up for review, never resent', async () => {
     const conversation = await q('conversation').findOne({ where: { customerWaId: '15550003333' } });
     const row = await q('message').create({ data: { numberId: number.id, conversationId: conversation.id, direction: 'out', type: 'text', text: 'was in flight', status: 'sending', source: 'inbox', attempts: 1 } });
