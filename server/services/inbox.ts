@@ -194,8 +194,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     async assign(user: AdminUser, id: unknown, assigneeId: number | null) {
       const conversation = await visible(user, id);
-      if (assigneeId !== null && !(await q('admin::user').findOne({ where: { id: assigneeId, isActive: true }, select: ['id'] }))) {
-        throw new errors.ValidationError('assigneeId: no active admin user with this id', { errors: [{ path: ['assigneeId'], message: 'no active admin user with this id', name: 'ValidationError', value: assigneeId }] });
+      // Only someone who can see this number's conversations: an assignee outside its team could never open it.
+      if (assigneeId !== null && !(await this.assignees(user, conversation.numberId)).some((a) => a.id === assigneeId)) {
+        const message = 'not an active admin user who can read this number’s conversations';
+        throw new errors.ValidationError(`assigneeId: ${message}`, { errors: [{ path: ['assigneeId'], message, name: 'ValidationError', value: assigneeId }] });
       }
       return update(conversation, { assigneeId });
     },
