@@ -4,6 +4,8 @@ import type { Firing, NotificationRule, NotificationRuleInput, RuleParameter } f
 import { UID } from '../constants';
 import type { TemplateParam, TemplateParams } from '../providers';
 import { recordE164, regionOf } from '../phone';
+import { assertTemplateParams } from '../template-params';
+import { parameterSchemaOf } from '../template-schema';
 import { getService } from '../utils';
 import { createWorkerLoop } from '../worker-loop';
 
@@ -257,38 +259,74 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return rule;
     },
 
-    async check(input: Partial<NotificationRuleInput>) {
+    /**
+     * Every problem with a rule at once, each under the form field it belongs to, so the editor
+     * can show them all. The template and its parameters are checked when they are set (`template`
+     * false: an update that leaves them alone, e.g. switching off a rule whose template was paused).
+     */
+    async check(input: Partial<NotificationRuleInput>, { template: checkTemplate = true }: { template?: boolean } = {}) {
+      const issues: { path: string[]; message: string }[] = [];
       const issue = (path: string, message: string) => {
-        throw new errors.ValidationError(message, { errors: [{ path: [path], message, name: 'ValidationError', value: null }] });
+        issues.push({ path: [path], message });
       };
-      if (input.contentType) {
-        const ct = strapi.contentTypes[input.contentType as keyof typeof strapi.contentTypes] as { kind?: string; attributes: Record<string, any> } | undefined;
-        if (!ct || ct.kind !== 'collectionType') issue('contentType', `no collection type ${input.contentType} in this app`);
-        const allowed = (await getService('settings', { strapi }).get()).notificationFields[input.contentType];
+      const ct = input.contentType ? (strapi.contentTypes[input.contentType as keyof typeof strapi.contentTypes] as { kind?: string; attributes: Record<string, any> } | undefined) : undefined;
+      if (input.contentType && (!ct || ct.kind !== 'collectionType')) issue('contentType', `no collection type ${input.contentType} in this app`);
+      const slotName = (p: RuleParameter) => `${p.component} {{${p.name ?? (p.index ?? 0) + 1}}}`;
+      for (const p of input.parameters ?? []) {
+        if (p.from === 'field' && !p.value?.trim()) issue('parameters', `${slotName(p)}: choose the field it is filled from`);
+        if (p.from === 'constant' && !p.value?.trim()) issue('parameters', `${slotName(p)}: enter the text to send`);
+      }
+      if (ct && ct.kind === 'collectionType') {
+        const allowed = (await getService('settings', { strapi }).get()).notificationFields[input.contentType!];
         // A bound field's value goes out to a phone: it must exist, never be private, and be allowed.
         const bindable = (path: string, where: string) => {
           let model = input.contentType!;
           for (const segment of path.split('.')) {
             const attribute = (strapi.contentTypes[model as keyof typeof strapi.contentTypes] as { attributes: Record<string, any> } | undefined)?.attributes[segment];
-            if (!attribute) issue(where, `${input.contentType} has no field ${path}`);
-            if (attribute.private || attribute.type === 'password') issue(where, `${path} is private and cannot be sent`);
+            if (!attribute) return issue(where, `${input.contentType} has no field ${path}`);
+            if (attribute.private || attribute.type === 'password') return issue(where, `${path} is private and cannot be sent`);
             if (attribute.type !== 'relation') break;
             model = attribute.target;
           }
           if (allowed && !allowed.includes(path)) issue(where, `${path} is not among the fields allowed for ${input.contentType} in the settings`);
+          return undefined;
         };
         if (input.field) bindable(input.field, 'field');
-        for (const p of input.parameters ?? []) if (p.from === 'field') bindable(p.value ?? '', 'parameters');
+        for (const p of input.parameters ?? []) if (p.from === 'field' && p.value?.trim()) bindable(p.value, 'parameters');
         if (input.recipient?.from === 'field') bindable(input.recipient.value, 'recipient');
         for (const path of Object.keys(input.condition ?? {})) bindable(path, 'condition');
       }
       if (input.event === 'fieldChanged' && !input.field) issue('field', 'a fieldChanged rule needs the field');
       if (input.event === 'dateOffset') {
-        if (!input.field || input.offsetDays === undefined) issue('field', 'a dateOffset rule needs the date field and offsetDays (negative: days before)');
-        const ct = strapi.contentTypes[input.contentType as keyof typeof strapi.contentTypes] as { attributes: Record<string, any> } | undefined;
-        if (!['date', 'datetime'].includes(ct?.attributes[input.field!]?.type)) issue('field', `${input.field} is not a date field of ${input.contentType}`);
+        if (!input.field) issue('field', 'a dateOffset rule needs the date field');
+        else if (!['date', 'datetime'].includes(ct?.attributes[input.field]?.type)) issue('field', `${input.field} is not a date field of ${input.contentType}`);
+        if (input.offsetDays === undefined || input.offsetDays === null) issue('offsetDays', 'a dateOffset rule needs offsetDays (negative: days before the date)');
       }
-      if (input.numberId && !(await q(UID.number).findOne({ where: { id: input.numberId, deletedAt: null } }))) issue('numberId', 'no WhatsApp number with this id');
+      const number = input.numberId ? await q(UID.number).findOne({ where: { id: input.numberId, deletedAt: null } }) : null;
+      if (input.numberId && !number) issue('numberId', 'no WhatsApp number with this id');
+      if (number && input.recipient?.from === 'constant' && !recordE164(input.recipient.value, regionOf(number))) {
+        issue('recipient', `${input.recipient.value} is not a valid phone number; use the international format, e.g. +15550001111`);
+      }
+      if (number && input.template && checkTemplate) {
+        const { name, language } = input.template;
+        const row = await q(UID.template).findOne({ where: { numberId: number.id, name, language, removedAt: null } });
+        if (!row) issue('template', `this number has no template ${name} (${language}); sync templates first`);
+        else if (row.status !== 'APPROVED') issue('template', `template ${name} is ${row.status}; only approved templates can be sent`);
+        else {
+          // What the firings will send, with empty texts: the same check a send makes.
+          try {
+            assertTemplateParams(row.parameterSchema ?? parameterSchemaOf(row.components ?? []), row.parameterFormat ?? 'positional', render(input as Row, { documentId: '' }, input.contentType ?? ''));
+          } catch (error) {
+            const details = (error as { details?: { errors?: { message: string }[] } }).details?.errors ?? [{ message: (error as Error).message }];
+            for (const d of details) issue('parameters', `template ${name}: ${d.message}`);
+          }
+        }
+      }
+      if (issues.length) {
+        throw new errors.ValidationError(issues.length === 1 ? issues[0].message : `${issues.length} errors occurred`, {
+          errors: issues.map((i) => ({ ...i, name: 'ValidationError', value: null })),
+        });
+      }
     },
 
     async create(input: NotificationRuleInput) {
@@ -299,7 +337,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     async update(id: unknown, input: Partial<NotificationRuleInput>) {
       const rule = await this.get(id);
-      await this.check({ ...rule, ...input });
+      await this.check({ ...rule, ...input }, { template: Boolean(input.template || input.parameters) });
       cache = null;
       return q(UID.notificationRule).update({ where: { id: rule.id }, data: input });
     },

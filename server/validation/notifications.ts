@@ -15,9 +15,13 @@ const fields = {
   contentType: yup.string().matches(/^api::[a-z0-9-]+\.[a-z0-9-]+$/, 'contentType must be a host collection type such as api::lead.lead'),
   event: yup.string().oneOf(['created', 'updated', 'fieldChanged', 'published', 'deleted', 'dateOffset']),
   field: yup.string().max(100),
-  value: yup.mixed(),
+  value: yup.mixed().test('scalar', 'value must be a text, a number, true or false', (v) => v === undefined || v === null || ['string', 'number', 'boolean'].includes(typeof v)),
   offsetDays: yup.number().integer().min(-365).max(365),
-  condition: yup.object().nullable(),
+  // Compared as text with the record's values: nested objects or operators would never match.
+  condition: yup
+    .object()
+    .nullable()
+    .test('scalars', 'condition values must be texts, numbers, true/false or empty', (v) => !v || Object.values(v).every((x) => x === null || ['string', 'number', 'boolean'].includes(typeof x))),
   numberId: yup.number().integer().positive(),
   template: yup.object({ name: yup.string().required().max(512), language: yup.string().required().max(20) }).noUnknown().default(undefined),
   parameters: yup.array().of(param).max(60),
