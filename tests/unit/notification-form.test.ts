@@ -62,5 +62,7 @@ describe('rule editor form', () => {
   test('server validation errors land on their fields', () => {
     expect(fieldErrorsOf({ name: 'ValidationError', message: '2 errors', details: { errors: [{ path: ['template', 'name'], message: 'template.name is required' }, { path: ['recipient'], message: 'no phone' }] } })).toEqual({ template: 'template.name is required', recipient: 'no phone' });
     expect(fieldErrorsOf({ name: 'ValidationError', message: 'bad', details: {} })).toEqual({ form: 'bad' });
+    const two = [{ path: ['parameters'], message: 'body {{1}}: choose the field' }, { path: ['parameters'], message: 'body {{2}}: enter the text' }];
+    expect(fieldErrorsOf({ name: 'ValidationError', message: '2 errors', details: { errors: two } })).toEqual({ parameters: 'body {{1}}: choose the field; body {{2}}: enter the text' });
   });
 });

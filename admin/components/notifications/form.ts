@@ -189,7 +189,9 @@ export const fieldErrorsOf = (error: ValidationErrorBody | undefined): RuleFormE
     const first = issue.path?.[0];
     if (first === undefined || !issue.message) continue;
     const key = String(first).split('.')[0].replace(/\[\d+\]$/, '');
+    // Several problems with one field (two unmapped parameters) are all shown.
     if (!out[key]) out[key] = issue.message;
+    else if (!out[key]!.split('; ').includes(issue.message)) out[key] = `${out[key]}; ${issue.message}`;
   }
   if (!Object.keys(out).length && error?.message && error.name === 'ValidationError') out.form = error.message;
   return out;
