@@ -215,6 +215,15 @@ describe('inbox actions', () => {
     expect((await admin.get('/whatsapp/conversations').query({ assignee: 'unassigned', q: '15550002222' })).body.data.map((c: any) => c.id)).toEqual([conversation.id]);
   });
 
+  test('paging that is not a sane whole number is a 400, for the list and for a thread', async () => {
+    for (const page of ['abc', '-1', '99999999999999999999']) {
+      expect((await admin.get('/whatsapp/conversations').query({ page })).status).toBe(400);
+      expect((await admin.get(`/whatsapp/conversations/${conversation.id}/messages`).query({ page })).status).toBe(400);
+    }
+    expect((await admin.get(`/whatsapp/conversations/${conversation.id}/messages`).query({ pageSize: 'ten' })).status).toBe(400);
+    expect((await admin.get(`/whatsapp/conversations/${conversation.id}/messages`).query({ page: '1', pageSize: '100' })).status).toBe(200);
+  });
+
   test('close and reopen', async () => {
     expect((await admin.post(`/whatsapp/conversations/${conversation.id}/close`)).body.data.state).toBe('closed');
     expect((await admin.get('/whatsapp/conversations').query({ state: 'closed' })).body.data.map((c: any) => c.id)).toEqual([conversation.id]);
