@@ -3,12 +3,12 @@ import { Badge, Box, Button, EmptyStateLayout, Flex, LinkButton, Loader, Typogra
 import { ArrowClockwise, Cog } from '@strapi/icons';
 import { EmptyDocuments } from '@strapi/icons/symbols';
 import { Layouts, Page, useFetchClient, useRBAC } from '@strapi/strapi/admin';
-import { NavLink } from 'react-router-dom';
+import { NavLink, useSearchParams } from 'react-router-dom';
 import type { AssigneeOption, Conversation, ConversationDetail, Message } from '../../../contracts/inbox';
 import type { ListNumbers } from '../../../contracts/numbers';
 import { PluginNav } from '../../components/PluginNav';
 import { Composer } from '../../components/inbox/Composer';
-import { ConversationFilters, NO_FILTERS, filtersQuery, isFiltered, type InboxFilters } from '../../components/inbox/ConversationFilters';
+import { ConversationFilters, NO_FILTERS, filtersFromQuery, filtersQuery, isFiltered, type InboxFilters } from '../../components/inbox/ConversationFilters';
 import { ConversationHeader } from '../../components/inbox/ConversationHeader';
 import { ConversationList } from '../../components/inbox/ConversationList';
 import { NewConversationButton } from '../../components/inbox/NewConversation';
@@ -79,7 +79,10 @@ const Inbox = () => {
   const canAssign = Boolean(assignActions.canAssign);
   const canReadNumbers = Boolean(numbersActions.canRead);
 
-  const [filters, setFilters] = React.useState<InboxFilters>(NO_FILTERS);
+  // Filters and the open conversation live in the URL too: a reload, or coming back from a ticket
+  // or CRM record, shows the same view; a link to a conversation opens it.
+  const [searchParams, setSearchParams] = useSearchParams();
+  const [filters, setFilters] = React.useState<InboxFilters>(() => filtersFromQuery(searchParams));
   const [conversations, setConversations] = React.useState<Conversation[]>([]);
   const [total, setTotal] = React.useState(0);
   const [listStatus, setListStatus] = React.useState<'loading' | 'error' | 'ready'>('loading');
@@ -237,7 +240,7 @@ const Inbox = () => {
       .catch(() => setAssignees([]));
   }, [canAssign, numberOfSelected, get]);
 
-  const select = (c: Conversation) => {
+  const select = (c: Pick<Conversation, 'id'>) => {
     if (c.id === selectedRef.current) return;
     selectedRef.current = c.id;
     setSelectedId(c.id);
@@ -247,6 +250,21 @@ const Inbox = () => {
     fetchDetail();
     fetchMessages();
   };
+
+  // The conversation the URL names opens once, when the page loads.
+  const fromUrl = React.useRef(searchParams.get('conversation'));
+  React.useEffect(() => {
+    const id = Number(fromUrl.current);
+    fromUrl.current = null;
+    if (Number.isSafeInteger(id) && id > 0) select({ id });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  React.useEffect(() => {
+    const next = filtersQuery(filters);
+    if (selectedId !== null) next.set('conversation', String(selectedId));
+    if (next.toString() !== new URLSearchParams(window.location.search).toString()) setSearchParams(next, { replace: true });
+  }, [filters, selectedId, setSearchParams]);
 
   // The open conversation is read as messages arrive in it.
   React.useEffect(() => {
