@@ -102,7 +102,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const waId = e164.replace('+', '');
     let conversation = await q(UID.conversation).findOne({ where: { numberId: number.id, customerWaId: waId } });
     if (conversation?.unreachable) return finish({ state: 'skipped', error: 'the customer is unreachable on WhatsApp', trace: { matched: true, parameters, recipient: e164 } });
-    conversation ??= await q(UID.conversation).create({ data: { numberId: number.id, customerWaId: waId, customerPhone: e164, state: 'open', unread: 0, crmKind: 'unknown' } });
+    if (!conversation) {
+      // Linked to the customer's CRM record, as when they write first or staff start the conversation.
+      const match = await getService('identity', { strapi }).match(e164, regionOf(number));
+      conversation = await q(UID.conversation).create({
+        data: { numberId: number.id, customerWaId: waId, customerPhone: e164, state: 'open', unread: 0, ...(match ? { crmKind: match.kind, crmUid: match.uid, crmDocumentId: match.documentId, customerName: match.name } : { crmKind: 'unknown' }) },
+      });
+    }
     try {
       const message = await getService('dispatcher', { strapi }).enqueue(
         conversation.id,

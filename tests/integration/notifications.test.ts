@@ -62,6 +62,10 @@ describe('lead created', () => {
     expect(JSON.stringify(received[0])).toContain('Carol');
     const firings = (await admin.get(`/whatsapp/notification-rules/${ruleId}/firings`)).body.data;
     expect(firings[0]).toMatchObject({ state: 'queued', trace: { matched: true, recipient: '+15550005555', message: { status: expect.stringMatching(/sent|delivered|read/) } } });
+    // The conversation the template opened is the lead's in the inbox, not an unknown number.
+    const lead = await app.strapi.documents('api::lead.lead').findFirst({ filters: { name: 'Carol' } as any });
+    const [conversation] = (await admin.get('/whatsapp/conversations').query({ q: '15550005555' })).body.data;
+    expect(conversation).toMatchObject({ customerName: 'Carol', crm: { kind: 'lead', uid: 'api::lead.lead', documentId: lead!.documentId } });
   });
 
   test('through the host’s REST API with an API token: fires once', async () => {
