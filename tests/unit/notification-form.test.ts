@@ -64,5 +64,7 @@ describe('rule editor form', () => {
     expect(fieldErrorsOf({ name: 'ValidationError', message: 'bad', details: {} })).toEqual({ form: 'bad' });
     const two = [{ path: ['parameters'], message: 'body {{1}}: choose the field' }, { path: ['parameters'], message: 'body {{2}}: enter the text' }];
     expect(fieldErrorsOf({ name: 'ValidationError', message: '2 errors', details: { errors: two } })).toEqual({ parameters: 'body {{1}}: choose the field; body {{2}}: enter the text' });
+    const name = [{ path: ['name'], message: 'name must be at least 1 characters' }, { path: ['name'], message: 'name is a required field' }];
+    expect(fieldErrorsOf({ name: 'ValidationError', message: '2 errors', details: { errors: name } })).toEqual({ name: 'name must be at least 1 characters' });
   });
 });

@@ -182,6 +182,8 @@ interface ValidationErrorBody {
   details?: { errors?: Array<{ path?: Array<string | number>; message?: string }> };
 }
 
+const LIST_FIELDS = ['parameters', 'condition'];
+
 /** The server's ValidationError per form field (`template.name` → `template`). */
 export const fieldErrorsOf = (error: ValidationErrorBody | undefined): RuleFormErrors => {
   const out: RuleFormErrors = {};
@@ -189,9 +191,10 @@ export const fieldErrorsOf = (error: ValidationErrorBody | undefined): RuleFormE
     const first = issue.path?.[0];
     if (first === undefined || !issue.message) continue;
     const key = String(first).split('.')[0].replace(/\[\d+\]$/, '');
-    // Several problems with one field (two unmapped parameters) are all shown.
+    // A list (parameters, conditions) has one problem per item: all are shown. Elsewhere the
+    // first says it (yup reports an empty name as both too short and missing).
     if (!out[key]) out[key] = issue.message;
-    else if (!out[key]!.split('; ').includes(issue.message)) out[key] = `${out[key]}; ${issue.message}`;
+    else if (LIST_FIELDS.includes(key) && !out[key]!.split('; ').includes(issue.message)) out[key] = `${out[key]}; ${issue.message}`;
   }
   if (!Object.keys(out).length && error?.message && error.name === 'ValidationError') out.form = error.message;
   return out;
