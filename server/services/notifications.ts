@@ -13,7 +13,9 @@ type Row = Record<string, any>;
 
 const RULES_CACHE_MS = 5_000;
 const SWEEP_MS = 5_000;
-const ACTIONS: Record<string, string[]> = { create: ['created'], update: ['updated', 'fieldChanged'], publish: ['published'], delete: ['deleted'] };
+// A record created with the field already set counts as that field changing (from nothing): a
+// payment recorded with its paidAt is "paidAt changed" as much as one paid later.
+const ACTIONS: Record<string, string[]> = { create: ['created', 'fieldChanged'], update: ['updated', 'fieldChanged'], publish: ['published'], delete: ['deleted'] };
 
 /** A value at a dotted path (`contact.phone`) of a populated record. */
 const at = (record: Row | null | undefined, path: string): unknown =>
@@ -135,8 +137,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   const matches = (rule: Row, event: string, record: Row, before: Row | null) => {
     if (rule.event === 'fieldChanged') {
-      if (event !== 'updated' || !rule.field) return false;
-      const changed = !before || !same(at(before, rule.field), at(record, rule.field));
+      if ((event !== 'updated' && event !== 'created') || !rule.field) return false;
+      const changed = event === 'created' ? text(at(record, rule.field)) !== '' : !before || !same(at(before, rule.field), at(record, rule.field));
       return changed && (rule.value === undefined || rule.value === null || same(at(record, rule.field), rule.value));
     }
     return rule.event === event;

@@ -144,6 +144,10 @@ describe('invoice added and payment recorded', () => {
     await app.strapi.documents('api::payment.payment').update({ documentId: payment.documentId, data: { paidAt: new Date().toISOString() } as any });
     await settle();
     expect((await templatesTo('15550002222')).length).toBe(before + 1);
+    // A payment recorded with its date already set is a change of paidAt too: one message.
+    await app.strapi.documents('api::payment.payment').create({ data: { amount: 80, paidAt: new Date().toISOString(), invoice: invoice.documentId } as any });
+    await settle();
+    expect((await templatesTo('15550002222')).length).toBe(before + 2);
   });
 });
 
