@@ -116,7 +116,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (query.assignee === 'me') where.assigneeId = user.id;
       else if (query.assignee === 'unassigned') where.assigneeId = { $null: true };
       else if (query.assignee) where.assigneeId = Number(query.assignee);
-      if (query.q) where.$or = [{ customerName: { $containsi: query.q } }, { customerPhone: { $contains: query.q } }, { customerWaId: { $contains: query.q } }];
+      if (query.q) {
+        where.$or = [{ customerName: { $containsi: query.q } }, { customerPhone: { $contains: query.q } }, { customerWaId: { $contains: query.q } }];
+        // A phone typed or pasted as people write it ("+1 555-000 2222"): its digits, against the wa id.
+        const digits = query.q.replace(/\D/g, '');
+        if (/^[\d\s()+.\-]+$/.test(query.q) && digits.length >= 3) (where.$or as unknown[]).push({ customerWaId: { $contains: digits } });
+      }
       const page = Math.max(1, Number(query.page ?? 1));
       const pageSize = Math.min(100, Math.max(1, Number(query.pageSize ?? 25)));
       const [rows, total, unread] = await Promise.all([

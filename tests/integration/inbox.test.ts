@@ -215,6 +215,13 @@ describe('inbox actions', () => {
     expect((await admin.get('/whatsapp/conversations').query({ assignee: 'unassigned', q: '15550002222' })).body.data.map((c: any) => c.id)).toEqual([conversation.id]);
   });
 
+  test('search finds a phone however it is written', async () => {
+    for (const q of ['+1 555 000 2222', '555-000-2222', '(555) 000-2222', '15550002222', '0002222']) {
+      expect((await admin.get('/whatsapp/conversations').query({ q })).body.data.map((c: any) => c.id)).toEqual([conversation.id]);
+    }
+    expect((await admin.get('/whatsapp/conversations').query({ q: '555-999-0000' })).body.data).toEqual([]);
+  });
+
   test('paging that is not a sane whole number is a 400, for the list and for a thread', async () => {
     for (const page of ['abc', '-1', '99999999999999999999']) {
       expect((await admin.get('/whatsapp/conversations').query({ page })).status).toBe(400);
