@@ -264,6 +264,13 @@ test('staff work a conversation from the inbox, and it stays live', async () => 
     expect(await page.getByRole('button', { name: 'Load more' }).count()).toBe(0);
   });
 
+  await step('a link to a conversation that is not there opens nothing, and says so', async () => {
+    await page.goto('/admin/plugins/whatsapp?conversation=999999');
+    await page.getByText('This conversation does not exist or is not one of your team’s.').waitFor();
+    await page.getByText('Select a conversation to read it.').waitFor();
+    await until('the URL to drop it', async () => !new URL(page.url()).searchParams.has('conversation'));
+  });
+
   await step('staff who may only read see who has it, and no actions', async () => {
     const role = await api<{ data: { id: number } }>('POST', '/admin/roles', { name: 'Inbox readers', description: 'read the WhatsApp inbox' });
     expect(role.status).toBe(201);

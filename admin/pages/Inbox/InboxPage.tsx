@@ -2,7 +2,7 @@ import * as React from 'react';
 import { Badge, Box, Button, EmptyStateLayout, Flex, LinkButton, Loader, Typography } from '@strapi/design-system';
 import { ArrowClockwise, Cog } from '@strapi/icons';
 import { EmptyDocuments } from '@strapi/icons/symbols';
-import { Layouts, Page, useFetchClient, useRBAC } from '@strapi/strapi/admin';
+import { Layouts, Page, isFetchError, useFetchClient, useNotification, useRBAC } from '@strapi/strapi/admin';
 import { NavLink, useSearchParams } from 'react-router-dom';
 import type { AssigneeOption, Conversation, ConversationDetail, Message } from '../../../contracts/inbox';
 import type { ListNumbers } from '../../../contracts/numbers';
@@ -153,16 +153,38 @@ const Inbox = () => {
     }
   };
 
+  const { toggleNotification } = useNotification();
+  const toggleRef = React.useRef(toggleNotification);
+  toggleRef.current = toggleNotification;
+  const tRef = React.useRef(t);
+  tRef.current = t;
+
+  /**
+   * The open conversation is not there for this user (a link to another team's conversation, or one
+   * from an old URL): nothing is selected rather than an error that retrying cannot fix.
+   */
+  const missing = React.useCallback((id: number, error: unknown) => {
+    if (selectedRef.current !== id || !isFetchError(error) || error.status !== 404) return false;
+    selectedRef.current = null;
+    setSelectedId(null);
+    setDetail(null);
+    setMessages([]);
+    setThreadStatus('idle');
+    toggleRef.current({ type: 'warning', message: tRef.current('inbox.thread.missing', 'This conversation does not exist or is not one of your team’s.') });
+    return true;
+  }, []);
+
   const fetchDetail = React.useCallback(async () => {
     const id = selectedRef.current;
     if (id === null) return;
     try {
       const res = await get<{ data: ConversationDetail }>(`/whatsapp/conversations/${id}`);
       if (selectedRef.current === id) setDetail(res.data.data);
-    } catch {
+    } catch (error) {
+      if (missing(id, error)) return;
       if (selectedRef.current === id) setThreadStatus((prev) => (prev === 'loading' ? 'error' : prev));
     }
-  }, [get]);
+  }, [get, missing]);
 
   const fetchMessages = React.useCallback(async () => {
     const id = selectedRef.current;
@@ -174,10 +196,11 @@ const Inbox = () => {
       const next = [...res.data.data].reverse();
       setMessages((prev) => (JSON.stringify(prev) === JSON.stringify(next) ? prev : next));
       setThreadStatus('ready');
-    } catch {
+    } catch (error) {
+      if (missing(id, error)) return;
       if (selectedRef.current === id) setThreadStatus((prev) => (prev === 'loading' ? 'error' : prev));
     }
-  }, [get]);
+  }, [get, missing]);
 
   const reloadList = useCoalesced(fetchList, COALESCE_MS);
   const reloadDetail = useCoalesced(fetchDetail, COALESCE_MS);
