@@ -29,6 +29,23 @@ const text = (value: unknown): string => {
 
 const same = (a: unknown, b: unknown) => text(a) === text(b);
 
+const firingOut = (row: Row, message: Row | null): Firing => {
+  const { snapshot, ...trace } = row.trace ?? {};
+  return {
+    id: row.id,
+    ruleId: row.ruleId,
+    contentType: row.contentType,
+    recordDocumentId: row.recordDocumentId,
+    event: row.event,
+    state: row.state,
+    error: row.error ?? null,
+    trace: row.trace
+      ? { ...trace, message: message ? { status: message.status, providerMessageId: message.providerMessageId ?? null, errorClass: message.errorClass ?? null, errorCode: message.errorCode ?? null, errorText: message.errorText ?? null } : null }
+      : null,
+    createdAt: row.createdAt,
+  } as Firing;
+};
+
 /**
  * CRM events that send templates. A Document Service middleware writes a firing row in the same
  * transaction as the host's write (unique key: rule + record + event + occurrence), so a rolled-back
@@ -373,27 +390,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async firing(id: number): Promise<Firing> {
       const row = await q(UID.notificationFiring).findOne({ where: { id } });
       const message = row.messageId ? await q(UID.message).findOne({ where: { id: row.messageId } }) : null;
-      const { snapshot, ...trace } = row.trace ?? {};
-      return {
-        id: row.id,
-        ruleId: row.ruleId,
-        contentType: row.contentType,
-        recordDocumentId: row.recordDocumentId,
-        event: row.event,
-        state: row.state,
-        error: row.error ?? null,
-        trace: row.trace
-          ? { ...trace, message: message ? { status: message.status, providerMessageId: message.providerMessageId ?? null, errorClass: message.errorClass ?? null, errorCode: message.errorCode ?? null, errorText: message.errorText ?? null } : null }
-          : null,
-        createdAt: row.createdAt,
-      } as Firing;
+      return firingOut(row, message);
     },
 
-    /** Newest first; the list page asks for one per rule, the trace view for a page. */
+    /** Newest first; the list page asks for one per rule, the trace view for a page (every 2 s while open: two queries, whatever the count). */
     async firings(ruleId: unknown, limit = 200) {
       const rule = await this.get(ruleId);
-      const rows = await q(UID.notificationFiring).findMany({ where: { ruleId: rule.id }, orderBy: { id: 'desc' }, limit, select: ['id'] });
-      return Promise.all(rows.map((r: Row) => this.firing(r.id)));
+      const rows = await q(UID.notificationFiring).findMany({ where: { ruleId: rule.id }, orderBy: { id: 'desc' }, limit });
+      const messageIds = rows.map((r: Row) => r.messageId).filter(Boolean);
+      const messages = messageIds.length ? await q(UID.message).findMany({ where: { id: { $in: messageIds } }, select: ['id', 'status', 'providerMessageId', 'errorClass', 'errorCode', 'errorText'] }) : [];
+      const byId = new Map<number, Row>(messages.map((m: Row) => [m.id, m]));
+      return rows.map((r: Row) => firingOut(r, r.messageId ? byId.get(r.messageId) ?? null : null));
     },
   };
 };
