@@ -14,9 +14,9 @@ const fields = {
   name: yup.string().min(1).max(200),
   contentType: yup.string().matches(/^api::[a-z0-9-]+\.[a-z0-9-]+$/, 'contentType must be a host collection type such as api::lead.lead'),
   event: yup.string().oneOf(['created', 'updated', 'fieldChanged', 'published', 'deleted', 'dateOffset']),
-  field: yup.string().max(100),
+  field: yup.string().max(100).nullable(),
   value: yup.mixed().test('scalar', 'value must be a text, a number, true or false', (v) => v === undefined || v === null || ['string', 'number', 'boolean'].includes(typeof v)),
-  offsetDays: yup.number().integer().min(-365).max(365),
+  offsetDays: yup.number().integer().min(-365).max(365).nullable(),
   // Compared as text with the record's values: nested objects or operators would never match.
   condition: yup
     .object()

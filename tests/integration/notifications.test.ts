@@ -223,6 +223,17 @@ describe('rules', () => {
     expect((await admin.get('/whatsapp/notification-rules')).body.data.filter((r: any) => r.name === 'x')).toEqual([]);
   });
 
+  test('an edit can clear "changed to" and what another event used', async () => {
+    const base = { name: 'Won', contentType: 'api::lead.lead', template: { name: 'welcome_lead', language: 'en_US' }, parameters: [{ component: 'body', index: 0, from: 'field', value: 'name' }], active: false };
+    const r = (await rule({ ...base, event: 'fieldChanged', field: 'status', value: 'won' })).body.data;
+    const any = await admin.put(`/whatsapp/notification-rules/${r.id}`).send({ ...base, event: 'fieldChanged', field: 'status', value: null, offsetDays: null });
+    expect(any.status).toBe(200);
+    expect(any.body.data).toMatchObject({ field: 'status', value: null });
+    const created = await admin.put(`/whatsapp/notification-rules/${r.id}`).send({ ...base, event: 'created', field: null, value: null, offsetDays: null });
+    expect(created.body.data).toMatchObject({ event: 'created', field: null, value: null, offsetDays: null });
+    await admin.del(`/whatsapp/notification-rules/${r.id}`);
+  });
+
   test('switching off a rule whose template was removed still works; changing its template is checked', async () => {
     const gone = await sim.client.createTemplate({ wabaId: WABA, name: 'short_lived', language: 'en_US', category: 'UTILITY', status: 'APPROVED', body: 'Hi!' });
     await admin.post('/whatsapp/templates/sync').send({ numberId: number.id });

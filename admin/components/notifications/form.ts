@@ -165,14 +165,12 @@ export const toRequestBody = (values: RuleFormValues, slots: Slot[]): Notificati
     recipient: { from: values.recipientFrom, value: values.recipient.trim() },
     active: values.active,
   };
-  if (values.event === 'fieldChanged') {
-    body.field = values.field;
-    if (values.value.trim()) body.value = values.value.trim();
-  }
-  if (values.event === 'dateOffset') {
-    body.field = values.field;
-    body.offsetDays = values.offsetDays;
-  }
+  // What the event does not use is sent as null, so an edit clears it ("Changed to" emptied, or
+  // another event chosen) rather than the saved value staying behind.
+  const usesField = values.event === 'fieldChanged' || values.event === 'dateOffset';
+  body.field = usesField ? values.field : null;
+  body.value = values.event === 'fieldChanged' && values.value.trim() ? values.value.trim() : null;
+  body.offsetDays = values.event === 'dateOffset' ? values.offsetDays ?? null : null;
   return body;
 };
 
