@@ -29,6 +29,16 @@ const text = (value: unknown): string => {
 
 const same = (a: unknown, b: unknown) => text(a) === text(b);
 
+/**
+ * A rule's "changed to" value is kept in a json column, which PostgreSQL refuses a bare text
+ * (`won`) for: it is stored as `{ equals: value }` and read back as the value. Rows saved before
+ * as a bare scalar read back unchanged.
+ */
+const storedValue = (value: unknown) => (value === undefined || value === null ? value : { equals: value });
+const valueOf = (stored: unknown) => (stored && typeof stored === 'object' && 'equals' in stored ? (stored as { equals: unknown }).equals : stored);
+const ruleOut = (row: Row): NotificationRule => (row ? ({ ...row, value: valueOf(row.value) } as NotificationRule) : row);
+const ruleData = (input: Partial<NotificationRuleInput>) => ('value' in input ? { ...input, value: storedValue(input.value) } : input);
+
 const firingOut = (row: Row, message: Row | null): Firing => {
   const { snapshot, ...trace } = row.trace ?? {};
   return {
@@ -156,7 +166,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     if (rule.event === 'fieldChanged') {
       if ((event !== 'updated' && event !== 'created') || !rule.field) return false;
       const changed = event === 'created' ? text(at(record, rule.field)) !== '' : !before || !same(at(before, rule.field), at(record, rule.field));
-      return changed && (rule.value === undefined || rule.value === null || same(at(record, rule.field), rule.value));
+      const want = valueOf(rule.value);
+      return changed && (want === undefined || want === null || same(at(record, rule.field), want));
     }
     return rule.event === event;
   };
@@ -274,14 +285,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async list(): Promise<NotificationRule[]> {
-      return q(UID.notificationRule).findMany({ orderBy: { id: 'asc' } });
+      return (await q(UID.notificationRule).findMany({ orderBy: { id: 'asc' } })).map(ruleOut);
     },
 
     async get(id: unknown) {
       const n = Number(id);
       const rule = Number.isSafeInteger(n) && n > 0 ? await q(UID.notificationRule).findOne({ where: { id: n } }) : null;
       if (!rule) throw new errors.NotFoundError('No notification rule with this id');
-      return rule;
+      return ruleOut(rule);
     },
 
     /**
@@ -357,14 +368,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async create(input: NotificationRuleInput) {
       await this.check(input);
       cache = null;
-      return q(UID.notificationRule).create({ data: { active: true, ...input } });
+      return ruleOut(await q(UID.notificationRule).create({ data: { active: true, ...ruleData(input) } }));
     },
 
     async update(id: unknown, input: Partial<NotificationRuleInput>) {
       const rule = await this.get(id);
       await this.check({ ...rule, ...input }, { template: Boolean(input.template || input.parameters) });
       cache = null;
-      return q(UID.notificationRule).update({ where: { id: rule.id }, data: input });
+      return ruleOut(await q(UID.notificationRule).update({ where: { id: rule.id }, data: ruleData(input) }));
     },
 
     async remove(id: unknown) {

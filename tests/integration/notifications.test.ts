@@ -223,9 +223,28 @@ describe('rules', () => {
     expect((await admin.get('/whatsapp/notification-rules')).body.data.filter((r: any) => r.name === 'x')).toEqual([]);
   });
 
+  test('a "changed to" rule fires only when the field takes that value', async () => {
+    await sim.client.setCustomer({ phone: '15550004141', reachable: true });
+    const r = (await rule({ name: 'Lead won', contentType: 'api::lead.lead', event: 'fieldChanged', field: 'status', value: 'won', template: { name: 'welcome_lead', language: 'en_US' }, parameters: [{ component: 'body', index: 0, from: 'field', value: 'name' }] })).body.data;
+    const lead = await app.strapi.documents('api::lead.lead').create({ data: { name: 'Vic', phone: '+15550004141', status: 'new' } as any });
+    await app.strapi.documents('api::lead.lead').update({ documentId: lead.documentId, data: { status: 'contacted' } as any });
+    await settle();
+    // (The "Welcome new leads" rule greets the new lead: count this rule's firings.)
+    const firings = async () => (await admin.get(`/whatsapp/notification-rules/${r.id}/firings`)).body.data;
+    expect(await firings()).toEqual([]);
+    await app.strapi.documents('api::lead.lead').update({ documentId: lead.documentId, data: { status: 'won' } as any });
+    await settle();
+    expect(await firings()).toMatchObject([{ state: 'queued', trace: { recipient: '+15550004141' } }]);
+    await admin.del(`/whatsapp/notification-rules/${r.id}`);
+  });
+
   test('an edit can clear "changed to" and what another event used', async () => {
     const base = { name: 'Won', contentType: 'api::lead.lead', template: { name: 'welcome_lead', language: 'en_US' }, parameters: [{ component: 'body', index: 0, from: 'field', value: 'name' }], active: false };
-    const r = (await rule({ ...base, event: 'fieldChanged', field: 'status', value: 'won' })).body.data;
+    const created0 = await rule({ ...base, event: 'fieldChanged', field: 'status', value: 'won' });
+    expect(created0.status).toBe(201);
+    const r = created0.body.data;
+    expect(r.value).toBe('won');
+    expect((await admin.get(`/whatsapp/notification-rules/${r.id}`)).body.data.value).toBe('won');
     const any = await admin.put(`/whatsapp/notification-rules/${r.id}`).send({ ...base, event: 'fieldChanged', field: 'status', value: null, offsetDays: null });
     expect(any.status).toBe(200);
     expect(any.body.data).toMatchObject({ field: 'status', value: null });
