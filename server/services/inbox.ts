@@ -243,7 +243,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       // The customer's CRM record, through whichever relation of the ticket type points at its type.
       const relation = Object.entries(ct.attributes).find(([, a]) => a.type === 'relation' && a.target === conversation.crmUid);
       if (relation && conversation.crmDocumentId) data[relation[0]] = conversation.crmDocumentId;
-      const created = await strapi.documents(ticket.uid as any).create({ data: data as any, ...(ct.options?.draftAndPublish ? { status: 'published' as const } : {}) });
+      // The ticket and the conversation's claim on it commit together: when two staff click at
+      // once, the second claim finds the ticket taken and its ticket (and any rule firing) rolls back.
+      const created = await strapi.db.transaction(async () => {
+        const doc = await strapi.documents(ticket.uid as any).create({ data: data as any, ...(ct.options?.draftAndPublish ? { status: 'published' as const } : {}) });
+        const { count } = await q(UID.conversation).updateMany({ where: { id: conversation.id, ticketDocumentId: null }, data: { ticketUid: ticket.uid, ticketDocumentId: doc.documentId } });
+        if (count !== 1) throw new errors.ValidationError('This conversation already has a ticket');
+        return doc;
+      });
       const updated = await update(conversation, { ticketUid: ticket.uid, ticketDocumentId: created.documentId });
       return { conversation: updated, ticket: { uid: ticket.uid, documentId: created.documentId, adminUrl: ticketAdminUrl(ticket.uid, created.documentId) } };
     },

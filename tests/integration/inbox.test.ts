@@ -261,6 +261,15 @@ describe('inbox actions', () => {
     expect((await admin.post(`/whatsapp/conversations/${conversation.id}/ticket`).send({})).status).toBe(400);
   });
 
+  test('two staff creating a ticket at once make one ticket', async () => {
+    const other = await q('conversation').create({ data: { numberId: number.id, customerWaId: '15550004242', customerPhone: '+15550004242', state: 'open', crmKind: 'unknown' } });
+    const answers = await Promise.all([1, 2, 3].map((i) => admin.post(`/whatsapp/conversations/${other.id}/ticket`).send({ subject: `Race ${other.id}` }).then((r) => r.status)));
+    expect(answers.sort()).toEqual([201, 400, 400]);
+    const tickets = await app.strapi.documents('api::ticket.ticket').findMany({ filters: { subject: `Race ${other.id}` } as any });
+    expect(tickets).toHaveLength(1);
+    expect((await q('conversation').findOne({ where: { id: other.id } })).ticketDocumentId).toBe(tickets[0].documentId);
+  });
+
   test('a conversation is started with a template, to a phone or to a CRM record', async () => {
     const template = { name: 'follow_up', language: 'en_US', params: { body: [{ type: 'text', text: 'Dan' }, { type: 'text', text: 'your quote' }] } };
     await sim.client.setCustomer({ phone: '15550006666', name: 'Dan Prospect', reachable: true });
