@@ -193,6 +193,11 @@ describe('rules', () => {
 
   test('what would never send is refused up front, every problem under its field', async () => {
     const errorsOf = (res: any) => res.body.error.details.errors.map((e: any) => [e.path[0], e.message]);
+    // The editor's empty form: each field says what it wants.
+    const empty = await admin.post('/whatsapp/notification-rules').send({ name: '', contentType: '', event: 'created', condition: null, numberId: 0, template: { name: '', language: '' }, parameters: [], recipient: { from: 'field', value: '' }, active: true });
+    expect(Object.fromEntries(errorsOf(empty).reverse())).toEqual({
+      name: 'give the rule a name', contentType: expect.stringMatching(/^choose a content type/), numberId: 'choose a number', template: 'choose a template', recipient: 'choose the phone field, or enter a phone number',
+    });
     // A fixed recipient that is no phone number; a template parameter left unmapped, another empty.
     const res = await rule({
       name: 'x', contentType: 'api::invoice.invoice', event: 'created', template: { name: 'invoice_added', language: 'en_US' },
