@@ -149,6 +149,12 @@ test('a rule from the "lead created" preset sends the template, shows its trace,
     await dialog.getByRole('combobox', { name: 'Send to' }).click();
     await page.getByRole('option', { name: 'A fixed phone number' }).click();
     await dialog.getByRole('textbox', { name: 'Recipient' }).fill('12345');
+    // A condition value without its field is not silently dropped.
+    await dialog.getByRole('button', { name: 'Add a condition' }).click();
+    await dialog.getByRole('textbox', { name: 'Condition 1 value' }).fill('won');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.getByRole('alert').filter({ hasText: 'Condition 1: choose the field it checks.' }).waitFor();
+    await dialog.getByRole('button', { name: 'Remove condition 1' }).click();
     const [response] = await Promise.all([
       page.waitForResponse((res) => res.request().method() === 'POST' && new URL(res.url()).pathname === '/whatsapp/notification-rules'),
       dialog.getByRole('button', { name: 'Save' }).click(),
