@@ -17,9 +17,12 @@ export interface NotificationRuleInput {
   name: string;
   contentType: string;
   event: RuleEvent;
-  field?: string;
+  /** fieldChanged and dateOffset; null clears it (an edit to another event). */
+  field?: string | null;
+  /** fieldChanged: the value it changed to; null for any change. */
   value?: unknown;
-  offsetDays?: number;
+  /** dateOffset only; null clears it. */
+  offsetDays?: number | null;
   /** Every key must equal: `{ "status": "won" }`; paths with dots reach relations. */
   condition?: Record<string, unknown> | null;
   numberId: number;

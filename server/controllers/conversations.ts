@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { ReplyRequest } from '../../contracts/inbox';
 import { getService } from '../utils';
-import { validateAssign, validateAssigneesQuery, validateConversationQuery, validateReply, validateStart, validateTicket } from '../validation/inbox';
+import { validateAssign, validateAssigneesQuery, validateConversationQuery, validateMessagesQuery, validateReply, validateStart, validateTicket } from '../validation/inbox';
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const inbox = () => getService('inbox', { strapi });
@@ -13,7 +13,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       ctx.body = { data: await inbox().get(ctx.state.user, ctx.params.id) };
     },
     async messages(ctx: any) {
-      ctx.body = await inbox().messages(ctx.state.user, ctx.params.id, ctx.query ?? {});
+      ctx.body = await inbox().messages(ctx.state.user, ctx.params.id, (await validateMessagesQuery(ctx.query ?? {})) as { page?: string; pageSize?: string });
     },
     async start(ctx: any) {
       ctx.created({ data: await inbox().start(ctx.state.user, (await validateStart(ctx.request.body)) as any) });

@@ -135,7 +135,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (query.assignee === 'me') where.assigneeId = user.id;
       else if (query.assignee === 'unassigned') where.assigneeId = { $null: true };
       else if (query.assignee) where.assigneeId = Number(query.assignee);
-      if (query.q) where.$or = [{ customerName: { $containsi: query.q } }, { customerPhone: { $contains: query.q } }, { customerWaId: { $contains: query.q } }];
+      if (query.q) {
+        where.$or = [{ customerName: { $containsi: query.q } }, { customerPhone: { $contains: query.q } }, { customerWaId: { $contains: query.q } }];
+        // A phone typed or pasted as people write it ("+1 555-000 2222"): its digits, against the wa id.
+        const digits = query.q.replace(/\D/g, '');
+        if (/^[\d\s()+.\-]+$/.test(query.q) && digits.length >= 3) (where.$or as unknown[]).push({ customerWaId: { $contains: digits } });
+      }
       const page = Math.max(1, Number(query.page ?? 1));
       const pageSize = Math.min(100, Math.max(1, Number(query.pageSize ?? 25)));
       const [rows, total, unread] = await Promise.all([
@@ -214,8 +219,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     async assign(user: AdminUser, id: unknown, assigneeId: number | null) {
       const conversation = await visible(user, id);
-      if (assigneeId !== null && !(await q('admin::user').findOne({ where: { id: assigneeId, isActive: true }, select: ['id'] }))) {
-        throw new errors.ValidationError('assigneeId: no active admin user with this id', { errors: [{ path: ['assigneeId'], message: 'no active admin user with this id', name: 'ValidationError', value: assigneeId }] });
+      // Only someone who can see this number's conversations: an assignee outside its team could never open it.
+      if (assigneeId !== null && !(await this.assignees(user, conversation.numberId)).some((a) => a.id === assigneeId)) {
+        const message = 'not an active admin user who can read this number’s conversations';
+        throw new errors.ValidationError(`assigneeId: ${message}`, { errors: [{ path: ['assigneeId'], message, name: 'ValidationError', value: assigneeId }] });
       }
       return update(conversation, { assigneeId });
     },
@@ -256,7 +263,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       // The customer's CRM record, through whichever relation of the ticket type points at its type.
       const relation = Object.entries(ct.attributes).find(([, a]) => a.type === 'relation' && a.target === conversation.crmUid);
       if (relation && conversation.crmDocumentId) data[relation[0]] = conversation.crmDocumentId;
-      const created = await strapi.documents(ticket.uid as any).create({ data: data as any, ...(ct.options?.draftAndPublish ? { status: 'published' as const } : {}) });
+      // The ticket and the conversation's claim on it commit together: when two staff click at
+      // once, the second claim finds the ticket taken and its ticket (and any rule firing) rolls back.
+      const created = await strapi.db.transaction(async () => {
+        const doc = await strapi.documents(ticket.uid as any).create({ data: data as any, ...(ct.options?.draftAndPublish ? { status: 'published' as const } : {}) });
+        const { count } = await q(UID.conversation).updateMany({ where: { id: conversation.id, ticketDocumentId: null }, data: { ticketUid: ticket.uid, ticketDocumentId: doc.documentId } });
+        if (count !== 1) throw new errors.ValidationError('This conversation already has a ticket');
+        return doc;
+      });
       const updated = await update(conversation, { ticketUid: ticket.uid, ticketDocumentId: created.documentId });
       return { conversation: updated, ticket: { uid: ticket.uid, documentId: created.documentId, adminUrl: ticketAdminUrl(ticket.uid, created.documentId) } };
     },

@@ -4,6 +4,8 @@ import type { Firing, NotificationRule, NotificationRuleInput, RuleParameter } f
 import { UID } from '../constants';
 import type { TemplateParam, TemplateParams } from '../providers';
 import { recordE164, regionOf } from '../phone';
+import { assertTemplateParams } from '../template-params';
+import { parameterSchemaOf } from '../template-schema';
 import { getService } from '../utils';
 import { createWorkerLoop } from '../worker-loop';
 
@@ -11,7 +13,9 @@ type Row = Record<string, any>;
 
 const RULES_CACHE_MS = 5_000;
 const SWEEP_MS = 5_000;
-const ACTIONS: Record<string, string[]> = { create: ['created'], update: ['updated', 'fieldChanged'], publish: ['published'], delete: ['deleted'] };
+// A record created with the field already set counts as that field changing (from nothing): a
+// payment recorded with its paidAt is "paidAt changed" as much as one paid later.
+const ACTIONS: Record<string, string[]> = { create: ['created', 'fieldChanged'], update: ['updated', 'fieldChanged'], publish: ['published'], delete: ['deleted'] };
 
 /** A value at a dotted path (`contact.phone`) of a populated record. */
 const at = (record: Row | null | undefined, path: string): unknown =>
@@ -24,6 +28,33 @@ const text = (value: unknown): string => {
 };
 
 const same = (a: unknown, b: unknown) => text(a) === text(b);
+
+/**
+ * A rule's "changed to" value is kept in a json column, which PostgreSQL refuses a bare text
+ * (`won`) for: it is stored as `{ equals: value }` and read back as the value. Rows saved before
+ * as a bare scalar read back unchanged.
+ */
+const storedValue = (value: unknown) => (value === undefined || value === null ? value : { equals: value });
+const valueOf = (stored: unknown) => (stored && typeof stored === 'object' && 'equals' in stored ? (stored as { equals: unknown }).equals : stored);
+const ruleOut = (row: Row): NotificationRule => (row ? ({ ...row, value: valueOf(row.value) } as NotificationRule) : row);
+const ruleData = (input: Partial<NotificationRuleInput>) => ('value' in input ? { ...input, value: storedValue(input.value) } : input);
+
+const firingOut = (row: Row, message: Row | null): Firing => {
+  const { snapshot, ...trace } = row.trace ?? {};
+  return {
+    id: row.id,
+    ruleId: row.ruleId,
+    contentType: row.contentType,
+    recordDocumentId: row.recordDocumentId,
+    event: row.event,
+    state: row.state,
+    error: row.error ?? null,
+    trace: row.trace
+      ? { ...trace, message: message ? { status: message.status, providerMessageId: message.providerMessageId ?? null, errorClass: message.errorClass ?? null, errorCode: message.errorCode ?? null, errorText: message.errorText ?? null } : null }
+      : null,
+    createdAt: row.createdAt,
+  } as Firing;
+};
 
 /**
  * CRM events that send templates. A Document Service middleware writes a firing row in the same
@@ -100,7 +131,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const waId = e164.replace('+', '');
     let conversation = await q(UID.conversation).findOne({ where: { numberId: number.id, customerWaId: waId } });
     if (conversation?.unreachable) return finish({ state: 'skipped', error: 'the customer is unreachable on WhatsApp', trace: { matched: true, parameters, recipient: e164 } });
-    conversation ??= await q(UID.conversation).create({ data: { numberId: number.id, customerWaId: waId, customerPhone: e164, state: 'open', unread: 0, crmKind: 'unknown' } });
+    if (!conversation) {
+      // Linked to the customer's CRM record, as when they write first or staff start the conversation.
+      const match = await getService('identity', { strapi }).match(e164, regionOf(number));
+      conversation = await q(UID.conversation).create({
+        data: { numberId: number.id, customerWaId: waId, customerPhone: e164, state: 'open', unread: 0, ...(match ? { crmKind: match.kind, crmUid: match.uid, crmDocumentId: match.documentId, customerName: match.name } : { crmKind: 'unknown' }) },
+      });
+    }
     try {
       const message = await getService('dispatcher', { strapi }).enqueue(
         conversation.id,
@@ -127,9 +164,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   const matches = (rule: Row, event: string, record: Row, before: Row | null) => {
     if (rule.event === 'fieldChanged') {
-      if (event !== 'updated' || !rule.field) return false;
-      const changed = !before || !same(at(before, rule.field), at(record, rule.field));
-      return changed && (rule.value === undefined || rule.value === null || same(at(record, rule.field), rule.value));
+      if ((event !== 'updated' && event !== 'created') || !rule.field) return false;
+      const changed = event === 'created' ? text(at(record, rule.field)) !== '' : !before || !same(at(before, rule.field), at(record, rule.field));
+      const want = valueOf(rule.value);
+      return changed && (want === undefined || want === null || same(at(record, rule.field), want));
     }
     return rule.event === event;
   };
@@ -247,61 +285,97 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async list(): Promise<NotificationRule[]> {
-      return q(UID.notificationRule).findMany({ orderBy: { id: 'asc' } });
+      return (await q(UID.notificationRule).findMany({ orderBy: { id: 'asc' } })).map(ruleOut);
     },
 
     async get(id: unknown) {
       const n = Number(id);
       const rule = Number.isSafeInteger(n) && n > 0 ? await q(UID.notificationRule).findOne({ where: { id: n } }) : null;
       if (!rule) throw new errors.NotFoundError('No notification rule with this id');
-      return rule;
+      return ruleOut(rule);
     },
 
-    async check(input: Partial<NotificationRuleInput>) {
+    /**
+     * Every problem with a rule at once, each under the form field it belongs to, so the editor
+     * can show them all. The template and its parameters are checked when they are set (`template`
+     * false: an update that leaves them alone, e.g. switching off a rule whose template was paused).
+     */
+    async check(input: Partial<NotificationRuleInput>, { template: checkTemplate = true }: { template?: boolean } = {}) {
+      const issues: { path: string[]; message: string }[] = [];
       const issue = (path: string, message: string) => {
-        throw new errors.ValidationError(message, { errors: [{ path: [path], message, name: 'ValidationError', value: null }] });
+        issues.push({ path: [path], message });
       };
-      if (input.contentType) {
-        const ct = strapi.contentTypes[input.contentType as keyof typeof strapi.contentTypes] as { kind?: string; attributes: Record<string, any> } | undefined;
-        if (!ct || ct.kind !== 'collectionType') issue('contentType', `no collection type ${input.contentType} in this app`);
-        const allowed = (await getService('settings', { strapi }).get()).notificationFields[input.contentType];
+      const ct = input.contentType ? (strapi.contentTypes[input.contentType as keyof typeof strapi.contentTypes] as { kind?: string; attributes: Record<string, any> } | undefined) : undefined;
+      if (input.contentType && (!ct || ct.kind !== 'collectionType')) issue('contentType', `no collection type ${input.contentType} in this app`);
+      const slotName = (p: RuleParameter) => `${p.component} {{${p.name ?? (p.index ?? 0) + 1}}}`;
+      for (const p of input.parameters ?? []) {
+        if (p.from === 'field' && !p.value?.trim()) issue('parameters', `${slotName(p)}: choose the field it is filled from`);
+        if (p.from === 'constant' && !p.value?.trim()) issue('parameters', `${slotName(p)}: enter the text to send`);
+      }
+      if (ct && ct.kind === 'collectionType') {
+        const allowed = (await getService('settings', { strapi }).get()).notificationFields[input.contentType!];
         // A bound field's value goes out to a phone: it must exist, never be private, and be allowed.
         const bindable = (path: string, where: string) => {
           let model = input.contentType!;
           for (const segment of path.split('.')) {
             const attribute = (strapi.contentTypes[model as keyof typeof strapi.contentTypes] as { attributes: Record<string, any> } | undefined)?.attributes[segment];
-            if (!attribute) issue(where, `${input.contentType} has no field ${path}`);
-            if (attribute.private || attribute.type === 'password') issue(where, `${path} is private and cannot be sent`);
+            if (!attribute) return issue(where, `${input.contentType} has no field ${path}`);
+            if (attribute.private || attribute.type === 'password') return issue(where, `${path} is private and cannot be sent`);
             if (attribute.type !== 'relation') break;
             model = attribute.target;
           }
           if (allowed && !allowed.includes(path)) issue(where, `${path} is not among the fields allowed for ${input.contentType} in the settings`);
+          return undefined;
         };
         if (input.field) bindable(input.field, 'field');
-        for (const p of input.parameters ?? []) if (p.from === 'field') bindable(p.value ?? '', 'parameters');
+        for (const p of input.parameters ?? []) if (p.from === 'field' && p.value?.trim()) bindable(p.value, 'parameters');
         if (input.recipient?.from === 'field') bindable(input.recipient.value, 'recipient');
         for (const path of Object.keys(input.condition ?? {})) bindable(path, 'condition');
       }
       if (input.event === 'fieldChanged' && !input.field) issue('field', 'a fieldChanged rule needs the field');
       if (input.event === 'dateOffset') {
-        if (!input.field || input.offsetDays === undefined) issue('field', 'a dateOffset rule needs the date field and offsetDays (negative: days before)');
-        const ct = strapi.contentTypes[input.contentType as keyof typeof strapi.contentTypes] as { attributes: Record<string, any> } | undefined;
-        if (!['date', 'datetime'].includes(ct?.attributes[input.field!]?.type)) issue('field', `${input.field} is not a date field of ${input.contentType}`);
+        if (!input.field) issue('field', 'a dateOffset rule needs the date field');
+        else if (!['date', 'datetime'].includes(ct?.attributes[input.field]?.type)) issue('field', `${input.field} is not a date field of ${input.contentType}`);
+        if (input.offsetDays === undefined || input.offsetDays === null) issue('offsetDays', 'a dateOffset rule needs offsetDays (negative: days before the date)');
       }
-      if (input.numberId && !(await q(UID.number).findOne({ where: { id: input.numberId, deletedAt: null } }))) issue('numberId', 'no WhatsApp number with this id');
+      const number = input.numberId ? await q(UID.number).findOne({ where: { id: input.numberId, deletedAt: null } }) : null;
+      if (input.numberId && !number) issue('numberId', 'no WhatsApp number with this id');
+      if (number && input.recipient?.from === 'constant' && !recordE164(input.recipient.value, regionOf(number))) {
+        issue('recipient', `${input.recipient.value} is not a valid phone number; use the international format, e.g. +15550001111`);
+      }
+      if (number && input.template && checkTemplate) {
+        const { name, language } = input.template;
+        const row = await q(UID.template).findOne({ where: { numberId: number.id, name, language, removedAt: null } });
+        if (!row) issue('template', `this number has no template ${name} (${language}); sync templates first`);
+        else if (row.status !== 'APPROVED') issue('template', `template ${name} is ${row.status}; only approved templates can be sent`);
+        else {
+          // What the firings will send, with empty texts: the same check a send makes.
+          try {
+            assertTemplateParams(row.parameterSchema ?? parameterSchemaOf(row.components ?? []), row.parameterFormat ?? 'positional', render(input as Row, { documentId: '' }, input.contentType ?? ''));
+          } catch (error) {
+            const details = (error as { details?: { errors?: { message: string }[] } }).details?.errors ?? [{ message: (error as Error).message }];
+            for (const d of details) issue('parameters', `template ${name}: ${d.message}`);
+          }
+        }
+      }
+      if (issues.length) {
+        throw new errors.ValidationError(issues.length === 1 ? issues[0].message : `${issues.length} errors occurred`, {
+          errors: issues.map((i) => ({ ...i, name: 'ValidationError', value: null })),
+        });
+      }
     },
 
     async create(input: NotificationRuleInput) {
       await this.check(input);
       cache = null;
-      return q(UID.notificationRule).create({ data: { active: true, ...input } });
+      return ruleOut(await q(UID.notificationRule).create({ data: { active: true, ...ruleData(input) } }));
     },
 
     async update(id: unknown, input: Partial<NotificationRuleInput>) {
       const rule = await this.get(id);
-      await this.check({ ...rule, ...input });
+      await this.check({ ...rule, ...input }, { template: Boolean(input.template || input.parameters) });
       cache = null;
-      return q(UID.notificationRule).update({ where: { id: rule.id }, data: input });
+      return ruleOut(await q(UID.notificationRule).update({ where: { id: rule.id }, data: ruleData(input) }));
     },
 
     async remove(id: unknown) {
@@ -327,27 +401,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async firing(id: number): Promise<Firing> {
       const row = await q(UID.notificationFiring).findOne({ where: { id } });
       const message = row.messageId ? await q(UID.message).findOne({ where: { id: row.messageId } }) : null;
-      const { snapshot, ...trace } = row.trace ?? {};
-      return {
-        id: row.id,
-        ruleId: row.ruleId,
-        contentType: row.contentType,
-        recordDocumentId: row.recordDocumentId,
-        event: row.event,
-        state: row.state,
-        error: row.error ?? null,
-        trace: row.trace
-          ? { ...trace, message: message ? { status: message.status, providerMessageId: message.providerMessageId ?? null, errorClass: message.errorClass ?? null, errorCode: message.errorCode ?? null, errorText: message.errorText ?? null } : null }
-          : null,
-        createdAt: row.createdAt,
-      } as Firing;
+      return firingOut(row, message);
     },
 
-    /** Newest first; the list page asks for one per rule, the trace view for a page. */
+    /** Newest first; the list page asks for one per rule, the trace view for a page (every 2 s while open: two queries, whatever the count). */
     async firings(ruleId: unknown, limit = 200) {
       const rule = await this.get(ruleId);
-      const rows = await q(UID.notificationFiring).findMany({ where: { ruleId: rule.id }, orderBy: { id: 'desc' }, limit, select: ['id'] });
-      return Promise.all(rows.map((r: Row) => this.firing(r.id)));
+      const rows = await q(UID.notificationFiring).findMany({ where: { ruleId: rule.id }, orderBy: { id: 'desc' }, limit });
+      const messageIds = rows.map((r: Row) => r.messageId).filter(Boolean);
+      const messages = messageIds.length ? await q(UID.message).findMany({ where: { id: { $in: messageIds } }, select: ['id', 'status', 'providerMessageId', 'errorClass', 'errorCode', 'errorText'] }) : [];
+      const byId = new Map<number, Row>(messages.map((m: Row) => [m.id, m]));
+      return rows.map((r: Row) => firingOut(r, r.messageId ? byId.get(r.messageId) ?? null : null));
     },
   };
 };

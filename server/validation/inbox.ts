@@ -74,9 +74,13 @@ export const validateConversationQuery = validateYupSchema(
     assignee: yup.string().matches(/^(me|unassigned|\d+)$/, 'assignee is me, unassigned or a user id'),
     crm: yup.string().oneOf(['lead', 'contact', 'staff', 'unknown']),
     q: yup.string().max(100),
-    page: yup.string().matches(/^\d+$/),
-    pageSize: yup.string().matches(/^\d+$/),
+    page: yup.string().matches(/^\d{1,6}$/, 'page must be a whole number'),
+    pageSize: yup.string().matches(/^\d{1,3}$/, 'pageSize must be a whole number'),
   })
+);
+
+export const validateMessagesQuery = validateYupSchema(
+  yup.object({ page: yup.string().matches(/^[1-9]\d{0,5}$/, 'page must be a whole number from 1'), pageSize: yup.string().matches(/^[1-9]\d{0,2}$/, 'pageSize must be a whole number from 1 to 200') })
 );
 
 export const validateAssigneesQuery = validateYupSchema(yup.object({ numberId: yup.string().matches(/^[1-9]\d{0,9}$/, 'numberId must be a whole number') }));

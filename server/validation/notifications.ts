@@ -11,17 +11,21 @@ const param = yup
   .noUnknown();
 
 const fields = {
-  name: yup.string().min(1).max(200),
-  contentType: yup.string().matches(/^api::[a-z0-9-]+\.[a-z0-9-]+$/, 'contentType must be a host collection type such as api::lead.lead'),
+  name: yup.string().min(1, 'give the rule a name').max(200),
+  contentType: yup.string().matches(/^api::[a-z0-9-]+\.[a-z0-9-]+$/, 'choose a content type (a collection type of this app, such as api::lead.lead)'),
   event: yup.string().oneOf(['created', 'updated', 'fieldChanged', 'published', 'deleted', 'dateOffset']),
-  field: yup.string().max(100),
-  value: yup.mixed(),
-  offsetDays: yup.number().integer().min(-365).max(365),
-  condition: yup.object().nullable(),
-  numberId: yup.number().integer().positive(),
-  template: yup.object({ name: yup.string().required().max(512), language: yup.string().required().max(20) }).noUnknown().default(undefined),
+  field: yup.string().max(100).nullable(),
+  value: yup.mixed().test('scalar', 'value must be a text, a number, true or false', (v) => v === undefined || v === null || ['string', 'number', 'boolean'].includes(typeof v)),
+  offsetDays: yup.number().integer().min(-365).max(365).nullable(),
+  // Compared as text with the record's values: nested objects or operators would never match.
+  condition: yup
+    .object()
+    .nullable()
+    .test('scalars', 'condition values must be texts, numbers, true/false or empty', (v) => !v || Object.values(v).every((x) => x === null || ['string', 'number', 'boolean'].includes(typeof x))),
+  numberId: yup.number().integer().positive('choose a number'),
+  template: yup.object({ name: yup.string().required('choose a template').max(512), language: yup.string().required('choose a template').max(20) }).noUnknown().default(undefined),
   parameters: yup.array().of(param).max(60),
-  recipient: yup.object({ from: yup.string().oneOf(['field', 'constant']).required(), value: yup.string().required().max(200) }).noUnknown().default(undefined),
+  recipient: yup.object({ from: yup.string().oneOf(['field', 'constant']).required(), value: yup.string().required('choose the phone field, or enter a phone number').max(200) }).noUnknown().default(undefined),
   active: yup.boolean(),
 };
 
@@ -29,12 +33,12 @@ export const validateRuleCreate = validateYupSchema(
   yup
     .object({
       ...fields,
-      name: fields.name.required(),
-      contentType: fields.contentType.required(),
+      name: fields.name.required('give the rule a name'),
+      contentType: fields.contentType.required('choose a content type'),
       event: fields.event.required(),
-      numberId: fields.numberId.required(),
-      template: fields.template.required(),
-      recipient: fields.recipient.required(),
+      numberId: fields.numberId.required('choose a number'),
+      template: fields.template.required('choose a template'),
+      recipient: fields.recipient.required('choose the phone field, or enter a phone number'),
     })
     .noUnknown()
     .required()

@@ -138,6 +138,35 @@ test('a rule from the "lead created" preset sends the template, shows its trace,
     await page.getByRole('row', { name: 'Lead created' }).waitFor();
   });
 
+  await step('a fixed recipient that is no phone number and an unmapped parameter are shown on their fields', async () => {
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    await dialog.getByRole('heading', { name: 'Add a rule' }).waitFor();
+    await dialog.getByRole('textbox', { name: 'Name' }).fill('Broken');
+    await dialog.getByRole('combobox', { name: 'Content type' }).click();
+    await page.getByRole('option', { name: 'Lead', exact: true }).click();
+    await dialog.getByRole('combobox', { name: 'Template' }).click();
+    await page.getByRole('option', { name: 'welcome_lead · en_US' }).click();
+    await dialog.getByRole('combobox', { name: 'Send to' }).click();
+    await page.getByRole('option', { name: 'A fixed phone number' }).click();
+    await dialog.getByRole('textbox', { name: 'Recipient' }).fill('12345');
+    // A condition value without its field is not silently dropped.
+    await dialog.getByRole('button', { name: 'Add a condition' }).click();
+    await dialog.getByRole('textbox', { name: 'Condition 1 value' }).fill('won');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.getByRole('alert').filter({ hasText: 'Condition 1: choose the field it checks.' }).waitFor();
+    await dialog.getByRole('button', { name: 'Remove condition 1' }).click();
+    const [response] = await Promise.all([
+      page.waitForResponse((res) => res.request().method() === 'POST' && new URL(res.url()).pathname === '/whatsapp/notification-rules'),
+      dialog.getByRole('button', { name: 'Save' }).click(),
+    ]);
+    expect(response.status()).toBe(400);
+    await until('the recipient field to show the error', async () => (await dialog.getByRole('textbox', { name: 'Recipient' }).getAttribute('aria-invalid')) === 'true');
+    await dialog.getByText(/12345 is not a valid phone number/).waitFor();
+    await dialog.getByRole('alert').filter({ hasText: 'body {{1}}: choose the field it is filled from' }).waitFor();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+  });
+
   await step('a lead created through the admin API reaches the customer with its name', async () => {
     expect((await createLead(LEAD)).status).toBe(201);
     await until(

@@ -78,6 +78,17 @@ describe('GET /whatsapp/assignees', () => {
     expect((await as(app.server, outsider.token).get('/whatsapp/assignees')).status).toBe(403);
     expect((await as(app.server, support.token).get('/whatsapp/assignees').query({ numberId: openNumber.id })).status).toBe(200);
   });
+
+  test('a conversation is assigned only to someone who can open it: not outside its number’s team', async () => {
+    const conversation = await q('conversation').create({ data: { numberId: teamNumber.id, customerWaId: '15550008888', customerPhone: '+15550008888', state: 'open', crmKind: 'unknown' } });
+    const salesAs = as(app.server, sales.token);
+    const refused = await salesAs.post(`/whatsapp/conversations/${conversation.id}/assign`).send({ assigneeId: await userId('support@test.local') });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.details.errors[0].path).toEqual(['assigneeId']);
+    expect((await q('conversation').findOne({ where: { id: conversation.id } })).assigneeId).toBeNull();
+    const salesId = await userId('sales@test.local');
+    expect((await salesAs.post(`/whatsapp/conversations/${conversation.id}/assign`).send({ assigneeId: salesId })).body.data.assigneeId).toBe(salesId);
+  });
 });
 
 describe('conversations carry the names the inbox shows', () => {

@@ -247,6 +247,22 @@ describe('inbox actions', () => {
     expect((await admin.get('/whatsapp/conversations').query({ assignee: 'unassigned', q: '15550002222' })).body.data.map((c: any) => c.id)).toEqual([conversation.id]);
   });
 
+  test('search finds a phone however it is written', async () => {
+    for (const q of ['+1 555 000 2222', '555-000-2222', '(555) 000-2222', '15550002222', '0002222']) {
+      expect((await admin.get('/whatsapp/conversations').query({ q })).body.data.map((c: any) => c.id)).toEqual([conversation.id]);
+    }
+    expect((await admin.get('/whatsapp/conversations').query({ q: '555-999-0000' })).body.data).toEqual([]);
+  });
+
+  test('paging that is not a sane whole number is a 400, for the list and for a thread', async () => {
+    for (const page of ['abc', '-1', '99999999999999999999']) {
+      expect((await admin.get('/whatsapp/conversations').query({ page })).status).toBe(400);
+      expect((await admin.get(`/whatsapp/conversations/${conversation.id}/messages`).query({ page })).status).toBe(400);
+    }
+    expect((await admin.get(`/whatsapp/conversations/${conversation.id}/messages`).query({ pageSize: 'ten' })).status).toBe(400);
+    expect((await admin.get(`/whatsapp/conversations/${conversation.id}/messages`).query({ page: '1', pageSize: '100' })).status).toBe(200);
+  });
+
   test('close and reopen', async () => {
     expect((await admin.post(`/whatsapp/conversations/${conversation.id}/close`)).body.data.state).toBe('closed');
     expect((await admin.get('/whatsapp/conversations').query({ state: 'closed' })).body.data.map((c: any) => c.id)).toEqual([conversation.id]);
@@ -275,6 +291,15 @@ describe('inbox actions', () => {
     const detail = (await admin.get(`/whatsapp/conversations/${conversation.id}`)).body.data;
     expect(detail.crmRecord).toMatchObject({ type: 'Contact', fields: { name: 'Alice Example', phone: '+15550002222' }, adminUrl: `/admin/content-manager/collection-types/api::contact.contact/${contact.documentId}` });
     expect((await admin.post(`/whatsapp/conversations/${conversation.id}/ticket`).send({})).status).toBe(400);
+  });
+
+  test('two staff creating a ticket at once make one ticket', async () => {
+    const other = await q('conversation').create({ data: { numberId: number.id, customerWaId: '15550004242', customerPhone: '+15550004242', state: 'open', crmKind: 'unknown' } });
+    const answers = await Promise.all([1, 2, 3].map((i) => admin.post(`/whatsapp/conversations/${other.id}/ticket`).send({ subject: `Race ${other.id}` }).then((r) => r.status)));
+    expect(answers.sort()).toEqual([201, 400, 400]);
+    const tickets = await app.strapi.documents('api::ticket.ticket').findMany({ filters: { subject: `Race ${other.id}` } as any });
+    expect(tickets).toHaveLength(1);
+    expect((await q('conversation').findOne({ where: { id: other.id } })).ticketDocumentId).toBe(tickets[0].documentId);
   });
 
   test('a conversation is started with a template, to a phone or to a CRM record', async () => {

@@ -62,6 +62,10 @@ describe('lead created', () => {
     expect(JSON.stringify(received[0])).toContain('Carol');
     const firings = (await admin.get(`/whatsapp/notification-rules/${ruleId}/firings`)).body.data;
     expect(firings[0]).toMatchObject({ state: 'queued', trace: { matched: true, recipient: '+15550005555', message: { status: expect.stringMatching(/sent|delivered|read/) } } });
+    // The conversation the template opened is the lead's in the inbox, not an unknown number.
+    const lead = await app.strapi.documents('api::lead.lead').findFirst({ filters: { name: 'Carol' } as any });
+    const [conversation] = (await admin.get('/whatsapp/conversations').query({ q: '15550005555' })).body.data;
+    expect(conversation).toMatchObject({ customerName: 'Carol', crm: { kind: 'lead', uid: 'api::lead.lead', documentId: lead!.documentId } });
   });
 
   test('through the host’s REST API with an API token: fires once', async () => {
@@ -140,12 +144,20 @@ describe('invoice added and payment recorded', () => {
     await app.strapi.documents('api::payment.payment').update({ documentId: payment.documentId, data: { paidAt: new Date().toISOString() } as any });
     await settle();
     expect((await templatesTo('15550002222')).length).toBe(before + 1);
+    // A payment recorded with its date already set is a change of paidAt too: one message.
+    await app.strapi.documents('api::payment.payment').create({ data: { amount: 80, paidAt: new Date().toISOString(), invoice: invoice.documentId } as any });
+    await settle();
+    expect((await templatesTo('15550002222')).length).toBe(before + 2);
   });
 });
 
 describe('rules', () => {
   test('a template deleted at the provider gives the firing a clear error', async () => {
+    const retired = await sim.client.createTemplate({ wabaId: WABA, name: 'retired_template', language: 'en_US', category: 'UTILITY', status: 'APPROVED', body: 'Hello!' });
+    await admin.post('/whatsapp/templates/sync').send({ numberId: number.id });
     const r = (await rule({ name: 'Old template', contentType: 'api::lead.lead', event: 'created', template: { name: 'retired_template', language: 'en_US' } })).body.data;
+    await sim.client.deleteTemplate(retired.id);
+    await admin.post('/whatsapp/templates/sync').send({ numberId: number.id });
     await app.strapi.documents('api::lead.lead').create({ data: { name: 'Pat', phone: '+15550005555' } as any });
     await settle();
     const [firing] = (await admin.get(`/whatsapp/notification-rules/${r.id}/firings`)).body.data;
@@ -167,16 +179,94 @@ describe('rules', () => {
     expect((await rule({ name: 'x', contentType: 'api::lead.lead', event: 'fieldChanged', template: { name: 'a', language: 'en' } })).status).toBe(400);
     expect((await rule({ name: 'x', contentType: 'api::lead.lead', event: 'exploded', template: { name: 'a', language: 'en' } })).status).toBe(400);
     // A private field never goes out, even through a relation.
-    const secret = await rule({ name: 'x', contentType: 'api::lead.lead', event: 'created', template: { name: 'a', language: 'en' }, parameters: [{ component: 'body', from: 'field', value: 'owner.password' }] });
+    const secret = await rule({ name: 'x', contentType: 'api::lead.lead', event: 'created', template: { name: 'welcome_lead', language: 'en_US' }, parameters: [{ component: 'body', from: 'field', value: 'owner.password' }] });
     expect(secret.status).toBe(400);
     expect(secret.body.error.message).toMatch(/private/);
     // With a list of allowed fields in settings, only those may be bound.
     await admin.put('/whatsapp/settings').send({ notificationFields: { 'api::lead.lead': ['name', 'phone'] } });
-    const email = await rule({ name: 'x', contentType: 'api::lead.lead', event: 'created', template: { name: 'a', language: 'en' }, parameters: [{ component: 'body', from: 'field', value: 'email' }] });
+    const email = await rule({ name: 'x', contentType: 'api::lead.lead', event: 'created', template: { name: 'welcome_lead', language: 'en_US' }, parameters: [{ component: 'body', from: 'field', value: 'email' }] });
     expect(email.status).toBe(400);
     expect(email.body.error.message).toMatch(/allowed/);
-    expect((await rule({ name: 'ok', contentType: 'api::lead.lead', event: 'created', active: false, template: { name: 'a', language: 'en' }, parameters: [{ component: 'body', from: 'field', value: 'name' }] })).status).toBe(201);
+    expect((await rule({ name: 'ok', contentType: 'api::lead.lead', event: 'created', active: false, template: { name: 'welcome_lead', language: 'en_US' }, parameters: [{ component: 'body', from: 'field', value: 'name' }] })).status).toBe(201);
     await admin.put('/whatsapp/settings').send({ notificationFields: {} });
+  });
+
+  test('what would never send is refused up front, every problem under its field', async () => {
+    const errorsOf = (res: any) => res.body.error.details.errors.map((e: any) => [e.path[0], e.message]);
+    // The editor's empty form: each field says what it wants.
+    const empty = await admin.post('/whatsapp/notification-rules').send({ name: '', contentType: '', event: 'created', condition: null, numberId: 0, template: { name: '', language: '' }, parameters: [], recipient: { from: 'field', value: '' }, active: true });
+    expect(Object.fromEntries(errorsOf(empty).reverse())).toEqual({
+      name: 'give the rule a name', contentType: expect.stringMatching(/^choose a content type/), numberId: 'choose a number', template: 'choose a template', recipient: 'choose the phone field, or enter a phone number',
+    });
+    // A fixed recipient that is no phone number; a template parameter left unmapped, another empty.
+    const res = await rule({
+      name: 'x', contentType: 'api::invoice.invoice', event: 'created', template: { name: 'invoice_added', language: 'en_US' },
+      parameters: [
+        { component: 'body', index: 0, from: 'field', value: 'number' },
+        { component: 'body', index: 1, from: 'field', value: '' },
+        { component: 'body', index: 2, from: 'constant', value: ' ' },
+        { component: 'body', index: 3, from: 'field', value: 'dueDate' },
+      ],
+      recipient: { from: 'constant', value: '12345' },
+    });
+    expect(res.status).toBe(400);
+    expect(errorsOf(res)).toEqual([
+      ['parameters', 'body {{2}}: choose the field it is filled from'],
+      ['parameters', 'body {{3}}: enter the text to send'],
+      ['recipient', expect.stringMatching(/12345 is not a valid phone number/)],
+    ]);
+    // Fewer parameters than the template has placeholders.
+    const short = await rule({ name: 'x', contentType: 'api::invoice.invoice', event: 'created', template: { name: 'invoice_added', language: 'en_US' }, parameters: [{ component: 'body', index: 0, from: 'field', value: 'number' }], recipient: { from: 'field', value: 'contact.phone' } });
+    expect(errorsOf(short)).toEqual([['parameters', expect.stringMatching(/invoice_added: body takes 4 parameter/)]]);
+    // A template this number does not have.
+    expect(errorsOf(await rule({ name: 'x', contentType: 'api::lead.lead', event: 'created', template: { name: 'no_such_template', language: 'en_US' } }))).toEqual([['template', expect.stringMatching(/no template no_such_template/)]]);
+    // Conditions and "changed to" values are compared as text: no operators or nested objects.
+    expect(errorsOf(await rule({ name: 'x', contentType: 'api::lead.lead', event: 'created', condition: { status: { $ne: 'won' } }, template: { name: 'welcome_lead', language: 'en_US' }, parameters: [{ component: 'body', index: 0, from: 'field', value: 'name' }] }))).toEqual([['condition', expect.any(String)]]);
+    expect(errorsOf(await rule({ name: 'x', contentType: 'api::lead.lead', event: 'fieldChanged', field: 'status', value: { a: 1 }, template: { name: 'welcome_lead', language: 'en_US' }, parameters: [{ component: 'body', index: 0, from: 'field', value: 'name' }] }))).toEqual([['value', expect.any(String)]]);
+    // A dateOffset rule without its offset says so on that field.
+    expect(errorsOf(await rule({ name: 'x', contentType: 'api::invoice.invoice', event: 'dateOffset', field: 'dueDate', template: { name: 'invoice_added', language: 'en_US' }, parameters: ['number', 'amount', 'currency', 'dueDate'].map((value, index) => ({ component: 'body', index, from: 'field', value })), recipient: { from: 'field', value: 'contact.phone' } }))).toEqual([['offsetDays', expect.any(String)]]);
+    expect((await admin.get('/whatsapp/notification-rules')).body.data.filter((r: any) => r.name === 'x')).toEqual([]);
+  });
+
+  test('a "changed to" rule fires only when the field takes that value', async () => {
+    await sim.client.setCustomer({ phone: '15550004141', reachable: true });
+    const r = (await rule({ name: 'Lead won', contentType: 'api::lead.lead', event: 'fieldChanged', field: 'status', value: 'won', template: { name: 'welcome_lead', language: 'en_US' }, parameters: [{ component: 'body', index: 0, from: 'field', value: 'name' }] })).body.data;
+    const lead = await app.strapi.documents('api::lead.lead').create({ data: { name: 'Vic', phone: '+15550004141', status: 'new' } as any });
+    await app.strapi.documents('api::lead.lead').update({ documentId: lead.documentId, data: { status: 'contacted' } as any });
+    await settle();
+    // (The "Welcome new leads" rule greets the new lead: count this rule's firings.)
+    const firings = async () => (await admin.get(`/whatsapp/notification-rules/${r.id}/firings`)).body.data;
+    expect(await firings()).toEqual([]);
+    await app.strapi.documents('api::lead.lead').update({ documentId: lead.documentId, data: { status: 'won' } as any });
+    await settle();
+    expect(await firings()).toMatchObject([{ state: 'queued', trace: { recipient: '+15550004141' } }]);
+    await admin.del(`/whatsapp/notification-rules/${r.id}`);
+  });
+
+  test('an edit can clear "changed to" and what another event used', async () => {
+    const base = { name: 'Won', contentType: 'api::lead.lead', template: { name: 'welcome_lead', language: 'en_US' }, parameters: [{ component: 'body', index: 0, from: 'field', value: 'name' }], active: false };
+    const created0 = await rule({ ...base, event: 'fieldChanged', field: 'status', value: 'won' });
+    expect(created0.status).toBe(201);
+    const r = created0.body.data;
+    expect(r.value).toBe('won');
+    expect((await admin.get(`/whatsapp/notification-rules/${r.id}`)).body.data.value).toBe('won');
+    const any = await admin.put(`/whatsapp/notification-rules/${r.id}`).send({ ...base, event: 'fieldChanged', field: 'status', value: null, offsetDays: null });
+    expect(any.status).toBe(200);
+    expect(any.body.data).toMatchObject({ field: 'status', value: null });
+    const created = await admin.put(`/whatsapp/notification-rules/${r.id}`).send({ ...base, event: 'created', field: null, value: null, offsetDays: null });
+    expect(created.body.data).toMatchObject({ event: 'created', field: null, value: null, offsetDays: null });
+    await admin.del(`/whatsapp/notification-rules/${r.id}`);
+  });
+
+  test('switching off a rule whose template was removed still works; changing its template is checked', async () => {
+    const gone = await sim.client.createTemplate({ wabaId: WABA, name: 'short_lived', language: 'en_US', category: 'UTILITY', status: 'APPROVED', body: 'Hi!' });
+    await admin.post('/whatsapp/templates/sync').send({ numberId: number.id });
+    const r = (await rule({ name: 'Short lived', contentType: 'api::lead.lead', event: 'created', active: false, template: { name: 'short_lived', language: 'en_US' } })).body.data;
+    await sim.client.deleteTemplate(gone.id);
+    await admin.post('/whatsapp/templates/sync').send({ numberId: number.id });
+    expect((await admin.put(`/whatsapp/notification-rules/${r.id}`).send({ active: false, name: 'Short lived (off)' })).status).toBe(200);
+    expect((await admin.put(`/whatsapp/notification-rules/${r.id}`).send({ template: { name: 'short_lived', language: 'en_US' } })).status).toBe(400);
+    await admin.del(`/whatsapp/notification-rules/${r.id}`);
   });
 });
 
@@ -239,7 +329,7 @@ describe('opt-out', () => {
   });
 
   test('a fixed recipient phone is checked against the CRM records with that phone', async () => {
-    const fixed = (await rule({ name: 'Fixed to Olga', contentType: 'api::lead.lead', event: 'created', template: { name: 'welcome_lead', language: 'en_US' }, recipient: { from: 'constant', value: `+${OLGA}` } })).body.data;
+    const fixed = (await rule({ name: 'Fixed to Olga', contentType: 'api::lead.lead', event: 'created', template: { name: 'welcome_lead', language: 'en_US' }, parameters: [{ component: 'body', index: 0, from: 'field', value: 'name' }], recipient: { from: 'constant', value: `+${OLGA}` } })).body.data;
     await app.strapi.documents('api::lead.lead').create({ data: { name: 'Zed', phone: '+15550005555' } as any });
     await settle();
     const [firing] = (await admin.get(`/whatsapp/notification-rules/${fixed.id}/firings`)).body.data;

@@ -37,7 +37,7 @@ describe('rule editor form', () => {
       recipient: 'contact.phone' };
     const slots = slotsOf(template({ parameterSchema: { header: null, body: ['1', '2'], buttons: [{ index: 0, subType: 'url', params: ['1'] }] } }));
     expect(toRequestBody(values, slots)).toEqual({
-      name: 'Due', contentType: 'api::invoice.invoice', event: 'dateOffset', field: 'dueDate', offsetDays: -3, condition: { 'contact.name': 'Ann' }, numberId: 4,
+      name: 'Due', contentType: 'api::invoice.invoice', event: 'dateOffset', field: 'dueDate', value: null, offsetDays: -3, condition: { 'contact.name': 'Ann' }, numberId: 4,
       template: { name: 'invoice_due', language: 'en_US' },
       parameters: [{ component: 'body', index: 0, from: 'field', value: 'number' }, { component: 'body', index: 1, from: 'field', value: '' }, { component: 'button', index: 0, from: 'link' }],
       recipient: { from: 'field', value: 'contact.phone' }, active: true,
@@ -49,7 +49,17 @@ describe('rule editor form', () => {
       parameters: [{ component: 'body' as const, index: 0, name: 'customer', from: 'field' as const, value: 'contact.name' }], recipient: { from: 'constant' as const, value: '+15550001111' } };
     const values = valuesFromRule(rule);
     const { id: _id, ...input } = rule;
-    expect(toRequestBody(values, slotsOfMapping(values.mapping))).toEqual(input);
+    expect(toRequestBody(values, slotsOfMapping(values.mapping))).toEqual({ ...input, field: null, value: null, offsetDays: null });
+  });
+
+  test('an edit clears what the event no longer uses: an emptied "Changed to", another event', () => {
+    const rule = { id: 3, name: 'Won', contentType: 'api::lead.lead', event: 'fieldChanged' as const, field: 'status', value: 'won', numberId: 2, template: { name: 'greet', language: 'en' }, active: true, condition: null,
+      parameters: [], recipient: { from: 'field' as const, value: 'phone' } };
+    const values = valuesFromRule(rule);
+    expect(toRequestBody({ ...values, value: '' }, [])).toMatchObject({ event: 'fieldChanged', field: 'status', value: null });
+    expect(toRequestBody({ ...values, event: 'created' }, [])).toMatchObject({ event: 'created', field: null, value: null, offsetDays: null });
+    // A dateOffset whose offset was emptied says so (null), rather than keeping the saved one.
+    expect(toRequestBody({ ...values, event: 'dateOffset', field: 'dueDate', offsetDays: undefined }, [])).toMatchObject({ field: 'dueDate', value: null, offsetDays: null });
   });
 
   test('the customer’s text: positional and named placeholders filled from the rendered parameters', () => {
@@ -62,5 +72,9 @@ describe('rule editor form', () => {
   test('server validation errors land on their fields', () => {
     expect(fieldErrorsOf({ name: 'ValidationError', message: '2 errors', details: { errors: [{ path: ['template', 'name'], message: 'template.name is required' }, { path: ['recipient'], message: 'no phone' }] } })).toEqual({ template: 'template.name is required', recipient: 'no phone' });
     expect(fieldErrorsOf({ name: 'ValidationError', message: 'bad', details: {} })).toEqual({ form: 'bad' });
+    const two = [{ path: ['parameters'], message: 'body {{1}}: choose the field' }, { path: ['parameters'], message: 'body {{2}}: enter the text' }];
+    expect(fieldErrorsOf({ name: 'ValidationError', message: '2 errors', details: { errors: two } })).toEqual({ parameters: 'body {{1}}: choose the field; body {{2}}: enter the text' });
+    const name = [{ path: ['name'], message: 'name must be at least 1 characters' }, { path: ['name'], message: 'name is a required field' }];
+    expect(fieldErrorsOf({ name: 'ValidationError', message: '2 errors', details: { errors: name } })).toEqual({ name: 'name must be at least 1 characters' });
   });
 });

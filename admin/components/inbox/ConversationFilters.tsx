@@ -26,6 +26,22 @@ export const filtersQuery = (f: InboxFilters) => {
   return params;
 };
 
+/** Filters from a query string (the page's URL): what is not a valid filter value is left out. */
+export const filtersFromQuery = (params: URLSearchParams): InboxFilters => {
+  const pick = <T extends string>(key: string, allowed: readonly T[], fallback: T): T => {
+    const v = params.get(key);
+    return v !== null && (allowed as readonly string[]).includes(v) ? (v as T) : fallback;
+  };
+  const numberId = params.get('numberId');
+  return {
+    numberId: numberId && /^[1-9]\d{0,9}$/.test(numberId) ? numberId : NO_FILTERS.numberId,
+    assignee: pick('assignee', ['me', 'unassigned'] as const, NO_FILTERS.assignee),
+    state: pick('state', ['open', 'closed'] as const, NO_FILTERS.state),
+    crm: pick('crm', ['lead', 'contact', 'staff', 'unknown'] as const, NO_FILTERS.crm),
+    q: (params.get('q') ?? '').slice(0, 100),
+  };
+};
+
 const SEARCH_DELAY_MS = 300;
 
 export interface ConversationFiltersProps {

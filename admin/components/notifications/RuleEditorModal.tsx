@@ -107,6 +107,12 @@ export const RuleEditorModal = ({ rule, initial, types, numbers, onClose, onSave
     event.preventDefault();
     event.stopPropagation();
     if (submitting) return;
+    // A condition value without its field would be dropped unseen: ask for the field instead.
+    const orphan = values.condition.findIndex((c) => !c.path && c.value.trim());
+    if (orphan >= 0) {
+      setErrors({ condition: t('notifications.form.condition.noField', 'Condition {n}: choose the field it checks.', { n: orphan + 1 }) });
+      return;
+    }
     setSubmitting(true);
     setErrors({});
     try {

@@ -165,14 +165,12 @@ export const toRequestBody = (values: RuleFormValues, slots: Slot[]): Notificati
     recipient: { from: values.recipientFrom, value: values.recipient.trim() },
     active: values.active,
   };
-  if (values.event === 'fieldChanged') {
-    body.field = values.field;
-    if (values.value.trim()) body.value = values.value.trim();
-  }
-  if (values.event === 'dateOffset') {
-    body.field = values.field;
-    body.offsetDays = values.offsetDays;
-  }
+  // What the event does not use is sent as null, so an edit clears it ("Changed to" emptied, or
+  // another event chosen) rather than the saved value staying behind.
+  const usesField = values.event === 'fieldChanged' || values.event === 'dateOffset';
+  body.field = usesField ? values.field : null;
+  body.value = values.event === 'fieldChanged' && values.value.trim() ? values.value.trim() : null;
+  body.offsetDays = values.event === 'dateOffset' ? values.offsetDays ?? null : null;
   return body;
 };
 
@@ -182,6 +180,8 @@ interface ValidationErrorBody {
   details?: { errors?: Array<{ path?: Array<string | number>; message?: string }> };
 }
 
+const LIST_FIELDS = ['parameters', 'condition'];
+
 /** The server's ValidationError per form field (`template.name` → `template`). */
 export const fieldErrorsOf = (error: ValidationErrorBody | undefined): RuleFormErrors => {
   const out: RuleFormErrors = {};
@@ -189,7 +189,10 @@ export const fieldErrorsOf = (error: ValidationErrorBody | undefined): RuleFormE
     const first = issue.path?.[0];
     if (first === undefined || !issue.message) continue;
     const key = String(first).split('.')[0].replace(/\[\d+\]$/, '');
+    // A list (parameters, conditions) has one problem per item: all are shown. Elsewhere the
+    // first says it (yup reports an empty name as both too short and missing).
     if (!out[key]) out[key] = issue.message;
+    else if (LIST_FIELDS.includes(key) && !out[key]!.split('; ').includes(issue.message)) out[key] = `${out[key]}; ${issue.message}`;
   }
   if (!Object.keys(out).length && error?.message && error.name === 'ValidationError') out.form = error.message;
   return out;

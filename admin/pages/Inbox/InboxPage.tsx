@@ -2,13 +2,13 @@ import * as React from 'react';
 import { Badge, Box, Button, EmptyStateLayout, Flex, LinkButton, Loader, Typography } from '@strapi/design-system';
 import { ArrowClockwise, Cog } from '@strapi/icons';
 import { EmptyDocuments } from '@strapi/icons/symbols';
-import { Layouts, Page, useFetchClient, useRBAC } from '@strapi/strapi/admin';
-import { NavLink } from 'react-router-dom';
+import { Layouts, Page, isFetchError, useFetchClient, useNotification, useRBAC } from '@strapi/strapi/admin';
+import { NavLink, useSearchParams } from 'react-router-dom';
 import type { AssigneeOption, Conversation, ConversationDetail, Message } from '../../../contracts/inbox';
 import type { ListNumbers } from '../../../contracts/numbers';
 import { PluginNav } from '../../components/PluginNav';
 import { Composer } from '../../components/inbox/Composer';
-import { ConversationFilters, NO_FILTERS, filtersQuery, isFiltered, type InboxFilters } from '../../components/inbox/ConversationFilters';
+import { ConversationFilters, NO_FILTERS, filtersFromQuery, filtersQuery, isFiltered, type InboxFilters } from '../../components/inbox/ConversationFilters';
 import { ConversationHeader } from '../../components/inbox/ConversationHeader';
 import { ConversationList } from '../../components/inbox/ConversationList';
 import { NewConversationButton } from '../../components/inbox/NewConversation';
@@ -79,7 +79,10 @@ const Inbox = () => {
   const canAssign = Boolean(assignActions.canAssign);
   const canReadNumbers = Boolean(numbersActions.canRead);
 
-  const [filters, setFilters] = React.useState<InboxFilters>(NO_FILTERS);
+  // Filters and the open conversation live in the URL too: a reload, or coming back from a ticket
+  // or CRM record, shows the same view; a link to a conversation opens it.
+  const [searchParams, setSearchParams] = useSearchParams();
+  const [filters, setFilters] = React.useState<InboxFilters>(() => filtersFromQuery(searchParams));
   const [conversations, setConversations] = React.useState<Conversation[]>([]);
   const [total, setTotal] = React.useState(0);
   const [listStatus, setListStatus] = React.useState<'loading' | 'error' | 'ready'>('loading');
@@ -150,16 +153,38 @@ const Inbox = () => {
     }
   };
 
+  const { toggleNotification } = useNotification();
+  const toggleRef = React.useRef(toggleNotification);
+  toggleRef.current = toggleNotification;
+  const tRef = React.useRef(t);
+  tRef.current = t;
+
+  /**
+   * The open conversation is not there for this user (a link to another team's conversation, or one
+   * from an old URL): nothing is selected rather than an error that retrying cannot fix.
+   */
+  const missing = React.useCallback((id: number, error: unknown) => {
+    if (selectedRef.current !== id || !isFetchError(error) || error.status !== 404) return false;
+    selectedRef.current = null;
+    setSelectedId(null);
+    setDetail(null);
+    setMessages([]);
+    setThreadStatus('idle');
+    toggleRef.current({ type: 'warning', message: tRef.current('inbox.thread.missing', 'This conversation does not exist or is not one of your team’s.') });
+    return true;
+  }, []);
+
   const fetchDetail = React.useCallback(async () => {
     const id = selectedRef.current;
     if (id === null) return;
     try {
       const res = await get<{ data: ConversationDetail }>(`/whatsapp/conversations/${id}`);
       if (selectedRef.current === id) setDetail(res.data.data);
-    } catch {
+    } catch (error) {
+      if (missing(id, error)) return;
       if (selectedRef.current === id) setThreadStatus((prev) => (prev === 'loading' ? 'error' : prev));
     }
-  }, [get]);
+  }, [get, missing]);
 
   const fetchMessages = React.useCallback(async () => {
     const id = selectedRef.current;
@@ -171,10 +196,11 @@ const Inbox = () => {
       const next = [...res.data.data].reverse();
       setMessages((prev) => (JSON.stringify(prev) === JSON.stringify(next) ? prev : next));
       setThreadStatus('ready');
-    } catch {
+    } catch (error) {
+      if (missing(id, error)) return;
       if (selectedRef.current === id) setThreadStatus((prev) => (prev === 'loading' ? 'error' : prev));
     }
-  }, [get]);
+  }, [get, missing]);
 
   const reloadList = useCoalesced(fetchList, COALESCE_MS);
   const reloadDetail = useCoalesced(fetchDetail, COALESCE_MS);
@@ -237,7 +263,7 @@ const Inbox = () => {
       .catch(() => setAssignees([]));
   }, [canAssign, numberOfSelected, get]);
 
-  const select = (c: Conversation) => {
+  const select = (c: Pick<Conversation, 'id'>) => {
     if (c.id === selectedRef.current) return;
     selectedRef.current = c.id;
     setSelectedId(c.id);
@@ -247,6 +273,21 @@ const Inbox = () => {
     fetchDetail();
     fetchMessages();
   };
+
+  // The conversation the URL names opens once, when the page loads.
+  const fromUrl = React.useRef(searchParams.get('conversation'));
+  React.useEffect(() => {
+    const id = Number(fromUrl.current);
+    fromUrl.current = null;
+    if (Number.isSafeInteger(id) && id > 0) select({ id });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  React.useEffect(() => {
+    const next = filtersQuery(filters);
+    if (selectedId !== null) next.set('conversation', String(selectedId));
+    if (next.toString() !== new URLSearchParams(window.location.search).toString()) setSearchParams(next, { replace: true });
+  }, [filters, selectedId, setSearchParams]);
 
   // The open conversation is read as messages arrive in it.
   React.useEffect(() => {
