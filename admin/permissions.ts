@@ -20,4 +20,6 @@ export const PERMISSIONS = {
   readLogs: permission('logsRead'),
   replayLogs: permission('logsReplay'),
   settings: permission('settingsManage'),
+  /** Strapi's own: attaching a file uploads it to the Media Library first. */
+  uploadFiles: [{ action: 'plugin::upload.assets.create', subject: null }],
 };

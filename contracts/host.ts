@@ -19,6 +19,8 @@ export interface HostContentType {
   draftAndPublish: boolean;
   /** Every non-private attribute; private ones (passwords, tokens) are never offered. */
   fields: HostField[];
+  /** The field paths CRM-event rules may bind, as the settings limit them; null or absent: every non-private field. */
+  notificationFields?: string[] | null;
 }
 
 export namespace ListHostContentTypes {

@@ -26,6 +26,8 @@ export interface Conversation {
   customerWaId: string;
   customerPhone: string | null;
   customerName: string | null;
+  /** The linked CRM record's name, when the caller may read it in the Content Manager; null otherwise. */
+  crmName: string | null;
   crm: CrmLink;
   assigneeId: number | null;
   assignee: Assignee | null;
@@ -38,13 +40,14 @@ export interface Conversation {
   unread: number;
   lastMessageAt: string | null;
   lastMessagePreview: string | null;
-  /** The host ticket made from this conversation, and where it opens in the admin. */
-  ticket: { uid: string; documentId: string; adminUrl: string } | null;
+  /** The host ticket made from this conversation, and where it opens in the admin (a path of the admin panel's router). */
+  ticket: { uid: string; documentId: string; adminPath: string } | null;
 }
 
 /** `GET /whatsapp/conversations/:id`: the conversation, with a summary of its CRM record. */
 export interface ConversationDetail extends Conversation {
-  crmRecord: { type: string; fields: Record<string, unknown>; adminUrl: string } | null;
+  /** Null when there is none or the caller may not read it in the Content Manager; `fields` holds only fields they may read. */
+  crmRecord: { type: string; fields: Record<string, unknown>; adminPath: string } | null;
 }
 
 export interface Message {

@@ -1,22 +1,25 @@
 import type { Core } from '@strapi/strapi';
 import type { ReplyRequest } from '../../contracts/inbox';
+import { contentManagerScope } from '../content-manager-scope';
 import { getService } from '../utils';
 import { validateAssign, validateAssigneesQuery, validateConversationQuery, validateMessagesQuery, validateReply, validateStart, validateTicket } from '../validation/inbox';
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const inbox = () => getService('inbox', { strapi });
+  // The caller, with what they may read of the host's records: CRM names and summaries follow the Content Manager.
+  const viewer = (ctx: any) => ({ ...ctx.state.user, scope: contentManagerScope(strapi, ctx.state.userAbility) });
   return {
     async find(ctx: any) {
-      ctx.body = await inbox().list(ctx.state.user, await validateConversationQuery(ctx.query ?? {}));
+      ctx.body = await inbox().list(viewer(ctx), await validateConversationQuery(ctx.query ?? {}));
     },
     async findOne(ctx: any) {
-      ctx.body = { data: await inbox().get(ctx.state.user, ctx.params.id) };
+      ctx.body = { data: await inbox().get(viewer(ctx), ctx.params.id) };
     },
     async messages(ctx: any) {
       ctx.body = await inbox().messages(ctx.state.user, ctx.params.id, (await validateMessagesQuery(ctx.query ?? {})) as { page?: string; pageSize?: string });
     },
     async start(ctx: any) {
-      ctx.created({ data: await inbox().start(ctx.state.user, (await validateStart(ctx.request.body)) as any) });
+      ctx.created({ data: await inbox().start(viewer(ctx), (await validateStart(ctx.request.body)) as any) });
     },
     async assignees(ctx: any) {
       const { numberId } = (await validateAssigneesQuery(ctx.query ?? {})) as { numberId?: string };
@@ -24,20 +27,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
     async assign(ctx: any) {
       const { assigneeId } = (await validateAssign(ctx.request.body)) as { assigneeId: number | null };
-      ctx.body = { data: await inbox().assign(ctx.state.user, ctx.params.id, assigneeId) };
+      ctx.body = { data: await inbox().assign(viewer(ctx), ctx.params.id, assigneeId) };
     },
     async close(ctx: any) {
-      ctx.body = { data: await inbox().setState(ctx.state.user, ctx.params.id, 'closed') };
+      ctx.body = { data: await inbox().setState(viewer(ctx), ctx.params.id, 'closed') };
     },
     async reopen(ctx: any) {
-      ctx.body = { data: await inbox().setState(ctx.state.user, ctx.params.id, 'open') };
+      ctx.body = { data: await inbox().setState(viewer(ctx), ctx.params.id, 'open') };
     },
     async read(ctx: any) {
-      ctx.body = { data: await inbox().markRead(ctx.state.user, ctx.params.id) };
+      ctx.body = { data: await inbox().markRead(viewer(ctx), ctx.params.id) };
     },
     async ticket(ctx: any) {
       const body = ((await validateTicket(ctx.request.body ?? {})) ?? {}) as { subject?: string; description?: string };
-      ctx.created({ data: await inbox().createTicket(ctx.state.user, ctx.params.id, body) });
+      ctx.created({ data: await inbox().createTicket(viewer(ctx), ctx.params.id, body) });
     },
     async reply(ctx: any) {
       const body = (await validateReply(ctx.request.body)) as ReplyRequest;

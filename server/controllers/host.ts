@@ -1,16 +1,15 @@
 import type { Core } from '@strapi/strapi';
 import { getService } from '../utils';
+import { contentManagerScope } from '../content-manager-scope';
 import { validateRecipientQuery } from '../validation/host';
-
-const CAN_READ = 'plugin::content-manager.explorer.read';
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async contentTypes(ctx: any) {
-    ctx.body = { data: getService('host-schema', { strapi }).contentTypes() };
+    const { notificationFields } = await getService('settings', { strapi }).get();
+    ctx.body = { data: getService('host-schema', { strapi }).contentTypes(notificationFields) };
   },
   async recipients(ctx: any) {
     const { q } = (await validateRecipientQuery(ctx.query ?? {})) as { q: string };
-    const ability = ctx.state.userAbility;
-    ctx.body = { data: await getService('identity', { strapi }).search(q, (uid) => Boolean(ability?.can(CAN_READ, uid))) };
+    ctx.body = { data: await getService('identity', { strapi }).search(q, contentManagerScope(strapi, ctx.state.userAbility)) };
   },
 });

@@ -400,7 +400,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         const existing = await q(UID.message).findOne({ where: { idempotencyKey: data.idempotencyKey } });
         if (existing) return existing;
       }
-      const row = await q(UID.message).create({ data });
+      let row;
+      try {
+        row = await q(UID.message).create({ data });
+      } catch (error) {
+        // The same key sent twice at once (a double click, a retried request): the other one won.
+        // Inside a caller's transaction PostgreSQL would refuse the lookup after a failed insert, so
+        // there the original error stands.
+        const existing = data.idempotencyKey && !strapi.db.inTransaction() ? await q(UID.message).findOne({ where: { idempotencyKey: data.idempotencyKey } }) : null;
+        if (existing) return existing;
+        throw error;
+      }
       await q(UID.conversation).update({ where: { id: conversationId }, data: { lastMessageAt: new Date(), lastMessagePreview: String(row.text ?? `[${row.type}]`).slice(0, 200), unread: 0 } });
       getService('realtime', { strapi }).publish({ type: 'message.created', conversationId, numberId: row.numberId, messageId: row.id });
       if (clustered()) {

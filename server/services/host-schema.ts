@@ -3,7 +3,8 @@ import type { HostContentType, HostField } from '../../contracts/host';
 
 /** The host's own collection types (`api::*`), described for the admin pages that bind to them. */
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
-  contentTypes(): HostContentType[] {
+  /** `limits`: the settings' notificationFields (type → the field paths rules may bind). */
+  contentTypes(limits: Record<string, string[]> = {}): HostContentType[] {
     return Object.values(strapi.contentTypes as Record<string, any>)
       .filter((ct) => ct.uid.startsWith('api::') && ct.kind === 'collectionType')
       .map((ct) => ({
@@ -20,6 +21,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
             ...(a.type === 'relation' ? { target: a.target, relation: a.relation } : {}),
             ...(a.required ? { required: true } : {}),
           })),
+        notificationFields: limits[ct.uid]?.length ? limits[ct.uid] : null,
       }))
       .sort((a, b) => a.displayName.localeCompare(b.displayName));
   },

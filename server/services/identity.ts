@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { Recipient } from '../../contracts/host';
 import type { IdentitySource } from '../../contracts/settings';
+import type { ReadScope } from '../content-manager-scope';
 import { recordE164, samePersonKey } from '../phone';
 import { getService } from '../utils';
 
@@ -47,22 +48,29 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /**
-     * Records with a phone whose name or phone contains `q`, in the identity sources the caller
-     * may read (`canRead(uid)`), up to `limit` per source: whom a new conversation can go to.
+     * Records with a phone whose name or phone contains `q`, in the identity sources the caller may
+     * read, up to `limit` per source: whom a new conversation can go to. `scope` says, per type,
+     * which fields the caller may read and which records (the conditions of their role), or null.
      */
-    async search(q: string, canRead: (uid: string) => boolean, limit = 10): Promise<Recipient[]> {
+    async search(q: string, scope: ReadScope, limit = 10): Promise<Recipient[]> {
       const { identitySources } = await getService('settings', { strapi }).get();
       const found: Recipient[] = [];
       for (const source of identitySources) {
-        if (!exists(source.uid) || !canRead(source.uid)) continue;
+        if (!exists(source.uid)) continue;
+        const allowed = await scope(source.uid);
+        // A phone the caller may not read is not one to send to from their search.
+        if (!allowed || !allowed.canReadField(source.phoneField)) continue;
+        const nameField = source.nameField && allowed.canReadField(source.nameField) ? source.nameField : null;
         const digits = q.replace(/[^\d]/g, '');
         const or: Record<string, unknown>[] = [];
-        if (source.nameField) or.push({ [source.nameField]: { $containsi: q } });
+        if (nameField) or.push({ [nameField]: { $containsi: q } });
         if (digits.length >= 2) or.push({ [source.phoneField]: { $contains: digits } });
         or.push({ [source.phoneField]: { $contains: q } });
+        const and: Record<string, unknown>[] = [{ $or: or }, { [source.phoneField]: { $notNull: true } }, { [source.phoneField]: { $ne: '' } }];
+        if (allowed.filters) and.push(allowed.filters);
         const rows = (await strapi.db.query(source.uid as any).findMany({
-          where: { $and: [{ $or: or }, { [source.phoneField]: { $notNull: true } }, { [source.phoneField]: { $ne: '' } }] },
-          select: ['documentId', source.phoneField, ...(source.nameField ? [source.nameField] : [])],
+          where: { $and: and },
+          select: ['documentId', source.phoneField, ...(nameField ? [nameField] : [])],
           orderBy: { id: 'asc' },
           limit: limit * 2,
         })) as Record<string, any>[];
@@ -71,7 +79,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         for (const row of rows) {
           if (seen.has(row.documentId) || seen.size >= limit) continue;
           seen.add(row.documentId);
-          found.push({ kind: source.kind, uid: source.uid, documentId: row.documentId, name: source.nameField ? row[source.nameField] ?? null : null, phone: String(row[source.phoneField]) });
+          found.push({ kind: source.kind, uid: source.uid, documentId: row.documentId, name: nameField ? row[nameField] ?? null : null, phone: String(row[source.phoneField]) });
         }
       }
       return found;

@@ -103,7 +103,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const e164 = event.from.waId ? customerE164(event.from.waId) : null;
     const conversation = await findOrCreateConversation(trx, number, waId, e164, event.from.name ?? null);
 
-    let crm: { crmKind: string; crmUid: string; crmDocumentId: string } | null = null;
+    let crm: { crmKind: string; crmUid: string; crmDocumentId: string; name: string | null } | null = null;
     if (!conversation.crmDocumentId && e164 && !recentlyUnmatched(e164)) {
       const identity = getService('identity', { strapi });
       let match = await identity.match(e164, regionOf(number));
@@ -112,7 +112,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (!match && autoLead.enabled && (await claimKey(trx, `autolead:${samePersonKey(e164)}`, null, 'lead'))) {
         match = await identity.createLead(e164, event.from.name ?? null);
       }
-      if (match) crm = { crmKind: match.kind, crmUid: match.uid, crmDocumentId: match.documentId };
+      if (match) crm = { crmKind: match.kind, crmUid: match.uid, crmDocumentId: match.documentId, name: match.name };
       else if (!autoLead.enabled) unmatched.set(e164, Date.now() + NO_MATCH_TTL_MS);
     }
 
@@ -149,19 +149,23 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     // Providers time messages to the second and our replies to the millisecond: a customer message
     // in the same second as a reply came after it (it is being applied now), so it is the newest.
     const newest = !conversation.lastMessageAt || Math.floor(new Date(conversation.lastMessageAt).getTime() / 1000) <= Math.floor(event.timestamp.getTime() / 1000);
+    // A reaction is shown on the message it reacts to: it is not something new to read, and a
+    // removed reaction (no emoji) says nothing at all.
+    const reaction = event.type === 'reaction';
+    const preview = reaction ? (event.reaction?.emoji ? `Reacted ${event.reaction.emoji}` : null) : (event.text ?? `[${event.type}]`);
     const windowExpiresAt = later(conversation.windowExpiresAt, new Date(event.timestamp.getTime() + DAY_MS));
     await trx('whatsapp_conversations')
       .where({ id: conversation.id })
       .update({
-        ...(crm ? { crm_kind: crm.crmKind, crm_uid: crm.crmUid, crm_document_id: crm.crmDocumentId } : {}),
+        ...(crm ? { crm_kind: crm.crmKind, crm_uid: crm.crmUid, crm_document_id: crm.crmDocumentId, crm_name: crm.name } : {}),
         customer_name: event.from.name ?? conversation.customerName ?? null,
         customer_phone: conversation.customerPhone ?? e164,
         last_inbound_at: later(conversation.lastInboundAt, event.timestamp),
         last_message_at: later(conversation.lastMessageAt, event.timestamp),
-        ...(newest ? { last_message_preview: (event.text ?? `[${event.type}]`).slice(0, 200) } : {}),
+        ...(newest && preview ? { last_message_preview: preview.slice(0, 200) } : {}),
         window_expires_at: windowExpiresAt,
         template_only: windowExpiresAt.getTime() <= Date.now(),
-        unread: trx.raw('coalesce(unread, 0) + 1'),
+        unread: reaction ? trx.raw('coalesce(unread, 0)') : trx.raw('coalesce(unread, 0) + 1'),
         state: 'open',
         updated_at: now,
       });

@@ -3,12 +3,15 @@ import { errors } from '@strapi/utils';
 import type { AssigneeOption, Conversation, Message, ReplyRequest } from '../../contracts/inbox';
 import { UID, actionId } from '../constants';
 import { recordE164, regionOf } from '../phone';
+import { recordAdminPath, type ReadScope } from '../content-manager-scope';
 import { adapterFor } from '../providers';
 import { getService } from '../utils';
 
 export interface AdminUser {
   id: number;
   roles?: { id: number; code?: string }[];
+  /** What the caller may read of the host's records (the Content Manager's permissions); without it, nothing. */
+  scope?: ReadScope;
 }
 
 const SUPER_ADMIN = 'strapi-super-admin';
@@ -16,15 +19,14 @@ const SUPER_ADMIN = 'strapi-super-admin';
 export const adminUserName = (u: { firstname?: string | null; lastname?: string | null; username?: string | null; email?: string | null }) =>
   [u.firstname, u.lastname].filter(Boolean).join(' ') || u.username || u.email || '';
 
-const ticketAdminUrl = (uid: string, documentId: string) => `/admin/content-manager/collection-types/${uid}/${documentId}`;
-
-const conversationOut = (row: any, names: { numbers?: Map<number, string>; users?: Map<number, string> } = {}): Conversation => ({
+const conversationOut = (row: any, names: { numbers?: Map<number, string>; users?: Map<number, string>; crm?: Map<number, string> } = {}): Conversation => ({
   id: row.id,
   numberId: row.numberId,
   numberLabel: names.numbers?.get(row.numberId) ?? null,
   customerWaId: row.customerWaId,
   customerPhone: row.customerPhone ?? null,
   customerName: row.customerName ?? null,
+  crmName: names.crm?.get(row.id) ?? null,
   crm: { kind: row.crmKind ?? 'unknown', uid: row.crmUid ?? null, documentId: row.crmDocumentId ?? null },
   assigneeId: row.assigneeId ?? null,
   assignee: row.assigneeId && names.users?.has(row.assigneeId) ? { id: row.assigneeId, name: names.users.get(row.assigneeId)! } : null,
@@ -36,7 +38,7 @@ const conversationOut = (row: any, names: { numbers?: Map<number, string>; users
   unread: row.unread ?? 0,
   lastMessageAt: row.lastMessageAt ?? null,
   lastMessagePreview: row.lastMessagePreview ?? null,
-  ticket: row.ticketUid && row.ticketDocumentId ? { uid: row.ticketUid, documentId: row.ticketDocumentId, adminUrl: ticketAdminUrl(row.ticketUid, row.ticketDocumentId) } : null,
+  ticket: row.ticketUid && row.ticketDocumentId ? { uid: row.ticketUid, documentId: row.ticketDocumentId, adminPath: recordAdminPath(row.ticketUid, row.ticketDocumentId) } : null,
 });
 
 /** The stored file of a media message (populated relation), as the admin shows it; null until stored. */
@@ -82,23 +84,64 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return numbers.filter((n: any) => !n.teamRoleIds?.length || n.teamRoleIds.some((id: number) => roleIds.has(id))).map((n: any) => n.id);
   };
 
-  /** Conversations with their number's label and their assignee's name, two queries for any number of rows. */
-  const withNames = async (rows: any[]): Promise<Conversation[]> => {
+  /** The identity sources whose name field the viewer may read: their CRM names may be shown and searched. */
+  const namedSources = async (viewer: AdminUser) => {
+    const { identitySources } = await getService('settings', { strapi }).get();
+    const out = new Map<string, Awaited<ReturnType<ReadScope>>>();
+    for (const source of identitySources) {
+      if (out.has(source.uid) || !strapi.contentTypes[source.uid as keyof typeof strapi.contentTypes]) continue;
+      const allowed = viewer.scope ? await viewer.scope(source.uid) : null;
+      if (allowed && (!source.nameField || allowed.canReadField(source.nameField))) out.set(source.uid, allowed);
+    }
+    return out;
+  };
+
+  /**
+   * The CRM names of linked conversations that the viewer could read in the Content Manager (type,
+   * name field and, under role conditions, the record itself); one query per restricted type.
+   */
+  const visibleCrmNames = async (rows: any[], viewer?: AdminUser) => {
+    const names = new Map<number, string>();
+    const linked = rows.filter((r) => r.crmName && r.crmUid && r.crmDocumentId);
+    if (!viewer?.scope || !linked.length) return names;
+    const sources = await namedSources(viewer);
+    for (const uid of new Set(linked.map((r) => r.crmUid as string))) {
+      const allowed = sources.get(uid);
+      if (!allowed) continue;
+      const group = linked.filter((r) => r.crmUid === uid);
+      const seen = allowed.filters
+        ? new Set(
+            ((await strapi.db.query(uid as any).findMany({ where: { $and: [{ documentId: { $in: group.map((r) => r.crmDocumentId) } }, allowed.filters] }, select: ['documentId'] })) as any[]).map(
+              (r) => r.documentId
+            )
+          )
+        : null;
+      for (const r of group) if (!seen || seen.has(r.crmDocumentId)) names.set(r.id, r.crmName);
+    }
+    return names;
+  };
+
+  /** Conversations with their number's label, their assignee's name and the CRM name the viewer may see. */
+  const withNames = async (rows: any[], viewer?: AdminUser): Promise<Conversation[]> => {
     const numberIds = [...new Set(rows.map((r) => r.numberId).filter(Boolean))];
     const userIds = [...new Set(rows.map((r) => r.assigneeId).filter(Boolean))];
     const [numbers, users] = await Promise.all([
       numberIds.length ? q(UID.number).findMany({ where: { id: { $in: numberIds } }, select: ['id', 'label'] }) : [],
       userIds.length ? q('admin::user').findMany({ where: { id: { $in: userIds } }, select: ['id', 'firstname', 'lastname', 'username', 'email'] }) : [],
     ]);
-    const names = { numbers: new Map<number, string>(numbers.map((n: any) => [n.id, n.label])), users: new Map<number, string>(users.map((u: any) => [u.id, adminUserName(u)])) };
+    const names = {
+      numbers: new Map<number, string>(numbers.map((n: any) => [n.id, n.label])),
+      users: new Map<number, string>(users.map((u: any) => [u.id, adminUserName(u)])),
+      crm: await visibleCrmNames(rows, viewer),
+    };
     return rows.map((row) => conversationOut(row, names));
   };
-  const named = async (row: any) => (await withNames([row]))[0];
+  const named = async (row: any, viewer?: AdminUser) => (await withNames([row], viewer))[0];
 
-  const update = async (conversation: any, data: Record<string, unknown>) => {
+  const update = async (viewer: AdminUser, conversation: any, data: Record<string, unknown>) => {
     const row = await q(UID.conversation).update({ where: { id: conversation.id }, data });
     getService('realtime', { strapi }).publish({ type: 'conversation.updated', conversationId: row.id, numberId: row.numberId });
-    return named(row);
+    return named(row, viewer);
   };
 
   const visible = async (user: AdminUser, id: unknown) => {
@@ -137,6 +180,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       else if (query.assignee) where.assigneeId = Number(query.assignee);
       if (query.q) {
         where.$or = [{ customerName: { $containsi: query.q } }, { customerPhone: { $contains: query.q } }, { customerWaId: { $contains: query.q } }];
+        // CRM names only in the types whose names the caller may read (role conditions on single records aside).
+        const readable = [...(await namedSources(user)).keys()];
+        if (readable.length) (where.$or as unknown[]).push({ crmName: { $containsi: query.q }, crmUid: { $in: readable } });
         // A phone typed or pasted as people write it ("+1 555-000 2222"): its digits, against the wa id.
         const digits = query.q.replace(/\D/g, '');
         if (/^[\d\s()+.\-]+$/.test(query.q) && digits.length >= 3) (where.$or as unknown[]).push({ customerWaId: { $contains: digits } });
@@ -148,28 +194,34 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         q(UID.conversation).count({ where }),
         q(UID.conversation).count({ where: { ...where, unread: { $gt: 0 } } }),
       ]);
-      return { data: await withNames(rows), meta: { pagination: { page, pageSize, total, pageCount: Math.ceil(total / pageSize) }, unreadConversations: unread } };
+      return { data: await withNames(rows, user), meta: { pagination: { page, pageSize, total, pageCount: Math.ceil(total / pageSize) }, unreadConversations: unread } };
     },
 
-    /** One conversation, with a summary of its CRM record and where to open it in the admin. */
+    /**
+     * One conversation, with a summary of its CRM record and where to open it in the admin: only
+     * what the caller's Content Manager permissions (`user.scope`) let them read of that record.
+     */
     async get(user: AdminUser, id: unknown) {
       const row = await visible(user, id);
-      const out = await named(row);
+      const out = await named(row, user);
       if (!row.crmUid || !row.crmDocumentId) return { ...out, crmRecord: null };
       const ct = strapi.contentTypes[row.crmUid as keyof typeof strapi.contentTypes] as { attributes: Record<string, any>; info?: { displayName?: string } } | undefined;
-      const record = ct ? await strapi.documents(row.crmUid as any).findOne({ documentId: row.crmDocumentId }) : null;
-      if (!ct || !record) return { ...out, crmRecord: null };
+      if (!ct) return { ...out, crmRecord: null };
+      const allowed = user.scope ? await user.scope(row.crmUid) : null;
+      if (!allowed) return { ...out, crmRecord: null };
+      const filters = allowed.filters ? { $and: [{ documentId: row.crmDocumentId }, allowed.filters] } : { documentId: row.crmDocumentId };
+      const record = await strapi.documents(row.crmUid as any).findFirst({ filters: filters as any });
+      if (!record) return { ...out, crmRecord: null };
+      const TIMESTAMPS = ['createdAt', 'updatedAt', 'publishedAt'];
       const SCALAR = ['string', 'email', 'enumeration', 'integer', 'decimal', 'float', 'biginteger', 'date', 'datetime', 'boolean'];
       const fields = Object.fromEntries(
         Object.entries(ct.attributes)
-          .filter(([name, a]) => SCALAR.includes(a.type) && !a.private && (record as any)[name] !== null && (record as any)[name] !== undefined)
+          // Timestamps are never listed in field permissions; whoever may read the record sees them.
+          .filter(([name, a]) => SCALAR.includes(a.type) && !a.private && (TIMESTAMPS.includes(name) || allowed.canReadField(name)) && (record as any)[name] !== null && (record as any)[name] !== undefined)
           .slice(0, 10)
           .map(([name]) => [name, (record as any)[name]])
       );
-      return {
-        ...out,
-        crmRecord: { type: ct.info?.displayName ?? row.crmUid, fields, adminUrl: `/admin/content-manager/collection-types/${row.crmUid}/${row.crmDocumentId}` },
-      };
+      return { ...out, crmRecord: { type: ct.info?.displayName ?? row.crmUid, fields, adminPath: recordAdminPath(row.crmUid, row.crmDocumentId) } };
     },
 
     async messages(user: AdminUser, id: unknown, query: { page?: string; pageSize?: string }) {
@@ -196,14 +248,23 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      * Active admin users who can see the number's conversations (or, without a number, any
      * conversation): super admins, and holders of inbox.read who are in the number's team when it has one.
      */
+    /**
+     * Active admins who can read a number's conversations (its team, or everyone with inbox access
+     * when it has none), super admins always. Without a number: those who can read at least one of
+     * the numbers the caller sees, so a team member never learns who works in other teams.
+     */
     async assignees(user: AdminUser, numberId?: number): Promise<AssigneeOption[]> {
-      let teamRoleIds: number[] = [];
+      const allowed = await visibleNumberIds(user);
+      let numbers: { id: number; teamRoleIds?: number[] | null }[];
       if (numberId !== undefined) {
-        const allowed = await visibleNumberIds(user);
         const number = await q(UID.number).findOne({ where: { id: numberId }, select: ['id', 'teamRoleIds'] });
         if (!number || (allowed !== 'all' && !allowed.includes(number.id))) throw new errors.NotFoundError('No WhatsApp number with this id');
-        teamRoleIds = number.teamRoleIds ?? [];
+        numbers = [number];
+      } else {
+        numbers = allowed === 'all' ? [{ id: 0 }] : await q(UID.number).findMany({ where: { id: { $in: allowed } }, select: ['id', 'teamRoleIds'] });
       }
+      const openToAll = numbers.some((n) => !n.teamRoleIds?.length);
+      const teamRoleIds = new Set(numbers.flatMap((n) => n.teamRoleIds ?? []));
       const grants = await q('admin::permission').findMany({ where: { action: actionId('inboxRead') }, populate: ['role'] });
       const readers = new Set<number>(grants.map((p: any) => p.role?.id).filter(Boolean));
       const users = await q('admin::user').findMany({ where: { isActive: true }, populate: ['roles'] });
@@ -211,7 +272,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         .filter((u: any) => {
           const roles: { id: number; code?: string }[] = u.roles ?? [];
           if (roles.some((r) => r.code === SUPER_ADMIN)) return true;
-          return roles.some((r) => readers.has(r.id)) && (!teamRoleIds.length || roles.some((r) => teamRoleIds.includes(r.id)));
+          return roles.some((r) => readers.has(r.id)) && (openToAll || roles.some((r) => teamRoleIds.has(r.id)));
         })
         .map((u: any) => ({ id: u.id, name: adminUserName(u), email: u.email }))
         .sort((a: AssigneeOption, b: AssigneeOption) => a.name.localeCompare(b.name));
@@ -224,11 +285,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         const message = 'not an active admin user who can read this number’s conversations';
         throw new errors.ValidationError(`assigneeId: ${message}`, { errors: [{ path: ['assigneeId'], message, name: 'ValidationError', value: assigneeId }] });
       }
-      return update(conversation, { assigneeId });
+      return update(user, conversation, { assigneeId });
     },
 
     async setState(user: AdminUser, id: unknown, state: 'open' | 'closed') {
-      return update(await visible(user, id), { state });
+      return update(user, await visible(user, id), { state });
     },
 
     /** Marks the conversation read here and, where the provider can, on the customer's phone. */
@@ -242,7 +303,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           .send(ctx, getService('numbers', { strapi }).toProviderNumber(number), { kind: 'read', messageId: latest.providerMessageId })
           .catch((error: Error) => strapi.log.warn(`[whatsapp] read receipt for conversation ${conversation.id} failed: ${error.message}`));
       }
-      return update(conversation, { unread: 0 });
+      return update(user, conversation, { unread: 0 });
     },
 
     /** A ticket in the host's ticket type, linked to the customer's record and back to the conversation. */
@@ -253,9 +314,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const ct = strapi.contentTypes[ticket.uid as keyof typeof strapi.contentTypes] as { attributes: Record<string, any>; options?: { draftAndPublish?: boolean } } | undefined;
       if (!ct) throw new errors.ValidationError(`No ticket type ${ticket.uid} in this app; set it in the plugin settings`);
       const recent = await q(UID.message).findMany({ where: { conversationId: conversation.id }, orderBy: { id: 'desc' }, limit: 10 });
-      const transcript = recent.reverse().map((m: any) => `${m.direction === 'in' ? conversation.customerName ?? 'Customer' : 'Us'}: ${m.text ?? `[${m.type}]`}`).join('\n');
+      const transcript = recent.reverse().map((m: any) => `${m.direction === 'in' ? conversation.crmName ?? conversation.customerName ?? 'Customer' : 'Us'}: ${m.text ?? `[${m.type}]`}`).join('\n');
       const data: Record<string, unknown> = {
-        [ticket.subjectField]: input.subject ?? `WhatsApp: ${conversation.customerName ?? conversation.customerPhone ?? conversation.customerWaId}`,
+        [ticket.subjectField]: input.subject ?? `WhatsApp: ${conversation.crmName ?? conversation.customerName ?? conversation.customerPhone ?? conversation.customerWaId}`,
       };
       if (ticket.descriptionField) data[ticket.descriptionField] = input.description ?? transcript;
       if (ticket.statusField && ticket.status) data[ticket.statusField] = ticket.status;
@@ -271,8 +332,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         if (count !== 1) throw new errors.ValidationError('This conversation already has a ticket');
         return doc;
       });
-      const updated = await update(conversation, { ticketUid: ticket.uid, ticketDocumentId: created.documentId });
-      return { conversation: updated, ticket: { uid: ticket.uid, documentId: created.documentId, adminUrl: ticketAdminUrl(ticket.uid, created.documentId) } };
+      const updated = await update(user, conversation, { ticketUid: ticket.uid, ticketDocumentId: created.documentId });
+      return { conversation: updated, ticket: { uid: ticket.uid, documentId: created.documentId, adminPath: recordAdminPath(ticket.uid, created.documentId) } };
     },
 
     /**
@@ -284,7 +345,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const number = await q(UID.number).findOne({ where: { id: input.numberId, deletedAt: null } });
       if (!number || (allowed !== 'all' && !allowed.includes(number.id))) throw new errors.NotFoundError('No WhatsApp number with this id');
       let phone = input.to ?? null;
-      let crm: { crmKind: string; crmUid: string; crmDocumentId: string; customerName?: string | null } | null = null;
+      let crm: { crmKind: string; crmUid: string; crmDocumentId: string; crmName?: string | null } | null = null;
       if (input.record) {
         const { identitySources } = await getService('settings', { strapi }).get();
         const source = identitySources.find((s) => s.uid === input.record!.uid);
@@ -292,7 +353,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         const record = await strapi.documents(input.record.uid as any).findOne({ documentId: input.record.documentId });
         if (!record) throw new errors.NotFoundError('No such record');
         phone = (record as any)[source.phoneField] ?? null;
-        crm = { crmKind: source.kind, crmUid: source.uid, crmDocumentId: input.record.documentId, customerName: source.nameField ? (record as any)[source.nameField] ?? null : null };
+        crm = { crmKind: source.kind, crmUid: source.uid, crmDocumentId: input.record.documentId, crmName: source.nameField ? (record as any)[source.nameField] ?? null : null };
       }
       const e164 = phone ? recordE164(phone, regionOf(number)) : null;
       if (!e164) throw new errors.ValidationError('to: no valid phone number to write to', { errors: [{ path: ['to'], message: 'not a valid phone number', name: 'ValidationError', value: phone }] });
@@ -302,11 +363,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (!conversation) {
         const match = crm ? null : await getService('identity', { strapi }).match(e164, regionOf(number));
         conversation = await conversations.create({
-          data: { numberId: number.id, customerWaId: waId, customerPhone: e164, state: 'open', unread: 0, ...(crm ?? (match ? { crmKind: match.kind, crmUid: match.uid, crmDocumentId: match.documentId, customerName: match.name } : { crmKind: 'unknown' })) },
+          data: { numberId: number.id, customerWaId: waId, customerPhone: e164, state: 'open', unread: 0, ...(crm ?? (match ? { crmKind: match.kind, crmUid: match.uid, crmDocumentId: match.documentId, crmName: match.name } : { crmKind: 'unknown' })) },
         });
       }
       const message = await getService('dispatcher', { strapi }).enqueue(conversation.id, { type: 'template', template: input.template, idempotencyKey: input.idempotencyKey }, { id: user.id });
-      return { conversation: await named(await conversations.findOne({ where: { id: conversation.id } })), message: messageOut(message) };
+      return { conversation: await named(await conversations.findOne({ where: { id: conversation.id } }), user), message: messageOut(message) };
     },
   };
 };

@@ -6,6 +6,7 @@ import type { TemplateParam, TemplateParams } from '../providers';
 import { recordE164, regionOf } from '../phone';
 import { assertTemplateParams } from '../template-params';
 import { parameterSchemaOf } from '../template-schema';
+import { recordAdminPath } from '../content-manager-scope';
 import { getService } from '../utils';
 import { createWorkerLoop } from '../worker-loop';
 
@@ -104,7 +105,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       p.from === 'constant'
         ? p.value ?? ''
         : p.from === 'link'
-          ? `${getService('numbers', { strapi }).publicUrl()}/admin/content-manager/collection-types/${uid}/${record.documentId}`
+          ? `${getService('numbers', { strapi }).adminUrl()}${recordAdminPath(uid, record.documentId)}`
           : text(at(record, p.value ?? ''));
     const sorted = [...(rule.parameters ?? [])].sort((a: RuleParameter, b: RuleParameter) => (a.index ?? 0) - (b.index ?? 0));
     const param = (p: RuleParameter): TemplateParam => ({ type: 'text', text: value(p), ...(p.name ? { name: p.name } : {}) });
@@ -135,7 +136,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       // Linked to the customer's CRM record, as when they write first or staff start the conversation.
       const match = await getService('identity', { strapi }).match(e164, regionOf(number));
       conversation = await q(UID.conversation).create({
-        data: { numberId: number.id, customerWaId: waId, customerPhone: e164, state: 'open', unread: 0, ...(match ? { crmKind: match.kind, crmUid: match.uid, crmDocumentId: match.documentId, customerName: match.name } : { crmKind: 'unknown' }) },
+        data: { numberId: number.id, customerWaId: waId, customerPhone: e164, state: 'open', unread: 0, ...(match ? { crmKind: match.kind, crmUid: match.uid, crmDocumentId: match.documentId, crmName: match.name } : { crmKind: 'unknown' }) },
       });
     }
     try {
@@ -324,7 +325,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
             if (attribute.type !== 'relation') break;
             model = attribute.target;
           }
-          if (allowed && !allowed.includes(path)) issue(where, `${path} is not among the fields allowed for ${input.contentType} in the settings`);
+          if (allowed?.length && !allowed.includes(path)) issue(where, `${path} is not among the fields allowed for ${input.contentType} in the settings`);
           return undefined;
         };
         if (input.field) bindable(input.field, 'field');

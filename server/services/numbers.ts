@@ -90,6 +90,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host}:${port}`;
   };
 
+  /** The admin panel's address as a customer's link needs it: its own URL when served elsewhere, else below publicUrl. */
+  const adminUrl = () => {
+    const configured = strapi.config.get<string>('admin.url', '/admin');
+    if (/^https?:\/\//.test(configured)) return configured.replace(/\/+$/, '');
+    return `${publicUrl()}${strapi.config.get<string>('admin.path', configured)}`.replace(/\/+$/, '');
+  };
+
   const readCredentials = (row: Pick<NumberRow, 'credentials'>): Credentials | null => {
     if (!row.credentials) return {};
     const plain = crypt().decrypt(row.credentials);
@@ -199,6 +206,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     readCredentials,
     toProviderNumber,
     publicUrl,
+    adminUrl,
 
     /** Live numbers of a provider (template and quality updates concern every number of a WABA). */
     async listRows(provider: Provider): Promise<NumberRow[]> {

@@ -17,8 +17,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const store = () => strapi.store({ type: 'plugin', name: PLUGIN_ID, key: KEY });
   let cached: { value: Settings; until: number } | null = null;
 
-  const invalid = (path: string, message: string) =>
-    new errors.ValidationError(`${path}: ${message}`, { errors: [{ path: path.split('.'), message, name: 'ValidationError', value: null }] });
+  const invalid = (path: string | string[], message: string) => {
+    const parts = typeof path === 'string' ? path.split('.') : path;
+    return new errors.ValidationError(`${parts.join('.')}: ${message}`, { errors: [{ path: parts, message, name: 'ValidationError', value: null }] });
+  };
 
   /**
    * A field named in settings must exist on the host type, or matching would silently find nothing.
@@ -64,7 +66,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (input.autoLead) next.autoLead = { ...next.autoLead, ...input.autoLead };
       if (input.ticket) next.ticket = { ...next.ticket, ...input.ticket };
       if (input.defaultNumberId !== undefined) next.defaultNumberId = input.defaultNumberId;
-      if (input.notificationFields) next.notificationFields = input.notificationFields;
+      if (input.notificationFields) {
+        // An empty list is "no limit" for that type, as the settings page shows it.
+        next.notificationFields = Object.fromEntries(Object.entries(input.notificationFields).filter(([, paths]) => paths.length));
+        for (const [uid, paths] of Object.entries(next.notificationFields)) {
+          const ct = strapi.contentTypes[uid as keyof typeof strapi.contentTypes] as { attributes: Record<string, unknown> } | undefined;
+          // The uid holds dots of its own: the path keeps it whole.
+          if (!ct) throw invalid(['notificationFields', uid], `no content type ${uid} in this app`);
+          const unknown = paths.filter((path) => !(path.split('.')[0] in ct.attributes));
+          if (unknown.length) throw invalid(['notificationFields', uid], `${uid} has no field ${unknown.join(', ')}`);
+        }
+      }
       if (input.businessHours !== undefined) next.businessHours = withoutClosedDays(input.businessHours);
 
       if (input.defaultNumberId) {

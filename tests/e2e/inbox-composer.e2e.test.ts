@@ -184,6 +184,7 @@ test('after the window closes the composer offers templates, and the customer ge
     expect(response.request().postDataJSON()).toEqual({
       type: 'template',
       template: { name: 'order_update', language: 'en_US', params: { body: [{ type: 'text', text: 'Bob' }, { type: 'text', text: 'A-1042' }] } },
+      idempotencyKey: expect.any(String),
     });
     let received: any;
     await until('Bob to receive the template', async () => {
@@ -287,7 +288,7 @@ test('an image is attached and sent, and a quick reply is inserted with / and se
     expect(upload.status()).toBe(201);
     const [file] = await upload.json();
     expect(reply.status()).toBe(201);
-    expect(reply.request().postDataJSON()).toEqual({ type: 'media', fileId: file.id, mediaType: 'image', caption: 'The replacement part' });
+    expect(reply.request().postDataJSON()).toEqual({ type: 'media', fileId: file.id, mediaType: 'image', caption: 'The replacement part', idempotencyKey: expect.any(String) });
     let received: any;
     await until('Alice to receive the image', async () => {
       received = (await sim.client.outbound({ to: ALICE.phone })).find((m) => m.type === 'image');
@@ -315,9 +316,37 @@ test('an image is attached and sent, and a quick reply is inserted with / and se
       page.waitForResponse((res) => res.request().method() === 'POST' && /\/whatsapp\/conversations\/\d+\/messages$/.test(new URL(res.url()).pathname)),
       box.press('Control+Enter'),
     ]);
-    expect(response.request().postDataJSON()).toEqual({ type: 'text', text: 'Thanks for your patience, we are on it!' });
+    expect(response.request().postDataJSON()).toEqual({ type: 'text', text: 'Thanks for your patience, we are on it!', idempotencyKey: expect.any(String) });
     await until('Alice to receive the quick reply', async () => (await sim.client.outbound({ to: ALICE.phone })).some((m) => m.text === 'Thanks for your patience, we are on it!'));
     expect(await box.inputValue()).toBe('');
+  });
+
+  await step('the connection drops after the server took a reply: sending again does not send it twice', async () => {
+    const TEXT = 'Your part ships tomorrow.';
+    const replies = /\/whatsapp\/conversations\/\d+\/messages$/;
+    // The server receives and queues the first request; its answer never reaches the browser.
+    await page.route(replies, async (route) => {
+      await route.fetch();
+      await route.abort('connectionreset');
+    }, { times: 1 });
+    const box = page.getByRole('textbox', { name: 'Message' });
+    await box.fill(TEXT);
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await until('Alice to receive the reply', async () => (await sim.client.outbound({ to: ALICE.phone })).some((m) => m.text === TEXT));
+    expect(await box.inputValue()).toBe(TEXT);
+    const [again] = await Promise.all([
+      page.waitForResponse((res) => res.request().method() === 'POST' && replies.test(new URL(res.url()).pathname)),
+      page.getByRole('button', { name: 'Send', exact: true }).click(),
+    ]);
+    expect(again.status()).toBe(201);
+    await until('the composer to empty once the API took it', async () => (await box.inputValue()) === '');
+    // One message row, so nothing more for the dispatcher to send.
+    const messages = await api('GET', `${new URL(again.url()).pathname}?pageSize=100`);
+    expect(messages.body.data.filter((m: { text: string | null }) => m.text === TEXT)).toHaveLength(1);
+    await sim.client.settle();
+    expect((await sim.client.outbound({ to: ALICE.phone })).filter((m) => m.text === TEXT)).toHaveLength(1);
+    await thread().getByText(TEXT).waitFor();
+    expect(await thread().getByText(TEXT).count()).toBe(1);
   });
 
   await step('a message with reply buttons', async () => {
@@ -451,6 +480,12 @@ test('a colleague who may read and send, without templates.read or numbers.read,
       await sender.getByRole('textbox', { name: 'Body {{shop}}' }).fill('the shop');
       await sender.getByRole('button', { name: 'Send template' }).click();
       await until('Bob to receive the welcome', async () => (await sim.client.outbound({ to: BOB.phone })).some((m) => m.text === 'Hello Bob, welcome to the shop!'));
+    });
+    await step('without the Media Library’s upload permission there is no attach button', async () => {
+      await sender.getByRole('list', { name: 'Conversations' }).getByRole('listitem', { name: ALICE.name }).getByRole('button').click();
+      await sender.getByRole('textbox', { name: 'Message' }).waitFor();
+      await sender.getByRole('button', { name: 'Quick replies' }).waitFor();
+      expect(await sender.getByRole('button', { name: 'Attach a file' }).count()).toBe(0);
     });
     await step('New conversation offers the number to write from', async () => {
       await sender.getByRole('button', { name: 'New conversation' }).click();

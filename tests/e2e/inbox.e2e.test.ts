@@ -111,7 +111,7 @@ test('a customer writes, the inbox shows it live, and the reply reaches the phon
       page.getByRole('button', { name: 'Send' }).click(),
     ]);
     expect(response.status()).toBe(201);
-    expect(response.request().postDataJSON()).toEqual({ type: 'text', text: REPLY });
+    expect(response.request().postDataJSON()).toEqual({ type: 'text', text: REPLY, idempotencyKey: expect.any(String) });
     await until('the simulator to receive the reply', async () => {
       const out = await sim!.client.outbound({ to: CUSTOMER.phone });
       return out.some((m) => m.text === REPLY);

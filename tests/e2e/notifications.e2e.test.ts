@@ -216,6 +216,38 @@ test('a rule from the "lead created" preset sends the template, shows its trace,
     await dialog.getByRole('button', { name: 'Close' }).first().click();
   });
 
+  await step('the general settings limit what rules may send; the editor offers only those fields', async () => {
+    await page.goto('/admin/settings/whatsapp/general');
+    await page.getByRole('heading', { name: 'WhatsApp general settings', level: 1 }).waitFor();
+    const section = page.getByRole('region', { name: 'Fields CRM events may send' });
+    await section.getByRole('combobox', { name: 'Lead', exact: true }).click();
+    await page.getByRole('option', { name: 'name', exact: true }).click();
+    await page.getByRole('option', { name: 'phone', exact: true }).click();
+    await page.keyboard.press('Escape');
+    const [saved] = await Promise.all([
+      page.waitForResponse((res) => res.request().method() === 'PUT' && new URL(res.url()).pathname === '/whatsapp/settings'),
+      page.getByRole('button', { name: 'Save' }).click(),
+    ]);
+    expect(saved.status()).toBe(200);
+    expect((await saved.json()).data.notificationFields).toEqual({ 'api::lead.lead': ['name', 'phone'] });
+
+    await page.goto('/admin/plugins/whatsapp/notifications');
+    await page.getByRole('heading', { name: 'CRM events', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    await dialog.getByRole('heading', { name: 'Add a rule' }).waitFor();
+    await dialog.getByRole('combobox', { name: 'Content type' }).click();
+    await page.getByRole('option', { name: 'Lead', exact: true }).click();
+    await dialog.getByRole('combobox', { name: 'Template' }).click();
+    await page.getByRole('option', { name: 'welcome_lead · en_US' }).click();
+    await dialog.getByRole('combobox', { name: 'Body {{1}} value' }).click();
+    await page.getByRole('option', { name: 'phone', exact: true }).waitFor();
+    expect(await page.getByRole('option').allTextContents()).toEqual(['name', 'phone']);
+    await page.keyboard.press('Escape');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect((await api('PUT', '/whatsapp/settings', { notificationFields: {} })).status).toBe(200);
+  });
+
   await step('nothing overflows a 390 px screen', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole('listitem', { name: 'Lead created' }).waitFor();

@@ -16,15 +16,17 @@ export const as = (server: any, token: string) => ({
   del: (url: string) => request(server).delete(url).set('Authorization', `Bearer ${token}`),
 });
 
+type Grant = string | { action: string; subject?: string | null; properties?: Record<string, unknown>; conditions?: string[] };
+
 /**
- * A second admin whose role holds exactly the given plugin actions (ids such as
- * `plugin::whatsapp.numbers.read`), logged in.
+ * A second admin whose role holds exactly the given permissions (action ids such as
+ * `plugin::whatsapp.numbers.read`, or whole permissions for content-manager ones), logged in.
  */
-export const createStaff = async (strapi: Core.Strapi, server: any, name: string, actions: string[]) => {
+export const createStaff = async (strapi: Core.Strapi, server: any, name: string, actions: Grant[]) => {
   const role = await strapi.service('admin::role').create({ name: `${name} role`, description: `${name} test role` });
   await strapi.service('admin::role').assignPermissions(
     role.id,
-    actions.map((action) => ({ action, subject: null, properties: {}, conditions: [] }))
+    actions.map((grant) => ({ subject: null, properties: {}, conditions: [], ...(typeof grant === 'string' ? { action: grant } : grant) }))
   );
   const email = `${name.toLowerCase()}@test.local`;
   const password = 'Staff-Member-2026';

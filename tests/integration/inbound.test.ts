@@ -260,6 +260,45 @@ describe('CRM records', () => {
     expect(await q('conversation').findOne({ where: { customerWaId: '15550107788' } })).toMatchObject({ crmKind: 'contact', crmUid: 'api::contact.contact', crmDocumentId: expect.any(String) });
   });
 
+  test('a known sender’s conversation carries the CRM’s name beside their WhatsApp profile name', async () => {
+    await app.strapi.documents('api::contact.contact').create({ data: { name: 'Gina Whitfield', phone: '+1 555 010 4455' } as any, status: 'published' });
+    await postMeta(app.server, n1.webhookUrl, message('15550104455', 'gigi 🌸', 'wamid.gina-1'), SECRET);
+    await settle(app.strapi);
+    const row = await q('conversation').findOne({ where: { customerWaId: '15550104455' } });
+    expect(row).toMatchObject({ crmKind: 'contact', crmName: 'Gina Whitfield', customerName: 'gigi 🌸' });
+    // The inbox (a super admin here) shows the CRM's name, and finds the conversation by it.
+    expect((await admin.get(`/whatsapp/conversations/${row.id}`)).body.data).toMatchObject({ crmName: 'Gina Whitfield', customerName: 'gigi 🌸' });
+    expect((await admin.get('/whatsapp/conversations').query({ q: 'whitfield' })).body.data.map((c: any) => c.id)).toEqual([row.id]);
+    // A later message with another profile name follows the profile and leaves the CRM's name in place.
+    await postMeta(app.server, n1.webhookUrl, message('15550104455', 'G.', 'wamid.gina-2'), SECRET);
+    await settle(app.strapi);
+    expect(await q('conversation').findOne({ where: { customerWaId: '15550104455' } })).toMatchObject({ crmName: 'Gina Whitfield', customerName: 'G.' });
+    // An unknown sender has only the profile name they chose.
+    await postMeta(app.server, n1.webhookUrl, message('15550104466', 'Hal Unknown', 'wamid.hal-1'), SECRET);
+    await settle(app.strapi);
+    expect(await q('conversation').findOne({ where: { customerWaId: '15550104466' } })).toMatchObject({ crmName: null, customerName: 'Hal Unknown' });
+  });
+
+  test('a reaction is not unread; the list says who reacted with what; a removed reaction changes nothing', async () => {
+    await postMeta(app.server, n1.webhookUrl, message('15550104477', 'Ivy', 'wamid.ivy-1'), SECRET);
+    await settle(app.strapi);
+    const conversation = await q('conversation').findOne({ where: { customerWaId: '15550104477' } });
+    await q('conversation').update({ where: { id: conversation.id }, data: { unread: 0 } });
+    const react = (id: string, emoji: string) => {
+      const body = fixture('meta/inbound-reaction.json');
+      const value = body.entry[0].changes[0].value;
+      value.contacts[0] = { profile: { name: 'Ivy' }, wa_id: '15550104477' };
+      value.messages[0] = { ...value.messages[0], from: '15550104477', from_user_id: undefined, id, timestamp: String(Math.floor(Date.now() / 1000)), reaction: { message_id: 'wamid.ours-1', emoji } };
+      return JSON.stringify(body);
+    };
+    await postMeta(app.server, n1.webhookUrl, react('wamid.ivy-react-1', '❤️'), SECRET);
+    await settle(app.strapi);
+    expect(await q('conversation').findOne({ where: { id: conversation.id } })).toMatchObject({ unread: 0, lastMessagePreview: 'Reacted ❤️' });
+    await postMeta(app.server, n1.webhookUrl, react('wamid.ivy-react-2', ''), SECRET);
+    await settle(app.strapi);
+    expect(await q('conversation').findOne({ where: { id: conversation.id } })).toMatchObject({ unread: 0, lastMessagePreview: 'Reacted ❤️' });
+  });
+
   test('a Brazilian contact saved without the ninth digit is matched to the WhatsApp id that has it', async () => {
     await app.strapi.documents('api::contact.contact').create({ data: { name: 'Bruna', phone: '+55 11 8765-4321' } as any, status: 'published' });
     await postMeta(app.server, n1.webhookUrl, message('5511987654321', 'Bruna', 'wamid.bruna-1'), SECRET);

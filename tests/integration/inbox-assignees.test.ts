@@ -60,6 +60,20 @@ describe('GET /whatsapp/assignees', () => {
     expect(ids(await admin.get('/whatsapp/assignees'))).toEqual(expected);
   });
 
+  test('without a number, a team member sees only who can read the numbers they see', async () => {
+    await q('number').update({ where: { id: openNumber.id }, data: { teamRoleIds: [support.role.id] } });
+    try {
+      const salesId = await userId('sales@test.local');
+      const supportId = await userId('support@test.local');
+      expect(ids(await as(app.server, sales.token).get('/whatsapp/assignees'))).toEqual([adminId, salesId].sort());
+      expect(ids(await as(app.server, support.token).get('/whatsapp/assignees'))).toEqual([adminId, supportId].sort());
+      // A super admin sees every number, so everyone.
+      expect(ids(await admin.get('/whatsapp/assignees'))).toEqual([adminId, salesId, supportId].sort());
+    } finally {
+      await q('number').update({ where: { id: openNumber.id }, data: { teamRoleIds: [] } });
+    }
+  });
+
   test('inactive users are left out', async () => {
     const id = await userId('support@test.local');
     await app.strapi.db.query('admin::user').update({ where: { id }, data: { isActive: false } });
@@ -107,8 +121,8 @@ describe('conversations carry the names the inbox shows', () => {
     const created = await admin.post(`/whatsapp/conversations/${conversation.id}/ticket`).send({ subject: 'From the names test' });
     expect(created.status).toBe(201);
     const { documentId } = created.body.data.ticket;
-    expect(created.body.data.ticket.adminUrl).toBe(`/admin/content-manager/collection-types/api::ticket.ticket/${documentId}`);
-    expect((await admin.get(`/whatsapp/conversations/${conversation.id}`)).body.data.ticket).toEqual({ uid: 'api::ticket.ticket', documentId, adminUrl: created.body.data.ticket.adminUrl });
+    expect(created.body.data.ticket.adminPath).toBe(`/content-manager/collection-types/api::ticket.ticket/${documentId}`);
+    expect((await admin.get(`/whatsapp/conversations/${conversation.id}`)).body.data.ticket).toEqual({ uid: 'api::ticket.ticket', documentId, adminPath: created.body.data.ticket.adminPath });
   });
 
   test('a stream ticket says where an EventSource opens it', async () => {

@@ -111,7 +111,7 @@ describe('recipients for a new conversation', () => {
     expect(started.status).toBe(201);
     // The message keeps the text Dana reads, and so does the list's preview.
     expect(started.body.data.message).toMatchObject({ type: 'template', text: 'Hello Dana!' });
-    expect(started.body.data.conversation).toMatchObject({ lastMessagePreview: 'Hello Dana!', customerPhone: '+15550005555', customerName: 'Dana Example', crm: { kind: 'lead', uid: 'api::lead.lead', documentId: dana.documentId } });
+    expect(started.body.data.conversation).toMatchObject({ lastMessagePreview: 'Hello Dana!', customerPhone: '+15550005555', crmName: 'Dana Example', crm: { kind: 'lead', uid: 'api::lead.lead', documentId: dana.documentId } });
     await settle();
     expect((await sim.client.outbound({ to: '15550005555' })).some((m: any) => m.text === 'Hello Dana!')).toBe(true);
   });
@@ -137,6 +137,29 @@ describe('recipients for a new conversation', () => {
     expect(res.body.data.map((r: any) => r.name)).toEqual(['Dana Example']);
     const reader = await make('inbox-reader@test.local', readers.id);
     expect((await reader.get('/whatsapp/host/recipients?q=example')).status).toBe(403);
+
+    // The Content Manager's field and record limits hold here too.
+    const readLeads = (properties: object, conditions: string[] = []) => ({ action: 'plugin::content-manager.explorer.read', subject: 'api::lead.lead', properties, conditions });
+    const noPhone = await app.strapi.service('admin::role').create({ name: 'Lead names only', description: 'no phones' });
+    await app.strapi.service('admin::role').assignPermissions(noPhone.id, [...send, readLeads({ fields: ['name'] })]);
+    const namesOnly = await make('names-only@test.local', noPhone.id);
+    expect((await namesOnly.get('/whatsapp/host/recipients?q=example')).body.data).toEqual([]);
+
+    const phoneNoName = await app.strapi.service('admin::role').create({ name: 'Lead phones only', description: 'no names' });
+    await app.strapi.service('admin::role').assignPermissions(phoneNoName.id, [...send, readLeads({ fields: ['phone'] })]);
+    const phonesOnly = await make('phones-only@test.local', phoneNoName.id);
+    expect((await phonesOnly.get('/whatsapp/host/recipients?q=dana')).body.data).toEqual([]);
+    expect((await phonesOnly.get('/whatsapp/host/recipients?q=000%205555')).body.data).toEqual([
+      { kind: 'lead', uid: 'api::lead.lead', documentId: expect.any(String), name: null, phone: '+1 555 000 5555' },
+    ]);
+
+    const own = await app.strapi.service('admin::role').create({ name: 'Own leads', description: 'is creator' });
+    await app.strapi.service('admin::role').assignPermissions(own.id, [...send, readLeads({ fields: ['name', 'phone'] }, ['admin::is-creator'])]);
+    const creator = await make('own-leads@test.local', own.id);
+    const creatorId = (await app.strapi.db.query('admin::user').findOne({ where: { email: 'own-leads@test.local' } })).id;
+    const owned = await app.strapi.documents('api::lead.lead' as any).create({ data: { name: 'Owned Example', phone: '+1 555 000 7777' } as any });
+    await app.strapi.db.query('api::lead.lead' as any).updateMany({ where: { documentId: owned.documentId }, data: { createdBy: creatorId } });
+    expect((await creator.get('/whatsapp/host/recipients?q=example')).body.data.map((r: any) => r.name)).toEqual(['Owned Example']);
   });
 });
 

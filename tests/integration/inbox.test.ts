@@ -105,6 +105,21 @@ describe('the core loop', () => {
     expect(a.body.data.id).toBe(b.body.data.id);
     await settle();
     expect((await sim.client.outbound({ to: '15550002222' })).filter((m: any) => m.text === 'Only once')).toHaveLength(1);
+
+    // At the same moment, as a double click or a retried request sends them.
+    const twice = { type: 'text', text: 'Only once, at once', idempotencyKey: 'click-43' };
+    const both = await Promise.all(Array.from({ length: 8 }, () => admin.post(`/whatsapp/conversations/${conversationId}/messages`).send(twice)));
+    expect(both.map((r) => r.status)).toEqual(Array(8).fill(201));
+    expect(new Set(both.map((r) => r.body.data.id)).size).toBe(1);
+    await settle();
+    expect((await sim.client.outbound({ to: '15550002222' })).filter((m: any) => m.text === 'Only once, at once')).toHaveLength(1);
+
+    // Host code queueing through the dispatcher in one tick: every lookup runs before any insert.
+    const dispatcher = app.strapi.plugin('whatsapp').service('dispatcher');
+    const rows = await Promise.all(Array.from({ length: 4 }, () => dispatcher.enqueue(conversationId, { type: 'text', text: 'Once from code', idempotencyKey: 'code-1' }, { id: null })));
+    expect(new Set(rows.map((r: any) => r.id)).size).toBe(1);
+    await settle();
+    expect((await sim.client.outbound({ to: '15550002222' })).filter((m: any) => m.text === 'Once from code')).toHaveLength(1);
   });
 
   test('after the 24-hour window free text is refused with a reason; a template goes through', async () => {
@@ -289,7 +304,27 @@ describe('inbox actions', () => {
     expect((ticket as any).description).toMatch(/Is my order on its way\?/);
     expect((await q('conversation').findOne({ where: { id: conversation.id } })).ticketDocumentId).toBe(ticket!.documentId);
     const detail = (await admin.get(`/whatsapp/conversations/${conversation.id}`)).body.data;
-    expect(detail.crmRecord).toMatchObject({ type: 'Contact', fields: { name: 'Alice Example', phone: '+15550002222' }, adminUrl: `/admin/content-manager/collection-types/api::contact.contact/${contact.documentId}` });
+    expect(detail.crmRecord).toMatchObject({ type: 'Contact', fields: { name: 'Alice Example', phone: '+15550002222' }, adminPath: `/content-manager/collection-types/api::contact.contact/${contact.documentId}` });
+
+    // Staff see of the record what the Content Manager would show them (the number is open to all meanwhile).
+    const team = (await q('number').findOne({ where: { id: number.id } })).teamRoleIds;
+    await q('number').update({ where: { id: number.id }, data: { teamRoleIds: [] } });
+    await q('conversation').update({ where: { id: conversation.id }, data: { crmName: 'Alice CRM' } });
+    const readContacts = (fields: string[], conditions: string[] = []) => ({ action: 'plugin::content-manager.explorer.read', subject: 'api::contact.contact', properties: { fields }, conditions });
+    const namesOnly = as(app.server, (await createStaff(app.strapi, app.server, 'ContactNames', ['plugin::whatsapp.inbox.read', readContacts(['name'])])).token);
+    const asNamesOnly = (await namesOnly.get(`/whatsapp/conversations/${conversation.id}`)).body.data;
+    expect(asNamesOnly.crmRecord).toEqual({ type: 'Contact', fields: { name: 'Alice Example', createdAt: expect.any(String), updatedAt: expect.any(String) }, adminPath: detail.crmRecord.adminPath });
+    expect(asNamesOnly.crmName).toBe('Alice CRM');
+    expect((await namesOnly.get('/whatsapp/conversations').query({ q: 'alice crm' })).body.data.map((c: any) => c.id)).toEqual([conversation.id]);
+    const noContacts = as(app.server, (await createStaff(app.strapi, app.server, 'NoContacts', ['plugin::whatsapp.inbox.read'])).token);
+    const hidden = (await noContacts.get(`/whatsapp/conversations/${conversation.id}`)).body.data;
+    expect(hidden).toMatchObject({ id: conversation.id, crm: { kind: 'contact' }, crmRecord: null, crmName: null });
+    // Neither the list shows the CRM's name nor does a search by it find the conversation.
+    expect((await noContacts.get('/whatsapp/conversations')).body.data.find((c: any) => c.id === conversation.id).crmName).toBeNull();
+    expect((await noContacts.get('/whatsapp/conversations').query({ q: 'alice crm' })).body.data).toEqual([]);
+    const ownOnly = as(app.server, (await createStaff(app.strapi, app.server, 'OwnContacts', ['plugin::whatsapp.inbox.read', readContacts(['name', 'phone'], ['admin::is-creator'])])).token);
+    expect((await ownOnly.get(`/whatsapp/conversations/${conversation.id}`)).body.data).toMatchObject({ crmRecord: null, crmName: null });
+    await q('number').update({ where: { id: number.id }, data: { teamRoleIds: team } });
     expect((await admin.post(`/whatsapp/conversations/${conversation.id}/ticket`).send({})).status).toBe(400);
   });
 

@@ -65,7 +65,7 @@ describe('lead created', () => {
     // The conversation the template opened is the lead's in the inbox, not an unknown number.
     const lead = await app.strapi.documents('api::lead.lead').findFirst({ filters: { name: 'Carol' } as any });
     const [conversation] = (await admin.get('/whatsapp/conversations').query({ q: '15550005555' })).body.data;
-    expect(conversation).toMatchObject({ customerName: 'Carol', crm: { kind: 'lead', uid: 'api::lead.lead', documentId: lead!.documentId } });
+    expect(conversation).toMatchObject({ crmName: 'Carol', crm: { kind: 'lead', uid: 'api::lead.lead', documentId: lead!.documentId } });
   });
 
   test('through the host’s REST API with an API token: fires once', async () => {
@@ -106,6 +106,53 @@ describe('contact created published (Content Manager path)', () => {
     await settle();
     expect((await admin.get(`/whatsapp/notification-rules/${r.id}/firings`)).body.data).toHaveLength(1);
     expect(await templatesTo('15550002222')).toHaveLength(1);
+  });
+});
+
+describe('published, updated and deleted', () => {
+  // Only this block's template: the lead and contact welcome rules above are still on.
+  const texts = async (to: string) => (await templatesTo(to)).map((m: any) => m.text).filter((t: string) => t.startsWith('We received'));
+  const firings = async (id: number) => (await admin.get(`/whatsapp/notification-rules/${id}/firings`)).body.data;
+
+  test('published: a draft sends nothing; publishing sends once; publishing an edit sends again', async () => {
+    await sim.client.setCustomer({ phone: '15550031001', reachable: true });
+    const r = (await rule({ name: 'Contact published', contentType: 'api::contact.contact', event: 'published', template: { name: 'payment_received', language: 'en_US' }, parameters: [{ component: 'body', from: 'field', value: 'name' }] })).body.data;
+    const draft = await app.strapi.documents('api::contact.contact').create({ data: { name: 'Pia Draft', phone: '+15550031001' } as any });
+    await settle();
+    expect(await firings(r.id)).toHaveLength(0);
+    await app.strapi.documents('api::contact.contact').publish({ documentId: draft.documentId });
+    await settle();
+    expect(await texts('15550031001')).toEqual(['We received Pia Draft. Thank you!']);
+    await app.strapi.documents('api::contact.contact').update({ documentId: draft.documentId, data: { name: 'Pia Published' } as any });
+    await settle();
+    expect(await firings(r.id)).toHaveLength(1);
+    await app.strapi.documents('api::contact.contact').publish({ documentId: draft.documentId });
+    await settle();
+    expect(await texts('15550031001')).toEqual(['We received Pia Draft. Thank you!', 'We received Pia Published. Thank you!']);
+    await admin.del(`/whatsapp/notification-rules/${r.id}`);
+  });
+
+  test('updated: each update sends once, with the values after it', async () => {
+    await sim.client.setCustomer({ phone: '15550031002', reachable: true });
+    const lead = await app.strapi.documents('api::lead.lead').create({ data: { name: 'Uma', phone: '+15550031002' } as any });
+    const r = (await rule({ name: 'Lead updated', contentType: 'api::lead.lead', event: 'updated', template: { name: 'payment_received', language: 'en_US' }, parameters: [{ component: 'body', from: 'field', value: 'name' }] })).body.data;
+    await app.strapi.documents('api::lead.lead').update({ documentId: lead.documentId, data: { name: 'Uma Updated' } as any });
+    await settle();
+    expect(await texts('15550031002')).toContain('We received Uma Updated. Thank you!');
+    expect((await firings(r.id)).filter((f: any) => f.state !== 'not-matched')).toHaveLength(1);
+    await admin.del(`/whatsapp/notification-rules/${r.id}`);
+  });
+
+  test('deleted: the template is rendered from the record as it was, and goes to its phone', async () => {
+    await sim.client.setCustomer({ phone: '15550031003', reachable: true });
+    const lead = await app.strapi.documents('api::lead.lead').create({ data: { name: 'Dora Gone', phone: '+15550031003' } as any });
+    const r = (await rule({ name: 'Lead deleted', contentType: 'api::lead.lead', event: 'deleted', template: { name: 'payment_received', language: 'en_US' }, parameters: [{ component: 'body', from: 'field', value: 'name' }] })).body.data;
+    await app.strapi.documents('api::lead.lead').delete({ documentId: lead.documentId });
+    await settle();
+    expect(await app.strapi.documents('api::lead.lead').findOne({ documentId: lead.documentId })).toBeNull();
+    expect(await texts('15550031003')).toEqual(['We received Dora Gone. Thank you!']);
+    expect(await firings(r.id)).toEqual([expect.objectContaining({ event: 'deleted', trace: expect.objectContaining({ matched: true, recipient: '+15550031003' }) })]);
+    await admin.del(`/whatsapp/notification-rules/${r.id}`);
   });
 });
 
@@ -173,6 +220,28 @@ describe('rules', () => {
     expect(res.body.data).toMatchObject({ state: 'queued', trace: { matched: true, parameters: { body: [{ type: 'text', text: 'Carol' }] }, recipient: '+15550005555' } });
   });
 
+  test('a link parameter is the record’s page in the admin, below the public URL', async () => {
+    const r = (await rule({ name: 'Lead link', contentType: 'api::lead.lead', event: 'created', active: false, template: { name: 'welcome_lead', language: 'en_US' }, parameters: [{ component: 'body', index: 0, from: 'link', value: '' }] })).body.data;
+    const lead = await app.strapi.documents('api::lead.lead').findFirst({ filters: { name: 'Carol' } as any });
+    const linkOf = async () => (await admin.post(`/whatsapp/notification-rules/${r.id}/test`).send({ documentId: lead!.documentId })).body.data.trace.parameters.body[0].text;
+    const page = `/content-manager/collection-types/api::lead.lead/${lead!.documentId}`;
+    expect(await linkOf()).toBe(`https://crm.test.local/admin${page}`);
+    // The admin panel where the host serves it: under another path, or on a host of its own.
+    const config = app.strapi.config as any;
+    const saved = { url: config.get('admin.url'), path: config.get('admin.path') };
+    try {
+      config.set('admin.url', '/dashboard');
+      config.set('admin.path', '/dashboard');
+      expect(await linkOf()).toBe(`https://crm.test.local/dashboard${page}`);
+      config.set('admin.url', 'https://admin.crm.test/panel/');
+      expect(await linkOf()).toBe(`https://admin.crm.test/panel${page}`);
+    } finally {
+      config.set('admin.url', saved.url);
+      config.set('admin.path', saved.path);
+    }
+    await admin.del(`/whatsapp/notification-rules/${r.id}`);
+  });
+
   test('rules are validated against the host’s types', async () => {
     expect((await rule({ name: 'x', contentType: 'api::nope.nope', event: 'created', template: { name: 'a', language: 'en' } })).status).toBe(400);
     expect((await rule({ name: 'x', contentType: 'api::lead.lead', event: 'created', template: { name: 'a', language: 'en' }, recipient: { from: 'field', value: 'mobile' } })).status).toBe(400);
@@ -188,6 +257,17 @@ describe('rules', () => {
     expect(email.status).toBe(400);
     expect(email.body.error.message).toMatch(/allowed/);
     expect((await rule({ name: 'ok', contentType: 'api::lead.lead', event: 'created', active: false, template: { name: 'welcome_lead', language: 'en_US' }, parameters: [{ component: 'body', from: 'field', value: 'name' }] })).status).toBe(201);
+    // The rule editor learns the limit from the host schema; other types stay unlimited.
+    const types = (await admin.get('/whatsapp/host/content-types')).body.data;
+    expect(types.find((ct: any) => ct.uid === 'api::lead.lead').notificationFields).toEqual(['name', 'phone']);
+    expect(types.find((ct: any) => ct.uid === 'api::contact.contact').notificationFields).toBeNull();
+    // An empty list is no limit; a field or type the host lacks is refused under its setting.
+    await admin.put('/whatsapp/settings').send({ notificationFields: { 'api::lead.lead': [] } });
+    expect((await admin.get('/whatsapp/settings')).body.data.notificationFields).toEqual({});
+    const unknownField = await admin.put('/whatsapp/settings').send({ notificationFields: { 'api::lead.lead': ['name', 'shoeSize'] } });
+    expect(unknownField.status).toBe(400);
+    expect(unknownField.body.error.details.errors[0]).toMatchObject({ path: ['notificationFields', 'api::lead.lead'], message: expect.stringMatching(/shoeSize/) });
+    expect((await admin.put('/whatsapp/settings').send({ notificationFields: { 'api::nothing.nothing': ['name'] } })).status).toBe(400);
     await admin.put('/whatsapp/settings').send({ notificationFields: {} });
   });
 

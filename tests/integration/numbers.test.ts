@@ -279,7 +279,7 @@ describe('permissions', () => {
 });
 
 describe('the host schema for the admin pages', () => {
-  test('lists the host collection types with their fields, to signed-in admins only', async () => {
+  test('lists the host collection types with their fields, not to anonymous callers', async () => {
     const res = await admin.get('/whatsapp/host/content-types');
     expect(res.status).toBe(200);
     const byUid = Object.fromEntries(res.body.data.map((ct: any) => [ct.uid, ct]));
@@ -292,5 +292,14 @@ describe('the host schema for the admin pages', () => {
 
     const anonymous = await request(app.server).get('/whatsapp/host/content-types');
     expect(anonymous.status).toBe(401);
+  });
+
+  test('is read by those who map the host: settings or CRM events; other admins get a 403', async () => {
+    const inboxOnly = await createStaff(app.strapi, app.server, 'InboxOnly', ['plugin::whatsapp.inbox.read']);
+    expect((await as(app.server, inboxOnly.token).get('/whatsapp/host/content-types')).status).toBe(403);
+    const rules = await createStaff(app.strapi, app.server, 'RulesReader', ['plugin::whatsapp.notifications.read']);
+    expect((await as(app.server, rules.token).get('/whatsapp/host/content-types')).status).toBe(200);
+    const settings = await createStaff(app.strapi, app.server, 'SettingsAdmin', ['plugin::whatsapp.settings.manage']);
+    expect((await as(app.server, settings.token).get('/whatsapp/host/content-types')).status).toBe(200);
   });
 });

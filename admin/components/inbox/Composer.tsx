@@ -1,9 +1,10 @@
 import * as React from 'react';
 import { Box, Button, Field, Flex, IconButton, SimpleMenu, MenuItem, Textarea, Typography } from '@strapi/design-system';
 import { BulletList, Cross, Feather, Lightning, PaperPlane, Paperclip } from '@strapi/icons';
-import { useFetchClient } from '@strapi/strapi/admin';
+import { useFetchClient, useRBAC } from '@strapi/strapi/admin';
 import type { Conversation } from '../../../contracts/inbox';
 import { useTranslate } from '../../hooks/useTranslate';
+import { PERMISSIONS } from '../../permissions';
 import { InteractiveModal } from './composer/InteractiveModal';
 import { TemplateModal } from './composer/TemplateModal';
 import { EMPTY_CHOICE, TemplatePicker, choiceReady, templateRequest, type TemplateChoice } from './composer/TemplatePicker';
@@ -113,6 +114,9 @@ const FreeComposer = ({ conversation, onSent, sendOptions }: Omit<ComposerProps,
   const [active, setActive] = React.useState(0);
   const [dismissed, setDismissed] = React.useState(false);
   const fileInput = React.useRef<HTMLInputElement>(null);
+  // The chosen file uploads once: sending it again after a failure reuses the upload (and so the idempotency key).
+  const uploadedFor = React.useRef<{ file: File; uploaded: Awaited<ReturnType<typeof uploadFile>> } | null>(null);
+  const { allowedActions } = useRBAC(PERMISSIONS.uploadFiles);
   const textarea = React.useRef<HTMLTextAreaElement>(null);
   const listId = `whatsapp-quick-replies-${conversation.id}`;
 
@@ -144,7 +148,8 @@ const FreeComposer = ({ conversation, onSent, sendOptions }: Omit<ComposerProps,
     let ok = false;
     if (file) {
       try {
-        const uploaded = await uploadFile(post, file);
+        if (uploadedFor.current?.file !== file) uploadedFor.current = { file, uploaded: await uploadFile(post, file) };
+        const { uploaded } = uploadedFor.current;
         ok = await send({ type: 'media', fileId: uploaded.id, mediaType: mediaTypeOf(uploaded.mime || file.type), ...(value ? { caption: value } : {}) });
       } catch (error) {
         notifyError(error);
@@ -233,9 +238,11 @@ const FreeComposer = ({ conversation, onSent, sendOptions }: Omit<ComposerProps,
               e.target.value = '';
             }}
           />
-          <IconButton label={t('inbox.composer.attach', 'Attach a file')} variant="ghost" onClick={() => fileInput.current?.click()} disabled={sending}>
-            <Paperclip />
-          </IconButton>
+          {allowedActions.canCreate && (
+            <IconButton label={t('inbox.composer.attach', 'Attach a file')} variant="ghost" onClick={() => fileInput.current?.click()} disabled={sending}>
+              <Paperclip />
+            </IconButton>
+          )}
           <SimpleMenu tag={IconButton} icon={<Lightning />} label={t('inbox.quickReplies.label', 'Quick replies')} variant="ghost">
             {replies.length === 0 ? (
               <MenuItem disabled>{t('inbox.quickReplies.empty', 'No quick replies saved yet')}</MenuItem>

@@ -9,9 +9,6 @@ import { CrmBadge, conversationName } from './ConversationList';
 
 const UNASSIGNED = 'unassigned';
 
-/** The admin router's paths start below `/admin`, where the API's admin links start. */
-const adminPath = (url: string) => url.replace(/^\/admin(?=\/)/, '');
-
 /** Re-renders every `ms`, for countdowns. */
 const useNow = (ms: number) => {
   const [now, setNow] = React.useState(() => Date.now());
@@ -137,7 +134,7 @@ export const ConversationHeader = ({ conversation: c, canAssign, assignees, onCh
             </Button>
           ))}
         {c.ticket ? (
-          <LinkButton tag={NavLink} to={adminPath(c.ticket.adminUrl)} variant="tertiary" size="S" startIcon={<ExternalLink />}>
+          <LinkButton tag={NavLink} to={c.ticket.adminPath} variant="tertiary" size="S" startIcon={<ExternalLink />}>
             {t('inbox.header.openTicket', 'Open ticket')}
           </LinkButton>
         ) : (
@@ -155,7 +152,7 @@ export const ConversationHeader = ({ conversation: c, canAssign, assignees, onCh
           )
         )}
         {c.crmRecord && (
-          <LinkButton tag={NavLink} to={adminPath(c.crmRecord.adminUrl)} variant="tertiary" size="S" startIcon={<ExternalLink />}>
+          <LinkButton tag={NavLink} to={c.crmRecord.adminPath} variant="tertiary" size="S" startIcon={<ExternalLink />}>
             {t('inbox.header.openRecord', 'Open {type}', { type: c.crmRecord.type })}
           </LinkButton>
         )}

@@ -3,7 +3,7 @@ import { Avatar, Badge, Box, Button, Flex, Typography } from '@strapi/design-sys
 import type { Conversation, CrmLink } from '../../../contracts/inbox';
 import { useTranslate, type Translate } from '../../hooks/useTranslate';
 
-export const conversationName = (c: Conversation) => c.customerName || c.customerPhone || c.customerWaId;
+export const conversationName = (c: Conversation) => c.crmName || c.customerName || c.customerPhone || c.customerWaId;
 
 const crmLabel = (t: Translate, kind: CrmLink['kind']) => {
   switch (kind) {
@@ -117,7 +117,7 @@ export const ConversationList = ({ conversations, selectedId, onSelect, hasMore,
                   <Flex justifyContent="space-between" alignItems="center" gap={2} minWidth={0}>
                     <Flex gap={2} alignItems="center" minWidth={0} wrap="wrap">
                       <CrmBadge kind={c.crm?.kind ?? 'unknown'} />
-                      {c.customerName && c.customerPhone && (
+                      {(c.crmName || c.customerName) && c.customerPhone && (
                         <Typography variant="pi" textColor="neutral500">
                           {c.customerPhone}
                         </Typography>

@@ -4,6 +4,7 @@ import { Plus } from '@strapi/icons';
 import { isFetchError, useAPIErrorHandler, useFetchClient, useNotification, useRBAC } from '@strapi/strapi/admin';
 import type { Recipient } from '../../../contracts/host';
 import type { Conversation, Message } from '../../../contracts/inbox';
+import { useIdempotencyKey } from '../../hooks/useIdempotencyKey';
 import { useTranslate } from '../../hooks/useTranslate';
 import { PERMISSIONS } from '../../permissions';
 import { RecipientSearch } from './composer/RecipientSearch';
@@ -24,6 +25,7 @@ const NewConversationModal = ({ onClose, onStarted }: NewConversationButtonProps
   const { post } = useFetchClient();
   const { toggleNotification } = useNotification();
   const { formatAPIError } = useAPIErrorHandler();
+  const { keyFor } = useIdempotencyKey();
   const sendOptions = useSendOptions();
   const { status, options: numbers } = sendOptions;
   const [numberId, setNumberId] = React.useState<number | null>(null);
@@ -45,7 +47,8 @@ const NewConversationModal = ({ onClose, onStarted }: NewConversationButtonProps
     if (!ready || sending) return;
     setSending(true);
     try {
-      const res = await post<StartResponse>('/whatsapp/conversations', { numberId, ...recipient, template: templateRequest(choice) });
+      const body = { numberId, ...recipient, template: templateRequest(choice) };
+      const res = await post<StartResponse>('/whatsapp/conversations', { ...body, idempotencyKey: keyFor(body) });
       toggleNotification({ type: 'success', message: t('inbox.new.started', 'Template sent. The conversation is open.') });
       onClose();
       onStarted(res.data.data.conversation);

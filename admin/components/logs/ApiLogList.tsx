@@ -1,22 +1,17 @@
 import * as React from 'react';
-import { Badge, Box, Flex, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import { Badge, Box, Flex, Table, Tbody, Td, Tr, Typography } from '@strapi/design-system';
 import { useIntl } from 'react-intl';
 import type { ApiLogEntry } from '../../../contracts/logs';
 import type { Provider } from '../../../contracts/numbers';
 import { providerName } from '../numbers/messages';
 import { useTranslate } from '../../hooks/useTranslate';
+import { TableHeader } from '../TableHeader';
 
 export interface ApiLogListProps {
   entries: ApiLogEntry[];
   numberLabel: (id: number | null) => string;
   compact: boolean;
 }
-
-const Heading = ({ children }: { children: React.ReactNode }) => (
-  <Typography variant="sigma" textColor="neutral600">
-    {children}
-  </Typography>
-);
 
 const HttpStatus = ({ entry }: { entry: ApiLogEntry }) => {
   const t = useTranslate();
@@ -91,31 +86,7 @@ export const ApiLogList = ({ entries, numberLabel, compact }: ApiLogListProps) =
 
   return (
     <Table colCount={7} rowCount={entries.length + 1} aria-label={label}>
-      <Thead>
-        <Tr>
-          <Th>
-            <Heading>{t('logs.api.time', 'Time')}</Heading>
-          </Th>
-          <Th>
-            <Heading>{t('logs.api.provider', 'Provider')}</Heading>
-          </Th>
-          <Th>
-            <Heading>{t('logs.api.call', 'Call')}</Heading>
-          </Th>
-          <Th>
-            <Heading>{t('logs.api.endpoint', 'Method and endpoint')}</Heading>
-          </Th>
-          <Th>
-            <Heading>{t('logs.api.status', 'Status')}</Heading>
-          </Th>
-          <Th>
-            <Heading>{t('logs.api.latency', 'Latency')}</Heading>
-          </Th>
-          <Th>
-            <Heading>{t('logs.api.error', 'Error')}</Heading>
-          </Th>
-        </Tr>
-      </Thead>
+      <TableHeader columns={[t('logs.api.time', 'Time'), t('logs.api.provider', 'Provider'), t('logs.api.call', 'Call'), t('logs.api.endpoint', 'Method and endpoint'), t('logs.api.status', 'Status'), t('logs.api.latency', 'Latency'), t('logs.api.error', 'Error')]} />
       <Tbody>
         {entries.map((entry) => (
           <Tr key={entry.id}>

@@ -1,10 +1,11 @@
 import * as React from 'react';
-import { Badge, Box, Button, Flex, Table, Tbody, Td, Th, Thead, Tr, Typography, VisuallyHidden } from '@strapi/design-system';
+import { Badge, Box, Button, Flex, Table, Tbody, Td, Tr, Typography } from '@strapi/design-system';
 import { ArrowClockwise, Eye } from '@strapi/icons';
 import { useIntl } from 'react-intl';
 import type { WebhookLogEntry } from '../../../contracts/logs';
 import { useTranslate } from '../../hooks/useTranslate';
 import { isReplayable, stateName, stateTone } from './messages';
+import { TableHeader } from '../TableHeader';
 
 export interface WebhookLogListProps {
   entries: WebhookLogEntry[];
@@ -16,12 +17,6 @@ export interface WebhookLogListProps {
   onView: (entry: WebhookLogEntry) => void;
   onReplay: (entry: WebhookLogEntry) => void;
 }
-
-const Heading = ({ children }: { children: React.ReactNode }) => (
-  <Typography variant="sigma" textColor="neutral600">
-    {children}
-  </Typography>
-);
 
 const Reason = ({ entry }: { entry: WebhookLogEntry }) => {
   const t = useTranslate();
@@ -118,28 +113,7 @@ export const WebhookLogList = ({ entries, numberLabel, compact, ...actions }: We
 
   return (
     <Table colCount={6} rowCount={entries.length + 1} aria-label={label}>
-      <Thead>
-        <Tr>
-          <Th>
-            <Heading>{t('logs.table.time', 'Received')}</Heading>
-          </Th>
-          <Th>
-            <Heading>{t('logs.table.state', 'State')}</Heading>
-          </Th>
-          <Th>
-            <Heading>{t('logs.table.number', 'Number')}</Heading>
-          </Th>
-          <Th>
-            <Heading>{t('logs.table.attempts', 'Attempts')}</Heading>
-          </Th>
-          <Th>
-            <Heading>{t('logs.table.reason', 'Reason / error')}</Heading>
-          </Th>
-          <Th>
-            <VisuallyHidden>{t('logs.table.actions', 'Actions')}</VisuallyHidden>
-          </Th>
-        </Tr>
-      </Thead>
+      <TableHeader columns={[t('logs.table.time', 'Received'), t('logs.table.state', 'State'), t('logs.table.number', 'Number'), t('logs.table.attempts', 'Attempts'), t('logs.table.reason', 'Reason / error')]} hidden={t('logs.table.actions', 'Actions')} />
       <Tbody>
         {entries.map((entry) => (
           <Tr key={entry.id}>

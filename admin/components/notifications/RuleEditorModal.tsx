@@ -81,10 +81,12 @@ export const RuleEditorModal = ({ rule, initial, types, numbers, onClose, onSave
   const template = templates.templates.find((tpl) => templateKey(tpl) === values.template);
   const slots = slotsOf(template);
   const type = types.find((ty) => ty.uid === values.contentType);
-  const allPaths = React.useMemo(() => fieldPaths(types, values.contentType), [types, values.contentType]);
+  // Only what the settings let rules of this type send (the server refuses the rest).
+  const allowed = (path: string) => !type?.notificationFields?.length || type.notificationFields.includes(path);
+  const allPaths = fieldPaths(types, values.contentType).filter(allowed);
   const ownPaths = allPaths.filter((p) => !p.includes('.'));
-  const datePaths = type?.fields.filter((f) => isDateType(f.type)).map((f) => f.name) ?? [];
-  const phonePaths = fieldPaths(types, values.contentType, (ty) => ['string', 'text', 'biginteger', 'integer'].includes(ty));
+  const datePaths = type?.fields.filter((f) => isDateType(f.type)).map((f) => f.name).filter(allowed) ?? [];
+  const phonePaths = fieldPaths(types, values.contentType, (ty) => ['string', 'text', 'biginteger', 'integer'].includes(ty)).filter(allowed);
 
   const clearError = (key: string) =>
     setErrors((prev) => {

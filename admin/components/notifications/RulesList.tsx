@@ -1,11 +1,12 @@
 import * as React from 'react';
-import { Badge, Box, Flex, IconButton, Switch, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import { Badge, Box, Flex, IconButton, Switch, Table, Tbody, Td, Tr, Typography } from '@strapi/design-system';
 import { Clock, Pencil, PaperPlane, Trash } from '@strapi/icons';
 import type { HostContentType } from '../../../contracts/host';
 import type { Firing, NotificationRule } from '../../../contracts/notifications';
 import type { WhatsAppNumber } from '../../../contracts/numbers';
 import { useTranslate } from '../../hooks/useTranslate';
 import { firingStatus, ruleEventSummary, statusColors, statusLabel } from './messages';
+import { TableHeader } from '../TableHeader';
 
 export interface RulesListProps {
   rules: NotificationRule[];
@@ -94,12 +95,6 @@ const Actions = ({ rule, canManage, onEdit, onFirings, onTest, onDelete }: Pick<
   );
 };
 
-const Heading = ({ children }: { children: React.ReactNode }) => (
-  <Typography variant="sigma" textColor="neutral600">
-    {children}
-  </Typography>
-);
-
 /** The rules as a table, or as cards on a phone-sized screen. */
 export const RulesList = (props: RulesListProps) => {
   const t = useTranslate();
@@ -144,34 +139,7 @@ export const RulesList = (props: RulesListProps) => {
 
   return (
     <Table colCount={8} rowCount={rules.length + 1} aria-label={t('notifications.list.label', 'Notification rules')}>
-      <Thead>
-        <Tr>
-          <Th>
-            <Heading>{t('notifications.list.name', 'Name')}</Heading>
-          </Th>
-          <Th>
-            <Heading>{t('notifications.list.contentType', 'Content type')}</Heading>
-          </Th>
-          <Th>
-            <Heading>{t('notifications.list.event', 'Event')}</Heading>
-          </Th>
-          <Th>
-            <Heading>{t('notifications.list.number', 'Number')}</Heading>
-          </Th>
-          <Th>
-            <Heading>{t('notifications.list.template', 'Template')}</Heading>
-          </Th>
-          <Th>
-            <Heading>{t('notifications.list.active', 'Status')}</Heading>
-          </Th>
-          <Th>
-            <Heading>{t('notifications.list.lastFiring', 'Last firing')}</Heading>
-          </Th>
-          <Th>
-            <Heading>{t('notifications.list.actions', 'Actions')}</Heading>
-          </Th>
-        </Tr>
-      </Thead>
+      <TableHeader columns={[t('notifications.list.name', 'Name'), t('notifications.list.contentType', 'Content type'), t('notifications.list.event', 'Event'), t('notifications.list.number', 'Number'), t('notifications.list.template', 'Template'), t('notifications.list.active', 'Status'), t('notifications.list.lastFiring', 'Last firing'), t('notifications.list.actions', 'Actions')]} />
       <Tbody>
         {rules.map((rule) => (
           <Tr key={rule.id} aria-label={rule.name}>

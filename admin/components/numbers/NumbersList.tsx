@@ -1,24 +1,10 @@
 import * as React from 'react';
-import {
-  Badge,
-  Box,
-  Flex,
-  IconButton,
-  Switch,
-  Table,
-  Tbody,
-  Td,
-  TFooter,
-  Th,
-  Thead,
-  Tr,
-  Typography,
-  VisuallyHidden,
-} from '@strapi/design-system';
+import { Badge, Box, Flex, IconButton, Switch, Table, Tbody, Td, TFooter, Tr, Typography } from '@strapi/design-system';
 import { Duplicate, Pencil, Plus, Trash } from '@strapi/icons';
 import type { Team, WhatsAppNumber } from '../../../contracts/numbers';
 import { useTranslate, type Translate } from '../../hooks/useTranslate';
 import { providerName } from './messages';
+import { TableHeader } from '../TableHeader';
 
 export interface NumbersListProps {
   numbers: WhatsAppNumber[];
@@ -123,12 +109,6 @@ const RowActions = ({ number, onEdit, onDelete }: { number: WhatsAppNumber } & P
   );
 };
 
-const Heading = ({ children }: { children: React.ReactNode }) => (
-  <Typography variant="sigma" textColor="neutral600">
-    {children}
-  </Typography>
-);
-
 /** The numbers as a table, or as cards on a phone-sized screen. */
 export const NumbersList = (props: NumbersListProps) => {
   const t = useTranslate();
@@ -180,33 +160,7 @@ export const NumbersList = (props: NumbersListProps) => {
         ) : undefined
       }
     >
-      <Thead>
-        <Tr>
-          <Th>
-            <Heading>{t('numbers.table.label.column', 'Label')}</Heading>
-          </Th>
-          <Th>
-            <Heading>{t('numbers.table.provider', 'Provider')}</Heading>
-          </Th>
-          <Th>
-            <Heading>{t('numbers.table.phone', 'Phone')}</Heading>
-          </Th>
-          <Th>
-            <Heading>{t('numbers.table.active', 'Status')}</Heading>
-          </Th>
-          <Th>
-            <Heading>{t('numbers.table.team', 'Team')}</Heading>
-          </Th>
-          <Th>
-            <Heading>{t('numbers.table.webhook', 'Webhook URL')}</Heading>
-          </Th>
-          {canManage && (
-            <Th>
-              <VisuallyHidden>{t('numbers.table.actions', 'Actions')}</VisuallyHidden>
-            </Th>
-          )}
-        </Tr>
-      </Thead>
+      <TableHeader columns={[t('numbers.table.label.column', 'Label'), t('numbers.table.provider', 'Provider'), t('numbers.table.phone', 'Phone'), t('numbers.table.active', 'Status'), t('numbers.table.team', 'Team'), t('numbers.table.webhook', 'Webhook URL')]} hidden={canManage ? t('numbers.table.actions', 'Actions') : undefined} />
       <Tbody>
         {numbers.map((number) => (
           <Tr key={number.id}>

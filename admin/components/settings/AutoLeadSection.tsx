@@ -4,7 +4,7 @@ import type { AutoLeadSettings } from '../../../contracts/settings';
 import { useTranslate } from '../../hooks/useTranslate';
 import { FieldSelect, TypeSelect, fieldFilters, typeOf } from './FieldSelect';
 import { Section } from './Section';
-import { ValueInput } from './ValueInput';
+import { Cell, FieldValuePair } from './FieldValuePair';
 import type { FieldErrors } from './fieldErrors';
 
 export interface AdminUserOption {
@@ -53,7 +53,7 @@ export const AutoLeadSection = ({ value, types, users, errors, onChange }: Props
         <Field.Error />
       </Field.Root>
       <Grid.Root gap={4}>
-        <Grid.Item col={6} s={12} xs={12} direction="column" alignItems="stretch">
+        <Cell>
           <TypeSelect
             name="autoLead.uid"
             label={t('settings.autoLead.type', 'Lead type')}
@@ -62,8 +62,8 @@ export const AutoLeadSection = ({ value, types, users, errors, onChange }: Props
             types={types}
             onChange={(uid) => onChange({ ...value, uid })}
           />
-        </Grid.Item>
-        <Grid.Item col={6} s={12} xs={12} direction="column" alignItems="stretch">
+        </Cell>
+        <Cell>
           <FieldSelect
             name="autoLead.nameField"
             label={t('settings.autoLead.nameField', 'Name field')}
@@ -73,8 +73,8 @@ export const AutoLeadSection = ({ value, types, users, errors, onChange }: Props
             onChange={(v) => set('nameField', v ?? '')}
             required
           />
-        </Grid.Item>
-        <Grid.Item col={6} s={12} xs={12} direction="column" alignItems="stretch">
+        </Cell>
+        <Cell>
           <FieldSelect
             name="autoLead.phoneField"
             label={t('settings.autoLead.phoneField', 'Phone field')}
@@ -84,53 +84,33 @@ export const AutoLeadSection = ({ value, types, users, errors, onChange }: Props
             onChange={(v) => set('phoneField', v ?? '')}
             required
           />
-        </Grid.Item>
-        <Grid.Item col={6} s={12} xs={12} direction="column" alignItems="stretch">
-          <FieldSelect
-            name="autoLead.statusField"
-            label={t('settings.autoLead.statusField', 'Status field')}
-            error={err('statusField')}
-            value={value.statusField}
-            fields={fields.filter(fieldFilters.status)}
-            optional
-            onChange={(v) => onChange({ ...value, statusField: v, status: v ? value.status : null })}
-          />
-        </Grid.Item>
-        <Grid.Item col={6} s={12} xs={12} direction="column" alignItems="stretch">
-          <ValueInput
-            name="autoLead.status"
-            label={t('settings.autoLead.status', 'Lead status')}
-            error={err('status')}
-            field={fields.find((f) => f.name === value.statusField)}
-            value={value.status}
-            disabled={!value.statusField}
-            onChange={(v) => set('status', v)}
-          />
-        </Grid.Item>
-        <Grid.Item col={6} s={12} xs={12} direction="column" alignItems="stretch">
-          <FieldSelect
-            name="autoLead.sourceField"
-            label={t('settings.autoLead.sourceField', 'Source field')}
-            error={err('sourceField')}
-            value={value.sourceField}
-            fields={fields.filter(fieldFilters.status)}
-            optional
-            onChange={(v) => onChange({ ...value, sourceField: v, source: v ? value.source : null })}
-          />
-        </Grid.Item>
-        <Grid.Item col={6} s={12} xs={12} direction="column" alignItems="stretch">
-          <ValueInput
-            name="autoLead.source"
-            label={t('settings.autoLead.source', 'Source')}
-            hint={t('settings.autoLead.source.hint', 'Written into the source field, e.g. whatsapp.')}
-            error={err('source')}
-            field={fields.find((f) => f.name === value.sourceField)}
-            value={value.source}
-            disabled={!value.sourceField}
-            onChange={(v) => set('source', v)}
-          />
-        </Grid.Item>
-        <Grid.Item col={6} s={12} xs={12} direction="column" alignItems="stretch">
+        </Cell>
+        <FieldValuePair
+          base="autoLead"
+          fieldKey="statusField"
+          valueKey="status"
+          fieldLabel={t('settings.autoLead.statusField', 'Status field')}
+          valueLabel={t('settings.autoLead.status', 'Lead status')}
+          fields={fields}
+          field={value.statusField}
+          value={value.status}
+          errors={errors}
+          onChange={(statusField, status) => onChange({ ...value, statusField, status })}
+        />
+        <FieldValuePair
+          base="autoLead"
+          fieldKey="sourceField"
+          valueKey="source"
+          fieldLabel={t('settings.autoLead.sourceField', 'Source field')}
+          valueLabel={t('settings.autoLead.source', 'Source')}
+          valueHint={t('settings.autoLead.source.hint', 'Written into the source field, e.g. whatsapp.')}
+          fields={fields}
+          field={value.sourceField}
+          value={value.source}
+          errors={errors}
+          onChange={(sourceField, source) => onChange({ ...value, sourceField, source })}
+        />
+        <Cell>
           <FieldSelect
             name="autoLead.assigneeField"
             label={t('settings.autoLead.assigneeField', 'Assignee field')}
@@ -141,8 +121,8 @@ export const AutoLeadSection = ({ value, types, users, errors, onChange }: Props
             optional
             onChange={(v) => onChange({ ...value, assigneeField: v, assigneeId: v ? value.assigneeId : null })}
           />
-        </Grid.Item>
-        <Grid.Item col={6} s={12} xs={12} direction="column" alignItems="stretch">
+        </Cell>
+        <Cell>
           <Field.Root name="autoLead.assigneeId" error={err('assigneeId')} width="100%">
             <Field.Label>{t('settings.autoLead.assignee', 'Assignee')}</Field.Label>
             {users ? (
@@ -170,7 +150,7 @@ export const AutoLeadSection = ({ value, types, users, errors, onChange }: Props
             )}
             <Field.Error />
           </Field.Root>
-        </Grid.Item>
+        </Cell>
       </Grid.Root>
     </Section>
   );

@@ -1,8 +1,9 @@
 import * as React from 'react';
-import { Box, Flex, IconButton, Table, Tbody, Td, Th, Thead, Tr, Typography, VisuallyHidden } from '@strapi/design-system';
+import { Box, Flex, IconButton, Table, Tbody, Td, Tr, Typography } from '@strapi/design-system';
 import { Pencil, Trash } from '@strapi/icons';
 import type { QuickReply } from '../../../contracts/quick-replies';
 import { useTranslate } from '../../hooks/useTranslate';
+import { TableHeader } from '../TableHeader';
 
 interface Props {
   replies: QuickReply[];
@@ -66,25 +67,7 @@ export const QuickRepliesList = ({ replies, canManage, compact, onEdit, onDelete
   }
   return (
     <Table colCount={canManage ? 3 : 2} rowCount={replies.length + 1} aria-label={label}>
-      <Thead>
-        <Tr>
-          <Th>
-            <Typography variant="sigma" textColor="neutral600">
-              {t('quickReplies.table.name', 'Name')}
-            </Typography>
-          </Th>
-          <Th>
-            <Typography variant="sigma" textColor="neutral600">
-              {t('quickReplies.table.text', 'Text')}
-            </Typography>
-          </Th>
-          {canManage && (
-            <Th>
-              <VisuallyHidden>{t('quickReplies.table.actions', 'Actions')}</VisuallyHidden>
-            </Th>
-          )}
-        </Tr>
-      </Thead>
+      <TableHeader columns={[t('quickReplies.table.name', 'Name'), t('quickReplies.table.text', 'Text')]} hidden={canManage ? t('quickReplies.table.actions', 'Actions') : undefined} />
       <Tbody>
         {replies.map((reply) => (
           <Tr key={reply.id}>

@@ -4,7 +4,7 @@ import type { TicketSettings } from '../../../contracts/settings';
 import { useTranslate } from '../../hooks/useTranslate';
 import { FieldSelect, TypeSelect, fieldFilters, typeOf } from './FieldSelect';
 import { Section } from './Section';
-import { ValueInput } from './ValueInput';
+import { Cell, FieldValuePair } from './FieldValuePair';
 import type { FieldErrors } from './fieldErrors';
 
 /** The host type a conversation becomes a ticket in ("Create ticket" in the inbox), and its fields. */
@@ -30,7 +30,7 @@ export const TicketSection = ({
       description={t('settings.ticket.description', 'What “Create ticket” in the inbox creates, and which fields it fills.')}
     >
       <Grid.Root gap={4}>
-        <Grid.Item col={6} s={12} xs={12} direction="column" alignItems="stretch">
+        <Cell>
           <TypeSelect
             name="ticket.uid"
             label={t('settings.ticket.type', 'Ticket type')}
@@ -39,8 +39,8 @@ export const TicketSection = ({
             types={types}
             onChange={(uid) => set('uid', uid)}
           />
-        </Grid.Item>
-        <Grid.Item col={6} s={12} xs={12} direction="column" alignItems="stretch">
+        </Cell>
+        <Cell>
           <FieldSelect
             name="ticket.subjectField"
             label={t('settings.ticket.subjectField', 'Subject field')}
@@ -50,8 +50,8 @@ export const TicketSection = ({
             required
             onChange={(v) => set('subjectField', v ?? '')}
           />
-        </Grid.Item>
-        <Grid.Item col={6} s={12} xs={12} direction="column" alignItems="stretch">
+        </Cell>
+        <Cell>
           <FieldSelect
             name="ticket.descriptionField"
             label={t('settings.ticket.descriptionField', 'Description field')}
@@ -62,8 +62,8 @@ export const TicketSection = ({
             optional
             onChange={(v) => set('descriptionField', v)}
           />
-        </Grid.Item>
-        <Grid.Item col={6} s={12} xs={12} direction="column" alignItems="stretch">
+        </Cell>
+        <Cell>
           <FieldSelect
             name="ticket.conversationField"
             label={t('settings.ticket.conversationField', 'Conversation id field')}
@@ -74,29 +74,19 @@ export const TicketSection = ({
             optional
             onChange={(v) => set('conversationField', v)}
           />
-        </Grid.Item>
-        <Grid.Item col={6} s={12} xs={12} direction="column" alignItems="stretch">
-          <FieldSelect
-            name="ticket.statusField"
-            label={t('settings.ticket.statusField', 'Status field')}
-            error={err('statusField')}
-            value={value.statusField}
-            fields={fields.filter(fieldFilters.status)}
-            optional
-            onChange={(v) => onChange({ ...value, statusField: v, status: v ? value.status : null })}
-          />
-        </Grid.Item>
-        <Grid.Item col={6} s={12} xs={12} direction="column" alignItems="stretch">
-          <ValueInput
-            name="ticket.status"
-            label={t('settings.ticket.status', 'New ticket status')}
-            error={err('status')}
-            field={fields.find((f) => f.name === value.statusField)}
-            value={value.status}
-            disabled={!value.statusField}
-            onChange={(v) => set('status', v)}
-          />
-        </Grid.Item>
+        </Cell>
+        <FieldValuePair
+          base="ticket"
+          fieldKey="statusField"
+          valueKey="status"
+          fieldLabel={t('settings.ticket.statusField', 'Status field')}
+          valueLabel={t('settings.ticket.status', 'New ticket status')}
+          fields={fields}
+          field={value.statusField}
+          value={value.status}
+          errors={errors}
+          onChange={(statusField, status) => onChange({ ...value, statusField, status })}
+        />
       </Grid.Root>
     </Section>
   );

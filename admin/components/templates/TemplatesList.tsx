@@ -1,8 +1,9 @@
 import * as React from 'react';
-import { Badge, Box, Flex, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import { Badge, Box, Flex, Table, Tbody, Td, Tr, Typography } from '@strapi/design-system';
 import type { WhatsAppTemplate } from '../../../contracts/templates';
 import { useTranslate } from '../../hooks/useTranslate';
 import { humanize, parameterSummary, qualityTone, statusTone } from './messages';
+import { TableHeader } from '../TableHeader';
 
 export interface TemplatesListProps {
   templates: WhatsAppTemplate[];
@@ -31,12 +32,6 @@ const Quality = ({ quality }: { quality: string | null }) => {
   if (!quality) return <Typography textColor="neutral500">—</Typography>;
   return <Badge {...qualityTone(quality)}>{humanize(quality)}</Badge>;
 };
-
-const Heading = ({ children }: { children: React.ReactNode }) => (
-  <Typography variant="sigma" textColor="neutral600">
-    {children}
-  </Typography>
-);
 
 const Rejection = ({ reason }: { reason: string | null }) =>
   reason ? (
@@ -97,34 +92,7 @@ export const TemplatesList = ({ templates, numberLabel, compact }: TemplatesList
 
   return (
     <Table colCount={8} rowCount={templates.length + 1} aria-label={label}>
-      <Thead>
-        <Tr>
-          <Th>
-            <Heading>{t('templates.table.name', 'Name')}</Heading>
-          </Th>
-          <Th>
-            <Heading>{t('templates.table.number', 'Number')}</Heading>
-          </Th>
-          <Th>
-            <Heading>{t('templates.table.status', 'Status')}</Heading>
-          </Th>
-          <Th>
-            <Heading>{t('templates.table.category', 'Category')}</Heading>
-          </Th>
-          <Th>
-            <Heading>{t('templates.table.language', 'Language')}</Heading>
-          </Th>
-          <Th>
-            <Heading>{t('templates.table.quality', 'Quality')}</Heading>
-          </Th>
-          <Th>
-            <Heading>{t('templates.table.rejection', 'Rejection reason')}</Heading>
-          </Th>
-          <Th>
-            <Heading>{t('templates.table.params', 'Parameters')}</Heading>
-          </Th>
-        </Tr>
-      </Thead>
+      <TableHeader columns={[t('templates.table.name', 'Name'), t('templates.table.number', 'Number'), t('templates.table.status', 'Status'), t('templates.table.category', 'Category'), t('templates.table.language', 'Language'), t('templates.table.quality', 'Quality'), t('templates.table.rejection', 'Rejection reason'), t('templates.table.params', 'Parameters')]} />
       <Tbody>
         {templates.map((tpl) => (
           <Tr key={tpl.id}>

@@ -9,6 +9,7 @@ import { AutoLeadSection, type AdminUserOption } from '../../components/settings
 import { BusinessHoursSection } from '../../components/settings/BusinessHoursSection';
 import { DefaultNumberSection } from '../../components/settings/DefaultNumberSection';
 import { IdentitySourcesSection } from '../../components/settings/IdentitySourcesSection';
+import { NotificationFieldsSection } from '../../components/settings/NotificationFieldsSection';
 import { TicketSection } from '../../components/settings/TicketSection';
 import { businessHoursOf, hoursDraftOf, type HoursDraft } from '../../components/settings/businessHours';
 import { fieldErrorsOf, type FieldErrors } from '../../components/settings/fieldErrors';
@@ -21,6 +22,7 @@ interface Draft {
   ticket: TicketSettings;
   defaultNumberId: number | null;
   hours: HoursDraft;
+  notificationFields: Record<string, string[]>;
 }
 
 const draftOf = (s: Settings): Draft => ({
@@ -29,12 +31,13 @@ const draftOf = (s: Settings): Draft => ({
   ticket: s.ticket,
   defaultNumberId: s.defaultNumberId,
   hours: hoursDraftOf(s.businessHours),
+  notificationFields: s.notificationFields ?? {},
 });
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /** Only the sections that changed: a host without, say, a ticket type can still save the rest. */
-const changesOf = (saved: Settings, draft: Draft): UpdateSettings.Request => {
+const changesOf = (saved: Settings, draft: Draft, types: HostContentType[]): UpdateSettings.Request => {
   const body: UpdateSettings.Request = {};
   if (!same(saved.autoLead, draft.autoLead)) body.autoLead = draft.autoLead;
   if (!same(draftOf(saved).identitySources, draft.identitySources)) body.identitySources = draft.identitySources;
@@ -42,6 +45,10 @@ const changesOf = (saved: Settings, draft: Draft): UpdateSettings.Request => {
   if (saved.defaultNumberId !== draft.defaultNumberId) body.defaultNumberId = draft.defaultNumberId;
   const hours = businessHoursOf(draft.hours);
   if (!same(saved.businessHours, hours)) body.businessHours = hours;
+  if (!same(saved.notificationFields ?? {}, draft.notificationFields)) {
+    // A type the host no longer has cannot be shown, so it is dropped rather than sent back to be refused.
+    body.notificationFields = Object.fromEntries(Object.entries(draft.notificationFields).filter(([uid]) => types.some((ty) => ty.uid === uid)));
+  }
   return body;
 };
 
@@ -131,7 +138,7 @@ const General = () => {
     );
   }
 
-  const body = changesOf(saved, draft);
+  const body = changesOf(saved, draft, types);
   const dirty = Object.keys(body).length > 0;
 
   const save = async () => {
@@ -164,7 +171,7 @@ const General = () => {
         title={t('settings.general.title', 'WhatsApp general settings')}
         subtitle={t(
           'settings.general.subtitle',
-          'How people who write are recognised, leads and tickets, the default number and business hours.',
+          'How people who write are recognised, leads and tickets, the default number, business hours and the fields CRM events may send.',
         )}
         primaryAction={
           <Button startIcon={<Check />} onClick={save} loading={saving} disabled={!dirty} size="S">
@@ -188,6 +195,7 @@ const General = () => {
           onChange={change('defaultNumberId', 'defaultNumberId')}
         />
         <BusinessHoursSection value={draft.hours} errors={errors} onChange={change('hours', 'businessHours')} />
+        <NotificationFieldsSection value={draft.notificationFields} types={types} errors={errors} onChange={change('notificationFields', 'notificationFields')} />
       </Layouts.Content>
     </Page.Main>
   );

@@ -7,3 +7,8 @@ export const guard = (...keys: ActionKey[]) => ({
     { name: 'admin::hasPermissions', config: { actions: keys.map(actionId) } },
   ],
 });
+
+/** An authenticated admin holding at least one of the given plugin actions. */
+export const guardAny = (...keys: ActionKey[]) => ({
+  policies: ['admin::isAuthenticatedAdmin', { name: 'plugin::whatsapp.has-any-permission', config: { actions: keys } }],
+});

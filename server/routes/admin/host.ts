@@ -1,8 +1,8 @@
-import { guard } from './guard';
+import { guard, guardAny } from './guard';
 
-/** The host's schema is what any admin already sees in the Content-Type Builder: signed-in admins only. */
+/** The host's types and fields, for the pages that map them: the settings and the CRM events rules. */
 export default [
-  { method: 'GET', path: '/host/content-types', handler: 'host.contentTypes', config: { policies: ['admin::isAuthenticatedAdmin'] } },
+  { method: 'GET', path: '/host/content-types', handler: 'host.contentTypes', config: guardAny('settingsManage', 'notificationsRead', 'notificationsManage') },
   // Records to start a conversation with: for those who may send, in the types they may read.
   { method: 'GET', path: '/host/recipients', handler: 'host.recipients', config: guard('inboxRead', 'inboxSend') },
 ];
