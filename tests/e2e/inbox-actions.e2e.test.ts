@@ -256,10 +256,30 @@ test('staff work a conversation from the inbox, and it stays live', async () => 
     }
     await until('the server to hold all 26', async () => (await api('GET', '/whatsapp/conversations?pageSize=1')).body.meta.pagination.total === 26, 30_000);
     // The first page as the API orders it: newest activity first.
-    const firstPage = (await api<{ data: any[] }>('GET', '/whatsapp/conversations?pageSize=25')).body.data.map((c) => c.customerName);
+    const firstPage = (await api<{ data: any[] }>('GET', '/whatsapp/conversations?pageSize=25')).body.data.map((c) => c.crmName || c.customerName);
     await until('the list to show the first page', async () => JSON.stringify(await names()) === JSON.stringify(firstPage), 15_000);
-    await page.getByRole('button', { name: 'Load more' }).click();
-    await until('all 26 conversations', async () => (await names()).length === 26);
+    // A live event while the next page is on its way must not swallow the click: the page's answer
+    // is held until the reload the event starts has been asked for.
+    let asked = 0;
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const listRequests = (url: URL) => url.pathname.endsWith('/whatsapp/conversations');
+    await page.route(listRequests, async (route) => {
+      if (asked++ === 0) await released;
+      await route.continue();
+    });
+    try {
+      await page.getByRole('button', { name: 'Load more' }).click();
+      await until('the next page to be asked for', async () => asked >= 1);
+      const before = asked;
+      await sim!.client.customerSends({ from: '15550006000', to: META.phoneNumberId, name: 'Customer 0', text: 'One more thing' });
+      await until('the live reload to be asked for', async () => asked > before, 15_000);
+      release();
+      await until('all 26 conversations', async () => (await names()).length === 26);
+    } finally {
+      release();
+      await page.unroute(listRequests);
+    }
     expect(new Set(await names()).size).toBe(26);
     expect(await page.getByRole('button', { name: 'Load more' }).count()).toBe(0);
   });

@@ -105,7 +105,8 @@ const Inbox = () => {
   const listRequest = React.useRef(0);
   const selectedRef = React.useRef<number | null>(null);
 
-  const fetchList = React.useCallback(async () => {
+  /** Loads every page shown so far; answers whether this load is the one the list now shows. */
+  const fetchList = React.useCallback(async (): Promise<'shown' | 'failed' | 'superseded'> => {
     const request = ++listRequest.current;
     const wanted = pagesRef.current * PAGE_SIZE;
     const pageSize = Math.min(MAX_PAGE_SIZE, wanted);
@@ -119,35 +120,34 @@ const Inbox = () => {
           return get<ListResponse<Conversation>>(`/whatsapp/conversations?${params}`);
         })
       );
-      if (request !== listRequest.current) return;
+      if (request !== listRequest.current) return 'superseded';
       setConversations(dedupe(pages.flatMap((p) => p.data.data)));
       setTotal(pages[0]?.data.meta?.pagination?.total ?? 0);
       setListStatus('ready');
       setListStale(false);
       setRefreshing(false);
+      return 'shown';
     } catch {
       // A failed reload keeps what is shown, marked as such; only the first load shows the error page.
-      if (request !== listRequest.current) return;
+      if (request !== listRequest.current) return 'superseded';
       setListStatus((prev) => (prev === 'loading' ? 'error' : prev));
       setListStale(true);
       setRefreshing(false);
+      return 'failed';
     }
   }, [get]);
 
+  /**
+   * One more page, through the same load as live reloads: a live event arriving while the page is on
+   * its way starts a reload that includes it, instead of throwing the click's answer away.
+   */
   const loadMore = async () => {
-    const request = listRequest.current;
+    const pages = pagesRef.current + 1;
+    pagesRef.current = pages;
     setLoadingMore(true);
     try {
-      const params = filtersQuery(filtersRef.current);
-      params.set('page', String(pagesRef.current + 1));
-      params.set('pageSize', String(PAGE_SIZE));
-      const res = await get<ListResponse<Conversation>>(`/whatsapp/conversations?${params}`);
-      if (request !== listRequest.current) return;
-      pagesRef.current += 1;
-      setConversations((prev) => dedupe([...prev, ...res.data.data]));
-      setTotal(res.data.meta?.pagination?.total ?? 0);
-    } catch {
-      // The button stays; the user can try again.
+      // Only this load failing undoes the page; a newer one (live reload, new filters) owns the count now.
+      if ((await fetchList()) === 'failed' && pagesRef.current === pages) pagesRef.current = pages - 1;
     } finally {
       setLoadingMore(false);
     }
