@@ -174,12 +174,18 @@ const Inbox = () => {
     return true;
   }, []);
 
+  // Reloads overlap when an answer takes longer than a burst: only the newest one asked is shown,
+  // so an older answer arriving late never puts back a status or an assignee that has moved on.
+  const detailRequest = React.useRef(0);
+  const messagesRequest = React.useRef(0);
+
   const fetchDetail = React.useCallback(async () => {
     const id = selectedRef.current;
     if (id === null) return;
+    const request = ++detailRequest.current;
     try {
       const res = await get<{ data: ConversationDetail }>(`/whatsapp/conversations/${id}`);
-      if (selectedRef.current === id) setDetail(res.data.data);
+      if (selectedRef.current === id && request === detailRequest.current) setDetail(res.data.data);
     } catch (error) {
       if (missing(id, error)) return;
       if (selectedRef.current === id) setThreadStatus((prev) => (prev === 'loading' ? 'error' : prev));
@@ -189,9 +195,10 @@ const Inbox = () => {
   const fetchMessages = React.useCallback(async () => {
     const id = selectedRef.current;
     if (id === null) return;
+    const request = ++messagesRequest.current;
     try {
       const res = await get<ListResponse<Message>>(`/whatsapp/conversations/${id}/messages?pageSize=100`);
-      if (selectedRef.current !== id) return;
+      if (selectedRef.current !== id || request !== messagesRequest.current) return;
       // The API answers newest first; the thread reads oldest at the top.
       const next = [...res.data.data].reverse();
       setMessages((prev) => (JSON.stringify(prev) === JSON.stringify(next) ? prev : next));
@@ -299,6 +306,8 @@ const Inbox = () => {
   }, [detail, post]);
 
   const onChanged = (c: Conversation) => {
+    // The action's answer is newer than any reload still on its way.
+    detailRequest.current += 1;
     setDetail((prev) => (prev && prev.id === c.id ? { ...prev, ...c } : prev));
     reloadList();
   };
