@@ -382,5 +382,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     }
   };
 
-  return { ...createWorkerLoop(strapi, 'inbound worker', pass, SWEEP_MS), processRow };
+  return {
+    ...createWorkerLoop(strapi, 'inbound worker', pass, SWEEP_MS),
+    processRow,
+    /** A CRM record was written: a phone nobody had may be someone's now. */
+    forgetUnknownSenders: () => unmatched.clear(),
+  };
 };

@@ -1,4 +1,5 @@
 import cluster from './cluster';
+import crmLinks from './crm-links';
 import crypto from './crypto';
 import dispatcher from './dispatcher';
 import hostSchema from './host-schema';
@@ -18,4 +19,4 @@ import stream from './stream';
 import templates from './templates';
 import webhooks from './webhooks';
 
-export default { cluster, crypto, dispatcher, 'host-schema': hostSchema, identity, inbound, inbox, logs, media, notifications, numbers, 'opt-out': optOut, 'provider-calls': providerCalls, 'quick-replies': quickReplies, realtime, settings, stream, templates, webhooks };
+export default { cluster, 'crm-links': crmLinks, crypto, dispatcher, 'host-schema': hostSchema, identity, inbound, inbox, logs, media, notifications, numbers, 'opt-out': optOut, 'provider-calls': providerCalls, 'quick-replies': quickReplies, realtime, settings, stream, templates, webhooks };
