@@ -16,7 +16,20 @@ const RULES_CACHE_MS = 5_000;
 const SWEEP_MS = 5_000;
 // A record created with the field already set counts as that field changing (from nothing): a
 // payment recorded with its paidAt is "paidAt changed" as much as one paid later.
-const ACTIONS: Record<string, string[]> = { create: ['created', 'fieldChanged'], update: ['updated', 'fieldChanged'], publish: ['published'], delete: ['deleted'] };
+const ACTIONS: Record<string, string[]> = { create: ['created'], update: ['updated'], publish: ['published'], delete: ['deleted'] };
+
+/**
+ * The events one Document Service call makes. A create or update with `status: 'published'` (the
+ * REST API's default on draft & publish types, GraphQL, the Content Manager) publishes inside the
+ * call, where no middleware sees it: the call is also a publish.
+ */
+const eventsOf = (ctx: { action: string; params: Row }, contentType: { options?: { draftAndPublish?: boolean } } | undefined) => {
+  const events = ACTIONS[ctx.action] ?? [];
+  const publishes = (ctx.action === 'create' || ctx.action === 'update') && ctx.params?.status === 'published' && contentType?.options?.draftAndPublish === true;
+  return publishes ? [...events, 'published'] : events;
+};
+
+const listensTo = (rule: Row, events: string[]) => (rule.event === 'fieldChanged' ? events.includes('created') || events.includes('updated') : events.includes(rule.event));
 
 /** A value at a dotted path (`contact.phone`) of a populated record. */
 const at = (record: Row | null | undefined, path: string): unknown =>
@@ -163,14 +176,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   };
   const loop = createWorkerLoop(strapi, 'notification worker', pass, SWEEP_MS);
 
-  const matches = (rule: Row, event: string, record: Row, before: Row | null) => {
+  const matches = (rule: Row, events: string[], record: Row, before: Row | null) => {
     if (rule.event === 'fieldChanged') {
+      const event = events[0];
       if ((event !== 'updated' && event !== 'created') || !rule.field) return false;
       const changed = event === 'created' ? text(at(record, rule.field)) !== '' : !before || !same(at(before, rule.field), at(record, rule.field));
       const want = valueOf(rule.value);
       return changed && (want === undefined || want === null || same(at(record, rule.field), want));
     }
-    return rule.event === event;
+    return events.includes(rule.event);
   };
 
   const conditionHolds = (rule: Row, record: Row) => Object.entries(rule.condition ?? {}).every(([path, want]) => same(at(record, path), want));
@@ -207,9 +221,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     middleware() {
       return async (ctx: { uid: string; action: string; params: Row }, next: () => Promise<unknown>) => {
         if (!ctx.uid.startsWith('api::') || !ACTIONS[ctx.action]) return next();
+        const events = eventsOf(ctx, strapi.contentTypes[ctx.uid as keyof typeof strapi.contentTypes] as any);
         let rules: Row[];
         try {
-          rules = (await activeRules()).filter((r) => r.contentType === ctx.uid && ACTIONS[ctx.action].includes(r.event === 'fieldChanged' ? 'fieldChanged' : r.event));
+          rules = (await activeRules()).filter((r) => r.contentType === ctx.uid && listensTo(r, events));
         } catch {
           return next();
         }
@@ -221,13 +236,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         return strapi.db.transaction(async ({ trx, onCommit }) => {
           const result = (await next()) as Row | null;
           try {
-            const event = ACTIONS[ctx.action][0];
             const rows: Row[] = [];
             for (const [i, rule] of rules.entries()) {
               const documentId = (result as Row)?.documentId ?? ctx.params.documentId;
               if (!documentId) continue;
               const current = ctx.action === 'delete' ? deleted[i] : await loadRecord(ctx.uid, documentId, rule);
-              if (!current || !matches(rule, event, current, before)) continue;
+              if (!current || !matches(rule, events, current, before)) continue;
+              const event = rule.event === 'fieldChanged' ? events[0] : rule.event;
               const occurrence = event === 'created' || event === 'deleted' ? event : `${event}:${text(current.updatedAt ?? current.publishedAt ?? Date.now())}`;
               const holds = conditionHolds(rule, current);
               rows.push({

@@ -132,6 +132,23 @@ describe('published, updated and deleted', () => {
     await admin.del(`/whatsapp/notification-rules/${r.id}`);
   });
 
+  test('published: a create or an update that publishes in the same call sends once', async () => {
+    for (const phone of ['15550031004', '15550031005']) await sim.client.setCustomer({ phone, reachable: true });
+    const r = (await rule({ name: 'Contact published at once', contentType: 'api::contact.contact', event: 'published', template: { name: 'payment_received', language: 'en_US' }, parameters: [{ component: 'body', from: 'field', value: 'name' }] })).body.data;
+    const { accessKey } = await app.strapi.service('admin::api-token').create({ name: 'crm-publisher', type: 'full-access', lifespan: null, description: '' });
+    // The REST API publishes a draft & publish type's new record unless asked for a draft.
+    expect((await request(app.server).post('/api/contacts').set('Authorization', `Bearer ${accessKey}`).send({ data: { name: 'Quinn Rest', phone: '+15550031004' } })).status).toBe(201);
+    const ravi = await app.strapi.documents('api::contact.contact').create({ data: { name: 'Ravi Service', phone: '+15550031005' } as any, status: 'published' });
+    await settle();
+    expect(await texts('15550031004')).toEqual(['We received Quinn Rest. Thank you!']);
+    expect(await texts('15550031005')).toEqual(['We received Ravi Service. Thank you!']);
+    await app.strapi.documents('api::contact.contact').update({ documentId: ravi.documentId, data: { name: 'Ravi Edited' } as any, status: 'published' });
+    await settle();
+    expect(await texts('15550031005')).toEqual(['We received Ravi Service. Thank you!', 'We received Ravi Edited. Thank you!']);
+    expect(await firings(r.id)).toHaveLength(3);
+    await admin.del(`/whatsapp/notification-rules/${r.id}`);
+  });
+
   test('updated: each update sends once, with the values after it', async () => {
     await sim.client.setCustomer({ phone: '15550031002', reachable: true });
     const lead = await app.strapi.documents('api::lead.lead').create({ data: { name: 'Uma', phone: '+15550031002' } as any });
