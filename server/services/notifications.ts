@@ -43,6 +43,11 @@ const text = (value: unknown): string => {
 
 const same = (a: unknown, b: unknown) => text(a) === text(b);
 
+/** Bookkeeping every write changes: an update that changes nothing else (a Save then Publish, a sync that PUTs the same data) is no update. */
+const BOOKKEEPING = new Set(['updatedAt', 'updatedBy', 'publishedAt', 'firstPublishedAt']);
+const content = (record: Row) => Object.fromEntries(Object.entries(record).filter(([key]) => !BOOKKEEPING.has(key)));
+const changedBetween = (before: Row | null, after: Row | null) => !before || !after || JSON.stringify(content(before)) !== JSON.stringify(content(after));
+
 /**
  * A rule's "changed to" value is kept in a json column, which PostgreSQL refuses a bare text
  * (`won`) for: it is stored as `{ equals: value }` and read back as the value. Rows saved before
@@ -112,6 +117,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   const loadRecord = async (uid: string, documentId: string, rule: Row) =>
     (await strapi.documents(uid as any).findOne({ documentId, populate: populateFor(uid, rule) as any })) as Row | null;
+
+  /** A record with its first-level relations, for telling whether an update changed anything. */
+  const loadState = async (uid: string, documentId: string) => (await strapi.documents(uid as any).findOne({ documentId, populate: '*' as any })) as Row | null;
 
   const render = (rule: Row, record: Row, uid: string): TemplateParams => {
     const value = (p: RuleParameter) =>
@@ -229,17 +237,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           return next();
         }
         if (!rules.length) return next();
-        const needsBefore = rules.some((r) => r.event === 'fieldChanged');
-        const before = needsBefore && ctx.params.documentId ? ((await strapi.documents(ctx.uid as any).findOne({ documentId: ctx.params.documentId })) as Row | null) : null;
+        const needsBefore = ctx.action === 'update' && rules.some((r) => r.event === 'fieldChanged' || r.event === 'updated');
+        const before = needsBefore && ctx.params.documentId ? await loadState(ctx.uid, ctx.params.documentId) : null;
         const deleted = ctx.action === 'delete' && ctx.params.documentId ? await Promise.all(rules.map((r) => loadRecord(ctx.uid, ctx.params.documentId, r))) : [];
 
         return strapi.db.transaction(async ({ trx, onCommit }) => {
           const result = (await next()) as Row | null;
           try {
             const rows: Row[] = [];
+            const documentId = (result as Row)?.documentId ?? ctx.params.documentId;
+            const unchanged = needsBefore && documentId && !changedBetween(before, await loadState(ctx.uid, documentId));
             for (const [i, rule] of rules.entries()) {
-              const documentId = (result as Row)?.documentId ?? ctx.params.documentId;
-              if (!documentId) continue;
+              if (!documentId || (unchanged && rule.event === 'updated')) continue;
               const current = ctx.action === 'delete' ? deleted[i] : await loadRecord(ctx.uid, documentId, rule);
               if (!current || !matches(rule, events, current, before)) continue;
               const event = rule.event === 'fieldChanged' ? events[0] : rule.event;

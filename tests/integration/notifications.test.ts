@@ -160,6 +160,28 @@ describe('published, updated and deleted', () => {
     await admin.del(`/whatsapp/notification-rules/${r.id}`);
   });
 
+  test('updated: a Content Manager Save then Publish sends once, and a PUT of the same data sends nothing', async () => {
+    for (const phone of ['15550031006', '15550031007']) await sim.client.setCustomer({ phone, reachable: true });
+    const contacts = '/content-manager/collection-types/api::contact.contact';
+    const contact = (await admin.post(contacts).send({ name: 'Wes', phone: '+15550031006' })).body.data;
+    const lead = await app.strapi.documents('api::lead.lead').create({ data: { name: 'Xena', phone: '+15550031007' } as any });
+    const onContact = (await rule({ name: 'Contact updated', contentType: 'api::contact.contact', event: 'updated', template: { name: 'payment_received', language: 'en_US' }, parameters: [{ component: 'body', from: 'field', value: 'name' }] })).body.data;
+    const onLead = (await rule({ name: 'Lead updated again', contentType: 'api::lead.lead', event: 'updated', template: { name: 'payment_received', language: 'en_US' }, parameters: [{ component: 'body', from: 'field', value: 'name' }] })).body.data;
+    // The editor's Save, then Publish: the publish route saves the form again before publishing.
+    expect((await admin.put(`${contacts}/${contact.documentId}`).send({ name: 'Wes Edited', phone: '+15550031006' })).status).toBe(200);
+    expect((await admin.post(`${contacts}/${contact.documentId}/actions/publish`).send({ name: 'Wes Edited', phone: '+15550031006' })).status).toBe(200);
+    const { accessKey } = await app.strapi.service('admin::api-token').create({ name: 'crm-sync', type: 'full-access', lifespan: null, description: '' });
+    for (let i = 0; i < 2; i += 1) {
+      expect((await request(app.server).put(`/api/leads/${lead.documentId}`).set('Authorization', `Bearer ${accessKey}`).send({ data: { name: 'Xena Synced' } })).status).toBe(200);
+    }
+    await settle();
+    expect(await texts('15550031006')).toEqual(['We received Wes Edited. Thank you!']);
+    expect(await texts('15550031007')).toEqual(['We received Xena Synced. Thank you!']);
+    expect(await firings(onContact.id)).toHaveLength(1);
+    expect(await firings(onLead.id)).toHaveLength(1);
+    for (const r of [onContact, onLead]) await admin.del(`/whatsapp/notification-rules/${r.id}`);
+  });
+
   test('deleted: the template is rendered from the record as it was, and goes to its phone', async () => {
     await sim.client.setCustomer({ phone: '15550031003', reachable: true });
     const lead = await app.strapi.documents('api::lead.lead').create({ data: { name: 'Dora Gone', phone: '+15550031003' } as any });
