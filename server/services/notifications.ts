@@ -16,7 +16,8 @@ const RULES_CACHE_MS = 5_000;
 const SWEEP_MS = 5_000;
 // A record created with the field already set counts as that field changing (from nothing): a
 // payment recorded with its paidAt is "paidAt changed" as much as one paid later.
-const ACTIONS: Record<string, string[]> = { create: ['created'], update: ['updated'], publish: ['published'], delete: ['deleted'] };
+// A clone (the Content Manager's "Duplicate") creates a record: the call's result names the copy.
+const ACTIONS: Record<string, string[]> = { create: ['created'], clone: ['created'], update: ['updated'], publish: ['published'], delete: ['deleted'] };
 
 /**
  * The events one Document Service call makes. A create or update with `status: 'published'` (the

@@ -182,6 +182,20 @@ describe('published, updated and deleted', () => {
     for (const r of [onContact, onLead]) await admin.del(`/whatsapp/notification-rules/${r.id}`);
   });
 
+  test('created: a duplicated record (Content Manager “Duplicate”, documents().clone) sends for the copy', async () => {
+    for (const phone of ['15550031008', '15550031009']) await sim.client.setCustomer({ phone, reachable: true });
+    const lead = await app.strapi.documents('api::lead.lead').create({ data: { name: 'Yuri', phone: '+15550031008' } as any });
+    const r = (await rule({ name: 'Lead copied', contentType: 'api::lead.lead', event: 'created', template: { name: 'payment_received', language: 'en_US' }, parameters: [{ component: 'body', from: 'field', value: 'name' }] })).body.data;
+    const duplicated = await admin.post(`/content-manager/collection-types/api::lead.lead/clone/${lead.documentId}`).send({ name: 'Yuri Copy', phone: '+15550031008' });
+    expect(duplicated.status).toBe(200);
+    const cloned = await app.strapi.documents('api::lead.lead').clone({ documentId: lead.documentId, data: { name: 'Zoe Clone', phone: '+15550031009' } as any });
+    await settle();
+    expect(await texts('15550031008')).toEqual(['We received Yuri Copy. Thank you!']);
+    expect(await texts('15550031009')).toEqual(['We received Zoe Clone. Thank you!']);
+    expect((await firings(r.id)).map((f: any) => f.recordDocumentId).sort()).toEqual([duplicated.body.data.documentId, cloned!.documentId].sort());
+    await admin.del(`/whatsapp/notification-rules/${r.id}`);
+  });
+
   test('deleted: the template is rendered from the record as it was, and goes to its phone', async () => {
     await sim.client.setCustomer({ phone: '15550031003', reachable: true });
     const lead = await app.strapi.documents('api::lead.lead').create({ data: { name: 'Dora Gone', phone: '+15550031003' } as any });
