@@ -13,6 +13,7 @@ import { createWorkerLoop } from '../worker-loop';
 type Row = Record<string, any>;
 
 const RULES_CACHE_MS = 5_000;
+const REMINDER_PAGE = 500;
 const SWEEP_MS = 5_000;
 // A record created with the field already set counts as that field changing (from nothing): a
 // payment recorded with its paidAt is "paidAt changed" as much as one paid later.
@@ -31,6 +32,32 @@ const eventsOf = (ctx: { action: string; params: Row }, contentType: { options?:
 };
 
 const listensTo = (rule: Row, events: string[]) => (rule.event === 'fieldChanged' ? events.includes('created') || events.includes('updated') : events.includes(rule.event));
+
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** The calendar day (`2026-06-10`) at `at` in a time zone. */
+const dayIn = (at: Date, timeZone: string) => {
+  let format = dayFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormats.set(timeZone, format);
+  }
+  return format.format(at);
+};
+
+const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86400_000).toISOString().slice(0, 10);
+
+/** The instant a calendar day starts in a time zone (its UTC offset that day, DST included). */
+const zoneMidnight = (day: string, timeZone: string) => {
+  const utc = Date.parse(`${day}T00:00:00Z`);
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
+      .formatToParts(new Date(utc))
+      .map((p) => [p.type, p.value])
+  );
+  const offset = Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour, +parts.minute, +parts.second) - utc;
+  return new Date(utc - offset);
+};
 
 /** A value at a dotted path (`contact.phone`) of a populated record. */
 const at = (record: Row | null | undefined, path: string): unknown =>
@@ -174,6 +201,38 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     }
   };
 
+  /** Firings for the records of a dateOffset rule whose date is `day`, a page at a time. */
+  const remindOn = async (rule: Row, day: string, timeZone: string) => {
+    const ct = strapi.contentTypes[rule.contentType as keyof typeof strapi.contentTypes] as { attributes: Record<string, any>; options?: { draftAndPublish?: boolean } } | undefined;
+    const type = ct?.attributes[rule.field]?.type;
+    if (type !== 'date' && type !== 'datetime') {
+      strapi.log.warn(`[whatsapp] reminder rule ${rule.id} (${rule.name}) skipped: ${rule.contentType} has no date field ${rule.field}`);
+      return 0;
+    }
+    const filters = type === 'date' ? { [rule.field]: day } : { [rule.field]: { $gte: zoneMidnight(day, timeZone).toISOString(), $lt: zoneMidnight(addDays(day, 1), timeZone).toISOString() } };
+    // findMany reads drafts unless told otherwise: a reminder is about what the business published.
+    const status = ct?.options?.draftAndPublish ? { status: 'published' } : {};
+    let created = 0;
+    for (let start = 0; ; start += REMINDER_PAGE) {
+      const records = (await strapi.documents(rule.contentType as any).findMany({ filters: filters as any, ...status, populate: populateFor(rule.contentType, rule) as any, sort: 'id:asc', start, limit: REMINDER_PAGE } as any)) as Row[];
+      const rows = records.map((r) => {
+        const holds = conditionHolds(rule, r);
+        return {
+          ruleId: rule.id,
+          contentType: rule.contentType,
+          recordDocumentId: r.documentId,
+          event: 'dateOffset',
+          key: `${rule.id}:${r.documentId}:dateOffset:${day}`,
+          state: holds ? 'pending' : 'not-matched',
+          trace: holds ? null : { matched: false, reason: `condition ${JSON.stringify(rule.condition)} does not hold` },
+        };
+      });
+      await strapi.db.transaction(async ({ trx }) => record(trx, rows));
+      created += rows.length;
+      if (records.length < REMINDER_PAGE) return created;
+    }
+  };
+
   const pass = async (stopped: () => boolean) => {
     for (let rows = await q(UID.notificationFiring).findMany({ where: { state: 'pending' }, orderBy: { id: 'asc' }, limit: 50 }); rows.length && !stopped(); rows = await q(UID.notificationFiring).findMany({ where: { state: 'pending' }, orderBy: { id: 'asc' }, limit: 50 })) {
       for (const firing of rows) {
@@ -278,33 +337,22 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     /**
      * Date-relative reminders ("3 days before dueDate"): records whose date is today minus the
-     * offset get a firing. Run by the cron job; the key (rule, record, date) makes a second run the
-     * same day, or a second instance, a no-op.
+     * offset get a firing, and so do yesterday's, for a record created after yesterday's last run
+     * or a day whose runs did not happen. "Today" is the business's day (the business hours' time
+     * zone, else UTC). Run by the cron job; the key (rule, record, date) makes a second run, or a
+     * second instance, a no-op. One broken rule is logged and the others still run.
      */
-    async remind(today = new Date()) {
-      const rules = (await q(UID.notificationRule).findMany({ where: { active: true, event: 'dateOffset' } })) as Row[];
+    async remind(now = new Date()) {
+      const rules = (await q(UID.notificationRule).findMany({ where: { active: true, event: 'dateOffset' }, orderBy: { id: 'asc' } })) as Row[];
+      const timeZone = (await getService('settings', { strapi }).get()).businessHours?.timezone ?? 'UTC';
+      const today = dayIn(now, timeZone);
       let created = 0;
       for (const rule of rules) {
-        const target = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()) - rule.offsetDays * 86400_000);
-        const day = target.toISOString().slice(0, 10);
-        const ct = strapi.contentTypes[rule.contentType as keyof typeof strapi.contentTypes] as { attributes: Record<string, any> } | undefined;
-        if (!ct) continue;
-        const filter = ct.attributes[rule.field]?.type === 'date' ? { [rule.field]: day } : { [rule.field]: { $gte: `${day}T00:00:00.000Z`, $lt: new Date(target.getTime() + 86400_000).toISOString() } };
-        const records = (await strapi.documents(rule.contentType as any).findMany({ filters: filter as any, populate: populateFor(rule.contentType, rule) as any, limit: 10_000 })) as Row[];
-        const rows = records.map((r) => {
-          const holds = conditionHolds(rule, r);
-          return {
-            ruleId: rule.id,
-            contentType: rule.contentType,
-            recordDocumentId: r.documentId,
-            event: 'dateOffset',
-            key: `${rule.id}:${r.documentId}:dateOffset:${day}`,
-            state: holds ? 'pending' : 'not-matched',
-            trace: holds ? null : { matched: false, reason: `condition ${JSON.stringify(rule.condition)} does not hold` },
-          };
-        });
-        await strapi.db.transaction(async ({ trx }) => record(trx, rows));
-        created += rows.length;
+        try {
+          for (const base of [today, addDays(today, -1)]) created += await remindOn(rule, addDays(base, -rule.offsetDays), timeZone);
+        } catch (error) {
+          strapi.log.error(`[whatsapp] reminder rule ${rule.id} (${rule.name}): ${(error as Error).message}`);
+        }
       }
       if (created) loop.kick();
       return created;

@@ -427,6 +427,68 @@ describe('date-relative reminders', () => {
   });
 });
 
+describe('reminders that must not be lost', () => {
+  const notifications = () => app.strapi.plugin('whatsapp').service('notifications');
+  const firingsOf = async (id: number) => (await admin.get(`/whatsapp/notification-rules/${id}/firings`)).body.data as any[];
+  const dueRule = (name: string, offsetDays: number) =>
+    rule({ name, contentType: 'api::invoice.invoice', event: 'dateOffset', field: 'dueDate', offsetDays, template: { name: 'reminder_due', language: 'en_US' }, parameters: [{ component: 'body', index: 0, from: 'field', value: 'number' }, { component: 'body', index: 1, from: 'field', value: 'dueDate' }], recipient: { from: 'field', value: 'contact.phone' } });
+  let contact: any;
+  beforeAll(async () => {
+    await sim.client.createTemplate({ wabaId: WABA, name: 'reminder_due', language: 'en_US', category: 'UTILITY', status: 'APPROVED', body: 'Invoice {{1}} is due on {{2}}.' });
+    await admin.post('/whatsapp/templates/sync').send({ numberId: number.id });
+    await sim.client.setCustomer({ phone: '15550032001', reachable: true });
+    contact = await app.strapi.documents('api::contact.contact').create({ data: { name: 'Ines', phone: '+15550032001' } as any, status: 'published' });
+  });
+
+  test('a rule whose date field the host renamed is skipped with a log; the rules after it still fire', async () => {
+    const broken = (await dueRule('Due (field renamed)', -1)).body.data;
+    // The host renamed dueDate after the rule was saved.
+    await q('notification-rule').update({ where: { id: broken.id }, data: { field: 'dueOn' } });
+    const good = (await dueRule('Due tomorrow', -1)).body.data;
+    const invoice = await app.strapi.documents('api::invoice.invoice').create({ data: { number: 'INV-REM-1', amount: 5, currency: 'USD', dueDate: '2026-08-06', contact: contact.documentId } as any });
+    const warn = jest.spyOn(app.strapi.log, 'warn');
+    try {
+      await notifications().remind(new Date('2026-08-05T12:00:00Z'));
+      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/Due \(field renamed\).*dueOn/));
+    } finally {
+      warn.mockRestore();
+    }
+    expect((await firingsOf(good.id)).map((f) => f.recordDocumentId)).toEqual([invoice.documentId]);
+    expect(await firingsOf(broken.id)).toEqual([]);
+    for (const r of [broken, good]) await admin.put(`/whatsapp/notification-rules/${r.id}`).send({ active: false });
+  });
+
+  test('on a draft & publish type only published records are reminded', async () => {
+    await sim.client.setCustomer({ phone: '15550032002', reachable: true });
+    const r = (await rule({ name: 'Follow up', contentType: 'api::contact.contact', event: 'dateOffset', field: 'followUpOn', offsetDays: 0, template: { name: 'welcome_lead', language: 'en_US' }, parameters: [{ component: 'body', index: 0, from: 'field', value: 'name' }] })).body.data;
+    const draft = await app.strapi.documents('api::contact.contact').create({ data: { name: 'Jon Draft', phone: '+15550032002', followUpOn: '2026-08-10' } as any });
+    const published = await app.strapi.documents('api::contact.contact').create({ data: { name: 'Kay Published', phone: '+15550032002', followUpOn: '2026-08-10' } as any, status: 'published' });
+    await notifications().remind(new Date('2026-08-10T12:00:00Z'));
+    const firings = await firingsOf(r.id);
+    expect(firings.map((f) => f.recordDocumentId)).toEqual([published.documentId]);
+    expect(firings.map((f) => f.recordDocumentId)).not.toContain(draft.documentId);
+    await admin.put(`/whatsapp/notification-rules/${r.id}`).send({ active: false });
+  });
+
+  test('"today" is the day in the business hours’ time zone, and a day the job missed is still caught up', async () => {
+    const r = (await dueRule('Due today', 0)).body.data;
+    const today = await app.strapi.documents('api::invoice.invoice').create({ data: { number: 'INV-REM-TODAY', amount: 5, currency: 'USD', dueDate: '2026-09-02', contact: contact.documentId } as any });
+    // Created after yesterday's last run, or the runs that day did not happen.
+    const missed = await app.strapi.documents('api::invoice.invoice').create({ data: { number: 'INV-REM-MISSED', amount: 5, currency: 'USD', dueDate: '2026-09-01', contact: contact.documentId } as any });
+    expect((await admin.put('/whatsapp/settings').send({ businessHours: { timezone: 'Pacific/Auckland', days: { mon: { open: '09:00', close: '17:00' } } } })).status).toBe(200);
+    try {
+      // 20:00 UTC on 1 September is 08:00 on 2 September in Auckland.
+      const at = new Date('2026-09-01T20:00:00Z');
+      await notifications().remind(at);
+      await notifications().remind(at);
+    } finally {
+      await admin.put('/whatsapp/settings').send({ businessHours: null });
+    }
+    expect((await firingsOf(r.id)).map((f) => f.recordDocumentId).sort()).toEqual([today.documentId, missed.documentId].sort());
+    await admin.put(`/whatsapp/notification-rules/${r.id}`).send({ active: false });
+  });
+});
+
 describe('opt-out', () => {
   const OLGA = '15550009999';
   const SAM = '15550003333';
