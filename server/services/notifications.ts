@@ -86,6 +86,9 @@ const valueOf = (stored: unknown) => (stored && typeof stored === 'object' && 'e
 const ruleOut = (row: Row): NotificationRule => (row ? ({ ...row, value: valueOf(row.value) } as NotificationRule) : row);
 const ruleData = (input: Partial<NotificationRuleInput>) => ('value' in input ? { ...input, value: storedValue(input.value) } : input);
 
+/** How the editor names a template parameter: `body {{2}}`, `header {{name}}`. */
+const slotName = (p: RuleParameter) => `${p.component} {{${p.name ?? (p.index ?? 0) + 1}}}`;
+
 const firingOut = (row: Row, message: Row | null): Firing => {
   const { snapshot, ...trace } = row.trace ?? {};
   return {
@@ -170,6 +173,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     if (!rule) return finish({ state: 'skipped', error: 'the rule was deleted', trace: { matched: false, reason: 'rule deleted' } });
     const record = firing.trace?.snapshot ?? (await loadRecord(firing.contentType, firing.recordDocumentId, rule));
     if (!record) return finish({ state: 'skipped', error: 'the record no longer exists', trace: { matched: false, reason: 'record gone' } });
+    // The provider refuses an empty parameter only later and less clearly; say which one it is.
+    const empty = (rule.parameters ?? []).find((p: RuleParameter) => p.from === 'field' && text(at(record, p.value ?? '')).trim() === '');
+    if (empty) {
+      const reason = `${slotName(empty)}: ${empty.value} is empty`;
+      return finish({ state: 'skipped', error: reason, trace: { matched: true, reason } });
+    }
     const parameters = render(rule, record, firing.contentType);
     const rawPhone = rule.recipient.from === 'constant' ? rule.recipient.value : text(at(record, rule.recipient.value));
     const number = await q(UID.number).findOne({ where: { id: rule.numberId, deletedAt: null } });
@@ -381,7 +390,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       };
       const ct = input.contentType ? (strapi.contentTypes[input.contentType as keyof typeof strapi.contentTypes] as { kind?: string; attributes: Record<string, any> } | undefined) : undefined;
       if (input.contentType && (!ct || ct.kind !== 'collectionType')) issue('contentType', `no collection type ${input.contentType} in this app`);
-      const slotName = (p: RuleParameter) => `${p.component} {{${p.name ?? (p.index ?? 0) + 1}}}`;
       for (const p of input.parameters ?? []) {
         if (p.from === 'field' && !p.value?.trim()) issue('parameters', `${slotName(p)}: choose the field it is filled from`);
         if (p.from === 'constant' && !p.value?.trim()) issue('parameters', `${slotName(p)}: enter the text to send`);

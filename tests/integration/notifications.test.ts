@@ -265,6 +265,23 @@ describe('rules', () => {
     await admin.del(`/whatsapp/notification-rules/${r.id}`);
   });
 
+  test('a parameter whose field is empty skips the firing, naming the parameter and the field; nothing is sent', async () => {
+    await sim.client.setCustomer({ phone: '15550033001', reachable: true });
+    const lou = await app.strapi.documents('api::contact.contact').create({ data: { name: 'Lou', phone: '+15550033001' } as any, status: 'published' });
+    const r = (await rule({
+      name: 'Invoice without due date', contentType: 'api::invoice.invoice', event: 'created', template: { name: 'invoice_added', language: 'en_US' },
+      parameters: ['number', 'amount', 'currency', 'dueDate'].map((value, index) => ({ component: 'body', index, from: 'field', value })),
+      recipient: { from: 'field', value: 'contact.phone' },
+    })).body.data;
+    await app.strapi.documents('api::invoice.invoice').create({ data: { number: 'INV-EMPTY-1', amount: 9, currency: 'USD', contact: lou.documentId } as any });
+    await settle();
+    const [firing] = (await admin.get(`/whatsapp/notification-rules/${r.id}/firings`)).body.data;
+    expect(firing).toMatchObject({ state: 'skipped', error: 'body {{4}}: dueDate is empty', trace: { matched: true, reason: 'body {{4}}: dueDate is empty' } });
+    expect(firing.trace.messageId).toBeUndefined();
+    expect((await templatesTo('15550033001')).filter((m) => m.template?.name === 'invoice_added')).toHaveLength(0);
+    await admin.put(`/whatsapp/notification-rules/${r.id}`).send({ active: false });
+  });
+
   test('test-send renders the template for a chosen record and shows the result', async () => {
     const r = (await admin.get('/whatsapp/notification-rules')).body.data.find((x: any) => x.name === 'Welcome new leads');
     const lead = await app.strapi.documents('api::lead.lead').findFirst({ filters: { name: 'Carol' } as any });
