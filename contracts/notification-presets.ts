@@ -19,6 +19,8 @@ export interface NotificationPreset {
   event: RuleEvent;
   /** For `fieldChanged`: the field, first existing candidate. */
   field?: string[];
+  /** The value a candidate must change to, where any change would not mean the event (`paid` turning false). */
+  fieldValues?: Record<string, string | boolean>;
   /** Body parameters in order; each is the first existing path among its candidates. */
   body: string[][];
   /** Phone paths on the record or a related one, first existing wins. */
@@ -65,6 +67,7 @@ export const NOTIFICATION_PRESETS: NotificationPreset[] = [
     singularNames: ['payment', 'transaction'],
     event: 'fieldChanged',
     field: ['paidAt', 'paid', 'status'],
+    fieldValues: { paid: true, status: 'paid' },
     body: [['amount', 'total'], ['invoice.number', 'invoice.reference']],
     recipient: ['invoice.contact.phone', 'contact.phone', 'customer.phone', 'invoice.customer.phone'],
     exampleTemplate: 'We received your payment of {{1}} for invoice {{2}}. Thank you!',
@@ -99,7 +102,7 @@ export const hasPath = (types: HostContentType[], uid: string, path: string): bo
 export const presetType = (preset: NotificationPreset, types: HostContentType[]) =>
   types.find((t) => t.uid === preset.contentType) ?? types.find((t) => preset.singularNames.includes(t.singularName));
 
-export type PresetDraft = Pick<NotificationRuleInput, 'name' | 'contentType' | 'event' | 'parameters' | 'recipient'> & { field?: string };
+export type PresetDraft = Pick<NotificationRuleInput, 'name' | 'contentType' | 'event' | 'parameters' | 'recipient'> & { field?: string; value?: string | boolean };
 
 /**
  * The rule a preset makes for this host, without number and template: paths that do not exist
@@ -115,11 +118,13 @@ export const fromPreset = (preset: NotificationPreset, types: HostContentType[])
     if (path) parameters.push({ component: 'body', index, from: 'field', value: path });
   });
   const field = preset.field ? first(preset.field) : undefined;
+  const value = field ? preset.fieldValues?.[field] : undefined;
   return {
     name: preset.label,
     contentType: type.uid,
     event: preset.event === 'fieldChanged' && !field ? 'updated' : preset.event,
     ...(field ? { field } : {}),
+    ...(value !== undefined ? { value } : {}),
     parameters,
     recipient: { from: 'field', value: first(preset.recipient) ?? '' },
   };

@@ -1,6 +1,6 @@
 import type { HostContentType } from '../../contracts/host';
 import type { WhatsAppTemplate } from '../../contracts/templates';
-import { emptyValues, fieldErrorsOf, fieldPaths, renderTemplate, slotsOf, slotsOfMapping, toRequestBody, valuesFromRule } from '../../admin/components/notifications/form';
+import { emptyValues, fieldErrorsOf, fieldPaths, renderTemplate, slotsOf, slotsOfMapping, toRequestBody, valuesFromPreset, valuesFromRule } from '../../admin/components/notifications/form';
 
 const template = (over: Partial<WhatsAppTemplate>): WhatsAppTemplate => ({
   id: 1, numberId: 1, name: 'invoice_added', language: 'en_US', category: 'UTILITY', status: 'APPROVED', quality: null, rejectionReason: null,
@@ -60,6 +60,12 @@ describe('rule editor form', () => {
     expect(toRequestBody({ ...values, event: 'created' }, [])).toMatchObject({ event: 'created', field: null, value: null, offsetDays: null });
     // A dateOffset whose offset was emptied says so (null), rather than keeping the saved one.
     expect(toRequestBody({ ...values, event: 'dateOffset', field: 'dueDate', offsetDays: undefined }, [])).toMatchObject({ field: 'dueDate', value: null, offsetDays: null });
+  });
+
+  test('a preset’s "changed to" value reaches the editor and the request', () => {
+    const values = valuesFromPreset({ name: 'Payment recorded', contentType: 'api::payment.payment', event: 'fieldChanged', field: 'paid', value: true, parameters: [], recipient: { from: 'field', value: 'phone' } }, '1');
+    expect(values).toMatchObject({ field: 'paid', value: 'true' });
+    expect(toRequestBody(values, [])).toMatchObject({ event: 'fieldChanged', field: 'paid', value: 'true' });
   });
 
   test('the customer’s text: positional and named placeholders filled from the rendered parameters', () => {

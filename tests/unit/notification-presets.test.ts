@@ -62,6 +62,16 @@ describe('notification presets', () => {
     expect(fromPreset(NOTIFICATION_PRESETS.find((p) => p.id === 'ticket-created')!, host)).toBeNull();
   });
 
+  test('payment recorded on a host without paidAt watches paid turning true, or status turning paid', () => {
+    const payment = (fields: HostContentType['fields']): HostContentType[] => [{ uid: 'api::payment.payment', displayName: 'Payment', singularName: 'payment', draftAndPublish: false, fields: [{ name: 'amount', type: 'decimal' }, ...fields] }];
+    const preset = NOTIFICATION_PRESETS.find((p) => p.id === 'payment-recorded')!;
+    // Any change of these would also tell an unpaid payment "we received your payment".
+    expect(fromPreset(preset, payment([{ name: 'paid', type: 'boolean' }]))).toMatchObject({ event: 'fieldChanged', field: 'paid', value: true });
+    expect(fromPreset(preset, payment([{ name: 'status', type: 'enumeration' }]))).toMatchObject({ event: 'fieldChanged', field: 'status', value: 'paid' });
+    // A paid-at date is set once, when paid: any change of it is the payment.
+    expect(fromPreset(preset, types)).not.toHaveProperty('value');
+  });
+
   test('paths follow relations to the related type and stop at fields', () => {
     expect(hasPath(types, 'api::payment.payment', 'invoice.contact.phone')).toBe(true);
     expect(hasPath(types, 'api::payment.payment', 'invoice.contact')).toBe(false);

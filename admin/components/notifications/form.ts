@@ -141,6 +141,7 @@ export const valuesFromPreset = (draft: PresetDraft, numberId: string): RuleForm
   contentType: draft.contentType,
   event: draft.event,
   field: draft.field ?? '',
+  value: draft.value === undefined ? '' : String(draft.value),
   numberId,
   mapping: mappingOf(draft.parameters),
   recipientFrom: 'field',
