@@ -71,6 +71,14 @@ const text = (value: unknown): string => {
 
 const same = (a: unknown, b: unknown) => text(a) === text(b);
 
+const attempt = async <T>(load: () => Promise<T>): Promise<{ value: T | null; error?: Error }> => {
+  try {
+    return { value: await load() };
+  } catch (error) {
+    return { value: null, error: error as Error };
+  }
+};
+
 /** Bookkeeping every write changes: an update that changes nothing else (a Save then Publish, a sync that PUTs the same data) is no update. */
 const BOOKKEEPING = new Set(['updatedAt', 'updatedBy', 'publishedAt', 'firstPublishedAt']);
 const content = (record: Row) => Object.fromEntries(Object.entries(record).filter(([key]) => !BOOKKEEPING.has(key)));
@@ -266,6 +274,37 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   const conditionHolds = (rule: Row, record: Row) => Object.entries(rule.condition ?? {}).every(([path, want]) => same(at(record, path), want));
 
+  const occurrenceOf = (rule: Row, events: string[], at: unknown) => {
+    const event = rule.event === 'fieldChanged' ? events[0] : rule.event;
+    return event === 'created' || event === 'deleted' ? event : `${event}:${text(at ?? Date.now())}`;
+  };
+
+  const firingRow = (rule: Row, uid: string, documentId: string, events: string[], current: Row): Row => {
+    const holds = conditionHolds(rule, current);
+    return {
+      ruleId: rule.id,
+      contentType: uid,
+      recordDocumentId: documentId,
+      event: rule.event,
+      key: `${rule.id}:${documentId}:${rule.event}:${occurrenceOf(rule, events, current.updatedAt ?? current.publishedAt)}`,
+      state: holds ? 'pending' : 'not-matched',
+      // A deleted record can only be rendered from what it was.
+      trace: holds ? (rule.event === 'deleted' ? { snapshot: current } : null) : { matched: false, reason: `condition ${JSON.stringify(rule.condition)} does not hold` },
+    };
+  };
+
+  /** The firing of a rule that threw: kept under the key its firing would have had, so a retried write records it once. */
+  const failedRow = (rule: Row, uid: string, documentId: string, events: string[], result: Row | null, error: Error): Row => ({
+    ruleId: rule.id,
+    contentType: uid,
+    recordDocumentId: documentId,
+    event: rule.event,
+    key: `${rule.id}:${documentId}:${rule.event}:${occurrenceOf(rule, events, result?.updatedAt ?? result?.entries?.[0]?.updatedAt)}`,
+    state: 'failed',
+    error: `the rule failed: ${error.message}`,
+    trace: { matched: false, reason: 'rule error' },
+  });
+
   /** Inserts firing rows in the current transaction; a duplicate key is a no-op, never an error that would abort the host's write. */
   const record = async (trx: any, rows: Row[]) => {
     for (const row of rows) {
@@ -294,7 +333,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   return {
     ...loop,
 
-    /** The Document Service middleware (registered in the plugin's register()). */
+    /**
+     * The Document Service middleware (registered in the plugin's register()). Each rule is
+     * evaluated on its own: one that throws gets a `failed` firing with the error, the others still
+     * fire, and the host's write goes through whatever the rules do.
+     */
     middleware() {
       return async (ctx: { uid: string; action: string; params: Row }, next: () => Promise<unknown>) => {
         if (!ctx.uid.startsWith('api::') || !ACTIONS[ctx.action]) return next();
@@ -302,42 +345,43 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         let rules: Row[];
         try {
           rules = (await activeRules()).filter((r) => r.contentType === ctx.uid && listensTo(r, events));
-        } catch {
+        } catch (error) {
+          strapi.log.error(`[whatsapp] notification rules could not be read for ${ctx.uid}: ${(error as Error).message}`);
           return next();
         }
         if (!rules.length) return next();
         const needsBefore = ctx.action === 'update' && rules.some((r) => r.event === 'fieldChanged' || r.event === 'updated');
-        const before = needsBefore && ctx.params.documentId ? await loadState(ctx.uid, ctx.params.documentId) : null;
-        const deleted = ctx.action === 'delete' && ctx.params.documentId ? await Promise.all(rules.map((r) => loadRecord(ctx.uid, ctx.params.documentId, r))) : [];
+        const before = needsBefore && ctx.params.documentId ? await attempt(() => loadState(ctx.uid, ctx.params.documentId)) : { value: null };
+        // A deleted record can only be read, and later rendered, from what it was before the delete.
+        const snapshots = ctx.action === 'delete' && ctx.params.documentId ? await Promise.all(rules.map((r) => attempt(() => loadRecord(ctx.uid, ctx.params.documentId, r)))) : [];
 
         return strapi.db.transaction(async ({ trx, onCommit }) => {
           const result = (await next()) as Row | null;
-          try {
-            const rows: Row[] = [];
-            const documentId = (result as Row)?.documentId ?? ctx.params.documentId;
-            const unchanged = needsBefore && documentId && !changedBetween(before, await loadState(ctx.uid, documentId));
-            for (const [i, rule] of rules.entries()) {
-              if (!documentId || (unchanged && rule.event === 'updated')) continue;
-              const current = ctx.action === 'delete' ? deleted[i] : await loadRecord(ctx.uid, documentId, rule);
-              if (!current || !matches(rule, events, current, before)) continue;
-              const event = rule.event === 'fieldChanged' ? events[0] : rule.event;
-              const occurrence = event === 'created' || event === 'deleted' ? event : `${event}:${text(current.updatedAt ?? current.publishedAt ?? Date.now())}`;
-              const holds = conditionHolds(rule, current);
-              rows.push({
-                ruleId: rule.id,
-                contentType: ctx.uid,
-                recordDocumentId: documentId,
-                event: rule.event,
-                key: `${rule.id}:${documentId}:${rule.event}:${occurrence}`,
-                state: holds ? 'pending' : 'not-matched',
-                // A deleted record can only be rendered from what it was.
-                trace: holds ? (event === 'deleted' ? { snapshot: current } : null) : { matched: false, reason: `condition ${JSON.stringify(rule.condition)} does not hold` },
-              });
+          const documentId = result?.documentId ?? ctx.params.documentId;
+          if (!documentId) return result;
+          const after = needsBefore && !before.error ? await attempt(() => loadState(ctx.uid, documentId)) : { value: null };
+          const stateError = before.error ?? after.error;
+          const unchanged = needsBefore && !stateError && !changedBetween(before.value, after.value);
+          const rows: Row[] = [];
+          for (const [i, rule] of rules.entries()) {
+            if (unchanged && rule.event === 'updated') continue;
+            try {
+              if (stateError && (rule.event === 'updated' || rule.event === 'fieldChanged')) throw stateError;
+              if (snapshots[i]?.error) throw snapshots[i].error;
+              const current = ctx.action === 'delete' ? snapshots[i].value : await loadRecord(ctx.uid, documentId, rule);
+              const row = current && matches(rule, events, current, before.value) ? firingRow(rule, ctx.uid, documentId, events, current) : null;
+              if (row) rows.push(row);
+            } catch (error) {
+              strapi.log.error(`[whatsapp] notification rule ${rule.id} (${rule.name}) on ${ctx.uid} ${documentId}: ${(error as Error).message}`);
+              rows.push(failedRow(rule, ctx.uid, documentId, events, result, error as Error));
             }
-            await record(trx, rows);
+          }
+          try {
+            // In a savepoint: on PostgreSQL a failed insert would otherwise abort the host's transaction.
+            await trx.transaction((savepoint: any) => record(savepoint, rows));
             if (rows.some((r) => r.state === 'pending')) onCommit(() => loop.kick());
           } catch (error) {
-            strapi.log.error(`[whatsapp] notification rules for ${ctx.uid}: ${(error as Error).message}`);
+            strapi.log.error(`[whatsapp] notification firings for ${ctx.uid} ${documentId} not recorded: ${(error as Error).message}`);
           }
           return result;
         });

@@ -506,6 +506,35 @@ describe('reminders that must not be lost', () => {
   });
 });
 
+describe('a rule that fails', () => {
+  test('fails alone: its firing records the error, the other rules fire, the host’s create and delete succeed', async () => {
+    await sim.client.setCustomer({ phone: '15550034001', reachable: true });
+    const { accessKey } = await app.strapi.service('admin::api-token').create({ name: 'crm-broken-rules', type: 'full-access', lifespan: null, description: '' });
+    const api = (method: 'post' | 'delete', url: string) => request(app.server)[method](url).set('Authorization', `Bearer ${accessKey}`);
+    const make = async (name: string, event: string) =>
+      (await rule({ name, contentType: 'api::lead.lead', event, template: { name: 'payment_received', language: 'en_US' }, parameters: [{ component: 'body', from: 'field', value: 'name' }] })).body.data;
+    // Stored parameters no editor would save (a hand edit, an old row): evaluating the rule throws.
+    const brokenCreated = await make('Broken on create', 'created');
+    const brokenDeleted = await make('Broken on delete', 'deleted');
+    for (const r of [brokenCreated, brokenDeleted]) await q('notification-rule').update({ where: { id: r.id }, data: { parameters: [{ component: 'body', from: 'field', value: 42 }] } });
+    const goodCreated = await make('Fine on create', 'created');
+    const goodDeleted = await make('Fine on delete', 'deleted');
+
+    const created = await api('post', '/api/leads').send({ data: { name: 'Abe', phone: '+15550034001' } });
+    expect(created.status).toBe(201);
+    await settle();
+    expect((await api('delete', `/api/leads/${created.body.data.documentId}`)).status).toBeLessThan(300);
+    expect(await app.strapi.documents('api::lead.lead').findOne({ documentId: created.body.data.documentId })).toBeNull();
+    await settle();
+
+    const firingsOf = async (r: any) => (await admin.get(`/whatsapp/notification-rules/${r.id}/firings`)).body.data;
+    for (const r of [brokenCreated, brokenDeleted]) expect(await firingsOf(r)).toEqual([expect.objectContaining({ state: 'failed', error: expect.stringMatching(/\S/), recordDocumentId: created.body.data.documentId })]);
+    for (const r of [goodCreated, goodDeleted]) expect(await firingsOf(r)).toEqual([expect.objectContaining({ state: 'queued' })]);
+    expect((await templatesTo('15550034001')).map((m: any) => m.text).filter((t: string) => t.startsWith('We received'))).toEqual(['We received Abe. Thank you!', 'We received Abe. Thank you!']);
+    for (const r of [brokenCreated, brokenDeleted, goodCreated, goodDeleted]) await admin.put(`/whatsapp/notification-rules/${r.id}`).send({ active: false });
+  });
+});
+
 describe('opt-out', () => {
   const OLGA = '15550009999';
   const SAM = '15550003333';
