@@ -15,6 +15,8 @@ type Row = Record<string, any>;
 const RULES_CACHE_MS = 5_000;
 const REMINDER_PAGE = 500;
 const SWEEP_MS = 5_000;
+/** Longer than any send takes: a claim this old was left by a process that stopped. */
+const STALE_CLAIM_MS = 5 * 60_000;
 // A record created with the field already set counts as that field changing (from nothing): a
 // payment recorded with its paidAt is "paidAt changed" as much as one paid later.
 // A clone (the Content Manager's "Duplicate") creates a record: the call's result names the copy.
@@ -253,13 +255,24 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const pass = async (stopped: () => boolean) => {
     for (let rows = await q(UID.notificationFiring).findMany({ where: { state: 'pending' }, orderBy: { id: 'asc' }, limit: 50 }); rows.length && !stopped(); rows = await q(UID.notificationFiring).findMany({ where: { state: 'pending' }, orderBy: { id: 'asc' }, limit: 50 })) {
       for (const firing of rows) {
-        const { count } = await q(UID.notificationFiring).updateMany({ where: { id: firing.id, state: 'pending' }, data: { state: 'queued' } });
+        // updateMany leaves updatedAt alone: set it, it tells a claim a stopped process left behind from one in progress.
+        const { count } = await q(UID.notificationFiring).updateMany({ where: { id: firing.id, state: 'pending' }, data: { state: 'queued', updatedAt: new Date() } });
         if (count !== 1) continue;
         await fire(firing).catch((error) => q(UID.notificationFiring).update({ where: { id: firing.id }, data: { state: 'failed', error: (error as Error).message } }));
       }
     }
   };
   const loop = createWorkerLoop(strapi, 'notification worker', pass, SWEEP_MS);
+
+  /**
+   * A firing claimed (`queued`) but never given its message was being sent when a process stopped:
+   * it goes back to pending. Sending it again is safe: the dispatcher's idempotency key is the
+   * firing's own (`firing:<id>` in its conversation), so a message already queued is found, not sent twice.
+   */
+  const recoverClaims = async () => {
+    const { count } = await q(UID.notificationFiring).updateMany({ where: { state: 'queued', messageId: null, updatedAt: { $lt: new Date(Date.now() - STALE_CLAIM_MS) } }, data: { state: 'pending' } });
+    if (count) strapi.log.warn(`[whatsapp] ${count} notification firing(s) were being sent when a process stopped; sending them again`);
+  };
 
   const matches = (rule: Row, events: string[], record: Row, before: Row | null) => {
     if (rule.event === 'fieldChanged') {
@@ -332,6 +345,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   return {
     ...loop,
+
+    start() {
+      return recoverClaims()
+        .catch((error) => strapi.log.error(`[whatsapp] notification firings left behind not recovered: ${(error as Error).message}`))
+        .then(() => loop.start());
+    },
 
     /**
      * The Document Service middleware (registered in the plugin's register()). Each rule is

@@ -535,6 +535,36 @@ describe('a rule that fails', () => {
   });
 });
 
+describe('firings a stopped process left behind', () => {
+  test('a firing left queued without its message is sent when the worker starts, and one whose message was queued is not sent twice', async () => {
+    for (const phone of ['15550035001', '15550035002']) await sim.client.setCustomer({ phone, reachable: true });
+    const r = (await rule({ name: 'Lead to recover', contentType: 'api::lead.lead', event: 'created', template: { name: 'payment_received', language: 'en_US' }, parameters: [{ component: 'body', from: 'field', value: 'name' }] })).body.data;
+    const notifications = app.strapi.plugin('whatsapp').service('notifications');
+    const texts = async (to: string) => (await templatesTo(to)).map((m: any) => m.text).filter((t: string) => t.startsWith('We received'));
+    const firingOf = async (documentId: string) => q('notification-firing').findOne({ where: { ruleId: r.id, recordDocumentId: documentId } });
+    // Stopped after the dispatcher queued the message, before the firing recorded it.
+    const sent = await app.strapi.documents('api::lead.lead').create({ data: { name: 'Bea', phone: '+15550035001' } as any });
+    await settle();
+    const { messageId } = await firingOf(sent.documentId);
+    expect(messageId).toEqual(expect.any(Number));
+    await notifications.stop();
+    // Stopped after claiming the firing, before anything was queued.
+    const unsent = await app.strapi.documents('api::lead.lead').create({ data: { name: 'Cal', phone: '+15550035002' } as any });
+    const claimedAt = new Date(Date.now() - 60 * 60_000);
+    const firings = () => app.strapi.db.getConnection('whatsapp_notification_firings');
+    await firings().where({ id: (await firingOf(sent.documentId)).id }).update({ state: 'queued', message_id: null, updated_at: claimedAt });
+    await firings().where({ id: (await firingOf(unsent.documentId)).id }).update({ state: 'queued', message_id: null, updated_at: claimedAt });
+
+    await notifications.start();
+    await settle();
+    expect(await texts('15550035001')).toEqual(['We received Bea. Thank you!']);
+    expect(await texts('15550035002')).toEqual(['We received Cal. Thank you!']);
+    expect(await firingOf(sent.documentId)).toMatchObject({ state: 'queued', messageId });
+    expect(await firingOf(unsent.documentId)).toMatchObject({ state: 'queued', messageId: expect.any(Number) });
+    await admin.put(`/whatsapp/notification-rules/${r.id}`).send({ active: false });
+  });
+});
+
 describe('opt-out', () => {
   const OLGA = '15550009999';
   const SAM = '15550003333';
