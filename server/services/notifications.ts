@@ -13,6 +13,7 @@ import { createWorkerLoop } from '../worker-loop';
 type Row = Record<string, any>;
 
 const RULES_CACHE_MS = 5_000;
+const TO_MANY = new Set(['oneToMany', 'manyToMany', 'morphMany', 'morphToMany']);
 const REMINDER_PAGE = 500;
 const SWEEP_MS = 5_000;
 /** Longer than any send takes: a claim this old was left by a process that stopped. */
@@ -459,23 +460,31 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       }
       if (ct && ct.kind === 'collectionType') {
         const allowed = (await getService('settings', { strapi }).get()).notificationFields[input.contentType!];
-        // A bound field's value goes out to a phone: it must exist, never be private, and be allowed.
-        const bindable = (path: string, where: string) => {
+        // A field must exist and never be private; one whose value goes out to a phone must also be allowed in the settings.
+        const bindable = (path: string, where: string, { sent }: { sent: boolean }) => {
           let model = input.contentType!;
           for (const segment of path.split('.')) {
             const attribute = (strapi.contentTypes[model as keyof typeof strapi.contentTypes] as { attributes: Record<string, any> } | undefined)?.attributes[segment];
             if (!attribute) return issue(where, `${input.contentType} has no field ${path}`);
+            // Paths are read as one value: a list of records has none.
+            if (attribute.type === 'relation' && TO_MANY.has(attribute.relation)) return issue(where, `${path} goes through ${segment}, a list of records; only single relations can be followed`);
             if (attribute.private || attribute.type === 'password') return issue(where, `${path} is private and cannot be sent`);
             if (attribute.type !== 'relation') break;
             model = attribute.target;
           }
-          if (allowed?.length && !allowed.includes(path)) issue(where, `${path} is not among the fields allowed for ${input.contentType} in the settings`);
+          if (sent && allowed?.length && !allowed.includes(path)) issue(where, `${path} is not among the fields allowed for ${input.contentType} in the settings`);
           return undefined;
         };
-        if (input.field) bindable(input.field, 'field');
-        for (const p of input.parameters ?? []) if (p.from === 'field' && p.value?.trim()) bindable(p.value, 'parameters');
-        if (input.recipient?.from === 'field') bindable(input.recipient.value, 'recipient');
-        for (const path of Object.keys(input.condition ?? {})) bindable(path, 'condition');
+        if (input.field) {
+          bindable(input.field, 'field', { sent: false });
+          if (input.event === 'fieldChanged' && ct.attributes[input.field]?.type === 'relation') issue('field', `${input.field} is a relation; a change of it cannot be watched, choose one of its own fields' rules instead`);
+        }
+        for (const p of input.parameters ?? []) if (p.from === 'field' && p.value?.trim()) bindable(p.value, 'parameters', { sent: true });
+        if (input.recipient?.from === 'field') bindable(input.recipient.value, 'recipient', { sent: true });
+        for (const path of Object.keys(input.condition ?? {})) bindable(path, 'condition', { sent: false });
+        if (input.event === 'published' && !(ct as { options?: { draftAndPublish?: boolean } }).options?.draftAndPublish) {
+          issue('event', `${input.contentType} has no draft & publish, so its records are never published; choose created or updated`);
+        }
       }
       if (input.event === 'fieldChanged' && !input.field) issue('field', 'a fieldChanged rule needs the field');
       if (input.event === 'dateOffset') {
@@ -518,7 +527,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     async update(id: unknown, input: Partial<NotificationRuleInput>) {
       const rule = await this.get(id);
-      await this.check({ ...rule, ...input }, { template: Boolean(input.template || input.parameters) });
+      // Switching a rule off must work even when what it points at (number, field, template) is gone.
+      const switchingOff = input.active === false && Object.keys(input).every((key) => key === 'active' || key === 'name');
+      if (!switchingOff) await this.check({ ...rule, ...input }, { template: Boolean(input.template || input.parameters) });
       cache = null;
       return ruleOut(await q(UID.notificationRule).update({ where: { id: rule.id }, data: ruleData(input) }));
     },

@@ -378,6 +378,40 @@ describe('rules', () => {
     expect((await admin.get('/whatsapp/notification-rules')).body.data.filter((r: any) => r.name === 'x')).toEqual([]);
   });
 
+  test('what an event could never serve is refused; the settings’ allowed fields limit what is sent, not what triggers', async () => {
+    const errorsOf = (res: any) => res.body.error.details.errors.map((e: any) => [e.path[0], e.message]);
+    const welcome = { template: { name: 'welcome_lead', language: 'en_US' }, parameters: [{ component: 'body', index: 0, from: 'field', value: 'name' }] };
+    // Leads have no draft & publish: a published rule would never fire.
+    expect(errorsOf(await rule({ name: 'x', contentType: 'api::lead.lead', event: 'published', ...welcome }))).toEqual([['event', expect.stringMatching(/draft & publish/)]]);
+    // A relation's value is not compared: its change could never be seen.
+    expect(errorsOf(await rule({ name: 'x', contentType: 'api::lead.lead', event: 'fieldChanged', field: 'owner', ...welcome }))).toEqual([['field', expect.stringMatching(/owner is a relation/)]]);
+    // A list of records has no single value to send (the example's only to-many relation is the admin user's roles).
+    const toMany = await rule({ name: 'x', contentType: 'api::lead.lead', event: 'created', ...welcome, parameters: [{ component: 'body', index: 0, from: 'field', value: 'owner.roles.name' }] });
+    expect(errorsOf(toMany)).toEqual([['parameters', expect.stringMatching(/owner\.roles\.name goes through roles, a list of records/)]]);
+    expect(errorsOf(await rule({ name: 'x', contentType: 'api::lead.lead', event: 'created', ...welcome, recipient: { from: 'field', value: 'owner.roles.code' } }))).toEqual([['recipient', expect.stringMatching(/a list of records/)]]);
+
+    await admin.put('/whatsapp/settings').send({ notificationFields: { 'api::lead.lead': ['name', 'phone'] } });
+    try {
+      const watched = await rule({ name: 'Status watched', contentType: 'api::lead.lead', event: 'fieldChanged', field: 'status', condition: { source: 'web' }, active: false, ...welcome });
+      expect(watched.status).toBe(201);
+      await admin.del(`/whatsapp/notification-rules/${watched.body.data.id}`);
+    } finally {
+      await admin.put('/whatsapp/settings').send({ notificationFields: {} });
+    }
+  });
+
+  test('a rule whose number or field has gone can still be switched off', async () => {
+    const r = (await rule({ name: 'Orphan', contentType: 'api::lead.lead', event: 'fieldChanged', field: 'status', template: { name: 'welcome_lead', language: 'en_US' }, parameters: [{ component: 'body', index: 0, from: 'field', value: 'name' }] })).body.data;
+    // The number was removed, and the host renamed the field.
+    await q('notification-rule').update({ where: { id: r.id }, data: { numberId: 999_999, field: 'stage' } });
+    const off = await admin.put(`/whatsapp/notification-rules/${r.id}`).send({ active: false });
+    expect(off.status).toBe(200);
+    expect(off.body.data.active).toBe(false);
+    // Switching it back on is checked.
+    expect((await admin.put(`/whatsapp/notification-rules/${r.id}`).send({ active: true })).status).toBe(400);
+    await admin.del(`/whatsapp/notification-rules/${r.id}`);
+  });
+
   test('a "changed to" rule fires only when the field takes that value', async () => {
     await sim.client.setCustomer({ phone: '15550004141', reachable: true });
     const r = (await rule({ name: 'Lead won', contentType: 'api::lead.lead', event: 'fieldChanged', field: 'status', value: 'won', template: { name: 'welcome_lead', language: 'en_US' }, parameters: [{ component: 'body', index: 0, from: 'field', value: 'name' }] })).body.data;

@@ -81,11 +81,12 @@ export const RuleEditorModal = ({ rule, initial, types, numbers, onClose, onSave
   const template = templates.templates.find((tpl) => templateKey(tpl) === values.template);
   const slots = slotsOf(template);
   const type = types.find((ty) => ty.uid === values.contentType);
-  // Only what the settings let rules of this type send (the server refuses the rest).
+  // What is sent (parameters, recipient) only from what the settings allow for this type; what triggers from any field.
   const allowed = (path: string) => !type?.notificationFields?.length || type.notificationFields.includes(path);
-  const allPaths = fieldPaths(types, values.contentType).filter(allowed);
+  const allPaths = fieldPaths(types, values.contentType);
+  const sentPaths = allPaths.filter(allowed);
   const ownPaths = allPaths.filter((p) => !p.includes('.'));
-  const datePaths = type?.fields.filter((f) => isDateType(f.type)).map((f) => f.name).filter(allowed) ?? [];
+  const datePaths = type?.fields.filter((f) => isDateType(f.type)).map((f) => f.name) ?? [];
   const phonePaths = fieldPaths(types, values.contentType, (ty) => ['string', 'text', 'biginteger', 'integer'].includes(ty)).filter(allowed);
 
   const clearError = (key: string) =>
@@ -372,7 +373,7 @@ export const RuleEditorModal = ({ rule, initial, types, numbers, onClose, onSave
                             {m.from === 'field' && (
                               <PathSelect
                                 value={m.value}
-                                paths={allPaths}
+                                paths={sentPaths}
                                 label={t('notifications.form.param.value', '{param} value', { param: label })}
                                 placeholder={t('notifications.form.field.placeholder', 'Choose a field')}
                                 onChange={(v) => setMapping(slot.key, { from: 'field', value: v })}
