@@ -51,6 +51,8 @@ export interface Firing {
   ruleId: number;
   contentType: string;
   recordDocumentId: string;
+  /** The record's locale, on localized types. */
+  locale?: string | null;
   event: string;
   state: 'pending' | 'queued' | 'skipped' | 'not-matched' | 'failed';
   error: string | null;

@@ -107,6 +107,7 @@ const firingOut = (row: Row, message: Row | null): Firing => {
     ruleId: row.ruleId,
     contentType: row.contentType,
     recordDocumentId: row.recordDocumentId,
+    locale: row.locale ?? null,
     event: row.event,
     state: row.state,
     error: row.error ?? null,
@@ -157,11 +158,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return clean(tree);
   };
 
-  const loadRecord = async (uid: string, documentId: string, rule: Row) =>
-    (await strapi.documents(uid as any).findOne({ documentId, populate: populateFor(uid, rule) as any })) as Row | null;
+  const loadRecord = async (uid: string, documentId: string, rule: Row, locale?: string | null) =>
+    (await strapi.documents(uid as any).findOne({ documentId, ...(locale ? { locale } : {}), populate: populateFor(uid, rule) as any })) as Row | null;
 
   /** A record with its first-level relations, for telling whether an update changed anything. */
-  const loadState = async (uid: string, documentId: string) => (await strapi.documents(uid as any).findOne({ documentId, populate: '*' as any })) as Row | null;
+  const loadState = async (uid: string, documentId: string, locale?: string) =>
+    (await strapi.documents(uid as any).findOne({ documentId, ...(locale ? { locale } : {}), populate: '*' as any })) as Row | null;
 
   const render = (rule: Row, record: Row, uid: string): TemplateParams => {
     const value = (p: RuleParameter) =>
@@ -182,7 +184,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const finish = (data: Row) => q(UID.notificationFiring).update({ where: { id: firing.id }, data: { attempts: (firing.attempts ?? 0) + 1, ...data } });
     const rule = await q(UID.notificationRule).findOne({ where: { id: firing.ruleId } });
     if (!rule) return finish({ state: 'skipped', error: 'the rule was deleted', trace: { matched: false, reason: 'rule deleted' } });
-    const record = firing.trace?.snapshot ?? (await loadRecord(firing.contentType, firing.recordDocumentId, rule));
+    const record = firing.trace?.snapshot ?? (await loadRecord(firing.contentType, firing.recordDocumentId, rule, firing.locale));
     if (!record) return finish({ state: 'skipped', error: 'the record no longer exists', trace: { matched: false, reason: 'record gone' } });
     // The provider refuses an empty parameter only later and less clearly; say which one it is.
     const empty = (rule.parameters ?? []).find((p: RuleParameter) => p.from === 'field' && text(at(record, p.value ?? '')).trim() === '');
@@ -293,14 +295,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return event === 'created' || event === 'deleted' ? event : `${event}:${text(at ?? Date.now())}`;
   };
 
-  const firingRow = (rule: Row, uid: string, documentId: string, events: string[], current: Row): Row => {
+  /** One record is one document in one locale: `<documentId>@<locale>` on localized types. */
+  const recordKey = (documentId: string, locale?: string | null) => (locale ? `${documentId}@${locale}` : documentId);
+
+  const firingRow = (rule: Row, uid: string, documentId: string, locale: string | undefined, events: string[], current: Row): Row => {
     const holds = conditionHolds(rule, current);
     return {
       ruleId: rule.id,
       contentType: uid,
       recordDocumentId: documentId,
+      locale,
       event: rule.event,
-      key: `${rule.id}:${documentId}:${rule.event}:${occurrenceOf(rule, events, current.updatedAt ?? current.publishedAt)}`,
+      key: `${rule.id}:${recordKey(documentId, locale)}:${rule.event}:${occurrenceOf(rule, events, current.updatedAt ?? current.publishedAt)}`,
       state: holds ? 'pending' : 'not-matched',
       // A deleted record can only be rendered from what it was.
       trace: holds ? (rule.event === 'deleted' ? { snapshot: current } : null) : { matched: false, reason: `condition ${JSON.stringify(rule.condition)} does not hold` },
@@ -308,12 +314,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   /** The firing of a rule that threw: kept under the key its firing would have had, so a retried write records it once. */
-  const failedRow = (rule: Row, uid: string, documentId: string, events: string[], result: Row | null, error: Error): Row => ({
+  const failedRow = (rule: Row, uid: string, documentId: string, locale: string | undefined, events: string[], result: Row | null, error: Error): Row => ({
     ruleId: rule.id,
     contentType: uid,
     recordDocumentId: documentId,
+    locale,
     event: rule.event,
-    key: `${rule.id}:${documentId}:${rule.event}:${occurrenceOf(rule, events, result?.updatedAt ?? result?.entries?.[0]?.updatedAt)}`,
+    key: `${rule.id}:${recordKey(documentId, locale)}:${rule.event}:${occurrenceOf(rule, events, result?.updatedAt ?? result?.entries?.[0]?.updatedAt)}`,
     state: 'failed',
     error: `the rule failed: ${error.message}`,
     trace: { matched: false, reason: 'rule error' },
@@ -329,6 +336,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           rule_id: row.ruleId,
           content_type: row.contentType,
           record_document_id: row.recordDocumentId,
+          locale: row.locale ?? null,
           event: row.event,
           key: row.key,
           state: row.state,
@@ -370,16 +378,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           return next();
         }
         if (!rules.length) return next();
+        // On localized types each locale is a record of its own; without a locale Strapi means the default one.
+        const localized = (strapi.contentTypes[ctx.uid as keyof typeof strapi.contentTypes] as any)?.pluginOptions?.i18n?.localized === true;
+        const asked = localized && typeof ctx.params.locale === 'string' && ctx.params.locale !== '*' ? (ctx.params.locale as string) : undefined;
         const needsBefore = ctx.action === 'update' && rules.some((r) => r.event === 'fieldChanged' || r.event === 'updated');
-        const before = needsBefore && ctx.params.documentId ? await attempt(() => loadState(ctx.uid, ctx.params.documentId)) : { value: null };
+        const before = needsBefore && ctx.params.documentId ? await attempt(() => loadState(ctx.uid, ctx.params.documentId, asked)) : { value: null };
         // A deleted record can only be read, and later rendered, from what it was before the delete.
-        const snapshots = ctx.action === 'delete' && ctx.params.documentId ? await Promise.all(rules.map((r) => attempt(() => loadRecord(ctx.uid, ctx.params.documentId, r)))) : [];
+        const snapshots = ctx.action === 'delete' && ctx.params.documentId ? await Promise.all(rules.map((r) => attempt(() => loadRecord(ctx.uid, ctx.params.documentId, r, asked)))) : [];
 
         return strapi.db.transaction(async ({ trx, onCommit }) => {
           const result = (await next()) as Row | null;
           const documentId = result?.documentId ?? ctx.params.documentId;
           if (!documentId) return result;
-          const after = needsBefore && !before.error ? await attempt(() => loadState(ctx.uid, documentId)) : { value: null };
+          const locale: string | undefined = asked ?? (localized ? result?.locale ?? result?.entries?.[0]?.locale ?? undefined : undefined);
+          const after = needsBefore && !before.error ? await attempt(() => loadState(ctx.uid, documentId, locale)) : { value: null };
           const stateError = before.error ?? after.error;
           const unchanged = needsBefore && !stateError && !changedBetween(before.value, after.value);
           const rows: Row[] = [];
@@ -388,12 +400,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
             try {
               if (stateError && (rule.event === 'updated' || rule.event === 'fieldChanged')) throw stateError;
               if (snapshots[i]?.error) throw snapshots[i].error;
-              const current = ctx.action === 'delete' ? snapshots[i].value : await loadRecord(ctx.uid, documentId, rule);
-              const row = current && matches(rule, events, current, before.value) ? firingRow(rule, ctx.uid, documentId, events, current) : null;
+              const current = ctx.action === 'delete' ? snapshots[i].value : await loadRecord(ctx.uid, documentId, rule, locale);
+              const row = current && matches(rule, events, current, before.value) ? firingRow(rule, ctx.uid, documentId, locale, events, current) : null;
               if (row) rows.push(row);
             } catch (error) {
               strapi.log.error(`[whatsapp] notification rule ${rule.id} (${rule.name}) on ${ctx.uid} ${documentId}: ${(error as Error).message}`);
-              rows.push(failedRow(rule, ctx.uid, documentId, events, result, error as Error));
+              rows.push(failedRow(rule, ctx.uid, documentId, locale, events, result, error as Error));
             }
           }
           try {

@@ -540,6 +540,30 @@ describe('reminders that must not be lost', () => {
   });
 });
 
+describe('localized records', () => {
+  test('each locale fires with its own values, the locale written', async () => {
+    await app.strapi.plugin('i18n').service('locales').create({ code: 'fr', name: 'French (fr)' });
+    await sim.client.setCustomer({ phone: '15550036001', reachable: true });
+    const contact = await app.strapi.documents('api::contact.contact').create({ data: { name: 'Elise', phone: '+15550036001' } as any, status: 'published' });
+    const titled = (name: string, event: string) =>
+      rule({ name, contentType: 'api::invoice.invoice', event, template: { name: 'payment_received', language: 'en_US' }, parameters: [{ component: 'body', from: 'field', value: 'title' }], recipient: { from: 'field', value: 'contact.phone' } });
+    const created = (await titled('Invoice created, per locale', 'created')).body.data;
+    const updated = (await titled('Invoice updated, per locale', 'updated')).body.data;
+    const invoices = app.strapi.documents('api::invoice.invoice');
+    const invoice = await invoices.create({ data: { title: 'Consulting', number: 'INV-I18N-1', amount: 70, currency: 'EUR', contact: contact.documentId } as any });
+    // The French version: a create of that locale, through update.
+    await invoices.update({ documentId: invoice.documentId, locale: 'fr', data: { title: 'Conseil', number: 'INV-I18N-1', amount: 70, currency: 'EUR', contact: contact.documentId } as any });
+    await settle();
+    await invoices.update({ documentId: invoice.documentId, locale: 'fr', data: { title: 'Conseil juridique' } as any });
+    await settle();
+    const texts = (await templatesTo('15550036001')).map((m: any) => m.text).filter((t: string) => t.startsWith('We received'));
+    expect(texts).toEqual(['We received Consulting. Thank you!', 'We received Conseil. Thank you!', 'We received Conseil juridique. Thank you!']);
+    expect((await admin.get(`/whatsapp/notification-rules/${updated.id}/firings`)).body.data.map((f: any) => f.locale)).toEqual(['fr', 'fr']);
+    expect((await admin.get(`/whatsapp/notification-rules/${created.id}/firings`)).body.data.map((f: any) => f.locale)).toEqual(['en']);
+    for (const r of [created, updated]) await admin.put(`/whatsapp/notification-rules/${r.id}`).send({ active: false });
+  });
+});
+
 describe('a rule that fails', () => {
   test('fails alone: its firing records the error, the other rules fire, the host’s create and delete succeed', async () => {
     await sim.client.setCustomer({ phone: '15550034001', reachable: true });
