@@ -20,6 +20,9 @@ const settle = async () => {
       await plugin.service(name).idle();
     }
     await sim.client.settle();
+    // Receipts the simulator sent are applied by the inbound worker, after the webhook answered.
+    plugin.service('inbound').kick();
+    await plugin.service('inbound').idle();
   }
 };
 
