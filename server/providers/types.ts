@@ -163,6 +163,8 @@ export type ErrorClass =
   | 'invalid-recipient'
   | 'template-problem'
   | 'auth-problem'
+  /** No clear answer to a call that may have reached the provider: a send is not repeated blindly. */
+  | 'maybe-sent'
   | 'permanent';
 
 export interface ClassifiedError {

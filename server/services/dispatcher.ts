@@ -132,31 +132,62 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   /** Sends a claimed row; answers when it should be tried again, if it should. */
   const deliver = async (row: Row, { number, conversation, message: prepared }: NonNullable<Awaited<ReturnType<typeof prepare>>>, through?: <T>(call: () => Promise<T>) => Promise<T>): Promise<Date | null> => {
     const adapter = adapterFor(number.provider);
+    let message: OutboundMessage;
+    try {
+      message = row.payload?.fileId ? outbound({ ...row, payload: await resolveFile(row, number) }, conversation, null) : prepared;
+    } catch (error) {
+      // Nothing was sent yet: an upload that got no answer is simply made again.
+      const c = error instanceof UnsupportedByProviderError ? { class: 'permanent', code: null, text: error.message } : adapter.classify(error);
+      return failed(row, c.class === 'maybe-sent' ? { ...c, class: 'retryable' } : c);
+    }
+    const ctx = getService('provider-calls', { strapi }).contextFor(number);
+    const providerNumber = getService('numbers', { strapi }).toProviderNumber(number);
+    let called = false;
+    const call = () => {
+      called = true;
+      return adapter.send(ctx, providerNumber, message);
+    };
     let result: Awaited<ReturnType<typeof adapter.send>>;
     try {
-      const message = row.payload?.fileId ? outbound({ ...row, payload: await resolveFile(row, number) }, conversation, null) : prepared;
-      const ctx = getService('provider-calls', { strapi }).contextFor(number);
-      const providerNumber = getService('numbers', { strapi }).toProviderNumber(number);
-      const call = () => adapter.send(ctx, providerNumber, message);
       result = await (through ? through(call) : call());
     } catch (error) {
-      const c = error instanceof UnsupportedByProviderError ? { class: 'permanent', code: null, text: error.message } : adapter.classify(error);
-      const retry = ['retryable', 'rate-limited', 'pair-rate-limited'].includes(c.class) && row.attempts < MAX_ATTEMPTS;
-      const nextAttemptAt = new Date(Date.now() + backoffMs(row.attempts));
-      await q(UID.message).update({
-        where: { id: row.id },
-        data: retry
-          ? { status: 'queued', nextAttemptAt, errorClass: c.class, errorCode: c.code, errorText: c.text }
-          : { status: 'failed', failedAt: new Date(), errorClass: c.class, errorCode: c.code, errorText: c.text },
-      });
-      if (!retry) {
-        await consequences(row, c.class);
-        publish(row, 'failed');
-      }
-      return retry ? nextAttemptAt : null;
+      if (!called) return notAdmitted(row, error);
+      return failed(row, error instanceof UnsupportedByProviderError ? { class: 'permanent', code: null, text: error.message } : adapter.classify(error));
     }
     await recordSent(row, result.providerMessageId);
     return null;
+  };
+
+  /** The cluster's admission (Redis) failed before the provider was called: the row waits its turn again. */
+  const notAdmitted = async (row: Row, error: unknown) => {
+    const nextAttemptAt = new Date(Date.now() + backoffMs(0));
+    await q(UID.message).update({ where: { id: row.id }, data: { status: 'queued', attempts: Math.max(0, row.attempts - 1), nextAttemptAt, errorText: `not sent yet: ${(error as Error).message}` } });
+    return nextAttemptAt;
+  };
+
+  /**
+   * A send that failed: retried when the provider said it failed in a way worth retrying, put up
+   * for review when it may have gone out, else failed with its reason.
+   */
+  const failed = async (row: Row, c: { class: string; code: string | null; text: string }): Promise<Date | null> => {
+    if (c.class === 'maybe-sent') {
+      await q(UID.message).update({ where: { id: row.id }, data: { status: 'review', errorClass: c.class, errorCode: c.code, errorText: `no answer from the provider: it may have been sent; not resent automatically, check with the customer before sending again (${c.text})` } });
+      publish(row, 'review');
+      return null;
+    }
+    const retry = ['retryable', 'rate-limited', 'pair-rate-limited'].includes(c.class) && row.attempts < MAX_ATTEMPTS;
+    const nextAttemptAt = new Date(Date.now() + backoffMs(row.attempts));
+    await q(UID.message).update({
+      where: { id: row.id },
+      data: retry
+        ? { status: 'queued', nextAttemptAt, errorClass: c.class, errorCode: c.code, errorText: c.text }
+        : { status: 'failed', failedAt: new Date(), errorClass: c.class, errorCode: c.code, errorText: c.text },
+    });
+    if (!retry) {
+      await consequences(row, c.class);
+      publish(row, 'failed');
+    }
+    return retry ? nextAttemptAt : null;
   };
 
   /**

@@ -173,6 +173,31 @@ describe('failures and their consequences', () => {
     expect((await sim.client.outbound({ to: '15550003333' })).filter((m: any) => m.text === 'retry me')).toHaveLength(1);
   });
 
+  test('a send whose answer is lost (connection dropped after the provider took it) goes to review and is never resent', async () => {
+    const conversation = await q('conversation').findOne({ where: { customerWaId: '15550003333' } });
+    await sim.client.setFault(PNID, { dropAnswer: 1 } as any);
+    const res = await admin.post(`/whatsapp/conversations/${conversation.id}/messages`).send({ type: 'text', text: 'answer lost' });
+    await settle();
+    const row = await q('message').findOne({ where: { id: res.body.data.id } });
+    expect({ status: row.status, errorClass: row.errorClass, attempts: row.attempts }).toEqual({ status: 'review', errorClass: 'maybe-sent', attempts: 1 });
+    expect(row.errorText).toMatch(/no answer from the provider: it may have been sent/);
+    await settle();
+    expect((await sim.client.outbound({ to: '15550003333' })).filter((m: any) => m.text === 'answer lost')).toHaveLength(1);
+  });
+
+  test('a 502 without Meta’s error body goes to review, not retried', async () => {
+    const conversation = await q('conversation').findOne({ where: { customerWaId: '15550003333' } });
+    await sim.client.setFault(PNID, { bare502: 1 } as any);
+    const res = await admin.post(`/whatsapp/conversations/${conversation.id}/messages`).send({ type: 'text', text: 'behind a proxy' });
+    await settle();
+    const row = await q('message').findOne({ where: { id: res.body.data.id } });
+    expect({ status: row.status, errorClass: row.errorClass, attempts: row.attempts }).toEqual({ status: 'review', errorClass: 'maybe-sent', attempts: 1 });
+    await q('message').updateMany({ where: { id: row.id }, data: { nextAttemptAt: new Date(0) } });
+    await settle();
+    expect((await q('message').findOne({ where: { id: row.id } })).status).toBe('review');
+    expect((await sim.client.outbound({ to: '15550003333' })).filter((m: any) => m.text === 'behind a proxy')).toHaveLength(0);
+  });
+
   test('a database error after the provider took the message neither resends it nor marks it failed', async () => {
     const conversation = await q('conversation').findOne({ where: { customerWaId: '15550003333' } });
     const db = app.strapi.db;
