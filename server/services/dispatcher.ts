@@ -104,6 +104,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return { kind: 'text', to, text: row.text, replyTo: row.replyToProviderId ?? undefined };
   };
 
+  /** A template send's row fields, once the template is known, approved and its parameters fit; else a 400. */
+  const templateFields = async (number: NumberRow, input: Extract<ReplyRequest, { type: 'template' }>['template']) => {
+    const template = await q(UID.template).findOne({ where: { numberId: number.id, name: input.name, language: input.language, removedAt: null } });
+    if (!template) fail('template', `no template ${input.name} (${input.language}) for this number; sync templates first`);
+    if (template.status !== 'APPROVED') fail('template', `template ${template.name} is ${template.status}, only approved templates can be sent`);
+    assertTemplateParams(template.parameterSchema, template.parameterFormat, input.params);
+    return { type: 'template', template: input, text: templateText(template.components ?? [], template.parameterFormat ?? 'positional', input.params) || `[template ${template.name}]` };
+  };
+
   const consequences = async (row: Row, cls: string) => {
     if (cls === 'window-closed') await q(UID.conversation).update({ where: { id: row.conversationId }, data: { templateOnly: true } });
     if (cls === 'invalid-recipient') await q(UID.conversation).update({ where: { id: row.conversationId }, data: { unreachable: true } });
@@ -397,6 +406,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       loop.start();
     },
 
+    templateFields,
+
     /**
      * A reply in a conversation, checked and queued: free text only inside the customer's window,
      * template parameters checked against the stored template. The same idempotency key twice
@@ -411,11 +422,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
       const data: Row = { conversationId, numberId: number!.id, direction: 'out', status: 'queued', source: author.source ?? 'inbox', sourceRef: author.sourceRef ?? null, authorId: author.id, attempts: 0 };
       if (input.type === 'template') {
-        const template = await q(UID.template).findOne({ where: { numberId: number!.id, name: input.template.name, language: input.template.language, removedAt: null } });
-        if (!template) fail('template', `no template ${input.template.name} (${input.template.language}) for this number; sync templates first`);
-        if (template.status !== 'APPROVED') fail('template', `template ${template.name} is ${template.status}, only approved templates can be sent`);
-        assertTemplateParams(template.parameterSchema, template.parameterFormat, input.template.params);
-        Object.assign(data, { type: 'template', template: input.template, text: templateText(template.components ?? [], template.parameterFormat ?? 'positional', input.template.params) || `[template ${template.name}]` });
+        Object.assign(data, await templateFields(number!, input.template));
       } else {
         const open = conversation.windowExpiresAt && new Date(conversation.windowExpiresAt) > new Date();
         if (!open) {

@@ -357,6 +357,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       }
       const e164 = phone ? recordE164(phone, regionOf(number)) : null;
       if (!e164) throw new errors.ValidationError('to: no valid phone number to write to', { errors: [{ path: ['to'], message: 'not a valid phone number', name: 'ValidationError', value: phone }] });
+      if (!number.active) throw new errors.ValidationError('numberId: the number is switched off', { errors: [{ path: ['numberId'], message: 'the number is switched off', name: 'ValidationError', value: number.id }] });
+      // Checked before the conversation exists, so a refused send leaves no empty conversation behind.
+      await getService('dispatcher', { strapi }).templateFields(number, input.template);
       const waId = e164.replace('+', '');
       const conversations = q(UID.conversation);
       let conversation = await conversations.findOne({ where: { numberId: number.id, customerWaId: waId } });

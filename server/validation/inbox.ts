@@ -95,7 +95,7 @@ export const validateStart = validateYupSchema(
       numberId: yup.number().integer().positive().required(),
       to: yup.string().max(32),
       record: yup.object({ uid: yup.string().required().max(100), documentId: yup.string().required().max(64) }).default(undefined),
-      template: yup.object({ name: yup.string().required().max(512), language: yup.string().required().max(20), params: yup.object() }).required(),
+      template: yup.object({ name: yup.string().required().max(512), language: yup.string().required().max(20), params: templateParams }).noUnknown().required(),
       idempotencyKey: yup.string().max(100),
     })
     .noUnknown()

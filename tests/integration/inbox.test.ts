@@ -382,6 +382,18 @@ describe('inbox actions', () => {
     expect((await admin.post('/whatsapp/conversations').send({ numberId: number.id, to: '12', template })).status).toBe(400);
   });
 
+  test('starting a conversation with a refused template is a 400 and leaves no conversation behind', async () => {
+    const start = (template: any) => admin.post('/whatsapp/conversations').send({ numberId: number.id, to: '+15550007711', template });
+    const malformed = await start({ name: 'follow_up', language: 'en_US', params: { body: 'x' } });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.name).toBe('ValidationError');
+    const wrongCount = await start({ name: 'follow_up', language: 'en_US', params: { body: [{ type: 'text', text: 'only one' }] } });
+    expect(wrongCount.status).toBe(400);
+    expect(wrongCount.body.error.details.errors[0].path).toEqual(['template', 'params', 'body']);
+    expect((await start({ name: 'no_such', language: 'en_US' })).status).toBe(400);
+    expect(await q('conversation').count({ where: { customerWaId: '15550007711' } })).toBe(0);
+  });
+
   test('quick replies: saved, used by name, names unique, managed only with the permission', async () => {
     const created = await admin.post('/whatsapp/quick-replies').send({ name: 'opening-hours', text: 'We are open 9–17, Monday to Friday.' });
     expect(created.status).toBe(201);
