@@ -4,6 +4,7 @@ import type { AssigneeOption, Conversation, Message, ReplyRequest } from '../../
 import { UID, actionId } from '../constants';
 import { recordE164, regionOf } from '../phone';
 import { recordAdminPath, type ReadScope } from '../content-manager-scope';
+import { toId } from '../ids';
 import { adapterFor } from '../providers';
 import { getService } from '../utils';
 
@@ -145,8 +146,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   const visible = async (user: AdminUser, id: unknown) => {
-    const n = Number(id);
-    const row = Number.isSafeInteger(n) && n > 0 ? await q(UID.conversation).findOne({ where: { id: n } }) : null;
+    const n = toId(id);
+    const row = n ? await q(UID.conversation).findOne({ where: { id: n } }) : null;
     const allowed = row ? await visibleNumberIds(user) : [];
     if (!row || (allowed !== 'all' && !allowed.includes(row.numberId))) throw new errors.NotFoundError('No conversation with this id');
     return row;

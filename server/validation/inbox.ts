@@ -1,4 +1,5 @@
 import { yup, validateYupSchema } from '@strapi/utils';
+import { idNumber, idString, toId } from '../ids';
 
 const param = yup.object({
   type: yup.string().oneOf(['text', 'image', 'video', 'document', 'payload', 'currency', 'date_time']).required(),
@@ -33,7 +34,7 @@ const reply = yup
     replyTo: yup.string().max(200),
     mediaType: yup.string().oneOf(['image', 'video', 'audio', 'document']),
     link: yup.string().url().max(2048),
-    fileId: yup.number().integer().positive(),
+    fileId: idNumber(),
     caption: yup.string().max(1024),
     filename: yup.string().max(240),
     template: yup.object().when('type', {
@@ -69,9 +70,12 @@ export const validateReply = validateYupSchema(reply, { strict: false, stripUnkn
 
 export const validateConversationQuery = validateYupSchema(
   yup.object({
-    numberId: yup.string().matches(/^\d+$/, 'numberId must be a whole number'),
+    numberId: idString('numberId'),
     state: yup.string().oneOf(['open', 'closed']),
-    assignee: yup.string().matches(/^(me|unassigned|\d+)$/, 'assignee is me, unassigned or a user id'),
+    assignee: yup
+      .string()
+      .matches(/^(me|unassigned|\d+)$/, 'assignee is me, unassigned or a user id')
+      .test('id', 'assignee is not a known user id', (v) => !v || !/^\d+$/.test(v) || toId(v) !== null),
     crm: yup.string().oneOf(['lead', 'contact', 'staff', 'unknown']),
     q: yup.string().max(100),
     page: yup.string().matches(/^\d{1,6}$/, 'page must be a whole number'),
@@ -83,16 +87,16 @@ export const validateMessagesQuery = validateYupSchema(
   yup.object({ page: yup.string().matches(/^[1-9]\d{0,5}$/, 'page must be a whole number from 1'), pageSize: yup.string().matches(/^[1-9]\d{0,2}$/, 'pageSize must be a whole number from 1 to 200') })
 );
 
-export const validateAssigneesQuery = validateYupSchema(yup.object({ numberId: yup.string().matches(/^[1-9]\d{0,9}$/, 'numberId must be a whole number') }));
+export const validateAssigneesQuery = validateYupSchema(yup.object({ numberId: idString('numberId') }));
 
-export const validateAssign = validateYupSchema(yup.object({ assigneeId: yup.number().integer().positive().nullable().defined() }).noUnknown().required());
+export const validateAssign = validateYupSchema(yup.object({ assigneeId: idNumber().nullable().defined() }).noUnknown().required());
 
 export const validateTicket = validateYupSchema(yup.object({ subject: yup.string().max(255), description: yup.string().max(10000) }).noUnknown().nullable());
 
 export const validateStart = validateYupSchema(
   yup
     .object({
-      numberId: yup.number().integer().positive().required(),
+      numberId: idNumber().required(),
       to: yup.string().max(32),
       record: yup.object({ uid: yup.string().required().max(100), documentId: yup.string().required().max(64) }).default(undefined),
       template: yup.object({ name: yup.string().required().max(512), language: yup.string().required().max(20), params: templateParams }).noUnknown().required(),

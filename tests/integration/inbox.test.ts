@@ -394,6 +394,38 @@ describe('inbox actions', () => {
     expect(await q('conversation').count({ where: { customerWaId: '15550007711' } })).toBe(0);
   });
 
+  test('ids beyond PostgreSQL’s integer range are a 404 in a path and a 400 in a body or query, never a 500', async () => {
+    const big = '3000000000';
+    for (const [method, path] of [
+      ['get', `/whatsapp/conversations/${big}`],
+      ['get', `/whatsapp/conversations/${big}/messages`],
+      ['post', `/whatsapp/conversations/${big}/close`],
+      ['post', `/whatsapp/conversations/${big}/read`],
+      ['put', `/whatsapp/quick-replies/${big}`],
+      ['get', `/whatsapp/numbers/${big}`],
+      ['get', `/whatsapp/logs/webhooks/${big}`],
+    ] as const) {
+      const res = await (admin as any)[method](path).send(method === 'put' ? { text: 'x' } : undefined);
+      expect({ path, status: res.status }).toEqual({ path, status: 404 });
+    }
+    expect((await admin.post(`/whatsapp/conversations/${big}/messages`).send({ type: 'text', text: 'x' })).status).toBe(404);
+    for (const path of [`/whatsapp/conversations?numberId=${big}`, `/whatsapp/conversations?assignee=${big}`, `/whatsapp/assignees?numberId=${big}`, `/whatsapp/templates?numberId=${big}`, `/whatsapp/logs/webhooks?numberId=${big}`]) {
+      const res = await admin.get(path);
+      expect({ path, status: res.status, name: res.body.error?.name }).toEqual({ path, status: 400, name: 'ValidationError' });
+    }
+    const template = { name: 'follow_up', language: 'en_US', params: { body: [{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }] } };
+    const bodies: [string, unknown][] = [
+      ['/whatsapp/conversations', { numberId: Number(big), to: '+15550007712', template }],
+      ['/whatsapp/templates/sync', { numberId: Number(big) }],
+      [`/whatsapp/conversations/${conversation.id}/assign`, { assigneeId: Number(big) }],
+      [`/whatsapp/conversations/${conversation.id}/messages`, { type: 'media', fileId: Number(big) }],
+    ];
+    for (const [path, body] of bodies) {
+      const res = await admin.post(path).send(body as object);
+      expect({ path, status: res.status, name: res.body.error?.name }).toEqual({ path, status: 400, name: 'ValidationError' });
+    }
+  });
+
   test('quick replies: saved, used by name, names unique, managed only with the permission', async () => {
     const created = await admin.post('/whatsapp/quick-replies').send({ name: 'opening-hours', text: 'We are open 9–17, Monday to Friday.' });
     expect(created.status).toBe(201);
