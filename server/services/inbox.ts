@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { AssigneeOption, Conversation, Message, ReplyRequest } from '../../contracts/inbox';
@@ -164,6 +165,36 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     if (superAdmin || file.createdBy?.id === user.id || ability?.can('plugin::upload.read')) return;
     const message = 'you can send only files you uploaded, unless you may browse the Media Library';
     throw new errors.ValidationError(message, { errors: [{ path: ['fileId'], message, name: 'ValidationError', value: null }] });
+  };
+
+  /**
+   * Insert-or-nothing, then the row: two starts to one phone at once (a double click, two staff)
+   * meet on the unique (number, wa id) and share one conversation instead of one failing.
+   */
+  const insertConversation = async (numberId: number, waId: string, e164: string, crm: { crmKind: string; crmUid: string; crmDocumentId: string; crmName?: string | null } | null) => {
+    const now = new Date();
+    await strapi.db
+      .connection('whatsapp_conversations')
+      .insert({
+        document_id: crypto.randomBytes(12).toString('hex'),
+        number_id: numberId,
+        customer_wa_id: waId,
+        customer_phone: e164,
+        crm_kind: crm?.crmKind ?? 'unknown',
+        crm_uid: crm?.crmUid ?? null,
+        crm_document_id: crm?.crmDocumentId ?? null,
+        crm_name: crm?.crmName ?? null,
+        state: 'open',
+        template_only: false,
+        unreachable: false,
+        unread: 0,
+        created_at: now,
+        updated_at: now,
+        published_at: now,
+      })
+      .onConflict(['number_id', 'customer_wa_id'])
+      .ignore();
+    return q(UID.conversation).findOne({ where: { numberId, customerWaId: waId } });
   };
 
   return {
@@ -366,9 +397,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       let conversation = await conversations.findOne({ where: { numberId: number.id, customerWaId: waId } });
       if (!conversation) {
         const match = crm ? null : await getService('identity', { strapi }).match(e164, regionOf(number));
-        conversation = await conversations.create({
-          data: { numberId: number.id, customerWaId: waId, customerPhone: e164, state: 'open', unread: 0, ...(crm ?? (match ? { crmKind: match.kind, crmUid: match.uid, crmDocumentId: match.documentId, crmName: match.name } : { crmKind: 'unknown' })) },
-        });
+        conversation = await insertConversation(number.id, waId, e164, crm ?? (match ? { crmKind: match.kind, crmUid: match.uid, crmDocumentId: match.documentId, crmName: match.name } : null));
       }
       const message = await getService('dispatcher', { strapi }).enqueue(conversation.id, { type: 'template', template: input.template, idempotencyKey: input.idempotencyKey }, { id: user.id });
       return { conversation: await named(await conversations.findOne({ where: { id: conversation.id } }), user), message: messageOut(message) };

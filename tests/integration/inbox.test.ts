@@ -394,6 +394,17 @@ describe('inbox actions', () => {
     expect(await q('conversation').count({ where: { customerWaId: '15550007711' } })).toBe(0);
   });
 
+  test('two starts to the same phone at once share one conversation', async () => {
+    const template = { name: 'follow_up', language: 'en_US', params: { body: [{ type: 'text', text: 'Fay' }, { type: 'text', text: 'your visit' }] } };
+    await sim.client.setCustomer({ phone: '15550007713', name: 'Fay', reachable: true });
+    const starts = await Promise.all(
+      Array.from({ length: 4 }, (_, i) => admin.post('/whatsapp/conversations').send({ numberId: number.id, to: '+15550007713', template, idempotencyKey: `same-phone-${i}` }))
+    );
+    expect(starts.map((r) => r.status)).toEqual([201, 201, 201, 201]);
+    expect(new Set(starts.map((r) => r.body.data.conversation.id)).size).toBe(1);
+    expect(await q('conversation').count({ where: { customerWaId: '15550007713' } })).toBe(1);
+  });
+
   test('ids beyond PostgreSQL’s integer range are a 404 in a path and a 400 in a body or query, never a 500', async () => {
     const big = '3000000000';
     for (const [method, path] of [
