@@ -382,7 +382,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         const { identitySources } = await getService('settings', { strapi }).get();
         const source = identitySources.find((s) => s.uid === input.record!.uid);
         if (!source) throw new errors.ValidationError(`record.uid: ${input.record.uid} is not one of the identity sources in settings`);
-        const record = await strapi.documents(input.record.uid as any).findOne({ documentId: input.record.documentId });
+        // Only a record the caller could open in the Content Manager, phone included: else it is not there for them.
+        const allowed = user.scope ? await user.scope(source.uid) : null;
+        const filters = allowed?.filters ? { $and: [{ documentId: input.record.documentId }, allowed.filters] } : { documentId: input.record.documentId };
+        const record = allowed?.canReadField(source.phoneField) ? await strapi.documents(input.record.uid as any).findFirst({ filters: filters as any }) : null;
         if (!record) throw new errors.NotFoundError('No such record');
         phone = (record as any)[source.phoneField] ?? null;
         crm = { crmKind: source.kind, crmUid: source.uid, crmDocumentId: input.record.documentId, crmName: source.nameField ? (record as any)[source.nameField] ?? null : null };
