@@ -430,8 +430,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         }
         if (!adapterFor(number!.provider).capabilities.freeForm) fail('type', `${number!.provider} numbers can send templates only`);
         if (input.type === 'text') Object.assign(data, { type: 'text', text: input.text, replyToProviderId: input.replyTo ?? null });
-        if (input.type === 'media') Object.assign(data, await mediaReply(input));
-        if (input.type === 'interactive') Object.assign(data, { type: 'interactive', text: input.interactive.body, payload: { interactive: input.interactive } });
+        if (input.type === 'media') Object.assign(data, await mediaReply(input), { replyToProviderId: input.replyTo ?? null });
+        if (input.type === 'interactive') Object.assign(data, { type: 'interactive', text: input.interactive.body, payload: { interactive: input.interactive }, replyToProviderId: input.replyTo ?? null });
       }
       if (input.idempotencyKey) {
         data.idempotencyKey = `reply:${conversationId}:${input.idempotencyKey}`;

@@ -51,11 +51,26 @@ const reply = yup
             body: yup.string().required().max(1024),
             header: yup.string().max(60),
             footer: yup.string().max(60),
-            buttons: yup.array().of(yup.object({ id: yup.string().required().max(256), title: yup.string().required().max(20) })).max(3),
+            // What Meta accepts, so a reply it would refuse is a 400 here rather than a failed message.
+            buttons: yup
+              .array()
+              .of(yup.object({ id: yup.string().required().max(256), title: yup.string().required().max(20) }))
+              .when('type', { is: 'button', then: (a) => a.required('a button message needs 1 to 3 buttons').min(1, 'a button message needs 1 to 3 buttons'), otherwise: (a) => a.strip() })
+              .max(3)
+              .test('unique-ids', 'button ids must be unique', (buttons) => !buttons || new Set(buttons.map((b) => b.id)).size === buttons.length),
             buttonText: yup.string().max(20),
-            sections: yup.array().of(yup.object({ title: yup.string().max(24), rows: yup.array().of(yup.object({ id: yup.string().required().max(200), title: yup.string().required().max(24), description: yup.string().max(72) })).required() })).max(10),
-            displayText: yup.string().max(20),
-            url: yup.string().url(),
+            sections: yup
+              .array()
+              .of(yup.object({ title: yup.string().max(24), rows: yup.array().of(yup.object({ id: yup.string().required().max(200), title: yup.string().required().max(24), description: yup.string().max(72) })).required() }))
+              .when('type', { is: 'list', then: (a) => a.required('a list needs sections with 1 to 10 rows in all').min(1, 'a list needs sections with 1 to 10 rows in all'), otherwise: (a) => a.strip() })
+              .max(10)
+              .test('rows', 'a list has 1 to 10 rows in all', (sections) => {
+                if (!sections) return true;
+                const rows = sections.reduce((n, section) => n + (section.rows?.length ?? 0), 0);
+                return rows >= 1 && rows <= 10;
+              }),
+            displayText: yup.string().max(20).when('type', { is: 'cta_url', then: (v) => v.required('a link button needs displayText') }),
+            url: yup.string().url().when('type', { is: 'cta_url', then: (v) => v.required('a link button needs url') }),
           })
           .required(),
       otherwise: (s) => s.strip(),

@@ -394,6 +394,43 @@ describe('inbox actions', () => {
     expect(await q('conversation').count({ where: { customerWaId: '15550007711' } })).toBe(0);
   });
 
+  test('interactive replies Meta would refuse are 400s; replyTo reaches the provider for media and interactive replies', async () => {
+    await sim.client.customerSends({ from: '15550002222', to: PNID, text: 'which colour?' });
+    await settle();
+    const before = (await sim.client.outbound({ to: '15550002222' })).length;
+    const send = (interactive: object, extra: object = {}) => admin.post(`/whatsapp/conversations/${conversation.id}/messages`).send({ type: 'interactive', interactive, ...extra });
+    const refused = [
+      { type: 'button', body: 'Pick one' },
+      { type: 'button', body: 'Pick one', buttons: [] },
+      { type: 'button', body: 'Pick one', buttons: [{ id: 'a', title: 'Red' }, { id: 'a', title: 'Blue' }] },
+      { type: 'button', body: 'Pick one', buttons: [{ id: 'a', title: 'A title longer than twenty' }] },
+      { type: 'list', body: 'Pick one' },
+      { type: 'list', body: 'Pick one', sections: [{ title: 'S', rows: [] }] },
+      { type: 'list', body: 'Pick one', sections: [{ title: 'A', rows: Array.from({ length: 6 }, (_, i) => ({ id: `a${i}`, title: `A${i}` })) }, { title: 'B', rows: Array.from({ length: 5 }, (_, i) => ({ id: `b${i}`, title: `B${i}` })) }] },
+      { type: 'cta_url', body: 'Track it' },
+      { type: 'cta_url', body: 'Track it', displayText: 'Track' },
+      { type: 'cta_url', body: 'Track it', url: 'https://example.com/t' },
+    ];
+    for (const interactive of refused) {
+      const res = await send(interactive);
+      expect({ interactive, status: res.status, name: res.body.error?.name }).toEqual({ interactive, status: 400, name: 'ValidationError' });
+    }
+    await settle();
+    expect((await sim.client.outbound({ to: '15550002222' })).length).toBe(before);
+
+    const [quoted] = (await q('message').findMany({ where: { conversationId: conversation.id, direction: 'in' }, orderBy: { id: 'desc' }, limit: 1 }));
+    const buttons = await send({ type: 'button', body: 'Pick one', buttons: [{ id: 'red', title: 'Red' }, { id: 'blue', title: 'Blue' }] }, { replyTo: quoted.providerMessageId });
+    expect(buttons.status).toBe(201);
+    const media = await admin.post(`/whatsapp/conversations/${conversation.id}/messages`).send({ type: 'media', mediaType: 'image', link: 'https://example.com/colours.png', replyTo: quoted.providerMessageId });
+    expect(media.status).toBe(201);
+    await settle();
+    const out = (await sim.client.outbound({ to: '15550002222' })).slice(before);
+    expect(out.map((m: any) => ({ type: m.type, context: m.contextMessageId }))).toEqual([
+      { type: 'interactive', context: quoted.providerMessageId },
+      { type: 'image', context: quoted.providerMessageId },
+    ]);
+  });
+
   test('two starts to the same phone at once share one conversation', async () => {
     const template = { name: 'follow_up', language: 'en_US', params: { body: [{ type: 'text', text: 'Fay' }, { type: 'text', text: 'your visit' }] } };
     await sim.client.setCustomer({ phone: '15550007713', name: 'Fay', reachable: true });
