@@ -25,6 +25,9 @@ const backoffMs = (attempt: number) => Math.min(4 ** attempt * 500, 10 * 60_000)
 const CLUSTER_CONCURRENCY = 64;
 const MAX_AHEAD_MS = 2_000;
 const CLUSTER_SWEEP_MS = 10_000;
+/** A switched-off number's queued rows look again this often (and at once when it is switched on). */
+const INACTIVE_RECHECK_MS = 60_000;
+const NUMBER_OFF = 'waiting: the number is switched off';
 const REVIEW = { status: 'review', errorClass: 'permanent', errorText: 'interrupted while sending; not resent automatically, check with the customer before sending again' };
 
 type Row = Record<string, any>;
@@ -129,9 +132,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const prepare = async (row: Row) => {
     const number = (await q(UID.number).findOne({ where: { id: row.numberId } })) as NumberRow | null;
     const conversation = await q(UID.conversation).findOne({ where: { id: row.conversationId } });
-    if (!number || number.deletedAt || !number.active || !conversation) {
-      await q(UID.message).update({ where: { id: row.id }, data: { status: 'failed', failedAt: new Date(), errorClass: 'permanent', errorText: 'the number is inactive or gone' } });
+    if (!number || number.deletedAt || !conversation) {
+      await q(UID.message).update({ where: { id: row.id }, data: { status: 'failed', failedAt: new Date(), errorClass: 'permanent', errorText: 'the number was removed' } });
       publish(row, 'failed');
+      return null;
+    }
+    if (!number.active) {
+      // Switched off is not gone: the row waits, and goes out once the number is switched on again.
+      await q(UID.message).update({ where: { id: row.id }, data: { nextAttemptAt: new Date(Date.now() + INACTIVE_RECHECK_MS), errorText: NUMBER_OFF } });
       return null;
     }
     const template = row.type === 'template' ? await q(UID.template).findOne({ where: { numberId: number.id, name: row.template.name, language: row.template.language } }) : null;
@@ -408,6 +416,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     templateFields,
 
+    /** A number switched on again: its rows that waited for it are due now. */
+    async resume(numberId: number) {
+      await q(UID.message).updateMany({ where: { numberId, direction: 'out', status: 'queued', errorText: NUMBER_OFF }, data: { nextAttemptAt: null, errorText: null } });
+      if (clustered()) await clusterLoop.kick();
+      else loop.kick();
+    },
+
     /**
      * A reply in a conversation, checked and queued: free text only inside the customer's window,
      * template parameters checked against the stored template. The same idempotency key twice
@@ -416,6 +431,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async enqueue(conversationId: number, input: ReplyRequest, author: { id: number | null; source?: 'inbox' | 'campaign' | 'notification' | 'bot' | 'ai'; sourceRef?: string }) {
       const conversation = await q(UID.conversation).findOne({ where: { id: conversationId } });
       if (!conversation) throw new errors.NotFoundError('No conversation with this id');
+      // First: a retry of a request already queued answers that message, whatever changed since (the window closed, say).
+      const idempotencyKey = input.idempotencyKey ? `reply:${conversationId}:${input.idempotencyKey}` : null;
+      if (idempotencyKey) {
+        const existing = await q(UID.message).findOne({ where: { idempotencyKey } });
+        if (existing) return existing;
+      }
       const number = (await q(UID.number).findOne({ where: { id: conversation.numberId } })) as NumberRow | null;
       if (!number || number.deletedAt) fail('conversation', 'the conversation’s number has been removed');
       if (!number!.active) fail('conversation', 'the conversation’s number is switched off');
@@ -433,11 +454,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         if (input.type === 'media') Object.assign(data, await mediaReply(input), { replyToProviderId: input.replyTo ?? null });
         if (input.type === 'interactive') Object.assign(data, { type: 'interactive', text: input.interactive.body, payload: { interactive: input.interactive }, replyToProviderId: input.replyTo ?? null });
       }
-      if (input.idempotencyKey) {
-        data.idempotencyKey = `reply:${conversationId}:${input.idempotencyKey}`;
-        const existing = await q(UID.message).findOne({ where: { idempotencyKey: data.idempotencyKey } });
-        if (existing) return existing;
-      }
+      if (idempotencyKey) data.idempotencyKey = idempotencyKey;
       let row;
       try {
         row = await q(UID.message).create({ data });

@@ -308,6 +308,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       data.providerPhoneId = providerPhoneIdOf({ ...row, ...data } as NumberRow);
       const updated = await save(row.provider, () => query().update({ where: { id: row.id }, data }) as Promise<NumberRow>);
       forget();
+      if (updated.active && !row.active) await getService('dispatcher', { strapi }).resume(row.id);
       return format(updated);
     },
 

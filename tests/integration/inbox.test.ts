@@ -198,6 +198,43 @@ describe('failures and their consequences', () => {
     expect((await sim.client.outbound({ to: '15550003333' })).filter((m: any) => m.text === 'behind a proxy')).toHaveLength(0);
   });
 
+  test('a retried reply with the same idempotency key answers the queued message even after the window closed', async () => {
+    const conversation = await q('conversation').findOne({ where: { customerWaId: '15550003333' } });
+    const dispatcher = app.strapi.plugin('whatsapp').service('dispatcher');
+    await dispatcher.stop();
+    try {
+      const first = await admin.post(`/whatsapp/conversations/${conversation.id}/messages`).send({ type: 'text', text: 'queued before the window closed', idempotencyKey: 'window-retry-1' });
+      expect(first.status).toBe(201);
+      await q('conversation').update({ where: { id: conversation.id }, data: { windowExpiresAt: new Date(Date.now() - 1000) } });
+      const retry = await admin.post(`/whatsapp/conversations/${conversation.id}/messages`).send({ type: 'text', text: 'queued before the window closed', idempotencyKey: 'window-retry-1' });
+      expect({ status: retry.status, id: retry.body.data?.id }).toEqual({ status: 201, id: first.body.data.id });
+    } finally {
+      await q('conversation').update({ where: { id: conversation.id }, data: { windowExpiresAt: new Date(Date.now() + 3600_000) } });
+      await dispatcher.start();
+    }
+    await settle();
+  });
+
+  test('switching a number off keeps its queued replies waiting; switched on, they go out once', async () => {
+    const conversation = await q('conversation').findOne({ where: { customerWaId: '15550003333' } });
+    const dispatcher = app.strapi.plugin('whatsapp').service('dispatcher');
+    await dispatcher.stop();
+    let id: number;
+    try {
+      id = (await admin.post(`/whatsapp/conversations/${conversation.id}/messages`).send({ type: 'text', text: 'waits for the number' })).body.data.id;
+      expect((await admin.put(`/whatsapp/numbers/${number.id}`).send({ active: false })).status).toBe(200);
+    } finally {
+      await dispatcher.start();
+    }
+    await settle();
+    expect(await q('message').findOne({ where: { id: id! } })).toMatchObject({ status: 'queued', errorText: 'waiting: the number is switched off' });
+    expect((await sim.client.outbound({ to: '15550003333' })).filter((m: any) => m.text === 'waits for the number')).toHaveLength(0);
+    expect((await admin.put(`/whatsapp/numbers/${number.id}`).send({ active: true })).status).toBe(200);
+    await settle();
+    expect((await q('message').findOne({ where: { id: id! } })).status).toMatch(/sent|delivered|read/);
+    expect((await sim.client.outbound({ to: '15550003333' })).filter((m: any) => m.text === 'waits for the number')).toHaveLength(1);
+  });
+
   test('a database error after the provider took the message neither resends it nor marks it failed', async () => {
     const conversation = await q('conversation').findOne({ where: { customerWaId: '15550003333' } });
     const db = app.strapi.db;
