@@ -2,13 +2,14 @@ import { yup, validateYupSchema } from '@strapi/utils';
 import { idNumber, idString, toId } from '../ids';
 
 const param = yup.object({
-  type: yup.string().oneOf(['text', 'image', 'video', 'document', 'payload', 'currency', 'date_time']).required(),
+  type: yup.string().oneOf(['text', 'image', 'video', 'document', 'payload', 'coupon_code', 'currency', 'date_time']).required(),
   text: yup.string().max(1024),
   name: yup.string().max(64),
   link: yup.string().url().max(2048),
   id: yup.string().max(128),
   filename: yup.string().max(240),
   payload: yup.string().max(256),
+  couponCode: yup.string().when('type', { is: 'coupon_code', then: (s) => s.required().min(1).max(15) }),
   fallback: yup.string().max(256),
   code: yup.string().max(3),
   amount1000: yup.number().integer(),

@@ -468,6 +468,29 @@ describe('inbox actions', () => {
     ]);
   });
 
+  test('a copy-code button’s code goes to Meta as a coupon_code parameter; a code over 15 characters is a 400', async () => {
+    await sim.client.createTemplate({
+      wabaId: WABA, name: 'spring_coupon', language: 'en_US', category: 'MARKETING', status: 'APPROVED',
+      components: [{ type: 'BODY', text: 'Your code, {{1}}:' }, { type: 'BUTTONS', buttons: [{ type: 'COPY_CODE', example: 'SPRING15' }] }] as any,
+    });
+    await admin.post('/whatsapp/templates/sync').send({ numberId: number.id });
+    const stored = (await admin.get('/whatsapp/templates').query({ numberId: String(number.id) })).body.data.find((t: any) => t.name === 'spring_coupon');
+    expect(stored.parameterSchema.buttons).toEqual([{ index: 0, subType: 'copy_code', params: ['coupon_code'] }]);
+    // A customer of its own: the pair rate (10 a minute to one person) is for the tests around it.
+    await sim.client.setCustomer({ phone: '15550007715', name: 'Hal', reachable: true });
+    const coupons = await q('conversation').create({ data: { numberId: number.id, customerWaId: '15550007715', customerPhone: '+15550007715' } });
+    const template = (code: object) => ({ name: 'spring_coupon', language: 'en_US', params: { body: [{ type: 'text', text: 'Alice' }], buttons: [{ index: 0, subType: 'copy_code', params: [code] }] } });
+    const tooLong = await admin.post(`/whatsapp/conversations/${coupons.id}/messages`).send({ type: 'template', template: template({ type: 'coupon_code', couponCode: 'SPRING2026-EXTRA' }) });
+    expect({ status: tooLong.status, name: tooLong.body.error?.name }).toEqual({ status: 400, name: 'ValidationError' });
+    const since = (await sim.client.requests({ provider: 'meta' })).reduce((max: number, r: any) => Math.max(max, r.seq), 0);
+    const res = await admin.post(`/whatsapp/conversations/${coupons.id}/messages`).send({ type: 'template', template: template({ type: 'coupon_code', couponCode: 'SPRING15' }) });
+    expect(res.status).toBe(201);
+    await settle();
+    expect((await q('message').findOne({ where: { id: res.body.data.id } })).status).toMatch(/sent|delivered|read/);
+    const [sent]: any[] = (await sim.client.requests({ provider: 'meta', method: 'POST', since })).filter((r: any) => /\/messages$/.test(r.path) && r.body?.template?.name === 'spring_coupon');
+    expect(sent.body.template.components).toContainEqual({ type: 'button', sub_type: 'copy_code', index: '0', parameters: [{ type: 'coupon_code', coupon_code: 'SPRING15' }] });
+  });
+
   test('two starts to the same phone at once share one conversation', async () => {
     const template = { name: 'follow_up', language: 'en_US', params: { body: [{ type: 'text', text: 'Fay' }, { type: 'text', text: 'your visit' }] } };
     await sim.client.setCustomer({ phone: '15550007713', name: 'Fay', reachable: true });
