@@ -40,6 +40,11 @@ export class RateLimiter {
     return 0;
   }
 
+  /** Forgets the latest take of `key` (taken for a send that then did not happen). */
+  untake(key: string) {
+    this.windows.get(key)?.times.pop();
+  }
+
   private sweep(now: number) {
     if (now - this.sweptAt < SWEEP_MS) return;
     this.sweptAt = now;

@@ -228,22 +228,56 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     }
   };
 
-  const due = () =>
+  /** Due rows, but none of the numbers still waiting for their rate (their backlog must not hide other numbers' rows). */
+  const due = (waiting: number[]) =>
     q(UID.message).findMany({
-      where: { direction: 'out', status: 'queued', $or: [{ nextAttemptAt: { $null: true } }, { nextAttemptAt: { $lte: new Date() } }] },
+      where: {
+        direction: 'out',
+        status: 'queued',
+        $or: [{ nextAttemptAt: { $null: true } }, { nextAttemptAt: { $lte: new Date() } }],
+        ...(waiting.length ? { numberId: { $notIn: waiting } } : {}),
+      },
       orderBy: { id: 'asc' },
       limit: BATCH,
     });
 
+  /** Resolves a pass's wait for a number's rate early: new work (a kick) may be for another number. */
+  let wake: () => void = () => undefined;
+  const wakeable = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, Math.max(1, ms));
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  const kickHere = () => {
+    wake();
+    loop.kick();
+  };
+
   /**
    * Rows wait for their rate while still `queued`; a row becomes `sending` just before its provider
-   * call, so a crash can only leave for review what may really have gone out.
+   * call, so a crash can only leave for review what may really have gone out. A number that is not
+   * ready is set aside until it is, so one number's backlog never holds up another number's rows.
    */
   const pass = async (stopped: () => boolean) => {
     const inflight = new Set<Promise<void>>();
-    for (let rows = await due(); rows.length && !stopped(); rows = await due()) {
+    /** Numbers whose rate is spent, and when each has its next slot. */
+    const waiting = new Map<number, number>();
+    while (!stopped()) {
+      const now = Date.now();
+      for (const [numberId, at] of waiting) if (at <= now) waiting.delete(numberId);
+      const rows = await due([...waiting.keys()]);
+      if (!rows.length) {
+        if (!waiting.size) break;
+        // Short naps, so a stop is seen soon; a kick ends the nap at once.
+        await wakeable(Math.min(Math.min(...waiting.values()) - now, 250));
+        continue;
+      }
       for (const row of rows) {
         if (stopped()) break;
+        if (waiting.has(row.numberId)) continue;
         const ready = await prepare(row);
         if (!ready) continue;
         const pairWait = limiter.tryTake(`pair:${row.numberId}:${ready.conversation.customerWaId}`, PAIR_LIMIT, PAIR_WINDOW_MS, false);
@@ -252,7 +286,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           continue;
         }
         // 5% under the number's rate: the provider counts arrivals, which jitter.
-        await limiter.take(`number:${row.numberId}`, ready.number.throughputMps ?? 80, 1050);
+        const numberWait = limiter.tryTake(`number:${row.numberId}`, ready.number.throughputMps ?? 80, 1050);
+        if (numberWait > 0) {
+          // The pair slot just taken is not used: give it back by not counting this row (it stays queued).
+          limiter.untake(`pair:${row.numberId}:${ready.conversation.customerWaId}`);
+          waiting.set(row.numberId, Date.now() + numberWait);
+          continue;
+        }
         const attempts = (row.attempts ?? 0) + 1;
         const { count } = await q(UID.message).updateMany({ where: { id: row.id, status: 'queued', attempts: row.attempts ?? 0 }, data: { status: 'sending', attempts } });
         if (count !== 1) continue;
@@ -264,7 +304,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         inflight.add(sending);
         if (inflight.size >= MAX_IN_FLIGHT) await Promise.race(inflight);
       }
-      await Promise.all(inflight);
     }
     await Promise.all(inflight);
   };
@@ -395,7 +434,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const clustered = () => cluster().enabled();
 
   return {
-    kick: () => (clustered() ? clusterLoop.kick() : loop.kick()),
+    kick: () => (clustered() ? clusterLoop.kick() : kickHere()),
     idle: () => (clustered() ? clusterLoop.idle() : loop.idle()),
     stop: () => (clustered() ? stopCluster() : loop.stop()),
 
@@ -419,8 +458,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     /** A number switched on again: its rows that waited for it are due now. */
     async resume(numberId: number) {
       await q(UID.message).updateMany({ where: { numberId, direction: 'out', status: 'queued', errorText: NUMBER_OFF }, data: { nextAttemptAt: null, errorText: null } });
-      if (clustered()) await clusterLoop.kick();
-      else loop.kick();
+      if (clustered()) clusterLoop.kick();
+      else kickHere();
     },
 
     /**
@@ -471,7 +510,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (clustered()) {
         // Should Redis be unreachable now, the row stays queued and the next sweep gives it its job.
         await addJobs([row]).catch((error) => strapi.log.error(`[whatsapp] message ${row.id} not queued yet: ${(error as Error).message}`));
-      } else loop.kick();
+      } else kickHere();
       return row;
     },
   };
