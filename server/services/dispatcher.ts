@@ -31,6 +31,7 @@ const NUMBER_OFF = 'waiting: the number is switched off';
 const REVIEW = { status: 'review', errorClass: 'permanent', errorText: 'interrupted while sending; not resent automatically, check with the customer before sending again' };
 
 type Row = Record<string, any>;
+const replyKey = (conversationId: number, key: string) => `reply:${conversationId}:${key}`;
 type SendJob = { messageId: number; slotAt?: number };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
@@ -115,6 +116,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     assertTemplateParams(template.parameterSchema, template.parameterFormat, input.params);
     return { type: 'template', template: input, text: templateText(template.components ?? [], template.parameterFormat ?? 'positional', input.params) || `[template ${template.name}]` };
   };
+
+  /** The message a request with this idempotency key already queued in the conversation, if any. */
+  const queued = async (conversationId: number, key: string | undefined): Promise<Row | null> =>
+    key ? q(UID.message).findOne({ where: { idempotencyKey: replyKey(conversationId, key) } }) : null;
 
   const consequences = async (row: Row, cls: string) => {
     if (cls === 'window-closed') await q(UID.conversation).update({ where: { id: row.conversationId }, data: { templateOnly: true } });
@@ -455,6 +460,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     templateFields,
 
+    queued,
+
     /** A number switched on again: its rows that waited for it are due now. */
     async resume(numberId: number) {
       await q(UID.message).updateMany({ where: { numberId, direction: 'out', status: 'queued', errorText: NUMBER_OFF }, data: { nextAttemptAt: null, errorText: null } });
@@ -471,11 +478,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const conversation = await q(UID.conversation).findOne({ where: { id: conversationId } });
       if (!conversation) throw new errors.NotFoundError('No conversation with this id');
       // First: a retry of a request already queued answers that message, whatever changed since (the window closed, say).
-      const idempotencyKey = input.idempotencyKey ? `reply:${conversationId}:${input.idempotencyKey}` : null;
-      if (idempotencyKey) {
-        const existing = await q(UID.message).findOne({ where: { idempotencyKey } });
-        if (existing) return existing;
-      }
+      const idempotencyKey = input.idempotencyKey ? replyKey(conversationId, input.idempotencyKey) : null;
+      const existing = await queued(conversationId, input.idempotencyKey);
+      if (existing) return existing;
       const number = (await q(UID.number).findOne({ where: { id: conversation.numberId } })) as NumberRow | null;
       if (!number || number.deletedAt) fail('conversation', 'the conversation’s number has been removed');
       if (!number!.active) fail('conversation', 'the conversation’s number is switched off');

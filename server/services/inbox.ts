@@ -392,17 +392,21 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       }
       const e164 = phone ? recordE164(phone, regionOf(number)) : null;
       if (!e164) throw new errors.ValidationError('to: no valid phone number to write to', { errors: [{ path: ['to'], message: 'not a valid phone number', name: 'ValidationError', value: phone }] });
-      if (!number.active) throw new errors.ValidationError('numberId: the number is switched off', { errors: [{ path: ['numberId'], message: 'the number is switched off', name: 'ValidationError', value: number.id }] });
-      // Checked before the conversation exists, so a refused send leaves no empty conversation behind.
-      await getService('dispatcher', { strapi }).templateFields(number, input.template);
       const waId = e164.replace('+', '');
       const conversations = q(UID.conversation);
+      const dispatcher = getService('dispatcher', { strapi });
       let conversation = await conversations.findOne({ where: { numberId: number.id, customerWaId: waId } });
+      // A retry of a start already queued answers it, whatever changed since (the template paused, say).
+      const queued = conversation ? await dispatcher.queued(conversation.id, input.idempotencyKey) : null;
+      if (queued) return { conversation: await named(conversation, user), message: messageOut(queued) };
+      if (!number.active) throw new errors.ValidationError('numberId: the number is switched off', { errors: [{ path: ['numberId'], message: 'the number is switched off', name: 'ValidationError', value: number.id }] });
+      // Checked before the conversation exists, so a refused send leaves no empty conversation behind.
+      await dispatcher.templateFields(number, input.template);
       if (!conversation) {
         const match = crm ? null : await getService('identity', { strapi }).match(e164, regionOf(number));
         conversation = await insertConversation(number.id, waId, e164, crm ?? (match ? { crmKind: match.kind, crmUid: match.uid, crmDocumentId: match.documentId, crmName: match.name } : null));
       }
-      const message = await getService('dispatcher', { strapi }).enqueue(conversation.id, { type: 'template', template: input.template, idempotencyKey: input.idempotencyKey }, { id: user.id });
+      const message = await dispatcher.enqueue(conversation.id, { type: 'template', template: input.template, idempotencyKey: input.idempotencyKey }, { id: user.id });
       return { conversation: await named(await conversations.findOne({ where: { id: conversation.id } }), user), message: messageOut(message) };
     },
   };

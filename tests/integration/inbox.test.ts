@@ -491,6 +491,21 @@ describe('inbox actions', () => {
     expect(sent.body.template.components).toContainEqual({ type: 'button', sub_type: 'copy_code', index: '0', parameters: [{ type: 'coupon_code', coupon_code: 'SPRING15' }] });
   });
 
+  test('a retried start with the same idempotency key answers the queued message even after the template was paused', async () => {
+    const template = { name: 'follow_up', language: 'en_US', params: { body: [{ type: 'text', text: 'Ivy' }, { type: 'text', text: 'your order' }] } };
+    await sim.client.setCustomer({ phone: '15550007716', name: 'Ivy', reachable: true });
+    const body = { numberId: number.id, to: '+15550007716', template, idempotencyKey: 'start-retry-1' };
+    const first = await admin.post('/whatsapp/conversations').send(body);
+    expect(first.status).toBe(201);
+    await q('template').updateMany({ where: { numberId: number.id, name: 'follow_up' }, data: { status: 'PAUSED' } });
+    try {
+      const retry = await admin.post('/whatsapp/conversations').send(body);
+      expect({ status: retry.status, message: retry.body.data?.message?.id, conversation: retry.body.data?.conversation?.id }).toEqual({ status: 201, message: first.body.data.message.id, conversation: first.body.data.conversation.id });
+    } finally {
+      await q('template').updateMany({ where: { numberId: number.id, name: 'follow_up' }, data: { status: 'APPROVED' } });
+    }
+  });
+
   test('two starts to the same phone at once share one conversation', async () => {
     const template = { name: 'follow_up', language: 'en_US', params: { body: [{ type: 'text', text: 'Fay' }, { type: 'text', text: 'your visit' }] } };
     await sim.client.setCustomer({ phone: '15550007713', name: 'Fay', reachable: true });
