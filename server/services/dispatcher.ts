@@ -17,6 +17,8 @@ const MAX_ATTEMPTS = 6;
 const BATCH = 100;
 const MAX_IN_FLIGHT = 64;
 const SWEEP_MS = 2_000;
+/** While a pass works through fetched rows, it looks for other numbers' rows at least this often. */
+const REFETCH_MS = 100;
 /** Meta allows about one message every 6 s to one person with short bursts; stay well under it. */
 const PAIR_LIMIT = 10;
 const PAIR_WINDOW_MS = 60_000;
@@ -233,20 +235,21 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     }
   };
 
-  /** Due rows, but none of the numbers still waiting for their rate (their backlog must not hide other numbers' rows). */
-  const due = (waiting: number[]) =>
+  /** Due rows, but none of the numbers whose fetched rows are still being worked through. */
+  const due = (held: number[]) =>
     q(UID.message).findMany({
       where: {
         direction: 'out',
         status: 'queued',
         $or: [{ nextAttemptAt: { $null: true } }, { nextAttemptAt: { $lte: new Date() } }],
-        ...(waiting.length ? { numberId: { $notIn: waiting } } : {}),
+        ...(held.length ? { numberId: { $notIn: held } } : {}),
       },
       orderBy: { id: 'asc' },
       limit: BATCH,
     });
 
-  /** Resolves a pass's wait for a number's rate early: new work (a kick) may be for another number. */
+  /** New work (a kick) during a pass: the pass looks for it and ends its wait for a number's rate. */
+  let fresh = false;
   let wake: () => void = () => undefined;
   const wakeable = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -257,58 +260,80 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       };
     });
   const kickHere = () => {
+    fresh = true;
     wake();
     loop.kick();
   };
 
   /**
+   * One row's turn: 0 when it is done with here (claimed and sent off, put off for its recipient's
+   * pair rate, or not sendable), else how long until its number has a slot.
+   */
+  const step = async (row: Row, inflight: Set<Promise<void>>): Promise<number> => {
+    const ready = await prepare(row);
+    if (!ready) return 0;
+    const pairKey = `pair:${row.numberId}:${ready.conversation.customerWaId}`;
+    const pairWait = limiter.tryTake(pairKey, PAIR_LIMIT, PAIR_WINDOW_MS, false);
+    if (pairWait > 0) {
+      await q(UID.message).update({ where: { id: row.id }, data: { nextAttemptAt: new Date(Date.now() + pairWait) } });
+      return 0;
+    }
+    // 5% under the number's rate: the provider counts arrivals, which jitter.
+    const numberWait = limiter.tryTake(`number:${row.numberId}`, ready.number.throughputMps ?? 80, 1050);
+    if (numberWait > 0) {
+      // Not sent now: the recipient's slot is given back.
+      limiter.untake(pairKey);
+      return numberWait;
+    }
+    const attempts = (row.attempts ?? 0) + 1;
+    const { count } = await q(UID.message).updateMany({ where: { id: row.id, status: 'queued', attempts: row.attempts ?? 0 }, data: { status: 'sending', attempts } });
+    if (count !== 1) return 0;
+    const sending: Promise<void> = deliver({ ...row, attempts }, ready)
+      .then(() => undefined, (error) => {
+        strapi.log.error(`[whatsapp] message ${row.id}: ${(error as Error).message}`);
+      })
+      .finally(() => inflight.delete(sending));
+    inflight.add(sending);
+    if (inflight.size >= MAX_IN_FLIGHT) await Promise.race(inflight);
+    return 0;
+  };
+
+  /**
    * Rows wait for their rate while still `queued`; a row becomes `sending` just before its provider
-   * call, so a crash can only leave for review what may really have gone out. A number that is not
-   * ready is set aside until it is, so one number's backlog never holds up another number's rows.
+   * call, so a crash can only leave for review what may really have gone out. Fetched rows are
+   * worked through per number, each number at its own rate, so one number's backlog never holds up
+   * another number's rows; other numbers' rows are looked for on a kick and while numbers wait.
    */
   const pass = async (stopped: () => boolean) => {
     const inflight = new Set<Promise<void>>();
-    /** Numbers whose rate is spent, and when each has its next slot. */
-    const waiting = new Map<number, number>();
+    /** Fetched rows not yet sent, per number, in id order; and when a number's next slot is. */
+    const held = new Map<number, Row[]>();
+    const readyAt = new Map<number, number>();
+    let fetchedAt = 0;
+    fresh = true;
     while (!stopped()) {
-      const now = Date.now();
-      for (const [numberId, at] of waiting) if (at <= now) waiting.delete(numberId);
-      const rows = await due([...waiting.keys()]);
-      if (!rows.length) {
-        if (!waiting.size) break;
-        // Short naps, so a stop is seen soon; a kick ends the nap at once.
-        await wakeable(Math.min(Math.min(...waiting.values()) - now, 250));
-        continue;
+      if (fresh || !held.size || Date.now() - fetchedAt >= REFETCH_MS) {
+        fresh = false;
+        fetchedAt = Date.now();
+        const rows = await due([...held.keys()]);
+        for (const row of rows) held.set(row.numberId, [...(held.get(row.numberId) ?? []), row]);
+        if (!held.size) break;
       }
-      for (const row of rows) {
-        if (stopped()) break;
-        if (waiting.has(row.numberId)) continue;
-        const ready = await prepare(row);
-        if (!ready) continue;
-        const pairWait = limiter.tryTake(`pair:${row.numberId}:${ready.conversation.customerWaId}`, PAIR_LIMIT, PAIR_WINDOW_MS, false);
-        if (pairWait > 0) {
-          await q(UID.message).update({ where: { id: row.id }, data: { nextAttemptAt: new Date(Date.now() + pairWait) } });
-          continue;
+      for (const [numberId, rows] of held) {
+        if ((readyAt.get(numberId) ?? 0) > Date.now()) continue;
+        while (rows.length && !stopped()) {
+          const wait = await step(rows[0], inflight);
+          if (wait > 0) {
+            readyAt.set(numberId, Date.now() + wait);
+            break;
+          }
+          rows.shift();
         }
-        // 5% under the number's rate: the provider counts arrivals, which jitter.
-        const numberWait = limiter.tryTake(`number:${row.numberId}`, ready.number.throughputMps ?? 80, 1050);
-        if (numberWait > 0) {
-          // The pair slot just taken is not used: give it back by not counting this row (it stays queued).
-          limiter.untake(`pair:${row.numberId}:${ready.conversation.customerWaId}`);
-          waiting.set(row.numberId, Date.now() + numberWait);
-          continue;
-        }
-        const attempts = (row.attempts ?? 0) + 1;
-        const { count } = await q(UID.message).updateMany({ where: { id: row.id, status: 'queued', attempts: row.attempts ?? 0 }, data: { status: 'sending', attempts } });
-        if (count !== 1) continue;
-        const sending: Promise<void> = deliver({ ...row, attempts }, ready)
-          .then(() => undefined, (error) => {
-            strapi.log.error(`[whatsapp] message ${row.id}: ${(error as Error).message}`);
-          })
-          .finally(() => inflight.delete(sending));
-        inflight.add(sending);
-        if (inflight.size >= MAX_IN_FLIGHT) await Promise.race(inflight);
+        if (!rows.length) held.delete(numberId);
       }
+      const next = Math.min(...[...held.keys()].map((id) => readyAt.get(id) ?? 0));
+      // Short naps, so a stop is seen soon; a kick ends the nap at once.
+      if (held.size && next > Date.now()) await wakeable(Math.min(next - Date.now(), 250));
     }
     await Promise.all(inflight);
   };
