@@ -86,6 +86,6 @@ export type ReplyRequest =
   | { type: 'text'; text: string; replyTo?: string; idempotencyKey?: string }
   | { type: 'quick-reply'; name: string; idempotencyKey?: string }
   /** A file by public link, or from the Media Library by id (`fileId`, uploaded through Strapi's upload plugin). */
-  | { type: 'media'; mediaType?: 'image' | 'video' | 'audio' | 'document'; link?: string; fileId?: number; caption?: string; filename?: string; idempotencyKey?: string }
+  | { type: 'media'; mediaType?: 'image' | 'video' | 'audio' | 'document'; link?: string; fileId?: number; caption?: string; filename?: string; replyTo?: string; idempotencyKey?: string }
   | { type: 'template'; template: { name: string; language: string; params?: TemplateParams }; idempotencyKey?: string }
-  | { type: 'interactive'; interactive: { type: 'button' | 'list' | 'cta_url'; body: string; header?: string; footer?: string; buttons?: { id: string; title: string }[]; buttonText?: string; sections?: { title?: string; rows: { id: string; title: string; description?: string }[] }[]; displayText?: string; url?: string }; idempotencyKey?: string };
+  | { type: 'interactive'; interactive: { type: 'button' | 'list' | 'cta_url'; body: string; header?: string; footer?: string; buttons?: { id: string; title: string }[]; buttonText?: string; sections?: { title?: string; rows: { id: string; title: string; description?: string }[] }[]; displayText?: string; url?: string }; replyTo?: string; idempotencyKey?: string };

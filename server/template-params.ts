@@ -39,6 +39,9 @@ export const assertTemplateParams = (schema: TemplateParameterSchema, format: 'p
     const given = params.buttons?.find((b) => b.index === button.index);
     if (!given || given.params.length !== button.params.length) {
       issues.push({ path: ['template', 'params', 'buttons'], message: `button ${button.index} (${button.subType}) takes ${button.params.length} parameter(s)` });
+    } else if (button.subType === 'copy_code') {
+      const code = couponOf(given.params[0]);
+      if (!code || code.length > 15) issues.push({ path: ['template', 'params', 'buttons'], message: `button ${button.index} (copy_code) takes a code of 1 to 15 characters` });
     }
   }
   if (issues.length) {
@@ -47,6 +50,9 @@ export const assertTemplateParams = (schema: TemplateParameterSchema, format: 'p
     });
   }
 };
+
+/** A copy-code button's code: a `coupon_code` parameter, or plain text as older clients send it. */
+export const couponOf = (p: TemplateParam | undefined) => (p?.type === 'coupon_code' ? p.couponCode : p?.type === 'text' ? p.text : undefined);
 
 const paramText = (p: TemplateParam | undefined) => {
   if (!p) return undefined;

@@ -26,7 +26,7 @@ export const parameterSchemaOf = (components: unknown[]): TemplateParameterSchem
       (Array.isArray(c.buttons) ? c.buttons : []).forEach((b: Record<string, any>, index: number) => {
         const kind = String(b?.type ?? '').toUpperCase();
         if (kind === 'URL' && placeholders(b.url).length) schema.buttons.push({ index, subType: 'url', params: placeholders(b.url) });
-        if (kind === 'COPY_CODE') schema.buttons.push({ index, subType: 'copy_code', params: ['code'] });
+        if (kind === 'COPY_CODE') schema.buttons.push({ index, subType: 'copy_code', params: ['coupon_code'] });
       });
     }
   }

@@ -26,6 +26,10 @@ export interface Settings {
   latencyMs: number;
   /** The next N provider API calls answer 500, 503, 500, … (counts down). */
   flap5xx: number;
+  /** The next N provider API calls answer 502 with a proxy's HTML page, not the provider's error body. */
+  bare502: number;
+  /** The next N provider API calls are handled (a send is taken) and the connection is then dropped unanswered. */
+  dropAnswer: number;
   /** Sign webhooks with a wrong secret. */
   badSignature: boolean;
   /** Meta: escape non-ASCII in webhook bodies as \uXXXX (what Meta is reported to do). */
@@ -50,6 +54,8 @@ export const DEFAULT_SETTINGS: Settings = {
   redeliverDelayMs: 10,
   latencyMs: 0,
   flap5xx: 0,
+  bare502: 0,
+  dropAnswer: 0,
   badSignature: false,
   escapeUnicode: true,
   bsuid: true,
@@ -140,6 +146,22 @@ export class SettingsStore {
       return this.nextFlap();
     }
     return null;
+  }
+
+  /** Takes one unit of a countdown fault (`bare502`, `dropAnswer`) from the account or, failing that, the global setting. */
+  takeOne(key: 'bare502' | 'dropAnswer', accountKeys: string[]): boolean {
+    for (const account of accountKeys) {
+      const own = this.perAccount.get(account);
+      if (own?.[key] && own[key]! > 0) {
+        own[key]! -= 1;
+        return true;
+      }
+    }
+    if (this.global[key] && this.global[key]! > 0) {
+      this.global[key]! -= 1;
+      return true;
+    }
+    return false;
   }
 
   private nextFlap(): 500 | 503 {

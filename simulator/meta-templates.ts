@@ -123,6 +123,12 @@ export const validateTemplateSend = (state: SimState, wabaId: string, t: unknown
     const params = Array.isArray(c.parameters) ? c.parameters : [];
     const expected = b.type === 'URL' ? templateVars(b.url).length : b.type === 'COPY_CODE' ? 1 : params.length;
     if (params.length !== expected) return { error: countMismatch(`button ${index}`, params.length, expected) };
+    if (b.type === 'COPY_CODE') {
+      const p = params[0];
+      if (!isObject(p) || p.type !== 'coupon_code') return { error: graphError(132012, `button ${index}: Format mismatch, expected COUPON_CODE, received ${isObject(p) ? String(p.type ?? 'UNKNOWN').toUpperCase() : 'UNKNOWN'}`) };
+      const code = str(p.coupon_code);
+      if (!code || code.length > 15) return { error: graphError(131008, `button ${index}: coupon_code must be 1 to 15 characters`) };
+    }
     covered.add(index);
     const payload = params.find((p: Json) => isObject(p) && p.type === 'payload');
     if (payload && str(payload.payload)) payloads.set(index, String(payload.payload));

@@ -109,6 +109,15 @@ export const createRequestHandler = (sim: Simulator) => async (req: IncomingMess
     if (settings.latencyMs > 0) await sleep(Math.min(settings.latencyMs, 120_000));
     const flap = sim.state.settings.takeFlap(accounts);
     if (flap) return json(ctx, flap, flapBody(provider, flap));
+    if (sim.state.settings.takeOne('bare502', accounts)) return send(ctx, 502, '<html><body><h1>502 Bad Gateway</h1></body></html>', { 'content-type': 'text/html' });
+    if (sim.state.settings.takeOne('dropAnswer', accounts)) {
+      // The provider does the work; its answer is lost on the way back.
+      ctx.res.writeHead = (() => ctx.res) as any;
+      ctx.res.end = (() => {
+        ctx.req.socket.destroy();
+        return ctx.res;
+      }) as any;
+    }
 
     const handled =
       provider === 'meta' ? await handleMeta(sim, ctx) : provider === 'gupshup' ? await handleGupshup(sim, ctx) : await handleAisensy(sim, ctx);

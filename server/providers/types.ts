@@ -163,6 +163,8 @@ export type ErrorClass =
   | 'invalid-recipient'
   | 'template-problem'
   | 'auth-problem'
+  /** No clear answer to a call that may have reached the provider: a send is not repeated blindly. */
+  | 'maybe-sent'
   | 'permanent';
 
 export interface ClassifiedError {
@@ -186,6 +188,8 @@ export type TemplateParam =
   | { type: 'text'; text: string; name?: string }
   | { type: 'image' | 'video' | 'document'; link?: string; id?: string; filename?: string; name?: string }
   | { type: 'payload'; payload: string }
+  /** A copy-code button's code (Meta: at most 15 characters). */
+  | { type: 'coupon_code'; couponCode: string }
   | { type: 'currency'; fallback: string; code: string; amount1000: number; name?: string }
   | { type: 'date_time'; fallback: string; name?: string };
 

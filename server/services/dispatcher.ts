@@ -17,6 +17,8 @@ const MAX_ATTEMPTS = 6;
 const BATCH = 100;
 const MAX_IN_FLIGHT = 64;
 const SWEEP_MS = 2_000;
+/** While a pass works through fetched rows, it looks for other numbers' rows at least this often. */
+const REFETCH_MS = 100;
 /** Meta allows about one message every 6 s to one person with short bursts; stay well under it. */
 const PAIR_LIMIT = 10;
 const PAIR_WINDOW_MS = 60_000;
@@ -25,9 +27,13 @@ const backoffMs = (attempt: number) => Math.min(4 ** attempt * 500, 10 * 60_000)
 const CLUSTER_CONCURRENCY = 64;
 const MAX_AHEAD_MS = 2_000;
 const CLUSTER_SWEEP_MS = 10_000;
+/** A switched-off number's queued rows look again this often (and at once when it is switched on). */
+const INACTIVE_RECHECK_MS = 60_000;
+const NUMBER_OFF = 'waiting: the number is switched off';
 const REVIEW = { status: 'review', errorClass: 'permanent', errorText: 'interrupted while sending; not resent automatically, check with the customer before sending again' };
 
 type Row = Record<string, any>;
+const replyKey = (conversationId: number, key: string) => `reply:${conversationId}:${key}`;
 type SendJob = { messageId: number; slotAt?: number };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
@@ -104,6 +110,19 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return { kind: 'text', to, text: row.text, replyTo: row.replyToProviderId ?? undefined };
   };
 
+  /** A template send's row fields, once the template is known, approved and its parameters fit; else a 400. */
+  const templateFields = async (number: NumberRow, input: Extract<ReplyRequest, { type: 'template' }>['template']) => {
+    const template = await q(UID.template).findOne({ where: { numberId: number.id, name: input.name, language: input.language, removedAt: null } });
+    if (!template) fail('template', `no template ${input.name} (${input.language}) for this number; sync templates first`);
+    if (template.status !== 'APPROVED') fail('template', `template ${template.name} is ${template.status}, only approved templates can be sent`);
+    assertTemplateParams(template.parameterSchema, template.parameterFormat, input.params);
+    return { type: 'template', template: input, text: templateText(template.components ?? [], template.parameterFormat ?? 'positional', input.params) || `[template ${template.name}]` };
+  };
+
+  /** The message a request with this idempotency key already queued in the conversation, if any. */
+  const queued = async (conversationId: number, key: string | undefined): Promise<Row | null> =>
+    key ? q(UID.message).findOne({ where: { idempotencyKey: replyKey(conversationId, key) } }) : null;
+
   const consequences = async (row: Row, cls: string) => {
     if (cls === 'window-closed') await q(UID.conversation).update({ where: { id: row.conversationId }, data: { templateOnly: true } });
     if (cls === 'invalid-recipient') await q(UID.conversation).update({ where: { id: row.conversationId }, data: { unreachable: true } });
@@ -120,9 +139,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const prepare = async (row: Row) => {
     const number = (await q(UID.number).findOne({ where: { id: row.numberId } })) as NumberRow | null;
     const conversation = await q(UID.conversation).findOne({ where: { id: row.conversationId } });
-    if (!number || number.deletedAt || !number.active || !conversation) {
-      await q(UID.message).update({ where: { id: row.id }, data: { status: 'failed', failedAt: new Date(), errorClass: 'permanent', errorText: 'the number is inactive or gone' } });
+    if (!number || number.deletedAt || !conversation) {
+      await q(UID.message).update({ where: { id: row.id }, data: { status: 'failed', failedAt: new Date(), errorClass: 'permanent', errorText: 'the number was removed' } });
       publish(row, 'failed');
+      return null;
+    }
+    if (!number.active) {
+      // Switched off is not gone: the row waits, and goes out once the number is switched on again.
+      await q(UID.message).update({ where: { id: row.id }, data: { nextAttemptAt: new Date(Date.now() + INACTIVE_RECHECK_MS), errorText: NUMBER_OFF } });
       return null;
     }
     const template = row.type === 'template' ? await q(UID.template).findOne({ where: { numberId: number.id, name: row.template.name, language: row.template.language } }) : null;
@@ -132,31 +156,62 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   /** Sends a claimed row; answers when it should be tried again, if it should. */
   const deliver = async (row: Row, { number, conversation, message: prepared }: NonNullable<Awaited<ReturnType<typeof prepare>>>, through?: <T>(call: () => Promise<T>) => Promise<T>): Promise<Date | null> => {
     const adapter = adapterFor(number.provider);
+    let message: OutboundMessage;
+    try {
+      message = row.payload?.fileId ? outbound({ ...row, payload: await resolveFile(row, number) }, conversation, null) : prepared;
+    } catch (error) {
+      // Nothing was sent yet: an upload that got no answer is simply made again.
+      const c = error instanceof UnsupportedByProviderError ? { class: 'permanent', code: null, text: error.message } : adapter.classify(error);
+      return failed(row, c.class === 'maybe-sent' ? { ...c, class: 'retryable' } : c);
+    }
+    const ctx = getService('provider-calls', { strapi }).contextFor(number);
+    const providerNumber = getService('numbers', { strapi }).toProviderNumber(number);
+    let called = false;
+    const call = () => {
+      called = true;
+      return adapter.send(ctx, providerNumber, message);
+    };
     let result: Awaited<ReturnType<typeof adapter.send>>;
     try {
-      const message = row.payload?.fileId ? outbound({ ...row, payload: await resolveFile(row, number) }, conversation, null) : prepared;
-      const ctx = getService('provider-calls', { strapi }).contextFor(number);
-      const providerNumber = getService('numbers', { strapi }).toProviderNumber(number);
-      const call = () => adapter.send(ctx, providerNumber, message);
       result = await (through ? through(call) : call());
     } catch (error) {
-      const c = error instanceof UnsupportedByProviderError ? { class: 'permanent', code: null, text: error.message } : adapter.classify(error);
-      const retry = ['retryable', 'rate-limited', 'pair-rate-limited'].includes(c.class) && row.attempts < MAX_ATTEMPTS;
-      const nextAttemptAt = new Date(Date.now() + backoffMs(row.attempts));
-      await q(UID.message).update({
-        where: { id: row.id },
-        data: retry
-          ? { status: 'queued', nextAttemptAt, errorClass: c.class, errorCode: c.code, errorText: c.text }
-          : { status: 'failed', failedAt: new Date(), errorClass: c.class, errorCode: c.code, errorText: c.text },
-      });
-      if (!retry) {
-        await consequences(row, c.class);
-        publish(row, 'failed');
-      }
-      return retry ? nextAttemptAt : null;
+      if (!called) return notAdmitted(row, error);
+      return failed(row, error instanceof UnsupportedByProviderError ? { class: 'permanent', code: null, text: error.message } : adapter.classify(error));
     }
     await recordSent(row, result.providerMessageId);
     return null;
+  };
+
+  /** The cluster's admission (Redis) failed before the provider was called: the row waits its turn again. */
+  const notAdmitted = async (row: Row, error: unknown) => {
+    const nextAttemptAt = new Date(Date.now() + backoffMs(0));
+    await q(UID.message).update({ where: { id: row.id }, data: { status: 'queued', attempts: Math.max(0, row.attempts - 1), nextAttemptAt, errorText: `not sent yet: ${(error as Error).message}` } });
+    return nextAttemptAt;
+  };
+
+  /**
+   * A send that failed: retried when the provider said it failed in a way worth retrying, put up
+   * for review when it may have gone out, else failed with its reason.
+   */
+  const failed = async (row: Row, c: { class: string; code: string | null; text: string }): Promise<Date | null> => {
+    if (c.class === 'maybe-sent') {
+      await q(UID.message).update({ where: { id: row.id }, data: { status: 'review', errorClass: c.class, errorCode: c.code, errorText: `no answer from the provider: it may have been sent; not resent automatically, check with the customer before sending again (${c.text})` } });
+      publish(row, 'review');
+      return null;
+    }
+    const retry = ['retryable', 'rate-limited', 'pair-rate-limited'].includes(c.class) && row.attempts < MAX_ATTEMPTS;
+    const nextAttemptAt = new Date(Date.now() + backoffMs(row.attempts));
+    await q(UID.message).update({
+      where: { id: row.id },
+      data: retry
+        ? { status: 'queued', nextAttemptAt, errorClass: c.class, errorCode: c.code, errorText: c.text }
+        : { status: 'failed', failedAt: new Date(), errorClass: c.class, errorCode: c.code, errorText: c.text },
+    });
+    if (!retry) {
+      await consequences(row, c.class);
+      publish(row, 'failed');
+    }
+    return retry ? nextAttemptAt : null;
   };
 
   /**
@@ -180,43 +235,105 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     }
   };
 
-  const due = () =>
+  /** Due rows, but none of the numbers whose fetched rows are still being worked through. */
+  const due = (held: number[]) =>
     q(UID.message).findMany({
-      where: { direction: 'out', status: 'queued', $or: [{ nextAttemptAt: { $null: true } }, { nextAttemptAt: { $lte: new Date() } }] },
+      where: {
+        direction: 'out',
+        status: 'queued',
+        $or: [{ nextAttemptAt: { $null: true } }, { nextAttemptAt: { $lte: new Date() } }],
+        ...(held.length ? { numberId: { $notIn: held } } : {}),
+      },
       orderBy: { id: 'asc' },
       limit: BATCH,
     });
 
+  /** New work (a kick) during a pass: the pass looks for it and ends its wait for a number's rate. */
+  let fresh = false;
+  let wake: () => void = () => undefined;
+  const wakeable = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, Math.max(1, ms));
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  const kickHere = () => {
+    fresh = true;
+    wake();
+    loop.kick();
+  };
+
+  /**
+   * One row's turn: 0 when it is done with here (claimed and sent off, put off for its recipient's
+   * pair rate, or not sendable), else how long until its number has a slot.
+   */
+  const step = async (row: Row, inflight: Set<Promise<void>>): Promise<number> => {
+    const ready = await prepare(row);
+    if (!ready) return 0;
+    const pairKey = `pair:${row.numberId}:${ready.conversation.customerWaId}`;
+    const pairWait = limiter.tryTake(pairKey, PAIR_LIMIT, PAIR_WINDOW_MS, false);
+    if (pairWait > 0) {
+      await q(UID.message).update({ where: { id: row.id }, data: { nextAttemptAt: new Date(Date.now() + pairWait) } });
+      return 0;
+    }
+    // 5% under the number's rate: the provider counts arrivals, which jitter.
+    const numberWait = limiter.tryTake(`number:${row.numberId}`, ready.number.throughputMps ?? 80, 1050);
+    if (numberWait > 0) {
+      // Not sent now: the recipient's slot is given back.
+      limiter.untake(pairKey);
+      return numberWait;
+    }
+    const attempts = (row.attempts ?? 0) + 1;
+    const { count } = await q(UID.message).updateMany({ where: { id: row.id, status: 'queued', attempts: row.attempts ?? 0 }, data: { status: 'sending', attempts } });
+    if (count !== 1) return 0;
+    const sending: Promise<void> = deliver({ ...row, attempts }, ready)
+      .then(() => undefined, (error) => {
+        strapi.log.error(`[whatsapp] message ${row.id}: ${(error as Error).message}`);
+      })
+      .finally(() => inflight.delete(sending));
+    inflight.add(sending);
+    if (inflight.size >= MAX_IN_FLIGHT) await Promise.race(inflight);
+    return 0;
+  };
+
   /**
    * Rows wait for their rate while still `queued`; a row becomes `sending` just before its provider
-   * call, so a crash can only leave for review what may really have gone out.
+   * call, so a crash can only leave for review what may really have gone out. Fetched rows are
+   * worked through per number, each number at its own rate, so one number's backlog never holds up
+   * another number's rows; other numbers' rows are looked for on a kick and while numbers wait.
    */
   const pass = async (stopped: () => boolean) => {
     const inflight = new Set<Promise<void>>();
-    for (let rows = await due(); rows.length && !stopped(); rows = await due()) {
-      for (const row of rows) {
-        if (stopped()) break;
-        const ready = await prepare(row);
-        if (!ready) continue;
-        const pairWait = limiter.tryTake(`pair:${row.numberId}:${ready.conversation.customerWaId}`, PAIR_LIMIT, PAIR_WINDOW_MS, false);
-        if (pairWait > 0) {
-          await q(UID.message).update({ where: { id: row.id }, data: { nextAttemptAt: new Date(Date.now() + pairWait) } });
-          continue;
-        }
-        // 5% under the number's rate: the provider counts arrivals, which jitter.
-        await limiter.take(`number:${row.numberId}`, ready.number.throughputMps ?? 80, 1050);
-        const attempts = (row.attempts ?? 0) + 1;
-        const { count } = await q(UID.message).updateMany({ where: { id: row.id, status: 'queued', attempts: row.attempts ?? 0 }, data: { status: 'sending', attempts } });
-        if (count !== 1) continue;
-        const sending: Promise<void> = deliver({ ...row, attempts }, ready)
-          .then(() => undefined, (error) => {
-            strapi.log.error(`[whatsapp] message ${row.id}: ${(error as Error).message}`);
-          })
-          .finally(() => inflight.delete(sending));
-        inflight.add(sending);
-        if (inflight.size >= MAX_IN_FLIGHT) await Promise.race(inflight);
+    /** Fetched rows not yet sent, per number, in id order; and when a number's next slot is. */
+    const held = new Map<number, Row[]>();
+    const readyAt = new Map<number, number>();
+    let fetchedAt = 0;
+    fresh = true;
+    while (!stopped()) {
+      if (fresh || !held.size || Date.now() - fetchedAt >= REFETCH_MS) {
+        fresh = false;
+        fetchedAt = Date.now();
+        const rows = await due([...held.keys()]);
+        for (const row of rows) held.set(row.numberId, [...(held.get(row.numberId) ?? []), row]);
+        if (!held.size) break;
       }
-      await Promise.all(inflight);
+      for (const [numberId, rows] of held) {
+        if ((readyAt.get(numberId) ?? 0) > Date.now()) continue;
+        while (rows.length && !stopped()) {
+          const wait = await step(rows[0], inflight);
+          if (wait > 0) {
+            readyAt.set(numberId, Date.now() + wait);
+            break;
+          }
+          rows.shift();
+        }
+        if (!rows.length) held.delete(numberId);
+      }
+      const next = Math.min(...[...held.keys()].map((id) => readyAt.get(id) ?? 0));
+      // Short naps, so a stop is seen soon; a kick ends the nap at once.
+      if (held.size && next > Date.now()) await wakeable(Math.min(next - Date.now(), 250));
     }
     await Promise.all(inflight);
   };
@@ -347,7 +464,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const clustered = () => cluster().enabled();
 
   return {
-    kick: () => (clustered() ? clusterLoop.kick() : loop.kick()),
+    kick: () => (clustered() ? clusterLoop.kick() : kickHere()),
     idle: () => (clustered() ? clusterLoop.idle() : loop.idle()),
     stop: () => (clustered() ? stopCluster() : loop.stop()),
 
@@ -366,6 +483,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       loop.start();
     },
 
+    templateFields,
+
+    queued,
+
+    /** A number switched on again: its rows that waited for it are due now. */
+    async resume(numberId: number) {
+      await q(UID.message).updateMany({ where: { numberId, direction: 'out', status: 'queued', errorText: NUMBER_OFF }, data: { nextAttemptAt: null, errorText: null } });
+      if (clustered()) clusterLoop.kick();
+      else kickHere();
+    },
+
     /**
      * A reply in a conversation, checked and queued: free text only inside the customer's window,
      * template parameters checked against the stored template. The same idempotency key twice
@@ -374,17 +502,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async enqueue(conversationId: number, input: ReplyRequest, author: { id: number | null; source?: 'inbox' | 'campaign' | 'notification' | 'bot' | 'ai'; sourceRef?: string }) {
       const conversation = await q(UID.conversation).findOne({ where: { id: conversationId } });
       if (!conversation) throw new errors.NotFoundError('No conversation with this id');
+      // First: a retry of a request already queued answers that message, whatever changed since (the window closed, say).
+      const idempotencyKey = input.idempotencyKey ? replyKey(conversationId, input.idempotencyKey) : null;
+      const existing = await queued(conversationId, input.idempotencyKey);
+      if (existing) return existing;
       const number = (await q(UID.number).findOne({ where: { id: conversation.numberId } })) as NumberRow | null;
       if (!number || number.deletedAt) fail('conversation', 'the conversation’s number has been removed');
       if (!number!.active) fail('conversation', 'the conversation’s number is switched off');
 
       const data: Row = { conversationId, numberId: number!.id, direction: 'out', status: 'queued', source: author.source ?? 'inbox', sourceRef: author.sourceRef ?? null, authorId: author.id, attempts: 0 };
       if (input.type === 'template') {
-        const template = await q(UID.template).findOne({ where: { numberId: number!.id, name: input.template.name, language: input.template.language, removedAt: null } });
-        if (!template) fail('template', `no template ${input.template.name} (${input.template.language}) for this number; sync templates first`);
-        if (template.status !== 'APPROVED') fail('template', `template ${template.name} is ${template.status}, only approved templates can be sent`);
-        assertTemplateParams(template.parameterSchema, template.parameterFormat, input.template.params);
-        Object.assign(data, { type: 'template', template: input.template, text: templateText(template.components ?? [], template.parameterFormat ?? 'positional', input.template.params) || `[template ${template.name}]` });
+        Object.assign(data, await templateFields(number!, input.template));
       } else {
         const open = conversation.windowExpiresAt && new Date(conversation.windowExpiresAt) > new Date();
         if (!open) {
@@ -392,14 +520,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         }
         if (!adapterFor(number!.provider).capabilities.freeForm) fail('type', `${number!.provider} numbers can send templates only`);
         if (input.type === 'text') Object.assign(data, { type: 'text', text: input.text, replyToProviderId: input.replyTo ?? null });
-        if (input.type === 'media') Object.assign(data, await mediaReply(input));
-        if (input.type === 'interactive') Object.assign(data, { type: 'interactive', text: input.interactive.body, payload: { interactive: input.interactive } });
+        if (input.type === 'media') Object.assign(data, await mediaReply(input), { replyToProviderId: input.replyTo ?? null });
+        if (input.type === 'interactive') Object.assign(data, { type: 'interactive', text: input.interactive.body, payload: { interactive: input.interactive }, replyToProviderId: input.replyTo ?? null });
       }
-      if (input.idempotencyKey) {
-        data.idempotencyKey = `reply:${conversationId}:${input.idempotencyKey}`;
-        const existing = await q(UID.message).findOne({ where: { idempotencyKey: data.idempotencyKey } });
-        if (existing) return existing;
-      }
+      if (idempotencyKey) data.idempotencyKey = idempotencyKey;
       let row;
       try {
         row = await q(UID.message).create({ data });
@@ -416,7 +540,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (clustered()) {
         // Should Redis be unreachable now, the row stays queued and the next sweep gives it its job.
         await addJobs([row]).catch((error) => strapi.log.error(`[whatsapp] message ${row.id} not queued yet: ${(error as Error).message}`));
-      } else loop.kick();
+      } else kickHere();
       return row;
     },
   };

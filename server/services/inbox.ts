@@ -1,9 +1,11 @@
+import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { AssigneeOption, Conversation, Message, ReplyRequest } from '../../contracts/inbox';
 import { UID, actionId } from '../constants';
 import { recordE164, regionOf } from '../phone';
 import { recordAdminPath, type ReadScope } from '../content-manager-scope';
+import { toId } from '../ids';
 import { adapterFor } from '../providers';
 import { getService } from '../utils';
 
@@ -145,8 +147,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   const visible = async (user: AdminUser, id: unknown) => {
-    const n = Number(id);
-    const row = Number.isSafeInteger(n) && n > 0 ? await q(UID.conversation).findOne({ where: { id: n } }) : null;
+    const n = toId(id);
+    const row = n ? await q(UID.conversation).findOne({ where: { id: n } }) : null;
     const allowed = row ? await visibleNumberIds(user) : [];
     if (!row || (allowed !== 'all' && !allowed.includes(row.numberId))) throw new errors.NotFoundError('No conversation with this id');
     return row;
@@ -163,6 +165,36 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     if (superAdmin || file.createdBy?.id === user.id || ability?.can('plugin::upload.read')) return;
     const message = 'you can send only files you uploaded, unless you may browse the Media Library';
     throw new errors.ValidationError(message, { errors: [{ path: ['fileId'], message, name: 'ValidationError', value: null }] });
+  };
+
+  /**
+   * Insert-or-nothing, then the row: two starts to one phone at once (a double click, two staff)
+   * meet on the unique (number, wa id) and share one conversation instead of one failing.
+   */
+  const insertConversation = async (numberId: number, waId: string, e164: string, crm: { crmKind: string; crmUid: string; crmDocumentId: string; crmName?: string | null } | null) => {
+    const now = new Date();
+    await strapi.db
+      .connection('whatsapp_conversations')
+      .insert({
+        document_id: crypto.randomBytes(12).toString('hex'),
+        number_id: numberId,
+        customer_wa_id: waId,
+        customer_phone: e164,
+        crm_kind: crm?.crmKind ?? 'unknown',
+        crm_uid: crm?.crmUid ?? null,
+        crm_document_id: crm?.crmDocumentId ?? null,
+        crm_name: crm?.crmName ?? null,
+        state: 'open',
+        template_only: false,
+        unreachable: false,
+        unread: 0,
+        created_at: now,
+        updated_at: now,
+        published_at: now,
+      })
+      .onConflict(['number_id', 'customer_wa_id'])
+      .ignore();
+    return q(UID.conversation).findOne({ where: { numberId, customerWaId: waId } });
   };
 
   return {
@@ -350,7 +382,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         const { identitySources } = await getService('settings', { strapi }).get();
         const source = identitySources.find((s) => s.uid === input.record!.uid);
         if (!source) throw new errors.ValidationError(`record.uid: ${input.record.uid} is not one of the identity sources in settings`);
-        const record = await strapi.documents(input.record.uid as any).findOne({ documentId: input.record.documentId });
+        // Only a record the caller could open in the Content Manager, phone included: else it is not there for them.
+        const allowed = user.scope ? await user.scope(source.uid) : null;
+        const filters = allowed?.filters ? { $and: [{ documentId: input.record.documentId }, allowed.filters] } : { documentId: input.record.documentId };
+        const record = allowed?.canReadField(source.phoneField) ? await strapi.documents(input.record.uid as any).findFirst({ filters: filters as any }) : null;
         if (!record) throw new errors.NotFoundError('No such record');
         phone = (record as any)[source.phoneField] ?? null;
         crm = { crmKind: source.kind, crmUid: source.uid, crmDocumentId: input.record.documentId, crmName: source.nameField ? (record as any)[source.nameField] ?? null : null };
@@ -359,14 +394,19 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (!e164) throw new errors.ValidationError('to: no valid phone number to write to', { errors: [{ path: ['to'], message: 'not a valid phone number', name: 'ValidationError', value: phone }] });
       const waId = e164.replace('+', '');
       const conversations = q(UID.conversation);
+      const dispatcher = getService('dispatcher', { strapi });
       let conversation = await conversations.findOne({ where: { numberId: number.id, customerWaId: waId } });
+      // A retry of a start already queued answers it, whatever changed since (the template paused, say).
+      const queued = conversation ? await dispatcher.queued(conversation.id, input.idempotencyKey) : null;
+      if (queued) return { conversation: await named(conversation, user), message: messageOut(queued) };
+      if (!number.active) throw new errors.ValidationError('numberId: the number is switched off', { errors: [{ path: ['numberId'], message: 'the number is switched off', name: 'ValidationError', value: number.id }] });
+      // Checked before the conversation exists, so a refused send leaves no empty conversation behind.
+      await dispatcher.templateFields(number, input.template);
       if (!conversation) {
         const match = crm ? null : await getService('identity', { strapi }).match(e164, regionOf(number));
-        conversation = await conversations.create({
-          data: { numberId: number.id, customerWaId: waId, customerPhone: e164, state: 'open', unread: 0, ...(crm ?? (match ? { crmKind: match.kind, crmUid: match.uid, crmDocumentId: match.documentId, crmName: match.name } : { crmKind: 'unknown' })) },
-        });
+        conversation = await insertConversation(number.id, waId, e164, crm ?? (match ? { crmKind: match.kind, crmUid: match.uid, crmDocumentId: match.documentId, crmName: match.name } : null));
       }
-      const message = await getService('dispatcher', { strapi }).enqueue(conversation.id, { type: 'template', template: input.template, idempotencyKey: input.idempotencyKey }, { id: user.id });
+      const message = await dispatcher.enqueue(conversation.id, { type: 'template', template: input.template, idempotencyKey: input.idempotencyKey }, { id: user.id });
       return { conversation: await named(await conversations.findOne({ where: { id: conversation.id } }), user), message: messageOut(message) };
     },
   };

@@ -3,6 +3,7 @@ import { errors } from '@strapi/utils';
 import type { ApiLogEntry, Pagination, WebhookLogDetail, WebhookLogEntry } from '../../contracts/logs';
 import { UID } from '../constants';
 import { getService } from '../utils';
+import { toId } from '../ids';
 
 interface ListQuery {
   numberId?: string;
@@ -74,8 +75,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async webhook(id: unknown): Promise<WebhookLogDetail> {
-      const n = Number(id);
-      const row = Number.isSafeInteger(n) && n > 0 ? await q(UID.webhookEvent).findOne({ where: { id: n } }) : null;
+      const n = toId(id);
+      const row = n ? await q(UID.webhookEvent).findOne({ where: { id: n } }) : null;
       if (!row) throw new errors.NotFoundError('No webhook call with this id');
       return { ...entry(row), rawBody: row.rawBody ?? null, bodyEncoding: row.bodyEncoding ?? 'utf8', headers: row.headers ?? {} };
     },

@@ -15,6 +15,7 @@ import { adapterFor, type ProviderNumber } from '../providers';
 import { parseBusinessPhone } from '../phone';
 import { getConfig, getService } from '../utils';
 import { validateCreateNumber, validateUpdateNumber } from '../validation/numbers';
+import { toId } from '../ids';
 
 /** A number row as stored (credentials still encrypted). */
 export interface NumberRow {
@@ -161,11 +162,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   const findRow = async (id: unknown): Promise<NumberRow> => {
-    const numericId = Number(id);
-    const row =
-      Number.isSafeInteger(numericId) && numericId > 0
-        ? ((await query().findOne({ where: { id: numericId, deletedAt: null } })) as NumberRow | null)
-        : null;
+    const numericId = toId(id);
+    const row = numericId ? ((await query().findOne({ where: { id: numericId, deletedAt: null } })) as NumberRow | null) : null;
     if (!row) throw new errors.NotFoundError('No WhatsApp number with this id');
     return row;
   };
@@ -310,6 +308,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       data.providerPhoneId = providerPhoneIdOf({ ...row, ...data } as NumberRow);
       const updated = await save(row.provider, () => query().update({ where: { id: row.id }, data }) as Promise<NumberRow>);
       forget();
+      if (updated.active && !row.active) await getService('dispatcher', { strapi }).resume(row.id);
       return format(updated);
     },
 

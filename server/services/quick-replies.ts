@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { UID } from '../constants';
+import { toId } from '../ids';
 
 const out = (row: any) => ({ id: row.id, name: row.name, text: row.text });
 
@@ -11,8 +12,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const q = () => strapi.db.query(UID.quickReply);
   const nameTaken = () => new errors.ValidationError('name: a quick reply with this name exists', { errors: [{ path: ['name'], message: 'a quick reply with this name exists', name: 'ValidationError', value: null }] });
   const find = async (id: unknown) => {
-    const n = Number(id);
-    const row = Number.isSafeInteger(n) && n > 0 ? await q().findOne({ where: { id: n } }) : null;
+    const n = toId(id);
+    const row = n ? await q().findOne({ where: { id: n } }) : null;
     if (!row) throw new errors.NotFoundError('No quick reply with this id');
     return row;
   };

@@ -55,6 +55,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       emitter.emit('event', sequenced);
     },
 
+    /** Open subscriptions (live streams and the like) on this instance. */
+    listenerCount: () => emitter.listenerCount('event'),
+
     subscribe(listener: (event: SequencedEvent) => void) {
       emitter.on('event', listener);
       return () => {

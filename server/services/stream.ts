@@ -11,6 +11,8 @@ const HEARTBEAT_MS = 20_000;
 const MAX_LIFETIME_MS = 25 * 60_000;
 const TICKET_TTL_MS = 60_000;
 const VISIBILITY_CACHE_MS = 10_000;
+/** Events a stream holds while it replays; past that the client reloads (`reset`) rather than the server buffering without end. */
+const MAX_QUEUED = 1_000;
 
 /**
  * Server-sent events for the inbox. The admin panel reads the stream with fetch and its bearer
@@ -53,19 +55,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return entry.user;
     },
 
-    /** Opens the stream on `ctx` for the user; replays what a reconnecting client missed. */
+    /**
+     * Opens the stream on `ctx` for the user; replays what a reconnecting client missed. The
+     * subscription and everything that ends it are in place before the first await, so a client
+     * that leaves (or a lookup that fails) while the stream is being set up leaks nothing.
+     */
     async open(ctx: any, user: AdminUser, lastEventId?: string) {
       const inbox = getService('inbox', { strapi });
       const realtime = getService('realtime', { strapi });
-      let allowed = await inbox.visibleNumberIds(user);
-      let allowedAt = Date.now();
-      const visible = async (numberId: number) => {
-        if (Date.now() - allowedAt > VISIBILITY_CACHE_MS) {
-          allowed = await inbox.visibleNumberIds(user);
-          allowedAt = Date.now();
-        }
-        return allowed === 'all' || allowed.includes(numberId);
-      };
 
       ctx.req.socket.setTimeout(0);
       ctx.req.socket.setNoDelay(true);
@@ -77,42 +74,73 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
       let lastWritten = 0;
       const write = (event: SequencedEvent) => {
-        if (event.seq <= lastWritten) return;
+        if (closed || event.seq <= lastWritten) return;
         lastWritten = event.seq;
         stream.write(`id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
       };
+      // Events published while the stream is set up wait here; a client too slow to set up is told to reload.
       const queue: SequencedEvent[] = [];
       let replaying = true;
+      let closed = false;
+      let allowed: number[] | 'all' = [];
+      let allowedAt = 0;
+      const visible = async (numberId: number) => {
+        if (Date.now() - allowedAt > VISIBILITY_CACHE_MS) {
+          allowed = await inbox.visibleNumberIds(user);
+          allowedAt = Date.now();
+        }
+        return allowed === 'all' || allowed.includes(numberId);
+      };
       // One event after another per stream, so a visibility refresh never reorders them.
       let chain: Promise<void> = Promise.resolve();
       const unsubscribe = realtime.subscribe((event) => {
-        if (replaying) queue.push(event);
-        else chain = chain.then(async () => (await visible(event.numberId)) && write(event)).catch(() => undefined) as Promise<void>;
+        if (closed) return;
+        if (!replaying) chain = chain.then(async () => (await visible(event.numberId)) && write(event)).catch(() => undefined) as Promise<void>;
+        else if (queue.length < MAX_QUEUED) queue.push(event);
+        else reset();
       });
-
-      const after = Number(lastEventId);
-      if (lastEventId !== undefined && Number.isSafeInteger(after)) {
-        const missed = await realtime.since(after);
-        if (missed === null) stream.write('event: reset\ndata: {}\n\n');
-        else for (const event of missed) if (await visible(event.numberId)) write(event);
-      }
-      stream.write(`event: ready\ndata: ${JSON.stringify({ userId: user.id })}\n\n`);
-      replaying = false;
-      // Events published while the missed ones were replayed; `write` drops any already sent.
-      for (const event of queue) if (await visible(event.numberId)) write(event);
-
       const heartbeat = setInterval(() => stream.write(': keep-alive\n\n'), HEARTBEAT_MS);
       const lifetime = setTimeout(() => close(), MAX_LIFETIME_MS);
       heartbeat.unref();
       lifetime.unref();
       const close = () => {
+        if (closed) return;
+        closed = true;
         clearInterval(heartbeat);
         clearTimeout(lifetime);
         unsubscribe();
+        queue.length = 0;
         stream.end();
+      };
+      const reset = () => {
+        if (!closed) stream.write('event: reset\ndata: {}\n\n');
+        close();
       };
       ctx.req.on('close', close);
       stream.on('error', close);
+      if (ctx.req.destroyed) close();
+
+      try {
+        await visible(0);
+        const after = Number(lastEventId);
+        if (!closed && lastEventId !== undefined && Number.isSafeInteger(after)) {
+          const missed = await realtime.since(after);
+          if (missed === null) stream.write('event: reset\ndata: {}\n\n');
+          else for (const event of missed) if (!closed && (await visible(event.numberId))) write(event);
+        }
+        if (closed) return;
+        stream.write(`event: ready\ndata: ${JSON.stringify({ userId: user.id })}\n\n`);
+        // Events published while the missed ones were replayed; `write` drops any already sent.
+        while (queue.length && !closed) {
+          const event = queue.shift()!;
+          if (await visible(event.numberId)) write(event);
+        }
+        replaying = false;
+      } catch (error) {
+        strapi.log.error(`[whatsapp] live stream for user ${user.id} not opened: ${(error as Error).message}`);
+        // The client reconnects; it must not think it is up to date.
+        reset();
+      }
     },
   };
 };

@@ -1,13 +1,15 @@
 import { yup, validateYupSchema } from '@strapi/utils';
+import { idNumber, idString, toId } from '../ids';
 
 const param = yup.object({
-  type: yup.string().oneOf(['text', 'image', 'video', 'document', 'payload', 'currency', 'date_time']).required(),
+  type: yup.string().oneOf(['text', 'image', 'video', 'document', 'payload', 'coupon_code', 'currency', 'date_time']).required(),
   text: yup.string().max(1024),
   name: yup.string().max(64),
   link: yup.string().url().max(2048),
   id: yup.string().max(128),
   filename: yup.string().max(240),
   payload: yup.string().max(256),
+  couponCode: yup.string().when('type', { is: 'coupon_code', then: (s) => s.required().min(1).max(15) }),
   fallback: yup.string().max(256),
   code: yup.string().max(3),
   amount1000: yup.number().integer(),
@@ -33,7 +35,7 @@ const reply = yup
     replyTo: yup.string().max(200),
     mediaType: yup.string().oneOf(['image', 'video', 'audio', 'document']),
     link: yup.string().url().max(2048),
-    fileId: yup.number().integer().positive(),
+    fileId: idNumber(),
     caption: yup.string().max(1024),
     filename: yup.string().max(240),
     template: yup.object().when('type', {
@@ -50,11 +52,26 @@ const reply = yup
             body: yup.string().required().max(1024),
             header: yup.string().max(60),
             footer: yup.string().max(60),
-            buttons: yup.array().of(yup.object({ id: yup.string().required().max(256), title: yup.string().required().max(20) })).max(3),
+            // What Meta accepts, so a reply it would refuse is a 400 here rather than a failed message.
+            buttons: yup
+              .array()
+              .of(yup.object({ id: yup.string().required().max(256), title: yup.string().required().max(20) }))
+              .when('type', { is: 'button', then: (a) => a.required('a button message needs 1 to 3 buttons').min(1, 'a button message needs 1 to 3 buttons'), otherwise: (a) => a.strip() })
+              .max(3)
+              .test('unique-ids', 'button ids must be unique', (buttons) => !buttons || new Set(buttons.map((b) => b.id)).size === buttons.length),
             buttonText: yup.string().max(20),
-            sections: yup.array().of(yup.object({ title: yup.string().max(24), rows: yup.array().of(yup.object({ id: yup.string().required().max(200), title: yup.string().required().max(24), description: yup.string().max(72) })).required() })).max(10),
-            displayText: yup.string().max(20),
-            url: yup.string().url(),
+            sections: yup
+              .array()
+              .of(yup.object({ title: yup.string().max(24), rows: yup.array().of(yup.object({ id: yup.string().required().max(200), title: yup.string().required().max(24), description: yup.string().max(72) })).required() }))
+              .when('type', { is: 'list', then: (a) => a.required('a list needs sections with 1 to 10 rows in all').min(1, 'a list needs sections with 1 to 10 rows in all'), otherwise: (a) => a.strip() })
+              .max(10)
+              .test('rows', 'a list has 1 to 10 rows in all', (sections) => {
+                if (!sections) return true;
+                const rows = sections.reduce((n, section) => n + (section.rows?.length ?? 0), 0);
+                return rows >= 1 && rows <= 10;
+              }),
+            displayText: yup.string().max(20).when('type', { is: 'cta_url', then: (v) => v.required('a link button needs displayText') }),
+            url: yup.string().url().when('type', { is: 'cta_url', then: (v) => v.required('a link button needs url') }),
           })
           .required(),
       otherwise: (s) => s.strip(),
@@ -69,9 +86,12 @@ export const validateReply = validateYupSchema(reply, { strict: false, stripUnkn
 
 export const validateConversationQuery = validateYupSchema(
   yup.object({
-    numberId: yup.string().matches(/^\d+$/, 'numberId must be a whole number'),
+    numberId: idString('numberId'),
     state: yup.string().oneOf(['open', 'closed']),
-    assignee: yup.string().matches(/^(me|unassigned|\d+)$/, 'assignee is me, unassigned or a user id'),
+    assignee: yup
+      .string()
+      .matches(/^(me|unassigned|\d+)$/, 'assignee is me, unassigned or a user id')
+      .test('id', 'assignee is not a known user id', (v) => !v || !/^\d+$/.test(v) || toId(v) !== null),
     crm: yup.string().oneOf(['lead', 'contact', 'staff', 'unknown']),
     q: yup.string().max(100),
     page: yup.string().matches(/^\d{1,6}$/, 'page must be a whole number'),
@@ -83,19 +103,19 @@ export const validateMessagesQuery = validateYupSchema(
   yup.object({ page: yup.string().matches(/^[1-9]\d{0,5}$/, 'page must be a whole number from 1'), pageSize: yup.string().matches(/^[1-9]\d{0,2}$/, 'pageSize must be a whole number from 1 to 200') })
 );
 
-export const validateAssigneesQuery = validateYupSchema(yup.object({ numberId: yup.string().matches(/^[1-9]\d{0,9}$/, 'numberId must be a whole number') }));
+export const validateAssigneesQuery = validateYupSchema(yup.object({ numberId: idString('numberId') }));
 
-export const validateAssign = validateYupSchema(yup.object({ assigneeId: yup.number().integer().positive().nullable().defined() }).noUnknown().required());
+export const validateAssign = validateYupSchema(yup.object({ assigneeId: idNumber().nullable().defined() }).noUnknown().required());
 
 export const validateTicket = validateYupSchema(yup.object({ subject: yup.string().max(255), description: yup.string().max(10000) }).noUnknown().nullable());
 
 export const validateStart = validateYupSchema(
   yup
     .object({
-      numberId: yup.number().integer().positive().required(),
+      numberId: idNumber().required(),
       to: yup.string().max(32),
       record: yup.object({ uid: yup.string().required().max(100), documentId: yup.string().required().max(64) }).default(undefined),
-      template: yup.object({ name: yup.string().required().max(512), language: yup.string().required().max(20), params: yup.object() }).required(),
+      template: yup.object({ name: yup.string().required().max(512), language: yup.string().required().max(20), params: templateParams }).noUnknown().required(),
       idempotencyKey: yup.string().max(100),
     })
     .noUnknown()

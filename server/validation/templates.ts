@@ -1,12 +1,13 @@
 import { yup, validateYupSchema } from '@strapi/utils';
+import { idNumber, idString } from '../ids';
 
 export const validateSyncBody = validateYupSchema(
-  yup.object({ numberId: yup.number().integer().positive() }).noUnknown().nullable()
+  yup.object({ numberId: idNumber() }).noUnknown().nullable()
 );
 
 export const validateTemplateQuery = validateYupSchema(
   yup.object({
-    numberId: yup.string().matches(/^\d+$/, 'numberId must be a whole number'),
+    numberId: idString('numberId'),
     status: yup.string().max(40),
     includeRemoved: yup.string().oneOf(['true', 'false']),
   })

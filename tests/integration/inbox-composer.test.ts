@@ -163,6 +163,33 @@ describe('recipients for a new conversation', () => {
   });
 });
 
+describe('starting a conversation with a CRM record follows the Content Manager', () => {
+  test('a record the caller may not read (type, phone field or role condition) is a 404 and nothing is sent', async () => {
+    const numberId = (await admin.get('/whatsapp/numbers')).body.data[0].id;
+    const send = ['plugin::whatsapp.inbox.read', 'plugin::whatsapp.inbox.send'].map((action) => ({ action, subject: null, properties: {}, conditions: [] }));
+    const readLeads = (fields: string[], conditions: string[] = []) => ({ action: 'plugin::content-manager.explorer.read', subject: 'api::lead.lead', properties: { fields }, conditions });
+    const make = async (name: string, grants: object[]) => {
+      const role = await app.strapi.service('admin::role').create({ name: `Start ${name}`, description: name });
+      await app.strapi.service('admin::role').assignPermissions(role.id, grants);
+      const email = `start-${name}@test.local`;
+      await app.strapi.service('admin::user').create({ email, firstname: 'S', lastname: name, password: ADMIN.password, isActive: true, registrationToken: null, roles: [role.id] });
+      return { user: as(app.server, await login(app.server, email, ADMIN.password)), id: (await app.strapi.db.query('admin::user').findOne({ where: { email } })).id };
+    };
+    const lead = await app.strapi.documents('api::lead.lead' as any).create({ data: { name: 'Gail Private', phone: '+1 555 000 7714' } as any });
+    await sim.client.setCustomer({ phone: '15550007714', name: 'Gail', reachable: true });
+    const body = { numberId, record: { uid: 'api::lead.lead', documentId: lead.documentId }, template: { name: 'hello_again', language: 'en_US', params: { body: [{ type: 'text', text: 'Gail' }] } } };
+
+    const noLeads = await make('no-leads', send);
+    const namesOnly = await make('names-only', [...send, readLeads(['name'])]);
+    const ownOnly = await make('own-only', [...send, readLeads(['name', 'phone'], ['admin::is-creator'])]);
+    for (const caller of [noLeads, namesOnly, ownOnly]) expect((await caller.user.post('/whatsapp/conversations').send(body)).status).toBe(404);
+    expect(await app.strapi.db.query('plugin::whatsapp.conversation').count({ where: { customerWaId: '15550007714' } })).toBe(0);
+
+    await app.strapi.db.query('api::lead.lead' as any).updateMany({ where: { documentId: lead.documentId }, data: { createdBy: ownOnly.id } });
+    expect((await ownOnly.user.post('/whatsapp/conversations').send(body)).status).toBe(201);
+  });
+});
+
 describe('send options: the numbers and approved templates a sender may use', () => {
   test('approved, current templates of the sender’s active numbers; no templates.read or numbers.read needed; teams apply', async () => {
     await sim.client.createTemplate({ wabaId: '102030405060708', name: 'not_yet', language: 'en_US', category: 'UTILITY', status: 'PENDING', body: 'Soon {{1}}' });

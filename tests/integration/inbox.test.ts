@@ -173,6 +173,68 @@ describe('failures and their consequences', () => {
     expect((await sim.client.outbound({ to: '15550003333' })).filter((m: any) => m.text === 'retry me')).toHaveLength(1);
   });
 
+  test('a send whose answer is lost (connection dropped after the provider took it) goes to review and is never resent', async () => {
+    const conversation = await q('conversation').findOne({ where: { customerWaId: '15550003333' } });
+    await sim.client.setFault(PNID, { dropAnswer: 1 } as any);
+    const res = await admin.post(`/whatsapp/conversations/${conversation.id}/messages`).send({ type: 'text', text: 'answer lost' });
+    await settle();
+    const row = await q('message').findOne({ where: { id: res.body.data.id } });
+    expect({ status: row.status, errorClass: row.errorClass, attempts: row.attempts }).toEqual({ status: 'review', errorClass: 'maybe-sent', attempts: 1 });
+    expect(row.errorText).toMatch(/no answer from the provider: it may have been sent/);
+    await settle();
+    expect((await sim.client.outbound({ to: '15550003333' })).filter((m: any) => m.text === 'answer lost')).toHaveLength(1);
+  });
+
+  test('a 502 without Meta’s error body goes to review, not retried', async () => {
+    const conversation = await q('conversation').findOne({ where: { customerWaId: '15550003333' } });
+    await sim.client.setFault(PNID, { bare502: 1 } as any);
+    const res = await admin.post(`/whatsapp/conversations/${conversation.id}/messages`).send({ type: 'text', text: 'behind a proxy' });
+    await settle();
+    const row = await q('message').findOne({ where: { id: res.body.data.id } });
+    expect({ status: row.status, errorClass: row.errorClass, attempts: row.attempts }).toEqual({ status: 'review', errorClass: 'maybe-sent', attempts: 1 });
+    await q('message').updateMany({ where: { id: row.id }, data: { nextAttemptAt: new Date(0) } });
+    await settle();
+    expect((await q('message').findOne({ where: { id: row.id } })).status).toBe('review');
+    expect((await sim.client.outbound({ to: '15550003333' })).filter((m: any) => m.text === 'behind a proxy')).toHaveLength(0);
+  });
+
+  test('a retried reply with the same idempotency key answers the queued message even after the window closed', async () => {
+    const conversation = await q('conversation').findOne({ where: { customerWaId: '15550003333' } });
+    const dispatcher = app.strapi.plugin('whatsapp').service('dispatcher');
+    await dispatcher.stop();
+    try {
+      const first = await admin.post(`/whatsapp/conversations/${conversation.id}/messages`).send({ type: 'text', text: 'queued before the window closed', idempotencyKey: 'window-retry-1' });
+      expect(first.status).toBe(201);
+      await q('conversation').update({ where: { id: conversation.id }, data: { windowExpiresAt: new Date(Date.now() - 1000) } });
+      const retry = await admin.post(`/whatsapp/conversations/${conversation.id}/messages`).send({ type: 'text', text: 'queued before the window closed', idempotencyKey: 'window-retry-1' });
+      expect({ status: retry.status, id: retry.body.data?.id }).toEqual({ status: 201, id: first.body.data.id });
+    } finally {
+      await q('conversation').update({ where: { id: conversation.id }, data: { windowExpiresAt: new Date(Date.now() + 3600_000) } });
+      await dispatcher.start();
+    }
+    await settle();
+  });
+
+  test('switching a number off keeps its queued replies waiting; switched on, they go out once', async () => {
+    const conversation = await q('conversation').findOne({ where: { customerWaId: '15550003333' } });
+    const dispatcher = app.strapi.plugin('whatsapp').service('dispatcher');
+    await dispatcher.stop();
+    let id: number;
+    try {
+      id = (await admin.post(`/whatsapp/conversations/${conversation.id}/messages`).send({ type: 'text', text: 'waits for the number' })).body.data.id;
+      expect((await admin.put(`/whatsapp/numbers/${number.id}`).send({ active: false })).status).toBe(200);
+    } finally {
+      await dispatcher.start();
+    }
+    await settle();
+    expect(await q('message').findOne({ where: { id: id! } })).toMatchObject({ status: 'queued', errorText: 'waiting: the number is switched off' });
+    expect((await sim.client.outbound({ to: '15550003333' })).filter((m: any) => m.text === 'waits for the number')).toHaveLength(0);
+    expect((await admin.put(`/whatsapp/numbers/${number.id}`).send({ active: true })).status).toBe(200);
+    await settle();
+    expect((await q('message').findOne({ where: { id: id! } })).status).toMatch(/sent|delivered|read/);
+    expect((await sim.client.outbound({ to: '15550003333' })).filter((m: any) => m.text === 'waits for the number')).toHaveLength(1);
+  });
+
   test('a database error after the provider took the message neither resends it nor marks it failed', async () => {
     const conversation = await q('conversation').findOne({ where: { customerWaId: '15550003333' } });
     const db = app.strapi.db;
@@ -355,6 +417,136 @@ describe('inbox actions', () => {
 
     expect((await admin.post('/whatsapp/conversations').send({ numberId: number.id, template })).status).toBe(400);
     expect((await admin.post('/whatsapp/conversations').send({ numberId: number.id, to: '12', template })).status).toBe(400);
+  });
+
+  test('starting a conversation with a refused template is a 400 and leaves no conversation behind', async () => {
+    const start = (template: any) => admin.post('/whatsapp/conversations').send({ numberId: number.id, to: '+15550007711', template });
+    const malformed = await start({ name: 'follow_up', language: 'en_US', params: { body: 'x' } });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.name).toBe('ValidationError');
+    const wrongCount = await start({ name: 'follow_up', language: 'en_US', params: { body: [{ type: 'text', text: 'only one' }] } });
+    expect(wrongCount.status).toBe(400);
+    expect(wrongCount.body.error.details.errors[0].path).toEqual(['template', 'params', 'body']);
+    expect((await start({ name: 'no_such', language: 'en_US' })).status).toBe(400);
+    expect(await q('conversation').count({ where: { customerWaId: '15550007711' } })).toBe(0);
+  });
+
+  test('interactive replies Meta would refuse are 400s; replyTo reaches the provider for media and interactive replies', async () => {
+    await sim.client.customerSends({ from: '15550002222', to: PNID, text: 'which colour?' });
+    await settle();
+    const before = (await sim.client.outbound({ to: '15550002222' })).length;
+    const send = (interactive: object, extra: object = {}) => admin.post(`/whatsapp/conversations/${conversation.id}/messages`).send({ type: 'interactive', interactive, ...extra });
+    const refused = [
+      { type: 'button', body: 'Pick one' },
+      { type: 'button', body: 'Pick one', buttons: [] },
+      { type: 'button', body: 'Pick one', buttons: [{ id: 'a', title: 'Red' }, { id: 'a', title: 'Blue' }] },
+      { type: 'button', body: 'Pick one', buttons: [{ id: 'a', title: 'A title longer than twenty' }] },
+      { type: 'list', body: 'Pick one' },
+      { type: 'list', body: 'Pick one', sections: [{ title: 'S', rows: [] }] },
+      { type: 'list', body: 'Pick one', sections: [{ title: 'A', rows: Array.from({ length: 6 }, (_, i) => ({ id: `a${i}`, title: `A${i}` })) }, { title: 'B', rows: Array.from({ length: 5 }, (_, i) => ({ id: `b${i}`, title: `B${i}` })) }] },
+      { type: 'cta_url', body: 'Track it' },
+      { type: 'cta_url', body: 'Track it', displayText: 'Track' },
+      { type: 'cta_url', body: 'Track it', url: 'https://example.com/t' },
+    ];
+    for (const interactive of refused) {
+      const res = await send(interactive);
+      expect({ interactive, status: res.status, name: res.body.error?.name }).toEqual({ interactive, status: 400, name: 'ValidationError' });
+    }
+    await settle();
+    expect((await sim.client.outbound({ to: '15550002222' })).length).toBe(before);
+
+    const [quoted] = (await q('message').findMany({ where: { conversationId: conversation.id, direction: 'in' }, orderBy: { id: 'desc' }, limit: 1 }));
+    const buttons = await send({ type: 'button', body: 'Pick one', buttons: [{ id: 'red', title: 'Red' }, { id: 'blue', title: 'Blue' }] }, { replyTo: quoted.providerMessageId });
+    expect(buttons.status).toBe(201);
+    const media = await admin.post(`/whatsapp/conversations/${conversation.id}/messages`).send({ type: 'media', mediaType: 'image', link: 'https://example.com/colours.png', replyTo: quoted.providerMessageId });
+    expect(media.status).toBe(201);
+    await settle();
+    const out = (await sim.client.outbound({ to: '15550002222' })).slice(before);
+    expect(out.map((m: any) => ({ type: m.type, context: m.contextMessageId }))).toEqual([
+      { type: 'interactive', context: quoted.providerMessageId },
+      { type: 'image', context: quoted.providerMessageId },
+    ]);
+  });
+
+  test('a copy-code button’s code goes to Meta as a coupon_code parameter; a code over 15 characters is a 400', async () => {
+    await sim.client.createTemplate({
+      wabaId: WABA, name: 'spring_coupon', language: 'en_US', category: 'MARKETING', status: 'APPROVED',
+      components: [{ type: 'BODY', text: 'Your code, {{1}}:' }, { type: 'BUTTONS', buttons: [{ type: 'COPY_CODE', example: 'SPRING15' }] }] as any,
+    });
+    await admin.post('/whatsapp/templates/sync').send({ numberId: number.id });
+    const stored = (await admin.get('/whatsapp/templates').query({ numberId: String(number.id) })).body.data.find((t: any) => t.name === 'spring_coupon');
+    expect(stored.parameterSchema.buttons).toEqual([{ index: 0, subType: 'copy_code', params: ['coupon_code'] }]);
+    // A customer of its own: the pair rate (10 a minute to one person) is for the tests around it.
+    await sim.client.setCustomer({ phone: '15550007715', name: 'Hal', reachable: true });
+    const coupons = await q('conversation').create({ data: { numberId: number.id, customerWaId: '15550007715', customerPhone: '+15550007715' } });
+    const template = (code: object) => ({ name: 'spring_coupon', language: 'en_US', params: { body: [{ type: 'text', text: 'Alice' }], buttons: [{ index: 0, subType: 'copy_code', params: [code] }] } });
+    const tooLong = await admin.post(`/whatsapp/conversations/${coupons.id}/messages`).send({ type: 'template', template: template({ type: 'coupon_code', couponCode: 'SPRING2026-EXTRA' }) });
+    expect({ status: tooLong.status, name: tooLong.body.error?.name }).toEqual({ status: 400, name: 'ValidationError' });
+    const since = (await sim.client.requests({ provider: 'meta' })).reduce((max: number, r: any) => Math.max(max, r.seq), 0);
+    const res = await admin.post(`/whatsapp/conversations/${coupons.id}/messages`).send({ type: 'template', template: template({ type: 'coupon_code', couponCode: 'SPRING15' }) });
+    expect(res.status).toBe(201);
+    await settle();
+    expect((await q('message').findOne({ where: { id: res.body.data.id } })).status).toMatch(/sent|delivered|read/);
+    const [sent]: any[] = (await sim.client.requests({ provider: 'meta', method: 'POST', since })).filter((r: any) => /\/messages$/.test(r.path) && r.body?.template?.name === 'spring_coupon');
+    expect(sent.body.template.components).toContainEqual({ type: 'button', sub_type: 'copy_code', index: '0', parameters: [{ type: 'coupon_code', coupon_code: 'SPRING15' }] });
+  });
+
+  test('a retried start with the same idempotency key answers the queued message even after the template was paused', async () => {
+    const template = { name: 'follow_up', language: 'en_US', params: { body: [{ type: 'text', text: 'Ivy' }, { type: 'text', text: 'your order' }] } };
+    await sim.client.setCustomer({ phone: '15550007716', name: 'Ivy', reachable: true });
+    const body = { numberId: number.id, to: '+15550007716', template, idempotencyKey: 'start-retry-1' };
+    const first = await admin.post('/whatsapp/conversations').send(body);
+    expect(first.status).toBe(201);
+    await q('template').updateMany({ where: { numberId: number.id, name: 'follow_up' }, data: { status: 'PAUSED' } });
+    try {
+      const retry = await admin.post('/whatsapp/conversations').send(body);
+      expect({ status: retry.status, message: retry.body.data?.message?.id, conversation: retry.body.data?.conversation?.id }).toEqual({ status: 201, message: first.body.data.message.id, conversation: first.body.data.conversation.id });
+    } finally {
+      await q('template').updateMany({ where: { numberId: number.id, name: 'follow_up' }, data: { status: 'APPROVED' } });
+    }
+  });
+
+  test('two starts to the same phone at once share one conversation', async () => {
+    const template = { name: 'follow_up', language: 'en_US', params: { body: [{ type: 'text', text: 'Fay' }, { type: 'text', text: 'your visit' }] } };
+    await sim.client.setCustomer({ phone: '15550007713', name: 'Fay', reachable: true });
+    const starts = await Promise.all(
+      Array.from({ length: 4 }, (_, i) => admin.post('/whatsapp/conversations').send({ numberId: number.id, to: '+15550007713', template, idempotencyKey: `same-phone-${i}` }))
+    );
+    expect(starts.map((r) => r.status)).toEqual([201, 201, 201, 201]);
+    expect(new Set(starts.map((r) => r.body.data.conversation.id)).size).toBe(1);
+    expect(await q('conversation').count({ where: { customerWaId: '15550007713' } })).toBe(1);
+  });
+
+  test('ids beyond PostgreSQL’s integer range are a 404 in a path and a 400 in a body or query, never a 500', async () => {
+    const big = '3000000000';
+    for (const [method, path] of [
+      ['get', `/whatsapp/conversations/${big}`],
+      ['get', `/whatsapp/conversations/${big}/messages`],
+      ['post', `/whatsapp/conversations/${big}/close`],
+      ['post', `/whatsapp/conversations/${big}/read`],
+      ['put', `/whatsapp/quick-replies/${big}`],
+      ['get', `/whatsapp/numbers/${big}`],
+      ['get', `/whatsapp/logs/webhooks/${big}`],
+    ] as const) {
+      const res = await (admin as any)[method](path).send(method === 'put' ? { text: 'x' } : undefined);
+      expect({ path, status: res.status }).toEqual({ path, status: 404 });
+    }
+    expect((await admin.post(`/whatsapp/conversations/${big}/messages`).send({ type: 'text', text: 'x' })).status).toBe(404);
+    for (const path of [`/whatsapp/conversations?numberId=${big}`, `/whatsapp/conversations?assignee=${big}`, `/whatsapp/assignees?numberId=${big}`, `/whatsapp/templates?numberId=${big}`, `/whatsapp/logs/webhooks?numberId=${big}`]) {
+      const res = await admin.get(path);
+      expect({ path, status: res.status, name: res.body.error?.name }).toEqual({ path, status: 400, name: 'ValidationError' });
+    }
+    const template = { name: 'follow_up', language: 'en_US', params: { body: [{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }] } };
+    const bodies: [string, unknown][] = [
+      ['/whatsapp/conversations', { numberId: Number(big), to: '+15550007712', template }],
+      ['/whatsapp/templates/sync', { numberId: Number(big) }],
+      [`/whatsapp/conversations/${conversation.id}/assign`, { assigneeId: Number(big) }],
+      [`/whatsapp/conversations/${conversation.id}/messages`, { type: 'media', fileId: Number(big) }],
+    ];
+    for (const [path, body] of bodies) {
+      const res = await admin.post(path).send(body as object);
+      expect({ path, status: res.status, name: res.body.error?.name }).toEqual({ path, status: 400, name: 'ValidationError' });
+    }
   });
 
   test('quick replies: saved, used by name, names unique, managed only with the permission', async () => {

@@ -68,3 +68,44 @@ test(`${SENDS} sends to a number limited to ${LIMIT} per second: spread over ≥
   const crowded = times.flatMap((t, i) => (i >= LIMIT && t - times[i - LIMIT] < 1000 ? [i] : []));
   expect(crowded).toEqual([]);
 }, 240_000);
+
+test('a 300-message backlog on a slow number (5/s) does not hold up a reply on another number', async () => {
+  const SLOW_PNID = '209876543210988';
+  const admin = as(app.server, await login(app.server));
+  const slow = (await admin.post('/whatsapp/numbers').send({ label: 'Slow', provider: 'meta', phone: '+15550002222', phoneNumberId: SLOW_PNID, wabaId: WABA, accessToken: 'slow-token-0001', appSecret: 'slow-secret', verifyToken: 'v', throughputMps: 5 })).body.data;
+  await sim.client.addMetaNumber({ phoneNumberId: SLOW_PNID, wabaId: WABA, displayPhoneNumber: '15550002222', accessToken: 'slow-token-0001', appSecret: 'slow-secret', webhookUrl: slow.webhookUrl.replace('https://crm.test.local', `http://127.0.0.1:${app.server.address().port}`), throughputMps: 5 });
+  const dispatcher = app.strapi.plugin('whatsapp').service('dispatcher');
+  await dispatcher.stop();
+  // 30 recipients, 10 each: within the pair rate, so only the number's rate holds the backlog back.
+  const backlog: number[] = [];
+  const recipients: any[] = [];
+  for (let i = 0; i < 30; i += 1) {
+    const waId = `1555071${String(i).padStart(4, '0')}`;
+    recipients.push(await q('conversation').create({ data: { numberId: slow.id, customerWaId: waId, windowExpiresAt: new Date(Date.now() + 3600_000) } }));
+    await sim.client.setCustomer({ phone: waId, reachable: true });
+    await sim.client.setWindow(SLOW_PNID, waId, true);
+  }
+  for (let i = 0; i < 300; i += 1) backlog.push((await dispatcher.enqueue(recipients[i % 30].id, { type: 'text', text: `backlog-${i}` }, { id: null, source: 'campaign' })).id);
+  const customer = await q('conversation').create({ data: { numberId: number.id, customerWaId: '15550719999', windowExpiresAt: new Date(Date.now() + 3600_000) } });
+  await sim.client.setCustomer({ phone: '15550719999', reachable: true });
+  await sim.client.setWindow(PNID, '15550719999', true);
+  const reply = await dispatcher.enqueue(customer.id, { type: 'text', text: 'not behind the backlog' }, { id: null });
+
+  await dispatcher.start();
+  try {
+    for (let i = 0; i < 200; i += 1) {
+      if ((await sim.client.outbound({ to: '15550719999' })).some((m: any) => m.text === 'not behind the backlog')) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const order = (await sim.client.outbound({})).filter((m: any) => m.text === 'not behind the backlog' || /^backlog-\d+$/.test(String(m.text))).map((m: any) => m.text);
+    // Queued after all 300, yet out before the slow number's first second is over.
+    expect(order).toContain('not behind the backlog');
+    expect(order.indexOf('not behind the backlog')).toBeLessThan(6);
+    expect(await q('message').count({ where: { id: { $in: backlog }, status: 'queued' } })).toBeGreaterThan(250);
+    expect((await q('message').findOne({ where: { id: reply.id } })).status).toBe('sent');
+  } finally {
+    // The rest of the backlog would take a minute: withdrawn, so the pass ends.
+    await q('message').updateMany({ where: { id: { $in: backlog }, status: 'queued' }, data: { status: 'failed', errorText: 'withdrawn by the test' } });
+    await dispatcher.idle();
+  }
+}, 120_000);

@@ -129,3 +129,59 @@ test('after a restart, an event id from before it asks the client to reload inst
   afterRestart.publish({ type: 'conversation.updated', conversationId: 1, numberId: numberA.id });
   expect(await afterRestart.since(seen[2])).toBeNull();
 });
+
+/** Holds the next visibility lookup (the numbers query) until released, as a slow database would. */
+const holdNumbersQuery = () => {
+  const db = app.strapi.db;
+  const query = db.query.bind(db);
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let entered!: () => void;
+  const reached = new Promise<void>((resolve) => (entered = resolve));
+  let armed = true;
+  const spy = jest.spyOn(db, 'query').mockImplementation(((uid: string) => {
+    const repository = query(uid as any);
+    if (uid !== 'plugin::whatsapp.number' || !armed) return repository;
+    return {
+      ...repository,
+      findMany: async (args: any) => {
+        armed = false;
+        entered();
+        await gate;
+        return repository.findMany(args);
+      },
+    };
+  }) as any);
+  return { reached, release: () => { release(); spy.mockRestore(); } };
+};
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+test('a client that leaves while its stream is being set up leaves no subscription behind', async () => {
+  const realtime = app.strapi.plugin('whatsapp').service('realtime');
+  const before = realtime.listenerCount();
+  const held = holdNumbersQuery();
+  const http = await import('node:http');
+  const req = http.get(`${base}/whatsapp/stream`, { headers: { Accept: 'text/event-stream', Authorization: `Bearer ${teamA.token}` } });
+  req.on('error', () => undefined);
+  await held.reached;
+  req.destroy();
+  await pause(100);
+  held.release();
+  await pause(100);
+  expect(realtime.listenerCount()).toBe(before);
+});
+
+test('a stream that falls too far behind while it is set up is told to reload and ended', async () => {
+  const realtime = app.strapi.plugin('whatsapp').service('realtime');
+  const before = realtime.listenerCount();
+  const held = holdNumbersQuery();
+  const opening = openStream(`${base}/whatsapp/stream`, { Authorization: `Bearer ${teamA.token}` });
+  await held.reached;
+  for (let i = 0; i < 1_001; i += 1) realtime.publish({ type: 'conversation.updated', conversationId: 1, numberId: numberA.id });
+  held.release();
+  const stream = await opening;
+  await stream.waitFor((e) => e.event === 'reset');
+  expect(stream.events.filter((e) => e.event === 'conversation.updated')).toEqual([]);
+  expect(realtime.listenerCount()).toBe(before);
+  stream.close();
+});

@@ -183,3 +183,38 @@ describe('Gupshup and AiSensy adapters against the simulator', () => {
     expect(aisensy.capabilities.freeForm).toBe(false);
   });
 });
+
+describe('a failed send: retried only when it cannot have gone out or the provider said it failed', () => {
+  const aisensy = adapterFor('aisensy');
+  const gupshup = adapterFor('gupshup');
+  const failure = (send: () => Promise<unknown>) => send().then(() => null, (e) => e);
+  const sends = {
+    meta: () => meta.send(ctx(), META, { kind: 'text', to: '+15550002222', text: 'x' }),
+    gupshup: () => gupshup.send(ctx(), GUPSHUP, { kind: 'text', to: '+15550002222', text: 'x' }),
+    aisensy: () => aisensy.send(ctx(), AISENSY, { kind: 'template', to: '+15550002222', name: 'invoice_ready', language: 'en', params: { body: [{ type: 'text', text: 'Alice' }] } }),
+  };
+  const adapters = { meta, gupshup, aisensy };
+  beforeEach(async () => {
+    await sim.client.addGupshupApp({ appName: 'ExampleCrmApp', appId: 'gs-app-1', apiKey: 'gs-key-123', sourcePhone: '15550001111', webhookUrl: 'http://127.0.0.1:9/unused' });
+    await sim.client.addAisensyAccount({ apiKey: 'ai-key-123', phone: '15550004444', webhookUrl: 'http://127.0.0.1:9/unused' });
+    await sim.client.addAisensyCampaign({ apiKey: 'ai-key-123', campaignName: 'invoice_ready', text: 'Hi {{1}}', live: true });
+  });
+
+  test.each(['meta', 'gupshup', 'aisensy'] as const)('%s: a 5xx with the provider’s own error is retryable; a bare 502 or a dropped answer may have been sent', async (provider) => {
+    await sim.client.setFault(undefined, { flap5xx: 1 } as any);
+    expect(adapters[provider].classify(await failure(sends[provider])).class).toBe('retryable');
+    await sim.client.setFault(undefined, { bare502: 1 } as any);
+    expect(adapters[provider].classify(await failure(sends[provider])).class).toBe('maybe-sent');
+    await sim.client.setFault(undefined, { dropAnswer: 1 } as any);
+    expect(adapters[provider].classify(await failure(sends[provider])).class).toBe('maybe-sent');
+  });
+
+  test('a response timeout may have been sent; a refused connection is retryable', async () => {
+    await sim.client.setFault(undefined, { latencyMs: 1_000 } as any);
+    const timedOut = await failure(() => meta.send({ ...ctx(), timeoutMs: 100 }, META, { kind: 'text', to: '+15550002222', text: 'slow' }));
+    expect(meta.classify(timedOut).class).toBe('maybe-sent');
+    await sim.client.setFault(undefined, { latencyMs: 0 } as any);
+    const refused = await failure(() => meta.send({ ...ctx(), baseUrl: 'http://127.0.0.1:9' }, META, { kind: 'text', to: '+15550002222', text: 'x' }));
+    expect(meta.classify(refused)).toMatchObject({ class: 'retryable', code: 'ECONNREFUSED' });
+  });
+});

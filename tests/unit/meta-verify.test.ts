@@ -68,8 +68,14 @@ describe('Meta error classes', () => {
     expect(result).toMatchObject({ class: cls, code: String(code) });
     expect(result.text).toContain(`(#${code})`);
   });
-  test('a 5xx without an envelope is retryable; a reset connection too', () => {
-    expect(meta.classify({ response: { status: 503, data: 'Service Unavailable' } }).class).toBe('retryable');
-    expect(meta.classify({ code: 'ECONNRESET', message: 'socket hang up' }).class).toBe('retryable');
+  test('a 5xx without an envelope, a timeout or a reset connection may have been sent; a refused connection or DNS failure is retryable', () => {
+    expect(meta.classify({ response: { status: 503, data: 'Service Unavailable' } }).class).toBe('maybe-sent');
+    expect(meta.classify({ response: { status: 502, data: '<html>Bad Gateway</html>' } }).class).toBe('maybe-sent');
+    expect(meta.classify({ code: 'ECONNRESET', message: 'socket hang up' }).class).toBe('maybe-sent');
+    expect(meta.classify({ code: 'ECONNABORTED', message: 'timeout of 15000ms exceeded' }).class).toBe('maybe-sent');
+    expect(meta.classify({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' }).class).toBe('retryable');
+    expect(meta.classify({ code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND' }).class).toBe('retryable');
+    expect(meta.classify({ code: 'ETIMEDOUT', syscall: 'connect', message: 'connect ETIMEDOUT' }).class).toBe('retryable');
+    expect(meta.classify({ response: { status: 500, data: { error: { code: 1, message: 'An unexpected error has occurred. Please retry your request later.' } } } }).class).toBe('retryable');
   });
 });

@@ -99,6 +99,8 @@ const classify = (error: unknown): ClassifiedError => {
   const data = e.response.data ?? {};
   const text = str(data.message) ?? str(data.errorMessage) ?? JSON.stringify(data).slice(0, 500);
   if (e.response.status === 402) return { class: 'permanent', code: '402', text, httpStatus: 402 };
+  // AiSensy's own error object on a 5xx says the request failed; anything else (a proxy's page) says nothing.
+  if (data.code === undefined && typeof data.errorCode === 'number' && (e.response.status ?? 0) >= 500) return { class: 'retryable', code: String(data.errorCode), text, httpStatus: e.response.status };
   return classifyCode(data.code ?? null, text, e.response.status);
 };
 

@@ -18,6 +18,8 @@ export const classify = (error: unknown): ClassifiedError => {
   const text = typeof data.message === 'string' ? data.message : JSON.stringify(data).slice(0, 500);
   const own = code !== undefined ? GUPSHUP[String(code)] : undefined;
   if (own) return { class: own, code: String(code), text, httpStatus: e.response.status };
+  // Gupshup's own error envelope on a 5xx says the request failed; anything else (a proxy's page) says nothing.
+  if (code === undefined && data.status === 'error' && (e.response.status ?? 0) >= 500) return { class: 'retryable', code: null, text, httpStatus: e.response.status };
   return classifyCode(code ?? null, text, e.response.status);
 };
 

@@ -11,6 +11,7 @@ import type {
   TemplateParam,
   TemplateParams,
 } from '../types';
+import { couponOf } from '../../template-params';
 import { classify } from './classify';
 
 const DEFAULT_VERSION = 'v23.0';
@@ -27,6 +28,8 @@ const param = (p: TemplateParam): Record<string, unknown> => {
       return { type: 'text', text: p.text, ...named };
     case 'payload':
       return { type: 'payload', payload: p.payload };
+    case 'coupon_code':
+      return { type: 'coupon_code', coupon_code: p.couponCode };
     case 'currency':
       return { type: 'currency', currency: { fallback_value: p.fallback, code: p.code, amount_1000: p.amount1000 }, ...named };
     case 'date_time':
@@ -39,7 +42,13 @@ const param = (p: TemplateParam): Record<string, unknown> => {
 const templateComponents = (params: TemplateParams = {}) => [
   ...(params.header?.length ? [{ type: 'header', parameters: params.header.map(param) }] : []),
   ...(params.body?.length ? [{ type: 'body', parameters: params.body.map(param) }] : []),
-  ...(params.buttons ?? []).map((b) => ({ type: 'button', sub_type: b.subType, index: String(b.index), parameters: b.params.map(param) })),
+  ...(params.buttons ?? []).map((b) => ({
+    type: 'button',
+    sub_type: b.subType,
+    index: String(b.index),
+    // Meta takes a copy-code button's code only as a coupon_code parameter.
+    parameters: b.subType === 'copy_code' ? b.params.map((p) => ({ type: 'coupon_code', coupon_code: couponOf(p) })) : b.params.map(param),
+  })),
 ];
 
 const interactive = (i: InteractiveContent) => {

@@ -30,7 +30,10 @@ const BY_CODE: Record<string, ErrorClass> = {
   '132016': 'template-problem',
 };
 
-const TRANSIENT_NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
+/** Failures before a connection existed: the request cannot have reached the provider. */
+const NEVER_ARRIVED = new Set(['ECONNREFUSED', 'EAI_AGAIN', 'ENOTFOUND', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
+/** Failures after the request may have been written: the provider may have acted on it. */
+const LOST_ANSWER = new Set(['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'ERR_CANCELED']);
 
 export const classifyCode = (code: string | number | null | undefined, text: string, httpStatus?: number): ClassifiedError => {
   const key = code === null || code === undefined ? '' : String(code);
@@ -39,7 +42,9 @@ export const classifyCode = (code: string | number | null | undefined, text: str
   if (!cls && httpStatus !== undefined) {
     if (httpStatus === 401 || httpStatus === 403) cls = 'auth-problem';
     else if (httpStatus === 429) cls = 'rate-limited';
-    else if (httpStatus >= 500) cls = 'retryable';
+    // A 5xx without the provider's own error (a proxy's 502/504, a bare 500) says nothing about
+    // whether the provider acted on the request.
+    else if (httpStatus >= 500) cls = key ? 'retryable' : 'maybe-sent';
   }
   return { class: cls ?? 'permanent', code: key || null, text, httpStatus };
 };
@@ -48,11 +53,18 @@ export const classifyCode = (code: string | number | null | undefined, text: str
  * Classifies whatever a Graph call failed with: an HTTP answer carrying Meta's error envelope, an
  * HTTP answer without one, or a network failure before any answer.
  */
-/** A failure before any HTTP answer (reset, timeout, DNS): worth retrying when it is transient. */
+/**
+ * A failure before any HTTP answer. Retried only when the request cannot have arrived (refused,
+ * DNS, a connect that timed out); a timeout or reset once connected may follow a send the
+ * provider carried out.
+ */
 export const classifyTransport = (error: unknown): ClassifiedError => {
-  const e = error as { code?: string; message?: string };
-  const retry = Boolean(e?.code && TRANSIENT_NETWORK.has(e.code));
-  return { class: retry ? 'retryable' : 'permanent', code: e?.code ?? null, text: e?.message ?? String(error) };
+  const e = error as { code?: string; message?: string; syscall?: string };
+  const text = e?.message ?? String(error);
+  const code = e?.code ?? null;
+  if (code && (NEVER_ARRIVED.has(code) || (e.syscall === 'connect' && code === 'ETIMEDOUT'))) return { class: 'retryable', code, text };
+  if (code && LOST_ANSWER.has(code)) return { class: 'maybe-sent', code, text };
+  return { class: 'permanent', code, text };
 };
 
 export const classify = (error: unknown): ClassifiedError => {
