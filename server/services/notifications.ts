@@ -8,6 +8,7 @@ import { assertTemplateParams } from '../template-params';
 import { parameterSchemaOf } from '../template-schema';
 import { recordAdminPath } from '../content-manager-scope';
 import { getService } from '../utils';
+import { toId } from '../ids';
 import { createWorkerLoop } from '../worker-loop';
 
 type Row = Record<string, any>;
@@ -448,8 +449,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async get(id: unknown) {
-      const n = Number(id);
-      const rule = Number.isSafeInteger(n) && n > 0 ? await q(UID.notificationRule).findOne({ where: { id: n } }) : null;
+      const n = toId(id);
+      const rule = n ? await q(UID.notificationRule).findOne({ where: { id: n } }) : null;
       if (!rule) throw new errors.NotFoundError('No notification rule with this id');
       return ruleOut(rule);
     },

@@ -1,4 +1,5 @@
 import { yup, validateYupSchema } from '@strapi/utils';
+import { MAX_ID } from '../ids';
 
 const param = yup
   .object({
@@ -22,7 +23,7 @@ const fields = {
     .object()
     .nullable()
     .test('scalars', 'condition values must be texts, numbers, true/false or empty', (v) => !v || Object.values(v).every((x) => x === null || ['string', 'number', 'boolean'].includes(typeof x))),
-  numberId: yup.number().integer().positive('choose a number'),
+  numberId: yup.number().integer().positive('choose a number').max(MAX_ID, 'choose a number'),
   template: yup.object({ name: yup.string().required('choose a template').max(512), language: yup.string().required('choose a template').max(20) }).noUnknown().default(undefined),
   parameters: yup.array().of(param).max(60),
   recipient: yup.object({ from: yup.string().oneOf(['field', 'constant']).required(), value: yup.string().required('choose the phone field, or enter a phone number').max(200) }).noUnknown().default(undefined),

@@ -527,8 +527,11 @@ describe('inbox actions', () => {
       ['put', `/whatsapp/quick-replies/${big}`],
       ['get', `/whatsapp/numbers/${big}`],
       ['get', `/whatsapp/logs/webhooks/${big}`],
+      ['get', `/whatsapp/notification-rules/${big}`],
+      ['get', `/whatsapp/notification-rules/${big}/firings`],
+      ['put', `/whatsapp/notification-rules/${big}`],
     ] as const) {
-      const res = await (admin as any)[method](path).send(method === 'put' ? { text: 'x' } : undefined);
+      const res = await (admin as any)[method](path).send(method !== 'put' ? undefined : path.includes('notification-rules') ? { active: false } : { text: 'x' });
       expect({ path, status: res.status }).toEqual({ path, status: 404 });
     }
     expect((await admin.post(`/whatsapp/conversations/${big}/messages`).send({ type: 'text', text: 'x' })).status).toBe(404);
@@ -542,6 +545,7 @@ describe('inbox actions', () => {
       ['/whatsapp/templates/sync', { numberId: Number(big) }],
       [`/whatsapp/conversations/${conversation.id}/assign`, { assigneeId: Number(big) }],
       [`/whatsapp/conversations/${conversation.id}/messages`, { type: 'media', fileId: Number(big) }],
+      ['/whatsapp/notification-rules', { name: 'Big', contentType: 'api::lead.lead', event: 'created', numberId: Number(big), template: { name: 'follow_up', language: 'en_US' }, parameters: [], recipient: { from: 'field', value: 'phone' } }],
     ];
     for (const [path, body] of bodies) {
       const res = await admin.post(path).send(body as object);
