@@ -39,6 +39,11 @@ export const openAdminSession = async (server: ExampleServer, label: string): Pr
   const page = await context.newPage();
   const browserErrors: string[] = [];
   page.on('pageerror', (error) => browserErrors.push(`pageerror: ${error.message}`));
+  // Requests still without an answer when a step fails: tells a slow server from a request never made.
+  const open = new Map<object, string>();
+  page.on('request', (request) => open.set(request, `${request.method()} ${new URL(request.url()).pathname} (since ${new Date().toISOString().slice(11, 23)})`));
+  page.on('requestfinished', (request) => open.delete(request));
+  page.on('requestfailed', (request) => open.delete(request));
   page.on('console', (message) => {
     if (message.type() === 'error' && !/favicon|Failed to load resource/.test(message.text())) browserErrors.push(`console: ${message.text()}`);
   });
@@ -54,7 +59,10 @@ export const openAdminSession = async (server: ExampleServer, label: string): Pr
         const shot = path.join(ARTIFACTS, `failure-${label}-${name.replace(/\W+/g, '-')}.png`);
         await page.screenshot({ path: shot, fullPage: true }).catch(() => undefined);
         const e = error instanceof Error ? error : new Error(String(error));
-        e.message = `[${name}] ${e.message}\n\nscreenshot: ${shot}\nbrowser errors:\n${browserErrors.join('\n') || '(none)'}\n\n${server.logs()}`;
+        const original = e.message;
+        e.message = `[${name}] ${original}\n\nscreenshot: ${shot}\nbrowser errors:\n${browserErrors.join('\n') || '(none)'}\nrequests without an answer (at ${new Date().toISOString().slice(11, 23)}):\n${[...open.values()].filter((r) => !/\/stream/.test(r)).join('\n') || '(none)'}\n\n${server.logs()}`;
+        // Jest prints the stack, which Playwright's errors computed with the original message.
+        if (e.stack?.includes(original)) e.stack = e.stack.replace(original, e.message);
         throw e;
       }
     },
