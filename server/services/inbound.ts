@@ -14,6 +14,7 @@ import { customerE164, regionOf, samePersonKey } from '../phone';
 import { createKeyedQueue } from '../keyed-queue';
 import { getConfig, getService } from '../utils';
 import { createWorkerLoop } from '../worker-loop';
+import { insertConversationIfNone } from '../conversation-row';
 import type { NumberRow } from './numbers';
 import type { RealtimeEvent } from './realtime';
 
@@ -76,25 +77,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const findOrCreateConversation = async (trx: Trx, number: NumberRow, waId: string, e164: string | null, name: string | null) => {
     const existing = await q(UID.conversation).findOne({ where: { numberId: number.id, customerWaId: waId } });
     if (existing) return existing;
-    const now = new Date();
-    await trx('whatsapp_conversations')
-      .insert({
-        document_id: crypto.randomBytes(12).toString('hex'),
-        number_id: number.id,
-        customer_wa_id: waId,
-        customer_phone: e164,
-        customer_name: name,
-        crm_kind: 'unknown',
-        state: 'open',
-        template_only: false,
-        unreachable: false,
-        unread: 0,
-        created_at: now,
-        updated_at: now,
-        published_at: now,
-      })
-      .onConflict(['number_id', 'customer_wa_id'])
-      .ignore();
+    await insertConversationIfNone(trx, { numberId: number.id, waId, phone: e164, name });
     return q(UID.conversation).findOne({ where: { numberId: number.id, customerWaId: waId } });
   };
 

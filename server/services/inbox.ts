@@ -1,5 +1,5 @@
-import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
+import { insertConversationIfNone } from '../conversation-row';
 import { errors } from '@strapi/utils';
 import type { AssigneeOption, Conversation, Message, ReplyRequest } from '../../contracts/inbox';
 import { UID, actionId } from '../constants';
@@ -165,36 +165,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     if (superAdmin || file.createdBy?.id === user.id || ability?.can('plugin::upload.read')) return;
     const message = 'you can send only files you uploaded, unless you may browse the Media Library';
     throw new errors.ValidationError(message, { errors: [{ path: ['fileId'], message, name: 'ValidationError', value: null }] });
-  };
-
-  /**
-   * Insert-or-nothing, then the row: two starts to one phone at once (a double click, two staff)
-   * meet on the unique (number, wa id) and share one conversation instead of one failing.
-   */
-  const insertConversation = async (numberId: number, waId: string, e164: string, crm: { crmKind: string; crmUid: string; crmDocumentId: string; crmName?: string | null } | null) => {
-    const now = new Date();
-    await strapi.db
-      .connection('whatsapp_conversations')
-      .insert({
-        document_id: crypto.randomBytes(12).toString('hex'),
-        number_id: numberId,
-        customer_wa_id: waId,
-        customer_phone: e164,
-        crm_kind: crm?.crmKind ?? 'unknown',
-        crm_uid: crm?.crmUid ?? null,
-        crm_document_id: crm?.crmDocumentId ?? null,
-        crm_name: crm?.crmName ?? null,
-        state: 'open',
-        template_only: false,
-        unreachable: false,
-        unread: 0,
-        created_at: now,
-        updated_at: now,
-        published_at: now,
-      })
-      .onConflict(['number_id', 'customer_wa_id'])
-      .ignore();
-    return q(UID.conversation).findOne({ where: { numberId, customerWaId: waId } });
   };
 
   return {
@@ -404,7 +374,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       await dispatcher.templateFields(number, input.template);
       if (!conversation) {
         const match = crm ? null : await getService('identity', { strapi }).match(e164, regionOf(number));
-        conversation = await insertConversation(number.id, waId, e164, crm ?? (match ? { crmKind: match.kind, crmUid: match.uid, crmDocumentId: match.documentId, crmName: match.name } : null));
+        await insertConversationIfNone(strapi.db.connection, { numberId: number.id, waId, phone: e164, crm: crm ?? (match ? { crmKind: match.kind, crmUid: match.uid, crmDocumentId: match.documentId, crmName: match.name } : null) });
+        conversation = await q(UID.conversation).findOne({ where: { numberId: number.id, customerWaId: waId } });
       }
       const message = await dispatcher.enqueue(conversation.id, { type: 'template', template: input.template, idempotencyKey: input.idempotencyKey }, { id: user.id });
       return { conversation: await named(await conversations.findOne({ where: { id: conversation.id } }), user), message: messageOut(message) };
