@@ -80,7 +80,11 @@ export interface TemplatePickerProps {
   /** Send options already loaded by the caller; loaded here otherwise. */
   sendOptions?: SendOptionsState;
   value: TemplateChoice;
-  onChange: (value: TemplateChoice) => void;
+  /**
+   * A state setter: changes are applied to the latest choice, so a value typed right after another
+   * (or after the select reports the same template again) never overwrites it with an older one.
+   */
+  onChange: React.Dispatch<React.SetStateAction<TemplateChoice>>;
   disabled?: boolean;
 }
 
@@ -116,7 +120,9 @@ export const TemplatePicker = ({ numberId, sendOptions, value, onChange, disable
           value={template ? templateKey(template) : undefined}
           placeholder={t('inbox.template.placeholder', 'Choose a template')}
           disabled={disabled}
-          onChange={(key) => onChange({ template: templates.find((x) => templateKey(x) === String(key)) ?? null, values: {} })}
+          onChange={(key) =>
+            onChange((prev) => (prev.template && templateKey(prev.template) === String(key) ? prev : { template: templates.find((x) => templateKey(x) === String(key)) ?? null, values: {} }))
+          }
         >
           {templates.map((x) => (
             <SingleSelectOption key={x.id} value={templateKey(x)}>
@@ -136,7 +142,10 @@ export const TemplatePicker = ({ numberId, sendOptions, value, onChange, disable
             disabled={disabled}
             type={f.media ? 'url' : 'text'}
             placeholder={f.media ? 'https://…' : undefined}
-            onChange={(e: React.ChangeEvent<HTMLInputElement>) => onChange({ template, values: { ...value.values, [f.key]: e.target.value } })}
+            onChange={(e: React.ChangeEvent<HTMLInputElement>) => {
+              const typed = e.target.value;
+              onChange((prev) => ({ template: prev.template, values: { ...prev.values, [f.key]: typed } }));
+            }}
           />
         </Field.Root>
       ))}
