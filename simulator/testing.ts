@@ -4,7 +4,7 @@ import type { AisensyAccount, GupshupApp, MetaNumber } from './types';
 
 /**
  * Test bed: a simulator and a webhook recorder standing in for the plugin, with one account per
- * provider wired to the recorder (ids follow /work/shared/fixtures/README.md).
+ * provider wired to the recorder (ids follow tests/fixtures/README.md).
  */
 export interface TestBed {
   sim: RunningSimulator;

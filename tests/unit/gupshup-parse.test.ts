@@ -2,7 +2,7 @@ import { gupshup } from '../../server/providers/gupshup';
 import { MalformedPayloadError, type CanonicalEvent } from '../../server/providers/types';
 import { fixture } from '../helpers/fixtures';
 
-/** What each Gupshup callback fixture carries (shared/fixtures/README.md). */
+/** What each Gupshup callback fixture carries (tests/fixtures/README.md). */
 const EXPECTED: Record<string, Partial<CanonicalEvent> & Record<string, unknown>> = {
   'inbound-text.json': { kind: 'message', type: 'text', text: 'Hello, is the invoice ready?' },
   'inbound-text-bsuid-enabled.json': { kind: 'message', type: 'text' },

@@ -5,7 +5,7 @@ import { fixture, fixtureNames } from '../helpers/fixtures';
 const count = (events: CanonicalEvent[]) =>
   events.reduce<Record<string, number>>((acc, e) => ({ ...acc, [e.kind]: (acc[e.kind] ?? 0) + 1 }), {});
 
-/** What each webhook fixture carries, as shared/fixtures/README.md describes it. */
+/** What each webhook fixture carries, as tests/fixtures/README.md describes it. */
 const EXPECTED: Record<string, { counts: Record<string, number>; type?: string }> = {
   'inbound-text.json': { counts: { message: 1 }, type: 'text' },
   'inbound-image-with-caption.json': { counts: { message: 1 }, type: 'image' },
