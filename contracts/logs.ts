@@ -14,10 +14,9 @@ export interface WebhookLogEntry {
   eventCount: number | null;
   lastError: string | null;
   processedAt: string | null;
-  /** First characters of the body; the whole body is on the single-entry answer. */
-  excerpt: string | null;
 }
 
+/** One call, with what lists leave out: the body and the kept headers. */
 export interface WebhookLogDetail extends WebhookLogEntry {
   rawBody: string | null;
   bodyEncoding: 'utf8' | 'base64';

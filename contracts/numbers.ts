@@ -74,13 +74,17 @@ export interface WhatsAppNumber {
   wabaId: string | null;
   appId: string | null;
   appName: string | null;
-  webhookUrl: string;
+  /** Null for callers without numbers.manage: the URL's key is the only credential of a Gupshup webhook. */
+  webhookUrl: string | null;
   credentials: Partial<Record<CredentialField, CredentialState>>;
   needsReauth: boolean;
   health: string | null;
   createdAt: string;
   updatedAt: string;
 }
+
+/** A number as answered to a holder of numbers.manage (create, update): its webhook URL is always there. */
+export type ManagedNumber = WhatsAppNumber & { webhookUrl: string };
 
 export interface Team {
   id: number;
@@ -103,14 +107,14 @@ export namespace GetNumber {
 export namespace CreateNumber {
   export type Request = NumberInput;
   export interface Response {
-    data: WhatsAppNumber;
+    data: ManagedNumber;
   }
 }
 
 export namespace UpdateNumber {
   export type Request = Partial<NumberInput>;
   export interface Response {
-    data: WhatsAppNumber;
+    data: ManagedNumber;
   }
 }
 

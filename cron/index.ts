@@ -13,7 +13,7 @@ import { getConfig, getService } from '../server/utils';
 export interface CronJob {
   name: string;
   /** The config key under `cron` that can override the schedule. */
-  scheduleKey: 'templateSync' | 'reminders';
+  scheduleKey: 'templateSync' | 'reminders' | 'logRetention';
   defaultSchedule: string;
   run: (strapi: Core.Strapi) => Promise<unknown>;
 }
@@ -30,6 +30,12 @@ export const JOBS: CronJob[] = [
     scheduleKey: 'reminders',
     defaultSchedule: '5 * * * *',
     run: (strapi) => getService('notifications', { strapi }).remind(),
+  },
+  {
+    name: 'log-retention',
+    scheduleKey: 'logRetention',
+    defaultSchedule: '41 3 * * *',
+    run: (strapi) => getService('logs', { strapi }).prune(),
   },
 ];
 

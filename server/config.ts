@@ -10,8 +10,14 @@ export interface PluginConfig {
   /** Let the plugin switch on Strapi's raw-body capture (needed to verify webhook signatures). */
   rawBody?: boolean;
   /** Scheduled jobs (template sync, recovery sweeps). Off in tests unless a test turns it on. */
-  cron?: { enabled?: boolean; templateSync?: string; reminders?: string };
+  cron?: { enabled?: boolean; templateSync?: string; reminders?: string; logRetention?: string };
+  /** Days webhook and API log rows are kept; older ones are deleted by the daily cron job. */
+  logRetentionDays?: number;
   defaultThroughputMps?: number;
+  /** Milliseconds between a live stream's keep-alives; each also re-checks the user's access. */
+  streamHeartbeatMs?: number;
+  /** Live streams one user may hold open on one instance; one more is answered 429. */
+  maxStreamsPerUser?: number;
   /**
    * Webhook rows applied at once by the inbound worker (events of one customer always one after
    * another). Default: 4 on PostgreSQL/MySQL, 1 on SQLite, whose one connection serializes them anyway.
@@ -41,7 +47,10 @@ export default {
     previousEncryptionKeys: [],
     publicUrl: env('WHATSAPP_PUBLIC_URL'),
     rawBody: true,
-    cron: { enabled: env('NODE_ENV') !== 'test', templateSync: '17 * * * *', reminders: '5 * * * *' },
+    cron: { enabled: env('NODE_ENV') !== 'test', templateSync: '17 * * * *', reminders: '5 * * * *', logRetention: '41 3 * * *' },
+    logRetentionDays: 30,
+    streamHeartbeatMs: 20_000,
+    maxStreamsPerUser: 5,
     defaultThroughputMps: DEFAULT_THROUGHPUT_MPS,
     // Never from the environment here: a stray variable must not turn a single instance (or a test) into a cluster member.
     redis: { prefix: 'whatsapp' },
@@ -63,6 +72,15 @@ export default {
     }
     if (config.inboundConcurrency !== undefined && !(Number.isInteger(config.inboundConcurrency) && config.inboundConcurrency >= 1 && config.inboundConcurrency <= 64)) {
       throw new Error('whatsapp: `inboundConcurrency` must be a whole number from 1 to 64');
+    }
+    if (config.logRetentionDays !== undefined && !(Number.isInteger(config.logRetentionDays) && config.logRetentionDays >= 1 && config.logRetentionDays <= 3650)) {
+      throw new Error('whatsapp: `logRetentionDays` must be a whole number of days from 1 to 3650');
+    }
+    if (config.streamHeartbeatMs !== undefined && !(Number.isInteger(config.streamHeartbeatMs) && config.streamHeartbeatMs >= 10 && config.streamHeartbeatMs <= 600_000)) {
+      throw new Error('whatsapp: `streamHeartbeatMs` must be a whole number of milliseconds from 10 to 600000');
+    }
+    if (config.maxStreamsPerUser !== undefined && !(Number.isInteger(config.maxStreamsPerUser) && config.maxStreamsPerUser >= 1 && config.maxStreamsPerUser <= 100)) {
+      throw new Error('whatsapp: `maxStreamsPerUser` must be a whole number from 1 to 100');
     }
     const redis = config.redis;
     if (redis !== undefined && (redis === null || typeof redis !== 'object' || Array.isArray(redis))) {

@@ -1,5 +1,8 @@
 export const PLUGIN_ID = 'whatsapp';
 
+/** The code Strapi gives its Super Admin role: it sees every number and every log row. */
+export const SUPER_ADMIN_ROLE = 'strapi-super-admin';
+
 export const UID = {
   number: 'plugin::whatsapp.number',
   conversation: 'plugin::whatsapp.conversation',

@@ -6,19 +6,19 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const logs = () => getService('logs', { strapi });
   return {
     async webhooks(ctx: any) {
-      ctx.body = await logs().webhooks(await validateListQuery(ctx.query ?? {}));
+      ctx.body = await logs().webhooks(ctx.state.user, await validateListQuery(ctx.query ?? {}));
     },
     async webhook(ctx: any) {
-      ctx.body = { data: await logs().webhook(ctx.params.id) };
+      ctx.body = { data: await logs().webhook(ctx.state.user, ctx.params.id) };
     },
     async replay(ctx: any) {
-      ctx.body = { data: await logs().replay(ctx.params.id) };
+      ctx.body = { data: await logs().replay(ctx.state.user, ctx.params.id) };
     },
     async replayRange(ctx: any) {
-      ctx.body = { data: await logs().replayRange(await validateReplayRange(ctx.request.body)) };
+      ctx.body = { data: await logs().replayRange(ctx.state.user, await validateReplayRange(ctx.request.body)) };
     },
     async apiCalls(ctx: any) {
-      ctx.body = await logs().apiCalls(await validateListQuery(ctx.query ?? {}));
+      ctx.body = await logs().apiCalls(ctx.state.user, await validateListQuery(ctx.query ?? {}));
     },
   };
 };

@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { insertConversationIfNone } from '../conversation-row';
 import { errors } from '@strapi/utils';
 import type { AssigneeOption, Conversation, Message, ReplyRequest } from '../../contracts/inbox';
-import { UID, actionId } from '../constants';
+import { SUPER_ADMIN_ROLE as SUPER_ADMIN, UID, actionId } from '../constants';
 import { recordE164, regionOf } from '../phone';
 import { recordAdminPath, type ReadScope } from '../content-manager-scope';
 import { toId } from '../ids';
@@ -15,8 +15,6 @@ export interface AdminUser {
   /** What the caller may read of the host's records (the Content Manager's permissions); without it, nothing. */
   scope?: ReadScope;
 }
-
-const SUPER_ADMIN = 'strapi-super-admin';
 
 export const adminUserName = (u: { firstname?: string | null; lastname?: string | null; username?: string | null; email?: string | null }) =>
   [u.firstname, u.lastname].filter(Boolean).join(' ') || u.username || u.email || '';
@@ -79,12 +77,8 @@ export const messageOut = (row: any): Message => ({
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const q = (uid: string) => strapi.db.query(uid as any);
 
-  const visibleNumberIds = async (user: AdminUser): Promise<number[] | 'all'> => {
-    if (user.roles?.some((r) => r.code === SUPER_ADMIN)) return 'all';
-    const roleIds = new Set((user.roles ?? []).map((r) => r.id));
-    const numbers = await q(UID.number).findMany({ select: ['id', 'teamRoleIds'] });
-    return numbers.filter((n: any) => !n.teamRoleIds?.length || n.teamRoleIds.some((id: number) => roleIds.has(id))).map((n: any) => n.id);
-  };
+  // The rule lives in the scope service; kept here under its old name for the inbox's callers.
+  const visibleNumberIds = (user: AdminUser) => getService('scope', { strapi }).visibleNumberIds(user);
 
   /** The identity sources whose name field the viewer may read: their CRM names may be shown and searched. */
   const namedSources = async (viewer: AdminUser) => {

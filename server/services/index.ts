@@ -14,9 +14,10 @@ import optOut from './opt-out';
 import providerCalls from './provider-calls';
 import quickReplies from './quick-replies';
 import realtime from './realtime';
+import scope from './scope';
 import settings from './settings';
 import stream from './stream';
 import templates from './templates';
 import webhooks from './webhooks';
 
-export default { cluster, 'crm-links': crmLinks, crypto, dispatcher, 'host-schema': hostSchema, identity, inbound, inbox, logs, media, notifications, numbers, 'opt-out': optOut, 'provider-calls': providerCalls, 'quick-replies': quickReplies, realtime, settings, stream, templates, webhooks };
+export default { cluster, 'crm-links': crmLinks, crypto, dispatcher, 'host-schema': hostSchema, identity, inbound, inbox, logs, media, notifications, numbers, 'opt-out': optOut, 'provider-calls': providerCalls, 'quick-replies': quickReplies, realtime, scope, settings, stream, templates, webhooks };

@@ -111,7 +111,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return new Set(creds === null ? CREDENTIAL_FIELDS[row.provider] : Object.keys(creds).filter((k) => creds[k as CredentialField]));
   };
 
-  const format = (row: NumberRow): WhatsAppNumber => {
+  /** `webhookUrl: false` leaves the URL out (null): its key is the number's credential, for numbers.manage holders only. */
+  const format = (row: NumberRow, { webhookUrl = true }: { webhookUrl?: boolean } = {}): WhatsAppNumber => {
     const creds = readCredentials(row);
     const credentials: Partial<Record<CredentialField, CredentialState>> = {};
     for (const field of CREDENTIAL_FIELDS[row.provider]) {
@@ -132,7 +133,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       wabaId: row.wabaId ?? null,
       appId: row.appId ?? null,
       appName: row.appName ?? null,
-      webhookUrl: `${publicUrl()}${WEBHOOK_PATH}/${row.webhookKey}`,
+      webhookUrl: webhookUrl ? `${publicUrl()}${WEBHOOK_PATH}/${row.webhookKey}` : null,
       credentials,
       needsReauth: Boolean(row.needsReauth),
       health: creds === null ? 'credentials-unreadable' : row.health ?? null,
@@ -229,13 +230,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       };
     },
 
-    async list(): Promise<WhatsAppNumber[]> {
-      const rows = (await query().findMany({ where: { deletedAt: null }, orderBy: { id: 'asc' } })) as NumberRow[];
-      return rows.map(format);
+    /** Live numbers among `numberIds` (the caller's, from the scope service), or all. */
+    async list(numberIds: number[] | 'all' = 'all', shown: { webhookUrl?: boolean } = {}): Promise<WhatsAppNumber[]> {
+      const where = numberIds === 'all' ? { deletedAt: null } : { deletedAt: null, id: { $in: numberIds } };
+      const rows = (await query().findMany({ where, orderBy: { id: 'asc' } })) as NumberRow[];
+      return rows.map((row) => format(row, shown));
     },
 
-    async get(id: unknown): Promise<WhatsAppNumber> {
-      return format(await findRow(id));
+    async get(id: unknown, shown: { webhookUrl?: boolean } = {}): Promise<WhatsAppNumber> {
+      return format(await findRow(id), shown);
     },
 
     /** The stored row, credentials still sealed; for server code that talks to the provider. */

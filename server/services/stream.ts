@@ -2,11 +2,13 @@ import crypto from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { getService } from '../utils';
+import { actionId } from '../constants';
+import { getConfig, getService } from '../utils';
 import type { AdminUser } from './inbox';
 import type { SequencedEvent } from './realtime';
 
 const HEARTBEAT_MS = 20_000;
+const MAX_STREAMS_PER_USER = 5;
 /** Streams end before the admin access token would (30 min); the client reconnects with a fresh one. */
 const MAX_LIFETIME_MS = 25 * 60_000;
 const TICKET_TTL_MS = 60_000;
@@ -21,8 +23,22 @@ const MAX_QUEUED = 1_000;
  */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const tickets = new Map<string, { user: AdminUser; expires: number }>();
+  /** Open streams per user on this instance. */
+  const openCount = new Map<number, number>();
   const cluster = () => getService('cluster', { strapi });
   const unusable = () => new errors.UnauthorizedError('The stream ticket is unknown, used or expired');
+
+  /**
+   * The user as the database has them now, or why they may not stream: a ticket or a stream must
+   * not outlive a removed permission, a blocked or deleted account, or a change of team.
+   */
+  const access = async (id: number): Promise<{ user: AdminUser } | { refused: 'gone' | 'forbidden' }> => {
+    const row = await strapi.db.query('admin::user').findOne({ where: { id }, populate: ['roles'] });
+    if (!row || row.isActive !== true || row.blocked === true) return { refused: 'gone' };
+    const ability = await strapi.service('admin::permission').engine.generateUserAbility(row);
+    if (!ability.can(actionId('inboxRead'))) return { refused: 'forbidden' };
+    return { user: { id: row.id, roles: (row.roles ?? []).map((r: { id: number; code?: string }) => ({ id: r.id, code: r.code })) } };
+  };
 
   return {
     /** One instance: kept in memory. Several: kept in Redis for a minute, so any instance can redeem it. */
@@ -41,18 +57,23 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return { ticket, expiresInSeconds: TICKET_TTL_MS / 1000, url: `${prefix}/whatsapp/stream?ticket=${encodeURIComponent(ticket)}` };
     },
 
-    /** Single use: taken and deleted in one step (GETDEL across instances). */
+    /** Single use: taken and deleted in one step (GETDEL across instances); the user's access is checked again. */
     async redeemTicket(ticket: unknown): Promise<AdminUser> {
       if (typeof ticket !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(ticket)) throw unusable();
+      let issuedTo: AdminUser;
       if (cluster().enabled()) {
         const stored = await cluster().redis().getdel(cluster().key('ticket', ticket));
         if (!stored) throw unusable();
-        return JSON.parse(stored) as AdminUser;
+        issuedTo = JSON.parse(stored) as AdminUser;
+      } else {
+        const entry = tickets.get(ticket);
+        tickets.delete(ticket);
+        if (!entry || entry.expires < Date.now()) throw unusable();
+        issuedTo = entry.user;
       }
-      const entry = tickets.get(ticket);
-      tickets.delete(ticket);
-      if (!entry || entry.expires < Date.now()) throw unusable();
-      return entry.user;
+      const now = await access(issuedTo.id);
+      if ('refused' in now) throw now.refused === 'gone' ? unusable() : new errors.ForbiddenError('You may no longer read conversations');
+      return now.user;
     },
 
     /**
@@ -61,8 +82,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      * that leaves (or a lookup that fails) while the stream is being set up leaks nothing.
      */
     async open(ctx: any, user: AdminUser, lastEventId?: string) {
-      const inbox = getService('inbox', { strapi });
+      const scope = getService('scope', { strapi });
       const realtime = getService('realtime', { strapi });
+      // A sixth stream is refused rather than the oldest closed: tabs closing each other would reconnect in turn without end.
+      const cap = getConfig(strapi, 'maxStreamsPerUser') ?? MAX_STREAMS_PER_USER;
+      if ((openCount.get(user.id) ?? 0) >= cap) throw new errors.RateLimitError(`At most ${cap} live streams per user; close another tab first`);
+      openCount.set(user.id, (openCount.get(user.id) ?? 0) + 1);
 
       ctx.req.socket.setTimeout(0);
       ctx.req.socket.setNoDelay(true);
@@ -86,7 +111,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       let allowedAt = 0;
       const visible = async (numberId: number) => {
         if (Date.now() - allowedAt > VISIBILITY_CACHE_MS) {
-          allowed = await inbox.visibleNumberIds(user);
+          allowed = await scope.visibleNumberIds(user);
           allowedAt = Date.now();
         }
         return allowed === 'all' || allowed.includes(numberId);
@@ -99,13 +124,35 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         else if (queue.length < MAX_QUEUED) queue.push(event);
         else reset();
       });
-      const heartbeat = setInterval(() => stream.write(': keep-alive\n\n'), HEARTBEAT_MS);
+      // Each beat also re-reads the user: a removed inbox.read, a blocked or deleted account ends the stream, a team change applies.
+      let checking = false;
+      const beat = async () => {
+        stream.write(': keep-alive\n\n');
+        if (checking || closed) return;
+        checking = true;
+        try {
+          const now = await access(user.id);
+          if ('refused' in now) return close();
+          user = now.user;
+          allowed = await scope.visibleNumberIds(user);
+          allowedAt = Date.now();
+        } catch (error) {
+          strapi.log.warn(`[whatsapp] live stream for user ${user.id}: access not re-checked: ${(error as Error).message}`);
+        } finally {
+          checking = false;
+        }
+        return undefined;
+      };
+      const heartbeat = setInterval(() => void beat(), getConfig(strapi, 'streamHeartbeatMs') ?? HEARTBEAT_MS);
       const lifetime = setTimeout(() => close(), MAX_LIFETIME_MS);
       heartbeat.unref();
       lifetime.unref();
       const close = () => {
         if (closed) return;
         closed = true;
+        const left = (openCount.get(user.id) ?? 1) - 1;
+        if (left > 0) openCount.set(user.id, left);
+        else openCount.delete(user.id);
         clearInterval(heartbeat);
         clearTimeout(lifetime);
         unsubscribe();

@@ -74,8 +74,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return result;
   };
 
-  const runSync = async (numberId?: number): Promise<SyncResult[]> => {
-    const where = { deletedAt: null, active: true, ...(numberId ? { id: numberId } : {}) };
+  const runSync = async (numberId: number | undefined, numberIds: number[] | 'all'): Promise<SyncResult[]> => {
+    const where = { deletedAt: null, active: true, ...(numberId ? { id: numberId } : numberIds === 'all' ? {} : { id: { $in: numberIds } }) };
     const numbers = (await strapi.db.query(UID.number).findMany({ where, orderBy: { id: 'asc' } })) as NumberRow[];
     const results: SyncResult[] = [];
     for (const number of numbers) results.push(await syncNumber(number));
@@ -83,9 +83,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   return {
-    async list(filter: { numberId?: string; status?: string; includeRemoved?: string }): Promise<WhatsAppTemplate[]> {
+    /** Templates of the numbers among `numberIds` (the caller's, from the scope service), or of all. */
+    async list(filter: { numberId?: string; status?: string; includeRemoved?: string }, numberIds: number[] | 'all' = 'all'): Promise<WhatsAppTemplate[]> {
       const where: Record<string, unknown> = {};
-      if (filter.numberId) where.numberId = Number(filter.numberId);
+      if (numberIds !== 'all') where.numberId = { $in: numberIds };
+      if (filter.numberId) where.numberId = numberIds === 'all' || numberIds.includes(Number(filter.numberId)) ? Number(filter.numberId) : -1;
       if (filter.status) where.status = filter.status.toUpperCase();
       if (filter.includeRemoved !== 'true') where.removedAt = null;
       return (await q().findMany({ where, orderBy: [{ numberId: 'asc' }, { name: 'asc' }, { language: 'asc' }] })).map(format);
@@ -108,12 +110,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       }));
     },
 
-    async sync(numberId?: number): Promise<SyncResult[]> {
+    /** Syncs one number, or every number among `numberIds` (the caller's; the hourly job: all). */
+    async sync(numberId?: number, numberIds: number[] | 'all' = 'all'): Promise<SyncResult[]> {
       if (numberId !== undefined) {
         const number = await strapi.db.query(UID.number).findOne({ where: { id: numberId, deletedAt: null } });
-        if (!number) throw new errors.NotFoundError('No WhatsApp number with this id');
+        if (!number || (numberIds !== 'all' && !numberIds.includes(number.id))) throw new errors.NotFoundError('No WhatsApp number with this id');
       }
-      const run = chain.then(() => runSync(numberId));
+      const run = chain.then(() => runSync(numberId, numberIds));
       chain = run.catch(() => undefined);
       return run;
     },

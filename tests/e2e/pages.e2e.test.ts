@@ -97,7 +97,7 @@ beforeAll(async () => {
   const created = await api<CreateNumber.Response>('POST', '/whatsapp/numbers', { provider: 'meta', ...META });
   expect(created.status).toBe(201);
   number = created.body.data;
-  const hook = new URL(number.webhookUrl);
+  const hook = new URL(created.body.data.webhookUrl);
   webhookUrl = `http://127.0.0.1:${server.port}${hook.pathname}${hook.search}`;
   await sim.client.addMetaNumber({
     phoneNumberId: META.phoneNumberId,

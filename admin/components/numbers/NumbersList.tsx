@@ -69,6 +69,9 @@ const ActiveCell = ({
 
 const WebhookUrl = ({ number, onCopy }: { number: WhatsAppNumber; onCopy: (url: string) => void }) => {
   const t = useTranslate();
+  const url = number.webhookUrl;
+  // The server leaves it out for those who may not manage numbers: its key is the number's credential.
+  if (url === null) return <Typography textColor="neutral500">—</Typography>;
   return (
     <Flex gap={1} alignItems="center" minWidth={0}>
       <Box minWidth={0} flex={1}>
@@ -76,18 +79,18 @@ const WebhookUrl = ({ number, onCopy }: { number: WhatsAppNumber; onCopy: (url: 
           variant="pi"
           textColor="neutral800"
           ellipsis
-          title={number.webhookUrl}
+          title={url}
           data-testid="webhook-url"
           style={{ fontFamily: 'monospace', display: 'block' }}
         >
-          {number.webhookUrl}
+          {url}
         </Typography>
       </Box>
       <IconButton
         variant="ghost"
         size="S"
         label={t('numbers.webhook.copy', 'Copy webhook URL of {label}', { label: number.label })}
-        onClick={() => onCopy(number.webhookUrl)}
+        onClick={() => onCopy(url)}
       >
         <Duplicate />
       </IconButton>
