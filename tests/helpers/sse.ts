@@ -8,10 +8,18 @@ export interface SseEvent {
 
 /** A server-sent-events client over plain HTTP, collecting events until closed. */
 export const openStream = (url: string, headers: Record<string, string> = {}) =>
-  new Promise<{ events: SseEvent[]; status: number; close: () => void; waitFor: (pred: (e: SseEvent) => boolean, timeoutMs?: number) => Promise<SseEvent> }>((resolve, reject) => {
+  new Promise<{
+    events: SseEvent[];
+    status: number;
+    close: () => void;
+    waitFor: (pred: (e: SseEvent) => boolean, timeoutMs?: number) => Promise<SseEvent>;
+    /** Resolves when the server ends the response (rejects after `timeoutMs`). */
+    ended: (timeoutMs?: number) => Promise<void>;
+  }>((resolve, reject) => {
     const events: SseEvent[] = [];
     const waiters: { pred: (e: SseEvent) => boolean; resolve: (e: SseEvent) => void }[] = [];
     const req = http.get(url, { headers: { Accept: 'text/event-stream', ...headers } }, (res) => {
+      const end = new Promise<void>((done) => res.on('end', done));
       let buffer = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
@@ -38,6 +46,14 @@ export const openStream = (url: string, headers: Record<string, string> = {}) =>
         events,
         status: res.statusCode ?? 0,
         close: () => req.destroy(),
+        ended: (timeoutMs = 5000) =>
+          new Promise<void>((ok, fail) => {
+            const timer = setTimeout(() => fail(new Error(`the stream did not end within ${timeoutMs} ms; got ${events.map((e) => e.event).join(', ')}`)), timeoutMs);
+            end.then(() => {
+              clearTimeout(timer);
+              ok();
+            });
+          }),
         waitFor: (pred, timeoutMs = 5000) =>
           new Promise((ok, fail) => {
             const found = events.find(pred);
