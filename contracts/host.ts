@@ -1,4 +1,4 @@
-/** The host CRM's collection types as the admin pages choose from them (rules, identity, tickets). */
+/** The host CRM's collection types the caller may read in the Content Manager, as the admin pages choose from them (rules, identity, tickets). */
 
 export interface HostField {
   name: string;
@@ -17,7 +17,7 @@ export interface HostContentType {
   displayName: string;
   singularName: string;
   draftAndPublish: boolean;
-  /** Every non-private attribute; private ones (passwords, tokens) are never offered. */
+  /** Every non-private attribute the caller may read in the Content Manager; private ones (passwords, tokens) are never offered. */
   fields: HostField[];
   /** The field paths CRM-event rules may bind, as the settings limit them; null or absent: every non-private field. */
   notificationFields?: string[] | null;

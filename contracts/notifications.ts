@@ -40,8 +40,12 @@ export interface NotificationRule extends NotificationRuleInput {
 export interface FiringTrace {
   matched: boolean;
   reason?: string;
+  /** As the provider got them; a value from a field the viewer may not read in the Content Manager is `•••`, with `redacted: true`. */
   parameters?: unknown;
+  /** `•••` when read from a field the viewer may not read. */
   recipient?: string | null;
+  /** Some value above was hidden from this viewer. */
+  redacted?: boolean;
   messageId?: number | null;
   message?: { status: string; providerMessageId: string | null; errorClass: string | null; errorCode: string | null; errorText: string | null } | null;
 }

@@ -90,3 +90,18 @@ export const PERMISSION_ACTIONS = (Object.keys(ACTIONS) as ActionKey[]).map((key
 }));
 
 export const WEBHOOK_PATH = '/api/whatsapp/webhooks';
+
+/**
+ * What a CRM-event rule may read of a record: a path ends on one of these attribute types (never a
+ * relation, media, component, dynamic zone, JSON, blocks or password), so no object is ever sent.
+ */
+export const BINDABLE_TYPES = new Set(['string', 'text', 'richtext', 'email', 'uid', 'enumeration', 'integer', 'biginteger', 'float', 'decimal', 'date', 'datetime', 'time', 'timestamp', 'boolean']);
+
+/**
+ * Rules read the app's own types (`api::*`) only; outside them, just these fields. Admin users
+ * (`admin::*`) are never readable, even by super admins: their rows hold password hashes and tokens.
+ */
+export const BINDABLE_OUTSIDE_API: Record<string, string[]> = { 'plugin::users-permissions.user': ['username'] };
+
+/** What a trace shows instead of a value its viewer may not read in the Content Manager. */
+export const REDACTED = '•••';

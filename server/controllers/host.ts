@@ -6,7 +6,7 @@ import { validateRecipientQuery } from '../validation/host';
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async contentTypes(ctx: any) {
     const { notificationFields } = await getService('settings', { strapi }).get();
-    ctx.body = { data: getService('host-schema', { strapi }).contentTypes(notificationFields) };
+    ctx.body = { data: await getService('host-schema', { strapi }).contentTypes(notificationFields, contentManagerScope(strapi, ctx.state.userAbility)) };
   },
   async recipients(ctx: any) {
     const { q } = (await validateRecipientQuery(ctx.query ?? {})) as { q: string };

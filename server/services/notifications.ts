@@ -1,12 +1,14 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Firing, NotificationRule, NotificationRuleInput, RuleParameter } from '../../contracts/notifications';
-import { UID } from '../constants';
+import { REDACTED, UID } from '../constants';
 import type { TemplateParam, TemplateParams } from '../providers';
 import { recordE164, regionOf } from '../phone';
 import { assertTemplateParams } from '../template-params';
 import { parameterSchemaOf } from '../template-schema';
-import { recordAdminPath } from '../content-manager-scope';
+import { recordAdminPath, type ReadScope } from '../content-manager-scope';
+import { boundPaths, memoScope, pathIssues, populateFor as populateTree } from '../notification-paths';
+import { redactTrace, sourcesOf } from '../notification-trace';
 import { getService } from '../utils';
 import { toId } from '../ids';
 import { createWorkerLoop } from '../worker-loop';
@@ -14,7 +16,6 @@ import { createWorkerLoop } from '../worker-loop';
 type Row = Record<string, any>;
 
 const RULES_CACHE_MS = 5_000;
-const TO_MANY = new Set(['oneToMany', 'manyToMany', 'morphMany', 'morphToMany']);
 const REMINDER_PAGE = 500;
 const SWEEP_MS = 5_000;
 /** Longer than any send takes: a claim this old was left by a process that stopped. */
@@ -67,10 +68,11 @@ const zoneMidnight = (day: string, timeZone: string) => {
 const at = (record: Row | null | undefined, path: string): unknown =>
   path.split('.').reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Row)[key] : undefined), record);
 
+// An object (a related record, a list) is never text: rules bind scalars only, and an old rule's relation renders empty.
 const text = (value: unknown): string => {
   if (value === null || value === undefined) return '';
   if (value instanceof Date) return value.toISOString().slice(0, 10);
-  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return typeof value === 'object' ? '' : String(value);
 };
 
 const same = (a: unknown, b: unknown) => text(a) === text(b);
@@ -101,8 +103,10 @@ const ruleData = (input: Partial<NotificationRuleInput>) => ('value' in input ? 
 /** How the editor names a template parameter: `body {{2}}`, `header {{name}}`. */
 const slotName = (p: RuleParameter) => `${p.component} {{${p.name ?? (p.index ?? 0) + 1}}}`;
 
-const firingOut = (row: Row, message: Row | null): Firing => {
-  const { snapshot, ...trace } = row.trace ?? {};
+/** A firing as its viewer may see it: values from fields they may not read are redacted. */
+const firingOut = async (strapi: Core.Strapi, row: Row, message: Row | null, rule: Row | null, scope: ReadScope): Promise<Firing> => {
+  const { snapshot, sources, ...stored } = row.trace ?? {};
+  const { trace, hiddenRecipient } = row.trace ? await redactTrace(strapi, row.contentType, stored, sources ?? sourcesOf(rule ?? {}), scope) : { trace: stored, hiddenRecipient: null };
   return {
     id: row.id,
     ruleId: row.ruleId,
@@ -111,7 +115,7 @@ const firingOut = (row: Row, message: Row | null): Firing => {
     locale: row.locale ?? null,
     event: row.event,
     state: row.state,
-    error: row.error ?? null,
+    error: row.error && hiddenRecipient ? row.error.split(hiddenRecipient).join(REDACTED) : row.error ?? null,
     trace: row.trace
       ? { ...trace, message: message ? { status: message.status, providerMessageId: message.providerMessageId ?? null, errorClass: message.errorClass ?? null, errorCode: message.errorCode ?? null, errorText: message.errorText ?? null } : null }
       : null,
@@ -136,27 +140,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return rules;
   };
 
-  /** The populate tree for the relation paths a rule reads (`invoice.contact.phone` → invoice → contact). */
-  const populateFor = (uid: string, rule: Row) => {
-    const paths: string[] = [
-      ...(rule.parameters ?? []).filter((p: RuleParameter) => p.from === 'field' && p.value?.includes('.')).map((p: RuleParameter) => p.value!),
-      ...(rule.recipient?.from === 'field' && rule.recipient.value.includes('.') ? [rule.recipient.value] : []),
-      ...Object.keys(rule.condition ?? {}).filter((k) => k.includes('.')),
-    ];
-    const tree: Row = {};
-    for (const path of paths) {
-      let node = tree;
-      let model = uid;
-      for (const segment of path.split('.').slice(0, -1)) {
-        const attribute = (strapi.contentTypes[model as keyof typeof strapi.contentTypes] as { attributes: Record<string, any> } | undefined)?.attributes[segment];
-        if (attribute?.type !== 'relation') break;
-        node[segment] ??= { populate: {} };
-        node = node[segment].populate;
-        model = attribute.target;
-      }
-    }
-    const clean = (n: Row): Row => Object.fromEntries(Object.entries(n).map(([k, v]) => [k, Object.keys(v.populate).length ? { populate: clean(v.populate) } : true]));
-    return clean(tree);
+  /** Related records carry only the fields the rule names: nothing else of them can reach a trace or a message. */
+  const populateFor = (uid: string, rule: Row) => populateTree(strapi, uid, rule);
+
+  /** Why no one may send what a rule reads (a rule saved before the paths were checked), or null. */
+  const refusalOf = async (rule: Row) => {
+    const [issue] = await pathIssues(strapi, rule);
+    return issue ? `${issue.where}: ${issue.message}` : null;
   };
 
   const loadRecord = async (uid: string, documentId: string, rule: Row, locale?: string | null) =>
@@ -185,6 +175,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const finish = (data: Row) => q(UID.notificationFiring).update({ where: { id: firing.id }, data: { attempts: (firing.attempts ?? 0) + 1, ...data } });
     const rule = await q(UID.notificationRule).findOne({ where: { id: firing.ruleId } });
     if (!rule) return finish({ state: 'skipped', error: 'the rule was deleted', trace: { matched: false, reason: 'rule deleted' } });
+    const refused = await refusalOf(rule);
+    if (refused) return finish({ state: 'skipped', error: refused, trace: { matched: false, reason: 'the rule reads a field no rule may send' } });
     const record = firing.trace?.snapshot ?? (await loadRecord(firing.contentType, firing.recordDocumentId, rule, firing.locale));
     if (!record) return finish({ state: 'skipped', error: 'the record no longer exists', trace: { matched: false, reason: 'record gone' } });
     // The provider refuses an empty parameter only later and less clearly; say which one it is.
@@ -194,16 +186,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return finish({ state: 'skipped', error: reason, trace: { matched: true, reason } });
     }
     const parameters = render(rule, record, firing.contentType);
+    // Which field each value came from, so a trace can be redacted for a viewer who may not read it.
+    const sources = sourcesOf(rule);
     const rawPhone = rule.recipient.from === 'constant' ? rule.recipient.value : text(at(record, rule.recipient.value));
     const number = await q(UID.number).findOne({ where: { id: rule.numberId, deletedAt: null } });
-    if (!number || !number.active) return finish({ state: 'failed', error: 'the rule’s number is removed or switched off', trace: { matched: true, parameters, recipient: rawPhone } });
+    if (!number || !number.active) return finish({ state: 'failed', error: 'the rule’s number is removed or switched off', trace: { matched: true, sources, parameters, recipient: rawPhone } });
     const e164 = rawPhone ? recordE164(rawPhone, regionOf(number)) : null;
-    if (!e164) return finish({ state: 'skipped', error: rawPhone ? `not a valid phone number: ${rawPhone}` : `no phone at ${rule.recipient.value}`, trace: { matched: true, parameters, recipient: rawPhone || null } });
+    if (!e164) return finish({ state: 'skipped', error: rawPhone ? `not a valid phone number: ${rawPhone}` : `no phone at ${rule.recipient.value}`, trace: { matched: true, sources, parameters, recipient: rawPhone || null } });
     const optedOut = await getService('opt-out', { strapi }).reason(e164, regionOf(number), rule.recipient.from === 'field' ? { uid: firing.contentType, record, path: rule.recipient.value } : undefined);
-    if (optedOut) return finish({ state: 'skipped', error: `the customer opted out (${optedOut})`, trace: { matched: true, reason: 'opted out', parameters, recipient: e164 } });
+    if (optedOut) return finish({ state: 'skipped', error: `the customer opted out (${optedOut})`, trace: { matched: true, reason: 'opted out', sources, parameters, recipient: e164 } });
     const waId = e164.replace('+', '');
     let conversation = await q(UID.conversation).findOne({ where: { numberId: number.id, customerWaId: waId } });
-    if (conversation?.unreachable) return finish({ state: 'skipped', error: 'the customer is unreachable on WhatsApp', trace: { matched: true, parameters, recipient: e164 } });
+    if (conversation?.unreachable) return finish({ state: 'skipped', error: 'the customer is unreachable on WhatsApp', trace: { matched: true, sources, parameters, recipient: e164 } });
     if (!conversation) {
       // Linked to the customer's CRM record, as when they write first or staff start the conversation.
       const match = await getService('identity', { strapi }).match(e164, regionOf(number));
@@ -217,15 +211,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         { type: 'template', template: { name: rule.template.name, language: rule.template.language, params: parameters }, idempotencyKey: `firing:${firing.id}` },
         { id: null, source: 'notification', sourceRef: `rule:${rule.id}:firing:${firing.id}` }
       );
-      return finish({ state: 'queued', messageId: message.id, error: null, trace: { matched: true, parameters, recipient: e164, messageId: message.id } });
+      return finish({ state: 'queued', messageId: message.id, error: null, trace: { matched: true, sources, parameters, recipient: e164, messageId: message.id } });
     } catch (error) {
       const details = (error as { details?: { errors?: { message: string }[] } }).details?.errors?.map((e) => e.message).join('; ');
-      return finish({ state: 'failed', error: details ? `${(error as Error).message}: ${details}` : (error as Error).message, trace: { matched: true, parameters, recipient: e164 } });
+      return finish({ state: 'failed', error: details ? `${(error as Error).message}: ${details}` : (error as Error).message, trace: { matched: true, sources, parameters, recipient: e164 } });
     }
   };
 
   /** Firings for the records of a dateOffset rule whose date is `day`, a page at a time. */
   const remindOn = async (rule: Row, day: string, timeZone: string) => {
+    const refused = await refusalOf(rule);
+    if (refused) {
+      strapi.log.warn(`[whatsapp] reminder rule ${rule.id} (${rule.name}) skipped: ${refused}`);
+      return 0;
+    }
     const ct = strapi.contentTypes[rule.contentType as keyof typeof strapi.contentTypes] as { attributes: Record<string, any>; options?: { draftAndPublish?: boolean } } | undefined;
     const type = ct?.attributes[rule.field]?.type;
     if (type !== 'date' && type !== 'datetime') {
@@ -399,6 +398,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           for (const [i, rule] of rules.entries()) {
             if (unchanged && rule.event === 'updated') continue;
             try {
+              // Recorded as skipped, with why, before anything of the record is read for it.
+              const refused = await refusalOf(rule);
+              if (refused) {
+                rows.push({ ...failedRow(rule, ctx.uid, documentId, locale, events, result, new Error(refused)), state: 'skipped', error: refused, trace: { matched: false, reason: 'the rule reads a field no rule may send' } });
+                continue;
+              }
               if (stateError && (rule.event === 'updated' || rule.event === 'fieldChanged')) throw stateError;
               if (snapshots[i]?.error) throw snapshots[i].error;
               const current = ctx.action === 'delete' ? snapshots[i].value : await loadRecord(ctx.uid, documentId, rule, locale);
@@ -460,7 +465,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      * can show them all. The template and its parameters are checked when they are set (`template`
      * false: an update that leaves them alone, e.g. switching off a rule whose template was paused).
      */
-    async check(input: Partial<NotificationRuleInput>, { template: checkTemplate = true }: { template?: boolean } = {}) {
+    async check(input: Partial<NotificationRuleInput>, { template: checkTemplate = true, scope }: { template?: boolean; scope?: ReadScope } = {}) {
       const issues: { path: string[]; message: string }[] = [];
       const issue = (path: string, message: string) => {
         issues.push({ path: [path], message });
@@ -473,28 +478,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       }
       if (ct && ct.kind === 'collectionType') {
         const allowed = (await getService('settings', { strapi }).get()).notificationFields[input.contentType!];
-        // A field must exist and never be private; one whose value goes out to a phone must also be allowed in the settings.
-        const bindable = (path: string, where: string, { sent }: { sent: boolean }) => {
-          let model = input.contentType!;
-          for (const segment of path.split('.')) {
-            const attribute = (strapi.contentTypes[model as keyof typeof strapi.contentTypes] as { attributes: Record<string, any> } | undefined)?.attributes[segment];
-            if (!attribute) return issue(where, `${input.contentType} has no field ${path}`);
-            // Paths are read as one value: a list of records has none.
-            if (attribute.type === 'relation' && TO_MANY.has(attribute.relation)) return issue(where, `${path} goes through ${segment}, a list of records; only single relations can be followed`);
-            if (attribute.private || attribute.type === 'password') return issue(where, `${path} is private and cannot be sent`);
-            if (attribute.type !== 'relation') break;
-            model = attribute.target;
-          }
-          if (sent && allowed?.length && !allowed.includes(path)) issue(where, `${path} is not among the fields allowed for ${input.contentType} in the settings`);
-          return undefined;
-        };
-        if (input.field) {
-          bindable(input.field, 'field', { sent: false });
-          if (input.event === 'fieldChanged' && ct.attributes[input.field]?.type === 'relation') issue('field', `${input.field} is a relation; a change of it cannot be watched, choose one of its own fields' rules instead`);
+        // Each path once: the first problem with it, under the form field it is set in.
+        for (const problem of await pathIssues(strapi, input as Row, scope)) issue(problem.where, problem.message);
+        for (const { path, where, sent } of boundPaths(input as Row)) {
+          // A value that goes out to a phone must also be among the fields the settings allow.
+          if (sent && allowed?.length && !allowed.includes(path) && !issues.some((i) => i.path[0] === where && i.message.includes(path))) issue(where, `${path} is not among the fields allowed for ${input.contentType} in the settings`);
         }
-        for (const p of input.parameters ?? []) if (p.from === 'field' && p.value?.trim()) bindable(p.value, 'parameters', { sent: true });
-        if (input.recipient?.from === 'field') bindable(input.recipient.value, 'recipient', { sent: true });
-        for (const path of Object.keys(input.condition ?? {})) bindable(path, 'condition', { sent: false });
         if (input.event === 'published' && !(ct as { options?: { draftAndPublish?: boolean } }).options?.draftAndPublish) {
           issue('event', `${input.contentType} has no draft & publish, so its records are never published; choose created or updated`);
         }
@@ -532,17 +521,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       }
     },
 
-    async create(input: NotificationRuleInput) {
-      await this.check(input);
+    /** `scope`: the author's Content Manager read scope; every field the rule reads must be theirs to read. */
+    async create(input: NotificationRuleInput, scope?: ReadScope) {
+      await this.check(input, { scope });
       cache = null;
       return ruleOut(await q(UID.notificationRule).create({ data: { active: true, ...ruleData(input) } }));
     },
 
-    async update(id: unknown, input: Partial<NotificationRuleInput>) {
+    async update(id: unknown, input: Partial<NotificationRuleInput>, scope?: ReadScope) {
       const rule = await this.get(id);
       // Switching a rule off must work even when what it points at (number, field, template) is gone.
       const switchingOff = input.active === false && Object.keys(input).every((key) => key === 'active' || key === 'name');
-      if (!switchingOff) await this.check({ ...rule, ...input }, { template: Boolean(input.template || input.parameters) });
+      if (!switchingOff) await this.check({ ...rule, ...input }, { template: Boolean(input.template || input.parameters), scope });
       cache = null;
       return ruleOut(await q(UID.notificationRule).update({ where: { id: rule.id }, data: ruleData(input) }));
     },
@@ -554,33 +544,47 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return rule;
     },
 
-    /** Runs a rule against a chosen record now (condition included) and answers with the trace. */
-    async testSend(id: unknown, documentId: string): Promise<Firing> {
+    /**
+     * Runs a rule against a chosen record now (condition included) and answers with the trace. The
+     * caller must be able to read every field the rule reads, and the record, in the Content Manager.
+     */
+    async testSend(id: unknown, documentId: string, scope: ReadScope): Promise<Firing> {
       const rule = await this.get(id);
-      const current = await loadRecord(rule.contentType, documentId, rule);
+      const read = memoScope(scope);
+      const denied = (await pathIssues(strapi, rule, read)).filter((i) => i.kind === 'permission');
+      if (denied.length) {
+        // A PolicyError is the 403 whose message Strapi passes on (a plain ForbiddenError becomes a bare "Forbidden").
+        throw new errors.PolicyError(denied.map((i) => i.message).join('; '), { errors: denied.map((i) => ({ path: [i.where], message: i.message, name: 'PolicyError' })) });
+      }
+      const visible = await read(rule.contentType);
+      const filters = visible?.filters ? { $and: [{ documentId }, visible.filters] } : { documentId };
+      const found = visible ? await strapi.documents(rule.contentType as any).findFirst({ filters: filters as any, fields: ['documentId'] as any }) : null;
+      const current = found ? await loadRecord(rule.contentType, documentId, rule) : null;
       if (!current) throw new errors.NotFoundError(`No ${rule.contentType} with documentId ${documentId}`);
       const holds = conditionHolds(rule, current);
       const firing = await q(UID.notificationFiring).create({
         data: { ruleId: rule.id, contentType: rule.contentType, recordDocumentId: documentId, event: 'test', key: `${rule.id}:${documentId}:test:${Date.now()}:${Math.random()}`, state: holds ? 'queued' : 'not-matched', trace: holds ? null : { matched: false, reason: `condition ${JSON.stringify(rule.condition)} does not hold` } },
       });
       if (holds) await fire(firing);
-      return this.firing(firing.id);
+      return this.firing(firing.id, read);
     },
 
-    async firing(id: number): Promise<Firing> {
+    async firing(id: number, scope: ReadScope): Promise<Firing> {
       const row = await q(UID.notificationFiring).findOne({ where: { id } });
       const message = row.messageId ? await q(UID.message).findOne({ where: { id: row.messageId } }) : null;
-      return firingOut(row, message);
+      const rule = await q(UID.notificationRule).findOne({ where: { id: row.ruleId } });
+      return firingOut(strapi, row, message, rule, scope);
     },
 
     /** Newest first; the list page asks for one per rule, the trace view for a page (every 2 s while open: two queries, whatever the count). */
-    async firings(ruleId: unknown, limit = 200) {
+    async firings(ruleId: unknown, scope: ReadScope, limit = 200) {
       const rule = await this.get(ruleId);
       const rows = await q(UID.notificationFiring).findMany({ where: { ruleId: rule.id }, orderBy: { id: 'desc' }, limit });
       const messageIds = rows.map((r: Row) => r.messageId).filter(Boolean);
       const messages = messageIds.length ? await q(UID.message).findMany({ where: { id: { $in: messageIds } }, select: ['id', 'status', 'providerMessageId', 'errorClass', 'errorCode', 'errorText'] }) : [];
       const byId = new Map<number, Row>(messages.map((m: Row) => [m.id, m]));
-      return rows.map((r: Row) => firingOut(r, r.messageId ? byId.get(r.messageId) ?? null : null));
+      const read = memoScope(scope);
+      return Promise.all(rows.map((r: Row) => firingOut(strapi, r, r.messageId ? byId.get(r.messageId) ?? null : null, rule, read)));
     },
   };
 };

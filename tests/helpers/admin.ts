@@ -41,3 +41,11 @@ export const createStaff = async (strapi: Core.Strapi, server: any, name: string
   });
   return { role, token: await login(server, email, password) };
 };
+
+/** Content Manager read on a type, limited to these fields (and these role conditions, such as `admin::is-creator`). */
+export const contentManagerRead = (subject: string, fields: string[], conditions: string[] = []): Grant => ({
+  action: 'plugin::content-manager.explorer.read',
+  subject,
+  properties: { fields },
+  conditions,
+});

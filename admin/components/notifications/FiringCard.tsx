@@ -50,6 +50,11 @@ export const FiringCard = ({ firing, template }: { firing: Firing; template?: Wh
         {firing.error && <Line label={t('notifications.firing.error', 'Why')}>{firing.error}</Line>}
         {trace?.recipient !== undefined && <Line label={t('notifications.firing.recipient', 'Recipient')}>{trace.recipient ?? '—'}</Line>}
         {list.length > 0 && <Line label={t('notifications.firing.parameters', 'Parameters')}>{list.join(' · ')}</Line>}
+        {trace?.redacted && (
+          <Typography variant="pi" textColor="neutral600">
+            {t('notifications.firing.redacted', 'Values shown as ••• come from fields you may not read in the Content Manager.')}
+          </Typography>
+        )}
         {rendered && (
           <Box background="success100" hasRadius padding={2}>
             <Typography variant="omega" textColor="neutral800" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }} data-testid="rendered-template">
