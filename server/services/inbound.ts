@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
 import { adapterFor, type CanonicalEvent, type InboundMessageEvent } from '../providers';
+import { parseWebhookJson } from '../providers/json';
 import { customerE164, regionOf, samePersonKey } from '../phone';
 import { getConfig, getService } from '../utils';
 import { createWorkerLoop } from '../worker-loop';
@@ -189,7 +190,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const parseRow = (row: WebhookRow) => {
     // Ingest stores only UTF-8 JSON now; rows kept as base64 before that still parse.
     const text = row.bodyEncoding === 'base64' ? Buffer.from(row.rawBody, 'base64').toString('utf8') : row.rawBody;
-    return adapterFor(row.provider).parse(JSON.parse(text));
+    return adapterFor(row.provider).parse(parseWebhookJson(text));
   };
 
   /** What a row's earlier turns found, so its last turn can say it; lost on a restart, which only shortens a note. */

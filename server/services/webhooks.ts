@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { adapterFor, MalformedPayloadError, type CanonicalEvent, type HandshakeResult } from '../providers';
+import { parseWebhookJson } from '../providers/json';
 import { getService } from '../utils';
 import { routerFor, signsBodies } from '../webhook-routing';
 import type { NumberRow } from './numbers';
@@ -135,7 +136,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
       let events: CanonicalEvent[];
       try {
-        events = adapter.parse(JSON.parse(bytes.toString('utf8')));
+        events = adapter.parse(parseWebhookJson(bytes.toString('utf8')));
       } catch (error) {
         const reason = error instanceof MalformedPayloadError ? error.message : `malformed JSON: ${(error as Error).message}`;
         return reject(400, reason, true);

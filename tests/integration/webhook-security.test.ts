@@ -189,4 +189,14 @@ describe('a body the worker could never parse', () => {
     expect(res.body.error).toMatch(/UTF-8/);
     expect(await row(res.body.eventId)).toMatchObject({ state: 'rejected' });
   });
+
+  test('a NUL character escaped in the JSON (which PostgreSQL text refuses) is dropped, and the message applied', async () => {
+    const raw = gupshupText(GUPSHUP_A.appName, 'gs.nul-1', '15550007402', 'before\u0000after');
+    expect(raw).toContain('before\\u0000after');
+    const res = await postJson(gsA, raw);
+    expect(res.status).toBe(200);
+    await settle(app.strapi);
+    expect(await row(res.body.eventId)).toMatchObject({ state: 'done' });
+    expect(await q('message').findOne({ where: { providerMessageId: 'gs.nul-1' } })).toMatchObject({ text: 'beforeafter' });
+  });
 });
