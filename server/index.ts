@@ -3,6 +3,7 @@ import bootstrap from './bootstrap';
 import config from './config';
 import controllers from './controllers';
 import destroy from './destroy';
+import webhookBody from './middlewares/webhook-body';
 import register from './register';
 import routes from './routes';
 import policies from './policies';
@@ -18,5 +19,5 @@ export default {
   routes,
   services,
   policies,
-  middlewares: {},
+  middlewares: { 'webhook-body': webhookBody },
 };

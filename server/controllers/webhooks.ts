@@ -1,24 +1,21 @@
 import type { Core } from '@strapi/strapi';
+import type { WebhookBody } from '../middlewares/webhook-body';
 import { getService } from '../utils';
 
 const UNPARSED = Symbol.for('unparsedBody');
-const READ_LIMIT = 8 * 1024 * 1024;
 
-/** The body's exact bytes: kept by Strapi's parser for JSON, or read here for other content types. */
-const rawBodyOf = async (ctx: any): Promise<string | Buffer | null> => {
+/**
+ * The body's exact bytes: read by the plugin's webhook-body middleware, or (with `rawBody: false`)
+ * kept by the host's `strapi::body` with `includeUnparsed`.
+ */
+const bodyOf = (ctx: any): WebhookBody => {
+  const read: WebhookBody | undefined = ctx.state.whatsappWebhookBody;
+  if (read) return read;
   const parsed = ctx.request.body;
-  if (parsed && typeof parsed === 'object' && typeof parsed[UNPARSED] === 'string') return parsed[UNPARSED];
-  if (ctx.request.rawBody !== undefined) return ctx.request.rawBody;
-  if (typeof parsed === 'string') return parsed;
-  if (!ctx.req.readable || ctx.req.readableEnded) return null;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of ctx.req) {
-    size += chunk.length;
-    if (size > READ_LIMIT) throw Object.assign(new Error(`over ${READ_LIMIT} bytes`), { status: 413 });
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
+  const contentType = ctx.request.headers['content-type'];
+  if (parsed && typeof parsed === 'object' && typeof parsed[UNPARSED] === 'string') return { raw: Buffer.from(parsed[UNPARSED], 'utf8'), contentType, error: null };
+  if (typeof parsed === 'string') return { raw: Buffer.from(parsed, 'utf8'), contentType, error: null };
+  return { raw: null, contentType, error: { status: 400, message: 'the body was not kept: switch on includeUnparsed for strapi::body, or leave rawBody on' } };
 };
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
@@ -30,20 +27,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   async receive(ctx: any) {
-    let raw: string | Buffer | null = null;
-    let bodyError = ctx.state.whatsappBodyError ?? null;
-    if (!bodyError) {
-      try {
-        raw = await rawBodyOf(ctx);
-      } catch (error) {
-        bodyError = { status: (error as { status?: number }).status ?? 400, message: (error as Error).message };
-      }
-    }
+    const body = bodyOf(ctx);
     const answer = await getService('webhooks', { strapi }).receive({
       key: ctx.params.numberKey,
-      raw,
-      headers: ctx.request.headers,
-      bodyError,
+      raw: body.raw,
+      headers: { ...ctx.request.headers, 'content-type': body.contentType },
+      bodyError: body.error,
     });
     ctx.status = answer.status;
     ctx.body = answer.body;

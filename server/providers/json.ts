@@ -4,3 +4,10 @@ export type Json = Record<string, any>;
 export const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 export const list = (v: unknown): any[] => (Array.isArray(v) ? v : []);
 export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
+
+/**
+ * A webhook body's JSON, with NUL characters dropped from its strings: PostgreSQL text and jsonb
+ * refuse them, so a stored call holding one would be acknowledged and then fail forever.
+ */
+export const parseWebhookJson = (text: string): unknown =>
+  JSON.parse(text, (_key, value) => (typeof value === 'string' && value.includes('\u0000') ? value.replace(/\u0000/g, '') : value));

@@ -1,28 +1,25 @@
 import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
-import {
-  adapterFor,
-  type CanonicalEvent,
-  type InboundMessageEvent,
-  type NumberEvent,
-  type ProviderErrorEvent,
-  type StatusEvent,
-  type TemplateEvent,
-} from '../providers';
+import { adapterFor, type CanonicalEvent, type InboundMessageEvent } from '../providers';
+import { parseWebhookJson } from '../providers/json';
 import { customerE164, regionOf, samePersonKey } from '../phone';
-import { createKeyedQueue } from '../keyed-queue';
 import { getConfig, getService } from '../utils';
 import { createWorkerLoop } from '../worker-loop';
 import { insertConversationIfNone } from '../conversation-row';
+import { createTurns, type Turn } from '../inbound-turns';
+import { routerFor } from '../webhook-routing';
+import { createUpdateAppliers, RetryLater } from '../inbound-updates';
 import type { NumberRow } from './numbers';
 import type { RealtimeEvent } from './realtime';
 
-/** A status for a message whose send has not recorded its provider id yet: try again shortly. */
-class RetryLater extends Error {}
-
 const LEASE_MS = 60_000;
 const MAX_ATTEMPTS = 6;
+/**
+ * Tries a status for an unknown message gets while one of the number's sends is still in flight
+ * (its provider id not yet recorded); then, or at once when none is, it is an unmatched receipt.
+ */
+const RACE_ATTEMPTS = 3;
 const SWEEP_MS = 5_000;
 const BATCH = 25;
 const DAY_MS = 24 * 3600_000;
@@ -30,11 +27,8 @@ const DAY_MS = 24 * 3600_000;
 const NO_MATCH_TTL_MS = 15_000;
 const backoffMs = (attempt: number) => Math.min(2 ** attempt * 1000, 5 * 60_000);
 
-/** Forward-only delivery order; `failed` is terminal and outranks everything. */
-const RANK: Record<string, number> = { received: 0, queued: 0, sending: 0, review: 0, enqueued: 0, sent: 1, delivered: 2, read: 3, played: 3, failed: 9 };
-
 type Trx = any;
-type WebhookRow = { id: number; numberId: number; provider: NumberRow['provider']; rawBody: string; attempts: number; lockedUntil: string | null };
+type WebhookRow = { id: number; numberId: number; provider: NumberRow['provider']; rawBody: string; bodyEncoding?: string | null; attempts: number; lockedUntil: string | null };
 
 const later = (a: Date | string | null | undefined, b: Date) => (a && new Date(a) > b ? new Date(a) : b);
 
@@ -158,78 +152,24 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     );
   };
 
-  const applyStatus = async (number: NumberRow, event: StatusEvent, published: RealtimeEvent[]) => {
-    const ids = [event.providerMessageId, event.altMessageId].filter(Boolean);
-    const message = await q(UID.message).findOne({ where: { numberId: number.id, providerMessageId: { $in: ids } } });
-    if (!message) throw new RetryLater(`no message ${event.providerMessageId} yet`);
+  const { applyStatus, applyTemplate, applyNumberHealth } = createUpdateAppliers(strapi);
 
-    const data: Record<string, unknown> = {};
-    const at = event.timestamp;
-    // Each state keeps the earliest time reported for it, whatever order the statuses came in.
-    const earliest = (field: string) => {
-      if (!message[field] || new Date(message[field]) > at) data[field] = at;
-    };
-    if (event.status === 'sent') earliest('sentAt');
-    if (event.status === 'delivered') earliest('deliveredAt');
-    if (event.status === 'read' || event.status === 'played') {
-      earliest('readAt');
-      // Meta may report read without delivered when both happen at once.
-      earliest('deliveredAt');
-    }
-    if (event.status === 'failed' && !message.failedAt) {
-      const detail = event.errors?.[0];
-      const classified = detail ? adapterFor(number.provider).classifyDetail(detail) : null;
-      Object.assign(data, { failedAt: at, errorClass: classified?.class ?? 'permanent', errorCode: classified?.code ?? null, errorText: classified?.text ?? 'failed without a reason' });
-    }
-    if (event.altMessageId && event.altMessageId !== message.providerMessageId && !message.payload?.whatsappId) {
-      data.payload = { ...(message.payload ?? {}), whatsappId: event.altMessageId };
-    }
-    if (Object.keys(data).length) await q(UID.message).updateMany({ where: { id: message.id }, data });
-
-    // The status moves only forward, checked in the UPDATE itself: two statuses of one message
-    // applied at once (another instance, or a recipient id that differs) cannot move it back.
-    const status = event.status === 'played' ? 'read' : event.status;
-    const rank = RANK[status] ?? 0;
-    if (rank <= (RANK[message.status] ?? 0)) return;
-    const lower = Object.keys(RANK).filter((s) => RANK[s] < rank);
-    const { count } = await q(UID.message).updateMany({ where: { id: message.id, status: { $in: lower } }, data: { status } });
-    if (count) published.push({ type: 'message.status', conversationId: message.conversationId, numberId: number.id, messageId: message.id, status });
-  };
-
-  const numbersOwning = async (number: NumberRow, businessId: string | null) => {
-    const adapter = adapterFor(number.provider);
-    const rows = await numbers().listRows(number.provider);
-    return rows.filter((row) => row.id === number.id || (businessId !== null && adapter.owns(numbers().toProviderNumber(row), businessId)));
-  };
-
-  /** Returns false when no stored template matched: the number's templates need a sync. */
-  const applyTemplate = async (number: NumberRow, event: TemplateEvent) => {
-    const ids = (await numbersOwning(number, event.businessId)).map((n) => n.id);
-    const data: Record<string, unknown> = { syncedAt: new Date() };
-    if (event.change === 'status') Object.assign(data, { status: event.status, rejectionReason: event.status === 'REJECTED' ? [event.reason, event.rejection?.reason].filter(Boolean).join(': ') || null : null });
-    if (event.change === 'quality') data.quality = event.quality;
-    if (event.change === 'category') data.category = event.category;
-    const { count } = await q(UID.template).updateMany({ where: { numberId: { $in: ids }, name: event.name, ...(event.language ? { language: event.language } : {}) }, data });
-    return count > 0;
-  };
-
-  const applyNumberHealth = async (number: NumberRow, event: NumberEvent | ProviderErrorEvent) => {
-    const ids = (await numbersOwning(number, event.businessId)).map((n) => n.id);
-    const detail = event.kind === 'error' ? { errors: event.errors, at: event.timestamp } : { field: event.field, event: event.event, limit: event.limit, at: event.timestamp };
-    await q(UID.number).updateMany({ where: { id: { $in: ids } }, data: { health: event.kind === 'error' ? 'error' : event.event, healthDetail: detail } });
-  };
-
-  const applyEvent = async (number: NumberRow, event: CanonicalEvent, webhookEventId: number) => {
+  const applyEvent = async (number: NumberRow, event: CanonicalEvent, webhookEventId: number, mayWait: () => Promise<boolean>) => {
     const published: RealtimeEvent[] = [];
     let needsSync = false;
+    let receiptUnmatched = false;
     await strapi.db.transaction(async ({ trx }) => {
-      if (!(await claimKey(trx, `${number.provider}:${number.id}:${event.key}`, webhookEventId, event.kind))) return;
-      if (event.kind === 'message') {
+      const key = `${number.provider}:${number.id}:${event.key}`;
+      if (!(await claimKey(trx, key, webhookEventId, event.kind))) return;
+      if (event.kind === 'status') {
+        // Kept claimed: the receipt is recorded once and a redelivery of it is a no-op.
+        receiptUnmatched = (await applyStatus(number, event, published, mayWait)) === 'unmatched';
+        if (receiptUnmatched) await trx('whatsapp_applied_events').where({ key }).update({ outcome: 'unmatched' });
+      } else if (event.kind === 'message') {
         await applyMessage(trx, number, event, published);
         // In the same transaction: a STOP is never lost between the message and the opt-out.
         if (event.text) await getService('opt-out', { strapi }).fromMessage(number, event);
-      } else if (event.kind === 'status') await applyStatus(number, event, published);
-      else if (event.kind === 'template') needsSync = !(await applyTemplate(number, event));
+      } else if (event.kind === 'template') needsSync = !(await applyTemplate(number, event));
       else if (event.kind === 'number' || event.kind === 'error') await applyNumberHealth(number, event);
     });
     const realtime = getService('realtime', { strapi });
@@ -241,55 +181,82 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         .sync(number.id)
         .catch((error: Error) => strapi.log.warn(`[whatsapp] template sync after a webhook failed: ${error.message}`));
     }
+    return receiptUnmatched;
   };
 
   // updateMany is one UPDATE; update() would read the row before and after.
   const finish = (row: WebhookRow, data: Record<string, unknown>) => q(UID.webhookEvent).updateMany({ where: { id: row.id }, data: { lockedUntil: null, ...data } });
 
-  const parseRow = (row: WebhookRow) => adapterFor(row.provider).parse(JSON.parse(row.rawBody));
+  const parseRow = (row: WebhookRow) => {
+    // Ingest stores only UTF-8 JSON now; rows kept as base64 before that still parse.
+    const text = row.bodyEncoding === 'base64' ? Buffer.from(row.rawBody, 'base64').toString('utf8') : row.rawBody;
+    return adapterFor(row.provider).parse(parseWebhookJson(text));
+  };
 
-  /** `events`: the row already parsed by the caller, to spare a second parse. */
-  const processRow = async (row: WebhookRow, parsed?: CanonicalEvent[]) => {
+  /** What a row's earlier turns found, so its last turn can say it; lost on a restart, which only shortens a note. */
+  const carried = new Map<number, { problems: string[]; retry: boolean; failed: boolean }>();
+
+  /**
+   * Applies the row's events from `turn.from`, at most `turn.max` of them; returns where the next
+   * turn starts, or null when the row is finished (done, dead, or back to pending for a retry).
+   * `parsed`: the row already parsed by the caller, to spare a second parse.
+   */
+  const processRow = async (row: WebhookRow, parsed?: CanonicalEvent[], turn: Turn = { from: 0, max: Infinity }): Promise<number | null> => {
     const number = await numbers().findRowCached(row.numberId);
-    if (!number || number.deletedAt) return finish(row, { state: 'ignored', lastError: 'the number was deleted', processedAt: new Date() });
+    if (!number || number.deletedAt) return finish(row, { state: 'ignored', lastError: 'the number was deleted', processedAt: new Date() }).then(() => null);
     let events: CanonicalEvent[];
     try {
       events = parsed ?? parseRow(row);
     } catch (error) {
-      return finish(row, { state: 'dead', lastError: `cannot parse the stored body: ${(error as Error).message}`, processedAt: new Date() });
+      return finish(row, { state: 'dead', lastError: `cannot parse the stored body: ${(error as Error).message}`, processedAt: new Date() }).then(() => null);
     }
 
-    const targetOf = numbers().router(number);
+    const targetOf = routerFor(strapi, number);
+    const sending = new Map<number, Promise<boolean>>();
+    const mayWait = (target: NumberRow) => async () => {
+      if (row.attempts >= RACE_ATTEMPTS) return false;
+      if (!sending.has(target.id)) sending.set(target.id, q(UID.message).count({ where: { numberId: target.id, direction: 'out', status: 'sending' } }).then((n: number) => n > 0));
+      return sending.get(target.id)!;
+    };
 
-    const problems: string[] = [];
-    let retry = false;
-    let failed = false;
-    for (const event of events) {
+    const state = turn.from > 0 ? carried.get(row.id) ?? { problems: [], retry: false, failed: false } : { problems: [], retry: false, failed: false };
+    carried.delete(row.id);
+    const end = Math.min(events.length, turn.from + turn.max);
+    for (const event of events.slice(turn.from, end)) {
       const target = await targetOf(event.businessId);
       if (!target) {
-        problems.push(`${event.key}: addressed to ${event.businessId}, not this number`);
+        state.problems.push(`${event.key}: addressed to ${event.businessId}, not this number`);
         continue;
       }
       try {
-        await applyEvent(target, event, row.id);
+        await applyEvent(target, event, row.id, mayWait(target));
       } catch (error) {
-        if (error instanceof RetryLater) retry = true;
-        else failed = true;
-        problems.push(`${event.key}: ${(error as Error).message}`);
+        if (error instanceof RetryLater) state.retry = true;
+        else state.failed = true;
+        state.problems.push(`${event.key}: ${(error as Error).message}`);
       }
     }
-
-    const lastError = problems.length ? problems.join('\n').slice(0, 4000) : null;
-    if ((retry || failed) && row.attempts < MAX_ATTEMPTS) {
-      return finish(row, { state: 'pending', lockedUntil: new Date(Date.now() + backoffMs(row.attempts)), lastError });
+    if (end < events.length) {
+      // Another row's turn: released without counting an attempt, resumed from `end`.
+      carried.set(row.id, state);
+      await finish(row, { state: 'pending', attempts: row.attempts - 1 });
+      return end;
     }
-    const state = failed ? 'dead' : 'done';
-    return finish(row, { state, lastError, processedAt: new Date() });
+
+    const receipts = await q(UID.appliedEvent).count({ where: { webhookEventId: row.id, outcome: 'unmatched' } });
+    const notes = [...(receipts ? [`unmatched: ${receipts} (statuses of messages this number never sent, kept as unmatched receipts)`] : []), ...state.problems];
+    const lastError = notes.length ? notes.join('\n').slice(0, 4000) : null;
+    if ((state.retry || state.failed) && row.attempts < MAX_ATTEMPTS) {
+      await finish(row, { state: 'pending', lockedUntil: new Date(Date.now() + backoffMs(row.attempts)), lastError });
+      return null;
+    }
+    await finish(row, { state: state.failed ? 'dead' : 'done', lastError, processedAt: new Date() });
+    return null;
   };
 
-  const due = (now: Date) =>
+  const due = (now: Date, afterId: number) =>
     q(UID.webhookEvent).findMany({
-      where: { state: 'pending', $or: [{ lockedUntil: { $null: true } }, { lockedUntil: { $lte: now } }] },
+      where: { state: 'pending', id: { $gt: afterId }, $or: [{ lockedUntil: { $null: true } }, { lockedUntil: { $lte: now } }] },
       orderBy: { id: 'asc' },
       limit: BATCH,
     }) as Promise<WebhookRow[]>;
@@ -304,7 +271,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return count === 1 ? { ...row, attempts: row.attempts + 1 } : null;
   };
 
-  const exclusive = createKeyedQueue();
   /**
    * The people a row's events are about. Rows sharing one are applied one after another, in row
    * order: one customer's messages in the order they came, a STOP before a later START, one lead
@@ -323,50 +289,30 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return strapi.db.dialect.client === 'sqlite' ? 1 : 4;
   };
 
-  /** Claims and applies one row; never rejects (a database error leaves the row for the next sweep). */
-  const handle = async (candidate: WebhookRow, events: CanonicalEvent[] | undefined) => {
+  /** Claims and applies one turn of a row; never rejects (a database error leaves the row for the next sweep). */
+  const handle = async (candidate: WebhookRow, events: CanonicalEvent[] | undefined, turn: Turn) => {
     try {
       const row = await claim(candidate);
-      if (row) await processRow(row, events);
+      return row ? await processRow(row, events, turn) : null;
     } catch (error) {
       strapi.log.error(`[whatsapp] webhook event ${candidate.id} could not be processed: ${(error as Error).message}`);
+      return null;
     }
   };
 
-  /**
-   * Oldest first, a batch per query, up to `concurrency` rows in flight. Each row takes its people's
-   * keys before anything awaits, so the order between rows of one person is the order of their ids.
-   */
-  const pass = async (stopped: () => boolean) => {
-    const limit = concurrency();
-    const inFlight = new Set<Promise<void>>();
-    const seen = new Set<number>();
+  const parseOrNothing = (row: WebhookRow) => {
     try {
-      for (let rows = await due(new Date()); !stopped(); rows = await due(new Date())) {
-        const fresh = rows.filter((r) => !seen.has(r.id));
-        if (!fresh.length && !inFlight.size) return;
-        for (const candidate of fresh) {
-          if (stopped()) break;
-          seen.add(candidate.id);
-          let events: CanonicalEvent[] | undefined;
-          try {
-            events = parseRow(candidate);
-          } catch {
-            events = undefined; // processRow records why.
-          }
-          const task: Promise<void> = exclusive(events ? peopleOf(events) : [], () => handle(candidate, events)).finally(() => inFlight.delete(task));
-          inFlight.add(task);
-          if (inFlight.size >= limit) await Promise.race(inFlight);
-        }
-        if (!fresh.length) await Promise.race(inFlight);
-      }
-    } finally {
-      await Promise.allSettled(inFlight);
+      return parseRow(row);
+    } catch {
+      return undefined; // processRow records why.
     }
   };
+
+  const pass = createTurns({ due, parse: parseOrNothing, peopleOf, concurrency, handle, again: () => loop.kick() });
+  const loop = createWorkerLoop(strapi, 'inbound worker', pass, SWEEP_MS);
 
   return {
-    ...createWorkerLoop(strapi, 'inbound worker', pass, SWEEP_MS),
+    ...loop,
     processRow,
     /** A CRM record was written: a phone nobody had may be someone's now. */
     forgetUnknownSenders: () => unmatched.clear(),

@@ -2,7 +2,9 @@ import { isUtf8 } from 'node:buffer';
 import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { adapterFor, MalformedPayloadError, type CanonicalEvent, type HandshakeResult } from '../providers';
+import { parseWebhookJson } from '../providers/json';
 import { getService } from '../utils';
+import { routerFor, signsBodies } from '../webhook-routing';
 import type { NumberRow } from './numbers';
 
 export interface IncomingWebhook {
@@ -10,7 +12,7 @@ export interface IncomingWebhook {
   /** The exact bytes received, or null when the body could not be read. */
   raw: string | Buffer | null;
   headers: Record<string, string | string[] | undefined>;
-  /** Set when Strapi's body parser refused the body (bad JSON, too large). */
+  /** Set when the body could not be read (too large, broken stream). */
   bodyError?: { status: number; message: string } | null;
 }
 
@@ -19,22 +21,38 @@ export interface WebhookAnswer {
   body: { ok: boolean; error?: string; eventId?: number };
 }
 
+/**
+ * Events one call may carry. Meta aggregates up to 1,000 updates per call; twice that leaves room,
+ * and a call past it would hold the inbound worker for seconds, so it is refused.
+ */
+export const MAX_EVENTS_PER_CALL = 2000;
+
 /** Headers worth keeping with a stored webhook; cookies and credentials are never logged. */
 const KEEP_HEADERS = /^(content-type|content-length|user-agent|x-hub-signature-256|x-aisensy-[a-z-]+|x-forwarded-for|x-request-id)$/;
 
 const keptHeaders = (headers: IncomingWebhook['headers']) =>
-  Object.fromEntries(Object.entries(headers).filter(([name]) => KEEP_HEADERS.test(name.toLowerCase())));
+  Object.fromEntries(Object.entries(headers).filter(([name, value]) => value !== undefined && KEEP_HEADERS.test(name.toLowerCase())));
 
-const MAX_STORED_BODY = 8 * 1024 * 1024;
 const WEBHOOK_TABLE = 'whatsapp_webhook_events';
+/** A refused call's bytes were never trusted: only their beginning is kept, enough to see what came in. */
+const REJECTED_EXCERPT = 2048;
+
+const bytesOf = (raw: string | Buffer) => (Buffer.isBuffer(raw) ? raw : Buffer.from(raw, 'utf8'));
 
 /** Bytes that are not text (or hold a NUL, which PostgreSQL text refuses) are kept as base64. */
-const storable = (raw: string | Buffer | null): { text: string | null; encoding: 'utf8' | 'base64' } => {
-  if (raw === null) return { text: null, encoding: 'utf8' };
-  const bytes = Buffer.isBuffer(raw) ? raw : Buffer.from(raw, 'utf8');
-  const clipped = bytes.length > MAX_STORED_BODY ? bytes.subarray(0, MAX_STORED_BODY) : bytes;
-  if (!isUtf8(clipped) || clipped.includes(0)) return { text: clipped.toString('base64'), encoding: 'base64' };
-  return { text: clipped.toString('utf8'), encoding: 'utf8' };
+const storable = (bytes: Buffer | null): { text: string | null; encoding: 'utf8' | 'base64' } => {
+  if (bytes === null) return { text: null, encoding: 'utf8' };
+  if (!isUtf8(bytes) || bytes.includes(0)) return { text: bytes.toString('base64'), encoding: 'base64' };
+  return { text: bytes.toString('utf8'), encoding: 'utf8' };
+};
+
+/** The first bytes of a refused body, cut on a character boundary, and what identifies the whole. */
+const excerptOf = (bytes: Buffer) => {
+  if (bytes.length <= REJECTED_EXCERPT) return { kept: bytes, note: null };
+  let end = REJECTED_EXCERPT;
+  while (end > REJECTED_EXCERPT - 4 && !isUtf8(bytes.subarray(0, end))) end -= 1;
+  const sha256 = crypto.createHash('sha256').update(bytes).digest('hex');
+  return { kept: bytes.subarray(0, end), note: `body truncated: first ${end} of ${bytes.length} bytes kept, sha256 ${sha256}` };
 };
 
 /**
@@ -46,7 +64,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const numbers = () => getService('numbers', { strapi });
 
   const store = async (number: NumberRow, incoming: IncomingWebhook, fields: { state: string; signatureOk: boolean | null; lastError?: string | null; eventCount?: number }) => {
-    const { text, encoding } = storable(incoming.raw);
+    const bytes = incoming.raw === null ? null : bytesOf(incoming.raw);
+    const excerpt = fields.state === 'rejected' && bytes ? excerptOf(bytes) : null;
+    const { text, encoding } = storable(excerpt ? excerpt.kept : bytes);
+    const lastError = [fields.lastError, excerpt?.note].filter(Boolean).join('; ') || null;
     const now = new Date();
     // One plain insert: the query engine's create costs three round trips on this hot path.
     const [inserted] = await strapi.db.connection(WEBHOOK_TABLE).insert(
@@ -61,7 +82,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         signature_ok: fields.signatureOk,
         state: fields.state,
         attempts: 0,
-        last_error: fields.lastError ?? null,
+        last_error: lastError,
         event_count: fields.eventCount ?? null,
         created_at: now,
         updated_at: now,
@@ -88,6 +109,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         strapi.log.warn(`[whatsapp] webhook for number ${number.id} rejected (${status}): ${error}`);
         return { status, body: { ok: false, error, eventId } };
       };
+      const ignore = async (reason: string, signatureOk: boolean, eventCount: number) => {
+        const eventId = await store(number, incoming, { state: 'ignored', signatureOk, lastError: reason, eventCount });
+        return { status: 200, body: { ok: true, eventId } };
+      };
 
       if (incoming.bodyError) {
         const { status, message } = incoming.bodyError;
@@ -95,29 +120,40 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       }
       if (incoming.raw === null || incoming.raw.length === 0) return reject(400, 'empty body', null);
 
+      // Credentials that cannot be decrypted (the encryption key changed) must not read as "none set":
+      // that would switch signature checks off.
+      if (number.credentials && numbers().readCredentials(number) === null) {
+        return reject(403, "the number's stored credentials cannot be read (was the encryption key changed?); enter them again", null);
+      }
+
       const adapter = adapterFor(number.provider);
       const verdict = adapter.verify({ rawBody: incoming.raw, headers: incoming.headers }, numbers().toProviderNumber(number));
       if (!verdict.ok) return reject(verdict.status, verdict.reason, false);
 
+      // JSON is UTF-8: bytes that are not would be stored as base64 and never parse again in the worker.
+      const bytes = bytesOf(incoming.raw);
+      if (!isUtf8(bytes)) return reject(400, 'malformed body: not UTF-8 text', true);
+
       let events: CanonicalEvent[];
       try {
-        const text = Buffer.isBuffer(incoming.raw) ? incoming.raw.toString('utf8') : incoming.raw;
-        events = adapter.parse(JSON.parse(text));
+        events = adapter.parse(parseWebhookJson(bytes.toString('utf8')));
       } catch (error) {
         const reason = error instanceof MalformedPayloadError ? error.message : `malformed JSON: ${(error as Error).message}`;
         return reject(400, reason, true);
       }
+      if (events.length > MAX_EVENTS_PER_CALL) return reject(400, `too many events in one call: ${events.length}, at most ${MAX_EVENTS_PER_CALL}`, true);
 
-      if (!number.active) {
-        const eventId = await store(number, incoming, { state: 'ignored', signatureOk: true, lastError: 'number is not active', eventCount: events.length });
-        return { status: 200, body: { ok: true, eventId } };
-      }
+      if (!number.active) return ignore('number is not active', true, events.length);
 
-      const route = numbers().router(number);
+      const route = routerFor(strapi, number);
       const targets = await Promise.all(events.map((e) => route(e.businessId)));
       if (events.length > 0 && targets.every((t) => t === null)) {
         const foreign = [...new Set(events.map((e) => e.businessId))].join(', ');
-        return reject(403, `the body addresses ${foreign}, which is not this number`, true);
+        // Meta sends every number of an app to one callback and retries anything but a 2xx for days:
+        // a signed body for a number we do not have is acknowledged and kept, not refused.
+        if (signsBodies(number)) return ignore(`the body addresses ${foreign}, which is no number here`, true, events.length);
+        // An unsigned call is authenticated by its URL key only, which speaks for this number alone.
+        return reject(403, `the body addresses ${foreign}, which is not this number; this URL accepts only its own number's events`, true);
       }
 
       const eventId = await store(number, incoming, { state: 'pending', signatureOk: true, eventCount: events.length });

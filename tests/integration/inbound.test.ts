@@ -161,15 +161,17 @@ describe('a batch', () => {
     expect(new Date(sent.deliveredAt) < new Date(sent.readAt)).toBe(true);
   });
 
-  test('a status for a message not known yet waits and is applied once the message is there', async () => {
+  test('a status that arrives while its send is still recording its id waits and is applied once the message is there', async () => {
     const raw = fixtureText('meta/status-delivered.json');
     const wamid = fixture('meta/status-delivered.json').entry[0].changes[0].value.statuses[0].id;
+    // The send is in flight: the provider answered, its webhook came first, our row has no id yet.
+    const conversation = await q('conversation').findOne({ where: { numberId: n1.id, customerWaId: '15550002222' } });
+    const sending = await q('message').create({ data: { numberId: n1.id, conversationId: conversation.id, direction: 'out', type: 'text', text: 'x', status: 'sending', source: 'inbox' } });
     const res = await postMeta(app.server, n1.webhookUrl, raw, SECRET);
     await settle(app.strapi);
     expect((await q('webhook-event').findOne({ where: { id: res.body.eventId } })).state).toBe('pending');
 
-    const conversation = await q('conversation').findOne({ where: { numberId: n1.id, customerWaId: '15550002222' } });
-    await q('message').create({ data: { numberId: n1.id, conversationId: conversation.id, direction: 'out', type: 'text', text: 'x', status: 'sent', source: 'inbox', providerMessageId: wamid } });
+    await q('message').update({ where: { id: sending.id }, data: { status: 'sent', providerMessageId: wamid } });
     await settleWithRetries(app.strapi);
     expect((await q('webhook-event').findOne({ where: { id: res.body.eventId } })).state).toBe('done');
     expect((await q('message').findOne({ where: { providerMessageId: wamid } })).status).toBe('delivered');
@@ -206,11 +208,11 @@ describe('bad input gets a clear answer and a log row', () => {
     expect(row.lastError).toBeTruthy();
   });
 
-  test('a body for another business number is refused with 403 and logged', async () => {
+  test('a signed body for a business number we do not have is acknowledged (Meta retries anything else) and kept as ignored', async () => {
     const other = raw.replace(/109876543210987/g, '999999999999999');
     const res = await postMeta(app.server, n1.webhookUrl, other, SECRET);
-    expect(res.status).toBe(403);
-    expect((await lastWebhookRow()).lastError).toMatch(/999999999999999/);
+    expect(res.status).toBe(200);
+    expect(await lastWebhookRow()).toMatchObject({ state: 'ignored', lastError: expect.stringMatching(/999999999999999/) });
   });
 
   test('a 5 MB body is refused as too large and logged', async () => {

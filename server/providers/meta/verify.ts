@@ -33,9 +33,8 @@ export const handshake = (query: Record<string, unknown>, number: ProviderNumber
     return { status: 400, body: 'expected hub.mode=subscribe, hub.verify_token and hub.challenge' };
   }
   const expected = number.credentials.verifyToken ?? '';
-  const same =
-    expected.length > 0 &&
-    token.length === expected.length &&
-    crypto.timingSafeEqual(Buffer.from(token), Buffer.from(expected));
+  // Digests have one length whatever was sent: no length oracle, and no throw on multi-byte characters.
+  const digest = (value: string) => crypto.createHash('sha256').update(value, 'utf8').digest();
+  const same = expected.length > 0 && crypto.timingSafeEqual(digest(token), digest(expected));
   return same ? { status: 200, body: challenge } : { status: 403, body: 'verify token does not match' };
 };
