@@ -23,6 +23,8 @@ export interface PluginConfig {
    * `prefix` starts every key and queue name, so several apps (or test runs) can share one Redis.
    */
   redis?: { url?: string; prefix?: string };
+  /** Inbound media downloads: largest file in bytes, and the longest a whole download may take. */
+  media?: { maxBytes?: number; deadlineMs?: number };
   providers?: {
     meta?: { baseUrl?: string; graphVersion?: string };
     gupshup?: { baseUrl?: string };
@@ -63,6 +65,10 @@ export default {
     }
     if (config.inboundConcurrency !== undefined && !(Number.isInteger(config.inboundConcurrency) && config.inboundConcurrency >= 1 && config.inboundConcurrency <= 64)) {
       throw new Error('whatsapp: `inboundConcurrency` must be a whole number from 1 to 64');
+    }
+    for (const key of ['maxBytes', 'deadlineMs'] as const) {
+      const value = config.media?.[key];
+      if (value !== undefined && !(Number.isInteger(value) && value > 0)) throw new Error(`whatsapp: \`media.${key}\` must be a positive whole number`);
     }
     const redis = config.redis;
     if (redis !== undefined && (redis === null || typeof redis !== 'object' || Array.isArray(redis))) {

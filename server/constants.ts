@@ -87,3 +87,9 @@ export const PERMISSION_ACTIONS = (Object.keys(ACTIONS) as ActionKey[]).map((key
 }));
 
 export const WEBHOOK_PATH = '/api/whatsapp/webhooks';
+
+/** Inbound media: the largest file fetched (WhatsApp's own limit is 100 MB) and the longest a download may take. */
+export const MEDIA_MAX_BYTES = 100 * 1024 * 1024;
+export const MEDIA_DEADLINE_MS = 120_000;
+/** The Media Library folder customer files are stored in. */
+export const MEDIA_FOLDER_NAME = 'WhatsApp';

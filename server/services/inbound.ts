@@ -34,7 +34,7 @@ const backoffMs = (attempt: number) => Math.min(2 ** attempt * 1000, 5 * 60_000)
 const RANK: Record<string, number> = { received: 0, queued: 0, sending: 0, review: 0, enqueued: 0, sent: 1, delivered: 2, read: 3, played: 3, failed: 9 };
 
 type Trx = any;
-type WebhookRow = { id: number; numberId: number; provider: NumberRow['provider']; rawBody: string; attempts: number; lockedUntil: string | null };
+type WebhookRow = { id: number; numberId: number; provider: NumberRow['provider']; rawBody: string; bodyEncoding?: 'utf8' | 'base64' | null; attempts: number; lockedUntil: string | null };
 
 const later = (a: Date | string | null | undefined, b: Date) => (a && new Date(a) > b ? new Date(a) : b);
 
@@ -246,7 +246,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   // updateMany is one UPDATE; update() would read the row before and after.
   const finish = (row: WebhookRow, data: Record<string, unknown>) => q(UID.webhookEvent).updateMany({ where: { id: row.id }, data: { lockedUntil: null, ...data } });
 
-  const parseRow = (row: WebhookRow) => adapterFor(row.provider).parse(JSON.parse(row.rawBody));
+  // A body that was not valid UTF-8 is stored as base64; it is read back as the webhook request read it.
+  const parseRow = (row: WebhookRow) =>
+    adapterFor(row.provider).parse(JSON.parse(row.bodyEncoding === 'base64' ? Buffer.from(row.rawBody, 'base64').toString('utf8') : row.rawBody));
 
   /** `events`: the row already parsed by the caller, to spare a second parse. */
   const processRow = async (row: WebhookRow, parsed?: CanonicalEvent[]) => {
