@@ -171,8 +171,9 @@ describe('a slow server', () => {
   test('is cut off at the overall deadline, and the next message’s file is stored after it', async () => {
     app.strapi.config.set('plugin::whatsapp.media', { deadlineMs: 1500 });
     dripClosed = new Promise<void>((resolve) => (markDripClosed = resolve));
+    let slow = '';
     try {
-      const slow = await gupshupMedia('15550005555', { url: `${provider.origin}/files/drip`, contentType: 'image/jpeg' });
+      slow = await gupshupMedia('15550005555', { url: `${provider.origin}/files/drip`, contentType: 'image/jpeg' });
       const next = await gupshupMedia('15550005555', { url: `${provider.origin}/files/photo.png`, contentType: 'image/png' });
       await settle();
       await dripClosed;
@@ -183,6 +184,8 @@ describe('a slow server', () => {
       expect((await shown(next)).message).toMatchObject({ mediaState: 'stored' });
     } finally {
       app.strapi.config.set('plugin::whatsapp.media', {});
+      // Its retry would drip again, for the default deadline, under the tests that follow.
+      await app.strapi.db.query('plugin::whatsapp.message').updateMany({ where: { providerMessageId: slow }, data: { mediaState: 'failed', mediaNextAttemptAt: null } });
     }
   });
 });
