@@ -36,6 +36,16 @@ const RANK: Record<string, number> = { received: 0, queued: 0, sending: 0, revie
 type Trx = any;
 type WebhookRow = { id: number; numberId: number; provider: NumberRow['provider']; rawBody: string; bodyEncoding?: 'utf8' | 'base64' | null; attempts: number; lockedUntil: string | null };
 
+/** PostgreSQL refuses NUL in text and json columns: a customer's NUL (in a file name, a caption) is dropped, not the message. */
+const withoutNul = <T>(value: T): T => {
+  if (typeof value === 'string') return (value.includes('\u0000') ? value.replace(/\u0000/g, '') : value) as T;
+  if (Array.isArray(value)) return value.map(withoutNul) as T;
+  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [withoutNul(k), withoutNul(v)])) as T;
+  }
+  return value;
+};
+
 const later = (a: Date | string | null | undefined, b: Date) => (a && new Date(a) > b ? new Date(a) : b);
 
 /**
@@ -219,7 +229,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     await q(UID.number).updateMany({ where: { id: { $in: ids } }, data: { health: event.kind === 'error' ? 'error' : event.event, healthDetail: detail } });
   };
 
-  const applyEvent = async (number: NumberRow, event: CanonicalEvent, webhookEventId: number) => {
+  const applyEvent = async (number: NumberRow, given: CanonicalEvent, webhookEventId: number) => {
+    const event = withoutNul(given);
     const published: RealtimeEvent[] = [];
     let needsSync = false;
     await strapi.db.transaction(async ({ trx }) => {
