@@ -3,11 +3,10 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { UID } from '../constants';
+import { MEDIA_MAX_BYTES, UID } from '../constants';
 import { toId } from '../ids';
 import { fetchMedia } from '../providers/media-fetch';
-import { MEDIA_MAX_BYTES } from '../constants';
-import { showsInline, OPAQUE_MIME } from '../media-files';
+import { OPAQUE_MIME, showsInline } from '../media-files';
 import { getService } from '../utils';
 import type { AdminUser } from './inbox';
 
