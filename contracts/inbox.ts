@@ -61,10 +61,13 @@ export interface Message {
   replyToProviderId: string | null;
   template: unknown;
   mediaState: string | null;
+  /** Why the file of an inbound media message could not be fetched or was refused (a private address, too large...). */
+  mediaError: string | null;
   /**
    * The file of a media message once it is in the Media Library (inbound after download, outbound
-   * when sent from the library); `url` is the upload provider's (a path on this server for the
-   * local provider). Null otherwise.
+   * when sent from the library). For a customer's file `url` is the admin route that serves it to
+   * the conversation's team (`/whatsapp/messages/:id/media`, fetched with the admin token); for a
+   * file staff sent, the upload provider's URL. Null otherwise.
    */
   media: { url: string; mime: string | null; filename: string | null; size: number | null } | null;
   /** What an interactive message the business sent offered (its buttons, list or link); null otherwise. */

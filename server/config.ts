@@ -29,6 +29,8 @@ export interface PluginConfig {
    * `prefix` starts every key and queue name, so several apps (or test runs) can share one Redis.
    */
   redis?: { url?: string; prefix?: string };
+  /** Inbound media downloads: largest file in bytes, and the longest a whole download may take. */
+  media?: { maxBytes?: number; deadlineMs?: number };
   providers?: {
     meta?: { baseUrl?: string; graphVersion?: string };
     gupshup?: { baseUrl?: string };
@@ -81,6 +83,10 @@ export default {
     }
     if (config.maxStreamsPerUser !== undefined && !(Number.isInteger(config.maxStreamsPerUser) && config.maxStreamsPerUser >= 1 && config.maxStreamsPerUser <= 100)) {
       throw new Error('whatsapp: `maxStreamsPerUser` must be a whole number from 1 to 100');
+    }
+    for (const key of ['maxBytes', 'deadlineMs'] as const) {
+      const value = config.media?.[key];
+      if (value !== undefined && !(Number.isInteger(value) && value > 0)) throw new Error(`whatsapp: \`media.${key}\` must be a positive whole number`);
     }
     const redis = config.redis;
     if (redis !== undefined && (redis === null || typeof redis !== 'object' || Array.isArray(redis))) {

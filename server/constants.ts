@@ -105,3 +105,9 @@ export const BINDABLE_OUTSIDE_API: Record<string, string[]> = { 'plugin::users-p
 
 /** What a trace shows instead of a value its viewer may not read in the Content Manager. */
 export const REDACTED = '•••';
+
+/** Inbound media: the largest file fetched (WhatsApp's own limit is 100 MB) and the longest a download may take. */
+export const MEDIA_MAX_BYTES = 100 * 1024 * 1024;
+export const MEDIA_DEADLINE_MS = 120_000;
+/** The Media Library folder customer files are stored in. */
+export const MEDIA_FOLDER_NAME = 'WhatsApp';

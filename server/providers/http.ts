@@ -1,6 +1,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import axios, { type AxiosInstance, type AxiosRequestConfig } from 'axios';
+import { MEDIA_DEADLINE_MS, MEDIA_MAX_BYTES } from '../constants';
+import { fetchMedia, MediaFetchError } from './media-fetch';
 import { UnsupportedByProviderError, type ApiCall, type MediaFile, type ProviderContext, type ProviderNumber } from './types';
 
 /** Keep-alive sockets shared by every provider call: a send should not pay a TLS handshake. */
@@ -66,11 +68,36 @@ export const call = async <T>(ctx: ProviderContext, name: string, config: AxiosR
   }
 };
 
-/** Inbound media that a provider hands over as a plain link (Gupshup, AiSensy): no credential needed. */
-export const downloadByLink = async (ctx: ProviderContext, _number: ProviderNumber, url: string): Promise<MediaFile> => {
-  const bytes = await call<ArrayBuffer>(ctx, 'media-download', { method: 'get', url, responseType: 'arraybuffer', maxContentLength: 101 * 1024 * 1024 });
-  return { data: Buffer.from(bytes), mimeType: 'application/octet-stream' };
+const originOf = (url: string) => {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
 };
+
+/**
+ * A media file at a URL that came from a webhook or a provider answer, through the fetch guard
+ * (no private addresses, size cap, overall deadline), reported to the API log like any call.
+ */
+export const downloadGuarded = async (ctx: ProviderContext, url: string, headers: Record<string, string> = {}): Promise<MediaFile> => {
+  const started = Date.now();
+  const own = originOf(ctx.baseUrl);
+  const allowedOrigins = ctx.media?.allowedOrigins ?? (own ? [own] : []);
+  const log = (status: number | null, response: string | null, errorText: string | null) =>
+    ctx.log?.({ call: 'media-download', method: 'GET', url: redact(url.split('?')[0], 500) ?? '', status, latencyMs: Date.now() - started, errorCode: null, errorText, requestExcerpt: null, responseExcerpt: response });
+  try {
+    const file = await fetchMedia(url, { allowedOrigins, maxBytes: ctx.media?.maxBytes ?? MEDIA_MAX_BYTES, deadlineMs: ctx.media?.deadlineMs ?? MEDIA_DEADLINE_MS }, headers);
+    log(file.status, `<${file.data.length} bytes>`, null);
+    return { data: file.data, mimeType: file.contentType?.split(';')[0].trim() || 'application/octet-stream' };
+  } catch (error) {
+    log(error instanceof MediaFetchError ? error.status : null, null, (error as Error).message);
+    throw error;
+  }
+};
+
+/** Inbound media that a provider hands over as a plain link (Gupshup, AiSensy): no credential needed. */
+export const downloadByLink = async (ctx: ProviderContext, _number: ProviderNumber, url: string): Promise<MediaFile> => downloadGuarded(ctx, url);
 
 /** An adapter method for something the provider cannot do: it refuses with a typed error. */
 export const unsupported =

@@ -274,6 +274,11 @@ export interface ProviderContext {
   graphVersion?: string;
   timeoutMs?: number;
   log?: (call: ApiCall) => void;
+  /**
+   * Inbound media downloads: origins reachable whatever their address (the configured provider
+   * base URLs; `baseUrl`'s alone when unset), the size cap and the overall deadline.
+   */
+  media?: { allowedOrigins?: string[]; maxBytes?: number; deadlineMs?: number };
 }
 
 /** Thrown when a provider cannot do what was asked at all (AiSensy free-form text, say). */

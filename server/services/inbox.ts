@@ -8,6 +8,7 @@ import { recordAdminPath, type ReadScope } from '../content-manager-scope';
 import { toId } from '../ids';
 import { adapterFor } from '../providers';
 import { getService } from '../utils';
+import { messageMediaPath } from './media-access';
 
 export interface AdminUser {
   id: number;
@@ -41,9 +42,15 @@ const conversationOut = (row: any, names: { numbers?: Map<number, string>; users
   ticket: row.ticketUid && row.ticketDocumentId ? { uid: row.ticketUid, documentId: row.ticketDocumentId, adminPath: recordAdminPath(row.ticketUid, row.ticketDocumentId) } : null,
 });
 
-/** The stored file of a media message (populated relation), as the admin shows it; null until stored. */
-const mediaOut = (file: any): Message['media'] =>
-  file && typeof file === 'object' && file.url ? { url: file.url, mime: file.mime ?? null, filename: file.name ?? null, size: file.size ?? null } : null;
+/**
+ * The stored file of a media message (populated relation), as the admin shows it; null until stored.
+ * A customer's file is served only through the team-checked admin route, never by its upload URL.
+ */
+const mediaOut = (row: any): Message['media'] => {
+  const file = row.media;
+  if (!file || typeof file !== 'object' || !file.url) return null;
+  return { url: row.direction === 'in' ? messageMediaPath(row.id) : file.url, mime: file.mime ?? null, filename: file.name ?? null, size: file.size ?? null };
+};
 
 export const messageOut = (row: any): Message => ({
   id: row.id,
@@ -56,7 +63,8 @@ export const messageOut = (row: any): Message => ({
   replyToProviderId: row.replyToProviderId ?? null,
   template: row.template ?? null,
   mediaState: row.mediaState ?? null,
-  media: mediaOut(row.media),
+  mediaError: row.mediaError ?? null,
+  media: mediaOut(row),
   interactive: row.direction === 'out' && row.type === 'interactive' ? row.payload?.interactive ?? null : null,
   sentAt: row.sentAt ?? null,
   deliveredAt: row.deliveredAt ?? null,

@@ -8,6 +8,7 @@ import inbound from './inbound';
 import inbox from './inbox';
 import logs from './logs';
 import media from './media';
+import mediaAccess from './media-access';
 import notifications from './notifications';
 import numbers from './numbers';
 import optOut from './opt-out';
@@ -20,4 +21,4 @@ import stream from './stream';
 import templates from './templates';
 import webhooks from './webhooks';
 
-export default { cluster, 'crm-links': crmLinks, crypto, dispatcher, 'host-schema': hostSchema, identity, inbound, inbox, logs, media, notifications, numbers, 'opt-out': optOut, 'provider-calls': providerCalls, 'quick-replies': quickReplies, realtime, scope, settings, stream, templates, webhooks };
+export default { cluster, 'crm-links': crmLinks, crypto, dispatcher, 'host-schema': hostSchema, identity, inbound, inbox, logs, media, 'media-access': mediaAccess, notifications, numbers, 'opt-out': optOut, 'provider-calls': providerCalls, 'quick-replies': quickReplies, realtime, scope, settings, stream, templates, webhooks };

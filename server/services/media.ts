@@ -2,8 +2,10 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Core } from '@strapi/strapi';
-import { UID } from '../constants';
+import { MEDIA_FOLDER_NAME, UID } from '../constants';
+import { safeFileName, storedType } from '../media-files';
 import { adapterFor } from '../providers';
+import { MediaRefusedError } from '../providers/media-fetch';
 import { getService } from '../utils';
 import { createWorkerLoop } from '../worker-loop';
 import type { NumberRow } from './numbers';
@@ -12,20 +14,33 @@ const MAX_ATTEMPTS = 8;
 const SWEEP_MS = 10_000;
 const backoffMs = (attempt: number) => Math.min(2 ** attempt * 2000, 30 * 60_000);
 
-const EXTENSIONS: Record<string, string> = {
-  'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp', 'image/gif': 'gif',
-  'video/mp4': 'mp4', 'video/3gpp': '3gp', 'audio/ogg': 'ogg', 'audio/mpeg': 'mp3', 'audio/mp4': 'm4a', 'audio/aac': 'aac', 'audio/amr': 'amr',
-  'application/pdf': 'pdf', 'text/plain': 'txt',
+/** The name the customer gave the file, where each provider's stored payload keeps it (Meta, Gupshup, AiSensy). */
+const givenName = (message: any): unknown => {
+  const p = message.payload ?? {};
+  const aisensy = p.data?.message?.message_content;
+  return p[message.type]?.filename ?? p.payload?.name ?? (aisensy?.[message.type] ?? aisensy?.[String(message.type).toUpperCase()])?.filename;
 };
-const extensionOf = (mime: string) => EXTENSIONS[mime.split(';')[0].trim()] ?? 'bin';
 
 /**
  * Inbound media, fetched outside the webhook request and stored through Strapi's upload plugin.
  * A failed download keeps the message, records why, and is tried again with backoff; after the
- * last attempt the message says the file could not be fetched.
+ * last attempt the message says the file could not be fetched. A refusal (private address, not
+ * https, too large) can never work, so it fails the message at once.
  */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const q = (uid: string) => strapi.db.query(uid as any);
+
+  /** The Media Library folder of customer files, created on first use. */
+  let folder: Promise<number> | null = null;
+  const folderId = () =>
+    (folder ??= (async () => {
+      const where = { name: MEDIA_FOLDER_NAME, parent: { id: { $null: true } } };
+      const found = await q('plugin::upload.folder').findOne({ where });
+      return (found ?? (await strapi.plugin('upload').service('folder').create({ name: MEDIA_FOLDER_NAME, parent: null }))).id as number;
+    })().catch((error) => {
+      folder = null;
+      throw error;
+    }));
 
   const store = async (message: any) => {
     const number = (await q(UID.number).findOne({ where: { id: message.numberId } })) as NumberRow | null;
@@ -33,16 +48,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const numbers = getService('numbers', { strapi });
     const ctx = getService('provider-calls', { strapi }).contextFor(number);
     const file = await adapterFor(number.provider).downloadMedia(ctx, numbers.toProviderNumber(number), message.mediaProviderId);
-    const mimeType = message.mediaMimeType || file.mimeType;
-    const given = message.payload?.document?.filename ?? message.payload?.payload?.name;
-    const name = given || `whatsapp-${message.id}.${extensionOf(mimeType)}`;
+    const type = storedType(message.mediaMimeType || file.mimeType);
+    const name = safeFileName(givenName(message), `whatsapp-${message.id}.${type.ext}`);
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'whatsapp-media-'));
-    const filepath = path.join(dir, path.basename(name));
+    // The stored extension follows the (checked) type, never the customer's name: it decides how /uploads serves the file.
+    const filepath = path.join(dir, `whatsapp-${message.id}.${type.ext}`);
     try {
       await fs.writeFile(filepath, file.data);
       const [uploaded] = await strapi.plugin('upload').service('upload').upload({
-        data: { fileInfo: { name, caption: message.text ?? undefined }, ref: UID.message, refId: message.id, field: 'media' },
-        files: { filepath, originalFilename: name, mimetype: mimeType, size: file.data.length },
+        data: { fileInfo: { name, caption: message.text ?? undefined, folder: await folderId() }, ref: UID.message, refId: message.id, field: 'media' },
+        files: { filepath, originalFilename: path.basename(filepath), mimetype: type.mime, size: file.data.length },
       });
       await q(UID.message).update({ where: { id: message.id }, data: { mediaState: 'stored', mediaError: null, mediaNextAttemptAt: null, media: uploaded.id } });
       getService('realtime', { strapi }).publish({ type: 'message.status', conversationId: message.conversationId, numberId: message.numberId, messageId: message.id, status: 'media-stored' });
@@ -56,7 +71,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     try {
       await store(message);
     } catch (error) {
-      const last = attempts >= MAX_ATTEMPTS;
+      const last = attempts >= MAX_ATTEMPTS || error instanceof MediaRefusedError;
       await q(UID.message).update({
         where: { id: message.id },
         data: {

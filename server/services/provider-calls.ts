@@ -4,6 +4,14 @@ import type { ApiCall, ProviderContext } from '../providers';
 import { getConfig } from '../utils';
 import type { NumberRow } from './numbers';
 
+const originOf = (url: unknown) => {
+  try {
+    return typeof url === 'string' && url ? new URL(url).origin : null;
+  } catch {
+    return null;
+  }
+};
+
 /**
  * What adapters need from the plugin for one number: the provider's base URL (configurable, so
  * tests and the demo use the simulator) and an API-log writer. Log rows are written without
@@ -13,8 +21,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   contextFor(number: Pick<NumberRow, 'id' | 'provider'>): ProviderContext {
     const providers = getConfig(strapi, 'providers') ?? {};
     const settings = providers[number.provider] ?? {};
+    const media = getConfig(strapi, 'media') ?? {};
     return {
       baseUrl: String(settings.baseUrl ?? '').replace(/\/+$/, ''),
+      // Only the configured provider origins may be private (the simulator in tests and the demo); matched exactly.
+      media: { allowedOrigins: Object.values(providers).map((p) => originOf(p?.baseUrl)).filter((o): o is string => Boolean(o)), maxBytes: media.maxBytes, deadlineMs: media.deadlineMs },
       graphVersion: number.provider === 'meta' ? providers.meta?.graphVersion : undefined,
       timeoutMs: 15_000,
       log: (entry: ApiCall) => {

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { CreateNumber } from '../../contracts/numbers';
 import { createSimulator, type RunningSimulator } from '../../simulator';
+import { tinyPng } from '../helpers/png';
 import { openAdminSession, until, type AdminSession } from './support/browser';
 import { ARTIFACTS, ROOT, adminToken, startExample, type ExampleServer } from './support/exampleServer';
 
@@ -156,6 +157,17 @@ test('a customer writes, the inbox shows it live, and the reply reaches the phon
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await page.screenshot({ path: SCREENSHOT_PHONE, fullPage: true });
+  });
+
+  await step('a customer’s photo shows in the thread, fetched with the admin token from the team-checked route', async () => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await sim!.client.customerSends({ from: CUSTOMER.phone, to: META.phoneNumberId, name: CUSTOMER.name, type: 'image', caption: 'the broken part', mimeType: 'image/png', mediaBase64: tinyPng(16).toString('base64') });
+    await item.getByRole('button').click();
+    const image = thread.getByRole('img', { name: /^whatsapp-\d+\.png$/ });
+    await image.waitFor({ timeout: 20_000 });
+    await until('the thumbnail to load', async () => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0));
+    // Not the upload URL: an <img> cannot send the token, so the file comes as a blob.
+    expect(await image.getAttribute('src')).toMatch(/^blob:/);
   });
 
   expect(session!.browserErrors).toEqual([]);

@@ -66,11 +66,12 @@ test('media messages carry their stored file (url, mime, name) in and out, inter
   expect(byType('text').media).toBeNull();
   expect(byType('text').interactive).toBeNull();
   expect(byType('interactive')).toMatchObject({ text: 'Is this the right part?', media: null, interactive: buttons });
-  expect(byType('image')).toMatchObject({ direction: 'in', mediaState: 'stored', text: 'the broken part', media: { mime: 'image/png', url: expect.stringMatching(/^\/uploads\/.+\.png$/) } });
+  // A customer's file is served by the team-checked admin route; a file staff sent by its upload URL.
+  expect(byType('image')).toMatchObject({ direction: 'in', mediaState: 'stored', mediaError: null, text: 'the broken part', media: { mime: 'image/png', url: `/whatsapp/messages/${byType('image').id}/media` } });
   expect(byType('document')).toMatchObject({ direction: 'out', text: 'Your quote', media: { mime: 'application/pdf', filename: 'quote.pdf', url: expect.stringMatching(/^\/uploads\//) } });
 
   // The url is where the admin panel loads the file from (the upload plugin may re-encode images).
-  const image = await request(app.server).get(byType('image').media.url);
+  const image = await admin.get(byType('image').media.url);
   expect(image.status).toBe(200);
   expect(image.headers['content-type']).toBe('image/png');
   const pdf = await request(app.server).get(byType('document').media.url).buffer(true).parse((res, cb) => {

@@ -1,4 +1,5 @@
-import { call } from '../http';
+import { call, downloadGuarded } from '../http';
+import { MediaRefusedError } from '../media-fetch';
 import type {
   ConnectionCheck,
   InteractiveContent,
@@ -142,9 +143,13 @@ export const uploadMedia = async (ctx: ProviderContext, number: ProviderNumber, 
 
 /** An inbound media file: its short-lived URL first, then the bytes with the same token. */
 export const downloadMedia = async (ctx: ProviderContext, number: ProviderNumber, mediaId: string): Promise<MediaFile> => {
+  // A webhook that gave a link and no id: fetched through the guard, and never with the number's token.
+  if (/^https?:\/\//i.test(mediaId)) return downloadGuarded(ctx, mediaId);
+  if (!/^[A-Za-z0-9_.-]{1,200}$/.test(mediaId) || /^\.+$/.test(mediaId)) throw new MediaRefusedError('refused: not a Meta media id');
   const info = await call<any>(ctx, 'media-info', { method: 'get', url: `/${version(ctx)}/${mediaId}`, headers: auth(number), params: number.phoneNumberId ? { phone_number_id: number.phoneNumberId } : {} }, graphError);
-  const bytes = await call<ArrayBuffer>(ctx, 'media-download', { method: 'get', url: info.url, headers: auth(number), responseType: 'arraybuffer', maxContentLength: 101 * 1024 * 1024 }, graphError);
-  return { data: Buffer.from(bytes), mimeType: info.mime_type ?? 'application/octet-stream', sha256: info.sha256 };
+  // The URL comes from an answer (or a webhook), so it goes through the same guard as a link in a webhook.
+  const file = await downloadGuarded(ctx, String(info?.url ?? ''), auth(number));
+  return { data: file.data, mimeType: info.mime_type ?? file.mimeType, sha256: info.sha256 };
 };
 
 export const checkConnection = async (ctx: ProviderContext, number: ProviderNumber): Promise<ConnectionCheck> => {

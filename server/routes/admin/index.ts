@@ -1,5 +1,6 @@
 import host from './host';
 import logs from './logs';
+import media from './media';
 import notificationRules from './notification-rules';
 import conversations from './conversations';
 import numbers from './numbers';
@@ -10,5 +11,5 @@ import templates from './templates';
 
 export default () => ({
   type: 'admin',
-  routes: [...conversations, ...numbers, ...settings, ...logs, ...templates, ...quickReplies, ...stream, ...notificationRules, ...host],
+  routes: [...conversations, ...numbers, ...settings, ...logs, ...templates, ...quickReplies, ...stream, ...notificationRules, ...host, ...media],
 });

@@ -1,0 +1,3 @@
+import { guard } from './guard';
+
+export default [{ method: 'GET', path: '/messages/:id/media', handler: 'media.download', config: guard('inboxRead') }];
