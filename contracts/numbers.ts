@@ -86,9 +86,12 @@ export interface WhatsAppNumber {
 /** A number as answered to a holder of numbers.manage (create, update): its webhook URL is always there. */
 export type ManagedNumber = WhatsAppNumber & { webhookUrl: string };
 
+/** An admin role as a number's team. */
 export interface Team {
   id: number;
   name: string;
+  /** The caller may give it to a number: a super admin, or one of their own roles. */
+  assignable: boolean;
 }
 
 export namespace ListNumbers {

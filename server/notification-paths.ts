@@ -119,18 +119,25 @@ export const mayRead = async (strapi: Core.Strapi, uid: string, path: string, sc
 /**
  * The populate tree for what a rule reads through relations, each related record with only the
  * fields named (`invoice.contact.phone` → `{ invoice: { fields, populate: { contact: { fields: ['documentId', 'phone'] } } } }`).
- * Paths no one may bind are left out, so an old rule cannot load them.
+ * Paths no one may bind are left out, so an old rule cannot load them. The record the recipient's
+ * phone is read from also brings its opt-out flag (`optOutFields`: per identity source type), which
+ * only the server's opt-out check reads.
  */
-export const populateFor = (strapi: Core.Strapi, uid: string, rule: Row) => {
+export const populateFor = (strapi: Core.Strapi, uid: string, rule: Row, optOutFields: Record<string, string> = {}) => {
   type Node = { fields: Set<string>; populate: Record<string, Node> };
   const tree: Record<string, Node> = {};
-  for (const { path } of boundPaths(rule)) {
+  for (const { path, where } of boundPaths(rule)) {
     const { steps } = stepsOf(strapi, uid, path);
     if (!steps || steps.length < 2) continue;
     let level = tree;
     for (const [i, step] of steps.slice(0, -1).entries()) {
       level[step.field] ??= { fields: new Set(['documentId']), populate: {} };
-      if (i === steps.length - 2) level[step.field].fields.add(steps[i + 1].field);
+      if (i === steps.length - 2) {
+        const last = steps[i + 1];
+        level[step.field].fields.add(last.field);
+        const flag = where === 'recipient' ? optOutFields[last.uid] : undefined;
+        if (flag) level[step.field].fields.add(flag);
+      }
       level = level[step.field].populate;
     }
   }

@@ -23,12 +23,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async create(ctx: any) {
-      ctx.created({ data: await numbers().create(ctx.request.body) });
+      ctx.created({ data: await numbers().create(ctx.request.body, ctx.state.user) });
     },
 
     async update(ctx: any) {
       await visible(ctx);
-      ctx.body = { data: await numbers().update(ctx.params.id, ctx.request.body) };
+      ctx.body = { data: await numbers().update(ctx.params.id, ctx.request.body, ctx.state.user) };
     },
 
     async delete(ctx: any) {
@@ -42,7 +42,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async teams(ctx: any) {
-      ctx.body = { data: await numbers().teams() };
+      ctx.body = { data: await scope().teams(ctx.state.user) };
     },
   };
 };

@@ -140,8 +140,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return rules;
   };
 
-  /** Related records carry only the fields the rule names: nothing else of them can reach a trace or a message. */
-  const populateFor = (uid: string, rule: Row) => populateTree(strapi, uid, rule);
+  /**
+   * Related records carry only the fields the rule names: nothing else of them can reach a trace or
+   * a message. The recipient's record also carries its opt-out flag, read only by the opt-out check.
+   */
+  const populateFor = async (uid: string, rule: Row) => populateTree(strapi, uid, rule, await getService('opt-out', { strapi }).fields());
 
   /** Why no one may send what a rule reads (a rule saved before the paths were checked), or null. */
   const refusalOf = async (rule: Row) => {
@@ -150,7 +153,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   const loadRecord = async (uid: string, documentId: string, rule: Row, locale?: string | null) =>
-    (await strapi.documents(uid as any).findOne({ documentId, ...(locale ? { locale } : {}), populate: populateFor(uid, rule) as any })) as Row | null;
+    (await strapi.documents(uid as any).findOne({ documentId, ...(locale ? { locale } : {}), populate: (await populateFor(uid, rule)) as any })) as Row | null;
 
   /** A record with its first-level relations, for telling whether an update changed anything. */
   const loadState = async (uid: string, documentId: string, locale?: string) =>
@@ -235,8 +238,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     // findMany reads drafts unless told otherwise: a reminder is about what the business published.
     const status = ct?.options?.draftAndPublish ? { status: 'published' } : {};
     let created = 0;
+    const populate = await populateFor(rule.contentType, rule);
     for (let start = 0; ; start += REMINDER_PAGE) {
-      const records = (await strapi.documents(rule.contentType as any).findMany({ filters: filters as any, ...status, populate: populateFor(rule.contentType, rule) as any, sort: 'id:asc', start, limit: REMINDER_PAGE } as any)) as Row[];
+      const records = (await strapi.documents(rule.contentType as any).findMany({ filters: filters as any, ...status, populate: populate as any, sort: 'id:asc', start, limit: REMINDER_PAGE } as any)) as Row[];
       const rows = records.map((r) => {
         const holds = conditionHolds(rule, r);
         return {

@@ -7,7 +7,6 @@ import {
   type CredentialState,
   type NumberInput,
   type Provider,
-  type Team,
   type WhatsAppNumber,
 } from '../../contracts/numbers';
 import { UID, WEBHOOK_PATH } from '../constants';
@@ -16,6 +15,7 @@ import { parseBusinessPhone } from '../phone';
 import { getConfig, getService } from '../utils';
 import { validateCreateNumber, validateUpdateNumber } from '../validation/numbers';
 import { toId } from '../ids';
+import type { ScopedUser } from './scope';
 
 /** A number row as stored (credentials still encrypted). */
 export interface NumberRow {
@@ -268,8 +268,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return row;
     },
 
-    async create(body: unknown): Promise<WhatsAppNumber> {
+    /** `by`: the admin user asking, held to the teams they may assign (none for the app's own calls). */
+    async create(body: unknown, by?: ScopedUser): Promise<WhatsAppNumber> {
       const input = await validateCreateNumber(body);
+      if (by) getService('scope', { strapi }).assertAssignable(by, input.teamRoleIds);
       await assertTeamsExist(input.teamRoleIds);
       const phone = parseBusinessPhone(input.phone, input.region)!;
       const data: Record<string, unknown> = {
@@ -291,9 +293,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return format(row);
     },
 
-    async update(id: unknown, body: unknown): Promise<WhatsAppNumber> {
+    async update(id: unknown, body: unknown, by?: ScopedUser): Promise<WhatsAppNumber> {
       const row = await findRow(id);
       const input = await validateUpdateNumber(body, row as unknown as Partial<NumberInput> & { provider: Provider }, storedSecretNames(row));
+      if (by) getService('scope', { strapi }).assertAssignable(by, input.teamRoleIds, row.teamRoleIds ?? []);
       await assertTeamsExist(input.teamRoleIds);
       const data: Record<string, unknown> = {};
       for (const field of PLAIN_FIELDS) if (input[field] !== undefined) data[field] = input[field];
@@ -347,11 +350,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       })) as NumberRow;
       forget();
       return { ok: result.ok, reason: result.reason ?? null, details: result.details, number: format(updated) };
-    },
-
-    async teams(): Promise<Team[]> {
-      const roles = await strapi.db.query('admin::role').findMany({ select: ['id', 'name'], orderBy: { name: 'asc' } });
-      return roles.map((r: { id: number; name: string }) => ({ id: r.id, name: r.name }));
     },
   };
 };

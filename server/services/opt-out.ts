@@ -52,6 +52,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   return {
+    /** The opt-out field of each identity source type that has one, for loading it with the record a rule sends to. */
+    async fields(): Promise<Record<string, string>> {
+      return Object.fromEntries((await sources()).map((s) => [s.uid, s.optOutField]));
+    },
+
     /**
      * Why this recipient gets no notification, or null: the record the phone came from says so,
      * or any CRM record with the same phone does.

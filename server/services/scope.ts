@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
+import type { Team } from '../../contracts/numbers';
 import { SUPER_ADMIN_ROLE, UID } from '../constants';
 
 /** Who asks: an admin user with their roles (as `ctx.state.user` carries them). */
@@ -17,12 +18,18 @@ export interface ScopedUser {
  */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const isSuperAdmin = (user: ScopedUser) => Boolean(user.roles?.some((r) => r.code === SUPER_ADMIN_ROLE));
+  const roleIdsOf = (user: ScopedUser) => new Set((user.roles ?? []).map((r) => r.id));
+
+  /** Number rows (id, teamRoleIds) a non-super-admin sees. */
+  const visibleRows = async (user: ScopedUser, where: Record<string, unknown> = {}) => {
+    const roleIds = roleIdsOf(user);
+    const numbers = await strapi.db.query(UID.number).findMany({ where, select: ['id', 'teamRoleIds'] });
+    return numbers.filter((n: any) => !n.teamRoleIds?.length || n.teamRoleIds.some((id: number) => roleIds.has(id))) as { id: number; teamRoleIds: number[] | null }[];
+  };
 
   const visibleNumberIds = async (user: ScopedUser): Promise<number[] | 'all'> => {
     if (isSuperAdmin(user)) return 'all';
-    const roleIds = new Set((user.roles ?? []).map((r) => r.id));
-    const numbers = await strapi.db.query(UID.number).findMany({ select: ['id', 'teamRoleIds'] });
-    return numbers.filter((n: any) => !n.teamRoleIds?.length || n.teamRoleIds.some((id: number) => roleIds.has(id))).map((n: any) => n.id);
+    return (await visibleRows(user)).map((n) => n.id);
   };
 
   const canSeeNumber = async (user: ScopedUser, numberId: number | null | undefined) => {
@@ -40,6 +47,33 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async numberWhere(user: ScopedUser, field = 'numberId'): Promise<Record<string, unknown>> {
       const allowed = await visibleNumberIds(user);
       return allowed === 'all' ? {} : { [field]: { $in: allowed } };
+    },
+
+    /**
+     * The admin roles shown as teams: every role to super admins; to others the roles they are in
+     * and the teams of the numbers they see (so those numbers' team names show).
+     * `assignable`: one they may give a number.
+     */
+    async teams(user: ScopedUser): Promise<Team[]> {
+      const all = isSuperAdmin(user);
+      const own = roleIdsOf(user);
+      const shown = new Set(own);
+      if (!all) for (const n of await visibleRows(user, { deletedAt: null })) for (const id of n.teamRoleIds ?? []) shown.add(id);
+      const roles = await strapi.db.query('admin::role').findMany({ ...(all ? {} : { where: { id: { $in: [...shown] } } }), select: ['id', 'name'], orderBy: { name: 'asc' } });
+      return roles.map((r: { id: number; name: string }) => ({ id: r.id, name: r.name, assignable: all || own.has(r.id) }));
+    },
+
+    /**
+     * A team manager gives a number only teams they are in, or keeps those it has (`current`), so
+     * they cannot make a number another team's; super admins assign any. A 400 naming `teamRoleIds`.
+     */
+    assertAssignable(user: ScopedUser, teamRoleIds: number[] | undefined, current: number[] = []) {
+      if (!teamRoleIds?.length || isSuperAdmin(user)) return;
+      const own = roleIdsOf(user);
+      const foreign = teamRoleIds.filter((id) => !own.has(id) && !current.includes(id));
+      if (!foreign.length) return;
+      const message = `teamRoleIds: you may assign only teams (admin roles) you are in; not ${foreign.join(', ')}`;
+      throw new errors.ValidationError(message, { errors: [{ path: ['teamRoleIds'], message, name: 'ValidationError', value: null }] });
     },
 
     /** Throws the same 404 as for an id that does not exist, so other teams' numbers are not revealed. */

@@ -127,8 +127,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       // Each beat also re-reads the user: a removed inbox.read, a blocked or deleted account ends the stream, a team change applies.
       let checking = false;
       const beat = async () => {
-        stream.write(': keep-alive\n\n');
-        if (checking || closed) return;
+        if (closed) return undefined;
+        if (checking) return void stream.write(': keep-alive\n\n');
         checking = true;
         try {
           const now = await access(user.id);
@@ -136,8 +136,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           user = now.user;
           allowed = await scope.visibleNumberIds(user);
           allowedAt = Date.now();
+          // Written once the new access applies, so a client can tell events after it are filtered by it.
+          if (!closed) stream.write(': heartbeat\n\n');
         } catch (error) {
           strapi.log.warn(`[whatsapp] live stream for user ${user.id}: access not re-checked: ${(error as Error).message}`);
+          if (!closed) stream.write(': keep-alive\n\n');
         } finally {
           checking = false;
         }

@@ -15,9 +15,17 @@ export const openStream = (url: string, headers: Record<string, string> = {}) =>
     waitFor: (pred: (e: SseEvent) => boolean, timeoutMs?: number) => Promise<SseEvent>;
     /** Resolves when the server ends the response (rejects after `timeoutMs`). */
     ended: (timeoutMs?: number) => Promise<void>;
+    /**
+     * Resolves once `count` heartbeats (the `: heartbeat` comment the server writes after each
+     * access re-check) have come after `event` in the stream.
+     */
+    heartbeatsAfter: (event: SseEvent, count?: number, timeoutMs?: number) => Promise<void>;
   }>((resolve, reject) => {
     const events: SseEvent[] = [];
     const waiters: { pred: (e: SseEvent) => boolean; resolve: (e: SseEvent) => void }[] = [];
+    /** For each heartbeat, how many events had come before it. */
+    const beats: number[] = [];
+    const beatWaiters: (() => void)[] = [];
     const req = http.get(url, { headers: { Accept: 'text/event-stream', ...headers } }, (res) => {
       const end = new Promise<void>((done) => res.on('end', done));
       let buffer = '';
@@ -33,6 +41,10 @@ export const openStream = (url: string, headers: Record<string, string> = {}) =>
             if (line.startsWith('id: ')) event.id = line.slice(4);
             else if (line.startsWith('event: ')) event.event = line.slice(7);
             else if (line.startsWith('data: ')) event.data = JSON.parse(line.slice(6));
+          }
+          if (block === ': heartbeat') {
+            beats.push(events.length);
+            for (const w of [...beatWaiters]) w();
           }
           if (block.startsWith(':')) continue;
           events.push(event);
@@ -53,6 +65,24 @@ export const openStream = (url: string, headers: Record<string, string> = {}) =>
               clearTimeout(timer);
               ok();
             });
+          }),
+        heartbeatsAfter: (event, count = 1, timeoutMs = 5000) =>
+          new Promise<void>((ok, fail) => {
+            const position = events.indexOf(event);
+            if (position < 0) return fail(new Error(`heartbeatsAfter: event ${event.event} is not one of this stream's`));
+            const done = () => beats.filter((b) => b > position).length >= count;
+            if (done()) return ok();
+            const check = () => {
+              if (!done()) return;
+              clearTimeout(timer);
+              beatWaiters.splice(beatWaiters.indexOf(check), 1);
+              ok();
+            };
+            const timer = setTimeout(() => {
+              beatWaiters.splice(beatWaiters.indexOf(check), 1);
+              fail(new Error(`fewer than ${count} heartbeat(s) after ${event.event} within ${timeoutMs} ms`));
+            }, timeoutMs);
+            beatWaiters.push(check);
           }),
         waitFor: (pred, timeoutMs = 5000) =>
           new Promise((ok, fail) => {

@@ -224,3 +224,23 @@ describe('traces', () => {
     for (const secret of ['Vera', 'vera@example.test', '15550009501']) expect(everything).not.toContain(secret);
   });
 });
+
+describe('opt-out on the recipient’s own record', () => {
+  test('a rule sending to contact.phone skips a contact whose record is opted out, even one the phone search misses', async () => {
+    const OPTED = '15550009701';
+    await sim.client.setCustomer({ phone: OPTED, reachable: true });
+    const rule = (await admin.post(RULES).send(probe({ name: 'Invoice to its contact', contentType: 'api::invoice.invoice', active: true, parameters: [bodyParam('number')], recipient: { from: 'field', value: 'contact.phone' } }))).body.data;
+    // Written as people write phones: the search by phone narrows on the last four digits in a row, so it misses this one.
+    const contact = await app.strapi.documents('api::contact.contact').create({ data: { name: 'Opal', phone: '+1 555 000 97-01', whatsappOptOut: true } as any, status: 'published' });
+    expect(await app.strapi.plugin('whatsapp').service('opt-out').reason(`+${OPTED}`, 'US')).toBeNull();
+    await app.strapi.documents('api::invoice.invoice').create({ data: { number: 'INV-OPTOUT-1', amount: 10, currency: 'USD', contact: contact.documentId } as any });
+    await settle();
+    await admin.put(`${RULES}/${rule.id}`).send({ active: false });
+
+    const [firing] = (await admin.get(`${RULES}/${rule.id}/firings`)).body.data;
+    expect(firing).toMatchObject({ state: 'skipped', error: `the customer opted out (api::contact.contact ${contact.documentId} has whatsappOptOut)`, trace: { matched: true, reason: 'opted out', recipient: `+${OPTED}` } });
+    expect(await templatesTo(OPTED)).toEqual([]);
+    // The flag is loaded for the check only: it is not among the values a trace shows.
+    expect(JSON.stringify(firing.trace)).not.toContain('whatsappOptOut');
+  });
+});

@@ -327,7 +327,8 @@ export const NumberFormModal = ({ number, teams, onClose, onSaved }: NumberFormM
                       onClear={() => set('teamRoleIds', [])}
                       clearLabel={t('numbers.form.teams.clear', 'Clear teams')}
                     >
-                      {teams.map((team) => (
+                      {/* Offered: the teams the caller may assign, and those the number already has (kept or removed). */}
+                      {teams.filter((team) => team.assignable || number?.teamRoleIds.includes(team.id)).map((team) => (
                         <MultiSelectOption key={team.id} value={String(team.id)}>
                           {team.name}
                         </MultiSelectOption>
