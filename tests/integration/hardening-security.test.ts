@@ -1,5 +1,6 @@
 /** Bodies that used to answer 500, and settings that could point the plugin at the host's own system types. */
-import { startStrapi, type TestApp } from '../helpers/strapi';
+import crypto from 'node:crypto';
+import { startStrapi, TEST_ENCRYPTION_KEY, type TestApp } from '../helpers/strapi';
 import { as, login } from '../helpers/admin';
 
 let app: TestApp;
@@ -43,5 +44,29 @@ describe('keys every object inherits', () => {
     const nested = await admin.post(`/whatsapp/conversations/${conversationId}/messages`).send({ type: 'interactive', interactive: { type: 'button', body: 'b', buttons: [{ id: 'a', title: 'A', [key]: 1 }] } });
     expect(nested.status).toBe(400);
     expect(paths(nested)).toEqual([`interactive.buttons.0.${key}`]);
+  });
+});
+
+describe('credentials at rest', () => {
+  /** A value as the first release stored it: v1, the key a bare SHA-256 of the passphrase. */
+  const v1 = (plain: string) => {
+    const key = crypto.createHash('sha256').update(TEST_ENCRYPTION_KEY, 'utf8').digest();
+    const iv = crypto.randomBytes(12);
+    const cipher = crypto.createCipheriv('aes-256-gcm', key, iv);
+    const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+    return ['v1', crypto.createHash('sha256').update(key).digest('hex').slice(0, 8), ...[iv, cipher.getAuthTag(), body].map((b) => b.toString('base64url'))].join(':');
+  };
+  const stored = async (id: number) => (await app.strapi.db.query('plugin::whatsapp.number').findOne({ where: { id } })).credentials as string;
+
+  test('are written as v2; a v1 value still reads, and saving the number rewrites it as v2', async () => {
+    expect(await stored(number.id)).toMatch(/^v2:/);
+    await app.strapi.db.query('plugin::whatsapp.number').update({ where: { id: number.id }, data: { credentials: v1(JSON.stringify({ apiKey: 'gs-key-from-v1-9876' })) } });
+    const read = await admin.get(`/whatsapp/numbers/${number.id}`);
+    expect(read.body.data.credentials.apiKey).toEqual({ set: true, hint: expect.stringContaining('9876') });
+    expect(read.body.data.health).not.toBe('credentials-unreadable');
+    const saved = await admin.put(`/whatsapp/numbers/${number.id}`).send({ label: 'Hardening again' });
+    expect(saved.status).toBe(200);
+    expect(await stored(number.id)).toMatch(/^v2:/);
+    expect((await admin.get(`/whatsapp/numbers/${number.id}`)).body.data.credentials.apiKey).toEqual({ set: true, hint: expect.stringContaining('9876') });
   });
 });
