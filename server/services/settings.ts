@@ -27,8 +27,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
    * Errors name the setting (`autoLead.statusField`) so the settings page can show them beside it.
    */
   const assertFields = (base: string, uid: string, fields: Record<string, string | null | undefined>) => {
-    const ct = strapi.contentTypes[uid as keyof typeof strapi.contentTypes] as { attributes: Record<string, unknown> } | undefined;
-    if (!ct) throw invalid(`${base}.uid`, `no content type ${uid} in this app`);
+    const ct = strapi.contentTypes[uid as keyof typeof strapi.contentTypes] as { attributes: Record<string, unknown>; kind?: string } | undefined;
+    if (!ct || !uid.startsWith('api::')) throw invalid(`${base}.uid`, `no content type ${uid} in this app`);
+    if (ct.kind !== 'collectionType') throw invalid(`${base}.uid`, `${uid} is a single type; choose a collection type`);
     for (const [key, f] of Object.entries(fields)) if (f && !(f in ct.attributes)) throw invalid(`${base}.${key}`, `${uid} has no field ${f}`);
   };
 

@@ -70,3 +70,27 @@ describe('credentials at rest', () => {
     expect((await admin.get(`/whatsapp/numbers/${number.id}`)).body.data.credentials.apiKey).toEqual({ set: true, hint: expect.stringContaining('9876') });
   });
 });
+
+describe('settings point only at the app’s own collection types', () => {
+  const cases: [string, object][] = [
+    ['ticket.uid', { ticket: { uid: 'plugin::users-permissions.user', subjectField: 'username' } }],
+    ['ticket.uid', { ticket: { uid: 'admin::user', subjectField: 'firstname' } }],
+    ['autoLead.uid', { autoLead: { enabled: true, uid: 'plugin::users-permissions.user', nameField: 'username', phoneField: 'email', statusField: null, sourceField: null } }],
+    ['identitySources.0.uid', { identitySources: [{ kind: 'contact', uid: 'plugin::users-permissions.user', phoneField: 'email' }] }],
+    ['ticket.uid', { ticket: { uid: 'plugin::whatsapp.number', subjectField: 'label' } }],
+  ];
+  test.each(cases)('%s: a plugin type is a 400 naming the field, and nothing is saved', async (path, body) => {
+    const before = (await admin.get('/whatsapp/settings')).body.data;
+    const res = await admin.put('/whatsapp/settings').send(body);
+    expect(res.status).toBe(400);
+    expect(res.body.error.name).toBe('ValidationError');
+    expect(paths(res)).toContain(path);
+    expect((await admin.get('/whatsapp/settings')).body.data).toEqual(before);
+  });
+
+  test('an api:: collection type is still accepted', async () => {
+    const res = await admin.put('/whatsapp/settings').send({ ticket: { uid: 'api::ticket.ticket', subjectField: 'subject' } });
+    expect(res.status).toBe(200);
+    expect(res.body.data.ticket.uid).toBe('api::ticket.ticket');
+  });
+});
