@@ -60,6 +60,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return structuredClone(value);
     },
 
+    /** The default number for outgoing messages, when it is still there and switched on. */
+    async defaultNumberId(): Promise<number | null> {
+      const { defaultNumberId } = await this.get();
+      if (!defaultNumberId) return null;
+      const number = await strapi.db.query(UID.number).findOne({ where: { id: defaultNumberId, deletedAt: null, active: true }, select: ['id'] });
+      return number ? defaultNumberId : null;
+    },
+
     async update(body: unknown): Promise<Settings> {
       const input = (await validateSettings(body)) as Partial<Settings>;
       const next = await this.get();
@@ -79,6 +87,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         }
       }
       if (input.businessHours !== undefined) next.businessHours = withoutClosedDays(input.businessHours);
+      if (input.outOfHoursReply !== undefined) next.outOfHoursReply = input.outOfHoursReply?.trim() || null;
 
       if (input.defaultNumberId) {
         const number = await strapi.db.query(UID.number).findOne({ where: { id: input.defaultNumberId, deletedAt: null }, select: ['id'] });

@@ -95,6 +95,7 @@ const schema = yup
       .noUnknown(),
     defaultNumberId: yup.number().integer().positive().nullable(),
     businessHours,
+    outOfHoursReply: yup.string().nullable().max(4096),
     notificationFields: yup
       .object()
       .test('field-lists', 'notificationFields maps content type uids to lists of field paths', (v) =>
