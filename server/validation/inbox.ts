@@ -117,7 +117,8 @@ export const validateTicket = validateYupSchema(yup.object({ subject: yup.string
 export const validateStart = validateYupSchema(
   yup
     .object({
-      numberId: idNumber().required(),
+      // Without one, the default number of the settings.
+      numberId: idNumber(),
       to: yup.string().max(32),
       record: yup.object({ uid: yup.string().required().max(100), documentId: yup.string().required().max(64) }).default(undefined),
       template: yup.object({ name: yup.string().required().max(512), language: yup.string().required().max(20), params: templateParams }).noUnknown().required(),
