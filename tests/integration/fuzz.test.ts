@@ -318,6 +318,10 @@ describe('webhooks never answer 5xx', () => {
       const q = queryFor({ 'hub.mode': 'subscribe', 'hub.verify_token': pick(['fuzz-verify', 'é', 'fuzz-verifé', 'x'.repeat(11)]), 'hub.challenge': '123' });
       await send('GET', `${path}${q}`, null, {}, 'meta handshake');
     }
+    // Tokens as long as the real one in characters but not in bytes, or not text at all.
+    for (const token of ['fuzz-verifé', 'é'.repeat(11), '\u0000'.repeat(11), '🙂'.repeat(6), 'fuzz-verify'.toUpperCase()]) {
+      await send('GET', `${path}?hub.mode=subscribe&hub.challenge=42&hub.verify_token=${encode(token)}`, null, {}, 'meta handshake');
+    }
     report();
   }, 120_000);
 

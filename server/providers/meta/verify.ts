@@ -32,10 +32,9 @@ export const handshake = (query: Record<string, unknown>, number: ProviderNumber
   if (mode !== 'subscribe' || typeof challenge !== 'string' || typeof token !== 'string') {
     return { status: 400, body: 'expected hub.mode=subscribe, hub.verify_token and hub.challenge' };
   }
-  const expected = number.credentials.verifyToken ?? '';
-  const same =
-    expected.length > 0 &&
-    token.length === expected.length &&
-    crypto.timingSafeEqual(Buffer.from(token), Buffer.from(expected));
+  const expected = Buffer.from(number.credentials.verifyToken ?? '');
+  const given = Buffer.from(token);
+  // Bytes, not characters: `é` is one character and two bytes, and timingSafeEqual throws on unequal lengths.
+  const same = expected.length > 0 && given.length === expected.length && crypto.timingSafeEqual(given, expected);
   return same ? { status: 200, body: challenge } : { status: 403, body: 'verify token does not match' };
 };
