@@ -10,6 +10,7 @@ import { as, createStaff, login } from '../helpers/admin';
 import { fixture, fixtureNames, fixtureText } from '../helpers/fixtures';
 import { startStrapi, type TestApp } from '../helpers/strapi';
 import { signMeta } from '../helpers/webhooks';
+import { createFuzzer, toJson } from '../helpers/fuzz';
 import { ACTIONS } from '../../server/constants';
 import crypto from 'node:crypto';
 
@@ -18,122 +19,7 @@ const ROUNDS = Math.max(1, Number(process.env.FUZZ_ROUNDS ?? 1));
 const ADMIN_CASES_PER_ROUTE = 35 * ROUNDS;
 const WEBHOOK_CASES_PER_KIND = 150 * ROUNDS;
 
-/** mulberry32: small, fast and the same sequence for the same seed everywhere. */
-const prng = (seed: number) => () => {
-  seed = (seed + 0x6d2b79f5) >>> 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
-let random = prng(SEED);
-const int = (n: number) => Math.floor(random() * n);
-const pick = <T>(list: readonly T[]): T => list[int(list.length)];
-const chance = (p: number) => random() < p;
-
-/** A number written into the JSON text as is: beyond what JSON.stringify can write (1e999, huge integers). */
-class Raw {
-  constructor(readonly text: string) {}
-}
-/** Own keys only, so `__proto__` is a key like any other. */
-const put = (obj: Record<string, unknown>, key: string, value: unknown) =>
-  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
-const toJson = (v: unknown): string => {
-  if (v instanceof Raw) return v.text;
-  if (Array.isArray(v)) return `[${v.map(toJson).join(',')}]`;
-  if (v && typeof v === 'object') return `{${Object.keys(v).map((k) => `${JSON.stringify(k)}:${toJson((v as any)[k])}`).join(',')}}`;
-  return JSON.stringify(v) ?? 'null';
-};
-
-const NASTY_KEYS = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', 'prototype', 'then', 'length', '', '$ne', 'id'];
-const NASTY_STRINGS = [
-  '', ' ', 'x', 'a'.repeat(5000), 'nul\u0000byte', '\u0000', 'null', 'undefined', 'NaN', 'Infinity', '-1', '0', '1.5', '2147483648',
-  '9'.repeat(30), 'é日本語🙂', '\ud800', '\u202e', '<script>alert(1)</script>', "' OR 1=1 --", '../../etc/passwd', 'true', '[]', '{}',
-  '2026-13-45', '2026-01-01T00:00:00Z', '2026-12-31', 'api::lead.lead', 'api::ticket.ticket', 'plugin::users-permissions.user', 'admin::user',
-  'api::nope.nope', 'http://127.0.0.1:1/', 'https://example.com/a.png', 'javascript:alert(1)', '+15550002222', '15550002222', '+1', 'me',
-  'unassigned', 'open', 'closed', 'text', 'media', 'template', 'interactive', 'quick-reply', 'meta', 'gupshup', 'aisensy', 'US', 'zz',
-  'Europe/Berlin', 'Mars/Olympus', '09:00', '25:00', 'mon', 'created', 'updated', 'fieldChanged', 'dateOffset', 'field', 'constant',
-  'body', 'header', 'button', 'en_US', 'follow_up', 'constructor', '__proto__', 'toString',
-];
-const NASTY_NUMBERS: unknown[] = [
-  0, -1, 1, 2, 1.5, -0.5, 2147483647, 2147483648, -2147483649, 4294967296, Number.MAX_SAFE_INTEGER, 1e308, -1e308, 5e-324,
-  new Raw('1e999'), new Raw('-1e999'), new Raw('123456789012345678901234567890'), new Raw('-0'), new Raw('1E+2'), new Raw('0.1e1'),
-];
-
-/** Field names worth sending to any route: every key of the seed bodies, plus the ones above. */
-const knownKeys = new Set<string>(NASTY_KEYS);
-const collectKeys = (v: unknown) => {
-  if (Array.isArray(v)) v.forEach(collectKeys);
-  else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) (knownKeys.add(k), collectKeys(x));
-};
-
-let realIds: number[] = [];
-const scalar = (): unknown => {
-  switch (int(6)) {
-    case 0:
-      return pick(NASTY_STRINGS);
-    case 1:
-      return pick(NASTY_NUMBERS);
-    case 2:
-      return chance(0.5);
-    case 3:
-      return null;
-    case 4:
-      return realIds.length ? pick(realIds) : 1;
-    default:
-      return crypto.createHash('sha1').update(String(random())).digest('hex').slice(0, 1 + int(40));
-  }
-};
-const value = (depth: number): unknown => {
-  if (depth <= 0 || chance(0.55)) return scalar();
-  if (chance(0.4)) return Array.from({ length: int(4) }, () => value(depth - 1));
-  const obj: Record<string, unknown> = {};
-  for (let i = int(5); i > 0; i -= 1) put(obj, pick([...knownKeys]), value(depth - 1));
-  return obj;
-};
-
-/** A seed body taken apart: values replaced, keys dropped or added, nested values mutated too. */
-const mutate = (v: unknown, depth: number): unknown => {
-  if (chance(0.15)) return value(depth);
-  if (Array.isArray(v)) {
-    const out = v.map((x) => mutate(x, depth - 1));
-    if (chance(0.2)) out.push(value(depth - 1));
-    return out;
-  }
-  if (v && typeof v === 'object' && !(v instanceof Raw)) {
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) if (!chance(0.1)) put(out, k, chance(0.35) ? mutate(x, depth - 1) : x);
-    for (let i = chance(0.3) ? 1 + int(3) : 0; i > 0; i -= 1) put(out, pick([...knownKeys]), value(depth - 1));
-    return out;
-  }
-  return chance(0.5) ? scalar() : v;
-};
-const bodyFor = (seed: unknown): unknown => {
-  const r = random();
-  if (r < 0.1) return value(3);
-  if (r < 0.25) return value(1 + int(4)) ?? {};
-  return mutate(seed ?? {}, 4);
-};
-
-/** Percent-encoding that also writes a lone surrogate, as the invalid UTF-8 a client could send. */
-const encode = (s: string) => {
-  try {
-    return encodeURIComponent(s);
-  } catch {
-    return '%ED%A0%80';
-  }
-};
-
-/** A query string: known keys, bracketed (qs nests them) or repeated, with nasty values. */
-const queryFor = (seed: Record<string, string> = {}): string => {
-  const parts: string[] = Object.entries(seed).filter(() => chance(0.6)).map(([k, v]) => `${k}=${encode(chance(0.5) ? v : String(toJson(scalar())).replace(/^"|"$/g, ''))}`);
-  for (let i = int(4); i > 0; i -= 1) {
-    const key = pick([...knownKeys, ...Object.keys(seed)]);
-    const shaped = pick([key, `${key}[]`, `${key}[0]`, `${key}[$gt]`, `${key}[a][b]`, `${key}[__proto__]`]);
-    parts.push(`${encode(shaped).replace(/%5B/g, '[').replace(/%5D/g, ']')}=${encode(String(pick(NASTY_STRINGS)))}`);
-  }
-  return parts.length ? `?${parts.join('&')}` : '';
-};
+const { int, pick, chance, knownKeys, collectKeys, realIds, mutate, bodyFor, encode, queryFor } = createFuzzer(SEED);
 
 interface Failure {
   seed: number;
@@ -229,7 +115,7 @@ beforeAll(async () => {
   for (const [segment, create] of Object.entries({ conversations: newConversation, numbers: newNumber, 'notification-rules': newRule, 'quick-replies': newQuickReply, 'logs/webhooks': newWebhookEvent })) {
     fixtures[segment] = { id: await create(), create };
   }
-  realIds = [meta.id, ...Object.values(fixtures).map((f) => f.id)];
+  realIds.push(meta.id, ...Object.values(fixtures).map((f) => f.id));
   webhookNumbers.meta = meta;
   webhookNumbers.gupshup = await created('/whatsapp/numbers', { label: 'Fuzz G', provider: 'gupshup', phone: '+919876543211', apiKey: 'gs-key-fuzz-111111', appName: 'FuzzG' });
   webhookNumbers.aisensy = await created('/whatsapp/numbers', { label: 'Fuzz A', provider: 'aisensy', phone: '+919876543212', apiKey: 'ai-key-fuzz-222222', webhookSecret: AISENSY_SECRET });
