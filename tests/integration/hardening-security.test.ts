@@ -88,6 +88,16 @@ describe('settings point only at the app’s own collection types', () => {
     expect((await admin.get('/whatsapp/settings')).body.data).toEqual(before);
   });
 
+  test.each([
+    ['ticket.subjectField', { ticket: { uid: 'api::ticket.ticket', subjectField: 'constructor' } }],
+    ['identitySources.0.phoneField', { identitySources: [{ kind: 'lead', uid: 'api::lead.lead', phoneField: 'toString' }] }],
+    ['notificationFields.api::lead.lead', { notificationFields: { 'api::lead.lead': ['hasOwnProperty'] } }],
+  ])('%s: a name every object inherits is no field of the type', async (path, body) => {
+    const res = await admin.put('/whatsapp/settings').send(body);
+    expect(res.status).toBe(400);
+    expect(paths(res)).toContain(path);
+  });
+
   test('an api:: collection type is still accepted', async () => {
     const res = await admin.put('/whatsapp/settings').send({ ticket: { uid: 'api::ticket.ticket', subjectField: 'subject' } });
     expect(res.status).toBe(200);
