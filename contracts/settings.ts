@@ -66,8 +66,14 @@ export interface Settings {
   identitySources: IdentitySource[];
   autoLead: AutoLeadSettings;
   ticket: TicketSettings;
+  /** The number outgoing messages use when none is chosen (new conversations, CRM-event rules, the API). */
   defaultNumberId: number | null;
   businessHours: BusinessHours | null;
+  /**
+   * Sent once per conversation and closed period when a customer writes outside business hours;
+   * null (the default) sends nothing.
+   */
+  outOfHoursReply: string | null;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -99,11 +105,19 @@ export const DEFAULT_SETTINGS: Settings = {
   },
   defaultNumberId: null,
   businessHours: null,
+  outOfHoursReply: null,
 };
 
 export namespace GetSettings {
   export interface Response {
     data: Settings;
+  }
+}
+
+export namespace GetDefaultNumber {
+  /** `GET /whatsapp/settings/default-number`: for those who send or edit CRM-event rules. */
+  export interface Response {
+    data: { numberId: number | null };
   }
 }
 

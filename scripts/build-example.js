@@ -7,6 +7,7 @@ const { execFileSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
+const { ensureExampleEnv } = require('./example-env');
 
 const root = path.resolve(__dirname, '..');
 const example = path.join(root, 'example');
@@ -42,6 +43,7 @@ const hashInputs = (paths) => {
 
 const buildExample = (env = { ...process.env }) => {
   env = { STRAPI_TELEMETRY_DISABLED: 'true', ...env };
+  ensureExampleEnv(env);
   step('building the plugin', () => run([bin('@strapi/sdk-plugin', 'bin/strapi-plugin.js'), 'build', '--silent'], root, env));
 
   // The admin bundle is made of the plugin's admin build, the host's admin code and config, and

@@ -1,6 +1,7 @@
-import type { BusinessHours, Weekday } from '../contracts/settings';
+import { WEEKDAYS, type BusinessHours, type Weekday } from '../contracts/settings';
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
+const dateFormatters = new Map<string, Intl.DateTimeFormat>();
 
 /** The weekday and `HH:mm` wall-clock time at `at` in a time zone (DST included, via Intl). */
 export const wallClock = (at: Date, timeZone: string): { day: Weekday; time: string } => {
@@ -22,4 +23,31 @@ export const isOpenAt = (hours: BusinessHours | null, at: Date = new Date()) => 
   const { day, time } = wallClock(at, hours.timezone);
   const interval = hours.days[day];
   return Boolean(interval && time >= interval.open && time < interval.close);
+};
+
+/** The calendar date (`YYYY-MM-DD`) at `at` in a time zone. */
+const localDate = (at: Date, timeZone: string) => {
+  let format = dateFormatters.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dateFormatters.set(timeZone, format);
+  }
+  return format.format(at);
+};
+
+/**
+ * The opening that ends the closed period `at` falls in, as local `YYYY-MM-DDTHH:mm` (it names the
+ * period); null when the business is open then or has no hours.
+ */
+export const nextOpening = (hours: BusinessHours | null, at: Date = new Date()): string | null => {
+  if (!hours || isOpenAt(hours, at)) return null;
+  const { day, time } = wallClock(at, hours.timezone);
+  const [y, m, d] = localDate(at, hours.timezone).split('-').map(Number);
+  const today = WEEKDAYS.indexOf(day);
+  for (let offset = 0; offset <= 7; offset += 1) {
+    const interval = hours.days[WEEKDAYS[(today + offset) % 7]];
+    if (!interval || (offset === 0 && time >= interval.open)) continue;
+    return `${new Date(Date.UTC(y, m - 1, d + offset)).toISOString().slice(0, 10)}T${interval.open}`;
+  }
+  return null;
 };

@@ -1,17 +1,19 @@
+import { secret } from '../src/secret';
+
 export default ({ env }) => ({
   auth: {
-    secret: env('ADMIN_JWT_SECRET', 'demo-admin-jwt-secret'),
+    secret: secret(env, 'ADMIN_JWT_SECRET'),
   },
   apiToken: {
-    salt: env('API_TOKEN_SALT', 'demo-api-token-salt'),
+    salt: secret(env, 'API_TOKEN_SALT'),
   },
   transfer: {
     token: {
-      salt: env('TRANSFER_TOKEN_SALT', 'demo-transfer-token-salt'),
+      salt: secret(env, 'TRANSFER_TOKEN_SALT'),
     },
   },
   secrets: {
-    encryptionKey: env('ENCRYPTION_KEY', 'demo-strapi-encryption-key'),
+    encryptionKey: secret(env, 'ENCRYPTION_KEY'),
   },
   // Tests log in many times in a row; the login rate limit would turn that into 429s.
   rateLimit: {

@@ -1,5 +1,6 @@
 import fs from 'fs';
 import path from 'path';
+import { secret } from '../src/secret';
 
 /** The plugin is the repository this example lives in (found from both config/ and dist/config/). */
 const pluginRoot = () => {
@@ -12,14 +13,14 @@ const pluginRoot = () => {
 
 export default ({ env }) => ({
   'users-permissions': {
-    config: { jwtSecret: env('JWT_SECRET', 'demo-users-permissions-jwt-secret') },
+    config: { jwtSecret: secret(env, 'JWT_SECRET') },
   },
   whatsapp: {
     enabled: true,
     resolve: pluginRoot(),
     config: {
-      // A demo key so the example runs out of the box; production sets its own.
-      encryptionKey: env('WHATSAPP_ENCRYPTION_KEY', 'demo-only-whatsapp-key-change-me'),
+      // Random per install (npm start writes it to example/.env), never a constant in the repository.
+      encryptionKey: secret(env, 'WHATSAPP_ENCRYPTION_KEY'),
       publicUrl: env('WHATSAPP_PUBLIC_URL', `http://localhost:${env('PORT', '1337')}`),
       // Set for several instances (with PostgreSQL): sends, limits, live events and cron locks go through Redis.
       ...(env('WHATSAPP_REDIS_URL') ? { redis: { url: env('WHATSAPP_REDIS_URL'), prefix: env('WHATSAPP_REDIS_PREFIX', 'whatsapp') } } : {}),

@@ -1,7 +1,9 @@
+import { secret } from '../src/secret';
+
 export default ({ env }) => ({
   host: env('HOST', '0.0.0.0'),
   port: env.int('PORT', 1337),
   app: {
-    keys: env.array('APP_KEYS', ['demo-app-key-1', 'demo-app-key-2']),
+    keys: secret(env, 'APP_KEYS').split(',').map((key) => key.trim()),
   },
 });

@@ -499,7 +499,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      * template parameters checked against the stored template. The same idempotency key twice
      * queues one message.
      */
-    async enqueue(conversationId: number, input: ReplyRequest, author: { id: number | null; source?: 'inbox' | 'campaign' | 'notification' | 'bot' | 'ai'; sourceRef?: string }) {
+    async enqueue(conversationId: number, input: ReplyRequest, author: { id: number | null; source?: 'inbox' | 'campaign' | 'notification' | 'bot' | 'ai' | 'auto-reply'; sourceRef?: string }) {
       const conversation = await q(UID.conversation).findOne({ where: { id: conversationId } });
       if (!conversation) throw new errors.NotFoundError('No conversation with this id');
       // First: a retry of a request already queued answers that message, whatever changed since (the window closed, say).
@@ -535,7 +535,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         if (existing) return existing;
         throw error;
       }
-      await q(UID.conversation).update({ where: { id: conversationId }, data: { lastMessageAt: new Date(), lastMessagePreview: String(row.text ?? `[${row.type}]`).slice(0, 200), unread: 0 } });
+      // An auto-reply answers nobody's reading: the customer's message stays unread for the staff.
+      await q(UID.conversation).update({ where: { id: conversationId }, data: { lastMessageAt: new Date(), lastMessagePreview: String(row.text ?? `[${row.type}]`).slice(0, 200), ...(author.source === 'auto-reply' ? {} : { unread: 0 }) } });
       getService('realtime', { strapi }).publish({ type: 'message.created', conversationId, numberId: row.numberId, messageId: row.id });
       if (clustered()) {
         // Should Redis be unreachable now, the row stays queued and the next sweep gives it its job.

@@ -174,6 +174,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     });
     const realtime = getService('realtime', { strapi });
     for (const e of published) realtime.publish(e);
+    await getService('out-of-hours', { strapi }).afterInbound(number, event, published);
     if (event.kind === 'message' && event.media) getService('media', { strapi }).kick();
     // A template the plugin has not stored yet (created at the provider): fetch the number's list.
     if (needsSync) {

@@ -344,9 +344,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      * Starts (or continues) a conversation with a template, to a phone number or to a CRM record's
      * phone. Templates are the only way to open a conversation outside the 24-hour window.
      */
-    async start(user: AdminUser, input: { numberId: number; to?: string; record?: { uid: string; documentId: string }; template: { name: string; language: string; params?: any }; idempotencyKey?: string }) {
+    async start(user: AdminUser, input: { numberId?: number; to?: string; record?: { uid: string; documentId: string }; template: { name: string; language: string; params?: any }; idempotencyKey?: string }) {
       const allowed = await visibleNumberIds(user);
-      const number = await q(UID.number).findOne({ where: { id: input.numberId, deletedAt: null } });
+      const numberId = input.numberId ?? (await getService('settings', { strapi }).get()).defaultNumberId;
+      if (!numberId) throw new errors.ValidationError('numberId: choose a number (no default number is set in the settings)', { errors: [{ path: ['numberId'], message: 'choose a number (no default number is set in the settings)', name: 'ValidationError', value: null }] });
+      const number = await q(UID.number).findOne({ where: { id: numberId, deletedAt: null } });
       if (!number || (allowed !== 'all' && !allowed.includes(number.id))) throw new errors.NotFoundError('No WhatsApp number with this id');
       let phone = input.to ?? null;
       let crm: { crmKind: string; crmUid: string; crmDocumentId: string; crmName?: string | null } | null = null;

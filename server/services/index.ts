@@ -12,6 +12,7 @@ import mediaAccess from './media-access';
 import notifications from './notifications';
 import numbers from './numbers';
 import optOut from './opt-out';
+import outOfHours from './out-of-hours';
 import providerCalls from './provider-calls';
 import quickReplies from './quick-replies';
 import realtime from './realtime';
@@ -21,4 +22,4 @@ import stream from './stream';
 import templates from './templates';
 import webhooks from './webhooks';
 
-export default { cluster, 'crm-links': crmLinks, crypto, dispatcher, 'host-schema': hostSchema, identity, inbound, inbox, logs, media, 'media-access': mediaAccess, notifications, numbers, 'opt-out': optOut, 'provider-calls': providerCalls, 'quick-replies': quickReplies, realtime, scope, settings, stream, templates, webhooks };
+export default { cluster, 'crm-links': crmLinks, crypto, dispatcher, 'host-schema': hostSchema, identity, inbound, inbox, logs, media, 'media-access': mediaAccess, notifications, numbers, 'opt-out': optOut, 'out-of-hours': outOfHours, 'provider-calls': providerCalls, 'quick-replies': quickReplies, realtime, scope, settings, stream, templates, webhooks };

@@ -310,6 +310,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         data.credentials = sealCredentials(row.provider, current ?? {}, input);
         // New credentials are the usual answer to an auth failure.
         data.needsReauth = false;
+      } else if (row.credentials && crypt().needsRotation(row.credentials)) {
+        // Saving rewrites credentials of an older format or key with the current one (README: rotation).
+        const current = readCredentials(row);
+        if (current) data.credentials = sealCredentials(row.provider, current, {});
       }
       data.providerPhoneId = providerPhoneIdOf({ ...row, ...data } as NumberRow);
       const updated = await save(row.provider, () => query().update({ where: { id: row.id }, data }) as Promise<NumberRow>);

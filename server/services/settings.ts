@@ -27,21 +27,24 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
    * Errors name the setting (`autoLead.statusField`) so the settings page can show them beside it.
    */
   const assertFields = (base: string, uid: string, fields: Record<string, string | null | undefined>) => {
-    const ct = strapi.contentTypes[uid as keyof typeof strapi.contentTypes] as { attributes: Record<string, unknown> } | undefined;
-    if (!ct) throw invalid(`${base}.uid`, `no content type ${uid} in this app`);
-    for (const [key, f] of Object.entries(fields)) if (f && !(f in ct.attributes)) throw invalid(`${base}.${key}`, `${uid} has no field ${f}`);
+    const ct = strapi.contentTypes[uid as keyof typeof strapi.contentTypes] as { attributes: Record<string, unknown>; kind?: string } | undefined;
+    if (!ct || !uid.startsWith('api::')) throw invalid(`${base}.uid`, `no content type ${uid} in this app`);
+    if (ct.kind !== 'collectionType') throw invalid(`${base}.uid`, `${uid} is a single type; choose a collection type`);
+    for (const [key, f] of Object.entries(fields)) if (f && !Object.hasOwn(ct.attributes, f)) throw invalid(`${base}.${key}`, `${uid} has no field ${f}`);
   };
 
   /** A status written into an enumeration must be one of its values, or every create would fail. */
   const assertEnumValue = (base: string, uid: string, field: string | null, key: string, value: string | null) => {
-    const attr = field ? (strapi.contentTypes as any)[uid]?.attributes?.[field] : undefined;
+    const attributes = (strapi.contentTypes as any)[uid]?.attributes;
+    const attr = field && attributes && Object.hasOwn(attributes, field) ? attributes[field] : undefined;
     if (attr?.type === 'enumeration' && value && !attr.enum.includes(value)) {
       throw invalid(`${base}.${key}`, `must be one of ${attr.enum.join(', ')}`);
     }
   };
 
   const assertBoolean = (uid: string, name: string | null | undefined, path: string) => {
-    const attribute = (strapi.contentTypes[uid as keyof typeof strapi.contentTypes] as { attributes: Record<string, { type?: string }> } | undefined)?.attributes[name ?? ''];
+    const attributes = (strapi.contentTypes[uid as keyof typeof strapi.contentTypes] as { attributes: Record<string, { type?: string }> } | undefined)?.attributes;
+    const attribute = name && attributes && Object.hasOwn(attributes, name) ? attributes[name] : undefined;
     if (name && attribute?.type !== 'boolean') throw invalid(`${path}.optOutField`, `${uid}.${name} must be a boolean field`);
   };
 
@@ -59,6 +62,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return structuredClone(value);
     },
 
+    /** The default number for outgoing messages, when it is still there and switched on. */
+    async defaultNumberId(): Promise<number | null> {
+      const { defaultNumberId } = await this.get();
+      if (!defaultNumberId) return null;
+      const number = await strapi.db.query(UID.number).findOne({ where: { id: defaultNumberId, deletedAt: null, active: true }, select: ['id'] });
+      return number ? defaultNumberId : null;
+    },
+
     async update(body: unknown): Promise<Settings> {
       const input = (await validateSettings(body)) as Partial<Settings>;
       const next = await this.get();
@@ -73,11 +84,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           const ct = strapi.contentTypes[uid as keyof typeof strapi.contentTypes] as { attributes: Record<string, unknown> } | undefined;
           // The uid holds dots of its own: the path keeps it whole.
           if (!ct) throw invalid(['notificationFields', uid], `no content type ${uid} in this app`);
-          const unknown = paths.filter((path) => !(path.split('.')[0] in ct.attributes));
+          const unknown = paths.filter((path) => !Object.hasOwn(ct.attributes, path.split('.')[0]));
           if (unknown.length) throw invalid(['notificationFields', uid], `${uid} has no field ${unknown.join(', ')}`);
         }
       }
       if (input.businessHours !== undefined) next.businessHours = withoutClosedDays(input.businessHours);
+      if (input.outOfHoursReply !== undefined) next.outOfHoursReply = input.outOfHoursReply?.trim() || null;
 
       if (input.defaultNumberId) {
         const number = await strapi.db.query(UID.number).findOne({ where: { id: input.defaultNumberId, deletedAt: null }, select: ['id'] });

@@ -1,5 +1,6 @@
 import { yup, validateYupSchema } from '@strapi/utils';
 import { idNumber, idString, toId } from '../ids';
+import { rejectInheritedKeys } from './inherited-keys';
 
 const param = yup.object({
   type: yup.string().oneOf(['text', 'image', 'video', 'document', 'payload', 'coupon_code', 'currency', 'date_time']).required(),
@@ -82,7 +83,11 @@ const reply = yup
   .test('media-type', 'a media reply by link needs `mediaType`', (v: any) => v?.type !== 'media' || !v.link || Boolean(v.mediaType))
   .required();
 
-export const validateReply = validateYupSchema(reply, { strict: false, stripUnknown: false });
+const validateReplyShape = validateYupSchema(reply, { strict: false, stripUnknown: false });
+export const validateReply = async (body: unknown) => {
+  rejectInheritedKeys(body);
+  return validateReplyShape(body);
+};
 
 export const validateConversationQuery = validateYupSchema(
   yup.object({
@@ -112,7 +117,8 @@ export const validateTicket = validateYupSchema(yup.object({ subject: yup.string
 export const validateStart = validateYupSchema(
   yup
     .object({
-      numberId: idNumber().required(),
+      // Without one, the default number of the settings.
+      numberId: idNumber(),
       to: yup.string().max(32),
       record: yup.object({ uid: yup.string().required().max(100), documentId: yup.string().required().max(64) }).default(undefined),
       template: yup.object({ name: yup.string().required().max(512), language: yup.string().required().max(20), params: templateParams }).noUnknown().required(),

@@ -22,12 +22,12 @@ const fields = yup
       .max(32)
       .test('e164', 'phone must be a valid phone number in international format, e.g. +14155550123', function (value) {
         if (value === undefined) return true;
-        return parseBusinessPhone(value, this.parent.region) !== null;
+        return parseBusinessPhone(value, typeof this.parent.region === 'string' ? this.parent.region : null) !== null;
       }),
     region: yup
       .string()
       .nullable()
-      .test('region', 'region must be a two-letter country code, e.g. US', (value) => !value || isRegion(value)),
+      .test('region', 'region must be a two-letter country code, e.g. US', (value) => !value || (typeof value === 'string' && isRegion(value))),
     active: yup.boolean(),
     teamRoleIds: yup.array().of(yup.number().integer().positive().required()).max(100),
     throughputMps: yup.number().integer().min(1).max(MAX_THROUGHPUT_MPS),

@@ -2,7 +2,8 @@ import { yup, validateYupSchema } from '@strapi/utils';
 import { WEEKDAYS } from '../../contracts/settings';
 
 const field = yup.string().matches(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an attribute name').max(64);
-const uid = yup.string().matches(/^(api|plugin)::[a-z0-9-]+\.[a-z0-9-]+$/, 'must be a content type uid such as api::lead.lead');
+// Only the app's own types: a plugin's (users, admin roles…) must never be written from the inbox.
+const uid = yup.string().matches(/^api::[a-z0-9-]+\.[a-z0-9-]+$/, 'must be a collection type of this app, such as api::lead.lead');
 
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 const minutes = (time: string) => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
@@ -94,6 +95,7 @@ const schema = yup
       .noUnknown(),
     defaultNumberId: yup.number().integer().positive().nullable(),
     businessHours,
+    outOfHoursReply: yup.string().nullable().max(4096),
     notificationFields: yup
       .object()
       .test('field-lists', 'notificationFields maps content type uids to lists of field paths', (v) =>

@@ -10,6 +10,9 @@ export const EXAMPLE_DIR = path.resolve(__dirname, '../../example');
 const ARTIFACTS = path.resolve(__dirname, '../.artifacts');
 
 export const TEST_ENCRYPTION_KEY = 'test-key-0123456789abcdef0123456789abcdef';
+
+/** The secrets example/config requires (scripts/example-env.js), random for each test run and shared by its instances. */
+export const EXAMPLE_SECRETS: Record<string, string> = (require('../../scripts/example-env') as { randomSecrets: () => Record<string, string> }).randomSecrets();
 export const ADMIN = { email: 'admin@test.local', password: 'Test-Admin-2026' };
 
 export interface TestApp {
@@ -62,6 +65,7 @@ export const startStrapi = async (env: Record<string, string> = {}, existing?: T
   Object.assign(process.env, database.env, {
     NODE_ENV: 'test',
     STRAPI_TELEMETRY_DISABLED: 'true',
+    ...EXAMPLE_SECRETS,
     WHATSAPP_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
     WHATSAPP_PUBLIC_URL: 'https://crm.test.local',
     ADMIN_EMAIL: ADMIN.email,

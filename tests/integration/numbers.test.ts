@@ -57,7 +57,7 @@ describe('creating numbers', () => {
     expect(res.body.data).not.toHaveProperty('webhookKey');
 
     const row = await rawRow(n.id);
-    expect(row.credentials).toMatch(/^v1:[0-9a-f]{8}:/);
+    expect(row.credentials).toMatch(/^v2:[A-Za-z0-9_-]{22}:/);
     for (const secret of [META.accessToken, META.appSecret, META.verifyToken]) {
       expect(JSON.stringify(row)).not.toContain(secret);
     }

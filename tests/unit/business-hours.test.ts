@@ -1,4 +1,4 @@
-import { isOpenAt, wallClock } from '../../server/business-hours';
+import { isOpenAt, nextOpening, wallClock } from '../../server/business-hours';
 import type { BusinessHours } from '../../contracts/settings';
 
 const BERLIN: BusinessHours = {
@@ -31,4 +31,17 @@ test.each([
   ['Monday 08:30 in winter (CET, UTC+1)', '2026-01-05T07:30:00Z', false],
 ])('%s', (_name, iso, open) => {
   expect(isOpenAt(BERLIN, new Date(iso))).toBe(open);
+});
+
+test('a closed period is named by the opening that ends it, in the time zone', () => {
+  // 2026-03-30 is a Monday; Berlin is UTC+2 then.
+  expect(nextOpening(BERLIN, new Date('2026-03-30T05:00:00Z'))).toBe('2026-03-30T09:00');
+  expect(nextOpening(BERLIN, new Date('2026-03-30T07:00:00Z'))).toBeNull();
+  // After Monday's close, and all of Tuesday to Friday, the next opening is Saturday 10:00.
+  expect(nextOpening(BERLIN, new Date('2026-03-30T16:00:00Z'))).toBe('2026-04-04T10:00');
+  expect(nextOpening(BERLIN, new Date('2026-04-02T12:00:00Z'))).toBe('2026-04-04T10:00');
+  // Sunday evening in Berlin is Monday morning's period; a week wraps around.
+  expect(nextOpening(BERLIN, new Date('2026-04-05T20:00:00Z'))).toBe('2026-04-06T09:00');
+  expect(nextOpening({ timezone: 'UTC', days: { mon: { open: '09:00', close: '10:00' } } }, new Date('2026-03-30T11:00:00Z'))).toBe('2026-04-06T09:00');
+  expect(nextOpening(null)).toBeNull();
 });

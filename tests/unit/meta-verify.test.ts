@@ -49,6 +49,10 @@ describe('Meta handshake', () => {
     expect(meta.handshake({ 'hub.mode': 'subscribe', 'hub.verify_token': 'nope', 'hub.challenge': '1' }, number).status).toBe(403);
     expect(meta.handshake({ 'hub.challenge': '1' }, number).status).toBe(400);
   });
+  test('a token as long as the real one in characters but not in bytes is a 403, not a throw', () => {
+    expect(meta.handshake({ 'hub.mode': 'subscribe', 'hub.verify_token': 'my-verify-tokén', 'hub.challenge': '1' }, number).status).toBe(403);
+    expect(meta.handshake({ 'hub.mode': 'subscribe', 'hub.verify_token': 'é'.repeat(15), 'hub.challenge': '1' }, number).status).toBe(403);
+  });
 });
 
 describe('Meta error classes', () => {

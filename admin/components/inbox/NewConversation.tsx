@@ -5,6 +5,7 @@ import { isFetchError, useAPIErrorHandler, useFetchClient, useNotification, useR
 import type { Recipient } from '../../../contracts/host';
 import type { Conversation, Message } from '../../../contracts/inbox';
 import { useIdempotencyKey } from '../../hooks/useIdempotencyKey';
+import { useDefaultNumberId } from '../../hooks/useDefaultNumberId';
 import { useTranslate } from '../../hooks/useTranslate';
 import { PERMISSIONS } from '../../permissions';
 import { RecipientSearch } from './composer/RecipientSearch';
@@ -35,10 +36,12 @@ const NewConversationModal = ({ onClose, onStarted }: NewConversationButtonProps
   const [choice, setChoice] = React.useState<TemplateChoice>(EMPTY_CHOICE);
   const [sending, setSending] = React.useState(false);
 
-  // One number: nothing to choose.
+  const defaultNumberId = useDefaultNumberId();
+  // One number: nothing to choose; else the settings' default number, when the user may send from it.
   React.useEffect(() => {
     if (numbers.length === 1) setNumberId(numbers[0].numberId);
-  }, [numbers]);
+    else if (defaultNumberId !== null && numbers.some((n) => n.numberId === defaultNumberId)) setNumberId((current) => current ?? defaultNumberId);
+  }, [numbers, defaultNumberId]);
 
   const recipient = mode === 'phone' ? (to.trim() ? { to: to.trim() } : null) : record ? { record: { uid: record.uid, documentId: record.documentId } } : null;
   const ready = numberId !== null && recipient !== null && choiceReady(choice);

@@ -1,5 +1,5 @@
 import * as React from 'react';
-import { Box, Checkbox, Combobox, ComboboxOption, Field, Flex, Grid, Toggle, Typography } from '@strapi/design-system';
+import { Box, Checkbox, Combobox, ComboboxOption, Field, Flex, Grid, Textarea, Toggle, Typography } from '@strapi/design-system';
 import { WEEKDAYS, type Weekday } from '../../../contracts/settings';
 import { useTranslate, type Translate } from '../../hooks/useTranslate';
 import { Section } from './Section';
@@ -130,6 +130,18 @@ export const BusinessHoursSection = ({
               );
             })}
           </Flex>
+          <Box maxWidth="48rem">
+            <Field.Root
+              name="outOfHoursReply"
+              error={errors.outOfHoursReply}
+              hint={t('settings.hours.autoReply.hint', 'Sent once per conversation and closed period when a customer writes outside these hours. Leave it empty to send nothing.')}
+            >
+              <Field.Label>{t('settings.hours.autoReply', 'Out-of-hours auto-reply')}</Field.Label>
+              <Textarea value={value.autoReply} maxLength={4096} onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => onChange({ ...value, autoReply: e.target.value })} />
+              <Field.Hint />
+              <Field.Error />
+            </Field.Root>
+          </Box>
         </>
       )}
     </Section>

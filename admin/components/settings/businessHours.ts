@@ -5,6 +5,8 @@ export interface HoursDraft {
   enabled: boolean;
   timezone: string;
   days: Record<Weekday, { on: boolean; open: string; close: string }>;
+  /** The out-of-hours auto-reply; empty sends none. */
+  autoReply: string;
 }
 
 const browserZone = () => {
@@ -15,8 +17,9 @@ const browserZone = () => {
   }
 };
 
-export const hoursDraftOf = (hours: BusinessHours | null): HoursDraft => ({
+export const hoursDraftOf = (hours: BusinessHours | null, autoReply: string | null = null): HoursDraft => ({
   enabled: Boolean(hours),
+  autoReply: autoReply ?? '',
   timezone: hours?.timezone ?? browserZone(),
   days: Object.fromEntries(
     WEEKDAYS.map((d) => {

@@ -6,6 +6,7 @@ import { Layouts, Page, isFetchError, useAPIErrorHandler, useFetchClient, useNot
 import type { HostContentType, ListHostContentTypes } from '../../../contracts/host';
 import type { PresetDraft } from '../../../contracts/notification-presets';
 import type { Firing, NotificationRule } from '../../../contracts/notifications';
+import { useDefaultNumberId } from '../../hooks/useDefaultNumberId';
 import type { ListNumbers, WhatsAppNumber } from '../../../contracts/numbers';
 import { PluginNav } from '../../components/PluginNav';
 import { DeleteRuleDialog } from '../../components/notifications/DeleteRuleDialog';
@@ -90,7 +91,9 @@ const Notifications = () => {
     return () => clearInterval(timer);
   }, [status, rules, loadLastFirings]);
 
-  const defaultNumberId = () => String(numbers.find((n) => n.active)?.id ?? '');
+  const settingsDefault = useDefaultNumberId();
+  // The settings' default number when it is in the list, else the first active one.
+  const defaultNumberId = () => String(numbers.find((n) => n.active && n.id === settingsDefault)?.id ?? numbers.find((n) => n.active)?.id ?? '');
   const openCreate = () => setEditor({ open: true, rule: null, initial: { ...emptyValues(), numberId: defaultNumberId() } });
   const openPreset = (draft: PresetDraft) => setEditor({ open: true, rule: null, initial: valuesFromPreset(draft, defaultNumberId()) });
 

@@ -30,7 +30,7 @@ const draftOf = (s: Settings): Draft => ({
   identitySources: s.identitySources.map((src) => ({ ...src, nameField: src.nameField ?? null })),
   ticket: s.ticket,
   defaultNumberId: s.defaultNumberId,
-  hours: hoursDraftOf(s.businessHours),
+  hours: hoursDraftOf(s.businessHours, s.outOfHoursReply),
   notificationFields: s.notificationFields ?? {},
 });
 
@@ -45,6 +45,8 @@ const changesOf = (saved: Settings, draft: Draft, types: HostContentType[]): Upd
   if (saved.defaultNumberId !== draft.defaultNumberId) body.defaultNumberId = draft.defaultNumberId;
   const hours = businessHoursOf(draft.hours);
   if (!same(saved.businessHours, hours)) body.businessHours = hours;
+  const autoReply = draft.hours.autoReply.trim() || null;
+  if ((saved.outOfHoursReply ?? null) !== autoReply) body.outOfHoursReply = autoReply;
   if (!same(saved.notificationFields ?? {}, draft.notificationFields)) {
     // A type the host no longer has cannot be shown, so it is dropped rather than sent back to be refused.
     body.notificationFields = Object.fromEntries(Object.entries(draft.notificationFields).filter(([uid]) => types.some((ty) => ty.uid === uid)));

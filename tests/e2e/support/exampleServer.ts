@@ -18,6 +18,8 @@ export const ARTIFACTS = path.join(ROOT, 'tests', '.artifacts');
 
 export const E2E_ADMIN = { email: 'e2e-admin@test.local', password: 'E2e-Admin-Passw0rd' };
 export const E2E_ENCRYPTION_KEY = 'e2e-key-0123456789abcdef0123456789abcdef';
+/** The secrets example/config requires, random per run; instances of one run share them (a token works on both). */
+const EXAMPLE_SECRETS: Record<string, string> = (require('../../../scripts/example-env') as { randomSecrets: () => Record<string, string> }).randomSecrets();
 
 export interface ExampleServer {
   baseUrl: string;
@@ -143,6 +145,7 @@ export const startExample = async (extraEnv: Record<string, string> = {}, option
     PORT: String(port),
     STRAPI_TELEMETRY_DISABLED: 'true',
     BROWSER: 'none',
+    ...EXAMPLE_SECRETS,
     ADMIN_EMAIL: E2E_ADMIN.email,
     ADMIN_PASSWORD: E2E_ADMIN.password,
     WHATSAPP_ENCRYPTION_KEY: E2E_ENCRYPTION_KEY,

@@ -1,0 +1,51 @@
+import type { Core } from '@strapi/strapi';
+import { nextOpening } from '../business-hours';
+import { customerE164, regionOf } from '../phone';
+import { adapterFor, type CanonicalEvent } from '../providers';
+import { getService } from '../utils';
+import type { NumberRow } from './numbers';
+import type { RealtimeEvent } from './realtime';
+
+type MessageCreated = Extract<RealtimeEvent, { type: 'message.created' }>;
+
+/**
+ * The optional out-of-hours auto-reply (settings: business hours and `outOfHoursReply`): a customer
+ * who writes while the business is closed gets the text once per conversation and closed period,
+ * through the dispatcher like every other message.
+ */
+export default ({ strapi }: { strapi: Core.Strapi }) => {
+  const reply = async (number: NumberRow, event: CanonicalEvent, published: RealtimeEvent[]) => {
+    if (event.kind !== 'message' || event.type === 'reaction') return;
+    const created = published.find((e): e is MessageCreated => e.type === 'message.created');
+    if (!created) return;
+    const { businessHours, outOfHoursReply } = await getService('settings', { strapi }).get();
+    if (!outOfHoursReply) return;
+    // Judged by when the customer wrote: a message held up at the provider is not moved into opening hours.
+    const period = nextOpening(businessHours, event.timestamp);
+    if (!period || !adapterFor(number.provider).capabilities.freeForm) return;
+    const e164 = event.from.waId ? customerE164(event.from.waId) : null;
+    if (e164 && (await getService('opt-out', { strapi }).reason(e164, regionOf(number)))) return;
+    // The period is the idempotency key: every later message of the same closed period finds this reply.
+    await getService('dispatcher', { strapi }).enqueue(
+      created.conversationId,
+      { type: 'text', text: outOfHoursReply, idempotencyKey: `out-of-hours:${period}` },
+      { id: null, source: 'auto-reply', sourceRef: period }
+    );
+  };
+
+  return {
+    /**
+     * Called by the inbound worker once an event is applied and committed. `published` holds what
+     * applying it announced: a `message.created` only for a customer's new message, so receipts,
+     * duplicates and replays never answer.
+     */
+    async afterInbound(number: NumberRow, event: CanonicalEvent, published: RealtimeEvent[]) {
+      try {
+        await reply(number, event, published);
+      } catch (error) {
+        // The customer's message is in already: a failed auto-reply must not send the webhook row back for a retry.
+        strapi.log.warn(`[whatsapp] out-of-hours reply to number ${number.id} not queued: ${(error as Error).message}`);
+      }
+    },
+  };
+};
