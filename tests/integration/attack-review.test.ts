@@ -1,0 +1,75 @@
+/**
+ * The security fixes reviewed as an attacker: a staff admin with few permissions, a forged or
+ * cross-app webhook, a hostile customer. Each test is an attack over HTTP against a booted Strapi
+ * that a defence must stop.
+ */
+import request from 'supertest';
+import { createSimulator, type RunningSimulator } from '../../simulator';
+import { startStrapi, type TestApp } from '../helpers/strapi';
+import { as, contentManagerRead, createStaff, login } from '../helpers/admin';
+import { fixture } from '../helpers/fixtures';
+import { settleNotifications } from '../helpers/notifications';
+import { postMeta, settle } from '../helpers/webhooks';
+
+let sim: RunningSimulator;
+let app: TestApp;
+let admin: ReturnType<typeof as>;
+let victim: any;
+
+const PNID = '109876543218001';
+const WABA = '102030405068001';
+const VICTIM_SECRET = 'victim-app-secret';
+const RULES = '/whatsapp/notification-rules';
+const MANAGE = ['plugin::whatsapp.notifications.read', 'plugin::whatsapp.notifications.manage'];
+
+const q = (name: string) => app.strapi.db.query(`plugin::whatsapp.${name}` as any);
+const errorsOf = (res: any) => res.body?.error?.details?.errors?.map((e: any) => [e.path[0], e.message]);
+const bodyParam = (value: string, index = 0) => ({ component: 'body', index, from: 'field', value });
+const leadRule = (body: Record<string, unknown> = {}) => ({
+  name: 'attack',
+  contentType: 'api::lead.lead',
+  event: 'created',
+  numberId: victim.id,
+  template: { name: 'welcome_lead', language: 'en_US' },
+  parameters: [bodyParam('name')],
+  recipient: { from: 'constant', value: '+15550008999' },
+  ...body,
+});
+
+beforeAll(async () => {
+  sim = await createSimulator();
+  app = await startStrapi({ WHATSAPP_META_BASE_URL: sim.url });
+  await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${app.server.address().port}`;
+  admin = as(app.server, await login(app.server));
+  victim = (await admin.post('/whatsapp/numbers').send({ label: 'Victim', provider: 'meta', phone: '+15550008000', phoneNumberId: PNID, wabaId: WABA, accessToken: 'victim-token', appSecret: VICTIM_SECRET, verifyToken: 'v' })).body.data;
+  await sim.client.addMetaNumber({ phoneNumberId: PNID, wabaId: WABA, displayPhoneNumber: '15550008000', accessToken: 'victim-token', appSecret: VICTIM_SECRET, webhookUrl: victim.webhookUrl.replace('https://crm.test.local', base) });
+  await sim.client.createTemplate({ wabaId: WABA, name: 'welcome_lead', language: 'en_US', category: 'MARKETING', status: 'APPROVED', body: 'Welcome {{1}}!' });
+  await sim.client.createTemplate({ wabaId: WABA, name: 'spring_promo', language: 'en_US', category: 'MARKETING', status: 'APPROVED', body: 'Spring is here' });
+  expect((await admin.post('/whatsapp/templates/sync').send({ numberId: victim.id })).status).toBe(200);
+  await sim.client.setCustomer({ phone: '15550008999', reachable: true });
+});
+afterAll(async () => {
+  await app?.stop();
+  await sim?.close();
+});
+
+describe('a Meta body signed with one app’s secret', () => {
+  test('cannot change the templates or the health of a number of another app that shares its WABA id', async () => {
+    // A numbers.manager of team A enters the victim's WABA id on a number of their own app, whose secret they know.
+    const { role, token } = await createStaff(app.strapi, app.server, 'AppAManager', ['plugin::whatsapp.numbers.read', 'plugin::whatsapp.numbers.manage']);
+    const manager = as(app.server, token);
+    const created = await manager.post('/whatsapp/numbers').send({ label: 'Attacker app', provider: 'meta', phone: '+15550008100', phoneNumberId: '109876543218100', wabaId: WABA, accessToken: 'attacker-token', appSecret: 'attacker-secret', verifyToken: 'a', teamRoleIds: [role.id] });
+    expect(created.status).toBe(201);
+
+    const rejected = fixture('meta/template-status-update-rejected.json');
+    rejected.entry[0].id = WABA;
+    const quality = fixture('meta/phone-number-quality-update.json');
+    quality.entry[0].id = WABA;
+    for (const body of [rejected, quality]) expect((await postMeta(app.server, created.body.data.webhookUrl, JSON.stringify(body), 'attacker-secret')).status).toBe(200);
+    await settle(app.strapi);
+
+    expect(await q('template').findOne({ where: { numberId: victim.id, name: 'spring_promo' } })).toMatchObject({ status: 'APPROVED' });
+    expect((await q('number').findOne({ where: { id: victim.id } })).health ?? null).toBeNull();
+  });
+});
