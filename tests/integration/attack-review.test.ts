@@ -73,3 +73,21 @@ describe('a Meta body signed with one app’s secret', () => {
     expect((await q('number').findOne({ where: { id: victim.id } })).health ?? null).toBeNull();
   });
 });
+
+describe('the request log', () => {
+  test('never shows a webhook URL key, whatever the case of the path', async () => {
+    const key = new URL(victim.webhookUrl).pathname.split('/').pop()!;
+    const http = jest.spyOn(app.strapi.log, 'http');
+    try {
+      const res = await request(app.server).get(`/API/WHATSAPP/WEBHOOKS/${key}`).query({ 'hub.mode': 'subscribe', 'hub.verify_token': 'v', 'hub.challenge': '7' });
+      expect(res.status).toBeLessThan(500);
+      const posted = await request(app.server).post(`/Api/WhatsApp/Webhooks/${key}`).set('Content-Type', 'application/json').send('{}');
+      expect(posted.status).toBeLessThan(500);
+      const lines = http.mock.calls.map((call) => String(call[0]));
+      expect(lines.length).toBeGreaterThanOrEqual(2);
+      for (const line of lines) expect(line).not.toContain(key);
+    } finally {
+      http.mockRestore();
+    }
+  });
+});
