@@ -74,6 +74,41 @@ describe('a Meta body signed with one app’s secret', () => {
   });
 });
 
+describe('CRM-event rules and role conditions', () => {
+  test('an author who may read only the leads they created cannot make a rule that sends every lead’s name', async () => {
+    const author = as(app.server, (await createStaff(app.strapi, app.server, 'OwnLeadsAuthor', [...MANAGE, contentManagerRead('api::lead.lead', ['name', 'phone'], ['admin::is-creator'])])).token);
+    const res = await author.post(RULES).send(leadRule());
+    expect(res.status).toBe(400);
+    expect(errorsOf(res)).toEqual([['parameters', expect.stringMatching(/^name: you may read only some records of api::lead\.lead/)]]);
+    // Nor by editing a rule someone else wrote to send to their phone.
+    const other = (await admin.post(RULES).send(leadRule({ name: 'admin rule', active: false, recipient: { from: 'field', value: 'phone' } }))).body.data;
+    expect((await author.put(`${RULES}/${other.id}`).send({ recipient: { from: 'constant', value: '+15550008999' } })).status).toBe(400);
+    expect((await q('notification-rule').findOne({ where: { id: other.id } })).recipient).toEqual({ from: 'field', value: 'phone' });
+  });
+
+  test('an author who may read invoices in one locale only cannot make a rule that reads every locale’s invoices', async () => {
+    const frOnly = { action: 'plugin::content-manager.explorer.read', subject: 'api::invoice.invoice', properties: { fields: ['number'], locales: ['fr'] } };
+    const author = as(app.server, (await createStaff(app.strapi, app.server, 'FrenchInvoices', [...MANAGE, frOnly])).token);
+    const res = await author.post(RULES).send(leadRule({ contentType: 'api::invoice.invoice', parameters: [bodyParam('number')] }));
+    expect(res.status).toBe(400);
+    expect(errorsOf(res)).toEqual([['parameters', expect.stringMatching(/^number: you may read only some records of api::invoice\.invoice/)]]);
+  });
+
+  test('a viewer who may read only the leads they created sees no value of another’s lead in a trace', async () => {
+    const rule = (await admin.post(RULES).send(leadRule({ name: 'to a fixed phone' }))).body.data;
+    await app.strapi.documents('api::lead.lead').create({ data: { name: 'Quentin Private', phone: '+15550008201' } as any });
+    await settleNotifications(app, sim);
+    await admin.put(`${RULES}/${rule.id}`).send({ active: false });
+    expect((await admin.get(`${RULES}/${rule.id}/firings`)).body.data[0].trace.parameters.body[0].text).toBe('Quentin Private');
+
+    const viewer = as(app.server, (await createStaff(app.strapi, app.server, 'OwnLeadsViewer', ['plugin::whatsapp.notifications.read', contentManagerRead('api::lead.lead', ['name', 'phone'], ['admin::is-creator'])])).token);
+    const res = await viewer.get(`${RULES}/${rule.id}/firings`);
+    expect(res.status).toBe(200);
+    expect(res.body.data[0].trace).toMatchObject({ redacted: true, parameters: { body: [{ text: '•••', redacted: true }] } });
+    expect(JSON.stringify(res.body)).not.toContain('Quentin');
+  });
+});
+
 describe('the request log', () => {
   test('never shows a webhook URL key, whatever the case of the path', async () => {
     const key = new URL(victim.webhookUrl).pathname.split('/').pop()!;
