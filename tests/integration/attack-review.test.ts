@@ -126,3 +126,21 @@ describe('the request log', () => {
     }
   });
 });
+
+describe('input PostgreSQL refuses', () => {
+  test('a NUL character in a search, a body text or a body key is a 400 naming where, never stored or a 500', async () => {
+    const reader = as(app.server, (await createStaff(app.strapi, app.server, 'NulReader', ['plugin::whatsapp.inbox.read', 'plugin::whatsapp.inbox.send'])).token);
+    const search = await reader.get('/whatsapp/conversations').query({ q: 'a\u0000b' });
+    expect(search.status).toBe(400);
+    expect(search.body.error).toMatchObject({ name: 'ValidationError', details: { errors: [{ path: ['q'] }] } });
+    expect((await reader.get('/whatsapp/host/recipients').query({ q: '\u0000\u0000' })).body.error?.details?.errors?.[0]?.path).toEqual(['q']);
+
+    const label = await admin.post('/whatsapp/numbers').send({ label: 'Nul\u0000label', provider: 'gupshup', phone: '+919800000077', appName: 'NulApp', apiKey: 'nul-key' });
+    expect(label.status).toBe(400);
+    expect(label.body.error.details.errors[0].path).toEqual(['label']);
+    expect(await q('number').count({ where: { phone: '+919800000077' } })).toBe(0);
+    const key = await admin.put(`${RULES}/999`).send({ condition: { 'name\u0000': 'x' } });
+    expect(key.status).toBe(400);
+    expect(key.body.error.details.errors[0].path).toEqual(['condition', 'name\\0']);
+  });
+});
