@@ -143,4 +143,10 @@ describe('input PostgreSQL refuses', () => {
     expect(key.status).toBe(400);
     expect(key.body.error.details.errors[0].path).toEqual(['condition', 'name\\0']);
   });
+
+  test('a team id past the integer range is a 400 naming teamRoleIds', async () => {
+    const res = await admin.put(`/whatsapp/numbers/${victim.id}`).send({ teamRoleIds: [1e308] });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.errors[0].path[0]).toMatch(/^teamRoleIds/);
+  });
 });
