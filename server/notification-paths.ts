@@ -84,7 +84,7 @@ const permissionProblem = async (scope: ReadScope, path: string, steps: Step[], 
     const read = await scope(uid);
     if (!read) return `${path}: you may not read ${uid} in the Content Manager`;
     if (!read.canReadField(field)) return `${path}: you may not read the field ${field} of ${uid} in the Content Manager`;
-    if (read.filters && !(recordChecked && i === 0)) return `${path}: you may read only some records of ${uid} in the Content Manager (role conditions or locales), and a rule reads any record`;
+    if (!read.everyRecord && !(recordChecked && i === 0)) return `${path}: you may read only some records of ${uid} in the Content Manager (role conditions or locales), and a rule reads any record`;
   }
   return null;
 };

@@ -92,6 +92,11 @@ describe('CRM-event rules and role conditions', () => {
     const res = await author.post(RULES).send(leadRule({ contentType: 'api::invoice.invoice', parameters: [bodyParam('number')] }));
     expect(res.status).toBe(400);
     expect(errorsOf(res)).toEqual([['parameters', expect.stringMatching(/^number: you may read only some records of api::invoice\.invoice/)]]);
+    // Every locale there is (English here) reads every record: allowed.
+    const everyLocale = as(app.server, (await createStaff(app.strapi, app.server, 'AllInvoices', [...MANAGE, contentManagerRead('api::invoice.invoice', ['number'], [], ['en'])])).token);
+    const allowed = await everyLocale.post(RULES).send(leadRule({ contentType: 'api::invoice.invoice', parameters: [bodyParam('number')], active: false }));
+    expect(allowed.status).toBe(201);
+    await admin.del(`${RULES}/${allowed.body.data.id}`);
   });
 
   test('a viewer who may read only the leads they created sees no value of another’s lead in a trace', async () => {
