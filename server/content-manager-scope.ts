@@ -1,7 +1,23 @@
 import type { Core } from '@strapi/strapi';
 
-/** What a caller may read of a content type: which fields, and which records (null: nothing). */
-export type ReadScope = (uid: string) => Promise<{ canReadField: (field: string) => boolean; filters?: Record<string, unknown> } | null>;
+/**
+ * What a caller may read of a content type: which fields, and which records (null: nothing).
+ * `everyRecord`: no role condition or locale keeps any record from them (a locale list naming every
+ * locale there is counts as none).
+ */
+export type ReadScope = (uid: string) => Promise<{ canReadField: (field: string) => boolean; filters?: Record<string, unknown>; everyRecord: boolean } | null>;
+
+/** i18n turns a permission's locales into `{ locale: { $in: [...] } }`: whole when it names every locale. */
+const everyLocale = (condition: any, codes: string[]) =>
+  condition && typeof condition === 'object' && Object.keys(condition).length === 1 && Array.isArray(condition.locale?.$in) && codes.every((c) => condition.locale.$in.includes(c));
+
+/** Whether read filters (one `$or` branch per permission, its conditions under `$and`) let every record through. */
+const coversEveryRecord = async (strapi: Core.Strapi, filters: any) => {
+  const branches: any[] = Array.isArray(filters?.$or) ? filters.$or : [];
+  if (!branches.some((b) => Array.isArray(b?.$and) && b.$and.every((c: any) => 'locale' in (c ?? {})))) return false;
+  const codes = ((await strapi.plugin('i18n')?.service('locales').find()) ?? []).map((l: { code: string }) => l.code);
+  return branches.some((b) => Array.isArray(b?.$and) && b.$and.every((c: any) => everyLocale(c, codes)));
+};
 
 /**
  * The Content Manager's own permission checker, so what the plugin shows of a host record is what
@@ -13,7 +29,8 @@ export const contentManagerScope = (strapi: Core.Strapi, userAbility: unknown): 
   const checker = strapi.plugin('content-manager').service('permission-checker').create({ userAbility, model: uid });
   if (checker.cannot.read()) return null;
   const { filters } = await checker.sanitizedQuery.read({});
-  return { canReadField: (field: string) => !checker.cannot.read(null, field), filters: filters && Object.keys(filters).length ? filters : undefined };
+  const some = filters && Object.keys(filters).length ? filters : undefined;
+  return { canReadField: (field: string) => !checker.cannot.read(null, field), filters: some, everyRecord: !some || (await coversEveryRecord(strapi, some)) };
 };
 
 /** Where a record opens in the Content Manager, as a path of the admin panel's router. */

@@ -64,8 +64,11 @@ export const createUpdateAppliers = (strapi: Core.Strapi) => {
     // An unsigned call speaks for the number whose URL it came to, never for its siblings.
     if (!signsBodies(number)) return [number];
     const adapter = adapterFor(number.provider);
+    const secretOf = (row: NumberRow) => numbers().toProviderNumber(row).credentials.appSecret ?? null;
+    const secret = secretOf(number);
     const rows = await numbers().listRows(number.provider);
-    return rows.filter((row) => row.id === number.id || (businessId !== null && adapter.owns(numbers().toProviderNumber(row), businessId)));
+    // Only siblings signed for with the same app secret: another app's number naming the same WABA is not this call's to change.
+    return rows.filter((row) => row.id === number.id || (businessId !== null && secret !== null && secretOf(row) === secret && adapter.owns(numbers().toProviderNumber(row), businessId)));
   };
 
   /** Returns false when no stored template matched: the number's templates need a sync. */

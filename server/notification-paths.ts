@@ -73,12 +73,18 @@ export const stepsOf = (strapi: Core.Strapi, uid: string, path: string): { steps
   return { steps };
 };
 
-/** Why this caller may not read a path's steps in the Content Manager, or null. */
-const permissionProblem = async (scope: ReadScope, path: string, steps: Step[]) => {
-  for (const { uid, field } of steps) {
+/**
+ * Why this caller may not read a path's steps in the Content Manager, or null. A rule reads
+ * whichever record fires it, so reading only some records of a type (role conditions such as "is
+ * creator", or some locales) is not enough, unless `recordChecked`: the path's own record was
+ * already checked against those conditions (a test-send on a chosen record).
+ */
+const permissionProblem = async (scope: ReadScope, path: string, steps: Step[], recordChecked = false) => {
+  for (const [i, { uid, field }] of steps.entries()) {
     const read = await scope(uid);
     if (!read) return `${path}: you may not read ${uid} in the Content Manager`;
     if (!read.canReadField(field)) return `${path}: you may not read the field ${field} of ${uid} in the Content Manager`;
+    if (!read.everyRecord && !(recordChecked && i === 0)) return `${path}: you may read only some records of ${uid} in the Content Manager (role conditions or locales), and a rule reads any record`;
   }
   return null;
 };
@@ -96,7 +102,7 @@ export const memoScope = (scope: ReadScope): ReadScope => {
  * Every path of a rule no one may bind, and, given the caller's Content Manager scope, every
  * one they may not read (its type, its field, and along a relation the target's type and field).
  */
-export const pathIssues = async (strapi: Core.Strapi, rule: Row, scope?: ReadScope): Promise<PathIssue[]> => {
+export const pathIssues = async (strapi: Core.Strapi, rule: Row, scope?: ReadScope, { recordChecked = false }: { recordChecked?: boolean } = {}): Promise<PathIssue[]> => {
   const issues: PathIssue[] = [];
   for (const bound of boundPaths(rule)) {
     const walked = stepsOf(strapi, rule.contentType, bound.path);
@@ -104,7 +110,7 @@ export const pathIssues = async (strapi: Core.Strapi, rule: Row, scope?: ReadSco
       issues.push({ ...bound, message: walked.problem, kind: 'policy' });
       continue;
     }
-    const denied = scope ? await permissionProblem(scope, bound.path, walked.steps) : null;
+    const denied = scope ? await permissionProblem(scope, bound.path, walked.steps, recordChecked) : null;
     if (denied) issues.push({ ...bound, message: denied, kind: 'permission' });
   }
   return issues;

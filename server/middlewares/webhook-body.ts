@@ -49,7 +49,8 @@ export default (config: { readBody?: boolean } | undefined, { strapi }: { strapi
   const prefix = webhookPrefix(strapi);
   const readBody = config?.readBody !== false;
   return async (ctx: any, next: () => Promise<void>) => {
-    if (typeof ctx.path !== 'string' || !ctx.path.startsWith(prefix)) return next();
+    // The router matches paths whatever their case (`/API/WhatsApp/...` reaches the webhook too), so this must as well.
+    if (typeof ctx.path !== 'string' || !ctx.path.toLowerCase().startsWith(prefix.toLowerCase())) return next();
     if (readBody && ctx.method === 'POST') {
       ctx.state.whatsappWebhookBody = await readRaw(ctx);
       delete ctx.req.headers['content-type'];

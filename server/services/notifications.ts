@@ -555,7 +555,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async testSend(id: unknown, documentId: string, scope: ReadScope): Promise<Firing> {
       const rule = await this.get(id);
       const read = memoScope(scope);
-      const denied = (await pathIssues(strapi, rule, read)).filter((i) => i.kind === 'permission');
+      // The record itself is checked against the caller's conditions below; related records are not, so those types must be wholly readable.
+      const denied = (await pathIssues(strapi, rule, read, { recordChecked: true })).filter((i) => i.kind === 'permission');
       if (denied.length) {
         // A PolicyError is the 403 whose message Strapi passes on (a plain ForbiddenError becomes a bare "Forbidden").
         throw new errors.PolicyError(denied.map((i) => i.message).join('; '), { errors: denied.map((i) => ({ path: [i.where], message: i.message, name: 'PolicyError' })) });

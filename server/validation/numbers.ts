@@ -9,6 +9,7 @@ import {
   type Provider,
 } from '../../contracts/numbers';
 import { isRegion, parseBusinessPhone } from '../phone';
+import { idNumber } from '../ids';
 
 const optionalText = (max: number) => yup.string().nullable().max(max);
 const secret = yup.string().max(4096);
@@ -29,7 +30,7 @@ const fields = yup
       .nullable()
       .test('region', 'region must be a two-letter country code, e.g. US', (value) => !value || (typeof value === 'string' && isRegion(value))),
     active: yup.boolean(),
-    teamRoleIds: yup.array().of(yup.number().integer().positive().required()).max(100),
+    teamRoleIds: yup.array().of(idNumber().required()).max(100),
     throughputMps: yup.number().integer().min(1).max(MAX_THROUGHPUT_MPS),
     phoneNumberId: optionalText(64).matches(/^\d*$/, { message: 'phoneNumberId must contain digits only', excludeEmptyString: true }),
     wabaId: optionalText(64).matches(/^\d*$/, { message: 'wabaId must contain digits only', excludeEmptyString: true }),

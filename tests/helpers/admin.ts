@@ -42,10 +42,13 @@ export const createStaff = async (strapi: Core.Strapi, server: any, name: string
   return { role, token: await login(server, email, password) };
 };
 
-/** Content Manager read on a type, limited to these fields (and these role conditions, such as `admin::is-creator`). */
-export const contentManagerRead = (subject: string, fields: string[], conditions: string[] = []): Grant => ({
+/**
+ * Content Manager read on a type, limited to these fields (and these role conditions, such as
+ * `admin::is-creator`); on a localized type, to these locales (none given: no locale, so no record).
+ */
+export const contentManagerRead = (subject: string, fields: string[], conditions: string[] = [], locales?: string[]): Grant => ({
   action: 'plugin::content-manager.explorer.read',
   subject,
-  properties: { fields },
+  properties: { fields, ...(locales ? { locales } : {}) },
   conditions,
 });

@@ -116,11 +116,11 @@ describe('what a rule may bind', () => {
 
     // Through a relation: the relation field itself, then the related type and its field.
     const invoiceRule = probe({ contentType: 'api::invoice.invoice', template: { name: 'welcome_lead', language: 'en_US' }, parameters: [bodyParam('number')], recipient: { from: 'field', value: 'contact.phone' } });
-    const invoicesOnly = as(app.server, (await createStaff(app.strapi, app.server, 'InvoicesOnly', [...MANAGE, contentManagerRead('api::invoice.invoice', ['number', 'contact'])])).token);
+    const invoicesOnly = as(app.server, (await createStaff(app.strapi, app.server, 'InvoicesOnly', [...MANAGE, contentManagerRead('api::invoice.invoice', ['number', 'contact'], [], ['en'])])).token);
     expect(errorsOf(await invoicesOnly.post(RULES).send(invoiceRule))).toEqual([['recipient', 'contact.phone: you may not read api::contact.contact in the Content Manager']]);
-    const noContactField = as(app.server, (await createStaff(app.strapi, app.server, 'InvoiceNumbers', [...MANAGE, contentManagerRead('api::invoice.invoice', ['number']), contentManagerRead('api::contact.contact', ['phone'])])).token);
+    const noContactField = as(app.server, (await createStaff(app.strapi, app.server, 'InvoiceNumbers', [...MANAGE, contentManagerRead('api::invoice.invoice', ['number'], [], ['en']), contentManagerRead('api::contact.contact', ['phone'])])).token);
     expect(errorsOf(await noContactField.post(RULES).send(invoiceRule))).toEqual([['recipient', 'contact.phone: you may not read the field contact of api::invoice.invoice in the Content Manager']]);
-    const both = as(app.server, (await createStaff(app.strapi, app.server, 'InvoiceContacts', [...MANAGE, contentManagerRead('api::invoice.invoice', ['number', 'contact']), contentManagerRead('api::contact.contact', ['phone'])])).token);
+    const both = as(app.server, (await createStaff(app.strapi, app.server, 'InvoiceContacts', [...MANAGE, contentManagerRead('api::invoice.invoice', ['number', 'contact'], [], ['en']), contentManagerRead('api::contact.contact', ['phone'])])).token);
     const allowed = await both.post(RULES).send(invoiceRule);
     expect(allowed.status).toBe(201);
     await admin.del(`${RULES}/${allowed.body.data.id}`);
