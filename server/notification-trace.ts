@@ -1,3 +1,4 @@
+/** A firing's trace as each viewer may see it: values from fields they may not read are redacted. */
 import type { Core } from '@strapi/strapi';
 import type { RuleParameter } from '../contracts/notifications';
 import { REDACTED } from './constants';

@@ -1,3 +1,4 @@
+/** The webhook routes' own body reader: exact bytes for signatures and a 4 MB limit without raising the host's limits elsewhere. */
 import type { Core } from '@strapi/strapi';
 import { WEBHOOK_PATH } from '../constants';
 
