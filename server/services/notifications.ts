@@ -3,6 +3,7 @@ import { errors } from '@strapi/utils';
 import type { Firing, NotificationRule, NotificationRuleInput, RuleParameter } from '../../contracts/notifications';
 import { REDACTED, UID } from '../constants';
 import type { TemplateParam, TemplateParams } from '../providers';
+import { addDays, localDate, zoneMidnight } from '../business-hours';
 import { recordE164, regionOf } from '../phone';
 import { assertTemplateParams } from '../template-params';
 import { parameterSchemaOf } from '../template-schema';
@@ -37,32 +38,6 @@ const eventsOf = (ctx: { action: string; params: Row }, contentType: { options?:
 };
 
 const listensTo = (rule: Row, events: string[]) => (rule.event === 'fieldChanged' ? events.includes('created') || events.includes('updated') : events.includes(rule.event));
-
-const dayFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** The calendar day (`2026-06-10`) at `at` in a time zone. */
-const dayIn = (at: Date, timeZone: string) => {
-  let format = dayFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    dayFormats.set(timeZone, format);
-  }
-  return format.format(at);
-};
-
-const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86400_000).toISOString().slice(0, 10);
-
-/** The instant a calendar day starts in a time zone (its UTC offset that day, DST included). */
-const zoneMidnight = (day: string, timeZone: string) => {
-  const utc = Date.parse(`${day}T00:00:00Z`);
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
-      .formatToParts(new Date(utc))
-      .map((p) => [p.type, p.value])
-  );
-  const offset = Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour, +parts.minute, +parts.second) - utc;
-  return new Date(utc - offset);
-};
 
 /** A value at a dotted path (`contact.phone`) of a populated record. */
 const at = (record: Row | null | undefined, path: string): unknown =>
@@ -440,7 +415,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async remind(now = new Date()) {
       const rules = (await q(UID.notificationRule).findMany({ where: { active: true, event: 'dateOffset' }, orderBy: { id: 'asc' } })) as Row[];
       const timeZone = (await getService('settings', { strapi }).get()).businessHours?.timezone ?? 'UTC';
-      const today = dayIn(now, timeZone);
+      const today = localDate(now, timeZone);
       let created = 0;
       for (const rule of rules) {
         try {
