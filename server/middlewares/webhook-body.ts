@@ -1,4 +1,4 @@
-/** The webhook routes' own body reader: exact bytes for signatures and a 4 MB limit without raising the host's limits elsewhere. */
+/** The webhook routes' own middleware: exact bytes for signatures under a 4 MB limit the host's other routes do not get, and the URL key kept out of the request log. */
 import type { Core } from '@strapi/strapi';
 import { REJECTED_BODY_KEPT_BYTES, WEBHOOK_PATH } from '../constants';
 
