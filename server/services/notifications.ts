@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Firing, NotificationRule, NotificationRuleInput, RuleParameter } from '../../contracts/notifications';
-import { REDACTED, UID } from '../constants';
+import { UID } from '../constants';
 import type { TemplateParam, TemplateParams } from '../providers';
 import { addDays, localDate, zoneMidnight } from '../business-hours';
 import { recordE164, regionOf } from '../phone';
@@ -9,7 +9,7 @@ import { assertTemplateParams } from '../template-params';
 import { parameterSchemaOf } from '../template-schema';
 import { recordAdminPath, type ReadScope } from '../content-manager-scope';
 import { boundPaths, memoScope, pathIssues, populateFor as populateTree } from '../notification-paths';
-import { redactTrace, sourcesOf } from '../notification-trace';
+import { firingOut, sourcesOf } from '../notification-trace';
 import { getService } from '../utils';
 import { toId } from '../ids';
 import { createWorkerLoop } from '../worker-loop';
@@ -77,26 +77,6 @@ const ruleData = (input: Partial<NotificationRuleInput>) => ('value' in input ? 
 
 /** How the editor names a template parameter: `body {{2}}`, `header {{name}}`. */
 const slotName = (p: RuleParameter) => `${p.component} {{${p.name ?? (p.index ?? 0) + 1}}}`;
-
-/** A firing as its viewer may see it: values from fields they may not read are redacted. */
-const firingOut = async (strapi: Core.Strapi, row: Row, message: Row | null, rule: Row | null, scope: ReadScope): Promise<Firing> => {
-  const { snapshot, sources, ...stored } = row.trace ?? {};
-  const { trace, hiddenRecipient } = row.trace ? await redactTrace(strapi, row.contentType, stored, sources ?? sourcesOf(rule ?? {}), scope) : { trace: stored, hiddenRecipient: null };
-  return {
-    id: row.id,
-    ruleId: row.ruleId,
-    contentType: row.contentType,
-    recordDocumentId: row.recordDocumentId,
-    locale: row.locale ?? null,
-    event: row.event,
-    state: row.state,
-    error: row.error && hiddenRecipient ? row.error.split(hiddenRecipient).join(REDACTED) : row.error ?? null,
-    trace: row.trace
-      ? { ...trace, message: message ? { status: message.status, providerMessageId: message.providerMessageId ?? null, errorClass: message.errorClass ?? null, errorCode: message.errorCode ?? null, errorText: message.errorText ?? null } : null }
-      : null,
-    createdAt: row.createdAt,
-  } as Firing;
-};
 
 /**
  * CRM events that send templates. A Document Service middleware writes a firing row in the same
