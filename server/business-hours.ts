@@ -26,13 +26,28 @@ export const isOpenAt = (hours: BusinessHours | null, at: Date = new Date()) => 
 };
 
 /** The calendar date (`YYYY-MM-DD`) at `at` in a time zone. */
-const localDate = (at: Date, timeZone: string) => {
+export const localDate = (at: Date, timeZone: string) => {
   let format = dateFormatters.get(timeZone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
     dateFormatters.set(timeZone, format);
   }
   return format.format(at);
+};
+
+/** The calendar date `days` after `day` (both `YYYY-MM-DD`; negative goes back). */
+export const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86400_000).toISOString().slice(0, 10);
+
+/** The instant a calendar day starts in a time zone (its UTC offset that day, DST included). */
+export const zoneMidnight = (day: string, timeZone: string) => {
+  const utc = Date.parse(`${day}T00:00:00Z`);
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
+      .formatToParts(new Date(utc))
+      .map((p) => [p.type, p.value])
+  );
+  const offset = Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour, +parts.minute, +parts.second) - utc;
+  return new Date(utc - offset);
 };
 
 /**
@@ -42,12 +57,12 @@ const localDate = (at: Date, timeZone: string) => {
 export const nextOpening = (hours: BusinessHours | null, at: Date = new Date()): string | null => {
   if (!hours || isOpenAt(hours, at)) return null;
   const { day, time } = wallClock(at, hours.timezone);
-  const [y, m, d] = localDate(at, hours.timezone).split('-').map(Number);
+  const date = localDate(at, hours.timezone);
   const today = WEEKDAYS.indexOf(day);
   for (let offset = 0; offset <= 7; offset += 1) {
     const interval = hours.days[WEEKDAYS[(today + offset) % 7]];
     if (!interval || (offset === 0 && time >= interval.open)) continue;
-    return `${new Date(Date.UTC(y, m - 1, d + offset)).toISOString().slice(0, 10)}T${interval.open}`;
+    return `${addDays(date, offset)}T${interval.open}`;
   }
   return null;
 };

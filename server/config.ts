@@ -7,7 +7,7 @@ export interface PluginConfig {
   previousEncryptionKeys?: string[];
   /** Base of the webhook URLs shown to admins, e.g. `https://crm.example.com`. */
   publicUrl?: string;
-  /** Let the plugin switch on Strapi's raw-body capture (needed to verify webhook signatures). */
+  /** Let the plugin read webhook bodies itself (middlewares/webhook-body.ts; signatures need the exact bytes); false: the host's `strapi::body` keeps them. */
   rawBody?: boolean;
   /** Scheduled jobs (template sync, recovery sweeps). Off in tests unless a test turns it on. */
   cron?: { enabled?: boolean; templateSync?: string; reminders?: string; logRetention?: string };

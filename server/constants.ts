@@ -91,6 +91,9 @@ export const PERMISSION_ACTIONS = (Object.keys(ACTIONS) as ActionKey[]).map((key
 
 export const WEBHOOK_PATH = '/api/whatsapp/webhooks';
 
+/** Bytes kept of a refused webhook body (never trusted, never applied): enough to see how it began. */
+export const REJECTED_BODY_KEPT_BYTES = 2048;
+
 /**
  * What a CRM-event rule may read of a record: a path ends on one of these attribute types (never a
  * relation, media, component, dynamic zone, JSON, blocks or password), so no object is ever sent.

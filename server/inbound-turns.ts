@@ -1,3 +1,4 @@
+/** Fair turns for the inbound worker: one big webhook call or one number's backlog cannot hold up the others (README: Receiving messages). */
 import { createKeyedQueue } from './keyed-queue';
 
 /** Where a row's turn starts in its events, and how many it may apply. */

@@ -1,3 +1,4 @@
+/** What the inbound worker applies besides customer messages (receipts, template and number updates), apart so inbound.ts stays one concern. */
 import type { Core } from '@strapi/strapi';
 import { UID } from './constants';
 import { adapterFor, type NumberEvent, type ProviderErrorEvent, type StatusEvent, type TemplateEvent } from './providers';

@@ -17,7 +17,7 @@ const INERT: Record<string, string> = {
   'application/zip': 'zip',
 };
 
-/** Images a browser may show inline (a thumbnail in the thread); every other type is a download. */
+/** Types a browser may show inline (images, audio, video, PDF, plain text); every other type is served as a download. */
 const INLINE = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'audio/ogg', 'audio/opus', 'audio/mpeg', 'audio/mp4', 'audio/aac', 'video/mp4', 'video/webm', 'application/pdf', 'text/plain']);
 
 export const OPAQUE_MIME = 'application/octet-stream';

@@ -1,7 +1,9 @@
+/** What a CRM-event rule may read of a record (its field paths), checked by policy and against the author's Content Manager permissions. */
 import type { Core } from '@strapi/strapi';
 import type { RuleParameter } from '../contracts/notifications';
 import { BINDABLE_OUTSIDE_API, BINDABLE_TYPES } from './constants';
 import type { ReadScope } from './content-manager-scope';
+import { ownAttribute } from './host-attributes';
 
 type Row = Record<string, any>;
 
@@ -29,8 +31,6 @@ export interface PathIssue extends BoundPath {
   kind: 'policy' | 'permission';
 }
 
-const attributesOf = (strapi: Core.Strapi, uid: string) => (strapi.contentTypes[uid as keyof typeof strapi.contentTypes] as { attributes: Record<string, any> } | undefined)?.attributes;
-
 /** Every field path a rule reads, under the form field it is set in. */
 export const boundPaths = (rule: Row): BoundPath[] => [
   ...(typeof rule.field === 'string' && rule.field ? [{ path: rule.field, where: 'field' as const, sent: false }] : []),
@@ -50,9 +50,9 @@ export const stepsOf = (strapi: Core.Strapi, uid: string, path: string): { steps
   const steps: Step[] = [];
   let model = uid;
   for (const [i, segment] of segments.entries()) {
-    const attribute = attributesOf(strapi, model)?.[segment];
+    const attribute = ownAttribute(strapi, model, segment);
     const last = i === segments.length - 1;
-    if (!attribute || !Object.prototype.hasOwnProperty.call(attributesOf(strapi, model), segment)) return { problem: `${uid} has no field ${path}` };
+    if (!attribute) return { problem: `${uid} has no field ${path}` };
     if (attribute.type === 'relation' && TO_MANY.has(attribute.relation)) return { problem: `${path} goes through ${segment}, a list of records; only single relations can be followed` };
     if (attribute.private || attribute.type === 'password') return { problem: `${path} is private and cannot be sent` };
     steps.push({ uid: model, field: segment });

@@ -1,5 +1,6 @@
+/** A firing's trace as each viewer may see it: values from fields they may not read are redacted. */
 import type { Core } from '@strapi/strapi';
-import type { RuleParameter } from '../contracts/notifications';
+import type { Firing, RuleParameter } from '../contracts/notifications';
 import { REDACTED } from './constants';
 import type { ReadScope } from './content-manager-scope';
 import { mayRead, memoScope } from './notification-paths';
@@ -62,4 +63,24 @@ export const redactTrace = async (strapi: Core.Strapi, contentType: string, trac
   }
   if (redacted) out.redacted = true;
   return { trace: out, hiddenRecipient };
+};
+
+/** A firing as its viewer may see it: values from fields they may not read are redacted. */
+export const firingOut = async (strapi: Core.Strapi, row: Row, message: Row | null, rule: Row | null, scope: ReadScope): Promise<Firing> => {
+  const { snapshot, sources, ...stored } = row.trace ?? {};
+  const { trace, hiddenRecipient } = row.trace ? await redactTrace(strapi, row.contentType, stored, sources ?? sourcesOf(rule ?? {}), scope) : { trace: stored, hiddenRecipient: null };
+  return {
+    id: row.id,
+    ruleId: row.ruleId,
+    contentType: row.contentType,
+    recordDocumentId: row.recordDocumentId,
+    locale: row.locale ?? null,
+    event: row.event,
+    state: row.state,
+    error: row.error && hiddenRecipient ? row.error.split(hiddenRecipient).join(REDACTED) : row.error ?? null,
+    trace: row.trace
+      ? { ...trace, message: message ? { status: message.status, providerMessageId: message.providerMessageId ?? null, errorClass: message.errorClass ?? null, errorCode: message.errorCode ?? null, errorText: message.errorText ?? null } : null }
+      : null,
+    createdAt: row.createdAt,
+  } as Firing;
 };

@@ -1,3 +1,4 @@
+/** Which number an event of a webhook call is applied to: a signed Meta call may speak for its app's other numbers, an unsigned call only for its URL's. */
 import type { Core } from '@strapi/strapi';
 import { adapterFor } from './providers';
 import type { NumberRow } from './services/numbers';

@@ -1,6 +1,6 @@
 import host from './host';
 import logs from './logs';
-import media from './media';
+import mediaAccess from './media-access';
 import notificationRules from './notification-rules';
 import conversations from './conversations';
 import numbers from './numbers';
@@ -10,4 +10,4 @@ import stream from './stream';
 import templates from './templates';
 import webhooks from './webhooks';
 
-export default { conversations, host, logs, media, 'notification-rules': notificationRules, numbers, 'quick-replies': quickReplies, settings, stream, templates, webhooks };
+export default { conversations, host, logs, 'media-access': mediaAccess, 'notification-rules': notificationRules, numbers, 'quick-replies': quickReplies, settings, stream, templates, webhooks };

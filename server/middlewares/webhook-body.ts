@@ -1,10 +1,9 @@
+/** The webhook routes' own middleware: exact bytes for signatures under a 4 MB limit the host's other routes do not get, and the URL key kept out of the request log. */
 import type { Core } from '@strapi/strapi';
-import { WEBHOOK_PATH } from '../constants';
+import { REJECTED_BODY_KEPT_BYTES, WEBHOOK_PATH } from '../constants';
 
 /** Meta batches up to 3 MB into one webhook; Strapi's default JSON limit (1 MB) stays the host's for every other route. */
 export const WEBHOOK_BODY_LIMIT = 4 * 1024 * 1024;
-/** Bytes kept of a body too large to read, so the log still shows how it began. */
-const HEAD_KEPT = 2048;
 
 /** What this middleware hands the webhook controller: the exact bytes, or why they could not be read. */
 export interface WebhookBody {
@@ -27,7 +26,7 @@ const readRaw = async (ctx: any): Promise<WebhookBody> => {
     for await (const chunk of ctx.req) {
       size += chunk.length;
       if (size > WEBHOOK_BODY_LIMIT) {
-        const head = Buffer.concat(chunks).subarray(0, HEAD_KEPT);
+        const head = Buffer.concat(chunks).subarray(0, REJECTED_BODY_KEPT_BYTES);
         return { raw: head, contentType, error: { status: 413, message: `over ${WEBHOOK_BODY_LIMIT} bytes` } };
       }
       chunks.push(chunk);

@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import axios, { type AxiosInstance, type AxiosRequestConfig } from 'axios';
 import { MEDIA_DEADLINE_MS, MEDIA_MAX_BYTES } from '../constants';
-import { fetchMedia, MediaFetchError } from './media-fetch';
+import { fetchMedia, MediaFetchError, originOf } from './media-fetch';
 import { UnsupportedByProviderError, type ApiCall, type MediaFile, type ProviderContext, type ProviderNumber } from './types';
 
 /** Keep-alive sockets shared by every provider call: a send should not pay a TLS handshake. */
@@ -65,14 +65,6 @@ export const call = async <T>(ctx: ProviderContext, name: string, config: AxiosR
     const detail = e.response ? extract?.(e.response.data) ?? {} : { code: e.code ?? null, text: e.message ?? null };
     ctx.log?.(entry(e.response?.status ?? null, e.response?.data, { code: detail.code ?? null, text: detail.text ?? e.message ?? null }));
     throw error;
-  }
-};
-
-const originOf = (url: string) => {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return null;
   }
 };
 

@@ -103,9 +103,10 @@ export const judgeUrl = (raw: string, allowedOrigins: string[]): { url: URL; che
   return { url, checkAddress: true };
 };
 
-const originOf = (raw: string) => {
+/** A URL's origin (scheme, host, port), or null when it is not a URL. */
+export const originOf = (raw: unknown): string | null => {
   try {
-    return new URL(raw).origin;
+    return typeof raw === 'string' && raw ? new URL(raw).origin : null;
   } catch {
     return null;
   }

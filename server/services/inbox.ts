@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { insertConversationIfNone } from '../conversation-row';
 import { errors } from '@strapi/utils';
 import type { AssigneeOption, Conversation, Message, ReplyRequest } from '../../contracts/inbox';
-import { SUPER_ADMIN_ROLE as SUPER_ADMIN, UID, actionId } from '../constants';
+import { UID, actionId } from '../constants';
 import { recordE164, regionOf } from '../phone';
 import { recordAdminPath, type ReadScope } from '../content-manager-scope';
 import { toId } from '../ids';
@@ -85,8 +85,9 @@ export const messageOut = (row: any): Message => ({
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const q = (uid: string) => strapi.db.query(uid as any);
 
-  // The rule lives in the scope service; kept here under its old name for the inbox's callers.
-  const visibleNumberIds = (user: AdminUser) => getService('scope', { strapi }).visibleNumberIds(user);
+  // Team scoping is the scope service's; the inbox only asks it.
+  const scope = () => getService('scope', { strapi });
+  const visibleNumberIds = (user: AdminUser) => scope().visibleNumberIds(user);
 
   /** The identity sources whose name field the viewer may read: their CRM names may be shown and searched. */
   const namedSources = async (viewer: AdminUser) => {
@@ -163,15 +164,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const assertMayUseFile = async (user: AdminUser, fileId: number, ability?: { can: (action: string) => boolean }) => {
     const file = await q('plugin::upload.file').findOne({ where: { id: fileId }, populate: { createdBy: { select: ['id'] } } });
     if (!file) return; // The dispatcher answers the unknown id.
-    const superAdmin = user.roles?.some((r) => r.code === SUPER_ADMIN);
-    if (superAdmin || file.createdBy?.id === user.id || ability?.can('plugin::upload.read')) return;
+    if (scope().isSuperAdmin(user) || file.createdBy?.id === user.id || ability?.can('plugin::upload.read')) return;
     const message = 'you can send only files you uploaded, unless you may browse the Media Library';
     throw new errors.ValidationError(message, { errors: [{ path: ['fileId'], message, name: 'ValidationError', value: null }] });
   };
 
   return {
-    visibleNumberIds,
-
     async list(user: AdminUser, query: Record<string, string | undefined>) {
       const allowed = await visibleNumberIds(user);
       const where: Record<string, unknown> = {};
@@ -275,7 +273,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return users
         .filter((u: any) => {
           const roles: { id: number; code?: string }[] = u.roles ?? [];
-          if (roles.some((r) => r.code === SUPER_ADMIN)) return true;
+          if (scope().isSuperAdmin(u)) return true;
           return roles.some((r) => readers.has(r.id)) && (openToAll || roles.some((r) => teamRoleIds.has(r.id)));
         })
         .map((u: any) => ({ id: u.id, name: adminUserName(u), email: u.email }))

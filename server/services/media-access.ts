@@ -32,8 +32,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const n = toId(id);
     const message = n ? await strapi.db.query(UID.message as any).findOne({ where: { id: n }, select: ['id', 'numberId'], populate: { media: true } }) : null;
     if (!message) throw notFound();
-    const allowed = await getService('inbox', { strapi }).visibleNumberIds(user);
-    if (allowed !== 'all' && !allowed.includes(message.numberId)) throw notFound();
+    if (!(await getService('scope', { strapi }).canSeeNumber(user, message.numberId))) throw notFound();
     const file = message.media;
     if (!file?.url) throw notFound();
     const mime = file.mime || OPAQUE_MIME;

@@ -1,14 +1,15 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Firing, NotificationRule, NotificationRuleInput, RuleParameter } from '../../contracts/notifications';
-import { REDACTED, UID } from '../constants';
+import { UID } from '../constants';
 import type { TemplateParam, TemplateParams } from '../providers';
+import { addDays, localDate, zoneMidnight } from '../business-hours';
 import { recordE164, regionOf } from '../phone';
 import { assertTemplateParams } from '../template-params';
 import { parameterSchemaOf } from '../template-schema';
 import { recordAdminPath, type ReadScope } from '../content-manager-scope';
 import { boundPaths, memoScope, pathIssues, populateFor as populateTree } from '../notification-paths';
-import { redactTrace, sourcesOf } from '../notification-trace';
+import { firingOut, sourcesOf } from '../notification-trace';
 import { getService } from '../utils';
 import { toId } from '../ids';
 import { createWorkerLoop } from '../worker-loop';
@@ -37,32 +38,6 @@ const eventsOf = (ctx: { action: string; params: Row }, contentType: { options?:
 };
 
 const listensTo = (rule: Row, events: string[]) => (rule.event === 'fieldChanged' ? events.includes('created') || events.includes('updated') : events.includes(rule.event));
-
-const dayFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** The calendar day (`2026-06-10`) at `at` in a time zone. */
-const dayIn = (at: Date, timeZone: string) => {
-  let format = dayFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    dayFormats.set(timeZone, format);
-  }
-  return format.format(at);
-};
-
-const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86400_000).toISOString().slice(0, 10);
-
-/** The instant a calendar day starts in a time zone (its UTC offset that day, DST included). */
-const zoneMidnight = (day: string, timeZone: string) => {
-  const utc = Date.parse(`${day}T00:00:00Z`);
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
-      .formatToParts(new Date(utc))
-      .map((p) => [p.type, p.value])
-  );
-  const offset = Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour, +parts.minute, +parts.second) - utc;
-  return new Date(utc - offset);
-};
 
 /** A value at a dotted path (`contact.phone`) of a populated record. */
 const at = (record: Row | null | undefined, path: string): unknown =>
@@ -102,26 +77,6 @@ const ruleData = (input: Partial<NotificationRuleInput>) => ('value' in input ? 
 
 /** How the editor names a template parameter: `body {{2}}`, `header {{name}}`. */
 const slotName = (p: RuleParameter) => `${p.component} {{${p.name ?? (p.index ?? 0) + 1}}}`;
-
-/** A firing as its viewer may see it: values from fields they may not read are redacted. */
-const firingOut = async (strapi: Core.Strapi, row: Row, message: Row | null, rule: Row | null, scope: ReadScope): Promise<Firing> => {
-  const { snapshot, sources, ...stored } = row.trace ?? {};
-  const { trace, hiddenRecipient } = row.trace ? await redactTrace(strapi, row.contentType, stored, sources ?? sourcesOf(rule ?? {}), scope) : { trace: stored, hiddenRecipient: null };
-  return {
-    id: row.id,
-    ruleId: row.ruleId,
-    contentType: row.contentType,
-    recordDocumentId: row.recordDocumentId,
-    locale: row.locale ?? null,
-    event: row.event,
-    state: row.state,
-    error: row.error && hiddenRecipient ? row.error.split(hiddenRecipient).join(REDACTED) : row.error ?? null,
-    trace: row.trace
-      ? { ...trace, message: message ? { status: message.status, providerMessageId: message.providerMessageId ?? null, errorClass: message.errorClass ?? null, errorCode: message.errorCode ?? null, errorText: message.errorText ?? null } : null }
-      : null,
-    createdAt: row.createdAt,
-  } as Firing;
-};
 
 /**
  * CRM events that send templates. A Document Service middleware writes a firing row in the same
@@ -440,7 +395,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async remind(now = new Date()) {
       const rules = (await q(UID.notificationRule).findMany({ where: { active: true, event: 'dateOffset' }, orderBy: { id: 'asc' } })) as Row[];
       const timeZone = (await getService('settings', { strapi }).get()).businessHours?.timezone ?? 'UTC';
-      const today = dayIn(now, timeZone);
+      const today = localDate(now, timeZone);
       let created = 0;
       for (const rule of rules) {
         try {

@@ -1,16 +1,9 @@
 import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
 import type { ApiCall, ProviderContext } from '../providers';
+import { originOf } from '../providers/media-fetch';
 import { getConfig } from '../utils';
 import type { NumberRow } from './numbers';
-
-const originOf = (url: unknown) => {
-  try {
-    return typeof url === 'string' && url ? new URL(url).origin : null;
-  } catch {
-    return null;
-  }
-};
 
 /**
  * What adapters need from the plugin for one number: the provider's base URL (configurable, so

@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { DEFAULT_SETTINGS, WEEKDAYS, type BusinessHours, type Settings } from '../../contracts/settings';
 import { PLUGIN_ID, UID } from '../constants';
+import { ownAttribute } from '../host-attributes';
 import { validateSettings } from '../validation/settings';
 
 const KEY = 'settings';
@@ -30,21 +31,19 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const ct = strapi.contentTypes[uid as keyof typeof strapi.contentTypes] as { attributes: Record<string, unknown>; kind?: string } | undefined;
     if (!ct || !uid.startsWith('api::')) throw invalid(`${base}.uid`, `no content type ${uid} in this app`);
     if (ct.kind !== 'collectionType') throw invalid(`${base}.uid`, `${uid} is a single type; choose a collection type`);
-    for (const [key, f] of Object.entries(fields)) if (f && !Object.hasOwn(ct.attributes, f)) throw invalid(`${base}.${key}`, `${uid} has no field ${f}`);
+    for (const [key, f] of Object.entries(fields)) if (f && !ownAttribute(strapi, uid, f)) throw invalid(`${base}.${key}`, `${uid} has no field ${f}`);
   };
 
   /** A status written into an enumeration must be one of its values, or every create would fail. */
   const assertEnumValue = (base: string, uid: string, field: string | null, key: string, value: string | null) => {
-    const attributes = (strapi.contentTypes as any)[uid]?.attributes;
-    const attr = field && attributes && Object.hasOwn(attributes, field) ? attributes[field] : undefined;
+    const attr = ownAttribute(strapi, uid, field);
     if (attr?.type === 'enumeration' && value && !attr.enum.includes(value)) {
       throw invalid(`${base}.${key}`, `must be one of ${attr.enum.join(', ')}`);
     }
   };
 
   const assertBoolean = (uid: string, name: string | null | undefined, path: string) => {
-    const attributes = (strapi.contentTypes[uid as keyof typeof strapi.contentTypes] as { attributes: Record<string, { type?: string }> } | undefined)?.attributes;
-    const attribute = name && attributes && Object.hasOwn(attributes, name) ? attributes[name] : undefined;
+    const attribute = ownAttribute(strapi, uid, name);
     if (name && attribute?.type !== 'boolean') throw invalid(`${path}.optOutField`, `${uid}.${name} must be a boolean field`);
   };
 
@@ -84,7 +83,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           const ct = strapi.contentTypes[uid as keyof typeof strapi.contentTypes] as { attributes: Record<string, unknown> } | undefined;
           // The uid holds dots of its own: the path keeps it whole.
           if (!ct) throw invalid(['notificationFields', uid], `no content type ${uid} in this app`);
-          const unknown = paths.filter((path) => !Object.hasOwn(ct.attributes, path.split('.')[0]));
+          const unknown = paths.filter((path) => !ownAttribute(strapi, uid, path.split('.')[0]));
           if (unknown.length) throw invalid(['notificationFields', uid], `${uid} has no field ${unknown.join(', ')}`);
         }
       }

@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
+import { REJECTED_BODY_KEPT_BYTES } from '../constants';
 import { adapterFor, MalformedPayloadError, type CanonicalEvent, type HandshakeResult } from '../providers';
 import { parseWebhookJson } from '../providers/json';
 import { getService } from '../utils';
@@ -34,8 +35,6 @@ const keptHeaders = (headers: IncomingWebhook['headers']) =>
   Object.fromEntries(Object.entries(headers).filter(([name, value]) => value !== undefined && KEEP_HEADERS.test(name.toLowerCase())));
 
 const WEBHOOK_TABLE = 'whatsapp_webhook_events';
-/** A refused call's bytes were never trusted: only their beginning is kept, enough to see what came in. */
-const REJECTED_EXCERPT = 2048;
 
 const bytesOf = (raw: string | Buffer) => (Buffer.isBuffer(raw) ? raw : Buffer.from(raw, 'utf8'));
 
@@ -48,9 +47,9 @@ const storable = (bytes: Buffer | null): { text: string | null; encoding: 'utf8'
 
 /** The first bytes of a refused body, cut on a character boundary, and what identifies the whole. */
 const excerptOf = (bytes: Buffer) => {
-  if (bytes.length <= REJECTED_EXCERPT) return { kept: bytes, note: null };
-  let end = REJECTED_EXCERPT;
-  while (end > REJECTED_EXCERPT - 4 && !isUtf8(bytes.subarray(0, end))) end -= 1;
+  if (bytes.length <= REJECTED_BODY_KEPT_BYTES) return { kept: bytes, note: null };
+  let end = REJECTED_BODY_KEPT_BYTES;
+  while (end > REJECTED_BODY_KEPT_BYTES - 4 && !isUtf8(bytes.subarray(0, end))) end -= 1;
   const sha256 = crypto.createHash('sha256').update(bytes).digest('hex');
   return { kept: bytes.subarray(0, end), note: `body truncated: first ${end} of ${bytes.length} bytes kept, sha256 ${sha256}` };
 };

@@ -1,3 +1,4 @@
+/** Refuses bodies with keys like `constructor` before yup casts them, so they are a 400 naming the field, not a 500. */
 import { errors } from '@strapi/utils';
 
 /** Keys every plain object inherits (`constructor`, `toString`, `__proto__`…): a lookup by them finds a function. */

@@ -25,7 +25,10 @@ const when = (v: unknown) => {
   return Number.isNaN(d.getTime()) ? new Date() : d;
 };
 
-/** When the account signs webhooks (a secret is set), the signature is required; otherwise the URL key is the credential. */
+/**
+ * When the account signs webhooks (a secret is set), the signature is required; otherwise the URL key is the credential.
+ * Credentials that cannot be decrypted never reach here as "no secret": services/webhooks.ts refuses the call first.
+ */
 const verify = (request: WebhookRequest, number: ProviderNumber): VerifyResult => {
   const secret = number.credentials.webhookSecret;
   if (!secret) return { ok: true };

@@ -1,6 +1,6 @@
 import host from './host';
 import logs from './logs';
-import media from './media';
+import mediaAccess from './media-access';
 import notificationRules from './notification-rules';
 import conversations from './conversations';
 import numbers from './numbers';
@@ -11,5 +11,5 @@ import templates from './templates';
 
 export default () => ({
   type: 'admin',
-  routes: [...conversations, ...numbers, ...settings, ...logs, ...templates, ...quickReplies, ...stream, ...notificationRules, ...host, ...media],
+  routes: [...conversations, ...numbers, ...settings, ...logs, ...templates, ...quickReplies, ...stream, ...notificationRules, ...host, ...mediaAccess],
 });

@@ -3,7 +3,7 @@ import { getService } from '../utils';
 
 /**
  * A message's file for staff: served so that nothing in it can run on the CRM's origin (no
- * sniffing, a sandboxing CSP) and saved rather than shown unless its type is inert.
+ * sniffing, a sandboxing CSP) and saved rather than shown unless a browser shows its type inline.
  */
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async download(ctx: any) {
