@@ -1,4 +1,5 @@
 import { DEFAULT_THROUGHPUT_MPS } from '../contracts/numbers';
+import { DEFAULT_LOG_RETENTION_DAYS, DEFAULT_MAX_STREAMS_PER_USER, DEFAULT_STREAM_HEARTBEAT_MS } from './constants';
 
 export interface PluginConfig {
   /** Key for credentials at rest. Any string; 32+ random characters recommended. */
@@ -50,9 +51,9 @@ export default {
     publicUrl: env('WHATSAPP_PUBLIC_URL'),
     rawBody: true,
     cron: { enabled: env('NODE_ENV') !== 'test', templateSync: '17 * * * *', reminders: '5 * * * *', logRetention: '41 3 * * *' },
-    logRetentionDays: 30,
-    streamHeartbeatMs: 20_000,
-    maxStreamsPerUser: 5,
+    logRetentionDays: DEFAULT_LOG_RETENTION_DAYS,
+    streamHeartbeatMs: DEFAULT_STREAM_HEARTBEAT_MS,
+    maxStreamsPerUser: DEFAULT_MAX_STREAMS_PER_USER,
     defaultThroughputMps: DEFAULT_THROUGHPUT_MPS,
     // Never from the environment here: a stray variable must not turn a single instance (or a test) into a cluster member.
     redis: { prefix: 'whatsapp' },

@@ -114,3 +114,8 @@ export const MEDIA_MAX_BYTES = 100 * 1024 * 1024;
 export const MEDIA_DEADLINE_MS = 120_000;
 /** The Media Library folder customer files are stored in. */
 export const MEDIA_FOLDER_NAME = 'WhatsApp';
+
+/** Defaults of the config keys of the same names (server/config.ts), in one place for the config and its readers. */
+export const DEFAULT_LOG_RETENTION_DAYS = 30;
+export const DEFAULT_STREAM_HEARTBEAT_MS = 20_000;
+export const DEFAULT_MAX_STREAMS_PER_USER = 5;

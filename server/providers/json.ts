@@ -6,8 +6,16 @@ export const list = (v: unknown): any[] => (Array.isArray(v) ? v : []);
 export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
 
 /**
- * A webhook body's JSON, with NUL characters dropped from its strings: PostgreSQL text and jsonb
+ * A webhook body's JSON, with NUL characters dropped from its strings and keys: PostgreSQL text and jsonb
  * refuse them, so a stored call holding one would be acknowledged and then fail forever.
  */
+const NUL = /\u0000/g;
 export const parseWebhookJson = (text: string): unknown =>
-  JSON.parse(text, (_key, value) => (typeof value === 'string' && value.includes('\u0000') ? value.replace(/\u0000/g, '') : value));
+  JSON.parse(text, (_key, value) => {
+    if (typeof value === 'string') return value.includes('\u0000') ? value.replace(NUL, '') : value;
+    // Keys too: a message's payload is kept in a json column.
+    if (isObject(value) && Object.keys(value).some((k) => k.includes('\u0000'))) {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replace(NUL, ''), v]));
+    }
+    return value;
+  });

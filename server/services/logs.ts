@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { ApiLogEntry, Pagination, WebhookLogDetail, WebhookLogEntry } from '../../contracts/logs';
-import { UID } from '../constants';
+import { DEFAULT_LOG_RETENTION_DAYS, UID } from '../constants';
 import { getConfig, getService } from '../utils';
 import { toId } from '../ids';
 import type { ScopedUser } from './scope';
@@ -153,7 +153,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      * Calls still waiting to be applied stay whatever their age: they are work, not history.
      */
     async prune(now = new Date()) {
-      const days = getConfig(strapi, 'logRetentionDays') ?? 30;
+      const days = getConfig(strapi, 'logRetentionDays') ?? DEFAULT_LOG_RETENTION_DAYS;
       const cutoff = new Date(now.getTime() - days * DAY_MS);
       const webhookEvents = await pruneTable(UID.webhookEvent, 'receivedAt', cutoff, { state: { $ne: 'pending' } });
       const apiLogs = await pruneTable(UID.apiLog, 'createdAt', cutoff);

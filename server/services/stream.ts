@@ -2,13 +2,11 @@ import crypto from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { actionId } from '../constants';
+import { actionId, DEFAULT_MAX_STREAMS_PER_USER, DEFAULT_STREAM_HEARTBEAT_MS } from '../constants';
 import { getConfig, getService } from '../utils';
 import type { AdminUser } from './inbox';
 import type { SequencedEvent } from './realtime';
 
-const HEARTBEAT_MS = 20_000;
-const MAX_STREAMS_PER_USER = 5;
 /** Streams end before the admin access token would (30 min); the client reconnects with a fresh one. */
 const MAX_LIFETIME_MS = 25 * 60_000;
 const TICKET_TTL_MS = 60_000;
@@ -85,7 +83,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const scope = getService('scope', { strapi });
       const realtime = getService('realtime', { strapi });
       // A sixth stream is refused rather than the oldest closed: tabs closing each other would reconnect in turn without end.
-      const cap = getConfig(strapi, 'maxStreamsPerUser') ?? MAX_STREAMS_PER_USER;
+      const cap = getConfig(strapi, 'maxStreamsPerUser') ?? DEFAULT_MAX_STREAMS_PER_USER;
       if ((openCount.get(user.id) ?? 0) >= cap) throw new errors.RateLimitError(`At most ${cap} live streams per user; close another tab first`);
       openCount.set(user.id, (openCount.get(user.id) ?? 0) + 1);
 
@@ -146,7 +144,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         }
         return undefined;
       };
-      const heartbeat = setInterval(() => void beat(), getConfig(strapi, 'streamHeartbeatMs') ?? HEARTBEAT_MS);
+      const heartbeat = setInterval(() => void beat(), getConfig(strapi, 'streamHeartbeatMs') ?? DEFAULT_STREAM_HEARTBEAT_MS);
       const lifetime = setTimeout(() => close(), MAX_LIFETIME_MS);
       heartbeat.unref();
       lifetime.unref();

@@ -199,4 +199,18 @@ describe('a body the worker could never parse', () => {
     expect(await row(res.body.eventId)).toMatchObject({ state: 'done' });
     expect(await q('message').findOne({ where: { providerMessageId: 'gs.nul-1' } })).toMatchObject({ text: 'beforeafter' });
   });
+
+  test('a NUL character in a JSON key (PostgreSQL json refuses it too) is dropped, and the message applied', async () => {
+    const body = JSON.parse(gupshupText(GUPSHUP_A.appName, 'gs.nul-key-1', '15550007403', 'hello'));
+    body.payload.payload = { ...body.payload.payload, 'odd\u0000key': 'x' };
+    const raw = JSON.stringify(body);
+    expect(raw).toContain('odd\\u0000key');
+    const res = await postJson(gsA, raw);
+    expect(res.status).toBe(200);
+    await settle(app.strapi);
+    expect(await row(res.body.eventId)).toMatchObject({ state: 'done' });
+    const message = await q('message').findOne({ where: { providerMessageId: 'gs.nul-key-1' } });
+    expect(message).toMatchObject({ text: 'hello' });
+    expect(JSON.stringify(message.payload)).not.toContain('\\u0000');
+  });
 });
