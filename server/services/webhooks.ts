@@ -66,7 +66,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const bytes = incoming.raw === null ? null : bytesOf(incoming.raw);
     const excerpt = fields.state === 'rejected' && bytes ? excerptOf(bytes) : null;
     const { text, encoding } = storable(excerpt ? excerpt.kept : bytes);
-    const lastError = [fields.lastError, excerpt?.note].filter(Boolean).join('; ') || null;
+    // A reason may quote the body (JSON.parse's message does), and PostgreSQL text refuses NUL.
+    const lastError = [fields.lastError, excerpt?.note].filter(Boolean).join('; ').replace(/\u0000/g, '\\0') || null;
     const now = new Date();
     // One plain insert: the query engine's create costs three round trips on this hot path.
     const [inserted] = await strapi.db.connection(WEBHOOK_TABLE).insert(

@@ -200,6 +200,12 @@ describe('a body the worker could never parse', () => {
     expect(await q('message').findOne({ where: { providerMessageId: 'gs.nul-1' } })).toMatchObject({ text: 'beforeafter' });
   });
 
+  test('a raw NUL byte in a body that is not JSON is a 400 with a log row (the reason quotes it; PostgreSQL text refuses NUL)', async () => {
+    const res = await postJson(gsA, Buffer.from('{"app":\u0000}', 'utf8'));
+    expect(res.status).toBe(400);
+    expect(await row(res.body.eventId)).toMatchObject({ state: 'rejected' });
+  });
+
   test('a NUL character in a JSON key (PostgreSQL json refuses it too) is dropped, and the message applied', async () => {
     const body = JSON.parse(gupshupText(GUPSHUP_A.appName, 'gs.nul-key-1', '15550007403', 'hello'));
     body.payload.payload = { ...body.payload.payload, 'odd\u0000key': 'x' };
