@@ -3,7 +3,8 @@
  * Strapi 5.54 TypeScript app with its own `customer` and `order` types, installs the tarball,
  * follows README "Install into your own Strapi 5 app" (its marked blocks are read from the README),
  * builds and starts the app, then checks it over HTTP against the provider simulator.
- * Run: `npx tsx tests/install/new-app.ts` (needs the npm registry; KEEP_APP=1 keeps the temp dir).
+ * Run: `npm run test:new-app` (needs the npm registry). KEEP_APP=1 keeps the temp dir; REUSE_APP=<its app
+ * dir> starts such a kept, built app again on a fresh database (to work on the HTTP checks).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -20,10 +21,10 @@ const timings: [string, number][] = [];
 const env = { ...process.env, STRAPI_TELEMETRY_DISABLED: 'true', NODE_ENV: undefined as string | undefined };
 delete env.NODE_ENV;
 
-const step = <T>(name: string, run: () => T): T => {
+const step = async <T>(name: string, run: () => T | Promise<T>): Promise<T> => {
   const at = Date.now();
   process.stdout.write(`\n--- ${name}\n`);
-  const result = run();
+  const result = await run();
   timings.push([name, Date.now() - at]);
   return result;
 };
@@ -63,43 +64,53 @@ const writeType = (app: string, singular: string, plural: string, attributes: Re
   fs.writeFileSync(path.join(dir, 'schema.json'), JSON.stringify(schema(singular, plural, attributes), null, 2));
 };
 
+/** README steps 1-4 in a new app: everything before it starts. */
+const setUp = async (work: string, app: string, simUrl: string) => {
+  const tgz = await step('build and pack the plugin (npm run build && npm pack)', () => {
+    sh('npm', ['run', 'build'], root);
+    const [packed] = JSON.parse(sh('npm', ['pack', '--json', '--pack-destination', work], root));
+    return path.join(work, packed.filename);
+  });
+
+  await step(`create a new app (npx ${CREATE_STRAPI_APP})`, () =>
+    sh('npx', ['-y', CREATE_STRAPI_APP, app, '--no-run', '--skip-cloud', '--ts', '--use-npm', '--skip-db', '--no-example', '--no-git-init', '--install', '--non-interactive'], work),
+  );
+
+  await step("the app's own types: customer (name, phone) and order (reference, customer)", () => {
+    writeType(app, 'customer', 'customers', { name: { type: 'string', required: true }, phone: { type: 'string' } });
+    writeType(app, 'order', 'orders', { reference: { type: 'string', required: true }, customer: { type: 'relation', relation: 'manyToOne', target: 'api::customer.customer' } });
+  });
+
+  await step('README 1: npm install <tgz>', () => sh('npm', ['install', '--no-audit', '--no-fund', tgz], app));
+
+  await step('README 2 and 3: config/plugins.ts entry and .env lines', () => {
+    const file = path.join(app, 'config/plugins.ts');
+    const source = fs.readFileSync(file, 'utf8');
+    const opening = source.match(/=> \(\{\n/);
+    if (!opening || opening.index === undefined) throw new Error(`config/plugins.ts of a new app changed shape:\n${source}`);
+    const at = opening.index + opening[0].length;
+    fs.writeFileSync(file, source.slice(0, at) + readmeBlock('plugins-entry') + source.slice(at));
+    // The README's placeholder stands for a generated key; WHATSAPP_PUBLIC_URL stays empty, as written.
+    const lines = readmeBlock('env').replace('paste-the-output-of-openssl-rand-base64-32', crypto.randomBytes(32).toString('base64'));
+    fs.appendFileSync(path.join(app, '.env'), `\n${lines}WHATSAPP_META_BASE_URL=${simUrl}\n`);
+  });
+
+  await step('README 4: npm run build (TypeScript and admin panel)', () => sh('npm', ['run', 'build'], app));
+};
+
 const main = async () => {
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'wa-new-app-'));
+  const reuse = process.env.REUSE_APP;
+  const work = reuse ? path.dirname(path.resolve(reuse)) : fs.mkdtempSync(path.join(os.tmpdir(), 'wa-new-app-'));
   const app = path.join(work, 'app');
   let strapi = null as ChildProcess | null;
   const sim = await createSimulator();
   try {
-    const tgz = step('build and pack the plugin (npm run build && npm pack)', () => {
-      sh('npm', ['run', 'build'], root);
-      const [packed] = JSON.parse(sh('npm', ['pack', '--json', '--pack-destination', work], root));
-      return path.join(work, packed.filename);
-    });
-
-    step(`create a new app (npx ${CREATE_STRAPI_APP})`, () =>
-      sh('npx', ['-y', CREATE_STRAPI_APP, app, '--no-run', '--skip-cloud', '--ts', '--use-npm', '--skip-db', '--no-example', '--no-git-init', '--install', '--non-interactive'], work),
-    );
-
-    step("the app's own types: customer (name, phone) and order (reference, customer)", () => {
-      writeType(app, 'customer', 'customers', { name: { type: 'string', required: true }, phone: { type: 'string' } });
-      writeType(app, 'order', 'orders', { reference: { type: 'string', required: true }, customer: { type: 'relation', relation: 'manyToOne', target: 'api::customer.customer' } });
-    });
-
-    step('README 1: npm install <tgz>', () => sh('npm', ['install', '--no-audit', '--no-fund', tgz], app));
-
-    step('README 2 and 3: config/plugins.ts entry and .env lines', () => {
-      const file = path.join(app, 'config/plugins.ts');
-      const source = fs.readFileSync(file, 'utf8');
-      const opening = source.match(/=> \(\{\n/);
-      if (!opening || opening.index === undefined) throw new Error(`config/plugins.ts of a new app changed shape:\n${source}`);
-      const at = opening.index + opening[0].length;
-      fs.writeFileSync(file, source.slice(0, at) + readmeBlock('plugins-entry') + source.slice(at));
-      // The README's placeholder stands for a generated key; WHATSAPP_PUBLIC_URL stays empty, as written.
-      const lines = readmeBlock('env').replace('paste-the-output-of-openssl-rand-base64-32', crypto.randomBytes(32).toString('base64'));
-      fs.appendFileSync(path.join(app, '.env'), `\n${lines}WHATSAPP_META_BASE_URL=${sim.url}\n`);
-    });
-
-    step('README 4: npm run build (TypeScript and admin panel)', () => sh('npm', ['run', 'build'], app));
-
+    if (!reuse) await setUp(work, app, sim.url);
+    else {
+      fs.rmSync(path.join(app, '.tmp'), { recursive: true, force: true });
+      const dotenv = fs.readFileSync(path.join(app, '.env'), 'utf8').replace(/^WHATSAPP_META_BASE_URL=.*$/m, `WHATSAPP_META_BASE_URL=${sim.url}`);
+      fs.writeFileSync(path.join(app, '.env'), dotenv);
+    }
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     await step('README 4: npm run start, until it answers', async () => {
@@ -140,8 +151,9 @@ const main = async () => {
 
       const number = await call('POST', '/whatsapp/numbers', { label: 'New app', provider: 'meta', phone: '+15550001111', phoneNumberId: '100200300', wabaId: '900800700', accessToken: 'new-app-token', appSecret: 'new-app-secret', verifyToken: 'v' }, token);
       check(number.status === 201 && number.body.data?.id, 'a number is added (credentials encrypted with the .env key)', number);
-      check(String(number.body.data.webhookUrl).startsWith(`http://localhost:${port}/api/whatsapp/webhooks/`), 'an empty WHATSAPP_PUBLIC_URL= means unset: webhook URLs use http://localhost:PORT', number.body.data.webhookUrl);
-      await sim.client.addMetaNumber({ phoneNumberId: '100200300', wabaId: '900800700', displayPhoneNumber: '15550001111', accessToken: 'new-app-token', appSecret: 'new-app-secret', webhookUrl: String(number.body.data.webhookUrl).replace(`localhost:${port}`, `127.0.0.1:${port}`) });
+      // An empty WHATSAPP_PUBLIC_URL= is unset (it no longer stops Strapi): webhook URLs are the app's own address.
+      check(String(number.body.data.webhookUrl).startsWith(`${base}/api/whatsapp/webhooks/`), 'an empty WHATSAPP_PUBLIC_URL= means unset: webhook URLs use the app\'s HOST:PORT', number.body.data.webhookUrl);
+      await sim.client.addMetaNumber({ phoneNumberId: '100200300', wabaId: '900800700', displayPhoneNumber: '15550001111', accessToken: 'new-app-token', appSecret: 'new-app-secret', webhookUrl: number.body.data.webhookUrl });
       await sim.client.createTemplate({ wabaId: '900800700', name: 'order_created', language: 'en_US', category: 'UTILITY', status: 'APPROVED', body: 'Your order {{1}} is in.' } as any);
       const synced = await call('POST', '/whatsapp/templates/sync', { numberId: number.body.data.id }, token);
       check(synced.status >= 200 && synced.status < 300, 'templates sync from the provider', synced);
@@ -173,7 +185,7 @@ const main = async () => {
       try { process.kill(-strapi.pid, 'SIGTERM'); } catch { /* already gone */ }
     }
     await sim.close();
-    if (process.env.KEEP_APP) process.stdout.write(`\nkept: ${work}\n`);
+    if (process.env.KEEP_APP || reuse) process.stdout.write(`\nkept: ${work}\n`);
     else fs.rmSync(work, { recursive: true, force: true });
     process.stdout.write(`\n${timings.map(([name, ms]) => `${(ms / 1000).toFixed(0).padStart(5)} s  ${name}`).join('\n')}\n${((Date.now() - started) / 1000).toFixed(0).padStart(5)} s  total\n`);
   }
