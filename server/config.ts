@@ -41,29 +41,55 @@ export interface PluginConfig {
 
 const env = (name: string) => {
   const value = process.env[name];
-  return value === undefined || value === '' ? undefined : value;
+  return value === undefined || value.trim() === '' ? undefined : value;
 };
 
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * An empty (or blank) string means "unset" for every string key, at any depth, so `KEY=` in `.env`
+ * read through Strapi's `env()` falls back to the default instead of failing or overriding it;
+ * blank entries of string lists are dropped.
+ */
+export const dropEmptyStrings = (config: Record<string, unknown>, defaults: Record<string, unknown>) => {
+  for (const [key, value] of Object.entries(config)) {
+    if (typeof value === 'string' && value.trim() === '') {
+      if (defaults[key] === undefined) delete config[key];
+      else config[key] = structuredClone(defaults[key]);
+    } else if (Array.isArray(value)) {
+      config[key] = value.filter((item) => !(typeof item === 'string' && item.trim() === ''));
+    } else if (isPlainObject(value)) {
+      dropEmptyStrings(value, isPlainObject(defaults[key]) ? defaults[key] : {});
+    }
+  }
+  return config;
+};
+
+const defaults = (): PluginConfig => ({
+  encryptionKey: env('WHATSAPP_ENCRYPTION_KEY'),
+  previousEncryptionKeys: [],
+  publicUrl: env('WHATSAPP_PUBLIC_URL'),
+  rawBody: true,
+  cron: { enabled: env('NODE_ENV') !== 'test', templateSync: '17 * * * *', reminders: '5 * * * *', logRetention: '41 3 * * *' },
+  logRetentionDays: DEFAULT_LOG_RETENTION_DAYS,
+  streamHeartbeatMs: DEFAULT_STREAM_HEARTBEAT_MS,
+  maxStreamsPerUser: DEFAULT_MAX_STREAMS_PER_USER,
+  defaultThroughputMps: DEFAULT_THROUGHPUT_MPS,
+  // Never from the environment here: a stray variable must not turn a single instance (or a test) into a cluster member.
+  redis: { prefix: 'whatsapp' },
+  providers: {
+    meta: { baseUrl: env('WHATSAPP_META_BASE_URL') ?? 'https://graph.facebook.com', graphVersion: 'v23.0' },
+    gupshup: { baseUrl: env('WHATSAPP_GUPSHUP_BASE_URL') ?? 'https://api.gupshup.io' },
+    aisensy: { baseUrl: env('WHATSAPP_AISENSY_BASE_URL') ?? 'https://backend.aisensy.com' },
+  },
+});
+
 export default {
-  default: (): PluginConfig => ({
-    encryptionKey: env('WHATSAPP_ENCRYPTION_KEY'),
-    previousEncryptionKeys: [],
-    publicUrl: env('WHATSAPP_PUBLIC_URL'),
-    rawBody: true,
-    cron: { enabled: env('NODE_ENV') !== 'test', templateSync: '17 * * * *', reminders: '5 * * * *', logRetention: '41 3 * * *' },
-    logRetentionDays: DEFAULT_LOG_RETENTION_DAYS,
-    streamHeartbeatMs: DEFAULT_STREAM_HEARTBEAT_MS,
-    maxStreamsPerUser: DEFAULT_MAX_STREAMS_PER_USER,
-    defaultThroughputMps: DEFAULT_THROUGHPUT_MPS,
-    // Never from the environment here: a stray variable must not turn a single instance (or a test) into a cluster member.
-    redis: { prefix: 'whatsapp' },
-    providers: {
-      meta: { baseUrl: env('WHATSAPP_META_BASE_URL') ?? 'https://graph.facebook.com', graphVersion: 'v23.0' },
-      gupshup: { baseUrl: env('WHATSAPP_GUPSHUP_BASE_URL') ?? 'https://api.gupshup.io' },
-      aisensy: { baseUrl: env('WHATSAPP_AISENSY_BASE_URL') ?? 'https://backend.aisensy.com' },
-    },
-  }),
+  default: defaults,
   validator(config: PluginConfig) {
+    // Strapi keeps the very object it validates (there is no other hook), so blanks are cleared here.
+    if (isPlainObject(config)) dropEmptyStrings(config as Record<string, unknown>, defaults() as Record<string, unknown>);
     if (config.encryptionKey !== undefined && typeof config.encryptionKey !== 'string') {
       throw new Error('whatsapp: `encryptionKey` must be a string');
     }

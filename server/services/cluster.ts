@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
 import type { Core } from '@strapi/strapi';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
+import { loadRedis } from '../optional-deps';
 import { getConfig } from '../utils';
 
 const HEARTBEAT_MS = 5_000;
@@ -116,7 +117,8 @@ type ScriptName = keyof typeof SCRIPTS;
 type Scripted = Redis & Record<ScriptName, (...args: (string | number)[]) => Promise<any>>;
 
 const connect = (url: string, options: Record<string, unknown> = {}) => {
-  const redis = new Redis(url, { lazyConnect: true, ...options }) as Scripted;
+  const RedisClient = loadRedis();
+  const redis = new RedisClient(url, { lazyConnect: true, ...options }) as Scripted;
   for (const [name, { numberOfKeys, lua }] of Object.entries(SCRIPTS)) redis.defineCommand(name, { numberOfKeys, lua });
   return redis;
 };

@@ -2,11 +2,12 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Core } from '@strapi/strapi';
 import axios from 'axios';
-import { DelayedError, Queue, Worker, type Job } from 'bullmq';
+import type { Job, Queue, Worker } from 'bullmq';
 import { errors } from '@strapi/utils';
 import type { ReplyRequest } from '../../contracts/inbox';
 import { UID } from '../constants';
 import { adapterFor, UnsupportedByProviderError, type OutboundMessage } from '../providers';
+import { loadBullmq } from '../optional-deps';
 import { RateLimiter } from '../rate-limiter';
 import { assertTemplateParams, templateText } from '../template-params';
 import { getService } from '../utils';
@@ -372,7 +373,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const later = async (at: number, data: SendJob = { messageId: job.data.messageId }) => {
       if (data.slotAt !== job.data.slotAt) await job.updateData(data);
       await job.moveToDelayed(Math.max(at, Date.now() + 1), token);
-      throw new DelayedError();
+      throw new (loadBullmq().DelayedError)();
     };
     const row = await q(UID.message).findOne({ where: { id: job.data.messageId } });
     if (!row || row.direction !== 'out' || row.status !== 'queued') return;
@@ -443,6 +444,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const queueConnection = cluster().connection();
     const workerConnection = cluster().connection();
     connections = [queueConnection, workerConnection];
+    const { Queue, Worker } = loadBullmq();
     queue = new Queue('send', { connection: queueConnection, prefix });
     // A dead instance's jobs go back to the others within ~25 s (lock not renewed, then the stalled check).
     worker = new Worker('send', sendJob, { connection: workerConnection, prefix, concurrency: CLUSTER_CONCURRENCY, lockDuration: 15_000, stalledInterval: 10_000 });
