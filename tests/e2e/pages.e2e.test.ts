@@ -472,7 +472,7 @@ test('the general settings save each card on its own (auto-lead, the default num
     await page.goto('/admin/plugins/whatsapp');
     await page.getByRole('heading', { name: 'WhatsApp', level: 1 }).waitFor();
     await main.getByRole('combobox', { name: 'Filter by CRM record' }).click();
-    await page.getByRole('option', { name: 'Customer' }).waitFor();
+    await page.getByRole('option', { name: 'Customer', exact: true }).waitFor();
     await page.keyboard.press('Escape');
     await page.goto('/admin/settings/whatsapp/general');
     await page.getByRole('heading', { name: 'WhatsApp general settings', level: 1 }).waitFor();

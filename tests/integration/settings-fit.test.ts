@@ -168,6 +168,9 @@ describe('conversations follow identity settings', () => {
     expect(await conversationOf(WAITING)).toMatchObject({ crm: { kind: 'customer', uid: 'api::contact.contact' }, crmName: 'Wendy Waiting' });
     const filtered = (await admin.get(`/whatsapp/conversations?crm=customer&numberId=${number.id}`)).body.data;
     expect(filtered.map((c: any) => c.id)).toContain(before.id);
+    // New conversation's search names them in the app's word too.
+    const found = (await admin.get('/whatsapp/host/recipients?q=Wendy')).body.data;
+    expect(found).toContainEqual(expect.objectContaining({ kind: 'customer', label: 'Customer', uid: 'api::contact.contact', name: 'Wendy Waiting' }));
   });
 
   test('re-matching is idempotent, and a relabelled kind reaches linked conversations', async () => {
