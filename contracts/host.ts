@@ -31,7 +31,9 @@ export namespace ListHostContentTypes {
 
 /** A CRM record a conversation can be started with: one of the identity sources, with a phone. */
 export interface Recipient {
-  kind: 'lead' | 'contact' | 'staff';
+  /** The identity source's kind key and the app's own word for it. */
+  kind: string;
+  label: string;
   uid: string;
   documentId: string;
   name: string | null;

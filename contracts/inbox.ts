@@ -2,7 +2,8 @@
 import type { TemplateParams } from '../server/providers/types';
 
 export interface CrmLink {
-  kind: 'lead' | 'contact' | 'staff' | 'unknown';
+  /** An identity source's kind key (its label comes from `GET /whatsapp/settings/inbox`), or `unknown`. */
+  kind: string;
   uid: string | null;
   documentId: string | null;
 }

@@ -1,8 +1,10 @@
 /** Plugin settings (`GET/PUT /whatsapp/settings`), shared by the server and the admin panel. */
 
 export interface IdentitySource {
-  /** What the inbox calls a match from this source. */
-  kind: 'lead' | 'contact' | 'staff';
+  /** The app's own key for a match from this source (`customer`, `patient`): a slug, unique among sources; the inbox filters by it. */
+  kind: string;
+  /** The app's own word the inbox shows for it ("Customer"); stored settings without one show the kind. */
+  label?: string;
   /** The host content type, e.g. `api::contact.contact`. */
   uid: string;
   phoneField: string;
@@ -64,8 +66,10 @@ export interface Settings {
    */
   notificationFields: Record<string, string[]>;
   identitySources: IdentitySource[];
-  autoLead: AutoLeadSettings;
-  ticket: TicketSettings;
+  /** null: unknown senders stay unknown. */
+  autoLead: AutoLeadSettings | null;
+  /** null: tickets are switched off ("Create ticket" is hidden and refused). */
+  ticket: TicketSettings | null;
   /** The number outgoing messages use when none is chosen (new conversations, CRM-event rules, the API). */
   defaultNumberId: number | null;
   businessHours: BusinessHours | null;
@@ -76,12 +80,23 @@ export interface Settings {
   outOfHoursReply: string | null;
 }
 
+/** A kind key: what `crm=` filters by and conversations store. */
+export const KIND_PATTERN = /^[a-z0-9-]{1,40}$/;
+
+/** The label a source without one shows: its kind, capitalised (`lead` → "Lead"). */
+export const kindLabel = (source: { kind: string; label?: string | null }) =>
+  source.label?.trim() || source.kind.charAt(0).toUpperCase() + source.kind.slice(1).replace(/-/g, ' ');
+
+/**
+ * The example CRM's types. The server keeps only what the host app really has (types and fields),
+ * so a new app starts with no identity source, no auto-lead and no tickets until configured.
+ */
 export const DEFAULT_SETTINGS: Settings = {
   notificationFields: {},
   identitySources: [
-    { kind: 'lead', uid: 'api::lead.lead', phoneField: 'phone', nameField: 'name', optOutField: 'whatsappOptOut' },
-    { kind: 'contact', uid: 'api::contact.contact', phoneField: 'phone', nameField: 'name', optOutField: 'whatsappOptOut' },
-    { kind: 'staff', uid: 'api::staff-member.staff-member', phoneField: 'phone', nameField: 'name' },
+    { kind: 'lead', label: 'Lead', uid: 'api::lead.lead', phoneField: 'phone', nameField: 'name', optOutField: 'whatsappOptOut' },
+    { kind: 'contact', label: 'Contact', uid: 'api::contact.contact', phoneField: 'phone', nameField: 'name', optOutField: 'whatsappOptOut' },
+    { kind: 'staff', label: 'Staff', uid: 'api::staff-member.staff-member', phoneField: 'phone', nameField: 'name' },
   ],
   autoLead: {
     enabled: false,
@@ -108,9 +123,45 @@ export const DEFAULT_SETTINGS: Settings = {
   outOfHoursReply: null,
 };
 
+/** A collection type of the app with a phone-like field, and the mapping the General page suggests for it. */
+export interface SuggestedSource {
+  uid: string;
+  displayName: string;
+  kind: string;
+  label: string;
+  phoneField: string;
+  nameField: string | null;
+  /** Its boolean fields, the candidates for an opt-out field. */
+  booleanFields: string[];
+}
+
+/** What settings say about the app, beside the settings themselves. */
+export interface SettingsMeta {
+  /** No identity source yet: every sender shows as unknown until one is configured. */
+  needsSetup: boolean;
+  suggestions: SuggestedSource[];
+  /** Stored sections that no longer fit the app (a type or field gone), by setting path; they are not refused when sent back unchanged. */
+  problems: { path: string[]; message: string }[];
+}
+
 export namespace GetSettings {
   export interface Response {
     data: Settings;
+    meta: SettingsMeta;
+  }
+}
+
+/** One kind of CRM match, as the inbox names it. */
+export interface InboxKind {
+  kind: string;
+  label: string;
+  uid: string;
+}
+
+export namespace GetInboxSettings {
+  /** `GET /whatsapp/settings/inbox`: what inbox readers need of the settings (no field mappings). */
+  export interface Response {
+    data: { kinds: InboxKind[]; needsSetup: boolean; tickets: boolean; autoLead: boolean };
   }
 }
 
@@ -122,8 +173,10 @@ export namespace GetDefaultNumber {
 }
 
 export namespace UpdateSettings {
+  /** Only the sections sent are saved and validated; a section sent unchanged is not checked again. */
   export type Request = Partial<Settings>;
   export interface Response {
     data: Settings;
+    meta: SettingsMeta;
   }
 }

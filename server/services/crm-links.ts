@@ -6,6 +6,9 @@ import { getService } from '../utils';
 
 type Row = Record<string, any>;
 
+/** Conversations re-matched per page after identity settings change. */
+const REMATCH_PAGE = 200;
+
 /** Document Service actions after which a CRM record's name, phone or existence may differ. */
 const ACTIONS = new Set(['create', 'update', 'delete', 'publish', 'unpublish', 'discardDraft', 'clone']);
 
@@ -132,8 +135,54 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return changed.map((c) => c.id);
   };
 
+  /**
+   * After the identity sources changed (`before` were the old ones): conversations still unknown,
+   * or linked through a source that changed or went, are matched again under the new sources, in
+   * pages. Idempotent: a conversation already linked as it should be is left alone.
+   */
+  const rematch = async (before: IdentitySource[]): Promise<number> => {
+    const { identitySources } = await getService('settings', { strapi }).get();
+    const uids = new Set([...before, ...identitySources].map((s) => s.uid));
+    const changedUids = [...uids].filter(
+      (uid) => JSON.stringify(before.find((s) => s.uid === uid) ?? null) !== JSON.stringify(identitySources.find((s) => s.uid === uid) ?? null),
+    );
+    getService('inbound', { strapi }).forgetUnknownSenders();
+    const identity = getService('identity', { strapi });
+    const realtime = getService('realtime', { strapi });
+    let lastId = 0;
+    let seen = 0;
+    let relinked = 0;
+    for (;;) {
+      const page = (await q(UID.conversation).findMany({
+        where: { id: { $gt: lastId }, $or: [{ crmDocumentId: { $null: true } }, ...(changedUids.length ? [{ crmUid: { $in: changedUids } }] : [])] },
+        select: ['id', 'numberId', 'customerPhone', 'crmKind', 'crmUid', 'crmDocumentId', 'crmName'],
+        orderBy: { id: 'asc' },
+        limit: REMATCH_PAGE,
+      })) as Row[];
+      if (!page.length) break;
+      lastId = page[page.length - 1].id;
+      seen += page.length;
+      const region = await regions(page.map((c) => c.numberId));
+      for (const c of page) {
+        const match = c.customerPhone ? await identity.match(c.customerPhone, region.get(c.numberId) ?? null) : null;
+        const data = match
+          ? { crmKind: match.kind, crmUid: match.uid, crmDocumentId: match.documentId, crmName: match.name }
+          : { crmKind: 'unknown', crmUid: null, crmDocumentId: null, crmName: null };
+        if ((c.crmKind ?? 'unknown') === data.crmKind && (c.crmUid ?? null) === data.crmUid && (c.crmDocumentId ?? null) === data.crmDocumentId && (c.crmName ?? null) === data.crmName) continue;
+        // Only while still linked as read: an inbound message or a CRM edit may have linked it meanwhile.
+        const { count } = await q(UID.conversation).updateMany({ where: { id: c.id, crmDocumentId: c.crmDocumentId ?? { $null: true } }, data });
+        if (!count) continue;
+        relinked += 1;
+        realtime.publish({ type: 'conversation.updated', conversationId: c.id, numberId: c.numberId });
+      }
+    }
+    strapi.log.info(`[whatsapp] identity settings changed: ${relinked} of ${seen} waiting conversations matched again`);
+    return relinked;
+  };
+
   return {
     sync,
+    rematch,
 
     /**
      * The Document Service middleware (registered in register()). Runs after the host's write has

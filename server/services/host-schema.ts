@@ -1,6 +1,12 @@
 import type { Core } from '@strapi/strapi';
 import type { HostContentType, HostField } from '../../contracts/host';
+import type { IdentitySource, SuggestedSource } from '../../contracts/settings';
 import type { ReadScope } from '../content-manager-scope';
+
+/** A field that may hold a phone: its name says so and it holds text. */
+const PHONE_NAME = /phone|mobile|whatsapp|tel/i;
+const TEXT_TYPES = new Set(['string', 'text']);
+const NAME_FIELDS = ['name', 'fullName', 'fullname', 'displayName', 'title', 'firstName', 'firstname'];
 
 /** The host's own collection types (`api::*`), described for the admin pages that bind to them. */
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
@@ -33,5 +39,32 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       });
     }
     return listed.sort((a, b) => a.displayName.localeCompare(b.displayName));
+  },
+
+  /**
+   * The app's collection types with a phone-like field that are not identity sources yet, each with
+   * the mapping the General page suggests (its kind and label from the type's own names).
+   */
+  suggestedSources(existing: IdentitySource[] = []): SuggestedSource[] {
+    const taken = new Set(existing.map((s) => s.uid));
+    const suggestions: SuggestedSource[] = [];
+    for (const ct of Object.values(strapi.contentTypes as Record<string, any>)) {
+      if (!ct.uid.startsWith('api::') || ct.kind !== 'collectionType' || taken.has(ct.uid)) continue;
+      const fields = Object.entries(ct.attributes as Record<string, any>).filter(([, a]) => !a.private);
+      const phone = fields.find(([name, a]) => PHONE_NAME.test(name) && TEXT_TYPES.has(a.type));
+      if (!phone) continue;
+      const texts = fields.filter(([, a]) => TEXT_TYPES.has(a.type)).map(([name]) => name);
+      const displayName: string = ct.info?.displayName ?? ct.info?.singularName ?? ct.uid;
+      suggestions.push({
+        uid: ct.uid,
+        displayName,
+        kind: String(ct.info?.singularName ?? ct.modelName).toLowerCase().replace(/[^a-z0-9-]+/g, '-').slice(0, 40),
+        label: displayName,
+        phoneField: phone[0],
+        nameField: NAME_FIELDS.find((n) => texts.includes(n)) ?? null,
+        booleanFields: fields.filter(([, a]) => a.type === 'boolean').map(([name]) => name),
+      });
+    }
+    return suggestions.sort((a, b) => a.displayName.localeCompare(b.displayName));
   },
 });

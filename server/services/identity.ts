@@ -1,12 +1,13 @@
 import type { Core } from '@strapi/strapi';
 import type { Recipient } from '../../contracts/host';
-import type { IdentitySource } from '../../contracts/settings';
+import { kindLabel, type IdentitySource } from '../../contracts/settings';
 import type { ReadScope } from '../content-manager-scope';
 import { recordE164, samePersonKey } from '../phone';
 import { getService } from '../utils';
 
 export interface CrmMatch {
-  kind: 'lead' | 'contact' | 'staff';
+  /** The kind key of the identity source it came through. */
+  kind: string;
   uid: string;
   documentId: string;
   name: string | null;
@@ -79,7 +80,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         for (const row of rows) {
           if (seen.has(row.documentId) || seen.size >= limit) continue;
           seen.add(row.documentId);
-          found.push({ kind: source.kind, uid: source.uid, documentId: row.documentId, name: nameField ? row[nameField] ?? null : null, phone: String(row[source.phoneField]) });
+          found.push({ kind: source.kind, label: kindLabel(source), uid: source.uid, documentId: row.documentId, name: nameField ? row[nameField] ?? null : null, phone: String(row[source.phoneField]) });
         }
       }
       return found;
@@ -87,18 +88,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** A lead for an unknown sender, through the Document Service so the host's own hooks run. */
     async createLead(e164: string, profileName: string | null): Promise<CrmMatch | null> {
-      const { autoLead } = await getService('settings', { strapi }).get();
-      if (!autoLead.enabled || !exists(autoLead.uid)) return null;
+      const { autoLead, identitySources } = await getService('settings', { strapi }).get();
+      if (!autoLead?.enabled || !exists(autoLead.uid)) return null;
       const data: Record<string, unknown> = { [autoLead.nameField]: profileName || e164, [autoLead.phoneField]: e164 };
       if (autoLead.statusField && autoLead.status) data[autoLead.statusField] = autoLead.status;
       if (autoLead.sourceField && autoLead.source) data[autoLead.sourceField] = autoLead.source;
       if (autoLead.assigneeField && autoLead.assigneeId) data[autoLead.assigneeField] = autoLead.assigneeId;
-      const ct = strapi.contentTypes[autoLead.uid as keyof typeof strapi.contentTypes] as { options?: { draftAndPublish?: boolean } };
+      const ct = strapi.contentTypes[autoLead.uid as keyof typeof strapi.contentTypes] as { options?: { draftAndPublish?: boolean }; info?: { singularName?: string } };
       const created = await strapi.documents(autoLead.uid as any).create({
         data: data as any,
         ...(ct.options?.draftAndPublish ? { status: 'published' as const } : {}),
       });
-      return { kind: 'lead', uid: autoLead.uid, documentId: created.documentId, name: (data[autoLead.nameField] as string) ?? null };
+      // The kind its type has everywhere else (a source of that type), so one type never shows as two kinds.
+      const kind = identitySources.find((s) => s.uid === autoLead.uid)?.kind ?? String(ct.info?.singularName ?? 'lead');
+      return { kind, uid: autoLead.uid, documentId: created.documentId, name: (data[autoLead.nameField] as string) ?? null };
     },
   };
 };

@@ -86,11 +86,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       let match = await identity.match(e164, regionOf(number));
       const { autoLead } = await getService('settings', { strapi }).get();
       // One lead per person, however many messages or numbers reach us at once.
-      if (!match && autoLead.enabled && (await claimKey(trx, `autolead:${samePersonKey(e164)}`, null, 'lead'))) {
+      if (!match && autoLead?.enabled && (await claimKey(trx, `autolead:${samePersonKey(e164)}`, null, 'lead'))) {
         match = await identity.createLead(e164, event.from.name ?? null);
       }
       if (match) crm = { crmKind: match.kind, crmUid: match.uid, crmDocumentId: match.documentId, name: match.name };
-      else if (!autoLead.enabled) unmatched.set(e164, Date.now() + NO_MATCH_TTL_MS);
+      else if (!autoLead?.enabled) unmatched.set(e164, Date.now() + NO_MATCH_TTL_MS);
     }
 
     // Plain inserts and updates inside the transaction: this runs for every customer message, and

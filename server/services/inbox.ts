@@ -313,6 +313,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const conversation = await visible(user, id);
       if (conversation.ticketDocumentId) throw new errors.ValidationError('This conversation already has a ticket');
       const { ticket } = await getService('settings', { strapi }).get();
+      if (!ticket) throw new errors.ApplicationError('Tickets are switched off in the settings');
       const ct = strapi.contentTypes[ticket.uid as keyof typeof strapi.contentTypes] as { attributes: Record<string, any>; options?: { draftAndPublish?: boolean } } | undefined;
       if (!ct) throw new errors.ValidationError(`No ticket type ${ticket.uid} in this app; set it in the plugin settings`);
       const recent = await q(UID.message).findMany({ where: { conversationId: conversation.id }, orderBy: { id: 'desc' }, limit: 10 });

@@ -97,7 +97,7 @@ export const validateConversationQuery = validateYupSchema(
       .string()
       .matches(/^(me|unassigned|\d+)$/, 'assignee is me, unassigned or a user id')
       .test('id', 'assignee is not a known user id', (v) => !v || !/^\d+$/.test(v) || toId(v) !== null),
-    crm: yup.string().oneOf(['lead', 'contact', 'staff', 'unknown']),
+    crm: yup.string().matches(/^[a-z0-9-]{1,40}$/, 'crm is an identity kind (such as customer) or unknown'),
     q: yup.string().max(100),
     page: yup.string().matches(/^\d{1,6}$/, 'page must be a whole number'),
     pageSize: yup.string().matches(/^\d{1,3}$/, 'pageSize must be a whole number'),

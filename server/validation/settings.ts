@@ -1,5 +1,5 @@
 import { yup, validateYupSchema } from '@strapi/utils';
-import { WEEKDAYS } from '../../contracts/settings';
+import { KIND_PATTERN, WEEKDAYS } from '../../contracts/settings';
 
 const field = yup.string().matches(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an attribute name').max(64);
 // Only the app's own types: a plugin's (users, admin roles…) must never be written from the inbox.
@@ -60,7 +60,12 @@ const schema = yup
       .of(
         yup
           .object({
-            kind: yup.string().oneOf(['lead', 'contact', 'staff']).required(),
+            kind: yup
+              .string()
+              .required('${path} is required')
+              .matches(KIND_PATTERN, '${path} must be a short key of lowercase letters, digits and dashes, such as customer')
+              .notOneOf(['unknown'], '${path} cannot be unknown (that is what the inbox calls no match)'),
+            label: yup.string().trim().max(60).nullable(),
             uid: uid.required(),
             phoneField: field.required(),
             nameField: field.nullable(),
@@ -68,7 +73,16 @@ const schema = yup
           })
           .noUnknown()
       )
-      .max(10),
+      .max(10)
+      .test('unique-kinds', 'each identity source needs its own kind', function (sources) {
+        const seen = new Set<string>();
+        for (const [i, source] of (sources ?? []).entries()) {
+          if (!source?.kind) continue;
+          if (seen.has(source.kind)) return this.createError({ path: `identitySources[${i}].kind`, message: `identitySources[${i}].kind ${source.kind} is already the kind of another source` });
+          seen.add(source.kind);
+        }
+        return true;
+      }),
     autoLead: yup
       .object({
         enabled: yup.boolean(),
@@ -82,7 +96,9 @@ const schema = yup
         assigneeField: field.nullable(),
         assigneeId: yup.number().integer().positive().nullable(),
       })
-      .noUnknown(),
+      .noUnknown()
+      .nullable()
+      .default(undefined),
     ticket: yup
       .object({
         uid,
@@ -92,7 +108,9 @@ const schema = yup
         status: yup.string().nullable().max(100),
         conversationField: field.nullable(),
       })
-      .noUnknown(),
+      .noUnknown()
+      .nullable()
+      .default(undefined),
     defaultNumberId: yup.number().integer().positive().nullable(),
     businessHours,
     outOfHoursReply: yup.string().nullable().max(4096),

@@ -363,7 +363,7 @@ test('the logs page shows a webhook with a forged signature as rejected, with it
   });
 });
 
-test('the general settings save auto-lead and the default number, and they stay after a reload', async () => {
+test('the general settings save each card on its own (auto-lead, the default number, hours, identity in the app\'s own word), and they stay after a reload', async () => {
   const main = page.getByRole('main');
   const autoLead = main.getByRole('checkbox', { name: 'Create leads automatically' });
 
@@ -376,7 +376,9 @@ test('the general settings save auto-lead and the default number, and they stay 
     // Three identity sources in the default order.
     const sources = main.getByRole('list', { name: 'Identity sources' }).getByRole('listitem');
     expect(await sources.count()).toBe(3);
-    expect(await main.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
+    // One Save per card, each disabled until its card changes.
+    expect(await main.getByRole('button', { name: 'Save Auto-lead' }).isDisabled()).toBe(true);
+    expect(await main.getByRole('button', { name: 'Save Identity sources' }).isDisabled()).toBe(true);
   });
 
   await step('turn auto-lead on, pick the lead status and the default number', async () => {
@@ -390,7 +392,7 @@ test('the general settings save auto-lead and the default number, and they stay 
     await main.getByRole('checkbox', { name: 'Set business hours' }).click({ force: true });
     const close = main.getByLabel('Closes (Monday)');
     await close.fill('08:00');
-    const response = await clickFor(main.getByRole('button', { name: 'Save' }), 'PUT', '/whatsapp/settings');
+    const response = await clickFor(main.getByRole('button', { name: 'Save Business hours' }), 'PUT', '/whatsapp/settings');
     expect(response.status()).toBe(400);
     const error = ((await response.json()) as { error: { details: { errors: Array<{ path: string[]; message: string }> } } }).error;
     const message = error.details.errors.find((e) => e.path.join('.') === 'businessHours.days.mon.close')?.message;
@@ -402,7 +404,16 @@ test('the general settings save auto-lead and the default number, and they stay 
     expect(await descriptionOf(close)).toContain('Must be later than the opening time');
     await page.screenshot({ path: path.join(ARTIFACTS, 'settings-general-error.png') });
     // Nothing was saved.
-    expect((await api<GetSettings.Response>('GET', '/whatsapp/settings')).body.data.autoLead.enabled).toBe(false);
+    expect((await api<GetSettings.Response>('GET', '/whatsapp/settings')).body.data.autoLead?.enabled).toBe(false);
+  });
+
+  await step('auto-lead saves on its own while the hours card is still wrong', async () => {
+    const response = await clickFor(main.getByRole('button', { name: 'Save Auto-lead' }), 'PUT', '/whatsapp/settings');
+    expect(response.status()).toBe(200);
+    expect(Object.keys(response.request().postDataJSON())).toEqual(['autoLead']);
+    expect(response.request().postDataJSON()).toMatchObject({ autoLead: { enabled: true, status: 'contacted' } });
+    // The hours card keeps its unsaved edit and its error.
+    expect(await main.getByLabel('Closes (Monday)').inputValue()).toBe('08:00');
   });
 
   await step('fix it and save', async () => {
@@ -414,13 +425,14 @@ test('the general settings save auto-lead and the default number, and they stay 
     const close = main.getByLabel('Closes (Monday)');
     await close.fill('17:30');
     await until('the error to clear', async () => (await close.getAttribute('aria-invalid')) !== 'true');
-    const response = await clickFor(main.getByRole('button', { name: 'Save' }), 'PUT', '/whatsapp/settings');
+    const response = await clickFor(main.getByRole('button', { name: 'Save Business hours' }), 'PUT', '/whatsapp/settings');
     expect(response.status()).toBe(200);
     const sent = response.request().postDataJSON();
-    expect(sent).toMatchObject({ autoLead: { enabled: true, status: 'contacted' }, defaultNumberId: number.id });
-    // Unchanged sections are not sent.
-    expect(sent).not.toHaveProperty('ticket');
-    expect(sent).not.toHaveProperty('identitySources');
+    // Only this card's settings are sent.
+    expect(Object.keys(sent).sort()).toEqual(['businessHours']);
+    const outgoing = await clickFor(main.getByRole('button', { name: 'Save Outgoing messages' }), 'PUT', '/whatsapp/settings');
+    expect(outgoing.status()).toBe(200);
+    expect(outgoing.request().postDataJSON()).toEqual({ defaultNumberId: number.id });
     await page.getByText('Settings saved.').first().waitFor();
   });
 
@@ -442,12 +454,28 @@ test('the general settings save auto-lead and the default number, and they stay 
     expect(saved.businessHours?.days.sat).toBeUndefined();
   });
 
-  await step('reorder the identity sources and save', async () => {
+  await step('reorder the identity sources, call contacts by the app\'s own word, and save', async () => {
     await main.getByRole('button', { name: 'Move source 2 up' }).click();
-    const response = await clickFor(main.getByRole('button', { name: 'Save' }), 'PUT', '/whatsapp/settings');
+    const first = main.getByRole('list', { name: 'Identity sources' }).getByRole('listitem').first();
+    await first.getByRole('textbox', { name: 'Shown as' }).fill('Customer');
+    // The key follows the label.
+    expect(await first.getByRole('textbox', { name: 'Key' }).inputValue()).toBe('customer');
+    await choose(first, 'Opt-out field', 'whatsappOptOut');
+    const response = await clickFor(main.getByRole('button', { name: 'Save Identity sources' }), 'PUT', '/whatsapp/settings');
     expect(response.status()).toBe(200);
     const saved = (await api<GetSettings.Response>('GET', '/whatsapp/settings')).body.data;
     expect(saved.identitySources.map((s) => s.uid)).toEqual(['api::contact.contact', 'api::lead.lead', 'api::staff-member.staff-member']);
+    expect(saved.identitySources[0]).toMatchObject({ kind: 'customer', label: 'Customer', optOutField: 'whatsappOptOut' });
+  });
+
+  await step('the inbox filter offers the app\'s own word', async () => {
+    await page.goto('/admin/plugins/whatsapp');
+    await page.getByRole('heading', { name: 'WhatsApp', level: 1 }).waitFor();
+    await main.getByRole('combobox', { name: 'Filter by CRM record' }).click();
+    await page.getByRole('option', { name: 'Customer', exact: true }).waitFor();
+    await page.keyboard.press('Escape');
+    await page.goto('/admin/settings/whatsapp/general');
+    await page.getByRole('heading', { name: 'WhatsApp general settings', level: 1 }).waitFor();
   });
 
   await step('nothing overflows a 390 px screen', async () => {

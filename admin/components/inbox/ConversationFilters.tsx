@@ -1,6 +1,7 @@
 import * as React from 'react';
 import { Box, Button, Flex, Searchbar, SingleSelect, SingleSelectOption } from '@strapi/design-system';
 import type { CrmLink } from '../../../contracts/inbox';
+import { useInboxSettings } from '../../hooks/useInboxSettings';
 import { useTranslate } from '../../hooks/useTranslate';
 
 /** The list's query, as `GET /whatsapp/conversations` takes it; `any` means no filter. */
@@ -37,7 +38,8 @@ export const filtersFromQuery = (params: URLSearchParams): InboxFilters => {
     numberId: numberId && /^[1-9]\d{0,9}$/.test(numberId) ? numberId : NO_FILTERS.numberId,
     assignee: pick('assignee', ['me', 'unassigned'] as const, NO_FILTERS.assignee),
     state: pick('state', ['open', 'closed'] as const, NO_FILTERS.state),
-    crm: pick('crm', ['lead', 'contact', 'staff', 'unknown'] as const, NO_FILTERS.crm),
+    // Any kind key the settings may name (`customer`, `patient`); one not configured simply matches nothing.
+    crm: /^[a-z0-9-]{1,40}$/.test(params.get('crm') ?? '') ? params.get('crm')! : NO_FILTERS.crm,
     q: (params.get('q') ?? '').slice(0, 100),
   };
 };
@@ -54,6 +56,7 @@ export interface ConversationFiltersProps {
 /** Search and filters above the conversation list; they wrap on narrow screens. */
 export const ConversationFilters = ({ value, onChange, numbers }: ConversationFiltersProps) => {
   const t = useTranslate();
+  const { kinds } = useInboxSettings();
   const [text, setText] = React.useState(value.q);
   const latest = React.useRef({ value, onChange });
   latest.current = { value, onChange };
@@ -113,9 +116,7 @@ export const ConversationFilters = ({ value, onChange, numbers }: ConversationFi
       ])}
       {select(t('inbox.filters.crm', 'Filter by CRM record'), 'crm', [
         ['any', t('inbox.filters.anyCrm', 'Any customer')],
-        ['lead', t('inbox.crm.lead', 'Lead')],
-        ['contact', t('inbox.crm.contact', 'Contact')],
-        ['staff', t('inbox.crm.staff', 'Staff')],
+        ...kinds.map((k): [string, string] => [k.kind, k.label]),
         ['unknown', t('inbox.crm.unknown', 'Unknown')],
       ])}
       {isFiltered(value) && (

@@ -4,6 +4,7 @@ import { ArrowClockwise, Check, ExternalLink, Plus } from '@strapi/icons';
 import { isFetchError, useAPIErrorHandler, useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { NavLink } from 'react-router-dom';
 import type { AssigneeOption, Conversation, ConversationDetail } from '../../../contracts/inbox';
+import { useInboxSettings } from '../../hooks/useInboxSettings';
 import { useTranslate, type Translate } from '../../hooks/useTranslate';
 import { CrmBadge, conversationName } from './ConversationList';
 
@@ -45,6 +46,8 @@ export const ConversationHeader = ({ conversation: c, canAssign, assignees, onCh
   const { toggleNotification } = useNotification();
   const { formatAPIError } = useAPIErrorHandler();
   const [busy, setBusy] = React.useState<null | 'assign' | 'state' | 'ticket'>(null);
+  // Tickets switched off in the settings: no "Create ticket" that can only fail.
+  const { tickets } = useInboxSettings();
   const now = useNow(30_000);
   const win = windowText(t, c.windowExpiresAt, now);
 
@@ -138,7 +141,8 @@ export const ConversationHeader = ({ conversation: c, canAssign, assignees, onCh
             {t('inbox.header.openTicket', 'Open ticket')}
           </LinkButton>
         ) : (
-          canAssign && (
+          canAssign &&
+          tickets && (
             <Button
               variant="tertiary"
               size="S"

@@ -1,33 +1,28 @@
 import * as React from 'react';
 import { Avatar, Badge, Box, Button, Flex, Typography } from '@strapi/design-system';
 import type { Conversation, CrmLink } from '../../../contracts/inbox';
-import { useTranslate, type Translate } from '../../hooks/useTranslate';
+import { labelOf, useInboxSettings } from '../../hooks/useInboxSettings';
+import { useTranslate } from '../../hooks/useTranslate';
 
 export const conversationName = (c: Conversation) => c.crmName || c.customerName || c.customerPhone || c.customerWaId;
 
-const crmLabel = (t: Translate, kind: CrmLink['kind']) => {
-  switch (kind) {
-    case 'lead':
-      return t('inbox.crm.lead', 'Lead');
-    case 'contact':
-      return t('inbox.crm.contact', 'Contact');
-    case 'staff':
-      return t('inbox.crm.staff', 'Staff');
-    default:
-      return t('inbox.crm.unknown', 'Unknown');
-  }
-};
+// Colours by position among the configured kinds, so each kind keeps one colour in a list.
+const KIND_COLORS = [
+  { backgroundColor: 'success100', textColor: 'success700' },
+  { backgroundColor: 'warning100', textColor: 'warning700' },
+  { backgroundColor: 'primary100', textColor: 'primary700' },
+  { backgroundColor: 'secondary100', textColor: 'secondary700' },
+  { backgroundColor: 'alternative100', textColor: 'alternative700' },
+];
+const UNKNOWN_COLORS = { backgroundColor: 'neutral150', textColor: 'neutral700' };
 
-const CRM_COLORS: Record<CrmLink['kind'], { backgroundColor: string; textColor: string }> = {
-  lead: { backgroundColor: 'warning100', textColor: 'warning700' },
-  contact: { backgroundColor: 'success100', textColor: 'success700' },
-  staff: { backgroundColor: 'primary100', textColor: 'primary700' },
-  unknown: { backgroundColor: 'neutral150', textColor: 'neutral700' },
-};
-
+/** The kind of CRM match, in the app's own word (the identity source's label). */
 export const CrmBadge = ({ kind }: { kind: CrmLink['kind'] }) => {
   const t = useTranslate();
-  return <Badge {...CRM_COLORS[kind] ?? CRM_COLORS.unknown}>{crmLabel(t, kind)}</Badge>;
+  const settings = useInboxSettings();
+  if (kind === 'unknown') return <Badge {...UNKNOWN_COLORS}>{t('inbox.crm.unknown', 'Unknown')}</Badge>;
+  const at = settings.kinds.findIndex((k) => k.kind === kind);
+  return <Badge {...(at >= 0 ? KIND_COLORS[at % KIND_COLORS.length] : UNKNOWN_COLORS)}>{labelOf(settings, kind)}</Badge>;
 };
 
 /** Initials for an avatar: "Ada Lovelace" → "AL". */

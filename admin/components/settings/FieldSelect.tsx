@@ -12,6 +12,7 @@ export const fieldFilters = {
   status: (f: HostField) => f.type === 'enumeration' || f.type === 'string',
   number: (f: HostField) => f.type === 'integer' || f.type === 'biginteger',
   adminUser: (f: HostField) => f.type === 'relation' && f.target === 'admin::user',
+  boolean: (f: HostField) => f.type === 'boolean',
 };
 
 export const typeOf = (types: HostContentType[], uid: string) => types.find((ct) => ct.uid === uid);

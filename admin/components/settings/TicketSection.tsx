@@ -1,4 +1,5 @@
-import { Grid } from '@strapi/design-system';
+import * as React from 'react';
+import { Field, Grid, Toggle } from '@strapi/design-system';
 import type { HostContentType } from '../../../contracts/host';
 import type { TicketSettings } from '../../../contracts/settings';
 import { useTranslate } from '../../hooks/useTranslate';
@@ -7,19 +8,43 @@ import { Section } from './Section';
 import { Cell, FieldValuePair } from './FieldValuePair';
 import type { FieldErrors } from './fieldErrors';
 
-/** The host type a conversation becomes a ticket in ("Create ticket" in the inbox), and its fields. */
+/**
+ * The host type a conversation becomes a ticket in ("Create ticket" in the inbox), and its fields;
+ * or tickets switched off (null). `fallback` is what switching them on starts from.
+ */
 export const TicketSection = ({
   value,
+  fallback,
   types,
   errors,
   onChange,
 }: {
-  value: TicketSettings;
+  value: TicketSettings | null;
+  fallback: TicketSettings;
   types: HostContentType[];
   errors: FieldErrors;
-  onChange: (next: TicketSettings) => void;
+  onChange: (next: TicketSettings | null) => void;
 }) => {
   const t = useTranslate();
+  const toggle = (
+    <Field.Root name="ticket.enabled" hint={t('settings.ticket.enabled.hint', 'Off: the inbox has no “Create ticket”.')}>
+      <Field.Label>{t('settings.ticket.enabled', 'Create tickets from the inbox')}</Field.Label>
+      <Toggle
+        checked={value !== null}
+        onLabel={t('settings.on', 'On')}
+        offLabel={t('settings.off', 'Off')}
+        onChange={(e: React.ChangeEvent<HTMLInputElement>) => onChange(e.target.checked ? fallback : null)}
+      />
+      <Field.Hint />
+    </Field.Root>
+  );
+  if (!value) {
+    return (
+      <Section id="settings-ticket" title={t('settings.ticket.title', 'Tickets')} description={t('settings.ticket.description', 'What “Create ticket” in the inbox creates, and which fields it fills.')}>
+        {toggle}
+      </Section>
+    );
+  }
   const fields = typeOf(types, value.uid)?.fields ?? [];
   const err = (key: string) => errors[`ticket.${key}`];
   const set = <K extends keyof TicketSettings>(key: K, v: TicketSettings[K]) => onChange({ ...value, [key]: v });
@@ -29,6 +54,7 @@ export const TicketSection = ({
       title={t('settings.ticket.title', 'Tickets')}
       description={t('settings.ticket.description', 'What “Create ticket” in the inbox creates, and which fields it fills.')}
     >
+      {toggle}
       <Grid.Root gap={4}>
         <Cell>
           <TypeSelect

@@ -14,6 +14,7 @@ import { ConversationList } from '../../components/inbox/ConversationList';
 import { NewConversationButton } from '../../components/inbox/NewConversation';
 import { Thread } from '../../components/inbox/Thread';
 import { useInboxStream, type StreamStatus } from '../../hooks/useInboxStream';
+import { useInboxSettings } from '../../hooks/useInboxSettings';
 import { useIsCompact } from '../../hooks/useIsCompact';
 import { useTranslate } from '../../hooks/useTranslate';
 import { PERMISSIONS } from '../../permissions';
@@ -71,6 +72,7 @@ const LiveBadge = ({ status }: { status: StreamStatus }) => {
 const Inbox = () => {
   const t = useTranslate();
   const { get, post } = useFetchClient();
+  const inboxSettings = useInboxSettings();
   const compact = useIsCompact();
   const { isLoading: loadingNumbersRBAC, allowedActions: numbersActions } = useRBAC(PERMISSIONS.readNumbers);
   const { isLoading: loadingSendRBAC, allowedActions: sendActions } = useRBAC(PERMISSIONS.sendMessages);
@@ -355,6 +357,7 @@ const Inbox = () => {
 
   const filtered = isFiltered(filters);
   const nothingYet = !filtered && conversations.length === 0 && selectedId === null;
+  const { needsSetup } = inboxSettings;
 
   return (
     <Page.Main>
@@ -370,7 +373,18 @@ const Inbox = () => {
         {nothingYet ? (
           <EmptyStateLayout
             icon={<EmptyDocuments width="16rem" />}
-            content={t('inbox.empty', 'No conversations yet. They appear here as soon as a customer writes to one of your numbers.')}
+            content={
+              needsSetup
+                ? t('inbox.needsSetup', 'Needs setup: choose which of your content types hold your customers’ phone numbers (Settings → WhatsApp → General). Until then everyone who writes shows as unknown.')
+                : t('inbox.empty', 'No conversations yet. They appear here as soon as a customer writes to one of your numbers.')
+            }
+            action={
+              needsSetup ? (
+                <LinkButton tag={NavLink} to={`/settings/${PLUGIN_ID}/general`} variant="secondary" startIcon={<Cog />}>
+                  {t('inbox.needsSetup.action', 'Set up identity sources')}
+                </LinkButton>
+              ) : undefined
+            }
           />
         ) : (
           <>

@@ -1,10 +1,10 @@
 import * as React from 'react';
-import { Button } from '@strapi/design-system';
+import { Button, Flex } from '@strapi/design-system';
 import { ArrowClockwise, Check } from '@strapi/icons';
 import { Layouts, Page, isFetchError, useAPIErrorHandler, useFetchClient, useNotification } from '@strapi/strapi/admin';
 import type { HostContentType, ListHostContentTypes } from '../../../contracts/host';
 import type { ListNumbers, WhatsAppNumber } from '../../../contracts/numbers';
-import type { AutoLeadSettings, GetSettings, IdentitySource, Settings, TicketSettings, UpdateSettings } from '../../../contracts/settings';
+import { DEFAULT_SETTINGS, type AutoLeadSettings, type GetSettings, type IdentitySource, type Settings, type SettingsMeta, type TicketSettings, type UpdateSettings } from '../../../contracts/settings';
 import { AutoLeadSection, type AdminUserOption } from '../../components/settings/AutoLeadSection';
 import { BusinessHoursSection } from '../../components/settings/BusinessHoursSection';
 import { DefaultNumberSection } from '../../components/settings/DefaultNumberSection';
@@ -13,21 +13,25 @@ import { NotificationFieldsSection } from '../../components/settings/Notificatio
 import { TicketSection } from '../../components/settings/TicketSection';
 import { businessHoursOf, hoursDraftOf, type HoursDraft } from '../../components/settings/businessHours';
 import { fieldErrorsOf, type FieldErrors } from '../../components/settings/fieldErrors';
+import { forgetInboxSettings } from '../../hooks/useInboxSettings';
 import { useTranslate } from '../../hooks/useTranslate';
 import { PERMISSIONS } from '../../permissions';
 
 interface Draft {
   autoLead: AutoLeadSettings;
   identitySources: IdentitySource[];
-  ticket: TicketSettings;
+  ticket: TicketSettings | null;
   defaultNumberId: number | null;
   hours: HoursDraft;
   notificationFields: Record<string, string[]>;
 }
 
+/** Auto-lead switched off (null) is edited as the example's mapping, off; saved only when changed. */
+const AUTO_LEAD_OFF: AutoLeadSettings = { ...DEFAULT_SETTINGS.autoLead!, enabled: false };
+
 const draftOf = (s: Settings): Draft => ({
-  autoLead: s.autoLead,
-  identitySources: s.identitySources.map((src) => ({ ...src, nameField: src.nameField ?? null })),
+  autoLead: s.autoLead ?? AUTO_LEAD_OFF,
+  identitySources: s.identitySources.map((src) => ({ ...src, nameField: src.nameField ?? null, optOutField: src.optOutField ?? null })),
   ticket: s.ticket,
   defaultNumberId: s.defaultNumberId,
   hours: hoursDraftOf(s.businessHours, s.outOfHoursReply),
@@ -39,7 +43,7 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 /** Only the sections that changed: a host without, say, a ticket type can still save the rest. */
 const changesOf = (saved: Settings, draft: Draft, types: HostContentType[]): UpdateSettings.Request => {
   const body: UpdateSettings.Request = {};
-  if (!same(saved.autoLead, draft.autoLead)) body.autoLead = draft.autoLead;
+  if (!same(saved.autoLead ?? AUTO_LEAD_OFF, draft.autoLead)) body.autoLead = draft.autoLead;
   if (!same(draftOf(saved).identitySources, draft.identitySources)) body.identitySources = draft.identitySources;
   if (!same(saved.ticket, draft.ticket)) body.ticket = draft.ticket;
   if (saved.defaultNumberId !== draft.defaultNumberId) body.defaultNumberId = draft.defaultNumberId;
@@ -53,6 +57,17 @@ const changesOf = (saved: Settings, draft: Draft, types: HostContentType[]): Upd
   }
   return body;
 };
+
+/** Each card saves on its own: the settings keys it sends, the draft keys it resets, its error prefixes. */
+const SECTIONS = {
+  autoLead: { keys: ['autoLead'], draft: ['autoLead'], errors: ['autoLead'] },
+  identity: { keys: ['identitySources'], draft: ['identitySources'], errors: ['identitySources'] },
+  ticket: { keys: ['ticket'], draft: ['ticket'], errors: ['ticket'] },
+  defaultNumber: { keys: ['defaultNumberId'], draft: ['defaultNumberId'], errors: ['defaultNumberId'] },
+  hours: { keys: ['businessHours', 'outOfHoursReply'], draft: ['hours'], errors: ['businessHours', 'outOfHoursReply'] },
+  notificationFields: { keys: ['notificationFields'], draft: ['notificationFields'], errors: ['notificationFields'] },
+} as const satisfies Record<string, { keys: readonly (keyof UpdateSettings.Request)[]; draft: readonly (keyof Draft)[]; errors: readonly string[] }>;
+type SectionName = keyof typeof SECTIONS;
 
 const withoutPrefix = (errors: FieldErrors, prefix: string) =>
   Object.fromEntries(Object.entries(errors).filter(([key]) => key !== prefix && !key.startsWith(`${prefix}.`)));
@@ -69,12 +84,13 @@ const General = () => {
 
   const [status, setStatus] = React.useState<'loading' | 'error' | 'ready'>('loading');
   const [saved, setSaved] = React.useState<Settings | null>(null);
+  const [meta, setMeta] = React.useState<SettingsMeta | null>(null);
   const [draft, setDraft] = React.useState<Draft | null>(null);
   const [types, setTypes] = React.useState<HostContentType[]>([]);
   const [numbers, setNumbers] = React.useState<WhatsAppNumber[] | null>(null);
   const [users, setUsers] = React.useState<AdminUserOption[] | null>(null);
   const [errors, setErrors] = React.useState<FieldErrors>({});
-  const [saving, setSaving] = React.useState(false);
+  const [saving, setSaving] = React.useState<SectionName | null>(null);
   const [rejections, setRejections] = React.useState(0);
 
   const load = React.useCallback(async () => {
@@ -95,6 +111,7 @@ const General = () => {
       return;
     }
     setSaved(settings.value.data.data);
+    setMeta(settings.value.data.meta ?? null);
     setDraft(draftOf(settings.value.data.data));
     setTypes(host.value.data.data);
     // Without numbers.read or admin users' read permission, ids are typed instead of picked.
@@ -140,21 +157,27 @@ const General = () => {
     );
   }
 
-  const body = changesOf(saved, draft, types);
-  const dirty = Object.keys(body).length > 0;
+  const changes = changesOf(saved, draft, types);
+  const bodyOf = (section: SectionName) => Object.fromEntries(SECTIONS[section].keys.filter((k) => k in changes).map((k) => [k, changes[k]])) as UpdateSettings.Request;
 
-  const save = async () => {
-    setSaving(true);
-    setErrors({});
+  /** Saves one card: only its settings are sent, so another card's state never refuses it. */
+  const save = async (section: SectionName) => {
+    setSaving(section);
+    const withoutSection = (prev: FieldErrors) => SECTIONS[section].errors.reduce(withoutPrefix, prev);
+    setErrors(withoutSection);
     try {
-      const res = await put<UpdateSettings.Response, UpdateSettings.Request>('/whatsapp/settings', body);
+      const res = await put<UpdateSettings.Response, UpdateSettings.Request>('/whatsapp/settings', bodyOf(section));
+      const fresh = draftOf(res.data.data);
       setSaved(res.data.data);
-      setDraft(draftOf(res.data.data));
+      setMeta(res.data.meta ?? null);
+      // Other cards keep their unsaved edits.
+      setDraft((prev) => (prev ? { ...prev, ...Object.fromEntries(SECTIONS[section].draft.map((k) => [k, fresh[k]])) } : fresh));
+      forgetInboxSettings();
       toggleNotification({ type: 'success', message: t('settings.saved', 'Settings saved.') });
     } catch (error) {
       const fields = fieldErrorsOf(error);
       if (fields) {
-        setErrors(fields);
+        setErrors((prev) => ({ ...withoutSection(prev), ...fields }));
         setRejections((n) => n + 1);
       }
       toggleNotification({
@@ -162,9 +185,17 @@ const General = () => {
         message: isFetchError(error) ? formatAPIError(error) : t('settings.error', 'Something went wrong. Try again.'),
       });
     } finally {
-      setSaving(false);
+      setSaving(null);
     }
   };
+
+  const saveButton = (section: SectionName, name: string) => (
+    <Flex justifyContent="flex-end" marginTop={-4} marginBottom={6}>
+      <Button startIcon={<Check />} onClick={() => save(section)} loading={saving === section} disabled={saving !== null || Object.keys(bodyOf(section)).length === 0} size="S">
+        {t('settings.saveSection', 'Save {section}', { section: name })}
+      </Button>
+    </Flex>
+  );
 
   return (
     <Page.Main>
@@ -175,29 +206,37 @@ const General = () => {
           'settings.general.subtitle',
           'How people who write are recognised, leads and tickets, the default number, business hours and the fields CRM events may send.',
         )}
-        primaryAction={
-          <Button startIcon={<Check />} onClick={save} loading={saving} disabled={!dirty} size="S">
-            {t('settings.save', 'Save')}
-          </Button>
-        }
       />
       <Layouts.Content>
         <AutoLeadSection value={draft.autoLead} types={types} users={users} errors={errors} onChange={change('autoLead', 'autoLead')} />
+        {saveButton('autoLead', t('settings.autoLead.title', 'Auto-lead'))}
         <IdentitySourcesSection
           value={draft.identitySources}
           types={types}
           errors={errors}
+          suggestions={meta?.suggestions ?? []}
           onChange={change('identitySources', 'identitySources')}
         />
-        <TicketSection value={draft.ticket} types={types} errors={errors} onChange={change('ticket', 'ticket')} />
+        {saveButton('identity', t('settings.identity.title', 'Identity sources'))}
+        <TicketSection
+          value={draft.ticket}
+          fallback={saved.ticket ?? DEFAULT_SETTINGS.ticket!}
+          types={types}
+          errors={errors}
+          onChange={change('ticket', 'ticket')}
+        />
+        {saveButton('ticket', t('settings.ticket.title', 'Tickets'))}
         <DefaultNumberSection
           value={draft.defaultNumberId}
           numbers={numbers}
           errors={errors}
           onChange={change('defaultNumberId', 'defaultNumberId')}
         />
+        {saveButton('defaultNumber', t('settings.defaultNumber.title', 'Outgoing messages'))}
         <BusinessHoursSection value={draft.hours} errors={errors} onChange={change('hours', 'businessHours')} />
+        {saveButton('hours', t('settings.hours.title', 'Business hours'))}
         <NotificationFieldsSection value={draft.notificationFields} types={types} errors={errors} onChange={change('notificationFields', 'notificationFields')} />
+        {saveButton('notificationFields', t('settings.notificationFields.title', 'Fields CRM events may send'))}
       </Layouts.Content>
     </Page.Main>
   );
