@@ -111,3 +111,6 @@ export const MEDIA_MAX_BYTES = 100 * 1024 * 1024;
 export const MEDIA_DEADLINE_MS = 120_000;
 /** The Media Library folder customer files are stored in. */
 export const MEDIA_FOLDER_NAME = 'WhatsApp';
+
+/** Outgoing sources that mean staff answered the customer; automated ones (notification, auto-reply, campaign, bot, ai) leave them waiting. */
+export const STAFF_REPLY_SOURCES: ReadonlySet<string> = new Set(['inbox']);
