@@ -286,6 +286,11 @@ test('"Add from preset" shows every preset in full; one for a type the viewer ha
   };
 
   await step('as the super admin: all five presets fit the example CRM, enabled, the last one fully in view', async () => {
+    // Also runs alone (`-t`): then the first test has not logged in yet.
+    if (!token) {
+      token = await adminToken(server!.baseUrl);
+      await session!.logIn();
+    }
     await page.setViewportSize({ width: 1440, height: 900 });
     const items = await openPresets(page);
     expect(items.map((i) => i.text)).toEqual(PRESETS);

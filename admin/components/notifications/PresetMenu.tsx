@@ -14,7 +14,7 @@ export const PresetMenu = ({ types, onPick }: { types: HostContentType[]; onPick
       <Menu.Trigger variant="secondary" size="S">
         {t('notifications.preset.add', 'Add from preset')}
       </Menu.Trigger>
-      <Menu.Content maxHeight="min(40rem, var(--radix-dropdown-menu-content-available-height))" aria-label={t('notifications.preset.add', 'Add from preset')}>
+      <Menu.Content maxHeight="min(40rem, var(--radix-dropdown-menu-content-available-height))" maxWidth="min(36rem, 100vw)" aria-label={t('notifications.preset.add', 'Add from preset')}>
         {NOTIFICATION_PRESETS.map((preset) => {
           const draft = fromPreset(preset, types);
           const label = t(`notifications.preset.${preset.id}`, preset.label);
