@@ -119,3 +119,6 @@ export const MEDIA_FOLDER_NAME = 'WhatsApp';
 export const DEFAULT_LOG_RETENTION_DAYS = 30;
 export const DEFAULT_STREAM_HEARTBEAT_MS = 20_000;
 export const DEFAULT_MAX_STREAMS_PER_USER = 5;
+
+/** Outgoing sources that mean staff answered the customer; automated ones (notification, auto-reply, campaign, bot, ai) leave them waiting. */
+export const STAFF_REPLY_SOURCES: ReadonlySet<string> = new Set(['inbox']);

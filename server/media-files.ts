@@ -68,3 +68,29 @@ export const safeFileName = (given: unknown, fallback: string): string => {
   const ext = dot > 0 && cleaned.length - dot <= 16 ? cleaned.slice(dot) : '';
   return clipBytes(cleaned.slice(0, ext ? dot : undefined), MAX_NAME_BYTES - Buffer.byteLength(ext)) + ext;
 };
+
+/** The host's `upload.security` settings (config/plugins.ts), as the upload plugin reads them. */
+export interface UploadSecurity {
+  allowedTypes?: unknown;
+  deniedTypes?: unknown;
+}
+
+const patterns = (list: unknown): string[] | null => (Array.isArray(list) ? list.filter((p): p is string => typeof p === 'string').map((p) => p.toLowerCase()) : null);
+
+/** The upload plugin's pattern rule: exact, or `*` standing for anything (`image/*`). */
+const matches = (type: string, list: string[]) =>
+  list.some((p) => (p.includes('*') ? new RegExp(`^${p.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(type) : p === type));
+
+/**
+ * Why the host's own upload security refuses a customer's file, or null: every type the file claims
+ * (the customer's, the download's, the one it would be stored as) must pass the denied and allowed lists.
+ */
+export const hostRefusal = (security: UploadSecurity | null | undefined, types: (string | null | undefined)[]): string | null => {
+  const denied = patterns(security?.deniedTypes);
+  const allowed = patterns(security?.allowedTypes);
+  for (const type of new Set(types.map(bare).filter(Boolean))) {
+    if (denied && matches(type, denied)) return `this app's upload security denies ${type} (upload.security.deniedTypes)`;
+    if (allowed && !matches(type, allowed)) return `this app's upload security does not allow ${type} (upload.security.allowedTypes)`;
+  }
+  return null;
+};

@@ -11,10 +11,17 @@ const pluginRoot = () => {
   throw new Error('example: cannot find the strapi-plugin-whatsapp package above this folder');
 };
 
+/** The host's own upload security, as a new Strapi 5.54 app sets it; from comma lists here so a test can boot with it. */
+const uploadSecurity = (env) => ({
+  ...(env('UPLOAD_DENIED_TYPES') ? { deniedTypes: env.array('UPLOAD_DENIED_TYPES') } : {}),
+  ...(env('UPLOAD_ALLOWED_TYPES') ? { allowedTypes: env.array('UPLOAD_ALLOWED_TYPES') } : {}),
+});
+
 export default ({ env }) => ({
   'users-permissions': {
     config: { jwtSecret: secret(env, 'JWT_SECRET') },
   },
+  ...(Object.keys(uploadSecurity(env)).length ? { upload: { config: { security: uploadSecurity(env) } } } : {}),
   whatsapp: {
     enabled: true,
     resolve: pluginRoot(),

@@ -5,7 +5,7 @@ import axios from 'axios';
 import type { Job, Queue, Worker } from 'bullmq';
 import { errors } from '@strapi/utils';
 import type { ReplyRequest } from '../../contracts/inbox';
-import { UID } from '../constants';
+import { STAFF_REPLY_SOURCES, UID } from '../constants';
 import { adapterFor, UnsupportedByProviderError, type OutboundMessage } from '../providers';
 import { loadBullmq } from '../optional-deps';
 import { RateLimiter } from '../rate-limiter';
@@ -537,8 +537,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         if (existing) return existing;
         throw error;
       }
-      // An auto-reply answers nobody's reading: the customer's message stays unread for the staff.
-      await q(UID.conversation).update({ where: { id: conversationId }, data: { lastMessageAt: new Date(), lastMessagePreview: String(row.text ?? `[${row.type}]`).slice(0, 200), ...(author.source === 'auto-reply' ? {} : { unread: 0 }) } });
+      // Only a staff reply means the customer's messages were read; an automated one leaves them waiting.
+      await q(UID.conversation).update({ where: { id: conversationId }, data: { lastMessageAt: new Date(), lastMessagePreview: String(row.text ?? `[${row.type}]`).slice(0, 200), ...(STAFF_REPLY_SOURCES.has(data.source) ? { unread: 0 } : {}) } });
       getService('realtime', { strapi }).publish({ type: 'message.created', conversationId, numberId: row.numberId, messageId: row.id });
       if (clustered()) {
         // Should Redis be unreachable now, the row stays queued and the next sweep gives it its job.

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Core } from '@strapi/strapi';
 import { MEDIA_FOLDER_NAME, UID } from '../constants';
-import { safeFileName, storedType } from '../media-files';
+import { hostRefusal, safeFileName, storedType, type UploadSecurity } from '../media-files';
 import { adapterFor } from '../providers';
 import { MediaRefusedError } from '../providers/media-fetch';
 import { getService } from '../utils';
@@ -47,8 +47,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     if (!number) throw new Error('the number is gone');
     const numbers = getService('numbers', { strapi });
     const ctx = getService('provider-calls', { strapi }).contextFor(number);
+    // The host's own upload security (config/plugins.ts `upload.security`) comes on top of ours: a denied type is never stored.
+    const security = strapi.config.get(['plugin::upload', 'security'] as any, {}) as UploadSecurity;
+    const refusedAsDeclared = hostRefusal(security, [message.mediaMimeType]);
+    if (refusedAsDeclared) throw new MediaRefusedError(refusedAsDeclared);
     const file = await adapterFor(number.provider).downloadMedia(ctx, numbers.toProviderNumber(number), message.mediaProviderId);
     const type = storedType(message.mediaMimeType || file.mimeType);
+    const refused = hostRefusal(security, [message.mediaMimeType, file.mimeType, type.mime]);
+    if (refused) throw new MediaRefusedError(refused);
     const name = safeFileName(givenName(message), `whatsapp-${message.id}.${type.ext}`);
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'whatsapp-media-'));
     // The stored extension follows the (checked) type, never the customer's name: it decides how /uploads serves the file.

@@ -263,3 +263,75 @@ test('a rule from the "lead created" preset sends the template, shows its trace,
 
   expect(session!.browserErrors).toEqual([]);
 });
+
+test('"Add from preset" shows every preset in full; one for a type the viewer has not got is disabled and says why', async () => {
+  const PRESETS = ['Lead created', 'Contact created', 'Invoice added', 'Payment recorded', 'Ticket created'];
+  /** Opens the menu on `on` and answers its items' names and whether each is disabled; nothing may be cut off. */
+  const openPresets = async (on: Page) => {
+    await on.goto('/admin/plugins/whatsapp/notifications');
+    await on.getByRole('heading', { name: 'CRM events', level: 1 }).waitFor();
+    await on.getByRole('button', { name: 'Add from preset' }).click();
+    const menu = on.getByRole('menu');
+    await menu.getByRole('menuitem').last().waitFor();
+    // The menu hides its scrollbar, so anything taller than its box would be cut off without a hint.
+    expect(await menu.evaluate((el) => el.scrollHeight - el.clientHeight)).toBeLessThanOrEqual(0);
+    const box = (await menu.boundingBox())!;
+    const items = [];
+    for (const item of await menu.getByRole('menuitem').all()) {
+      const itemBox = (await item.boundingBox())!;
+      expect(itemBox.y + itemBox.height).toBeLessThanOrEqual(box.y + box.height + 0.5);
+      items.push({ text: (await item.textContent()) ?? '', disabled: (await item.getAttribute('aria-disabled')) === 'true' });
+    }
+    return items;
+  };
+
+  await step('as the super admin: all five presets fit the example CRM, enabled, the last one fully in view', async () => {
+    // Also runs alone (`-t`): then the first test has not logged in yet.
+    if (!token) {
+      token = await adminToken(server!.baseUrl);
+      await session!.logIn();
+    }
+    await page.setViewportSize({ width: 1440, height: 900 });
+    const items = await openPresets(page);
+    expect(items.map((i) => i.text)).toEqual(PRESETS);
+    expect(items.every((i) => !i.disabled)).toBe(true);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'notifications-presets.png') });
+    await page.keyboard.press('Escape');
+  });
+
+  await step('staff who cannot read invoices: "Invoice added" is disabled with the reason, the others are not', async () => {
+    const role = await api('POST', '/admin/roles', { name: 'Rules without invoices', description: 'CRM events, no invoices' });
+    expect(role.status).toBe(201);
+    const permissions = [
+      ...['notifications.read', 'notifications.manage'].map((a) => ({ action: `plugin::whatsapp.${a}`, subject: null, conditions: [], properties: {} })),
+      ...['api::lead.lead', 'api::contact.contact', 'api::payment.payment', 'api::ticket.ticket'].map((subject) => ({ action: 'plugin::content-manager.explorer.read', subject, conditions: [], properties: {} })),
+    ];
+    expect((await api('PUT', `/admin/roles/${role.body.data.id}/permissions`, { permissions })).status).toBe(200);
+    const email = 'no-invoices@e2e.local';
+    const password = 'No-Invoices-2026';
+    const user = await api('POST', '/admin/users', { firstname: 'Ivo', lastname: 'Noinvoice', email, roles: [role.body.data.id] });
+    expect(user.status).toBe(201);
+    const registered = await fetch(`${server!.baseUrl}/admin/register`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ registrationToken: user.body.data.registrationToken, userInfo: { firstname: 'Ivo', lastname: 'Noinvoice', password } }) });
+    expect(registered.status).toBe(200);
+    const context = await session!.browser.newContext({ viewport: { width: 1440, height: 900 }, reducedMotion: 'reduce', baseURL: server!.baseUrl });
+    const staff = await context.newPage();
+    staff.on('pageerror', (error) => session!.browserErrors.push(`staff pageerror: ${error.message}`));
+    await staff.goto('/admin');
+    await staff.getByRole('textbox', { name: 'Email' }).fill(email);
+    await staff.getByRole('textbox', { name: 'Password' }).fill(password);
+    await staff.getByRole('button', { name: 'Login' }).click();
+    await staff.waitForURL((url) => url.pathname.startsWith('/admin') && !url.pathname.startsWith('/admin/auth'));
+    const items = await openPresets(staff);
+    expect(items).toEqual([
+      { text: 'Lead created', disabled: false },
+      { text: 'Contact created', disabled: false },
+      { text: 'Invoice added' + 'This app has no api::invoice.invoice (nor a type named invoice or bill) that you can read', disabled: true },
+      { text: 'Payment recorded', disabled: false },
+      { text: 'Ticket created', disabled: false },
+    ]);
+    await staff.screenshot({ path: path.join(ARTIFACTS, 'notifications-presets-disabled.png') });
+    await context.close();
+  });
+
+  expect(session!.browserErrors).toEqual([]);
+});

@@ -1,0 +1,85 @@
+/**
+ * Customer media and the host's own upload security (`upload.security` in config/plugins.ts): a type
+ * the app denies, or does not allow, is not stored and the message says why, once; an allowed one is.
+ */
+import { createSimulator, type RunningSimulator } from '../../simulator';
+import { as, login } from '../helpers/admin';
+import { tinyPng } from '../helpers/png';
+import { startStrapi, type TestApp } from '../helpers/strapi';
+
+let sim: RunningSimulator;
+let app: TestApp;
+let admin: ReturnType<typeof as>;
+let number: any;
+
+const PNID = '109876543210616';
+const WABA = '102030405060616';
+
+const settle = async () => {
+  const plugin = app.strapi.plugin('whatsapp');
+  for (let i = 0; i < 3; i += 1) {
+    await sim.client.settle();
+    for (const name of ['inbound', 'media']) {
+      plugin.service(name).kick();
+      await plugin.service(name).idle();
+    }
+  }
+};
+
+beforeAll(async () => {
+  sim = await createSimulator();
+  app = await startStrapi({
+    WHATSAPP_META_BASE_URL: sim.url,
+    // As a new app's config/plugins.ts: SVG and executables denied, only these families allowed.
+    UPLOAD_DENIED_TYPES: 'image/svg+xml,application/x-msdownload,application/x-sh',
+    UPLOAD_ALLOWED_TYPES: 'image/*,application/pdf,audio/*,video/*',
+  });
+  await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
+  admin = as(app.server, await login(app.server));
+  number = (await admin.post('/whatsapp/numbers').send({ label: 'Uploads', provider: 'meta', phone: '+15550001616', phoneNumberId: PNID, wabaId: WABA, accessToken: 'upload-token-01', appSecret: 'upload-secret', verifyToken: 'v' })).body.data;
+  await sim.client.addMetaNumber({ phoneNumberId: PNID, wabaId: WABA, displayPhoneNumber: '15550001616', accessToken: 'upload-token-01', appSecret: 'upload-secret', webhookUrl: number.webhookUrl.replace('https://crm.test.local', `http://127.0.0.1:${app.server.address().port}`) });
+});
+afterAll(async () => {
+  await app?.stop();
+  await sim?.close();
+});
+
+/** The customer sends a file; answers the message as staff see it in the inbox. */
+const customerSendsFile = async (from: string, file: { type: string; mimeType: string; filename?: string; mediaBase64: string }) => {
+  const sent = await sim.client.customerSends({ from, to: PNID, name: 'Uploader', ...file });
+  await settle();
+  const [conversation] = (await admin.get('/whatsapp/conversations').query({ q: from })).body.data;
+  const messages = (await admin.get(`/whatsapp/conversations/${conversation.id}/messages`)).body.data;
+  const message = messages.find((m: any) => m.direction === 'in' && m.mediaState !== 'none');
+  expect(message).toBeTruthy();
+  const row = await app.strapi.db.query('plugin::whatsapp.message').findOne({ where: { id: message.id }, populate: ['media'] });
+  return { sent, message, row };
+};
+
+const uploads = () => app.strapi.db.query('plugin::upload.file').count({});
+
+describe('the host’s upload security', () => {
+  test('a denied type (SVG) is not stored: the message records why and is not tried again', async () => {
+    const before = await uploads();
+    const { message, row } = await customerSendsFile('15550006161', { type: 'document', mimeType: 'image/svg+xml', filename: 'logo.svg', mediaBase64: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>').toString('base64') });
+    expect(message).toMatchObject({ mediaState: 'failed', mediaError: expect.stringMatching(/upload security denies image\/svg\+xml/) });
+    expect(row).toMatchObject({ attempts: 1, mediaNextAttemptAt: null, media: null });
+    expect(await uploads()).toBe(before);
+  });
+
+  test('an executable is refused the same way', async () => {
+    const { message } = await customerSendsFile('15550006262', { type: 'document', mimeType: 'application/x-msdownload', filename: 'invoice.exe', mediaBase64: Buffer.from('MZ fake').toString('base64') });
+    expect(message).toMatchObject({ mediaState: 'failed', mediaError: expect.stringMatching(/denies application\/x-msdownload/) });
+  });
+
+  test('a type outside the allowed list (a zip, inert to us) is refused with the reason', async () => {
+    const { message } = await customerSendsFile('15550006363', { type: 'document', mimeType: 'application/zip', filename: 'files.zip', mediaBase64: Buffer.from('PK fake').toString('base64') });
+    expect(message).toMatchObject({ mediaState: 'failed', mediaError: expect.stringMatching(/does not allow application\/zip/) });
+  });
+
+  test('an allowed type (PNG) is stored', async () => {
+    const { message, row } = await customerSendsFile('15550006464', { type: 'image', mimeType: 'image/png', mediaBase64: tinyPng(4).toString('base64') });
+    expect(message).toMatchObject({ mediaState: 'stored', mediaError: null });
+    expect(row.media).toMatchObject({ mime: 'image/png' });
+  });
+});
