@@ -2,6 +2,7 @@ import request from 'supertest';
 import { createSimulator, type RunningSimulator } from '../../simulator';
 import { startStrapi, type TestApp } from '../helpers/strapi';
 import { as, login } from '../helpers/admin';
+import { settleNotifications } from '../helpers/notifications';
 
 let sim: RunningSimulator;
 let app: TestApp;
@@ -12,19 +13,7 @@ const PNID = '109876543210987';
 const WABA = '102030405060708';
 const q = (name: string) => app.strapi.db.query(`plugin::whatsapp.${name}` as any);
 
-const settle = async () => {
-  const plugin = app.strapi.plugin('whatsapp');
-  for (let i = 0; i < 3; i += 1) {
-    for (const name of ['notifications', 'dispatcher']) {
-      plugin.service(name).kick();
-      await plugin.service(name).idle();
-    }
-    await sim.client.settle();
-    // Receipts the simulator sent are applied by the inbound worker, after the webhook answered.
-    plugin.service('inbound').kick();
-    await plugin.service('inbound').idle();
-  }
-};
+const settle = () => settleNotifications(app, sim);
 
 const templatesTo = async (to: string) => ((await sim.client.outbound({ to })) as any[]).filter((m) => m.type === 'template');
 
