@@ -2,7 +2,9 @@
  * The new-app test: does what a new user does. Builds and packs the plugin, creates a brand-new
  * Strapi 5.54 TypeScript app with its own `customer` and `order` types, installs the tarball,
  * follows README "Install into your own Strapi 5 app" (its marked blocks are read from the README),
- * builds and starts the app, then checks it over HTTP against the provider simulator.
+ * builds and starts the app, then checks it over HTTP against the provider simulator. The app uses
+ * PostgreSQL (a database of its own on the local server, created and dropped here), so its install
+ * never compiles better-sqlite3, which took 14 of the 18 minutes.
  * Run: `npm run test:new-app` (needs the npm registry). KEEP_APP=1 keeps the temp dir; REUSE_APP=<its app
  * dir> starts such a kept, built app again on a fresh database (to work on the HTTP checks).
  */
@@ -12,9 +14,12 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { Client } from 'pg';
 import { createSimulator } from '../../simulator';
+import { pgConfig } from '../helpers/pg';
 
 const root = path.resolve(__dirname, '../..');
+const pg = pgConfig();
 const CREATE_STRAPI_APP = 'create-strapi-app@5.54.0';
 const started = Date.now();
 const timings: [string, number][] = [];
@@ -42,6 +47,17 @@ const readmeBlock = (name: string) => {
   return match[1];
 };
 
+/** Runs one statement as the local PostgreSQL's admin user (database names cannot be bind parameters). */
+const pgAdmin = async (sql: string) => {
+  const client = new Client({ ...pgConfig(), database: 'postgres' });
+  await client.connect();
+  try { await client.query(sql); } finally { await client.end(); }
+};
+const createDatabase = async (name: string) => {
+  await pgAdmin(`DROP DATABASE IF EXISTS "${name}"`);
+  await pgAdmin(`CREATE DATABASE "${name}"`);
+};
+
 const freePort = () =>
   new Promise<number>((resolve, reject) => {
     const server = net.createServer().listen(0, '127.0.0.1', () => {
@@ -65,7 +81,7 @@ const writeType = (app: string, singular: string, plural: string, attributes: Re
 };
 
 /** README steps 1-4 in a new app: everything before it starts. */
-const setUp = async (work: string, app: string, simUrl: string) => {
+const setUp = async (work: string, app: string, simUrl: string, database: string) => {
   const tgz = await step('build and pack the plugin (npm run build && npm pack)', () => {
     sh('npm', ['run', 'build'], root);
     const [packed] = JSON.parse(sh('npm', ['pack', '--json', '--pack-destination', work], root));
@@ -73,7 +89,8 @@ const setUp = async (work: string, app: string, simUrl: string) => {
   });
 
   await step(`create a new app (npx ${CREATE_STRAPI_APP})`, () =>
-    sh('npx', ['-y', CREATE_STRAPI_APP, app, '--no-run', '--skip-cloud', '--ts', '--use-npm', '--skip-db', '--no-example', '--no-git-init', '--install', '--non-interactive'], work),
+    sh('npx', ['-y', CREATE_STRAPI_APP, app, '--no-run', '--skip-cloud', '--ts', '--use-npm', '--no-example', '--no-git-init', '--install', '--non-interactive',
+      '--dbclient', 'postgres', '--dbhost', pg.host, '--dbport', String(pg.port), '--dbname', database, '--dbusername', pg.user, '--dbpassword', pg.password, '--dbssl', 'false'], work),
   );
 
   await step("the app's own types: customer (name, phone) and order (reference, customer)", () => {
@@ -104,11 +121,14 @@ const main = async () => {
   const app = path.join(work, 'app');
   let strapi = null as ChildProcess | null;
   const sim = await createSimulator();
+  const database = `wa_new_app_${crypto.randomBytes(4).toString('hex')}`;
+  await createDatabase(database);
   try {
-    if (!reuse) await setUp(work, app, sim.url);
+    if (!reuse) await setUp(work, app, sim.url, database);
     else {
-      fs.rmSync(path.join(app, '.tmp'), { recursive: true, force: true });
-      const dotenv = fs.readFileSync(path.join(app, '.env'), 'utf8').replace(/^WHATSAPP_META_BASE_URL=.*$/m, `WHATSAPP_META_BASE_URL=${sim.url}`);
+      const dotenv = fs.readFileSync(path.join(app, '.env'), 'utf8')
+        .replace(/^WHATSAPP_META_BASE_URL=.*$/m, `WHATSAPP_META_BASE_URL=${sim.url}`)
+        .replace(/^DATABASE_NAME=.*$/m, `DATABASE_NAME=${database}`);
       fs.writeFileSync(path.join(app, '.env'), dotenv);
     }
     const port = await freePort();
@@ -142,6 +162,7 @@ const main = async () => {
 
       const settings = await call('GET', '/whatsapp/settings', undefined, token);
       check(settings.status === 200 && settings.body.data, 'GET /whatsapp/settings answers', settings);
+      check(settings.body.meta?.needsSetup === true && settings.body.data.identitySources.length === 0, 'a fresh app needs setup: no identity source yet (meta.needsSetup)', settings.body);
       for (const url of ['/whatsapp/numbers', '/whatsapp/conversations', '/whatsapp/notification-rules', '/whatsapp/logs/webhooks']) {
         const res = await call('GET', url, undefined, token);
         check(res.status === 200, `GET ${url} answers`, res);
@@ -179,12 +200,50 @@ const main = async () => {
         if (!sent.length) await new Promise((r) => setTimeout(r, 250));
       }
       check(sent.length === 1 && sent[0].type === 'template', "the rule sent its template to the order's customer.phone", sent);
+
+      // Inbound work runs in the app's background loop: poll over HTTP until the awaited state shows.
+      const until = async (what: string, read: () => Promise<any>) => {
+        const end = Date.now() + 30_000;
+        for (;;) {
+          const value = await read();
+          if (value) return value;
+          if (Date.now() > end) throw new Error(`new-app test: ${what} did not happen within 30 s`);
+          await new Promise((r) => setTimeout(r, 250));
+        }
+      };
+      const conversationOf = (waId: string, ready: (c: any) => boolean = () => true) =>
+        until(`a conversation from ${waId}`, async () => ((await call('GET', `/whatsapp/conversations?q=${waId}`, undefined, token)).body.data ?? []).find((c: any) => c.customerWaId === waId && ready(c)));
+
+      const WAITING = '15550007777';
+      const waiting = await call('POST', `${cm}/api::customer.customer`, { name: 'Wendy Waiting', phone: `+${WAITING}` }, token);
+      check(waiting.status === 201, 'another customer is created while no identity source is configured', waiting);
+      await sim.client.customerSends({ from: WAITING, to: '100200300', name: 'Wendy', text: 'Is anyone there?' });
+      const before = await conversationOf(WAITING);
+      check(before.crm.kind === 'unknown', 'with no identity source, her message starts an unknown conversation', before);
+
+      const source = { kind: 'customer', label: 'Customer', uid: 'api::customer.customer', phoneField: 'phone', nameField: 'name' };
+      const identity = await call('PUT', '/whatsapp/settings', { identitySources: [source] }, token);
+      check(identity.status === 200 && identity.body.meta.needsSetup === false, "identity in the app's own word: the customer type, labelled Customer", identity);
+      const inbox = await call('GET', '/whatsapp/settings/inbox', undefined, token);
+      check(inbox.body.data?.kinds?.some((k: any) => k.kind === 'customer' && k.label === 'Customer'), 'the inbox names the kind with its label', inbox);
+      const relinked = await conversationOf(WAITING, (c) => c.crm.kind === 'customer');
+      check(relinked.id === before.id && relinked.crm.uid === 'api::customer.customer' && relinked.crmName === 'Wendy Waiting', 're-match: the waiting conversation is linked to her customer record without her writing again', relinked);
+
+      await sim.client.customerSends({ from: '15550004242', to: '100200300', name: 'Dana', text: 'Where is my order?' });
+      const known = await conversationOf('15550004242', (c) => c.lastMessagePreview === 'Where is my order?');
+      check(known.crm.kind === 'customer' && known.crmName === 'Dana Customer', 'a message from a known customer\'s phone shows crm kind "customer"', known);
+
+      const noTickets = await call('PUT', '/whatsapp/settings', { ticket: null }, token);
+      check(noTickets.status === 200 && noTickets.body.data.ticket === null, 'tickets are switched off (ticket: null)', noTickets);
+      const ticket = await call('POST', `/whatsapp/conversations/${known.id}/ticket`, {}, token);
+      check(ticket.status === 400 && ticket.body.error?.message === 'Tickets are switched off in the settings', '"Create ticket" answers the clear 400', ticket);
     });
   } finally {
     if (strapi?.pid) {
       try { process.kill(-strapi.pid, 'SIGTERM'); } catch { /* already gone */ }
     }
     await sim.close();
+    await pgAdmin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`).catch((error) => process.stderr.write(`could not drop ${database}: ${error}\n`));
     if (process.env.KEEP_APP || reuse) process.stdout.write(`\nkept: ${work}\n`);
     else fs.rmSync(work, { recursive: true, force: true });
     process.stdout.write(`\n${timings.map(([name, ms]) => `${(ms / 1000).toFixed(0).padStart(5)} s  ${name}`).join('\n')}\n${((Date.now() - started) / 1000).toFixed(0).padStart(5)} s  total\n`);
