@@ -98,8 +98,8 @@ describe('recipients for a new conversation', () => {
     const byName = await admin.get('/whatsapp/host/recipients?q=example');
     expect(byName.status).toBe(200);
     expect(byName.body.data).toEqual([
-      { kind: 'lead', uid: 'api::lead.lead', documentId: expect.any(String), name: 'Dana Example', phone: '+1 555 000 5555' },
-      { kind: 'contact', uid: 'api::contact.contact', documentId: expect.any(String), name: 'Erin Example', phone: '+15550006666' },
+      { kind: 'lead', label: 'Lead', uid: 'api::lead.lead', documentId: expect.any(String), name: 'Dana Example', phone: '+1 555 000 5555' },
+      { kind: 'contact', label: 'Contact', uid: 'api::contact.contact', documentId: expect.any(String), name: 'Erin Example', phone: '+15550006666' },
     ]);
     const byPhone = await admin.get('/whatsapp/host/recipients?q=5550006');
     expect(byPhone.body.data.map((r: any) => r.name)).toEqual(['Erin Example']);
@@ -151,7 +151,7 @@ describe('recipients for a new conversation', () => {
     const phonesOnly = await make('phones-only@test.local', phoneNoName.id);
     expect((await phonesOnly.get('/whatsapp/host/recipients?q=dana')).body.data).toEqual([]);
     expect((await phonesOnly.get('/whatsapp/host/recipients?q=000%205555')).body.data).toEqual([
-      { kind: 'lead', uid: 'api::lead.lead', documentId: expect.any(String), name: null, phone: '+1 555 000 5555' },
+      { kind: 'lead', label: 'Lead', uid: 'api::lead.lead', documentId: expect.any(String), name: null, phone: '+1 555 000 5555' },
     ]);
 
     const own = await app.strapi.service('admin::role').create({ name: 'Own leads', description: 'is creator' });
