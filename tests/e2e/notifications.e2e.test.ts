@@ -226,7 +226,7 @@ test('a rule from the "lead created" preset sends the template, shows its trace,
     await page.keyboard.press('Escape');
     const [saved] = await Promise.all([
       page.waitForResponse((res) => res.request().method() === 'PUT' && new URL(res.url()).pathname === '/whatsapp/settings'),
-      page.getByRole('button', { name: 'Save' }).click(),
+      page.getByRole('button', { name: 'Save Fields CRM events may send' }).click(),
     ]);
     expect(saved.status()).toBe(200);
     expect((await saved.json()).data.notificationFields).toEqual({ 'api::lead.lead': ['name', 'phone'] });
