@@ -6,6 +6,9 @@ module.exports = {
   // Several instances need PostgreSQL (and Redis): that file runs, always on PostgreSQL, in the TEST_DB=postgres run.
   testPathIgnorePatterns: process.env.TEST_DB === 'postgres' ? ['/node_modules/'] : ['/node_modules/', '/tests/integration/cluster\\.test\\.ts$'],
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest'] },
+  // file-type (content sniffing of customer media) is ESM only: Node loads it natively, Jest needs it compiled.
+  transformIgnorePatterns: ['/node_modules/(?!(file-type|strtok3|token-types|@tokenizer|uint8array-extras|@borewit)/)'],
+  moduleNameMapper: { '^file-type$': '<rootDir>/node_modules/file-type/core.js' },
   testTimeout: 60_000,
   maxWorkers: 1,
 };

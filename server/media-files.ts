@@ -1,3 +1,5 @@
+import mimeTypes from 'mime-types';
+
 /**
  * What a customer's file is stored and served as. Only inert types keep their MIME type: anything a
  * browser could run from the CRM's origin (HTML, SVG, XML, scripts...) is stored as an opaque
@@ -93,4 +95,20 @@ export const hostRefusal = (security: UploadSecurity | null | undefined, types: 
     if (allowed && !matches(type, allowed)) return `this app's upload security does not allow ${type} (upload.security.allowedTypes)`;
   }
   return null;
+};
+
+/** The type a file name's extension stands for (as the upload plugin reads it), or null. */
+export const typeOfName = (name: unknown): string | null => {
+  const ext = typeof name === 'string' && /\.[^./\\]+$/.test(name) ? name.slice(name.lastIndexOf('.')) : '';
+  return (ext && mimeTypes.lookup(ext)) || null;
+};
+
+/**
+ * The type a file's bytes show (its magic numbers, read as the upload plugin does with `file-type`),
+ * or null when they show none: a customer's word for the type is not trusted alone.
+ */
+export const typeOfContent = async (bytes: Buffer): Promise<string | null> => {
+  // file-type is ESM-only: a dynamic import loads it from this CommonJS bundle.
+  const { fileTypeFromBuffer } = await import('file-type');
+  return (await fileTypeFromBuffer(new Uint8Array(bytes.subarray(0, 4100))))?.mime ?? null;
 };

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Core } from '@strapi/strapi';
 import { MEDIA_FOLDER_NAME, UID } from '../constants';
-import { hostRefusal, safeFileName, storedType, type UploadSecurity } from '../media-files';
+import { hostRefusal, safeFileName, storedType, typeOfContent, typeOfName, type UploadSecurity } from '../media-files';
 import { adapterFor } from '../providers';
 import { MediaRefusedError } from '../providers/media-fetch';
 import { getService } from '../utils';
@@ -53,7 +53,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     if (refusedAsDeclared) throw new MediaRefusedError(refusedAsDeclared);
     const file = await adapterFor(number.provider).downloadMedia(ctx, numbers.toProviderNumber(number), message.mediaProviderId);
     const type = storedType(message.mediaMimeType || file.mimeType);
-    const refused = hostRefusal(security, [message.mediaMimeType, file.mimeType, type.mime]);
+    // As the upload plugin does: the name's extension and what the bytes really are count as well as the declared types.
+    const refused = hostRefusal(security, [message.mediaMimeType, file.mimeType, type.mime, typeOfName(givenName(message)), await typeOfContent(file.data)]);
     if (refused) throw new MediaRefusedError(refused);
     const name = safeFileName(givenName(message), `whatsapp-${message.id}.${type.ext}`);
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'whatsapp-media-'));

@@ -82,4 +82,24 @@ describe('the host’s upload security', () => {
     expect(message).toMatchObject({ mediaState: 'stored', mediaError: null });
     expect(row.media).toMatchObject({ mime: 'image/png' });
   });
+
+  test('a customer cannot pass an executable off as a PDF: its bytes decide, as in the upload plugin', async () => {
+    const before = await uploads();
+    const exe = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(126), Buffer.from('PE\0\0')]);
+    const { message, row } = await customerSendsFile('15550006565', { type: 'document', mimeType: 'application/pdf', filename: 'invoice.pdf', mediaBase64: exe.toString('base64') });
+    expect(message).toMatchObject({ mediaState: 'failed', mediaError: expect.stringMatching(/denies application\/x-msdownload/) });
+    expect(row.media).toBeNull();
+    expect(await uploads()).toBe(before);
+  });
+
+  test('nor by its name: a PDF named setup.exe is refused for its extension', async () => {
+    const { message } = await customerSendsFile('15550006666', { type: 'document', mimeType: 'application/pdf', filename: 'setup.exe', mediaBase64: Buffer.from('%PDF-1.4\n%%EOF\n').toString('base64') });
+    expect(message).toMatchObject({ mediaState: 'failed', mediaError: expect.stringMatching(/not allow application\/x-msdos-program/) });
+  });
+
+  test('a real PDF under its own name is stored', async () => {
+    const { message, row } = await customerSendsFile('15550006767', { type: 'document', mimeType: 'application/pdf', filename: 'invoice.pdf', mediaBase64: Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n').toString('base64') });
+    expect(message).toMatchObject({ mediaState: 'stored', mediaError: null });
+    expect(row.media).toMatchObject({ mime: 'application/pdf' });
+  });
 });
