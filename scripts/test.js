@@ -7,7 +7,8 @@ const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 const prepare = require('./prepare-tests');
 
-prepare();
+// CI builds once and runs the SQLite and PostgreSQL suites side by side on that build.
+if (process.env.TESTS_PREPARED !== '1') prepare();
 const jestBin = require.resolve('jest/bin/jest');
 const args = process.argv.slice(2);
 const result = spawnSync(process.execPath, [jestBin, '--runInBand', ...args], {
