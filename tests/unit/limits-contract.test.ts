@@ -48,14 +48,15 @@ describe.each(implementations)('%s', (_name, make) => {
 
   test('window: `limit` takes in a burst, then the next waits until the oldest leaves the window', async () => {
     const key = fresh('pair');
-    for (let i = 0; i < 3; i += 1) expect(await limits.window(key, 3, 300)).toBe(0);
-    const wait = await limits.window(key, 3, 300);
+    // A window long enough that a loaded machine's round trips stay well inside it.
+    for (let i = 0; i < 3; i += 1) expect(await limits.window(key, 3, 1000)).toBe(0);
+    const wait = await limits.window(key, 3, 1000);
     expect(wait).toBeGreaterThan(0);
-    expect(wait).toBeLessThanOrEqual(300 + SLACK);
+    expect(wait).toBeLessThanOrEqual(1000 + SLACK);
     // A refused take records nothing: still refused, never further away.
-    expect(await limits.window(key, 3, 300)).toBeLessThanOrEqual(wait);
+    expect(await limits.window(key, 3, 1000)).toBeLessThanOrEqual(wait);
     await pause(wait + SLACK);
-    expect(await limits.window(key, 3, 300)).toBe(0);
+    expect(await limits.window(key, 3, 1000)).toBe(0);
   });
 
   test('window: keys are independent', async () => {
@@ -83,25 +84,27 @@ describe.each(implementations)('%s', (_name, make) => {
 
   test('slot, not reserving: taken only when due; a later slot is reported, not taken', async () => {
     const key = fresh('number');
-    expect(await limits.slot(key, 10, false)).toBe(0);
-    const wait = await limits.slot(key, 10, false);
+    expect(await limits.slot(key, 2, false)).toBe(0);
+    const wait = await limits.slot(key, 2, false);
     expect(wait).toBeGreaterThan(0);
-    expect(wait).toBeLessThanOrEqual(slotIntervalMs(10) + SLACK);
+    expect(wait).toBeLessThanOrEqual(slotIntervalMs(2) + SLACK);
     // Nothing was taken: asking again does not push the slot further away.
-    expect(await limits.slot(key, 10, false)).toBeLessThanOrEqual(wait);
+    expect(await limits.slot(key, 2, false)).toBeLessThanOrEqual(wait);
     await pause(wait + SLACK);
-    expect(await limits.slot(key, 10, false)).toBe(0);
+    expect(await limits.slot(key, 2, false)).toBe(0);
   });
 
   test('slot: a fractional rate counts as its whole part, and never under one per second', async () => {
     const key = fresh('number');
+    let t0 = Date.now();
     expect(await limits.slot(key, 2.9, true)).toBe(0);
     const second = await limits.slot(key, 2.9, true);
-    expect(second).toBeGreaterThan(slotIntervalMs(2) - SLACK);
+    expect(second).toBeGreaterThanOrEqual(slotIntervalMs(2) - (Date.now() - t0) - SLACK);
     expect(second).toBeLessThanOrEqual(slotIntervalMs(2) + SLACK);
     const slow = fresh('number');
+    t0 = Date.now();
     expect(await limits.slot(slow, 0, true)).toBe(0);
-    expect(await limits.slot(slow, 0, true)).toBeGreaterThan(1050 - SLACK);
+    expect(await limits.slot(slow, 0, true)).toBeGreaterThanOrEqual(1050 - (Date.now() - t0) - SLACK);
   });
 
   test('slot: a number idle past its last slot starts again at once', async () => {
