@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import type { AssigneeOption, Conversation, Message, ReplyRequest } from '../../contracts/inbox';
+import type { AssigneeOption, Conversation, ReplyRequest } from '../../contracts/inbox';
 import { UID, actionId } from '../constants';
 import { startRecipient, type StartInput } from '../conversations/start';
 import { sendReadReceipt } from '../outbox/read-receipts';
