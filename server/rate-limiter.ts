@@ -1,3 +1,22 @@
+/**
+ * The rate and pair limits as both drivers use them, one contract with two implementations: this
+ * process's `RateLimiter` (one instance) and the cluster's Redis scripts (several instances);
+ * tests/unit/limits-contract.test.ts runs the same cases against both.
+ */
+export interface Limits {
+  /**
+   * The next evenly spaced slot of `name` at `perSecond` (5% under it, spacing 1050 / perSecond ms):
+   * answers ms until it. `reserve`: the slot is taken whenever it comes; otherwise it is taken only
+   * when it is due now (0), and a later one is merely reported.
+   */
+  slot(name: string, perSecond: number, reserve: boolean): Promise<number>;
+  /** A take of a sliding window (bursts allowed): 0 when taken, else ms until one fits (nothing taken). */
+  window(name: string, limit: number, windowMs: number): Promise<number>;
+}
+
+/** The spacing of `perSecond`: 5% under it, because the provider counts arrivals, which jitter. */
+export const slotIntervalMs = (perSecond: number) => 1050 / Math.max(1, Math.floor(perSecond));
+
 /** How often keys whose window has emptied are dropped: one entry per recipient must not live forever. */
 const SWEEP_MS = 1_000;
 
@@ -9,11 +28,13 @@ const SWEEP_MS = 1_000;
  */
 export class RateLimiter {
   private windows = new Map<string, { times: number[]; windowMs: number }>();
+  /** Per slot key: the earliest time its next slot may start (GCRA's "theoretical arrival time"). */
+  private slots = new Map<string, number>();
   private sweptAt = Date.now();
 
   /** Keys with takes still inside their window. */
   get size() {
-    return this.windows.size;
+    return this.windows.size + this.slots.size;
   }
 
   /** Waits until a take of `key` fits, then records it. */
@@ -40,6 +61,25 @@ export class RateLimiter {
     return 0;
   }
 
+  /** See `Limits.slot`; the same steps as the cluster's waSlot script. */
+  slot(key: string, perSecond: number, reserve: boolean): number {
+    const now = Date.now();
+    this.sweep(now);
+    const tat = this.slots.get(key) ?? 0;
+    if (!reserve && tat > now) return tat - now;
+    const start = Math.max(now, tat);
+    this.slots.set(key, start + slotIntervalMs(perSecond));
+    return start - now;
+  }
+
+  /** This limiter behind the shared contract. */
+  limits(): Limits {
+    return {
+      slot: async (name, perSecond, reserve) => this.slot(name, perSecond, reserve),
+      window: async (name, limit, windowMs) => this.tryTake(name, limit, windowMs, false),
+    };
+  }
+
   /** Forgets the latest take of `key` (taken for a send that then did not happen). */
   untake(key: string) {
     this.windows.get(key)?.times.pop();
@@ -51,5 +91,6 @@ export class RateLimiter {
     for (const [key, { times, windowMs }] of this.windows) {
       if (!times.length || times[times.length - 1] <= now - windowMs) this.windows.delete(key);
     }
+    for (const [key, tat] of this.slots) if (tat < now) this.slots.delete(key);
   }
 }

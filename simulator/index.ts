@@ -37,6 +37,9 @@ export interface RunningSimulator {
 export const createSimulator = async (options: SimulatorOptions = {}): Promise<RunningSimulator> => {
   const sim = new Simulator(options.seedCustomers !== false);
   const server = createHttpServer(sim);
+  // Like a real API's front end, idle keep-alive connections stay open a minute: with Node's 5 s
+  // default, a client reusing a socket just as the server drops it gets ECONNRESET under load.
+  server.keepAliveTimeout = 60_000;
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

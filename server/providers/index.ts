@@ -28,6 +28,8 @@ export interface ProviderAdapter {
   /** Whether an id a webhook names the business by (phone number id, WABA, app) is this number's. */
   owns(number: ProviderNumber, businessId: string): boolean;
   send(ctx: ProviderContext, number: ProviderNumber, message: OutboundMessage): Promise<SendResult>;
+  /** Tells the customer's phone their message was read (optionally showing "typing"): a receipt, not a message. */
+  markRead(ctx: ProviderContext, number: ProviderNumber, messageId: string, options?: { typing?: boolean }): Promise<SendResult>;
   /** Every template, all pages. Throws UnsupportedByProviderError where the provider lists none. */
   listTemplates(ctx: ProviderContext, number: ProviderNumber): Promise<ProviderTemplate[]>;
   /** An inbound media file by the reference its webhook gave (Meta: media id; others: URL). */

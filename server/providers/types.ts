@@ -220,8 +220,7 @@ export type OutboundMessage =
   | { kind: 'media'; to: string; mediaType: 'image' | 'video' | 'audio' | 'document' | 'sticker'; link?: string; mediaId?: string; caption?: string; filename?: string; replyTo?: string }
   | { kind: 'template'; to: string; name: string; language: string; params?: TemplateParams; replyTo?: string; providerTemplateId?: string | null }
   | { kind: 'interactive'; to: string; interactive: InteractiveContent; replyTo?: string }
-  | { kind: 'reaction'; to: string; messageId: string; emoji: string }
-  | { kind: 'read'; messageId: string; typing?: boolean };
+  | { kind: 'reaction'; to: string; messageId: string; emoji: string };
 
 export interface SendResult {
   /** The id statuses will name the message by; null for acknowledgements such as mark-as-read. */

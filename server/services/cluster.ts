@@ -3,6 +3,7 @@ import os from 'node:os';
 import type { Core } from '@strapi/strapi';
 import type Redis from 'ioredis';
 import { loadRedis } from '../optional-deps';
+import { slotIntervalMs, type Limits } from '../rate-limiter';
 import { getConfig } from '../utils';
 
 const HEARTBEAT_MS = 5_000;
@@ -18,7 +19,8 @@ const IN_FLIGHT_MS = 30_000;
 const SCRIPTS = {
   /**
    * The next slot of an evenly spaced rate (GCRA): KEYS[1] holds the earliest time the next send may
-   * start, ARGV[1] ms after the last slot given out. Answers how many ms until the slot reserved.
+   * start, ARGV[1] ms after the last slot given out. Answers how many ms until the slot; ARGV[2] '1'
+   * reserves it whenever it comes, '0' takes it only when it is due now (else nothing is recorded).
    */
   waSlot: {
     numberOfKeys: 1,
@@ -27,6 +29,7 @@ const SCRIPTS = {
       local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
       local interval = tonumber(ARGV[1])
       local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+      if ARGV[2] ~= '1' and tat > now then return tat - now end
       local start = math.max(now, tat)
       redis.call('SET', KEYS[1], tostring(start + interval), 'PX', math.ceil(start + interval - now + 1000))
       return start - now`,
@@ -200,10 +203,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return new Set(unique.filter((_, i) => values[i] !== null));
     },
 
-    /** Reserves the next evenly spaced send slot of `name` at `perSecond` (5% under it): ms until it comes. */
-    async slot(name: string, perSecond: number): Promise<number> {
-      const interval = 1050 / Math.max(1, Math.floor(perSecond));
-      return Number(await redis().waSlot(key('rate', name), interval));
+    /** The next evenly spaced send slot of `name` (see `Limits.slot`, which this implements for the cluster). */
+    async slot(name: string, perSecond: number, reserve = true): Promise<number> {
+      return Number(await redis().waSlot(key('rate', name), slotIntervalMs(perSecond), reserve ? '1' : '0'));
+    },
+
+    /** The cluster's rate and pair limits behind the contract the in-process limiter also keeps. */
+    limits(): Limits {
+      return { slot: (name, perSecond, reserve) => this.slot(name, perSecond, reserve), window: (name, limit, windowMs) => this.window(name, limit, windowMs) };
     },
 
     /**

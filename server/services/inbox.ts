@@ -1,14 +1,15 @@
 import type { Core } from '@strapi/strapi';
-import { insertConversationIfNone } from '../conversation-row';
 import { errors } from '@strapi/utils';
-import type { AssigneeOption, Conversation, Message, ReplyRequest } from '../../contracts/inbox';
+import type { AssigneeOption, Conversation, ReplyRequest } from '../../contracts/inbox';
 import { UID, actionId } from '../constants';
-import { recordE164, regionOf } from '../phone';
+import { startRecipient, type StartInput } from '../conversations/start';
+import { sendReadReceipt } from '../outbox/read-receipts';
 import { recordAdminPath, type ReadScope } from '../content-manager-scope';
 import { toId } from '../ids';
-import { adapterFor } from '../providers';
 import { getService } from '../utils';
-import { messageMediaPath } from './media-access';
+import { adminUserName, conversationOut, messageOut } from '../conversations/out';
+
+export { adminUserName, messageOut };
 
 export interface AdminUser {
   id: number;
@@ -16,67 +17,6 @@ export interface AdminUser {
   /** What the caller may read of the host's records (the Content Manager's permissions); without it, nothing. */
   scope?: ReadScope;
 }
-
-export const adminUserName = (u: { firstname?: string | null; lastname?: string | null; username?: string | null; email?: string | null }) =>
-  [u.firstname, u.lastname].filter(Boolean).join(' ') || u.username || u.email || '';
-
-const conversationOut = (row: any, names: { numbers?: Map<number, string>; users?: Map<number, string>; crm?: Map<number, string> } = {}): Conversation => ({
-  id: row.id,
-  numberId: row.numberId,
-  numberLabel: names.numbers?.get(row.numberId) ?? null,
-  customerWaId: row.customerWaId,
-  customerPhone: row.customerPhone ?? null,
-  customerName: row.customerName ?? null,
-  crmName: names.crm?.get(row.id) ?? null,
-  crm: { kind: row.crmKind ?? 'unknown', uid: row.crmUid ?? null, documentId: row.crmDocumentId ?? null },
-  assigneeId: row.assigneeId ?? null,
-  assignee: row.assigneeId && names.users?.has(row.assigneeId) ? { id: row.assigneeId, name: names.users.get(row.assigneeId)! } : null,
-  state: row.state ?? 'open',
-  windowExpiresAt: row.windowExpiresAt ?? null,
-  canSendFreeText: Boolean(row.windowExpiresAt && new Date(row.windowExpiresAt) > new Date()),
-  templateOnly: Boolean(row.templateOnly),
-  unreachable: Boolean(row.unreachable),
-  unread: row.unread ?? 0,
-  lastMessageAt: row.lastMessageAt ?? null,
-  lastMessagePreview: row.lastMessagePreview ?? null,
-  ticket: row.ticketUid && row.ticketDocumentId ? { uid: row.ticketUid, documentId: row.ticketDocumentId, adminPath: recordAdminPath(row.ticketUid, row.ticketDocumentId) } : null,
-});
-
-/**
- * The stored file of a media message (populated relation), as the admin shows it; null until stored.
- * A customer's file is served only through the team-checked admin route, never by its upload URL.
- */
-const mediaOut = (row: any): Message['media'] => {
-  const file = row.media;
-  if (!file || typeof file !== 'object' || !file.url) return null;
-  return { url: row.direction === 'in' ? messageMediaPath(row.id) : file.url, mime: file.mime ?? null, filename: file.name ?? null, size: file.size ?? null };
-};
-
-export const messageOut = (row: any): Message => ({
-  id: row.id,
-  conversationId: row.conversationId ?? null,
-  direction: row.direction,
-  type: row.type,
-  text: row.text ?? null,
-  status: row.status,
-  providerMessageId: row.providerMessageId ?? null,
-  replyToProviderId: row.replyToProviderId ?? null,
-  template: row.template ?? null,
-  mediaState: row.mediaState ?? null,
-  mediaError: row.mediaError ?? null,
-  media: mediaOut(row),
-  interactive: row.direction === 'out' && row.type === 'interactive' ? row.payload?.interactive ?? null : null,
-  sentAt: row.sentAt ?? null,
-  deliveredAt: row.deliveredAt ?? null,
-  readAt: row.readAt ?? null,
-  failedAt: row.failedAt ?? null,
-  errorClass: row.errorClass ?? null,
-  errorCode: row.errorCode ?? null,
-  errorText: row.errorText ?? null,
-  source: row.source,
-  authorId: row.authorId ?? null,
-  createdAt: row.createdAt,
-});
 
 /**
  * Conversations as staff see them: only those of numbers whose team they are in (a number with no
@@ -243,7 +183,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (body.type === 'media' && body.fileId !== undefined) await assertMayUseFile(user, body.fileId, ability);
       const resolved: ReplyRequest =
         body.type === 'quick-reply' ? { type: 'text', text: (await getService('quick-replies', { strapi }).byName(body.name)).text, idempotencyKey: body.idempotencyKey } : body;
-      return messageOut(await getService('dispatcher', { strapi }).enqueue(conversation.id, resolved, { id: user.id }));
+      return messageOut(await getService('dispatcher', { strapi }).enqueue(conversation.id, resolved, { id: user.id, source: 'inbox' }));
     },
 
     /**
@@ -294,17 +234,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return update(user, await visible(user, id), { state });
     },
 
-    /** Marks the conversation read here and, where the provider can, on the customer's phone. */
+    /** Marks the conversation read here and, where the provider can, on the customer's phone (not awaited). */
     async markRead(user: AdminUser, id: unknown) {
       const conversation = await visible(user, id);
-      const latest = await q(UID.message).findOne({ where: { conversationId: conversation.id, direction: 'in' }, orderBy: { id: 'desc' } });
-      const number = await q(UID.number).findOne({ where: { id: conversation.numberId } });
-      if (latest?.providerMessageId && number && !number.deletedAt && adapterFor(number.provider).capabilities.markRead) {
-        const ctx = getService('provider-calls', { strapi }).contextFor(number);
-        await adapterFor(number.provider)
-          .send(ctx, getService('numbers', { strapi }).toProviderNumber(number), { kind: 'read', messageId: latest.providerMessageId })
-          .catch((error: Error) => strapi.log.warn(`[whatsapp] read receipt for conversation ${conversation.id} failed: ${error.message}`));
-      }
+      sendReadReceipt(strapi, conversation);
       return update(user, conversation, { unread: 0 });
     },
 
@@ -343,45 +276,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      * Starts (or continues) a conversation with a template, to a phone number or to a CRM record's
      * phone. Templates are the only way to open a conversation outside the 24-hour window.
      */
-    async start(user: AdminUser, input: { numberId?: number; to?: string; record?: { uid: string; documentId: string }; template: { name: string; language: string; params?: any }; idempotencyKey?: string }) {
-      const allowed = await visibleNumberIds(user);
-      const numberId = input.numberId ?? (await getService('settings', { strapi }).get()).defaultNumberId;
-      if (!numberId) throw new errors.ValidationError('numberId: choose a number (no default number is set in the settings)', { errors: [{ path: ['numberId'], message: 'choose a number (no default number is set in the settings)', name: 'ValidationError', value: null }] });
-      const number = await q(UID.number).findOne({ where: { id: numberId, deletedAt: null } });
-      if (!number || (allowed !== 'all' && !allowed.includes(number.id))) throw new errors.NotFoundError('No WhatsApp number with this id');
-      let phone = input.to ?? null;
-      let crm: { crmKind: string; crmUid: string; crmDocumentId: string; crmName?: string | null } | null = null;
-      if (input.record) {
-        const { identitySources } = await getService('settings', { strapi }).get();
-        const source = identitySources.find((s) => s.uid === input.record!.uid);
-        if (!source) throw new errors.ValidationError(`record.uid: ${input.record.uid} is not one of the identity sources in settings`);
-        // Only a record the caller could open in the Content Manager, phone included: else it is not there for them.
-        const allowed = user.scope ? await user.scope(source.uid) : null;
-        const filters = allowed?.filters ? { $and: [{ documentId: input.record.documentId }, allowed.filters] } : { documentId: input.record.documentId };
-        const record = allowed?.canReadField(source.phoneField) ? await strapi.documents(input.record.uid as any).findFirst({ filters: filters as any }) : null;
-        if (!record) throw new errors.NotFoundError('No such record');
-        phone = (record as any)[source.phoneField] ?? null;
-        crm = { crmKind: source.kind, crmUid: source.uid, crmDocumentId: input.record.documentId, crmName: source.nameField ? (record as any)[source.nameField] ?? null : null };
-      }
-      const e164 = phone ? recordE164(phone, regionOf(number)) : null;
-      if (!e164) throw new errors.ValidationError('to: no valid phone number to write to', { errors: [{ path: ['to'], message: 'not a valid phone number', name: 'ValidationError', value: phone }] });
-      const waId = e164.replace('+', '');
-      const conversations = q(UID.conversation);
-      const dispatcher = getService('dispatcher', { strapi });
-      let conversation = await conversations.findOne({ where: { numberId: number.id, customerWaId: waId } });
-      // A retry of a start already queued answers it, whatever changed since (the template paused, say).
-      const queued = conversation ? await dispatcher.queued(conversation.id, input.idempotencyKey) : null;
-      if (queued) return { conversation: await named(conversation, user), message: messageOut(queued) };
-      if (!number.active) throw new errors.ValidationError('numberId: the number is switched off', { errors: [{ path: ['numberId'], message: 'the number is switched off', name: 'ValidationError', value: number.id }] });
-      // Checked before the conversation exists, so a refused send leaves no empty conversation behind.
-      await dispatcher.templateFields(number, input.template);
-      if (!conversation) {
-        const match = crm ? null : await getService('identity', { strapi }).match(e164, regionOf(number));
-        await insertConversationIfNone(strapi.db.connection, { numberId: number.id, waId, phone: e164, crm: crm ?? (match ? { crmKind: match.kind, crmUid: match.uid, crmDocumentId: match.documentId, crmName: match.name } : null) });
-        conversation = await q(UID.conversation).findOne({ where: { numberId: number.id, customerWaId: waId } });
-      }
-      const message = await dispatcher.enqueue(conversation.id, { type: 'template', template: input.template, idempotencyKey: input.idempotencyKey }, { id: user.id });
-      return { conversation: await named(await conversations.findOne({ where: { id: conversation.id } }), user), message: messageOut(message) };
+    async start(user: AdminUser, input: StartInput) {
+      const { number, e164, crm } = await startRecipient(strapi, user, input, await visibleNumberIds(user));
+      // The outbox opens the conversation only once the message is admitted: a refused start leaves none behind.
+      const message = await getService('dispatcher', { strapi }).enqueue(
+        { numberId: number.id, phone: e164, crmHint: { link: crm } },
+        { type: 'template', template: input.template, idempotencyKey: input.idempotencyKey },
+        { id: user.id, source: 'inbox' }
+      );
+      return { conversation: await named(await q(UID.conversation).findOne({ where: { id: message.conversationId } }), user), message: messageOut(message) };
     },
   };
 };

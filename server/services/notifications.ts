@@ -13,6 +13,7 @@ import { firingOut, sourcesOf } from '../notification-trace';
 import { getService } from '../utils';
 import { toId } from '../ids';
 import { createWorkerLoop } from '../worker-loop';
+import { NotAdmittedError } from '../outbox/enqueue';
 
 type Row = Record<string, any>;
 
@@ -151,26 +152,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     if (!number || !number.active) return finish({ state: 'failed', error: 'the rule’s number is removed or switched off', trace: { matched: true, sources, parameters, recipient: rawPhone } });
     const e164 = rawPhone ? recordE164(rawPhone, regionOf(number)) : null;
     if (!e164) return finish({ state: 'skipped', error: rawPhone ? `not a valid phone number: ${rawPhone}` : `no phone at ${rule.recipient.value}`, trace: { matched: true, sources, parameters, recipient: rawPhone || null } });
-    const optedOut = await getService('opt-out', { strapi }).reason(e164, regionOf(number), rule.recipient.from === 'field' ? { uid: firing.contentType, record, path: rule.recipient.value } : undefined);
-    if (optedOut) return finish({ state: 'skipped', error: `the customer opted out (${optedOut})`, trace: { matched: true, reason: 'opted out', sources, parameters, recipient: e164 } });
-    const waId = e164.replace('+', '');
-    let conversation = await q(UID.conversation).findOne({ where: { numberId: number.id, customerWaId: waId } });
-    if (conversation?.unreachable) return finish({ state: 'skipped', error: 'the customer is unreachable on WhatsApp', trace: { matched: true, sources, parameters, recipient: e164 } });
-    if (!conversation) {
-      // Linked to the customer's CRM record, as when they write first or staff start the conversation.
-      const match = await getService('identity', { strapi }).match(e164, regionOf(number));
-      conversation = await q(UID.conversation).create({
-        data: { numberId: number.id, customerWaId: waId, customerPhone: e164, state: 'open', unread: 0, ...(match ? { crmKind: match.kind, crmUid: match.uid, crmDocumentId: match.documentId, crmName: match.name } : { crmKind: 'unknown' }) },
-      });
-    }
     try {
+      // The outbox decides (opt-out, unreachable, template) and opens the conversation, linked to the customer's CRM record.
       const message = await getService('dispatcher', { strapi }).enqueue(
-        conversation.id,
+        { numberId: number.id, phone: e164, crmHint: rule.recipient.from === 'field' ? { recipientOf: { uid: firing.contentType, record, path: rule.recipient.value } } : null },
         { type: 'template', template: { name: rule.template.name, language: rule.template.language, params: parameters }, idempotencyKey: `firing:${firing.id}` },
         { id: null, source: 'notification', sourceRef: `rule:${rule.id}:firing:${firing.id}` }
       );
       return finish({ state: 'queued', messageId: message.id, error: null, trace: { matched: true, sources, parameters, recipient: e164, messageId: message.id } });
     } catch (error) {
+      const refusal = error instanceof NotAdmittedError ? error.refusal : null;
+      if (refusal?.reason === 'opted-out') return finish({ state: 'skipped', error: refusal.message, trace: { matched: true, reason: 'opted out', sources, parameters, recipient: e164 } });
+      if (refusal?.reason === 'unreachable') return finish({ state: 'skipped', error: refusal.message, trace: { matched: true, sources, parameters, recipient: e164 } });
       const details = (error as { details?: { errors?: { message: string }[] } }).details?.errors?.map((e) => e.message).join('; ');
       return finish({ state: 'failed', error: details ? `${(error as Error).message}: ${details}` : (error as Error).message, trace: { matched: true, sources, parameters, recipient: e164 } });
     }

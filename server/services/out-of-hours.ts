@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { nextOpening } from '../business-hours';
-import { customerE164, regionOf } from '../phone';
+import { NotAdmittedError } from '../outbox/enqueue';
 import { adapterFor, type CanonicalEvent } from '../providers';
 import { getService } from '../utils';
 import type { NumberRow } from './numbers';
@@ -11,7 +11,7 @@ type MessageCreated = Extract<RealtimeEvent, { type: 'message.created' }>;
 /**
  * The optional out-of-hours auto-reply (settings: business hours and `outOfHoursReply`): a customer
  * who writes while the business is closed gets the text once per conversation and closed period,
- * through the dispatcher like every other message.
+ * through the outbox like every other message.
  */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const reply = async (number: NumberRow, event: CanonicalEvent, published: RealtimeEvent[]) => {
@@ -23,14 +23,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     // Judged by when the customer wrote: a message held up at the provider is not moved into opening hours.
     const period = nextOpening(businessHours, event.timestamp);
     if (!period || !adapterFor(number.provider).capabilities.freeForm) return;
-    const e164 = event.from.waId ? customerE164(event.from.waId) : null;
-    if (e164 && (await getService('opt-out', { strapi }).reason(e164, regionOf(number)))) return;
     // The period is the idempotency key: every later message of the same closed period finds this reply.
-    await getService('dispatcher', { strapi }).enqueue(
-      created.conversationId,
-      { type: 'text', text: outOfHoursReply, idempotencyKey: `out-of-hours:${period}` },
-      { id: null, source: 'auto-reply', sourceRef: period }
-    );
+    // An opted-out customer is refused by the outbox's admission (an auto-reply is automated): nothing to do then.
+    await getService('dispatcher', { strapi })
+      .enqueue(created.conversationId, { type: 'text', text: outOfHoursReply, idempotencyKey: `out-of-hours:${period}` }, { id: null, source: 'auto-reply', sourceRef: period })
+      .catch((error) => {
+        if (!(error instanceof NotAdmittedError)) throw error;
+        strapi.log.debug(`[whatsapp] no out-of-hours reply in conversation ${created.conversationId}: ${error.refusal.message}`);
+      });
   };
 
   return {

@@ -125,7 +125,7 @@ describe('Meta adapter against the simulator', () => {
 
   test('mark as read with a typing indicator', async () => {
     const inbound = await sim.client.customerSends({ from: '15550002222', to: META.phoneNumberId!, text: 'are you there?' });
-    const result = await meta.send(ctx(), META, { kind: 'read', messageId: (inbound as any).message.id, typing: true });
+    const result = await meta.markRead(ctx(), META, (inbound as any).message.id, { typing: true });
     expect(result.raw).toMatchObject({ success: true });
   });
 
@@ -169,7 +169,7 @@ describe('Gupshup and AiSensy adapters against the simulator', () => {
     expect(template.providerMessageId).toBeTruthy();
     const wrongKey = await gupshup.send(ctx(), { ...GUPSHUP, credentials: { apiKey: 'bad' } }, { kind: 'text', to: '+15550002222', text: 'x' }).catch((e) => e);
     expect(gupshup.classify(wrongKey).class).toBe('auth-problem');
-    await expect(gupshup.send(ctx(), GUPSHUP, { kind: 'read', messageId: 'x' })).rejects.toBeInstanceOf(UnsupportedByProviderError);
+    await expect(gupshup.markRead(ctx(), GUPSHUP, 'x')).rejects.toBeInstanceOf(UnsupportedByProviderError);
   });
 
   test('AiSensy sends templates through API campaigns and says it cannot send free-form text', async () => {

@@ -118,6 +118,7 @@ export const aisensy = {
   classifyDetail,
   owns,
   send,
+  markRead: unsupported('aisensy', 'mark messages as read'),
   listTemplates: unsupported('aisensy', 'list templates through the Campaign API; enter them by hand'),
   // AiSensy sends inbound media as links, and outbound media only by public link.
   downloadMedia: downloadByLink,

@@ -53,7 +53,6 @@ export const messageObject = (message: OutboundMessage): Record<string, unknown>
 };
 
 export const send = async (ctx: ProviderContext, number: ProviderNumber, message: OutboundMessage): Promise<SendResult> => {
-  if (message.kind === 'read') throw new UnsupportedByProviderError('gupshup', 'mark messages as read');
   const common = { channel: 'whatsapp', source: digits(number.phone), destination: digits(message.to), 'src.name': number.appName ?? '' };
   let url = '/wa/api/v1/msg';
   let fields: Record<string, string>;

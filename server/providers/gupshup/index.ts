@@ -15,6 +15,7 @@ export const gupshup = {
   classifyDetail,
   owns,
   send,
+  markRead: unsupported('gupshup', 'mark messages as read'),
   listTemplates,
   // Gupshup hands inbound media as a URL it hosts, and sends media only by public link.
   downloadMedia: downloadByLink,

@@ -65,9 +65,6 @@ const interactive = (i: InteractiveContent) => {
 
 /** The Graph API request body for a canonical message. */
 export const requestBody = (message: OutboundMessage): Record<string, unknown> => {
-  if (message.kind === 'read') {
-    return { messaging_product: 'whatsapp', status: 'read', message_id: message.messageId, ...(message.typing ? { typing_indicator: { type: 'text' } } : {}) };
-  }
   const base = { messaging_product: 'whatsapp', recipient_type: 'individual', to: digits(message.to) };
   const context = 'replyTo' in message && message.replyTo ? { context: { message_id: message.replyTo } } : {};
   switch (message.kind) {
@@ -91,11 +88,18 @@ export const requestBody = (message: OutboundMessage): Record<string, unknown> =
 export const send = async (ctx: ProviderContext, number: ProviderNumber, message: OutboundMessage): Promise<SendResult> => {
   const data = await call<any>(
     ctx,
-    message.kind === 'read' ? 'mark-read' : `send-${message.kind}`,
+    `send-${message.kind}`,
     { method: 'post', url: `/${version(ctx)}/${number.phoneNumberId}/messages`, headers: auth(number), data: requestBody(message) },
     graphError
   );
   return { providerMessageId: data?.messages?.[0]?.id ?? null, raw: data };
+};
+
+/** A read receipt (and typing indicator) for a customer's message: the same endpoint, its own request. */
+export const markRead = async (ctx: ProviderContext, number: ProviderNumber, messageId: string, options: { typing?: boolean } = {}): Promise<SendResult> => {
+  const body = { messaging_product: 'whatsapp', status: 'read', message_id: messageId, ...(options.typing ? { typing_indicator: { type: 'text' } } : {}) };
+  const data = await call<any>(ctx, 'mark-read', { method: 'post', url: `/${version(ctx)}/${number.phoneNumberId}/messages`, headers: auth(number), data: body }, graphError);
+  return { providerMessageId: null, raw: data };
 };
 
 const TEMPLATE_FIELDS = 'id,name,status,category,language,components,parameter_format,quality_score,rejected_reason';

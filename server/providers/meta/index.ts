@@ -1,4 +1,4 @@
-import { checkConnection, downloadMedia, listTemplates, send, uploadMedia } from './api';
+import { checkConnection, downloadMedia, listTemplates, markRead, send, uploadMedia } from './api';
 import { classify, classifyDetail } from './classify';
 import { parse } from './parse';
 import { handshake, verify } from './verify';
@@ -15,6 +15,7 @@ export const meta = {
   classifyDetail,
   owns,
   send,
+  markRead,
   listTemplates,
   downloadMedia,
   uploadMedia,

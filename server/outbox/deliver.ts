@@ -1,0 +1,195 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Core } from '@strapi/strapi';
+import axios from 'axios';
+import { UID } from '../constants';
+import { adapterFor, UnsupportedByProviderError, type OutboundMessage } from '../providers';
+import { getService } from '../utils';
+import type { NumberRow } from '../services/numbers';
+
+export type Row = Record<string, any>;
+
+const MAX_ATTEMPTS = 6;
+export const backoffMs = (attempt: number) => Math.min(4 ** attempt * 500, 10 * 60_000);
+/** A switched-off number's queued rows look again this often (and at once when it is switched on). */
+const INACTIVE_RECHECK_MS = 60_000;
+export const NUMBER_OFF = 'waiting: the number is switched off';
+export const REVIEW = { status: 'review', errorClass: 'permanent', errorText: 'interrupted while sending; not resent automatically, check with the customer before sending again' };
+
+/** What a claimed row needs to go out: its number, its conversation and the provider's message. */
+export type Prepared = { number: NumberRow; conversation: Row; message: OutboundMessage };
+/** Runs the provider call under a driver's admission (the cluster's in-flight count); the call itself is made once. */
+export type Through = <T>(call: () => Promise<T>) => Promise<T>;
+
+/** What the provider gets for a stored row. */
+const outbound = (row: Row, conversation: Row, template: Row | null): OutboundMessage => {
+  const to = conversation.customerPhone ?? `+${conversation.customerWaId}`;
+  const payload = row.payload ?? {};
+  if (row.type === 'template') {
+    return { kind: 'template', to, name: row.template.name, language: row.template.language, params: row.template.params, providerTemplateId: template?.providerTemplateId ?? null };
+  }
+  if (row.type === 'interactive') return { kind: 'interactive', to, interactive: payload.interactive, replyTo: row.replyToProviderId ?? undefined };
+  if (['image', 'video', 'audio', 'document'].includes(row.type)) {
+    return { kind: 'media', to, mediaType: row.type, link: payload.link, mediaId: payload.providerMediaId, caption: row.text ?? undefined, filename: payload.filename, replyTo: row.replyToProviderId ?? undefined };
+  }
+  return { kind: 'text', to, text: row.text, replyTo: row.replyToProviderId ?? undefined };
+};
+
+/**
+ * One send, written once for both drivers: load what the row needs, resolve its file, call the
+ * provider, and record the outcome (sent; retried; review when it may have gone; failed with its
+ * reason and its consequences for the conversation or the number).
+ */
+export const createDelivery = (strapi: Core.Strapi) => {
+  const q = (uid: string) => strapi.db.query(uid as any);
+  const publish = (row: Row, status: string) =>
+    getService('realtime', { strapi }).publish({ type: 'message.status', conversationId: row.conversationId, numberId: row.numberId, messageId: row.id, status });
+
+  /** The bytes of a Media Library file: from the public folder for the local provider, else by its URL. */
+  const fileBytes = async (file: Row): Promise<Buffer> => {
+    if (/^https?:\/\//.test(file.url)) return Buffer.from((await axios.get<ArrayBuffer>(file.url, { responseType: 'arraybuffer', timeout: 30_000 })).data);
+    return fs.readFile(path.join(strapi.dirs.static.public, file.url));
+  };
+
+  /** Media Library files go to Meta by upload (sent by id, kept on the row for retries); others get a public link. */
+  const resolveFile = async (row: Row, number: NumberRow) => {
+    const payload = row.payload ?? {};
+    if (!payload.fileId || payload.providerMediaId || payload.link) return payload;
+    const file = await q('plugin::upload.file').findOne({ where: { id: payload.fileId } });
+    if (!file) throw new UnsupportedByProviderError(number.provider, 'send a file that was deleted from the Media Library');
+    let next: Row;
+    if (number.provider === 'meta') {
+      const ctx = getService('provider-calls', { strapi }).contextFor(number);
+      const { mediaId } = await adapterFor(number.provider).uploadMedia(ctx, getService('numbers', { strapi }).toProviderNumber(number), { data: await fileBytes(file), mimeType: file.mime, filename: payload.filename });
+      next = { ...payload, providerMediaId: mediaId };
+    } else {
+      next = { ...payload, link: /^https?:\/\//.test(file.url) ? file.url : `${getService('numbers', { strapi }).publicUrl()}${file.url}` };
+    }
+    await q(UID.message).update({ where: { id: row.id }, data: { payload: next } });
+    return next;
+  };
+
+  const consequences = async (row: Row, cls: string) => {
+    if (cls === 'window-closed') await q(UID.conversation).update({ where: { id: row.conversationId }, data: { templateOnly: true } });
+    if (cls === 'invalid-recipient') await q(UID.conversation).update({ where: { id: row.conversationId }, data: { unreachable: true } });
+    if (cls === 'auth-problem') {
+      await q(UID.number).update({ where: { id: row.numberId }, data: { needsReauth: true, health: 'error' } });
+      strapi.log.error(`[whatsapp] number ${row.numberId}: the provider refused its credentials; an admin must enter new ones`);
+    }
+  };
+
+  /** A send that failed: retried when worth it, put up for review when it may have gone out, else failed with its reason. */
+  const failed = async (row: Row, c: { class: string; code: string | null; text: string }): Promise<Date | null> => {
+    if (c.class === 'maybe-sent') {
+      await q(UID.message).update({ where: { id: row.id }, data: { status: 'review', errorClass: c.class, errorCode: c.code, errorText: `no answer from the provider: it may have been sent; not resent automatically, check with the customer before sending again (${c.text})` } });
+      publish(row, 'review');
+      return null;
+    }
+    const retry = ['retryable', 'rate-limited', 'pair-rate-limited'].includes(c.class) && row.attempts < MAX_ATTEMPTS;
+    const nextAttemptAt = new Date(Date.now() + backoffMs(row.attempts));
+    await q(UID.message).update({
+      where: { id: row.id },
+      data: retry
+        ? { status: 'queued', nextAttemptAt, errorClass: c.class, errorCode: c.code, errorText: c.text }
+        : { status: 'failed', failedAt: new Date(), errorClass: c.class, errorCode: c.code, errorText: c.text },
+    });
+    if (!retry) {
+      await consequences(row, c.class);
+      publish(row, 'failed');
+    }
+    return retry ? nextAttemptAt : null;
+  };
+
+  /** The cluster's admission (Redis) failed before the provider was called: the row waits its turn again. */
+  const notAdmitted = async (row: Row, error: unknown) => {
+    const nextAttemptAt = new Date(Date.now() + backoffMs(0));
+    await q(UID.message).update({ where: { id: row.id }, data: { status: 'queued', attempts: Math.max(0, row.attempts - 1), nextAttemptAt, errorText: `not sent yet: ${(error as Error).message}` } });
+    return nextAttemptAt;
+  };
+
+  /**
+   * The provider has the message: a database error now must neither queue it again (a duplicate)
+   * nor mark it failed (staff would resend it). A few tries; then the row stays `sending`, which the
+   * start-up and cluster sweeps put up for review.
+   */
+  const recordSent = async (row: Row, providerMessageId: string | null) => {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await q(UID.message).updateMany({ where: { id: row.id }, data: { status: 'sent', providerMessageId, errorClass: null, errorCode: null, errorText: null } });
+        publish(row, 'sent');
+        return;
+      } catch (error) {
+        if (attempt >= 3) {
+          strapi.log.error(`[whatsapp] message ${row.id} was accepted by the provider (${providerMessageId}) but could not be recorded: ${(error as Error).message}`);
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+      }
+    }
+  };
+
+  return {
+    /** Loads what a send needs; null when the row cannot go now (removed: failed; switched off: it waits). */
+    async prepare(row: Row): Promise<Prepared | null> {
+      const number = (await q(UID.number).findOne({ where: { id: row.numberId } })) as NumberRow | null;
+      const conversation = await q(UID.conversation).findOne({ where: { id: row.conversationId } });
+      if (!number || number.deletedAt || !conversation) {
+        await q(UID.message).update({ where: { id: row.id }, data: { status: 'failed', failedAt: new Date(), errorClass: 'permanent', errorText: 'the number was removed' } });
+        publish(row, 'failed');
+        return null;
+      }
+      if (!number.active) {
+        // Switched off is not gone: the row waits, and goes out once the number is switched on again.
+        await q(UID.message).update({ where: { id: row.id }, data: { nextAttemptAt: new Date(Date.now() + INACTIVE_RECHECK_MS), errorText: NUMBER_OFF } });
+        return null;
+      }
+      const template = row.type === 'template' ? await q(UID.template).findOne({ where: { numberId: number.id, name: row.template.name, language: row.template.language } }) : null;
+      return { number, conversation, message: outbound(row, conversation, template) };
+    },
+
+    /** Sends a claimed row (status `sending`); answers when it should be tried again, if it should. */
+    async deliver(row: Row, { number, conversation, message: prepared }: Prepared, through?: Through): Promise<Date | null> {
+      const adapter = adapterFor(number.provider);
+      let message: OutboundMessage;
+      try {
+        message = row.payload?.fileId ? outbound({ ...row, payload: await resolveFile(row, number) }, conversation, null) : prepared;
+      } catch (error) {
+        // Nothing was sent yet: an upload that got no answer is simply made again.
+        const c = error instanceof UnsupportedByProviderError ? { class: 'permanent', code: null, text: error.message } : adapter.classify(error);
+        return failed(row, c.class === 'maybe-sent' ? { ...c, class: 'retryable' } : c);
+      }
+      const ctx = getService('provider-calls', { strapi }).contextFor(number);
+      const providerNumber = getService('numbers', { strapi }).toProviderNumber(number);
+      let called = false;
+      const call = () => {
+        called = true;
+        return adapter.send(ctx, providerNumber, message);
+      };
+      let result: Awaited<ReturnType<typeof adapter.send>>;
+      try {
+        result = await (through ? through(call) : call());
+      } catch (error) {
+        if (!called) return notAdmitted(row, error);
+        return failed(row, error instanceof UnsupportedByProviderError ? { class: 'permanent', code: null, text: error.message } : adapter.classify(error));
+      }
+      await recordSent(row, result.providerMessageId);
+      return null;
+    },
+
+    /** Claims a queued row for sending (once: the attempt count is the claim's version); false when another got it. */
+    async claim(row: Row, data: Row = {}) {
+      const attempts = (row.attempts ?? 0) + 1;
+      const { count } = await q(UID.message).updateMany({ where: { id: row.id, status: 'queued', attempts: row.attempts ?? 0 }, data: { status: 'sending', attempts, ...data } });
+      return count === 1 ? { ...row, attempts } : null;
+    },
+
+    /** The recipient's sends wait: their pair rate is used up until then. */
+    async putOff(row: Row, waitMs: number) {
+      const at = new Date(Date.now() + waitMs);
+      await q(UID.message).update({ where: { id: row.id }, data: { nextAttemptAt: at } });
+      return at;
+    },
+  };
+};
+
+export type Delivery = ReturnType<typeof createDelivery>;

@@ -1,0 +1,144 @@
+/**
+ * Every way out passes the same admission (server/outbox/admission.ts): a notification, an inbox
+ * reply or start, the auto-reply, a campaign. Refusals are recorded with their reason and never
+ * reach the provider: the simulator's arrivals say what was really sent.
+ */
+import { createSimulator, type RunningSimulator } from '../../simulator';
+import { as, login } from '../helpers/admin';
+import { settleNotifications } from '../helpers/notifications';
+import { startStrapi, type TestApp } from '../helpers/strapi';
+
+let sim: RunningSimulator;
+let app: TestApp;
+let admin: ReturnType<typeof as>;
+let number: any;
+
+const PNID = '109876543210616';
+const WABA = '102030405060616';
+const OLGA = '15550061601'; // opted out in the CRM, writes to us
+const UNA = '15550061602'; // unreachable on WhatsApp
+const CORA = '15550061603'; // her window closed
+const q = (name: string) => app.strapi.db.query(`plugin::whatsapp.${name}` as any);
+const outbox = () => app.strapi.plugin('whatsapp').service('dispatcher');
+const settle = () => settleNotifications(app, sim);
+const arrivals = async (to: string) => (await sim.client.outbound({ to })) as any[];
+const conversationOf = (waId: string) => q('conversation').findOne({ where: { numberId: number.id, customerWaId: waId } });
+const reply = (conversationId: number, body: object) => admin.post(`/whatsapp/conversations/${conversationId}/messages`).send(body);
+const hello = (name: string) => ({ type: 'template', template: { name: 'hello_there', language: 'en_US', params: { body: [{ type: 'text', text: name }] } } });
+/** What admission answered a source asking through the service (host code, a campaign, a bot). */
+const refusalFor = async (target: unknown, input: object, source: string) => {
+  try {
+    await outbox().enqueue(target, input, { id: null, source });
+    return null;
+  } catch (error) {
+    return (error as any).refusal?.reason ?? `not a refusal: ${(error as Error).message}`;
+  }
+};
+
+beforeAll(async () => {
+  sim = await createSimulator();
+  app = await startStrapi({ WHATSAPP_META_BASE_URL: sim.url });
+  await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
+  admin = as(app.server, await login(app.server));
+  number = (await admin.post('/whatsapp/numbers').send({ label: 'Door', provider: 'meta', phone: '+15550061600', phoneNumberId: PNID, wabaId: WABA, accessToken: 'door-token-0001', appSecret: 'door-secret', verifyToken: 'v' })).body.data;
+  await sim.client.addMetaNumber({ phoneNumberId: PNID, wabaId: WABA, displayPhoneNumber: '15550061600', accessToken: 'door-token-0001', appSecret: 'door-secret', webhookUrl: number.webhookUrl.replace('https://crm.test.local', `http://127.0.0.1:${app.server.address().port}`) });
+  await sim.client.createTemplate({ wabaId: WABA, name: 'hello_there', language: 'en_US', category: 'UTILITY', status: 'APPROVED', body: 'Hello {{1}}!' });
+  await admin.post('/whatsapp/templates/sync').send({ numberId: number.id });
+  for (const phone of [OLGA, UNA, CORA]) await sim.client.setCustomer({ phone, reachable: true });
+  await app.strapi.documents('api::contact.contact').create({ data: { name: 'Olga', phone: `+${OLGA}`, whatsappOptOut: true } as any, status: 'published' });
+  // Each customer writes first: their conversations exist, their windows open.
+  for (const from of [OLGA, UNA, CORA]) await sim.client.customerSends({ from, to: PNID, name: `Customer ${from}`, text: 'Hello?' });
+  for (let i = 0; i < 50 && (await q('conversation').count({ where: { numberId: number.id } })) < 3; i += 1) await settle();
+  expect(await q('conversation').count({ where: { numberId: number.id } })).toBe(3);
+});
+afterAll(async () => {
+  await app?.stop();
+  await sim?.close();
+});
+
+describe('an opted-out customer', () => {
+  test('is refused a notification: the firing records why, nothing reaches them', async () => {
+    const rule = (
+      await admin.post('/whatsapp/notification-rules').send({
+        numberId: number.id, name: 'Hello Olga', contentType: 'api::lead.lead', event: 'created', template: { name: 'hello_there', language: 'en_US' },
+        parameters: [{ component: 'body', index: 0, from: 'field', value: 'name' }], recipient: { from: 'constant', value: `+${OLGA}` },
+      })
+    ).body.data;
+    await app.strapi.documents('api::lead.lead').create({ data: { name: 'Lead for Olga', phone: '+15550061699' } as any });
+    await settle();
+    await admin.put(`/whatsapp/notification-rules/${rule.id}`).send({ active: false });
+    const [firing] = (await admin.get(`/whatsapp/notification-rules/${rule.id}/firings`)).body.data;
+    expect(firing).toMatchObject({ state: 'skipped', error: expect.stringMatching(/^the customer opted out \(api::contact\.contact .* has whatsappOptOut\)$/), trace: { reason: 'opted out', recipient: `+${OLGA}` } });
+    expect((await arrivals(OLGA)).filter((m) => m.type === 'template')).toEqual([]);
+  });
+
+  test('is refused what else the business starts (auto-reply, campaign), by the same check', async () => {
+    const conversation = await conversationOf(OLGA);
+    expect(await refusalFor(conversation.id, { type: 'text', text: 'We are closed' }, 'auto-reply')).toBe('opted-out');
+    expect(await refusalFor(conversation.id, { type: 'text', text: 'Big sale' }, 'campaign')).toBe('opted-out');
+    expect(await refusalFor({ numberId: number.id, phone: `+${OLGA}` }, hello('Olga'), 'notification')).toBe('opted-out');
+    expect(await q('message').count({ where: { conversationId: conversation.id, direction: 'out' } })).toBe(0);
+  });
+
+  test('gets staff’s reply to their own message', async () => {
+    const conversation = await conversationOf(OLGA);
+    const res = await reply(conversation.id, { type: 'text', text: 'Answering your question, Olga' });
+    expect(res.status).toBe(201);
+    await settle();
+    expect((await arrivals(OLGA)).map((m) => m.text)).toEqual(['Answering your question, Olga']);
+  });
+});
+
+describe('an unreachable customer', () => {
+  test('is refused for every source, and nothing is sent', async () => {
+    const conversation = await conversationOf(UNA);
+    await q('conversation').update({ where: { id: conversation.id }, data: { unreachable: true } });
+    const res = await reply(conversation.id, { type: 'text', text: 'Are you there?' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toBe('the customer is unreachable on WhatsApp');
+    for (const source of ['notification', 'campaign', 'auto-reply', 'bot', 'ai']) expect(await refusalFor(conversation.id, hello('Una'), source)).toBe('unreachable');
+    expect(await refusalFor({ numberId: number.id, phone: `+${UNA}` }, hello('Una'), 'notification')).toBe('unreachable');
+    await settle();
+    expect(await arrivals(UNA)).toEqual([]);
+    await q('conversation').update({ where: { id: conversation.id }, data: { unreachable: false } });
+  });
+});
+
+describe('a closed window', () => {
+  test('refuses free text from every source; an approved template still goes', async () => {
+    const conversation = await conversationOf(CORA);
+    await q('conversation').update({ where: { id: conversation.id }, data: { windowExpiresAt: new Date(Date.now() - 60_000) } });
+    const res = await reply(conversation.id, { type: 'text', text: 'Free text after the window' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.errors[0].path).toEqual(['type']);
+    for (const source of ['bot', 'ai', 'inbox']) expect(await refusalFor(conversation.id, { type: 'text', text: 'Free text after the window' }, source)).toBe('window-closed');
+    expect((await reply(conversation.id, hello('Cora'))).status).toBe(201);
+    await settle();
+    const received = await arrivals(CORA);
+    expect(received.filter((m) => m.type === 'template')).toHaveLength(1);
+    expect(received.filter((m) => m.text === 'Free text after the window')).toEqual([]);
+  });
+});
+
+describe('a number switched off', () => {
+  test('refuses every source until it is switched on again', async () => {
+    const conversation = await conversationOf(CORA);
+    const before = (await arrivals(CORA)).length;
+    expect((await admin.put(`/whatsapp/numbers/${number.id}`).send({ active: false })).status).toBe(200);
+    try {
+      const res = await reply(conversation.id, hello('Cora'));
+      expect(res.status).toBe(400);
+      expect(res.body.error.details.errors[0].path).toEqual(['conversation']);
+      const start = await admin.post('/whatsapp/conversations').send({ numberId: number.id, to: '+15550061604', template: hello('Dora').template });
+      expect(start.status).toBe(400);
+      expect(start.body.error.details.errors[0].path).toEqual(['numberId']);
+      for (const source of ['notification', 'campaign', 'auto-reply', 'bot', 'ai']) expect(await refusalFor(conversation.id, hello('Cora'), source)).toBe('number-off');
+      // A refused start leaves no empty conversation behind.
+      expect(await conversationOf('15550061604')).toBeNull();
+    } finally {
+      expect((await admin.put(`/whatsapp/numbers/${number.id}`).send({ active: true })).status).toBe(200);
+    }
+    await settle();
+    expect(await arrivals(CORA)).toHaveLength(before);
+  });
+});
