@@ -62,7 +62,7 @@ const main = async () => {
   const app = await startStrapi({ NODE_ENV: 'production' });
   const { strapi } = app;
   strapi.log.level = 'error';
-  if (strapi.db.connection.client.config.client !== 'postgres' && strapi.db.dialect.client !== 'postgres') throw new Error('bench/inbox-scale seeds with PostgreSQL SQL: run with TEST_DB=postgres');
+  if (strapi.db.dialect.client !== 'postgres') throw new Error('bench/inbox-scale seeds with PostgreSQL SQL: run with TEST_DB=postgres');
   await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${app.server.address().port}`;
   const token = await login(app.server);
@@ -88,7 +88,10 @@ const main = async () => {
   process.stdout.write(`BENCH_READY ${JSON.stringify(line)}\n`);
   // The bench closes stdin when done (a signal would meet Strapi's own handler, which exits before the schema is dropped).
   process.stdin.resume();
-  process.stdin.on('end', () => void app.stop().then(() => process.exit(0)));
+  // BENCH_KEEP_SCHEMA=1 leaves the seeded schema behind, to EXPLAIN a query afterwards.
+  const keepDatabase = process.env.BENCH_KEEP_SCHEMA === '1';
+  if (keepDatabase) process.stderr.write(`bench/inbox-scale: keeping schema ${app.database.env.DATABASE_SCHEMA}\n`);
+  process.stdin.on('end', () => void app.stop({ keepDatabase }).then(() => process.exit(0)));
 };
 
 main().catch((error) => {
