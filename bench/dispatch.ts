@@ -1,27 +1,97 @@
 /**
- * bench/dispatch: sends per second the dispatcher achieves against the number's configured limit
- * (80 and 1,000 per second), with the provider's over-limit answers and duplicates counted; and the
- * latency from a customer's webhook to the event on an open inbox stream at 100 messages per
- * second. The provider is the simulator, in this process. Prints JSON.
+ * bench/dispatch: sends per second the dispatcher achieves against a number's configured limit
+ * (80 and 1,000 per second), counted from the provider simulator's arrival log (its own process):
+ * over-limit answers (130429), duplicates (a message accepted twice) and rows left in review; the
+ * machine's ceiling (a bare keep-alive loop posting to the same simulator), so the 1,000/s figure
+ * is a ratio to what this machine can do; and the latency from a customer's webhook to the event
+ * on an open inbox stream at 100 messages per second. Prints JSON.
  *
  *   npm run bench:dispatch
  *   TEST_DB=postgres npm run bench:dispatch
+ *   BENCH_COUNT_80=800 BENCH_COUNT_1000=3000 BENCH_CEILING_SECONDS=5 BENCH_CEILING_CONCURRENCY=32 npm run bench:dispatch
  */
-import { createSimulator } from '../simulator';
+import http from 'node:http';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import axios from 'axios';
+import request from 'supertest';
+import { SimulatorClient } from '../simulator/client';
 import { startStrapi } from '../tests/helpers/strapi';
 import { login } from '../tests/helpers/admin';
 import { openStream } from '../tests/helpers/sse';
-import request from 'supertest';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const prepare: () => void = require('../scripts/prepare-tests');
 
 const pct = (sorted: number[], p: number) => (sorted.length ? Number(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))].toFixed(1)) : null);
+const WABA = '102030405060708';
+
+/** `npm run simulator` in its own process; resolves with its URL once it listens. */
+const startSimulator = () =>
+  new Promise<{ url: string; stop: () => Promise<void> }>((resolve, reject) => {
+    const child = spawn(path.resolve(__dirname, '../node_modules/.bin/tsx'), [path.resolve(__dirname, '../simulator/cli.ts')], { env: { ...process.env, SIMULATOR_PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = new Promise<void>((done) => child.on('exit', () => done()));
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      const m = /listening on (http:\/\/[^\s]+)/.exec(out);
+      if (m) resolve({ url: m[1], stop: async () => void (child.kill('SIGTERM'), await exited) });
+    });
+    child.on('exit', (code) => reject(new Error(`the simulator exited (${code}) before it listened`)));
+  });
+
+/** What reached the simulator's Graph API for one number since `since`: accepted, over-limit, duplicated, and the arrival rate. */
+const arrivals = async (sim: SimulatorClient, pnid: string, since: number) => {
+  const records = (await sim.requests({ provider: 'meta', path: `/v23.0/${pnid}/messages`, method: 'POST', since })).filter((r) => (r.body as any)?.status !== 'read');
+  const accepted = records.filter((r) => r.status !== undefined && r.status < 300);
+  const overLimit = records.filter((r) => (r.response as any)?.error?.code === 130429).length;
+  const perText = new Map<string, number>();
+  for (const r of accepted) {
+    const text = (r.body as any)?.text?.body ?? JSON.stringify(r.body);
+    perText.set(text, (perText.get(text) ?? 0) + 1);
+  }
+  const times = accepted.map((r) => r.at).sort((a, b) => a - b);
+  const spanSeconds = times.length > 1 ? (times[times.length - 1] - times[0]) / 1000 : 0;
+  return {
+    requests: records.length,
+    accepted: accepted.length,
+    overLimitAnswers: overLimit,
+    otherErrors: records.length - accepted.length - overLimit,
+    duplicates: [...perText.values()].filter((n) => n > 1).length,
+    arrivalsPerSecond: spanSeconds ? Math.round((accepted.length - 1) / spanSeconds) : null,
+  };
+};
+
+/** The machine's ceiling: a bare keep-alive loop posting text messages to the simulator, nothing else. */
+const ceiling = async (sim: SimulatorClient, seconds: number, concurrency: number) => {
+  const pnid = '400000000009999';
+  await sim.addMetaNumber({ phoneNumberId: pnid, wabaId: WABA, displayPhoneNumber: '15559999999', accessToken: 'ceiling-token', appSecret: 'ceiling-secret', webhookUrl: 'http://127.0.0.1:9/none', throughputMps: 1_000_000_000 });
+  await sim.setFault(pnid, { autoDeliver: false, autoRead: false } as any);
+  const recipients = Array.from({ length: 64 }, (_, i) => `1558${String(i).padStart(7, '0')}`);
+  for (const to of recipients) await sim.setWindow(pnid, to, true);
+  const client = axios.create({ baseURL: sim.url, httpAgent: new http.Agent({ keepAlive: true, maxSockets: concurrency }), headers: { Authorization: 'Bearer ceiling-token' }, validateStatus: () => true });
+  let sent = 0;
+  let failed = 0;
+  const deadline = Date.now() + seconds * 1000;
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, lane) => {
+      while (Date.now() < deadline) {
+        const to = recipients[(sent + lane) % recipients.length];
+        const res = await client.post(`/v23.0/${pnid}/messages`, { messaging_product: 'whatsapp', to, type: 'text', text: { body: `ceiling ${lane} ${sent}` } });
+        if (res.status < 300) sent += 1;
+        else failed += 1;
+      }
+    })
+  );
+  return { concurrency, seconds: Number(((Date.now() - started) / 1000).toFixed(2)), sent, failed, perSecond: Math.round(sent / ((Date.now() - started) / 1000)) };
+};
 
 const main = async () => {
   prepare();
-  const sim = await createSimulator();
-  const app = await startStrapi({ NODE_ENV: 'production', WHATSAPP_META_BASE_URL: sim.url });
+  const simulator = await startSimulator();
+  const sim = new SimulatorClient(simulator.url);
+  const app = await startStrapi({ NODE_ENV: 'production', WHATSAPP_META_BASE_URL: simulator.url });
   const { strapi } = app;
   strapi.log.level = 'error';
   await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
@@ -33,19 +103,20 @@ const main = async () => {
   const rateRun = async (mps: number, count: number, pnid: string) => {
     const number = (
       await request(app.server).post('/whatsapp/numbers').set('Authorization', `Bearer ${token}`)
-        .send({ label: `Bench ${mps}`, provider: 'meta', phone: `+1555${pnid.slice(-7)}`, phoneNumberId: pnid, wabaId: '102030405060708', accessToken: `bench-${pnid}`, appSecret: 'bench-secret', verifyToken: 'v', throughputMps: mps })
+        .send({ label: `Bench ${mps}`, provider: 'meta', phone: `+1555${pnid.slice(-7)}`, phoneNumberId: pnid, wabaId: WABA, accessToken: `bench-${pnid}`, appSecret: 'bench-secret', verifyToken: 'v', throughputMps: mps })
     ).body.data;
     // Status webhooks go nowhere: this run measures sending only.
-    await sim.client.addMetaNumber({ phoneNumberId: pnid, wabaId: '102030405060708', displayPhoneNumber: `1555${pnid.slice(-7)}`, accessToken: `bench-${pnid}`, appSecret: 'bench-secret', webhookUrl: 'http://127.0.0.1:9/none', throughputMps: mps });
-    await sim.client.setFault(pnid, { autoDeliver: false, autoRead: false } as any);
+    await sim.addMetaNumber({ phoneNumberId: pnid, wabaId: WABA, displayPhoneNumber: `1555${pnid.slice(-7)}`, accessToken: `bench-${pnid}`, appSecret: 'bench-secret', webhookUrl: 'http://127.0.0.1:9/none', throughputMps: mps });
+    await sim.setFault(pnid, { autoDeliver: false, autoRead: false } as any);
     const windowEnd = new Date(Date.now() + 3600_000);
     await dispatcher.stop();
     for (let i = 0; i < count; i += 1) {
       const waId = `1556${pnid.slice(-2)}${String(i).padStart(5, '0')}`;
-      await sim.client.setWindow(pnid, waId, true);
+      await sim.setWindow(pnid, waId, true);
       const c = await q('plugin::whatsapp.conversation').create({ data: { numberId: number.id, customerWaId: waId, customerPhone: `+${waId}`, windowExpiresAt: windowEnd } });
       await q('plugin::whatsapp.message').create({ data: { numberId: number.id, conversationId: c.id, direction: 'out', type: 'text', text: `bench ${pnid} ${i}`, status: 'queued', source: 'campaign', attempts: 0 } });
     }
+    const since = (await sim.requests({ provider: 'meta' })).reduce((max, r) => Math.max(max, r.seq), 0);
     const started = Date.now();
     await dispatcher.start();
     for (;;) {
@@ -56,71 +127,89 @@ const main = async () => {
       dispatcher.kick();
     }
     const seconds = (Date.now() - started) / 1000;
-    const rows = await q('plugin::whatsapp.message').findMany({ where: { numberId: number.id }, select: ['status', 'errorCode', 'attempts', 'text'] });
-    const outbound = (await sim.client.outbound({ business: pnid })) as any[];
-    const perText = new Map<string, number>();
-    for (const m of outbound) perText.set(m.text, (perText.get(m.text) ?? 0) + 1);
+    const rows = await q('plugin::whatsapp.message').findMany({ where: { numberId: number.id }, select: ['status'] });
+    const count_ = (status: string) => rows.filter((r: any) => r.status === status).length;
+    const arrived = await arrivals(sim, pnid, since);
     return {
       configuredPerSecond: mps,
       messages: count,
       seconds: Number(seconds.toFixed(2)),
       achievedPerSecond: Math.round(count / seconds),
-      sent: rows.filter((r: any) => r.status === 'sent').length,
-      failed: rows.filter((r: any) => r.status === 'failed').length,
-      overLimitAnswers: rows.filter((r: any) => r.errorCode === '130429').length + rows.filter((r: any) => r.attempts > 1).length,
-      duplicates: [...perText.values()].filter((n) => n > 1).length,
+      simulatorArrivalsPerSecond: arrived.arrivalsPerSecond,
+      ratioToLimit: arrived.arrivalsPerSecond ? Number((arrived.arrivalsPerSecond / mps).toFixed(2)) : null,
+      arrivals: arrived,
+      rows: { sent: count_('sent'), failed: count_('failed'), review: count_('review'), queued: count_('queued') + count_('sending') },
     };
   };
 
   const at80 = await rateRun(80, Number(process.env.BENCH_COUNT_80 ?? 800), '400000000000080');
   const at1000 = await rateRun(1000, Number(process.env.BENCH_COUNT_1000 ?? 3000), '400000000001000');
+  const machine = await ceiling(sim, Number(process.env.BENCH_CEILING_SECONDS ?? 5), Number(process.env.BENCH_CEILING_CONCURRENCY ?? 32));
 
-  // Webhook → stream latency at 100 customer messages per second.
+  // Webhook → stream latency at 100 customer messages per second; which message an event is, from the API only.
   const number = (
     await request(app.server).post('/whatsapp/numbers').set('Authorization', `Bearer ${token}`)
-      .send({ label: 'Latency', provider: 'meta', phone: '+15550001111', phoneNumberId: '109876543210987', wabaId: '102030405060708', accessToken: 'lat-token', appSecret: 'lat-secret', verifyToken: 'v' })
+      .send({ label: 'Latency', provider: 'meta', phone: '+15550001111', phoneNumberId: '109876543210987', wabaId: WABA, accessToken: 'lat-token', appSecret: 'lat-secret', verifyToken: 'v' })
   ).body.data;
-  await sim.client.addMetaNumber({ phoneNumberId: '109876543210987', wabaId: '102030405060708', displayPhoneNumber: '15550001111', accessToken: 'lat-token', appSecret: 'lat-secret', webhookUrl: number.webhookUrl.replace(/^https?:\/\/[^/]+/, base) });
+  await sim.addMetaNumber({ phoneNumberId: '109876543210987', wabaId: WABA, displayPhoneNumber: '15550001111', accessToken: 'lat-token', appSecret: 'lat-secret', webhookUrl: number.webhookUrl.replace(/^https?:\/\/[^/]+/, base) });
   const stream = await openStream(`${base}/whatsapp/stream`, { Authorization: `Bearer ${token}` });
   await stream.waitFor((e) => e.event === 'ready');
-  const sentAt = new Map<number, number>();
+  const CUSTOMERS = 200;
+  const customer = (k: number) => `1557${String(k).padStart(7, '0')}`;
+  // Warm-up: one message per customer opens their conversation; the API says whose each one is.
+  const customerOf = new Map<number, string>();
+  for (let k = 0; k < CUSTOMERS; k += 1) await sim.customerSends({ from: customer(k), to: '109876543210987', text: `warm ${k}` });
+  await stream.waitFor((e) => e.event === 'message.created' && new Set(stream.events.filter((x) => x.event === 'message.created').map((x) => x.data.conversationId)).size >= CUSTOMERS, 60_000).catch(() => undefined);
+  for (const e of stream.events.splice(0)) {
+    if (e.event !== 'message.created' || customerOf.has(e.data.conversationId)) continue;
+    const res = await request(app.server).get(`/whatsapp/conversations/${e.data.conversationId}`).set('Authorization', `Bearer ${token}`);
+    customerOf.set(e.data.conversationId, res.body.data.customerWaId);
+  }
+  // Per customer, the n-th event is the n-th message they sent (inbound keeps per-person order).
+  const sentAt = new Map<string, number[]>();
+  const seen = new Map<string, number>();
   const latencies: number[] = [];
-  const messageIds = new Map<string, number>();
   const total = Number(process.env.BENCH_LATENCY_COUNT ?? 500);
-  const arrivals = new Promise<void>((resolve) => {
-    const poll = setInterval(async () => {
+  const arrivalsDone = new Promise<void>((resolve) => {
+    const poll = setInterval(() => {
+      const now = Date.now();
       for (const e of stream.events.splice(0)) {
         if (e.event !== 'message.created') continue;
-        const row = await q('plugin::whatsapp.message').findOne({ where: { id: e.data.messageId }, select: ['text'] });
-        const i = Number(String(row?.text ?? '').replace('latency ', ''));
-        if (sentAt.has(i)) latencies.push(Date.now() - sentAt.get(i)!);
+        const who = customerOf.get(e.data.conversationId);
+        if (!who) continue;
+        const n = seen.get(who) ?? 0;
+        seen.set(who, n + 1);
+        const at = sentAt.get(who)?.[n];
+        if (at !== undefined) latencies.push(now - at);
       }
       if (latencies.length >= total) {
         clearInterval(poll);
         resolve();
       }
-    }, 5);
+    }, 2);
   });
   const started = Date.now();
   for (let i = 0; i < total; i += 1) {
     const due = started + i * 10;
     if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
-    sentAt.set(i, Date.now());
-    void sim.client.customerSends({ from: `1557${String(i % 200).padStart(7, '0')}`, to: '109876543210987', text: `latency ${i}` });
+    const who = customer(i % CUSTOMERS);
+    sentAt.set(who, [...(sentAt.get(who) ?? []), Date.now()]);
+    void sim.customerSends({ from: who, to: '109876543210987', text: `latency ${i}` });
   }
-  await Promise.race([arrivals, new Promise((r) => setTimeout(r, 30_000))]);
+  await Promise.race([arrivalsDone, new Promise((r) => setTimeout(r, 30_000))]);
   stream.close();
   latencies.sort((a, b) => a - b);
 
   const result = {
     database: process.env.TEST_DB === 'postgres' ? 'postgres' : 'sqlite',
-    dispatch: [at80, at1000],
+    simulator: 'own process (npm run simulator)',
+    ceiling: machine,
+    dispatch: [at80, { ...at1000, ratioToCeiling: at1000.simulatorArrivalsPerSecond ? Number((at1000.simulatorArrivalsPerSecond / machine.perSecond).toFixed(2)) : null }],
     webhookToStream: { messagesPerSecond: 100, messages: total, received: latencies.length, p50Ms: pct(latencies, 50), p99Ms: pct(latencies, 99) },
   };
-  messageIds.clear();
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   await app.stop();
-  await sim.close();
+  await simulator.stop();
   process.exit(0);
 };
 

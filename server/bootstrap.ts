@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { startCronJobs } from '../cron';
+import { ensureIndexes } from './db-indexes';
 import { getService } from './utils';
 
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
@@ -8,6 +9,7 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
       '[whatsapp] No encryption key (WHATSAPP_ENCRYPTION_KEY): numbers with credentials cannot be saved until one is set.'
     );
   }
+  await ensureIndexes(strapi);
   // Several instances: connect to Redis first; the live events of every instance reach this one's streams.
   await getService('cluster', { strapi }).start();
   await getService('realtime', { strapi }).start();

@@ -122,3 +122,6 @@ export const DEFAULT_MAX_STREAMS_PER_USER = 5;
 
 /** Outgoing sources that mean staff answered the customer; automated ones (notification, auto-reply, campaign, bot, ai) leave them waiting. */
 export const STAFF_REPLY_SOURCES: ReadonlySet<string> = new Set(['inbox']);
+
+/** How many rows past the requested page a list counts before it stops: a lower bound beyond that is enough to page on. */
+export const COUNT_AHEAD = 1000;

@@ -6,6 +6,7 @@ import { startRecipient, type StartInput } from '../conversations/start';
 import { sendReadReceipt } from '../outbox/read-receipts';
 import { recordAdminPath, type ReadScope } from '../content-manager-scope';
 import { toId } from '../ids';
+import { countUpTo } from '../bounded-count';
 import { getService } from '../utils';
 import { adminUserName, conversationOut, messageOut } from '../conversations/out';
 
@@ -131,12 +132,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       }
       const page = Math.max(1, Number(query.page ?? 1));
       const pageSize = Math.min(100, Math.max(1, Number(query.pageSize ?? 25)));
-      const [rows, total, unread] = await Promise.all([
-        q(UID.conversation).findMany({ where, orderBy: [{ lastMessageAt: 'desc' }, { id: 'desc' }], offset: (page - 1) * pageSize, limit: pageSize }),
-        q(UID.conversation).count({ where }),
-        q(UID.conversation).count({ where: { ...where, unread: { $gt: 0 } } }),
+      const offset = (page - 1) * pageSize;
+      const [rows, { total, capped }, unread] = await Promise.all([
+        q(UID.conversation).findMany({ where, orderBy: [{ lastMessageAt: 'desc' }, { id: 'desc' }], offset, limit: pageSize }),
+        countUpTo(strapi, UID.conversation, where, offset + pageSize),
+        countUpTo(strapi, UID.conversation, { ...where, unread: { $gt: 0 } }, 0),
       ]);
-      return { data: await withNames(rows, user), meta: { pagination: { page, pageSize, total, pageCount: Math.ceil(total / pageSize) }, unreadConversations: unread } };
+      return {
+        data: await withNames(rows, user),
+        meta: {
+          pagination: { page, pageSize, total, pageCount: Math.ceil(total / pageSize), ...(capped ? { capped: true } : {}) },
+          unreadConversations: unread.total,
+          ...(unread.capped ? { unreadConversationsCapped: true } : {}),
+        },
+      };
     },
 
     /**
@@ -171,11 +180,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const page = Math.max(1, Number(query.page ?? 1));
       const pageSize = Math.min(200, Math.max(1, Number(query.pageSize ?? 50)));
       const where = { conversationId: conversation.id };
-      const [rows, total] = await Promise.all([
-        q(UID.message).findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], offset: (page - 1) * pageSize, limit: pageSize, populate: { media: { select: ['url', 'mime', 'name', 'size'] } } }),
-        q(UID.message).count({ where }),
+      const offset = (page - 1) * pageSize;
+      const [rows, { total, capped }] = await Promise.all([
+        q(UID.message).findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], offset, limit: pageSize, populate: { media: { select: ['url', 'mime', 'name', 'size'] } } }),
+        countUpTo(strapi, UID.message, where, offset + pageSize),
       ]);
-      return { data: rows.map(messageOut), meta: { pagination: { page, pageSize, total, pageCount: Math.ceil(total / pageSize) } } };
+      return { data: rows.map(messageOut), meta: { pagination: { page, pageSize, total, pageCount: Math.ceil(total / pageSize), ...(capped ? { capped: true } : {}) } } };
     },
 
     async reply(user: AdminUser, id: unknown, body: ReplyRequest, ability?: { can: (action: string) => boolean }) {
