@@ -1,6 +1,6 @@
 import cron, { type RunCoordinator, type ScheduledTask } from 'node-cron';
 import type { Core } from '@strapi/strapi';
-import { getConfig, getService } from '../server/utils';
+import { getConfig, getService } from '../utils';
 
 /**
  * The plugin's scheduled jobs, on node-cron. Gated by the plugin's `cron.enabled` (off under
