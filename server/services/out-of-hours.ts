@@ -1,9 +1,10 @@
 import type { Core } from '@strapi/strapi';
 import { nextOpening } from '../business-hours';
+import { outOfHoursKey } from '../keys';
 import { customerE164, regionOf } from '../phone';
-import { adapterFor, type CanonicalEvent } from '../providers';
+import type { CanonicalEvent } from '../providers';
 import { getService } from '../utils';
-import type { NumberRow } from './numbers';
+import type { NumberRow } from '../number-rows';
 import type { RealtimeEvent } from './realtime';
 
 type MessageCreated = Extract<RealtimeEvent, { type: 'message.created' }>;
@@ -22,13 +23,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     if (!outOfHoursReply) return;
     // Judged by when the customer wrote: a message held up at the provider is not moved into opening hours.
     const period = nextOpening(businessHours, event.timestamp);
-    if (!period || !adapterFor(number.provider).capabilities.freeForm) return;
+    if (!period || !getService('provider-calls', { strapi }).for(number).capabilities.freeForm) return;
     const e164 = event.from.waId ? customerE164(event.from.waId) : null;
     if (e164 && (await getService('opt-out', { strapi }).reason(e164, regionOf(number)))) return;
     // The period is the idempotency key: every later message of the same closed period finds this reply.
     await getService('dispatcher', { strapi }).enqueue(
       created.conversationId,
-      { type: 'text', text: outOfHoursReply, idempotencyKey: `out-of-hours:${period}` },
+      { type: 'text', text: outOfHoursReply, idempotencyKey: outOfHoursKey(period) },
       { id: null, source: 'auto-reply', sourceRef: period }
     );
   };
