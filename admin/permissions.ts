@@ -1,6 +1,6 @@
-import { ACTIONS, type ActionKey } from '../server/constants';
+import { actionId, type ActionKey } from '../contracts/permissions';
 
-const permission = (key: ActionKey) => [{ action: `plugin::whatsapp.${ACTIONS[key]}`, subject: null }];
+const permission = (key: ActionKey) => [{ action: actionId(key), subject: null }];
 
 /**
  * The admin's view of the server's actions, in the shape `useRBAC` and `Page.Protect` take.

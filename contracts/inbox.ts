@@ -1,5 +1,5 @@
 /** Conversations and messages of the inbox API, shared by the server and the admin panel. */
-import type { TemplateParams } from '../server/providers/types';
+import type { TemplateParams } from './templates';
 
 export interface CrmLink {
   /** An identity source's kind key (its label comes from `GET /whatsapp/settings/inbox`), or `unknown`. */

@@ -7,6 +7,22 @@ export interface TemplateParameterSchema {
   buttons: { index: number; subType: 'url' | 'copy_code' | 'quick_reply' | 'flow'; params: string[] }[];
 }
 
+/** The values a template is sent with, by section: what the composer, the rules and the adapters exchange. */
+export type TemplateParam =
+  | { type: 'text'; text: string; name?: string }
+  | { type: 'image' | 'video' | 'document'; link?: string; id?: string; filename?: string; name?: string }
+  | { type: 'payload'; payload: string }
+  /** A copy-code button's code (Meta: at most 15 characters). */
+  | { type: 'coupon_code'; couponCode: string }
+  | { type: 'currency'; fallback: string; code: string; amount1000: number; name?: string }
+  | { type: 'date_time'; fallback: string; name?: string };
+
+export interface TemplateParams {
+  header?: TemplateParam[];
+  body?: TemplateParam[];
+  buttons?: { index: number; subType: 'quick_reply' | 'url' | 'copy_code' | 'flow'; params: TemplateParam[] }[];
+}
+
 export interface WhatsAppTemplate {
   id: number;
   numberId: number;

@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { startCronJobs } from '../cron';
+import { startCronJobs } from './cron';
 import { ensureIndexes } from './db-indexes';
 import { getService } from './utils';
 

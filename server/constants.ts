@@ -1,3 +1,5 @@
+import { ACTION_LABELS, ACTIONS, type ActionKey } from '../contracts/permissions';
+
 export const PLUGIN_ID = 'whatsapp';
 
 /** The code Strapi gives its Super Admin role: it sees every number and every log row. */
@@ -16,76 +18,14 @@ export const UID = {
   notificationFiring: 'plugin::whatsapp.notification-firing',
 } as const;
 
-/**
- * Admin permission actions. The full action id Strapi checks is `plugin::whatsapp.<uid>`;
- * the admin panel imports the same map (admin/permissions.ts) so the two never drift.
- */
-export const ACTIONS = {
-  inboxRead: 'inbox.read',
-  inboxSend: 'inbox.send',
-  inboxAssign: 'inbox.assign',
-  numbersRead: 'numbers.read',
-  numbersManage: 'numbers.manage',
-  templatesRead: 'templates.read',
-  templatesSync: 'templates.sync',
-  campaignsRead: 'campaigns.read',
-  campaignsManage: 'campaigns.manage',
-  notificationsRead: 'notifications.read',
-  notificationsManage: 'notifications.manage',
-  botsManage: 'bots.manage',
-  quickRepliesManage: 'quick-replies.manage',
-  logsRead: 'logs.read',
-  logsReplay: 'logs.replay',
-  settingsManage: 'settings.manage',
-} as const;
+export { ACTIONS, actionId, type ActionKey } from '../contracts/permissions';
 
-export type ActionKey = keyof typeof ACTIONS;
-
-export const actionId = (key: ActionKey) => `plugin::${PLUGIN_ID}.${ACTIONS[key]}`;
-
-const SUBCATEGORY: Record<ActionKey, string> = {
-  inboxRead: 'inbox',
-  inboxSend: 'inbox',
-  inboxAssign: 'inbox',
-  numbersRead: 'numbers',
-  numbersManage: 'numbers',
-  templatesRead: 'templates',
-  templatesSync: 'templates',
-  campaignsRead: 'campaigns',
-  campaignsManage: 'campaigns',
-  notificationsRead: 'notifications',
-  notificationsManage: 'notifications',
-  botsManage: 'bots',
-  quickRepliesManage: 'quick replies',
-  logsRead: 'logs',
-  logsReplay: 'logs',
-  settingsManage: 'settings',
-};
-
-const DISPLAY_NAME: Record<ActionKey, string> = {
-  inboxRead: 'Read conversations',
-  inboxSend: 'Send messages',
-  inboxAssign: 'Assign and close conversations',
-  numbersRead: 'See numbers',
-  numbersManage: 'Add, edit and remove numbers',
-  templatesRead: 'See templates',
-  templatesSync: 'Sync templates',
-  campaignsRead: 'See campaigns',
-  campaignsManage: 'Create and run campaigns',
-  notificationsRead: 'See notification rules',
-  notificationsManage: 'Edit notification rules',
-  botsManage: 'Edit bots',
-  quickRepliesManage: 'Edit quick replies',
-  logsRead: 'Read webhook and API logs',
-  logsReplay: 'Replay stored webhooks',
-  settingsManage: 'Change settings',
-};
-
+/** What Strapi's `actionProvider.registerMany` takes, one entry per action of contracts/permissions.ts. */
 export const PERMISSION_ACTIONS = (Object.keys(ACTIONS) as ActionKey[]).map((key) => ({
   section: 'plugins' as const,
-  displayName: DISPLAY_NAME[key],
+  displayName: ACTION_LABELS[key].displayName,
   uid: ACTIONS[key],
-  subCategory: SUBCATEGORY[key],
+  subCategory: ACTION_LABELS[key].subCategory,
   pluginName: PLUGIN_ID,
 }));
 

@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { stopCronJobs } from '../cron';
+import { stopCronJobs } from './cron';
 import { getService } from './utils';
 
 export default async ({ strapi }: { strapi: Core.Strapi }) => {

@@ -1,6 +1,6 @@
 import { errors } from '@strapi/utils';
 import type { TemplateParameterSchema } from '../contracts/templates';
-import type { TemplateParam, TemplateParams } from './providers/types';
+import type { TemplateParam, TemplateParams } from '../contracts/templates';
 
 type Issue = { path: string[]; message: string };
 

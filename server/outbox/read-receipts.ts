@@ -1,6 +1,5 @@
 import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
-import { adapterFor } from '../providers';
 import { getService } from '../utils';
 
 /**
@@ -13,9 +12,9 @@ export const sendReadReceipt = (strapi: Core.Strapi, conversation: { id: number;
   const send = async () => {
     const latest = await q(UID.message).findOne({ where: { conversationId: conversation.id, direction: 'in' }, orderBy: { id: 'desc' }, select: ['id', 'providerMessageId'] });
     const number = await q(UID.number).findOne({ where: { id: conversation.numberId } });
-    if (!latest?.providerMessageId || !number || number.deletedAt || !adapterFor(number.provider).capabilities.markRead) return;
-    const ctx = getService('provider-calls', { strapi }).contextFor(number);
-    await adapterFor(number.provider).markRead(ctx, getService('numbers', { strapi }).toProviderNumber(number), latest.providerMessageId);
+    if (!latest?.providerMessageId || !number || number.deletedAt) return;
+    const client = getService('provider-calls', { strapi }).for(number);
+    if (client.capabilities.markRead) await client.markRead(latest.providerMessageId);
   };
   send().catch((error: Error) => strapi.log.warn(`[whatsapp] read receipt for conversation ${conversation.id} failed: ${error.message}`));
 };

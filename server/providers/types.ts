@@ -3,8 +3,9 @@
  * back; nothing outside server/providers knows a wire format.
  */
 import type { Provider } from '../../contracts/numbers';
+import type { TemplateParam, TemplateParams } from '../../contracts/templates';
 
-export type { Provider };
+export type { Provider, TemplateParam, TemplateParams };
 
 /** What an adapter needs of a number: its ids and its decrypted credentials. */
 export interface ProviderNumber {
@@ -183,21 +184,6 @@ export class MalformedPayloadError extends Error {
 }
 
 /* ---------- outbound ---------- */
-
-export type TemplateParam =
-  | { type: 'text'; text: string; name?: string }
-  | { type: 'image' | 'video' | 'document'; link?: string; id?: string; filename?: string; name?: string }
-  | { type: 'payload'; payload: string }
-  /** A copy-code button's code (Meta: at most 15 characters). */
-  | { type: 'coupon_code'; couponCode: string }
-  | { type: 'currency'; fallback: string; code: string; amount1000: number; name?: string }
-  | { type: 'date_time'; fallback: string; name?: string };
-
-export interface TemplateParams {
-  header?: TemplateParam[];
-  body?: TemplateParam[];
-  buttons?: { index: number; subType: 'quick_reply' | 'url' | 'copy_code' | 'flow'; params: TemplateParam[] }[];
-}
 
 export interface InteractiveContent {
   type: 'button' | 'list' | 'cta_url';

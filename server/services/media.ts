@@ -4,11 +4,10 @@ import path from 'node:path';
 import type { Core } from '@strapi/strapi';
 import { MEDIA_FOLDER_NAME, UID } from '../constants';
 import { hostRefusal, safeFileName, storedType, typeOfContent, typeOfName, type UploadSecurity } from '../media-files';
-import { adapterFor } from '../providers';
 import { MediaRefusedError } from '../providers/media-fetch';
 import { getService } from '../utils';
 import { createWorkerLoop } from '../worker-loop';
-import type { NumberRow } from './numbers';
+import type { NumberRow } from '../number-rows';
 
 const MAX_ATTEMPTS = 8;
 const SWEEP_MS = 10_000;
@@ -45,13 +44,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const store = async (message: any) => {
     const number = (await q(UID.number).findOne({ where: { id: message.numberId } })) as NumberRow | null;
     if (!number) throw new Error('the number is gone');
-    const numbers = getService('numbers', { strapi });
-    const ctx = getService('provider-calls', { strapi }).contextFor(number);
     // The host's own upload security (config/plugins.ts `upload.security`) comes on top of ours: a denied type is never stored.
     const security = strapi.config.get(['plugin::upload', 'security'] as any, {}) as UploadSecurity;
     const refusedAsDeclared = hostRefusal(security, [message.mediaMimeType]);
     if (refusedAsDeclared) throw new MediaRefusedError(refusedAsDeclared);
-    const file = await adapterFor(number.provider).downloadMedia(ctx, numbers.toProviderNumber(number), message.mediaProviderId);
+    const file = await getService('provider-calls', { strapi }).for(number).downloadMedia(message.mediaProviderId);
     const type = storedType(message.mediaMimeType || file.mimeType);
     // As the upload plugin does: the name's extension and what the bytes really are count as well as the declared types.
     const refused = hostRefusal(security, [message.mediaMimeType, file.mimeType, type.mime, typeOfName(givenName(message)), await typeOfContent(file.data)]);

@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import {
@@ -10,93 +9,29 @@ import {
   type WhatsAppNumber,
 } from '../../contracts/numbers';
 import { UID, WEBHOOK_PATH } from '../constants';
-import { adapterFor, type ProviderNumber } from '../providers';
+import { newWebhookKey, providerPhoneIdOf, rowCache, saveNumber, type Credentials, type NumberRow } from '../number-rows';
 import { parseBusinessPhone } from '../phone';
+import { adminUrl, publicUrl } from '../public-url';
 import { getConfig, getService } from '../utils';
 import { validateCreateNumber, validateUpdateNumber } from '../validation/numbers';
 import { toId } from '../ids';
 import type { ScopedUser } from './scope';
 
-/** A number row as stored (credentials still encrypted). */
-export interface NumberRow {
-  id: number;
-  documentId: string;
-  label: string;
-  provider: Provider;
-  phone: string;
-  region: string | null;
-  phoneNumberId: string | null;
-  wabaId: string | null;
-  appId: string | null;
-  appName: string | null;
-  providerPhoneId: string | null;
-  credentials: string | null;
-  webhookKey: string | null;
-  active: boolean;
-  teamRoleIds: number[] | null;
-  throughputMps: number | null;
-  health: string | null;
-  needsReauth: boolean;
-  deletedAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export type Credentials = Partial<Record<CredentialField, string>>;
+export type { Credentials, NumberRow };
 
 const PLAIN_FIELDS = ['label', 'region', 'active', 'teamRoleIds', 'throughputMps', 'phoneNumberId', 'wabaId', 'appId', 'appName'] as const;
 
-const newWebhookKey = () => crypto.randomBytes(24).toString('base64url');
-
 const mask = (value: string): string => `••••${value.length > 8 ? value.slice(-4) : ''}`;
-
-/** The id a provider's webhooks name the number by; unique per provider among live numbers. */
-const providerPhoneIdOf = (n: Pick<NumberRow, 'provider' | 'phoneNumberId' | 'appName' | 'phone'>) => {
-  if (n.provider === 'meta') return n.phoneNumberId;
-  if (n.provider === 'gupshup') return n.appName;
-  return n.phone.replace(/^\+/, '');
-};
-
-const isUniqueViolation = (error: unknown) => {
-  const e = error as { code?: string; message?: string };
-  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'ER_DUP_ENTRY' || /UNIQUE constraint/i.test(e?.message ?? '');
-};
-
-const duplicateError = (provider: Provider) => {
-  const path = provider === 'meta' ? 'phoneNumberId' : provider === 'gupshup' ? 'appName' : 'phone';
-  const message = `${path} is already connected to another number`;
-  return new errors.ValidationError(message, { errors: [{ path: [path], message, name: 'ValidationError', value: null }] });
-};
-
-const KEY_CACHE_MS = 5_000;
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const query = () => strapi.db.query(UID.number);
-  const byKey = new Map<string, { row: NumberRow | null; until: number }>();
-  const byId = new Map<number, { row: NumberRow | null; until: number }>();
-  const opened = new Map<number, { cacheKey: string; number: ProviderNumber }>();
+  const byKey = rowCache<string>();
+  const byId = rowCache<number>();
   const forget = () => {
     byKey.clear();
     byId.clear();
   };
   const crypt = () => getService('crypto', { strapi });
-
-  const publicUrl = () => {
-    const configured = getConfig(strapi, 'publicUrl');
-    if (configured) return configured.replace(/\/+$/, '');
-    const serverUrl = strapi.config.get<string>('server.url');
-    if (serverUrl && /^https?:\/\//.test(serverUrl)) return serverUrl.replace(/\/+$/, '');
-    const host = strapi.config.get<string>('server.host', 'localhost');
-    const port = strapi.config.get<number>('server.port', 1337);
-    return `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host}:${port}`;
-  };
-
-  /** The admin panel's address as a customer's link needs it: its own URL when served elsewhere, else below publicUrl. */
-  const adminUrl = () => {
-    const configured = strapi.config.get<string>('admin.url', '/admin');
-    if (/^https?:\/\//.test(configured)) return configured.replace(/\/+$/, '');
-    return `${publicUrl()}${strapi.config.get<string>('admin.path', configured)}`.replace(/\/+$/, '');
-  };
 
   const readCredentials = (row: Pick<NumberRow, 'credentials'>): Credentials | null => {
     if (!row.credentials) return {};
@@ -133,7 +68,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       wabaId: row.wabaId ?? null,
       appId: row.appId ?? null,
       appName: row.appName ?? null,
-      webhookUrl: webhookUrl ? `${publicUrl()}${WEBHOOK_PATH}/${row.webhookKey}` : null,
+      webhookUrl: webhookUrl ? `${publicUrl(strapi)}${WEBHOOK_PATH}/${row.webhookKey}` : null,
       credentials,
       needsReauth: Boolean(row.needsReauth),
       health: creds === null ? 'credentials-unreadable' : row.health ?? null,
@@ -169,65 +104,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return row;
   };
 
-  const save = async (provider: Provider, write: () => Promise<NumberRow>) => {
-    try {
-      return await write();
-    } catch (error) {
-      if (isUniqueViolation(error)) throw duplicateError(provider);
-      throw error;
-    }
-  };
-
-  /** The number as adapters see it: ids and decrypted credentials (never leaves the server). */
-  const toProviderNumber = (row: NumberRow): ProviderNumber => {
-    const cacheKey = `${row.id}:${row.updatedAt}:${row.credentials ?? ''}`;
-    const cached = opened.get(row.id);
-    if (cached?.cacheKey === cacheKey) return cached.number;
-    const number = openNumber(row);
-    opened.set(row.id, { cacheKey, number });
-    return number;
-  };
-
-  const openNumber = (row: NumberRow): ProviderNumber => ({
-    id: row.id,
-    provider: row.provider,
-    phone: row.phone,
-    region: row.region ?? null,
-    phoneNumberId: row.phoneNumberId ?? null,
-    wabaId: row.wabaId ?? null,
-    appId: row.appId ?? null,
-    appName: row.appName ?? null,
-    credentials: readCredentials(row) ?? {},
-  });
-
   return {
     format,
     readCredentials,
-    toProviderNumber,
-    publicUrl,
-    adminUrl,
+    /** Kept for callers not yet on `getService('provider-calls').for(number)`; that client carries the same opened number. */
+    toProviderNumber: (row: NumberRow) => getService('provider-calls', { strapi }).providerNumber(row),
+    publicUrl: () => publicUrl(strapi),
+    adminUrl: () => adminUrl(strapi),
 
     /** Live numbers of a provider (template and quality updates concern every number of a WABA). */
     async listRows(provider: Provider): Promise<NumberRow[]> {
       return (await query().findMany({ where: { provider, deletedAt: null } })) as NumberRow[];
-    },
-
-    /**
-     * Which number a webhook event is for. A webhook arrives on one number's URL, but a Meta app sends
-     * every number's events to its one callback URL: an event naming another live number of ours is
-     * that number's when both share the credential that authenticated the call. Null: not ours.
-     */
-    router(number: NumberRow) {
-      const adapter = adapterFor(number.provider);
-      const self = toProviderNumber(number);
-      const secretOf = (n: ProviderNumber) => n.credentials.appSecret ?? n.credentials.apiKey ?? null;
-      let siblings: NumberRow[] | null = null;
-      return async (businessId: string | null): Promise<NumberRow | null> => {
-        if (!businessId || adapter.owns(self, businessId)) return number;
-        siblings ??= ((await query().findMany({ where: { provider: number.provider, deletedAt: null } })) as NumberRow[]).filter((r) => r.id !== number.id);
-        // Same credential: the call that carried this event was authenticated for that number too.
-        return siblings.find((r) => adapter.owns(toProviderNumber(r), businessId) && secretOf(toProviderNumber(r)) === secretOf(self)) ?? null;
-      };
     },
 
     /** Live numbers among `numberIds` (the caller's, from the scope service), or all. */
@@ -250,22 +137,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      */
     async findByWebhookKey(key: string): Promise<NumberRow | null> {
       if (!key || key.length > 128) return null;
-      const hit = byKey.get(key);
-      if (hit && hit.until > Date.now()) return hit.row;
-      const row = (await query().findOne({ where: { webhookKey: key, deletedAt: null } })) as NumberRow | null;
-      if (byKey.size > 10_000) byKey.clear();
-      byKey.set(key, { row, until: Date.now() + KEY_CACHE_MS });
-      return row;
+      return byKey.get(key, async () => (await query().findOne({ where: { webhookKey: key, deletedAt: null } })) as NumberRow | null);
     },
 
     /** A number by id for the inbound worker, cached like `findByWebhookKey` (null when gone). */
     async findRowCached(id: number): Promise<NumberRow | null> {
-      const hit = byId.get(id);
-      if (hit && hit.until > Date.now()) return hit.row;
-      const row = (await query().findOne({ where: { id } })) as NumberRow | null;
-      if (byId.size > 10_000) byId.clear();
-      byId.set(id, { row, until: Date.now() + KEY_CACHE_MS });
-      return row;
+      return byId.get(id, async () => (await query().findOne({ where: { id } })) as NumberRow | null);
     },
 
     /** `by`: the admin user asking, held to the teams they may assign (none for the app's own calls). */
@@ -288,7 +165,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       data.label = input.label.trim();
       data.credentials = sealCredentials(input.provider, {}, input);
       data.providerPhoneId = providerPhoneIdOf(data as unknown as NumberRow);
-      const row = await save(input.provider, () => query().create({ data }) as Promise<NumberRow>);
+      const row = await saveNumber(input.provider, () => query().create({ data }) as Promise<NumberRow>);
       forget();
       return format(row);
     },
@@ -316,7 +193,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         if (current) data.credentials = sealCredentials(row.provider, current, {});
       }
       data.providerPhoneId = providerPhoneIdOf({ ...row, ...data } as NumberRow);
-      const updated = await save(row.provider, () => query().update({ where: { id: row.id }, data }) as Promise<NumberRow>);
+      const updated = await saveNumber(row.provider, () => query().update({ where: { id: row.id }, data }) as Promise<NumberRow>);
       forget();
       if (updated.active && !row.active) await getService('dispatcher', { strapi }).resume(row.id);
       return format(updated);
@@ -340,8 +217,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     /** Asks the provider whether the credentials work and the number is reachable; keeps the answer as the number's health. */
     async check(id: unknown): Promise<{ ok: boolean; reason: string | null; details: Record<string, unknown>; number: WhatsAppNumber }> {
       const row = await findRow(id);
-      const ctx = getService('provider-calls', { strapi }).contextFor(row);
-      const result = await adapterFor(row.provider).checkConnection(ctx, toProviderNumber(row));
+      const result = await getService('provider-calls', { strapi }).for(row).checkConnection();
       const authProblem = result.details.errorClass === 'auth-problem';
       const updated = (await query().update({
         where: { id: row.id },

@@ -1,9 +1,10 @@
 import type { Core } from '@strapi/strapi';
 import { nextOpening } from '../business-hours';
+import { outOfHoursKey } from '../keys';
 import { NotAdmittedError } from '../outbox/enqueue';
-import { adapterFor, type CanonicalEvent } from '../providers';
+import type { CanonicalEvent } from '../providers';
 import { getService } from '../utils';
-import type { NumberRow } from './numbers';
+import type { NumberRow } from '../number-rows';
 import type { RealtimeEvent } from './realtime';
 
 type MessageCreated = Extract<RealtimeEvent, { type: 'message.created' }>;
@@ -22,11 +23,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     if (!outOfHoursReply) return;
     // Judged by when the customer wrote: a message held up at the provider is not moved into opening hours.
     const period = nextOpening(businessHours, event.timestamp);
-    if (!period || !adapterFor(number.provider).capabilities.freeForm) return;
+    if (!period || !getService('provider-calls', { strapi }).for(number).capabilities.freeForm) return;
     // The period is the idempotency key: every later message of the same closed period finds this reply.
     // An opted-out customer is refused by the outbox's admission (an auto-reply is automated): nothing to do then.
     await getService('dispatcher', { strapi })
-      .enqueue(created.conversationId, { type: 'text', text: outOfHoursReply, idempotencyKey: `out-of-hours:${period}` }, { id: null, source: 'auto-reply', sourceRef: period })
+      .enqueue(created.conversationId, { type: 'text', text: outOfHoursReply, idempotencyKey: outOfHoursKey(period) }, { id: null, source: 'auto-reply', sourceRef: period })
       .catch((error) => {
         if (!(error instanceof NotAdmittedError)) throw error;
         strapi.log.debug(`[whatsapp] no out-of-hours reply in conversation ${created.conversationId}: ${error.refusal.message}`);

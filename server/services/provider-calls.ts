@@ -1,17 +1,61 @@
 import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
-import type { ApiCall, ProviderContext } from '../providers';
+import type { NumberRow } from '../number-rows';
+import {
+  adapterFor,
+  type ApiCall,
+  type CanonicalEvent,
+  type ClassifiedError,
+  type ConnectionCheck,
+  type HandshakeResult,
+  type MediaFile,
+  type OutboundMessage,
+  type ProviderAdapter,
+  type ProviderContext,
+  type ProviderErrorDetail,
+  type ProviderNumber,
+  type ProviderTemplate,
+  type SendResult,
+  type VerifyResult,
+  type WebhookRequest,
+} from '../providers';
 import { originOf } from '../providers/media-fetch';
-import { getConfig } from '../utils';
-import type { NumberRow } from './numbers';
+import { getConfig, getService } from '../utils';
+
+/**
+ * One number's provider, ready to call: the adapter, the call context (base URL, API log) and the
+ * number's ids and opened credentials bound together, so a caller names the number once.
+ */
+export interface ProviderClient {
+  readonly provider: NumberRow['provider'];
+  readonly capabilities: ProviderAdapter['capabilities'];
+  /** The number as the adapter sees it: ids and decrypted credentials (never leaves the server). */
+  readonly number: ProviderNumber;
+  send(message: OutboundMessage): Promise<SendResult>;
+  /** Marks a customer's message read (and shows typing where the provider can). */
+  markRead(messageId: string, typing?: boolean): Promise<SendResult>;
+  listTemplates(): Promise<ProviderTemplate[]>;
+  downloadMedia(ref: string): Promise<MediaFile>;
+  uploadMedia(file: MediaFile): Promise<{ mediaId: string }>;
+  checkConnection(): Promise<ConnectionCheck>;
+  classify(error: unknown): ClassifiedError;
+  classifyDetail(detail: ProviderErrorDetail): ClassifiedError;
+  /** Whether an id a webhook names the business by is this number's. */
+  owns(businessId: string): boolean;
+  verify(request: WebhookRequest): VerifyResult;
+  handshake(query: Record<string, unknown>): HandshakeResult;
+  parse(body: unknown): CanonicalEvent[];
+}
 
 /**
  * What adapters need from the plugin for one number: the provider's base URL (configurable, so
  * tests and the demo use the simulator) and an API-log writer. Log rows are written without
  * waiting: a slow log must never slow a send.
  */
-export default ({ strapi }: { strapi: Core.Strapi }) => ({
-  contextFor(number: Pick<NumberRow, 'id' | 'provider'>): ProviderContext {
+export default ({ strapi }: { strapi: Core.Strapi }) => {
+  const opened = new Map<number, { cacheKey: string; number: ProviderNumber }>();
+
+  const contextFor = (number: Pick<NumberRow, 'id' | 'provider'>): ProviderContext => {
     const providers = getConfig(strapi, 'providers') ?? {};
     const settings = providers[number.provider] ?? {};
     const media = getConfig(strapi, 'media') ?? {};
@@ -28,5 +72,58 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
           .catch((error: Error) => strapi.log.warn(`[whatsapp] could not write the API log: ${error.message}`));
       },
     };
-  },
-});
+  };
+
+  /** The number's ids and decrypted credentials, opened once per stored version of the row (webhooks and sends are hot paths). */
+  const providerNumber = (row: NumberRow): ProviderNumber => {
+    const cacheKey = `${row.id}:${row.updatedAt}:${row.credentials ?? ''}`;
+    const cached = opened.get(row.id);
+    if (cached?.cacheKey === cacheKey) return cached.number;
+    const number: ProviderNumber = {
+      id: row.id,
+      provider: row.provider,
+      phone: row.phone,
+      region: row.region ?? null,
+      phoneNumberId: row.phoneNumberId ?? null,
+      wabaId: row.wabaId ?? null,
+      appId: row.appId ?? null,
+      appName: row.appName ?? null,
+      credentials: getService('numbers', { strapi }).readCredentials(row) ?? {},
+    };
+    opened.set(row.id, { cacheKey, number });
+    return number;
+  };
+
+  /** Credentials are opened on first use (a capability check needs none); the context is built per client, as config may change at run time. */
+  const bind = (row: NumberRow): ProviderClient => {
+    const adapter = adapterFor(row.provider);
+    const ctx = contextFor(row);
+    const number = () => providerNumber(row);
+    return {
+      provider: row.provider,
+      capabilities: adapter.capabilities,
+      get number() {
+        return number();
+      },
+      send: (message) => adapter.send(ctx, number(), message),
+      markRead: (messageId, typing) => adapter.markRead(ctx, number(), messageId, typing ? { typing } : undefined),
+      listTemplates: () => adapter.listTemplates(ctx, number()),
+      downloadMedia: (ref) => adapter.downloadMedia(ctx, number(), ref),
+      uploadMedia: (file) => adapter.uploadMedia(ctx, number(), file),
+      checkConnection: () => adapter.checkConnection(ctx, number()),
+      classify: (error) => adapter.classify(error),
+      classifyDetail: (detail) => adapter.classifyDetail(detail),
+      owns: (businessId) => adapter.owns(number(), businessId),
+      verify: (request) => adapter.verify(request, number()),
+      handshake: (query) => adapter.handshake(query, number()),
+      parse: (body) => adapter.parse(body),
+    };
+  };
+
+  return {
+    /** The provider client of one number: every call to a provider goes through one of these. */
+    for: bind,
+    providerNumber,
+    contextFor,
+  };
+};

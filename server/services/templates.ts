@@ -2,10 +2,10 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { SendOption, SyncResult, WhatsAppTemplate } from '../../contracts/templates';
 import { UID } from '../constants';
-import { adapterFor, UnsupportedByProviderError } from '../providers';
+import { UnsupportedByProviderError } from '../providers';
 import { parameterSchemaOf } from '../template-schema';
 import { getService } from '../utils';
-import type { NumberRow } from './numbers';
+import type { NumberRow } from '../number-rows';
 
 const format = (row: any): WhatsAppTemplate => ({
   id: row.id,
@@ -35,9 +35,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   const syncNumber = async (number: NumberRow): Promise<SyncResult> => {
     const result: SyncResult = { numberId: number.id, synced: 0, removed: 0, error: null };
+    const provider = getService('provider-calls', { strapi }).for(number);
     try {
-      const ctx = getService('provider-calls', { strapi }).contextFor(number);
-      const listed = await adapterFor(number.provider).listTemplates(ctx, getService('numbers', { strapi }).toProviderNumber(number));
+      const listed = await provider.listTemplates();
       const now = new Date();
       const seen = new Set<string>();
       for (const t of listed) {
@@ -67,7 +67,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     } catch (error) {
       result.error = error instanceof UnsupportedByProviderError ? error.message : `${(error as Error).message}`;
       if (!(error instanceof UnsupportedByProviderError)) {
-        const classified = adapterFor(number.provider).classify(error);
+        const classified = provider.classify(error);
         result.error = `${classified.class}${classified.code ? ` (${classified.code})` : ''}: ${classified.text}`;
       }
     }
@@ -105,7 +105,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         label: n.label,
         phone: n.phone,
         provider: n.provider,
-        freeForm: adapterFor(n.provider).capabilities.freeForm,
+        freeForm: getService('provider-calls', { strapi }).for(n).capabilities.freeForm,
         templates: templates.filter((t: any) => t.numberId === n.id).map(format),
       }));
     },

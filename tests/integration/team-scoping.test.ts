@@ -1,5 +1,5 @@
 import { createSimulator, type RunningSimulator } from '../../simulator';
-import { JOBS } from '../../cron';
+import { JOBS } from '../../server/cron';
 import { startStrapi, type TestApp } from '../helpers/strapi';
 import { as, createStaff, login } from '../helpers/admin';
 import { openStream } from '../helpers/sse';

@@ -1,5 +1,5 @@
 import { createSimulator, type RunningSimulator } from '../../simulator';
-import { startCronJobs, stopCronJobs } from '../../cron';
+import { startCronJobs, stopCronJobs } from '../../server/cron';
 import { startStrapi, type TestApp } from '../helpers/strapi';
 import { as, createStaff, login } from '../helpers/admin';
 

@@ -29,7 +29,7 @@ describe('the npm package', () => {
   });
 
   test('ships nothing of the development setup, no source maps and no big files', () => {
-    const devOnly = /^(tests|example|simulator|bench|scripts|\.ci|server|admin|contracts|cron|content-types)\//;
+    const devOnly = /^(tests|example|simulator|bench|scripts|\.ci|server|admin|contracts|content-types)\//;
     expect(files.map((f) => f.path).filter((p) => devOnly.test(p) || p.endsWith('.map') || p.endsWith('.test.ts'))).toEqual([]);
     expect(files.filter((f) => f.size > MAX_FILE_BYTES).map((f) => f.path)).toEqual([]);
   });

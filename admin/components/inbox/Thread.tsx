@@ -2,7 +2,7 @@ import * as React from 'react';
 import { Badge, Box, Flex, Typography } from '@strapi/design-system';
 import type { Conversation, Message } from '../../../contracts/inbox';
 import type { WhatsAppTemplate } from '../../../contracts/templates';
-import type { TemplateParams } from '../../../server/providers/types';
+import type { TemplateParams } from '../../../contracts/templates';
 import { useTranslate, type Translate } from '../../hooks/useTranslate';
 import { previewOf, previewText, valuesFromParams } from './composer/templateValues';
 import { MediaPreview, isMedia } from './thread/MediaPreview';

@@ -1,5 +1,5 @@
 import type { TemplateParameterSchema, WhatsAppTemplate } from '../../../../contracts/templates';
-import type { TemplateParams } from '../../../../server/providers/types';
+import type { TemplateParams } from '../../../../contracts/templates';
 
 /** What the user typed for each parameter, keyed `header:<name>`, `body:<name>`, `button:<index>:<name>`. */
 export type TemplateValues = Record<string, string>;

@@ -1,6 +1,7 @@
 import cron, { type RunCoordinator, type ScheduledTask } from 'node-cron';
 import type { Core } from '@strapi/strapi';
-import { getConfig, getService } from '../server/utils';
+import { cronLockKey } from '../keys';
+import { getConfig, getService } from '../utils';
 
 /**
  * The plugin's scheduled jobs, on node-cron. Gated by the plugin's `cron.enabled` (off under
@@ -48,7 +49,7 @@ const coordinator = (strapi: Core.Strapi, job: CronJob): RunCoordinator => {
   const releases = new Map<string, () => Promise<void>>();
   return {
     async shouldRun(key) {
-      const release = await getService('cluster', { strapi }).claimTick(`cron:${job.name}`, key, TICK_TTL_MS);
+      const release = await getService('cluster', { strapi }).claimTick(cronLockKey(job.name), key, TICK_TTL_MS);
       if (release) releases.set(key, release);
       return release !== null;
     },

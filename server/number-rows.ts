@@ -1,0 +1,83 @@
+/** A number as stored, and what writing one needs: its provider id, its unique-violation answer, and a short-lived lookup cache. */
+import crypto from 'node:crypto';
+import { errors } from '@strapi/utils';
+import type { CredentialField, Provider } from '../contracts/numbers';
+
+/** A number row as stored (credentials still encrypted). */
+export interface NumberRow {
+  id: number;
+  documentId: string;
+  label: string;
+  provider: Provider;
+  phone: string;
+  region: string | null;
+  phoneNumberId: string | null;
+  wabaId: string | null;
+  appId: string | null;
+  appName: string | null;
+  providerPhoneId: string | null;
+  credentials: string | null;
+  webhookKey: string | null;
+  active: boolean;
+  teamRoleIds: number[] | null;
+  throughputMps: number | null;
+  health: string | null;
+  needsReauth: boolean;
+  deletedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type Credentials = Partial<Record<CredentialField, string>>;
+
+export const newWebhookKey = () => crypto.randomBytes(24).toString('base64url');
+
+/** The id a provider's webhooks name the number by; unique per provider among live numbers. */
+export const providerPhoneIdOf = (n: Pick<NumberRow, 'provider' | 'phoneNumberId' | 'appName' | 'phone'>) => {
+  if (n.provider === 'meta') return n.phoneNumberId;
+  if (n.provider === 'gupshup') return n.appName;
+  return n.phone.replace(/^\+/, '');
+};
+
+const isUniqueViolation = (error: unknown) => {
+  const e = error as { code?: string; message?: string };
+  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'ER_DUP_ENTRY' || /UNIQUE constraint/i.test(e?.message ?? '');
+};
+
+const duplicateError = (provider: Provider) => {
+  const path = provider === 'meta' ? 'phoneNumberId' : provider === 'gupshup' ? 'appName' : 'phone';
+  const message = `${path} is already connected to another number`;
+  return new errors.ValidationError(message, { errors: [{ path: [path], message, name: 'ValidationError', value: null }] });
+};
+
+/** Runs a number write; the unique index on the provider's id answers as a validation error naming the field. */
+export const saveNumber = async (provider: Provider, write: () => Promise<NumberRow>) => {
+  try {
+    return await write();
+  } catch (error) {
+    if (isUniqueViolation(error)) throw duplicateError(provider);
+    throw error;
+  }
+};
+
+const CACHE_MS = 5_000;
+const CACHE_MAX = 10_000;
+
+/**
+ * Number lookups on the hot paths (webhooks, the inbound worker), kept briefly: every write of a
+ * number clears it, and the short life bounds staleness across instances.
+ */
+export const rowCache = <K>() => {
+  const entries = new Map<K, { row: NumberRow | null; until: number }>();
+  return {
+    async get(key: K, load: () => Promise<NumberRow | null>): Promise<NumberRow | null> {
+      const hit = entries.get(key);
+      if (hit && hit.until > Date.now()) return hit.row;
+      const row = await load();
+      if (entries.size > CACHE_MAX) entries.clear();
+      entries.set(key, { row, until: Date.now() + CACHE_MS });
+      return row;
+    },
+    clear: () => entries.clear(),
+  };
+};
