@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Core } from '@strapi/strapi';
 import axios from 'axios';
 import { UID } from '../constants';
-import { adapterFor, UnsupportedByProviderError, type OutboundMessage } from '../providers';
+import { UnsupportedByProviderError, type OutboundMessage } from '../providers';
 import { getService } from '../utils';
 import type { NumberRow } from '../services/numbers';
 
@@ -59,8 +59,7 @@ export const createDelivery = (strapi: Core.Strapi) => {
     if (!file) throw new UnsupportedByProviderError(number.provider, 'send a file that was deleted from the Media Library');
     let next: Row;
     if (number.provider === 'meta') {
-      const ctx = getService('provider-calls', { strapi }).contextFor(number);
-      const { mediaId } = await adapterFor(number.provider).uploadMedia(ctx, getService('numbers', { strapi }).toProviderNumber(number), { data: await fileBytes(file), mimeType: file.mime, filename: payload.filename });
+      const { mediaId } = await getService('provider-calls', { strapi }).for(number).uploadMedia({ data: await fileBytes(file), mimeType: file.mime, filename: payload.filename });
       next = { ...payload, providerMediaId: mediaId };
     } else {
       next = { ...payload, link: /^https?:\/\//.test(file.url) ? file.url : `${getService('numbers', { strapi }).publicUrl()}${file.url}` };
@@ -149,28 +148,26 @@ export const createDelivery = (strapi: Core.Strapi) => {
 
     /** Sends a claimed row (status `sending`); answers when it should be tried again, if it should. */
     async deliver(row: Row, { number, conversation, message: prepared }: Prepared, through?: Through): Promise<Date | null> {
-      const adapter = adapterFor(number.provider);
+      const client = getService('provider-calls', { strapi }).for(number);
       let message: OutboundMessage;
       try {
         message = row.payload?.fileId ? outbound({ ...row, payload: await resolveFile(row, number) }, conversation, null) : prepared;
       } catch (error) {
         // Nothing was sent yet: an upload that got no answer is simply made again.
-        const c = error instanceof UnsupportedByProviderError ? { class: 'permanent', code: null, text: error.message } : adapter.classify(error);
+        const c = error instanceof UnsupportedByProviderError ? { class: 'permanent', code: null, text: error.message } : client.classify(error);
         return failed(row, c.class === 'maybe-sent' ? { ...c, class: 'retryable' } : c);
       }
-      const ctx = getService('provider-calls', { strapi }).contextFor(number);
-      const providerNumber = getService('numbers', { strapi }).toProviderNumber(number);
       let called = false;
       const call = () => {
         called = true;
-        return adapter.send(ctx, providerNumber, message);
+        return client.send(message);
       };
-      let result: Awaited<ReturnType<typeof adapter.send>>;
+      let result: Awaited<ReturnType<typeof client.send>>;
       try {
         result = await (through ? through(call) : call());
       } catch (error) {
         if (!called) return notAdmitted(row, error);
-        return failed(row, error instanceof UnsupportedByProviderError ? { class: 'permanent', code: null, text: error.message } : adapter.classify(error));
+        return failed(row, error instanceof UnsupportedByProviderError ? { class: 'permanent', code: null, text: error.message } : client.classify(error));
       }
       await recordSent(row, result.providerMessageId);
       return null;

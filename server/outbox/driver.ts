@@ -3,8 +3,7 @@ import type { Row } from './deliver';
 /** Meta allows about one message every 6 s to one person with short bursts; stay well under it. */
 export const PAIR_LIMIT = 10;
 export const PAIR_WINDOW_MS = 60_000;
-export const pairKey = (numberId: number, customerWaId: string) => `pair:${numberId}:${customerWaId}`;
-export const numberKey = (numberId: number) => `number:${numberId}`;
+export { numberRateKey as numberKey, pairRateKey as pairKey } from '../keys';
 /** The number's messages per second, as configured (Meta's default 80). */
 export const perSecond = (number: { throughputMps?: number | null }) => Math.max(1, Math.floor(number.throughputMps ?? 80));
 

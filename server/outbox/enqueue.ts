@@ -5,8 +5,8 @@ import { STAFF_REPLY_SOURCES, UID } from '../constants';
 import type { CrmLink } from '../conversation-row';
 import { openConversation } from '../conversations/open';
 import { customerE164, regionOf } from '../phone';
-import { adapterFor } from '../providers';
 import { templateText } from '../template-params';
+import { replyKey } from '../keys';
 import { getService } from '../utils';
 import type { NumberRow } from '../services/numbers';
 import { admit, businessInitiated, type Refusal, type SendSource } from './admission';
@@ -35,7 +35,6 @@ export class NotAdmittedError extends errors.ValidationError {
   }
 }
 
-const replyKey = (conversationId: number, key: string) => `reply:${conversationId}:${key}`;
 const kindOfMime = (mime: string) => (/^image\//.test(mime) ? 'image' : /^video\//.test(mime) ? 'video' : /^audio\//.test(mime) ? 'audio' : 'document');
 const fail = (path: string, message: string): never => {
   throw new errors.ValidationError(message, { errors: [{ path: [path], message, name: 'ValidationError', value: null }] });
@@ -125,7 +124,7 @@ export const createEnqueue = (strapi: Core.Strapi, schedule: (rows: Row[]) => Pr
         source,
         target: byNumber ? 'number' : 'conversation',
         kind: input.type === 'template' ? 'template' : 'free',
-        number: { removed: !number || Boolean(number.deletedAt), active: Boolean(number?.active), freeForm: number ? adapterFor(number.provider).capabilities.freeForm : false, provider: number?.provider ?? '' },
+        number: { removed: !number || Boolean(number.deletedAt), active: Boolean(number?.active), freeForm: number ? getService('provider-calls', { strapi }).for(number).capabilities.freeForm : false, provider: number?.provider ?? '' },
         windowExpiresAt,
         template: input.type === 'template' ? { name: input.template.name, language: input.template.language, params: input.template.params, stored: template } : undefined,
         unreachable,
