@@ -1,6 +1,6 @@
 /**
- * What every test run needs before Jest starts: the plugin built into dist/ (Strapi loads the
- * plugin from there, as it would from npm) and the example CRM compiled to example/dist.
+ * What every test run needs before Jest starts: the plugin built into dist/ as `npm run build` does (Strapi
+ * loads the plugin from there, as it would from npm) and the example CRM compiled to example/dist.
  */
 const { execSync } = require('node:child_process');
 const path = require('node:path');
@@ -10,6 +10,7 @@ const run = (cmd, cwd = root) => execSync(cmd, { cwd, stdio: 'inherit', env: { .
 
 module.exports = function prepare() {
   run('npx strapi-plugin build --silent');
+  run('npx tsc -p tsconfig.contracts.json');
   run('npx tsc -p tsconfig.json', path.join(root, 'example'));
 };
 

@@ -28,6 +28,22 @@ describe('the npm package', () => {
     expect(fs.readFileSync(path.join(root, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n\nCopyright \(c\) \d{4} strapi-plugin-whatsapp contributors/);
   });
 
+  test('ships type declarations of the admin API (contracts/), importable by a TypeScript host', () => {
+    for (const name of ['inbox', 'settings', 'notifications', 'templates', 'permissions']) {
+      expect(paths).toContain(`dist/contracts/${name}.d.ts`);
+      expect(paths).toContain(`dist/contracts/${name}.js`);
+    }
+    // A host file that types a request with them compiles against the package's own exports.
+    const dir = path.join(root, 'tests/.artifacts/types-check');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'host.ts'), "import type { ReplyRequest } from 'strapi-plugin-whatsapp/contracts/inbox';\nexport const reply: ReplyRequest = { type: 'text', text: 'Your order shipped' };\n");
+    fs.writeFileSync(path.join(dir, 'wrong.ts'), "import type { ReplyRequest } from 'strapi-plugin-whatsapp/contracts/inbox';\nexport const reply: ReplyRequest = { type: 'text', body: 1 };\n");
+    const { stdout } = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '--noEmit', '--strict', '--skipLibCheck', '--module', 'node16', '--moduleResolution', 'node16', path.join(dir, 'host.ts'), path.join(dir, 'wrong.ts')], { cwd: root, encoding: 'utf8' });
+    // The right request compiles; the wrong one is refused for its field.
+    expect(stdout).not.toMatch(/host\.ts/);
+    expect(stdout).toMatch(/wrong\.ts.*body/);
+  });
+
   test('ships nothing of the development setup, no source maps and no big files', () => {
     const devOnly = /^(tests|example|simulator|bench|scripts|\.ci|server|admin|contracts|content-types)\//;
     expect(files.map((f) => f.path).filter((p) => devOnly.test(p) || p.endsWith('.map') || p.endsWith('.test.ts'))).toEqual([]);
