@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 /** What `npm publish` would ship, read from npm itself (dist/ must be built: `npm test` builds it first). */
@@ -34,14 +35,21 @@ describe('the npm package', () => {
       expect(paths).toContain(`dist/contracts/${name}.js`);
     }
     // A host file that types a request with them compiles against the package's own exports.
-    const dir = path.join(root, 'tests/.artifacts/types-check');
-    fs.mkdirSync(dir, { recursive: true });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'whatsapp-types-'));
+    fs.mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
+    // As installed in a host app: the package under node_modules (here, this checkout).
+    const installed = path.join(dir, 'node_modules/strapi-plugin-whatsapp');
+    fs.symlinkSync(root, installed, 'dir');
     fs.writeFileSync(path.join(dir, 'host.ts'), "import type { ReplyRequest } from 'strapi-plugin-whatsapp/contracts/inbox';\nexport const reply: ReplyRequest = { type: 'text', text: 'Your order shipped' };\n");
     fs.writeFileSync(path.join(dir, 'wrong.ts'), "import type { ReplyRequest } from 'strapi-plugin-whatsapp/contracts/inbox';\nexport const reply: ReplyRequest = { type: 'text', body: 1 };\n");
-    const { stdout } = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '--noEmit', '--strict', '--skipLibCheck', '--module', 'node16', '--moduleResolution', 'node16', path.join(dir, 'host.ts'), path.join(dir, 'wrong.ts')], { cwd: root, encoding: 'utf8' });
-    // The right request compiles; the wrong one is refused for its field.
-    expect(stdout).not.toMatch(/host\.ts/);
-    expect(stdout).toMatch(/wrong\.ts.*body/);
+    // node16 reads the package's exports; a new Strapi app's tsconfig (`moduleResolution: node`) reads typesVersions.
+    for (const [module, resolution] of [['node16', 'node16'], ['commonjs', 'node']]) {
+      const { stdout } = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '--noEmit', '--strict', '--skipLibCheck', '--module', module, '--moduleResolution', resolution, path.join(dir, 'host.ts'), path.join(dir, 'wrong.ts')], { cwd: root, encoding: 'utf8' });
+      // The right request compiles; the wrong one is refused for its field.
+      expect(stdout).not.toMatch(/host\.ts/);
+      expect(stdout).toMatch(/wrong\.ts.*body/);
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   test('ships nothing of the development setup, no source maps and no big files', () => {
