@@ -16,6 +16,8 @@ export interface ClaimOptions {
   leaseMs: number;
   /** Equality filters (attribute names) a row must match to be due, e.g. `{ state: 'pending' }`. */
   pending: Record<string, string | number | boolean>;
+  /** Attributes `due` reads (all when unset): a worker that reads a few spares converting the rest. */
+  select?: string[];
 }
 
 /** Exponential backoff from one second, capped at five minutes. */
@@ -36,7 +38,7 @@ export const chunksOf = <T>(items: T[], size: number): T[][] => {
 
 const IN_LIMIT = 500;
 
-export const createClaims = <R extends Claimable>(strapi: Core.Strapi, { uid, leaseMs, pending }: ClaimOptions) => {
+export const createClaims = <R extends Claimable>(strapi: Core.Strapi, { uid, leaseMs, pending, select }: ClaimOptions) => {
   const meta = strapi.db.metadata.get(uid as any) as { tableName: string; attributes: Record<string, { columnName?: string }> };
   const column = (name: string) => meta.attributes[name]?.columnName ?? name;
   const db = () => strapi.db.connection;
@@ -54,6 +56,7 @@ export const createClaims = <R extends Claimable>(strapi: Core.Strapi, { uid, le
 
     due(afterId: number, limit: number, now = new Date()): Promise<R[]> {
       return strapi.db.query(uid as any).findMany({
+        ...(select ? { select: ['id', 'attempts', ...select] } : {}),
         where: { ...pending, id: { $gt: afterId }, $or: [{ lockedUntil: { $null: true } }, { lockedUntil: { $lte: now } }] },
         orderBy: { id: 'asc' },
         limit,

@@ -66,19 +66,23 @@ export const createChunkApplier = (strapi: Core.Strapi) => {
 
     const others = steps.filter((s) => s.event.kind !== 'status');
     const fresh = await keys.claim(trx, others.map((s) => ({ key: eventKey(s.number, s.event.key), webhookEventId: s.row.id, outcome: s.event.kind })));
+    const customer: { number: NumberRow; event: Extract<CanonicalEvent, { kind: 'message' }> }[] = [];
     for (const step of others) {
       const { number, event } = step;
       if (!fresh.delete(eventKey(number, event.key))) continue;
-      if (event.kind === 'message') {
-        const published: RealtimeEvent[] = [];
-        await messages.apply(trx, number, event, published);
-        effects.published.push(...published);
-        effects.inbound.push({ number, event, published });
-        if (event.media) effects.media = true;
-      } else if (event.kind === 'template') {
+      if (event.kind === 'message') customer.push({ number, event });
+      else if (event.kind === 'template') {
         // A template the plugin has not stored yet (created at the provider): fetch the number's list.
         if (!(await applyTemplate(strapi, number, event))) effects.syncs.add(number.id);
       } else if (event.kind === 'number' || event.kind === 'error') await applyNumberHealth(strapi, number, event);
+    }
+    if (customer.length) {
+      const announced = await messages.applyMany(trx, customer);
+      customer.forEach(({ number, event }, i) => {
+        effects.published.push(...announced[i]);
+        effects.inbound.push({ number, event, published: announced[i] });
+        if (event.media) effects.media = true;
+      });
     }
 
     const receipts = steps.filter((s) => s.event.kind === 'status');

@@ -42,7 +42,7 @@ export const peopleOf = (events: CanonicalEvent[]) =>
 
 export const createInboundWorker = (strapi: Core.Strapi) => {
   const numbers = () => getService('numbers', { strapi });
-  const claims = createClaims<WebhookRow>(strapi, { uid: UID.webhookEvent, leaseMs: LEASE_MS, pending: { state: 'pending' } });
+  const claims = createClaims<WebhookRow>(strapi, { uid: UID.webhookEvent, leaseMs: LEASE_MS, pending: { state: 'pending' }, select: ['numberId', 'provider', 'rawBody', 'bodyEncoding', 'lockedUntil'] });
   const chunks = createChunkApplier(strapi);
   const sqlite = () => strapi.db.dialect.client === 'sqlite';
   /** Row id → where its next turn starts; lost on a restart, which only restarts a row from its first event (applied ones are no-ops). */

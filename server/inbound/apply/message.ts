@@ -1,6 +1,7 @@
 /** A customer's message: its conversation (opened once per person), the CRM match, the message row and the list's preview. */
 import type { Core } from '@strapi/strapi';
 import { UID } from '../../constants';
+import { chunksOf } from '../../claims';
 import { insertConversationIfNone } from '../../conversation-row';
 import { rowInserter, type Db } from '../../db-rows';
 import { customerE164, regionOf, samePersonKey } from '../../phone';
@@ -9,6 +10,7 @@ import type { NumberRow } from '../../services/numbers';
 import type { RealtimeEvent } from '../../services/realtime';
 import { getService } from '../../utils';
 import { eventKey, type Keys } from '../keys';
+import { updateEach } from '../update-each';
 
 const DAY_MS = 24 * 3600_000;
 /** How long "no CRM record has this phone" is believed before the identity sources are asked again. */
@@ -36,17 +38,6 @@ export const createMessageApplier = (strapi: Core.Strapi, keys: Keys) => {
     return false;
   };
 
-  /**
-   * Insert-or-nothing on the (number, customer) unique key: two first messages of one customer
-   * applied at once, by this process or another instance, end in one conversation, not an error.
-   */
-  const findOrCreateConversation = async (trx: Db, number: NumberRow, waId: string, e164: string | null, name: string | null) => {
-    const existing = await q(UID.conversation).findOne({ where: { numberId: number.id, customerWaId: waId } });
-    if (existing) return existing;
-    await insertConversationIfNone(trx, { numberId: number.id, waId, phone: e164, name });
-    return q(UID.conversation).findOne({ where: { numberId: number.id, customerWaId: waId } });
-  };
-
   /** The CRM record this phone belongs to, a new lead when auto-lead is on, or null. */
   const crmOf = async (trx: Db, number: NumberRow, e164: string, name: string | null) => {
     if (recentlyUnmatched(e164)) return null;
@@ -65,15 +56,68 @@ export const createMessageApplier = (strapi: Core.Strapi, keys: Keys) => {
     return null;
   };
 
-  const apply = async (trx: Db, number: NumberRow, event: InboundMessageEvent, published: RealtimeEvent[]) => {
-    const waId = event.from.waId ?? event.from.userId!;
-    const e164 = event.from.waId ? customerE164(event.from.waId) : null;
-    const conversation = await findOrCreateConversation(trx, number, waId, e164, event.from.name ?? null);
-    const crm = !conversation.crmDocumentId && e164 ? await crmOf(trx, number, e164, event.from.name ?? null) : null;
+  /** customerE164 parses with libphonenumber; a busy sender's every message would parse the same id again. */
+  const phones = new Map<string, string | null>();
+  const e164Of = (waId: string) => {
+    if (!phones.has(waId)) {
+      if (phones.size > NO_MATCH_KEPT) phones.clear();
+      phones.set(waId, customerE164(waId));
+    }
+    return phones.get(waId)!;
+  };
 
-    // A plain insert: this runs for every customer message, and the query engine's create costs two or three statements.
-    const [messageId] = await messages.insert(trx, [
-      {
+  /** The conversations of these customers of one number, opened (insert-or-nothing) where missing; one read for all. */
+  const conversationsOf = async (trx: Db, number: NumberRow, customers: Map<string, { e164: string | null; name: string | null }>) => {
+    const read = async (waIds: string[]) => {
+      const found = new Map<string, Record<string, any>>();
+      for (const part of chunksOf(waIds, 500)) {
+        for (const row of await q(UID.conversation).findMany({ where: { numberId: number.id, customerWaId: { $in: part } } })) found.set(row.customerWaId, row);
+      }
+      return found;
+    };
+    const found = await read([...customers.keys()]);
+    const missing = [...customers.keys()].filter((waId) => !found.has(waId));
+    // Insert-or-nothing on the (number, customer) unique key: two first messages of one customer
+    // applied at once, by this process or another instance, end in one conversation, not an error.
+    for (const waId of missing) await insertConversationIfNone(trx, { numberId: number.id, waId, phone: customers.get(waId)!.e164, name: customers.get(waId)!.name });
+    if (missing.length) for (const [waId, row] of await read(missing)) found.set(waId, row);
+    return found;
+  };
+
+  /**
+   * Applies customer messages in their order: one read of their conversations, one insert of the
+   * messages, one update per conversation. Answers what each message announced, in order.
+   */
+  const applyMany = async (trx: Db, entries: { number: NumberRow; event: InboundMessageEvent }[]): Promise<RealtimeEvent[][]> => {
+    const who = entries.map(({ event }) => {
+      const waId = event.from.waId ?? event.from.userId!;
+      return { waId, e164: event.from.waId ? e164Of(event.from.waId) : null };
+    });
+    const conversationOf = new Map<string, Record<string, any>>();
+    const numbersById = new Map(entries.map(({ number }) => [number.id, number]));
+    for (const number of numbersById.values()) {
+      const customers = new Map<string, { e164: string | null; name: string | null }>();
+      entries.forEach(({ number: n, event }, i) => {
+        if (n.id === number.id && !customers.has(who[i].waId)) customers.set(who[i].waId, { e164: who[i].e164, name: event.from.name ?? null });
+      });
+      for (const [waId, row] of await conversationsOf(trx, number, customers)) conversationOf.set(`${number.id}:${waId}`, row);
+    }
+
+    // Each conversation's row as the messages before this one left it, and what its UPDATE will write.
+    const states = new Map<number, { row: Record<string, any>; set: Record<string, unknown>; unread: number; number: NumberRow }>();
+    const rows: (Record<string, unknown> & { conversationId: number })[] = [];
+    for (const [i, { number, event }] of entries.entries()) {
+      const { waId, e164 } = who[i];
+      const conversation = conversationOf.get(`${number.id}:${waId}`)!;
+      let state = states.get(conversation.id);
+      if (!state) {
+        state = { row: { ...conversation }, set: {}, unread: 0, number };
+        states.set(conversation.id, state);
+        const crm = !conversation.crmDocumentId && e164 ? await crmOf(trx, number, e164, event.from.name ?? null) : null;
+        if (crm) Object.assign(state.set, { [c('crmKind')]: crm.crmKind, [c('crmUid')]: crm.crmUid, [c('crmDocumentId')]: crm.crmDocumentId, [c('crmName')]: crm.name });
+      }
+      const { row, set } = state;
+      rows.push({
         conversationId: conversation.id,
         numberId: number.id,
         direction: 'in',
@@ -90,42 +134,57 @@ export const createMessageApplier = (strapi: Core.Strapi, keys: Keys) => {
         replyToProviderId: event.context?.providerMessageId ?? event.reaction?.providerMessageId ?? null,
         providerTimestamp: event.timestamp,
         attempts: 0,
-      },
-    ]);
-
-    // Providers time messages to the second and our replies to the millisecond: a customer message
-    // in the same second as a reply came after it (it is being applied now), so it is the newest.
-    const newest = !conversation.lastMessageAt || Math.floor(new Date(conversation.lastMessageAt).getTime() / 1000) <= Math.floor(event.timestamp.getTime() / 1000);
-    // A reaction is shown on the message it reacts to: it is not something new to read, and a
-    // removed reaction (no emoji) says nothing at all.
-    const reaction = event.type === 'reaction';
-    const preview = reaction ? (event.reaction?.emoji ? `Reacted ${event.reaction.emoji}` : null) : (event.text ?? `[${event.type}]`);
-    const windowExpiresAt = later(conversation.windowExpiresAt, new Date(event.timestamp.getTime() + DAY_MS));
-    await trx(conversations.table)
-      .where({ id: conversation.id })
-      .update({
-        ...(crm ? { [c('crmKind')]: crm.crmKind, [c('crmUid')]: crm.crmUid, [c('crmDocumentId')]: crm.crmDocumentId, [c('crmName')]: crm.name } : {}),
-        [c('customerName')]: event.from.name ?? conversation.customerName ?? null,
-        [c('customerPhone')]: conversation.customerPhone ?? e164,
-        [c('lastInboundAt')]: later(conversation.lastInboundAt, event.timestamp),
-        [c('lastMessageAt')]: later(conversation.lastMessageAt, event.timestamp),
-        ...(newest && preview ? { [c('lastMessagePreview')]: preview.slice(0, 200) } : {}),
-        [c('windowExpiresAt')]: windowExpiresAt,
-        [c('templateOnly')]: windowExpiresAt.getTime() <= Date.now(),
-        [c('unread')]: strapi.db.connection.raw(reaction ? 'coalesce(??, 0)' : 'coalesce(??, 0) + 1', [c('unread')]),
-        [c('state')]: 'open',
-        updated_at: new Date(),
       });
-    published.push(
-      { type: 'message.created', conversationId: conversation.id, numberId: number.id, messageId },
-      { type: 'conversation.updated', conversationId: conversation.id, numberId: number.id }
+
+      // Providers time messages to the second and our replies to the millisecond: a customer message
+      // in the same second as a reply came after it (it is being applied now), so it is the newest.
+      const newest = !row.lastMessageAt || Math.floor(new Date(row.lastMessageAt).getTime() / 1000) <= Math.floor(event.timestamp.getTime() / 1000);
+      // A reaction is shown on the message it reacts to: it is not something new to read, and a
+      // removed reaction (no emoji) says nothing at all.
+      const reaction = event.type === 'reaction';
+      const preview = reaction ? (event.reaction?.emoji ? `Reacted ${event.reaction.emoji}` : null) : (event.text ?? `[${event.type}]`);
+      row.windowExpiresAt = later(row.windowExpiresAt, new Date(event.timestamp.getTime() + DAY_MS));
+      row.customerName = event.from.name ?? row.customerName ?? null;
+      row.customerPhone = row.customerPhone ?? e164;
+      row.lastInboundAt = later(row.lastInboundAt, event.timestamp);
+      row.lastMessageAt = later(row.lastMessageAt, event.timestamp);
+      if (newest && preview) set[c('lastMessagePreview')] = preview.slice(0, 200);
+      if (!reaction) state.unread += 1;
+    }
+
+    // A plain multi-row insert: the query engine's create costs two or three statements a message.
+    const ids = await messages.insert(trx, rows);
+    const now = new Date();
+    await updateEach(
+      trx,
+      (sql, bindings) => strapi.db.connection.raw(sql, bindings as any[]),
+      conversations.table,
+      [...states.values()].map(({ row, set, unread }) => ({
+        id: row.id,
+        set: {
+          ...set,
+          [c('customerName')]: row.customerName,
+          [c('customerPhone')]: row.customerPhone,
+          [c('lastInboundAt')]: new Date(row.lastInboundAt),
+          [c('lastMessageAt')]: new Date(row.lastMessageAt),
+          [c('windowExpiresAt')]: new Date(row.windowExpiresAt),
+          [c('templateOnly')]: new Date(row.windowExpiresAt).getTime() <= Date.now(),
+          [c('unread')]: { increment: unread },
+          [c('state')]: 'open',
+          updated_at: now,
+        },
+      }))
     );
-    // In the same transaction: a STOP is never lost between the message and the opt-out.
-    if (event.text) await getService('opt-out', { strapi }).fromMessage(number, event);
+    // In the same transaction and in order: a STOP is never lost between the message and the opt-out.
+    for (const { number, event } of entries) if (event.text) await getService('opt-out', { strapi }).fromMessage(number, event);
+    return entries.map(({ number }, i) => [
+      { type: 'message.created', conversationId: rows[i].conversationId, numberId: number.id, messageId: ids[i] },
+      { type: 'conversation.updated', conversationId: rows[i].conversationId, numberId: number.id },
+    ]);
   };
 
   return {
-    apply,
+    applyMany,
     /** A CRM record was written: a phone nobody had may be someone's now. */
     forgetUnknownSenders: () => unmatched.clear(),
   };

@@ -11,6 +11,7 @@ import { adapterFor, type ClassifiedError, type ProviderErrorDetail, type Status
 import type { NumberRow } from '../../services/numbers';
 import type { RealtimeEvent } from '../../services/realtime';
 import { eventKey, type Keys } from '../keys';
+import { updateEach } from '../update-each';
 
 /** Forward-only delivery order; `failed` is terminal and outranks everything. */
 export const RANK: Record<string, number> = { received: 0, queued: 0, sending: 0, review: 0, enqueued: 0, sent: 1, delivered: 2, read: 3, played: 3, failed: 9 };
@@ -89,7 +90,6 @@ export interface ReceiptOutcome {
 export const createStatusApplier = (strapi: Core.Strapi, keys: Keys) => {
   const messages = rowInserter(strapi, UID.message);
   const col = messages.column;
-  const FIELDS = ['sentAt', 'deliveredAt', 'readAt', 'failedAt', 'errorClass', 'errorCode', 'errorText', 'payload'];
 
   const find = async (numberId: number, ids: string[]) => {
     const found: StoredMessage[] = [];
@@ -99,21 +99,14 @@ export const createStatusApplier = (strapi: Core.Strapi, keys: Keys) => {
     return found;
   };
 
-  /** Writes each message's own values in one UPDATE: `column = CASE id WHEN … THEN … ELSE column END`. */
-  const writeFields = async (trx: Db, changes: { id: number; data: Record<string, unknown> }[]) => {
-    for (const part of chunksOf(changes, 200)) {
-      const set: Record<string, unknown> = {};
-      for (const field of FIELDS) {
-        const having = part.filter((c) => field in c.data);
-        if (!having.length) continue;
-        const column = col(field);
-        const cases = having.map(() => 'WHEN ? THEN ?').join(' ');
-        const bindings = having.flatMap((c) => [c.id, field === 'payload' ? JSON.stringify(c.data[field]) : c.data[field]]);
-        set[column] = (strapi.db.connection as any).raw(`CASE ?? ${cases} ELSE ?? END`, ['id', ...bindings, column]);
-      }
-      await trx(messages.table).whereIn('id', part.map((c) => c.id)).update(set);
-    }
-  };
+  /** Writes each message's own times, failure and payload in one UPDATE per 200 messages. */
+  const writeFields = (trx: Db, changes: { id: number; data: Record<string, unknown> }[]) =>
+    updateEach(
+      trx,
+      (sql, bindings) => strapi.db.connection.raw(sql, bindings as any[]),
+      messages.table,
+      changes.map(({ id, data }) => ({ id, set: Object.fromEntries(Object.entries(data).map(([field, value]) => [col(field), field === 'payload' ? JSON.stringify(value) : value])) }))
+    );
 
   /** Applies the receipts inside `trx`; pushes what changed to `published`. */
   const apply = async (trx: Db, inputs: ReceiptInput[], published: RealtimeEvent[]): Promise<ReceiptOutcome> => {
