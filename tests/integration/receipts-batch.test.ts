@@ -55,9 +55,9 @@ beforeAll(async () => {
   const admin = as(app.server, await login(app.server));
   number = (await admin.post('/whatsapp/numbers').send(NUMBER)).body.data;
   const conversation = await q('conversation').create({ data: { numberId: number.id, customerWaId: '15550002222', customerPhone: '+15550002222', state: 'open' } });
-  for (let i = 0; i < MESSAGES; i += 1) {
-    await q('message').create({ data: { numberId: number.id, conversationId: conversation.id, direction: 'out', type: 'text', text: `m${i}`, status: 'enqueued', source: 'inbox', providerMessageId: `wamid.batch-${i}` } });
-  }
+  await q('message').createMany({
+    data: Array.from({ length: MESSAGES }, (_, i) => ({ numberId: number.id, conversationId: conversation.id, direction: 'out', type: 'text', text: `m${i}`, status: 'enqueued', source: 'inbox', providerMessageId: `wamid.batch-${i}` })),
+  });
 });
 afterAll(async () => {
   await app?.stop();
