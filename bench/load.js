@@ -1,6 +1,7 @@
 /**
  * A small closed-loop HTTP load generator, run as its own process so its CPU is not the server's.
- * argv: JSON { url, bodiesFile, headersFile, concurrency, seconds }. Prints JSON results.
+ * argv: JSON { url, bodiesFile, concurrency, seconds }. Prints JSON results; only 2xx answers count as
+ * acknowledged, and latency is that of acknowledged requests, timed here, outside the server.
  */
 const http = require('node:http');
 const fs = require('node:fs');
@@ -25,7 +26,7 @@ const one = () =>
       (res) => {
         res.resume();
         res.on('end', () => {
-          latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
+          if (res.statusCode >= 200 && res.statusCode < 300) latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
           statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1;
           resolve();
         });
@@ -48,6 +49,7 @@ const loop = async () => {
   const elapsed = (Date.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   const pct = (p) => (latencies.length ? Number(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))].toFixed(2)) : null);
-  process.stdout.write(JSON.stringify({ requests: latencies.length, errors, statuses, seconds: Number(elapsed.toFixed(2)), perSecond: Math.round(latencies.length / elapsed), p50: pct(50), p99: pct(99) }));
+  const sent = Object.values(statuses).reduce((a, b) => a + b, 0) + errors;
+  process.stdout.write(JSON.stringify({ sent, acknowledged: latencies.length, errors, statuses, seconds: Number(elapsed.toFixed(2)), perSecond: Math.round(latencies.length / elapsed), p50: pct(50), p99: pct(99) }));
   agent.destroy();
 })();

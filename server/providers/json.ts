@@ -11,7 +11,8 @@ export const str = (v: unknown): string | undefined => (typeof v === 'string' ? 
  */
 const NUL = /\u0000/g;
 export const parseWebhookJson = (text: string): unknown =>
-  JSON.parse(text, (_key, value) => {
+  // A body with no escaped NUL (nearly all) has none to drop: the reviver, a third of the parse, is skipped.
+  !text.includes('\\u0000') && !text.includes('\u0000') ? JSON.parse(text) : JSON.parse(text, (_key, value) => {
     if (typeof value === 'string') return value.includes('\u0000') ? value.replace(NUL, '') : value;
     // Keys too: a message's payload is kept in a json column.
     if (isObject(value) && Object.keys(value).some((k) => k.includes('\u0000'))) {

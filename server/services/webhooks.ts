@@ -1,7 +1,8 @@
 import { isUtf8 } from 'node:buffer';
 import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
-import { REJECTED_BODY_KEPT_BYTES } from '../constants';
+import { REJECTED_BODY_KEPT_BYTES, UID } from '../constants';
+import { rowInserter } from '../db-rows';
 import { adapterFor, MalformedPayloadError, type CanonicalEvent, type HandshakeResult } from '../providers';
 import { parseWebhookJson } from '../providers/json';
 import { getService } from '../utils';
@@ -34,8 +35,6 @@ const KEEP_HEADERS = /^(content-type|content-length|user-agent|x-hub-signature-2
 const keptHeaders = (headers: IncomingWebhook['headers']) =>
   Object.fromEntries(Object.entries(headers).filter(([name, value]) => value !== undefined && KEEP_HEADERS.test(name.toLowerCase())));
 
-const WEBHOOK_TABLE = 'whatsapp_webhook_events';
-
 const bytesOf = (raw: string | Buffer) => (Buffer.isBuffer(raw) ? raw : Buffer.from(raw, 'utf8'));
 
 /** Bytes that are not text (or hold a NUL, which PostgreSQL text refuses) are kept as base64. */
@@ -61,6 +60,8 @@ const excerptOf = (bytes: Buffer) => {
  */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const numbers = () => getService('numbers', { strapi });
+  let inserter: ReturnType<typeof rowInserter> | null = null;
+  const rows = () => (inserter ??= rowInserter(strapi, UID.webhookEvent));
 
   const store = async (number: NumberRow, incoming: IncomingWebhook, fields: { state: string; signatureOk: boolean | null; lastError?: string | null; eventCount?: number }) => {
     const bytes = incoming.raw === null ? null : bytesOf(incoming.raw);
@@ -68,29 +69,23 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const { text, encoding } = storable(excerpt ? excerpt.kept : bytes);
     // A reason may quote the body (JSON.parse's message does), and PostgreSQL text refuses NUL.
     const lastError = [fields.lastError, excerpt?.note].filter(Boolean).join('; ').replace(/\u0000/g, '\\0') || null;
-    const now = new Date();
     // One plain insert: the query engine's create costs three round trips on this hot path.
-    const [inserted] = await strapi.db.connection(WEBHOOK_TABLE).insert(
+    const [id] = await rows().insert(strapi.db.connection, [
       {
-        document_id: crypto.randomBytes(12).toString('hex'),
-        number_id: number.id,
+        numberId: number.id,
         provider: number.provider,
-        received_at: now,
-        raw_body: text,
-        body_encoding: encoding,
-        headers: JSON.stringify(keptHeaders(incoming.headers)),
-        signature_ok: fields.signatureOk,
+        receivedAt: new Date(),
+        rawBody: text,
+        bodyEncoding: encoding,
+        headers: keptHeaders(incoming.headers),
+        signatureOk: fields.signatureOk,
         state: fields.state,
         attempts: 0,
-        last_error: lastError,
-        event_count: fields.eventCount ?? null,
-        created_at: now,
-        updated_at: now,
-        published_at: now,
+        lastError,
+        eventCount: fields.eventCount ?? null,
       },
-      ['id']
-    );
-    return Number(typeof inserted === 'object' ? inserted.id : inserted);
+    ]);
+    return id;
   };
 
   return {
@@ -156,8 +151,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         return reject(403, `the body addresses ${foreign}, which is not this number; this URL accepts only its own number's events`, true);
       }
 
-      const eventId = await store(number, incoming, { state: 'pending', signatureOk: true, eventCount: events.length });
-      getService('inbound', { strapi }).kick();
+      const inbound = getService('inbound', { strapi });
+      const eventId = await inbound.acknowledging(store(number, incoming, { state: 'pending', signatureOk: true, eventCount: events.length }));
+      inbound.kick();
       return { status: 200, body: { ok: true, eventId } };
     },
   };

@@ -1,0 +1,42 @@
+/** The applied-event keys that make each provider event apply once (README: Receiving messages). */
+import type { Core } from '@strapi/strapi';
+import { UID } from '../constants';
+import { chunksOf } from '../claims';
+import { rowInserter, type Db } from '../db-rows';
+
+export interface KeyRow {
+  key: string;
+  webhookEventId: number | null;
+  outcome: string;
+}
+
+/** The event key the worker stores: provider and number first, so two numbers' ids never meet. */
+export const eventKey = (number: { provider: string; id: number }, eventKey: string) => `${number.provider}:${number.id}:${eventKey}`;
+
+export const createKeys = (strapi: Core.Strapi) => {
+  const rows = rowInserter(strapi, UID.appliedEvent);
+  const keyColumn = rows.column('key');
+
+  /**
+   * Inserts the keys in one statement per 500 and answers those that were new: the events to
+   * apply now. A key already there (applied before, or twice in `keys`) is skipped, never an error.
+   */
+  const claim = async (trx: Db, keys: KeyRow[]): Promise<Set<string>> => {
+    const fresh = new Set<string>();
+    const unique = [...new Map(keys.map((k) => [k.key, k])).values()];
+    const now = new Date();
+    for (const part of chunksOf(unique, 500)) {
+      const inserted = await trx(rows.table)
+        .insert(part.map((k) => rows.toColumns({ ...k }, now)))
+        .onConflict([keyColumn])
+        .ignore()
+        .returning([keyColumn]);
+      for (const r of inserted as Record<string, string>[]) fresh.add(r[keyColumn]);
+    }
+    return fresh;
+  };
+
+  return { claim, claimOne: async (trx: Db, key: KeyRow) => (await claim(trx, [key])).has(key.key) };
+};
+
+export type Keys = ReturnType<typeof createKeys>;

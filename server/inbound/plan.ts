@@ -1,0 +1,101 @@
+/**
+ * Pure planning for the inbound worker (README: Receiving messages): which of a batch of due rows
+ * run now and how far (fair turns), and how they split into lanes that may run side by side while
+ * one person's rows keep their order.
+ */
+
+/** Where a row's turn starts in its events, and how many it may apply. */
+export interface Turn {
+  from: number;
+  max: number;
+}
+
+/** Events a row applies before the rows after it get their turn. */
+export const TURN_EVENTS = 100;
+/** Events one number's rows may apply in one pass: one number's backlog cannot hold up another's messages. */
+export const NUMBER_EVENTS_PER_PASS = 200;
+
+export interface Candidate {
+  id: number;
+  numberId: number;
+}
+
+export interface Planned<R> {
+  row: R;
+  /** The row's events; undefined when its body does not parse (the worker records why). */
+  events: unknown[] | undefined;
+  people: string[];
+  turn: Turn;
+}
+
+/** What a pass remembers from batch to batch: events each number has used, people held back, rows part-way through. */
+export interface PassState {
+  budget: Map<number, number>;
+  held: Set<string>;
+  /** Row id → where its next turn starts (kept across passes). */
+  progress: Map<number, number>;
+}
+
+export const newPassState = (progress = new Map<number, number>()): PassState => ({ budget: new Map(), held: new Set(), progress });
+
+/**
+ * Rows run in id order. A row waits for a later pass when its number's budget is spent or one of
+ * its people is held; a row whose turn ends before its last event holds its people, so no later
+ * row of theirs overtakes it. Answers the rows to run (with their turns) and those left for later.
+ */
+export const planTurns = <R extends Candidate>(
+  rows: { row: R; events: unknown[] | undefined; people: string[] }[],
+  state: PassState
+): { run: Planned<R>[]; later: R[] } => {
+  const run: Planned<R>[] = [];
+  const later: R[] = [];
+  for (const { row, events, people } of rows) {
+    const from = state.progress.get(row.id) ?? 0;
+    const left = state.budget.get(row.numberId) ?? NUMBER_EVENTS_PER_PASS;
+    const turn = { from, max: Math.max(0, Math.min(TURN_EVENTS, left)) };
+    state.budget.set(row.numberId, left - Math.max(1, Math.min(turn.max, (events?.length ?? 1) - from)));
+    if (turn.max === 0 || people.some((person) => state.held.has(person))) {
+      for (const person of people) state.held.add(person);
+      later.push(row);
+      continue;
+    }
+    if (events && from + turn.max < events.length) for (const person of people) state.held.add(person);
+    run.push({ row, events, people, turn });
+  }
+  return { run, later };
+};
+
+/**
+ * Splits planned rows into at most `count` lanes: rows that share a person (directly or through
+ * another row) go to one lane in their order; whole groups are dealt to the lane with the fewest
+ * events so far.
+ */
+export const lanesOf = <T extends { people: string[]; events: unknown[] | undefined; turn: Turn }>(items: T[], count: number): T[][] => {
+  const parent = items.map((_, i) => i);
+  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
+  const owner = new Map<string, number>();
+  items.forEach((item, i) => {
+    for (const person of item.people) {
+      const seen = owner.get(person);
+      if (seen === undefined) owner.set(person, i);
+      else parent[find(i)] = find(seen);
+    }
+  });
+  const groups = new Map<number, T[]>();
+  items.forEach((item, i) => {
+    const root = find(i);
+    if (!groups.has(root)) groups.set(root, []);
+    groups.get(root)!.push(item);
+  });
+  const lanes: T[][] = Array.from({ length: Math.max(1, Math.min(count, groups.size)) }, () => []);
+  const load = lanes.map(() => 0);
+  const size = (item: T) => Math.max(1, Math.min(item.turn.max, (item.events?.length ?? 1) - item.turn.from));
+  for (const group of groups.values()) {
+    const lane = load.indexOf(Math.min(...load));
+    // Groups keep their first row's place: lanes stay in id order, so older rows go first.
+    lanes[lane].push(...group);
+    load[lane] += group.reduce((sum, item) => sum + size(item), 0);
+  }
+  const position = new Map(items.map((item, i) => [item, i]));
+  return lanes.filter((lane) => lane.length).map((lane) => lane.sort((a, b) => position.get(a)! - position.get(b)!));
+};

@@ -1,0 +1,197 @@
+/**
+ * The asynchronous half of the inbound path: claims stored webhook rows in batches, splits them
+ * into canonical events and applies each exactly once, in chunks of rows per transaction. The
+ * unique key of `applied-event`, written in the same transaction as the event's effect, is what
+ * makes a redelivery a no-op.
+ */
+import type { Core } from '@strapi/strapi';
+import { UID } from '../constants';
+import { adapterFor, type CanonicalEvent } from '../providers';
+import { parseWebhookJson } from '../providers/json';
+import type { NumberRow } from '../services/numbers';
+import { getConfig, getService } from '../utils';
+import { createWorkerLoop } from '../worker-loop';
+import { routerFor } from '../webhook-routing';
+import { backoffMs, createClaims } from '../claims';
+import { createChunkApplier, type RowState, type Step } from './chunk';
+import { lanesOf, newPassState, planTurns, type Planned } from './plan';
+
+const LEASE_MS = 60_000;
+const MAX_ATTEMPTS = 6;
+const SWEEP_MS = 5_000;
+/** Rows one claim takes. */
+const BATCH = 200;
+/** Events per transaction: SQLite has one writer, and an acknowledgement waits for the whole of one. */
+const chunkEvents = (sqlite: boolean) => (sqlite ? 40 : 100);
+/** On SQLite, how long a chunk waits for acknowledgements in flight to be stored first. */
+const MAX_DEFER_MS = 20;
+
+export type WebhookRow = { id: number; numberId: number; provider: NumberRow['provider']; rawBody: string; bodyEncoding?: string | null; attempts: number; lockedUntil: string | null };
+
+/**
+ * The people a row's events are about. Rows sharing one are applied one after another, in row
+ * order: one customer's messages in the order they came, a STOP before a later START, one lead
+ * per person even when they write to two numbers at once.
+ */
+export const peopleOf = (events: CanonicalEvent[]) =>
+  events.map((event) => {
+    if (event.kind === 'message') return `person:${event.from.waId ?? event.from.userId}`;
+    if (event.kind === 'status') return `person:${event.recipient.waId ?? event.recipient.userId ?? event.providerMessageId}`;
+    return `${event.kind}:${event.businessId ?? ''}`;
+  });
+
+export const createInboundWorker = (strapi: Core.Strapi) => {
+  const numbers = () => getService('numbers', { strapi });
+  const claims = createClaims<WebhookRow>(strapi, { uid: UID.webhookEvent, leaseMs: LEASE_MS, pending: { state: 'pending' }, select: ['numberId', 'provider', 'rawBody', 'bodyEncoding', 'lockedUntil'] });
+  const chunks = createChunkApplier(strapi);
+  const sqlite = () => strapi.db.dialect.client === 'sqlite';
+  /** Row id → where its next turn starts; lost on a restart, which only restarts a row from its first event (applied ones are no-ops). */
+  const progress = new Map<number, number>();
+  /** What a row's earlier turns found, so its last turn can say it; lost on a restart, which only shortens a note. */
+  const carried = new Map<number, RowState>();
+  let acknowledging = 0;
+
+  const parseRow = (row: WebhookRow) => {
+    // Ingest stores only UTF-8 JSON now; rows kept as base64 before that still parse.
+    const text = row.bodyEncoding === 'base64' ? Buffer.from(row.rawBody, 'base64').toString('utf8') : row.rawBody;
+    return adapterFor(row.provider).parse(parseWebhookJson(text));
+  };
+  const parseOrNothing = (row: WebhookRow) => {
+    try {
+      return parseRow(row);
+    } catch {
+      return undefined; // finishRow records why.
+    }
+  };
+
+  const concurrency = () => getConfig(strapi, 'inboundConcurrency') || (sqlite() ? 1 : 4);
+
+  /** Ends a row's turn: back to pending for its next turn or a retry, or done/dead with its note. */
+  const finishRow = async (item: Planned<WebhookRow>, state: RowState, end: number, done: number[]) => {
+    const { row } = item;
+    const events = item.events as CanonicalEvent[];
+    if (end < events.length) {
+      // Another row's turn: released without counting an attempt, resumed from `end`.
+      progress.set(row.id, end);
+      carried.set(row.id, state);
+      return claims.unclaim([row.id]);
+    }
+    progress.delete(row.id);
+    // Unmatched receipts of earlier turns or attempts are stored already: count them all.
+    const receipts = item.turn.from > 0 || row.attempts > 1 ? await strapi.db.query(UID.appliedEvent as any).count({ where: { webhookEventId: row.id, outcome: 'unmatched' } }) : state.unmatched;
+    const notes = [...(receipts ? [`unmatched: ${receipts} (statuses of messages this number never sent, kept as unmatched receipts)`] : []), ...state.problems];
+    const lastError = notes.length ? notes.join('\n').slice(0, 4000) : null;
+    if ((state.retry || state.failed) && row.attempts < MAX_ATTEMPTS) return claims.release([row.id], { state: 'pending', lockedUntil: new Date(Date.now() + backoffMs(row.attempts)), lastError });
+    if (!lastError && !state.failed) {
+      done.push(row.id); // finished together in one UPDATE
+      return;
+    }
+    return claims.release([row.id], { state: state.failed ? 'dead' : 'done', lastError, processedAt: new Date() });
+  };
+
+  /** Applies a run of rows' turns in one chunk and finishes each row. */
+  const runChunk = async (items: Planned<WebhookRow>[], routers: Map<number, (businessId: string | null) => Promise<NumberRow | null>>) => {
+    const steps: Step[] = [];
+    const ends: { item: Planned<WebhookRow>; state: RowState; end: number }[] = [];
+    const done: number[] = [];
+    for (const item of items) {
+      const { row, turn } = item;
+      const number = await numbers().findRowCached(row.numberId);
+      if (!number || number.deletedAt) {
+        await claims.release([row.id], { state: 'ignored', lastError: 'the number was deleted', processedAt: new Date() });
+        continue;
+      }
+      if (!item.events) {
+        let reason = 'unknown';
+        try {
+          parseRow(row);
+        } catch (error) {
+          reason = (error as Error).message;
+        }
+        await claims.release([row.id], { state: 'dead', lastError: `cannot parse the stored body: ${reason}`, processedAt: new Date() });
+        continue;
+      }
+      const events = item.events as CanonicalEvent[];
+      const fresh = { problems: [], retry: false, failed: false, unmatched: 0 };
+      const state: RowState = turn.from > 0 ? { ...fresh, ...carried.get(row.id), unmatched: 0 } : fresh;
+      carried.delete(row.id);
+      if (!routers.has(number.id)) routers.set(number.id, routerFor(strapi, number));
+      const targetOf = routers.get(number.id)!;
+      const end = Math.min(events.length, turn.from + turn.max);
+      for (const event of events.slice(turn.from, end)) {
+        const target = await targetOf(event.businessId);
+        if (target) steps.push({ row, state, number: target, event });
+        else state.problems.push(`${event.key}: addressed to ${event.businessId}, not this number`);
+      }
+      ends.push({ item, state, end });
+    }
+    if (steps.length) await chunks.apply(steps);
+    for (const { item, state, end } of ends) await finishRow(item, state, end, done);
+    if (done.length) await claims.release(done, { state: 'done', lastError: null, processedAt: new Date() });
+  };
+
+  /** On SQLite the worker and the acknowledgements share one writer: let stored-but-unanswered calls go first, briefly. */
+  const giveWay = async () => {
+    if (!sqlite()) return;
+    const until = Date.now() + MAX_DEFER_MS;
+    while (acknowledging > 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 1));
+    await new Promise((resolve) => setImmediate(resolve));
+  };
+
+  /** Runs a lane's rows in order, a chunk per transaction. */
+  const runLane = async (lane: Planned<WebhookRow>[], stopped: () => boolean, routers: Map<number, any>) => {
+    const limit = chunkEvents(sqlite());
+    for (let i = 0; i < lane.length; ) {
+      if (stopped()) return claims.unclaim(lane.slice(i).map((item) => item.row.id));
+      const chunk: Planned<WebhookRow>[] = [];
+      let size = 0;
+      while (i < lane.length && (chunk.length === 0 || size < limit)) {
+        const item = lane[i++];
+        chunk.push(item);
+        size += Math.min(item.turn.max, (item.events?.length ?? 1) - item.turn.from);
+      }
+      await giveWay();
+      try {
+        await runChunk(chunk, routers);
+      } catch (error) {
+        // A database error leaves these rows claimed: their lease runs out and a later pass takes them again.
+        strapi.log.error(`[whatsapp] webhook events ${chunk.map((c) => c.row.id).join(', ')} could not be processed: ${(error as Error).message}`);
+      }
+    }
+  };
+
+  /** One pass: claim due rows a batch at a time and apply them, until none is left. */
+  const pass = async (stopped: () => boolean) => {
+    const state = newPassState(progress);
+    const routers = new Map<number, any>();
+    let cursor = 0;
+    while (!stopped()) {
+      const rows = await claims.due(cursor, BATCH);
+      if (!rows.length) break;
+      cursor = rows[rows.length - 1].id;
+      const parsed = rows.map((row) => {
+        const events = parseOrNothing(row);
+        return { row, events, people: events ? peopleOf(events) : [] };
+      });
+      const { run } = planTurns(parsed, state);
+      const claimed = new Map((await claims.claim(run.map((p) => p.row))).map((row) => [row.id, row]));
+      const items = run.filter((p) => claimed.has(p.row.id)).map((p) => ({ ...p, row: claimed.get(p.row.id)! }));
+      await Promise.all(lanesOf(items, concurrency()).map((lane) => runLane(lane, stopped, routers)));
+    }
+    if (state.held.size && !stopped()) loop.kick();
+  };
+
+  const loop = createWorkerLoop(strapi, 'inbound worker', pass, SWEEP_MS);
+
+  return {
+    ...loop,
+    /** Called by the webhook route around storing a call: on SQLite the worker lets it go first. */
+    acknowledging<T>(work: Promise<T>): Promise<T> {
+      acknowledging += 1;
+      return work.finally(() => {
+        acknowledging -= 1;
+      });
+    },
+    forgetUnknownSenders: chunks.forgetUnknownSenders,
+  };
+};

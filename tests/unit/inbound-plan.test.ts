@@ -1,0 +1,71 @@
+import { chunksOf, claimedRows, backoffMs } from '../../server/claims';
+import { lanesOf, newPassState, NUMBER_EVENTS_PER_PASS, planTurns, TURN_EVENTS } from '../../server/inbound/plan';
+
+const row = (id: number, numberId = 1) => ({ id, numberId });
+const events = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+describe('claiming a batch', () => {
+  test('keeps only the rows the UPDATE matched, with the attempt count it wrote', () => {
+    const rows = [{ id: 1, attempts: 0 }, { id: 2, attempts: 3 }, { id: 3, attempts: 0 }];
+    expect(claimedRows(rows, [{ id: '3', attempts: '1' }, { id: 2, attempts: 4 }])).toEqual([{ id: 2, attempts: 4 }, { id: 3, attempts: 1 }]);
+    expect(claimedRows(rows, [])).toEqual([]);
+  });
+
+  test('splits IN lists and backs off exponentially to a cap', () => {
+    expect(chunksOf([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
+    expect(chunksOf([], 2)).toEqual([]);
+    expect([0, 1, 2, 20].map((a) => backoffMs(a))).toEqual([1000, 2000, 4000, 300_000]);
+  });
+});
+
+describe('turns', () => {
+  test('a big row applies one turn and holds its people; other people go on; its person waits', () => {
+    const state = newPassState();
+    const { run, later } = planTurns(
+      [
+        { row: row(1), events: events(900), people: ['person:a'] },
+        { row: row(2, 2), events: events(1), people: ['person:b'] },
+        { row: row(3, 2), events: events(1), people: ['person:a'] },
+      ],
+      state
+    );
+    expect(run.map((p) => [p.row.id, p.turn])).toEqual([
+      [1, { from: 0, max: TURN_EVENTS }],
+      [2, { from: 0, max: TURN_EVENTS }],
+    ]);
+    expect(later.map((r) => r.id)).toEqual([3]);
+  });
+
+  test("a number's budget per pass leaves its later rows for the next pass", () => {
+    const state = newPassState();
+    const rows = Array.from({ length: NUMBER_EVENTS_PER_PASS / 50 + 1 }, (_, i) => ({ row: row(i + 1), events: events(50), people: [`person:${i}`] }));
+    const { run, later } = planTurns(rows, state);
+    expect(run).toHaveLength(NUMBER_EVENTS_PER_PASS / 50);
+    expect(later.map((r) => r.id)).toEqual([rows.length]);
+  });
+
+  test('a row part-way through resumes where it stopped', () => {
+    const state = newPassState(new Map([[7, 100]]));
+    expect(planTurns([{ row: row(7), events: events(150), people: ['person:a'] }], state).run[0].turn).toEqual({ from: 100, max: TURN_EVENTS });
+  });
+});
+
+describe('lanes', () => {
+  const item = (id: number, people: string[]) => ({ id, people, events: events(1), turn: { from: 0, max: 100 } });
+
+  test("one person's rows share a lane in their order; rows linked through a shared person too", () => {
+    const items = [item(1, ['a']), item(2, ['b']), item(3, ['a']), item(4, ['c', 'b']), item(5, ['c']), item(6, ['d'])];
+    const lanes = lanesOf(items, 4);
+    const laneOf = (id: number) => lanes.findIndex((lane) => lane.some((i) => i.id === id));
+    expect(laneOf(1)).toBe(laneOf(3));
+    expect(new Set([laneOf(2), laneOf(4), laneOf(5)]).size).toBe(1);
+    for (const lane of lanes) expect(lane.map((i) => i.id)).toEqual([...lane.map((i) => i.id)].sort((x, y) => x - y));
+    expect(lanes.flat()).toHaveLength(items.length);
+    expect(lanes.length).toBe(3);
+  });
+
+  test('one lane keeps every row in id order', () => {
+    const items = [item(1, ['a']), item(2, ['b']), item(3, ['a'])];
+    expect(lanesOf(items, 1).map((lane) => lane.map((i) => i.id))).toEqual([[1, 2, 3]]);
+  });
+});
