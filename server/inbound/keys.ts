@@ -3,6 +3,8 @@ import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
 import { chunksOf } from '../claims';
 import { rowInserter, type Db } from '../db-rows';
+import { appliedEventKey } from '../keys';
+import type { NumberRow } from '../number-rows';
 
 export interface KeyRow {
   key: string;
@@ -10,8 +12,8 @@ export interface KeyRow {
   outcome: string;
 }
 
-/** The event key the worker stores: provider and number first, so two numbers' ids never meet. */
-export const eventKey = (number: { provider: string; id: number }, eventKey: string) => `${number.provider}:${number.id}:${eventKey}`;
+/** The event key the worker stores: provider and number first, so two numbers' ids never meet (built in server/keys.ts). */
+export const eventKey = (number: { provider: NumberRow['provider']; id: number }, key: string) => appliedEventKey(number.provider, number.id, key);
 
 export const createKeys = (strapi: Core.Strapi) => {
   const rows = rowInserter(strapi, UID.appliedEvent);

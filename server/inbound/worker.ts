@@ -8,6 +8,7 @@ import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
 import { adapterFor, type CanonicalEvent } from '../providers';
 import { parseWebhookJson } from '../providers/json';
+import { personOrderKey } from '../keys';
 import type { NumberRow } from '../services/numbers';
 import { getConfig, getService } from '../utils';
 import { createWorkerLoop } from '../worker-loop';
@@ -35,8 +36,8 @@ export type WebhookRow = { id: number; numberId: number; provider: NumberRow['pr
  */
 export const peopleOf = (events: CanonicalEvent[]) =>
   events.map((event) => {
-    if (event.kind === 'message') return `person:${event.from.waId ?? event.from.userId}`;
-    if (event.kind === 'status') return `person:${event.recipient.waId ?? event.recipient.userId ?? event.providerMessageId}`;
+    if (event.kind === 'message') return personOrderKey(event.from.waId ?? event.from.userId);
+    if (event.kind === 'status') return personOrderKey(event.recipient.waId ?? event.recipient.userId ?? event.providerMessageId);
     return `${event.kind}:${event.businessId ?? ''}`;
   });
 

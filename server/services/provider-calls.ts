@@ -31,6 +31,8 @@ export interface ProviderClient {
   readonly capabilities: ProviderAdapter['capabilities'];
   /** The number as the adapter sees it: ids and decrypted credentials (never leaves the server). */
   readonly number: ProviderNumber;
+  /** False when stored credentials cannot be decrypted (the encryption key changed): never to be read as "none set". */
+  readonly credentialsReadable: boolean;
   send(message: OutboundMessage): Promise<SendResult>;
   /** Marks a customer's message read (and shows typing where the provider can). */
   markRead(messageId: string, typing?: boolean): Promise<SendResult>;
@@ -53,7 +55,7 @@ export interface ProviderClient {
  * waiting: a slow log must never slow a send.
  */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
-  const opened = new Map<number, { cacheKey: string; number: ProviderNumber }>();
+  const opened = new Map<number, { cacheKey: string; number: ProviderNumber; readable: boolean }>();
 
   const contextFor = (number: Pick<NumberRow, 'id' | 'provider'>): ProviderContext => {
     const providers = getConfig(strapi, 'providers') ?? {};
@@ -75,10 +77,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   /** The number's ids and decrypted credentials, opened once per stored version of the row (webhooks and sends are hot paths). */
-  const providerNumber = (row: NumberRow): ProviderNumber => {
+  const open = (row: NumberRow) => {
     const cacheKey = `${row.id}:${row.updatedAt}:${row.credentials ?? ''}`;
     const cached = opened.get(row.id);
-    if (cached?.cacheKey === cacheKey) return cached.number;
+    if (cached?.cacheKey === cacheKey) return cached;
+    const credentials = getService('numbers', { strapi }).readCredentials(row);
     const number: ProviderNumber = {
       id: row.id,
       provider: row.provider,
@@ -88,11 +91,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       wabaId: row.wabaId ?? null,
       appId: row.appId ?? null,
       appName: row.appName ?? null,
-      credentials: getService('numbers', { strapi }).readCredentials(row) ?? {},
+      credentials: credentials ?? {},
     };
-    opened.set(row.id, { cacheKey, number });
-    return number;
+    const entry = { cacheKey, number, readable: credentials !== null };
+    opened.set(row.id, entry);
+    return entry;
   };
+  const providerNumber = (row: NumberRow): ProviderNumber => open(row).number;
 
   /** Credentials are opened on first use (a capability check needs none); the context is built per client, as config may change at run time. */
   const bind = (row: NumberRow): ProviderClient => {
@@ -104,6 +109,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       capabilities: adapter.capabilities,
       get number() {
         return number();
+      },
+      get credentialsReadable() {
+        return open(row).readable;
       },
       send: (message) => adapter.send(ctx, number(), message),
       markRead: (messageId, typing) => adapter.markRead(ctx, number(), messageId, typing ? { typing } : undefined),

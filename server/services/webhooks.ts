@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { REJECTED_BODY_KEPT_BYTES, UID } from '../constants';
 import { rowInserter } from '../db-rows';
-import { adapterFor, MalformedPayloadError, type CanonicalEvent, type HandshakeResult } from '../providers';
+import { MalformedPayloadError, type CanonicalEvent, type HandshakeResult } from '../providers';
 import { parseWebhookJson } from '../providers/json';
 import { getService } from '../utils';
 import { routerFor, signsBodies } from '../webhook-routing';
@@ -92,7 +92,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async handshake(key: string, query: Record<string, unknown>): Promise<HandshakeResult> {
       const number = await numbers().findByWebhookKey(key);
       if (!number) return { status: 404, body: 'unknown webhook URL' };
-      return adapterFor(number.provider).handshake(query, numbers().toProviderNumber(number));
+      return getService('provider-calls', { strapi }).for(number).handshake(query);
     },
 
     async receive(incoming: IncomingWebhook): Promise<WebhookAnswer> {
@@ -117,12 +117,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
       // Credentials that cannot be decrypted (the encryption key changed) must not read as "none set":
       // that would switch signature checks off.
-      if (number.credentials && numbers().readCredentials(number) === null) {
+      const client = getService('provider-calls', { strapi }).for(number);
+      if (number.credentials && !client.credentialsReadable) {
         return reject(403, "the number's stored credentials cannot be read (was the encryption key changed?); enter them again", null);
       }
 
-      const adapter = adapterFor(number.provider);
-      const verdict = adapter.verify({ rawBody: incoming.raw, headers: incoming.headers }, numbers().toProviderNumber(number));
+      const verdict = client.verify({ rawBody: incoming.raw, headers: incoming.headers });
       if (!verdict.ok) return reject(verdict.status, verdict.reason, false);
 
       // JSON is UTF-8: bytes that are not would be stored as base64 and never parse again in the worker.
@@ -131,7 +131,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
       let events: CanonicalEvent[];
       try {
-        events = adapter.parse(parseWebhookJson(bytes.toString('utf8')));
+        events = client.parse(parseWebhookJson(bytes.toString('utf8')));
       } catch (error) {
         const reason = error instanceof MalformedPayloadError ? error.message : `malformed JSON: ${(error as Error).message}`;
         return reject(400, reason, true);

@@ -4,7 +4,8 @@ import { UID } from '../../constants';
 import { chunksOf } from '../../claims';
 import { insertConversationIfNone } from '../../conversation-row';
 import { rowInserter, type Db } from '../../db-rows';
-import { customerE164, regionOf, samePersonKey } from '../../phone';
+import { autoLeadKey } from '../../keys';
+import { customerE164, regionOf } from '../../phone';
 import type { InboundMessageEvent } from '../../providers';
 import type { NumberRow } from '../../services/numbers';
 import type { RealtimeEvent } from '../../services/realtime';
@@ -45,7 +46,7 @@ export const createMessageApplier = (strapi: Core.Strapi, keys: Keys) => {
     let match = await identity.match(e164, regionOf(number));
     const { autoLead } = await getService('settings', { strapi }).get();
     // One lead per person, however many messages or numbers reach us at once.
-    if (!match && autoLead?.enabled && (await keys.claimOne(trx, { key: `autolead:${samePersonKey(e164)}`, webhookEventId: null, outcome: 'lead' }))) {
+    if (!match && autoLead?.enabled && (await keys.claimOne(trx, { key: autoLeadKey(e164), webhookEventId: null, outcome: 'lead' }))) {
       match = await identity.createLead(e164, name);
     }
     if (match) return { crmKind: match.kind, crmUid: match.uid, crmDocumentId: match.documentId, name: match.name };

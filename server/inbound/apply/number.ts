@@ -1,7 +1,7 @@
 /** Number health and provider errors from a webhook, applied to every number the call speaks for. */
 import type { Core } from '@strapi/strapi';
 import { UID } from '../../constants';
-import { adapterFor, type NumberEvent, type ProviderErrorEvent } from '../../providers';
+import { type NumberEvent, type ProviderErrorEvent } from '../../providers';
 import type { NumberRow } from '../../services/numbers';
 import { getService } from '../../utils';
 import { signsBodies } from '../../webhook-routing';
@@ -10,13 +10,12 @@ import { signsBodies } from '../../webhook-routing';
 export const numbersOwning = async (strapi: Core.Strapi, number: NumberRow, businessId: string | null) => {
   // An unsigned call speaks for the number whose URL it came to, never for its siblings.
   if (!signsBodies(number)) return [number];
-  const numbers = getService('numbers', { strapi });
-  const adapter = adapterFor(number.provider);
-  const secretOf = (row: NumberRow) => numbers.toProviderNumber(row).credentials.appSecret ?? null;
+  const clients = getService('provider-calls', { strapi });
+  const secretOf = (row: NumberRow) => clients.for(row).number.credentials.appSecret ?? null;
   const secret = secretOf(number);
-  const rows = await numbers.listRows(number.provider);
+  const rows = await getService('numbers', { strapi }).listRows(number.provider);
   // Only siblings signed for with the same app secret: another app's number naming the same WABA is not this call's to change.
-  return rows.filter((row) => row.id === number.id || (businessId !== null && secret !== null && secretOf(row) === secret && adapter.owns(numbers.toProviderNumber(row), businessId)));
+  return rows.filter((row) => row.id === number.id || (businessId !== null && secret !== null && secretOf(row) === secret && clients.for(row).owns(businessId)));
 };
 
 export const applyNumberHealth = async (strapi: Core.Strapi, number: NumberRow, event: NumberEvent | ProviderErrorEvent) => {

@@ -7,9 +7,10 @@ import type { Core } from '@strapi/strapi';
 import { UID } from '../../constants';
 import { chunksOf } from '../../claims';
 import { rowInserter, type Db } from '../../db-rows';
-import { adapterFor, type ClassifiedError, type ProviderErrorDetail, type StatusEvent } from '../../providers';
+import { type ClassifiedError, type ProviderErrorDetail, type StatusEvent } from '../../providers';
 import type { NumberRow } from '../../services/numbers';
 import type { RealtimeEvent } from '../../services/realtime';
+import { getService } from '../../utils';
 import { eventKey, type Keys } from '../keys';
 import { updateEach } from '../update-each';
 
@@ -149,7 +150,7 @@ export const createStatusApplier = (strapi: Core.Strapi, keys: Keys) => {
     const changes: { id: number; data: Record<string, unknown> }[] = [];
     const moves = new Map<string, { message: StoredMessage; number: NumberRow }[]>();
     for (const { message, number, events } of perMessage.values()) {
-      const { data, status } = foldStatuses(message, events, (detail) => adapterFor(number.provider).classifyDetail(detail));
+      const { data, status } = foldStatuses(message, events, (detail) => getService('provider-calls', { strapi }).for(number).classifyDetail(detail));
       if (Object.keys(data).length) changes.push({ id: message.id, data });
       if (status) moves.set(status, [...(moves.get(status) ?? []), { message, number }]);
     }
