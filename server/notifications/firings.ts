@@ -1,6 +1,7 @@
 /** The firing worker: claims pending firings after the host's write committed, renders each and queues its message. */
 import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
+import { firingMessageKey, firingSourceRef } from '../keys';
 import { recordE164, regionOf } from '../phone';
 import { createWorkerLoop } from '../worker-loop';
 import { emptyParameter, recipientOf, render, slotName, type Row } from './logic';
@@ -44,8 +45,8 @@ export const fire = async (strapi: Core.Strapi, firing: Row) => {
       phone: e164,
       recipientOf: rule.recipient.from === 'field' ? { uid: firing.contentType, record, path: rule.recipient.value } : undefined,
       template: { name: rule.template.name, language: rule.template.language, params: parameters },
-      idempotencyKey: `firing:${firing.id}`,
-      sourceRef: `rule:${rule.id}:firing:${firing.id}`,
+      idempotencyKey: firingMessageKey(firing.id),
+      sourceRef: firingSourceRef(rule.id, firing.id),
     });
     if ('skipped' in sent) return finish({ state: 'skipped', error: sent.skipped, trace: { matched: true, ...(sent.reason === 'opted-out' ? { reason: 'opted out' } : {}), sources, parameters, recipient: e164 } });
     return finish({ state: 'queued', messageId: sent.messageId, error: null, trace: { matched: true, sources, parameters, recipient: e164, messageId: sent.messageId } });

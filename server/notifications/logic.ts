@@ -4,8 +4,9 @@
  * zone. Nothing here touches Strapi or the database, so it is unit-tested on its own.
  */
 import type { NotificationRule, NotificationRuleInput, RuleParameter } from '../../contracts/notifications';
-import type { TemplateParam, TemplateParams } from '../providers/types';
+import type { TemplateParam, TemplateParams } from '../../contracts/templates';
 import { addDays, localDate } from '../business-hours';
+import { firingKey as keyOf, recordKey, reminderKey } from '../keys';
 
 export type Row = Record<string, any>;
 
@@ -111,12 +112,9 @@ export const occurrenceOf = (rule: Row, events: string[], when: unknown, now = D
   return event === 'created' || event === 'deleted' ? event : `${event}:${text(when ?? now)}`;
 };
 
-/** One record is one document in one locale: `<documentId>@<locale>` on localized types. */
-export const recordKey = (documentId: string, locale?: string | null) => (locale ? `${documentId}@${locale}` : documentId);
-
 /** The unique key of a firing (rule + record + event + occurrence): a repeated call records it once. */
 export const firingKey = (rule: Row, documentId: string, locale: string | undefined, events: string[], when: unknown, now?: number) =>
-  `${rule.id}:${recordKey(documentId, locale)}:${rule.event}:${occurrenceOf(rule, events, when, now)}`;
+  keyOf(rule.id, recordKey(documentId, locale), rule.event, occurrenceOf(rule, events, when, now));
 
 export const firingRow = (rule: Row, uid: string, documentId: string, locale: string | undefined, events: string[], current: Row, now?: number): FiringRow => {
   const holds = conditionHolds(rule, current);
@@ -154,7 +152,7 @@ export const reminderRow = (rule: Row, record: Row, day: string): FiringRow => {
     contentType: rule.contentType,
     recordDocumentId: record.documentId,
     event: 'dateOffset',
-    key: `${rule.id}:${record.documentId}:dateOffset:${day}`,
+    key: reminderKey(rule.id, record.documentId, day),
     state: holds ? 'pending' : 'not-matched',
     trace: holds ? null : notMatchedTrace(rule),
   };

@@ -3,6 +3,7 @@ import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
 import { recordAdminPath } from '../content-manager-scope';
 import { rowInserter, type Db } from '../db-rows';
+import { adminUrl } from '../public-url';
 import { getService } from '../utils';
 import type { FiringRow, Row } from './logic';
 import { pathIssues, populateFor as populateTree } from './paths';
@@ -14,7 +15,7 @@ import { pathIssues, populateFor as populateTree } from './paths';
 export const populateFor = async (strapi: Core.Strapi, uid: string, rule: Row) => populateTree(strapi, uid, rule, await getService('opt-out', { strapi }).fields());
 
 /** The record's address in the admin panel, for a `link` parameter. */
-export const recordLink = (strapi: Core.Strapi, uid: string, record: Row) => `${getService('numbers', { strapi }).adminUrl()}${recordAdminPath(uid, record.documentId)}`;
+export const recordLink = (strapi: Core.Strapi, uid: string, record: Row) => `${adminUrl(strapi)}${recordAdminPath(uid, record.documentId)}`;
 
 /** Why no one may send what a rule reads (a rule saved before the paths were checked), or null. */
 export const refusalOf = async (strapi: Core.Strapi, rule: Row) => {

@@ -1,7 +1,7 @@
 /** The one place a notification leaves: through the outbox's door, which decides and opens the conversation. */
 import type { Core } from '@strapi/strapi';
 import { NotAdmittedError, type CrmHint } from '../outbox/enqueue';
-import type { TemplateParams } from '../providers/types';
+import type { TemplateParams } from '../../contracts/templates';
 import { getService } from '../utils';
 
 export interface NotificationSend {
