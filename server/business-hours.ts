@@ -38,18 +38,6 @@ export const localDate = (at: Date, timeZone: string) => {
 /** The calendar date `days` after `day` (both `YYYY-MM-DD`; negative goes back). */
 export const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86400_000).toISOString().slice(0, 10);
 
-/** The instant a calendar day starts in a time zone (its UTC offset that day, DST included). */
-export const zoneMidnight = (day: string, timeZone: string) => {
-  const utc = Date.parse(`${day}T00:00:00Z`);
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
-      .formatToParts(new Date(utc))
-      .map((p) => [p.type, p.value])
-  );
-  const offset = Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour, +parts.minute, +parts.second) - utc;
-  return new Date(utc - offset);
-};
-
 /**
  * The opening that ends the closed period `at` falls in, as local `YYYY-MM-DDTHH:mm` (it names the
  * period); null when the business is open then or has no hours.

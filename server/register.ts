@@ -28,7 +28,7 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   insertWebhookBody(strapi);
   // Outermost, so it sees the host's write after it committed: conversations follow CRM edits.
   strapi.documents.use(getService('crm-links', { strapi }).middleware() as any);
-  // CRM events: firing rows are written inside the host's own write (see services/notifications).
+  // CRM events: firing rows are written inside the host's own write (see server/notifications/middleware).
   strapi.documents.use(getService('notifications', { strapi }).middleware() as any);
   await strapi.service('admin::permission').actionProvider.registerMany(PERMISSION_ACTIONS);
 };

@@ -6,7 +6,7 @@ import { contentManagerScope } from '../content-manager-scope';
 import { validateFiringsQuery, validateRuleCreate, validateRuleUpdate, validateTestSend } from '../validation/notifications';
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
-  const rules = () => getService('notifications', { strapi });
+  const rules = () => getService('notification-rules', { strapi });
   const teams = () => getService('scope', { strapi });
   /** A rule sends from its number: a rule of another team's number is answered like a missing one. */
   const visibleRule = async (ctx: any) => {

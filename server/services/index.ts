@@ -9,6 +9,7 @@ import inbox from './inbox';
 import logs from './logs';
 import media from './media';
 import mediaAccess from './media-access';
+import notificationRules from '../notifications/rules';
 import notifications from './notifications';
 import numbers from './numbers';
 import optOut from './opt-out';
@@ -22,4 +23,4 @@ import stream from './stream';
 import templates from './templates';
 import webhooks from './webhooks';
 
-export default { cluster, 'crm-links': crmLinks, crypto, dispatcher, 'host-schema': hostSchema, identity, inbound, inbox, logs, media, 'media-access': mediaAccess, notifications, numbers, 'opt-out': optOut, 'out-of-hours': outOfHours, 'provider-calls': providerCalls, 'quick-replies': quickReplies, realtime, scope, settings, stream, templates, webhooks };
+export default { cluster, 'crm-links': crmLinks, crypto, dispatcher, 'host-schema': hostSchema, identity, inbound, inbox, logs, media, 'media-access': mediaAccess, 'notification-rules': notificationRules, notifications, numbers, 'opt-out': optOut, 'out-of-hours': outOfHours, 'provider-calls': providerCalls, 'quick-replies': quickReplies, realtime, scope, settings, stream, templates, webhooks };

@@ -1,9 +1,9 @@
 /** What a CRM-event rule may read of a record (its field paths), checked by policy and against the author's Content Manager permissions. */
 import type { Core } from '@strapi/strapi';
-import type { RuleParameter } from '../contracts/notifications';
-import { BINDABLE_OUTSIDE_API, BINDABLE_TYPES } from './constants';
-import type { ReadScope } from './content-manager-scope';
-import { ownAttribute } from './host-attributes';
+import type { RuleParameter } from '../../contracts/notifications';
+import { BINDABLE_OUTSIDE_API, BINDABLE_TYPES } from '../constants';
+import type { ReadScope } from '../content-manager-scope';
+import { ownAttribute } from '../host-attributes';
 
 type Row = Record<string, any>;
 

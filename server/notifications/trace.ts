@@ -1,9 +1,9 @@
 /** A firing's trace as each viewer may see it: values from fields they may not read are redacted. */
 import type { Core } from '@strapi/strapi';
-import type { Firing, RuleParameter } from '../contracts/notifications';
-import { REDACTED } from './constants';
-import type { ReadScope } from './content-manager-scope';
-import { mayRead, memoScope } from './notification-paths';
+import type { Firing, RuleParameter } from '../../contracts/notifications';
+import { REDACTED } from '../constants';
+import type { ReadScope } from '../content-manager-scope';
+import { mayRead, memoScope } from './paths';
 
 type Row = Record<string, any>;
 /** A field path, or null for a constant or a link (nothing read from the record). */

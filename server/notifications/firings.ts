@@ -1,0 +1,108 @@
+/** The firing worker: claims pending firings after the host's write committed, renders each and queues its message. */
+import type { Core } from '@strapi/strapi';
+import { UID } from '../constants';
+import { firingMessageKey, firingSourceRef } from '../keys';
+import { recordE164, regionOf } from '../phone';
+import { createWorkerLoop } from '../worker-loop';
+import { emptyParameter, recipientOf, render, slotName, type Row } from './logic';
+import { loadRecord, recordLink, refusalOf } from './records';
+import { sendNotification } from './send';
+import { sourcesOf } from './trace';
+
+const SWEEP_MS = 5_000;
+const CLAIM_PAGE = 50;
+/** Longer than any send takes: a claim this old was left by a process that stopped. */
+const STALE_CLAIM_MS = 5 * 60_000;
+
+/** Renders one claimed firing and queues its message, recording the outcome (and a trace) on the firing. */
+export const fire = async (strapi: Core.Strapi, firing: Row) => {
+  const q = (uid: string) => strapi.db.query(uid as any);
+  const finish = (data: Row) => q(UID.notificationFiring).update({ where: { id: firing.id }, data: { attempts: (firing.attempts ?? 0) + 1, ...data } });
+  const rule = await q(UID.notificationRule).findOne({ where: { id: firing.ruleId } });
+  if (!rule) return finish({ state: 'skipped', error: 'the rule was deleted', trace: { matched: false, reason: 'rule deleted' } });
+  const refused = await refusalOf(strapi, rule);
+  if (refused) return finish({ state: 'skipped', error: refused, trace: { matched: false, reason: 'the rule reads a field no rule may send' } });
+  const record = firing.trace?.snapshot ?? (await loadRecord(strapi, firing.contentType, firing.recordDocumentId, rule, firing.locale));
+  if (!record) return finish({ state: 'skipped', error: 'the record no longer exists', trace: { matched: false, reason: 'record gone' } });
+  // The provider refuses an empty parameter only later and less clearly; say which one it is.
+  const empty = emptyParameter(rule, record);
+  if (empty) {
+    const reason = `${slotName(empty)}: ${empty.value} is empty`;
+    return finish({ state: 'skipped', error: reason, trace: { matched: true, reason } });
+  }
+  const parameters = render(rule, record, recordLink(strapi, firing.contentType, record));
+  // Which field each value came from, so a trace can be redacted for a viewer who may not read it.
+  const sources = sourcesOf(rule);
+  const rawPhone = recipientOf(rule, record);
+  const number = await q(UID.number).findOne({ where: { id: rule.numberId, deletedAt: null } });
+  if (!number || !number.active) return finish({ state: 'failed', error: 'the rule’s number is removed or switched off', trace: { matched: true, sources, parameters, recipient: rawPhone } });
+  const e164 = rawPhone ? recordE164(rawPhone, regionOf(number)) : null;
+  if (!e164) return finish({ state: 'skipped', error: rawPhone ? `not a valid phone number: ${rawPhone}` : `no phone at ${rule.recipient.value}`, trace: { matched: true, sources, parameters, recipient: rawPhone || null } });
+  try {
+    // The outbox decides (opt-out, unreachable, template) and opens the conversation, linked to the customer's CRM record.
+    const sent = await sendNotification(strapi, {
+      numberId: number.id,
+      phone: e164,
+      recipientOf: rule.recipient.from === 'field' ? { uid: firing.contentType, record, path: rule.recipient.value } : undefined,
+      template: { name: rule.template.name, language: rule.template.language, params: parameters },
+      idempotencyKey: firingMessageKey(firing.id),
+      sourceRef: firingSourceRef(rule.id, firing.id),
+    });
+    if ('skipped' in sent) return finish({ state: 'skipped', error: sent.skipped, trace: { matched: true, ...(sent.reason === 'opted-out' ? { reason: 'opted out' } : {}), sources, parameters, recipient: e164 } });
+    return finish({ state: 'queued', messageId: sent.messageId, error: null, trace: { matched: true, sources, parameters, recipient: e164, messageId: sent.messageId } });
+  } catch (error) {
+    const details = (error as { details?: { errors?: { message: string }[] } }).details?.errors?.map((e) => e.message).join('; ');
+    return finish({ state: 'failed', error: details ? `${(error as Error).message}: ${details}` : (error as Error).message, trace: { matched: true, sources, parameters, recipient: e164 } });
+  }
+};
+
+/**
+ * The firing worker's claims: a firing moves pending → queued when a pass takes it (one taker
+ * wins), and a claim a stopped process left (queued, no message, old) goes back to pending.
+ */
+export const firingClaims = (strapi: Core.Strapi) => {
+  const q = () => strapi.db.query(UID.notificationFiring as any);
+  return {
+    pending: () => q().findMany({ where: { state: 'pending' }, orderBy: { id: 'asc' }, limit: CLAIM_PAGE }) as Promise<Row[]>,
+    async claim(firing: Row) {
+      // updateMany leaves updatedAt alone: set it, it tells a claim a stopped process left behind from one in progress.
+      const { count } = await q().updateMany({ where: { id: firing.id, state: 'pending' }, data: { state: 'queued', updatedAt: new Date() } });
+      return count === 1;
+    },
+    /**
+     * A firing claimed (`queued`) but never given its message was being sent when a process stopped.
+     * Sending it again is safe: the dispatcher's idempotency key is the firing's own (`firing:<id>` in
+     * its conversation), so a message already queued is found, not sent twice.
+     */
+    async recover() {
+      const { count } = await q().updateMany({ where: { state: 'queued', messageId: null, updatedAt: { $lt: new Date(Date.now() - STALE_CLAIM_MS) } }, data: { state: 'pending' } });
+      return count as number;
+    },
+  };
+};
+
+/** The worker: passes over pending firings, driven by the in-process loop (kicked after a commit, swept every few seconds). */
+export const firingWorker = (strapi: Core.Strapi) => {
+  const claims = firingClaims(strapi);
+  const pass = async (stopped: () => boolean) => {
+    for (let rows = await claims.pending(); rows.length && !stopped(); rows = await claims.pending()) {
+      for (const firing of rows) {
+        if (!(await claims.claim(firing))) continue;
+        await fire(strapi, firing).catch((error) => strapi.db.query(UID.notificationFiring as any).update({ where: { id: firing.id }, data: { state: 'failed', error: (error as Error).message } }));
+      }
+    }
+  };
+  const loop = createWorkerLoop(strapi, 'notification worker', pass, SWEEP_MS);
+  return {
+    ...loop,
+    start() {
+      return claims
+        .recover()
+        .then((count) => {
+          if (count) strapi.log.warn(`[whatsapp] ${count} notification firing(s) were being sent when a process stopped; sending them again`);
+        })
+        .catch((error) => strapi.log.error(`[whatsapp] notification firings left behind not recovered: ${(error as Error).message}`))
+        .then(() => loop.start());
+    },
+  };
+};
