@@ -1,0 +1,32 @@
+import * as React from 'react';
+import { useAPIErrorHandler, useNotification } from '@strapi/strapi/admin';
+import { useTranslate } from '../hooks/useTranslate';
+
+/** What a failed query or `unwrap()`ed mutation holds: the server's error body (ValidationError…), or RTK's own. */
+export interface ApiErrorBody {
+  name?: string;
+  message?: string;
+  status?: number;
+  details?: { errors?: Array<{ path?: Array<string | number>; message?: string }> } & Record<string, unknown>;
+}
+
+/** The error body of a failed call, whatever threw it (a mutation's `unwrap()`, a query's `error`). */
+export const errorOf = (error: unknown): ApiErrorBody | undefined =>
+  typeof error === 'object' && error !== null && ('name' in error || 'message' in error) ? (error as ApiErrorBody) : undefined;
+
+/** A danger notification with the server's own message, or a generic one when there is none. */
+export const useNotifyError = () => {
+  const t = useTranslate();
+  const { toggleNotification } = useNotification();
+  const { _unstableFormatAPIError: format } = useAPIErrorHandler();
+  return React.useCallback(
+    (error: unknown) => {
+      const body = errorOf(error);
+      toggleNotification({
+        type: 'danger',
+        message: body?.message ? format(body as Parameters<typeof format>[0]) : t('error.generic', 'Something went wrong. Try again.'),
+      });
+    },
+    [format, t, toggleNotification]
+  );
+};

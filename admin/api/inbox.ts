@@ -1,0 +1,150 @@
+import type { AssigneeOption, Conversation, ConversationDetail, Message, ReplyRequest } from '../../contracts/inbox';
+import { baseApi, type Data, type Tag } from './base';
+
+/** One run of the conversation list: `pages` pages of `pageSize` from `page`, for a filter query string. */
+export interface ConversationsArg {
+  query: string;
+  page: number;
+  pages: number;
+  pageSize: number;
+}
+
+export interface ConversationsPage {
+  rows: Conversation[];
+  total: number;
+}
+
+interface ListResponse<T> {
+  data: T[];
+  meta?: { pagination?: { total: number } };
+}
+
+export type ConversationAction = 'assign' | 'close' | 'reopen' | 'ticket';
+
+/** A live event's tags: what the server says changed. */
+export type LiveTag = { type: Tag; id?: number | 'LIST' };
+
+/** The uploaded file as Strapi's upload plugin answers it. */
+export interface UploadedFile {
+  id: number;
+  name: string;
+  mime: string;
+  url: string;
+}
+
+const conversationTags = (id: number) => [{ type: 'WaConversation' as const, id }, { type: 'WaConversation' as const, id: 'LIST' as const }];
+
+/** The inbox: conversations, their messages, what staff do with them, and the live stream's ticket. */
+export const inboxApi = baseApi.injectEndpoints({
+  endpoints: (build) => ({
+    listConversations: build.query<ConversationsPage, ConversationsArg>({
+      async queryFn({ query, page, pages, pageSize }, _api, _extra, baseQuery) {
+        const answers = await Promise.all(
+          Array.from({ length: pages }, (_, i) => {
+            const params = new URLSearchParams(query);
+            params.set('page', String(page + i));
+            params.set('pageSize', String(pageSize));
+            return baseQuery(`/whatsapp/conversations?${params}`);
+          })
+        );
+        const failed = answers.find((a) => a.error);
+        if (failed?.error) return { error: failed.error };
+        const bodies = answers.map((a) => a.data as ListResponse<Conversation>);
+        return { data: { rows: bodies.flatMap((b) => b.data), total: bodies[0]?.meta?.pagination?.total ?? 0 } };
+      },
+      providesTags: (res) => [{ type: 'WaConversation', id: 'LIST' }, ...(res?.rows ?? []).map((c) => ({ type: 'WaConversation' as const, id: c.id }))],
+      keepUnusedDataFor: 5,
+    }),
+    getConversation: build.query<ConversationDetail, number>({
+      query: (id) => `/whatsapp/conversations/${id}`,
+      transformResponse: (res: Data<ConversationDetail>) => res.data,
+      providesTags: (_r, _e, id) => [{ type: 'WaConversation', id }],
+    }),
+    listMessages: build.query<Message[], number>({
+      query: (id) => ({ url: `/whatsapp/conversations/${id}/messages`, config: { params: { pageSize: '100' } } }),
+      // The API answers newest first; the thread reads oldest at the top.
+      transformResponse: (res: ListResponse<Message>) => [...res.data].reverse(),
+      providesTags: (_r, _e, id) => [{ type: 'WaMessages', id }],
+    }),
+    listAssignees: build.query<AssigneeOption[], number>({
+      query: (numberId) => ({ url: '/whatsapp/assignees', config: { params: { numberId: String(numberId) } } }),
+      transformResponse: (res: Data<AssigneeOption[]>) => res.data,
+      providesTags: ['WaAssignee'],
+    }),
+    markRead: build.mutation<void, number>({
+      query: (id) => ({ url: `/whatsapp/conversations/${id}/read`, method: 'POST', data: {} }),
+      async onQueryStarted(id, { dispatch }) {
+        // Shown read at once, so the open conversation does not ask twice.
+        dispatch(inboxApi.util.updateQueryData('getConversation', id, (c) => void (c.unread = 0)));
+      },
+      invalidatesTags: [{ type: 'WaConversation', id: 'LIST' }],
+    }),
+    actOnConversation: build.mutation<Conversation, { id: number; action: ConversationAction; body?: object }>({
+      query: ({ id, action, body }) => ({ url: `/whatsapp/conversations/${id}/${action}`, method: 'POST', data: body ?? {} }),
+      // A ticket answers `{ conversation, ticket }`; the other actions the conversation itself.
+      transformResponse: (res: Data<Conversation | { conversation: Conversation }>) => ('conversation' in res.data ? res.data.conversation : res.data),
+      invalidatesTags: (_r, _e, { id }) => conversationTags(id),
+    }),
+    sendReply: build.mutation<void, { conversationId: number; body: ReplyRequest }>({
+      query: ({ conversationId, body }) => ({ url: `/whatsapp/conversations/${conversationId}/messages`, method: 'POST', data: body }),
+      invalidatesTags: (_r, _e, { conversationId }) => [...conversationTags(conversationId), { type: 'WaMessages', id: conversationId }],
+    }),
+    startConversation: build.mutation<Conversation, object>({
+      query: (body) => ({ url: '/whatsapp/conversations', method: 'POST', data: body }),
+      transformResponse: (res: Data<Conversation | { conversation: Conversation }>) => ('conversation' in res.data ? res.data.conversation : res.data),
+      invalidatesTags: [{ type: 'WaConversation', id: 'LIST' }],
+    }),
+    uploadFile: build.mutation<UploadedFile, File>({
+      query: (file) => {
+        const form = new FormData();
+        form.append('files', file);
+        return { url: '/upload', method: 'POST', data: form };
+      },
+      transformResponse: (res: UploadedFile[]) => {
+        const [uploaded] = Array.isArray(res) ? res : [];
+        if (!uploaded?.id) throw new Error('the upload answered no file');
+        return uploaded;
+      },
+    }),
+    streamTicket: build.mutation<{ ticket: string; url?: string }, void>({
+      query: () => ({ url: '/whatsapp/stream/ticket', method: 'POST', data: {} }),
+      transformResponse: (res: Data<{ ticket: string; url?: string }>) => res.data,
+    }),
+    /**
+     * A change the server announced: its tags are invalidated, so every open view of it reloads. RTK
+     * Query (1.9) drops an invalidation for a query still on its way, whose answer may predate the
+     * change, so such a query is asked again once it has answered.
+     */
+    liveChange: build.mutation<null, LiveTag[]>({
+      queryFn: () => ({ data: null }),
+      invalidatesTags: (_r, _e, tags) => tags,
+      async onQueryStarted(tags, { dispatch }) {
+        const types = new Set(tags.map((tag) => tag.type));
+        const running = dispatch(inboxApi.util.getRunningQueriesThunk());
+        for (const query of running) {
+          const endpointName = query.queryCacheKey.slice(0, query.queryCacheKey.indexOf('('));
+          const touched =
+            (endpointName === 'listConversations' && types.has('WaConversation')) ||
+            (endpointName === 'getConversation' && tags.some((tag) => tag.type === 'WaConversation' && (tag.id === undefined || tag.id === query.arg))) ||
+            (endpointName === 'listMessages' && tags.some((tag) => tag.type === 'WaMessages' && (tag.id === undefined || tag.id === query.arg)));
+          if (!touched) continue;
+          query.then(() => query.refetch()).catch(() => undefined);
+        }
+      },
+    }),
+  }),
+});
+
+export const {
+  useListConversationsQuery,
+  useGetConversationQuery,
+  useListMessagesQuery,
+  useListAssigneesQuery,
+  useMarkReadMutation,
+  useActOnConversationMutation,
+  useSendReplyMutation,
+  useStartConversationMutation,
+  useUploadFileMutation,
+  useStreamTicketMutation,
+  useLiveChangeMutation,
+} = inboxApi;

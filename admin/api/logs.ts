@@ -1,0 +1,34 @@
+import type { ListApiLogs, ListWebhookLogs, ReplayWebhooks, WebhookLogDetail } from '../../contracts/logs';
+import { baseApi, paramsOf, type Data } from './base';
+
+export type ApiLogsQuery = Pick<ListWebhookLogs.Query, 'numberId' | 'page' | 'pageSize'>;
+
+/** The webhook calls received and the provider calls made, and replaying received calls. */
+export const logsApi = baseApi.injectEndpoints({
+  endpoints: (build) => ({
+    listWebhookLogs: build.query<ListWebhookLogs.Response, ListWebhookLogs.Query>({
+      query: (query) => ({ url: '/whatsapp/logs/webhooks', config: { params: paramsOf(query) } }),
+      providesTags: ['WaWebhookLog'],
+    }),
+    getWebhookLog: build.query<WebhookLogDetail, number>({
+      query: (id) => `/whatsapp/logs/webhooks/${id}`,
+      transformResponse: (res: Data<WebhookLogDetail>) => res.data,
+      providesTags: (_r, _e, id) => [{ type: 'WaWebhookLog', id }],
+    }),
+    replayWebhook: build.mutation<void, number>({
+      query: (id) => ({ url: `/whatsapp/logs/webhooks/${id}/replay`, method: 'POST' }),
+      invalidatesTags: ['WaWebhookLog'],
+    }),
+    replayWebhooks: build.mutation<ReplayWebhooks.Response['data'], ReplayWebhooks.Request>({
+      query: (body) => ({ url: '/whatsapp/logs/webhooks/replay', method: 'POST', data: body }),
+      transformResponse: (res: ReplayWebhooks.Response) => res.data,
+      invalidatesTags: ['WaWebhookLog'],
+    }),
+    listApiLogs: build.query<ListApiLogs.Response, ApiLogsQuery>({
+      query: (query) => ({ url: '/whatsapp/logs/api', config: { params: paramsOf(query) } }),
+      providesTags: ['WaApiLog'],
+    }),
+  }),
+});
+
+export const { useListWebhookLogsQuery, useGetWebhookLogQuery, useReplayWebhookMutation, useReplayWebhooksMutation, useListApiLogsQuery } = logsApi;

@@ -1,0 +1,35 @@
+import type { Firing, NotificationRule, NotificationRuleInput } from '../../contracts/notifications';
+import { baseApi, listTags, type Data } from './base';
+
+/** CRM-event rules, their firings and test sends. */
+export const notificationsApi = baseApi.injectEndpoints({
+  endpoints: (build) => ({
+    listRules: build.query<NotificationRule[], void>({
+      query: () => '/whatsapp/notification-rules',
+      transformResponse: (res: Data<NotificationRule[]>) => res.data,
+      providesTags: (rows) => listTags('WaRule', rows),
+    }),
+    saveRule: build.mutation<NotificationRule, { id: number | null; body: Partial<NotificationRuleInput> }>({
+      query: ({ id, body }) =>
+        id === null ? { url: '/whatsapp/notification-rules', method: 'POST', data: body } : { url: `/whatsapp/notification-rules/${id}`, method: 'PUT', data: body },
+      transformResponse: (res: Data<NotificationRule>) => res.data,
+      invalidatesTags: (_r, _e, { id }) => [{ type: 'WaRule', id: id ?? 'LIST' }, { type: 'WaRule', id: 'LIST' }],
+    }),
+    deleteRule: build.mutation<void, number>({
+      query: (id) => ({ url: `/whatsapp/notification-rules/${id}`, method: 'DELETE' }),
+      invalidatesTags: [{ type: 'WaRule', id: 'LIST' }],
+    }),
+    listFirings: build.query<Firing[], { ruleId: number; limit: number }>({
+      query: ({ ruleId, limit }) => ({ url: `/whatsapp/notification-rules/${ruleId}/firings`, config: { params: { limit: String(limit) } } }),
+      transformResponse: (res: Data<Firing[]>) => res.data,
+      providesTags: (_rows, _e, { ruleId }) => [{ type: 'WaFiring', id: ruleId }],
+    }),
+    testRule: build.mutation<Firing, { ruleId: number; body: unknown }>({
+      query: ({ ruleId, body }) => ({ url: `/whatsapp/notification-rules/${ruleId}/test`, method: 'POST', data: body }),
+      transformResponse: (res: Data<Firing>) => res.data,
+      invalidatesTags: (_r, _e, { ruleId }) => [{ type: 'WaFiring', id: ruleId }],
+    }),
+  }),
+});
+
+export const { useListRulesQuery, useSaveRuleMutation, useDeleteRuleMutation, useListFiringsQuery, useTestRuleMutation } = notificationsApi;

@@ -1,0 +1,109 @@
+import type { ListHostContentTypes, SearchRecipients } from '../../contracts/host';
+import type { CreateNumber, ListNumbers, ListTeams, UpdateNumber } from '../../contracts/numbers';
+import type { ListQuickReplies, QuickReply, SaveQuickReply } from '../../contracts/quick-replies';
+import type { GetDefaultNumber, GetInboxSettings, GetSettings, UpdateSettings } from '../../contracts/settings';
+import { baseApi, listTags } from './base';
+
+/** An admin user as `GET /admin/users` lists them (Strapi's own route, used to pick auto-lead owners). */
+export interface AdminUserRow {
+  id: number;
+  firstname?: string | null;
+  lastname?: string | null;
+  username?: string | null;
+  email: string;
+}
+
+/** Numbers, teams, the settings, quick replies and what the host app offers. */
+export const settingsApi = baseApi.injectEndpoints({
+  endpoints: (build) => ({
+    listNumbers: build.query<ListNumbers.Response['data'], void>({
+      query: () => '/whatsapp/numbers',
+      transformResponse: (res: ListNumbers.Response) => res.data,
+      providesTags: (rows) => listTags('WaNumber', rows),
+    }),
+    createNumber: build.mutation<CreateNumber.Response['data'], CreateNumber.Request>({
+      query: (body) => ({ url: '/whatsapp/numbers', method: 'POST', data: body }),
+      transformResponse: (res: CreateNumber.Response) => res.data,
+      invalidatesTags: [{ type: 'WaNumber', id: 'LIST' }, 'WaSendOption'],
+    }),
+    updateNumber: build.mutation<UpdateNumber.Response['data'], { id: number; body: UpdateNumber.Request }>({
+      query: ({ id, body }) => ({ url: `/whatsapp/numbers/${id}`, method: 'PUT', data: body }),
+      transformResponse: (res: UpdateNumber.Response) => res.data,
+      invalidatesTags: (_r, _e, { id }) => [{ type: 'WaNumber', id }, 'WaSendOption'],
+    }),
+    deleteNumber: build.mutation<void, number>({
+      query: (id) => ({ url: `/whatsapp/numbers/${id}`, method: 'DELETE' }),
+      invalidatesTags: (_r, _e, id) => [{ type: 'WaNumber', id }, { type: 'WaNumber', id: 'LIST' }, 'WaSendOption'],
+    }),
+    listTeams: build.query<ListTeams.Response['data'], void>({
+      query: () => '/whatsapp/teams',
+      transformResponse: (res: ListTeams.Response) => res.data,
+      providesTags: ['WaTeam'],
+    }),
+    getSettings: build.query<GetSettings.Response, void>({
+      query: () => '/whatsapp/settings',
+      providesTags: ['WaSettings'],
+    }),
+    updateSettings: build.mutation<UpdateSettings.Response, UpdateSettings.Request>({
+      query: (body) => ({ url: '/whatsapp/settings', method: 'PUT', data: body }),
+      // Every card's answer is the whole settings: the inbox's view and the default number follow.
+      invalidatesTags: ['WaSettings'],
+    }),
+    getInboxSettings: build.query<GetInboxSettings.Response['data'], void>({
+      query: () => '/whatsapp/settings/inbox',
+      transformResponse: (res: GetInboxSettings.Response) => res.data,
+      providesTags: ['WaSettings'],
+    }),
+    getDefaultNumber: build.query<number | null, void>({
+      query: () => '/whatsapp/settings/default-number',
+      transformResponse: (res: GetDefaultNumber.Response) => res.data.numberId,
+      providesTags: ['WaSettings'],
+    }),
+    listHostTypes: build.query<ListHostContentTypes.Response['data'], void>({
+      query: () => '/whatsapp/host/content-types',
+      transformResponse: (res: ListHostContentTypes.Response) => res.data,
+      providesTags: ['WaHostType', 'WaSettings'],
+    }),
+    searchRecipients: build.query<SearchRecipients.Response['data'], string>({
+      query: (q) => ({ url: '/whatsapp/host/recipients', config: { params: { q } } }),
+      transformResponse: (res: SearchRecipients.Response) => res.data,
+    }),
+    listAdminUsers: build.query<AdminUserRow[], void>({
+      query: () => ({ url: '/admin/users', config: { params: { pageSize: 100 } } }),
+      transformResponse: (res: { data: { results: AdminUserRow[] } }) => res.data.results,
+    }),
+    listQuickReplies: build.query<QuickReply[], void>({
+      query: () => '/whatsapp/quick-replies',
+      transformResponse: (res: ListQuickReplies.Response) => res.data,
+      providesTags: (rows) => listTags('WaQuickReply', rows),
+    }),
+    saveQuickReply: build.mutation<QuickReply, { id: number | null; body: SaveQuickReply.Request }>({
+      query: ({ id, body }) =>
+        id === null ? { url: '/whatsapp/quick-replies', method: 'POST', data: body } : { url: `/whatsapp/quick-replies/${id}`, method: 'PUT', data: body },
+      transformResponse: (res: SaveQuickReply.Response) => res.data,
+      invalidatesTags: (_r, _e, { id }) => [{ type: 'WaQuickReply', id: id ?? 'LIST' }, { type: 'WaQuickReply', id: 'LIST' }],
+    }),
+    deleteQuickReply: build.mutation<void, number>({
+      query: (id) => ({ url: `/whatsapp/quick-replies/${id}`, method: 'DELETE' }),
+      invalidatesTags: [{ type: 'WaQuickReply', id: 'LIST' }],
+    }),
+  }),
+});
+
+export const {
+  useListNumbersQuery,
+  useCreateNumberMutation,
+  useUpdateNumberMutation,
+  useDeleteNumberMutation,
+  useListTeamsQuery,
+  useGetSettingsQuery,
+  useUpdateSettingsMutation,
+  useGetInboxSettingsQuery,
+  useGetDefaultNumberQuery,
+  useListHostTypesQuery,
+  useSearchRecipientsQuery,
+  useListAdminUsersQuery,
+  useListQuickRepliesQuery,
+  useSaveQuickReplyMutation,
+  useDeleteQuickReplyMutation,
+} = settingsApi;

@@ -1,0 +1,31 @@
+import type { ListSendOptions, ListTemplates, SyncTemplates } from '../../contracts/templates';
+import { baseApi, listTags, paramsOf } from './base';
+
+export interface TemplatesQuery {
+  numberId?: number | string;
+  status?: string;
+  includeRemoved?: boolean;
+}
+
+/** Templates as synced from the providers, and what each number may send. */
+export const templatesApi = baseApi.injectEndpoints({
+  endpoints: (build) => ({
+    listTemplates: build.query<ListTemplates.Response['data'], TemplatesQuery>({
+      query: (query) => ({ url: '/whatsapp/templates', config: { params: paramsOf(query) } }),
+      transformResponse: (res: ListTemplates.Response) => res.data,
+      providesTags: (rows) => listTags('WaTemplate', rows),
+    }),
+    syncTemplates: build.mutation<SyncTemplates.Response['data'], SyncTemplates.Request>({
+      query: (body) => ({ url: '/whatsapp/templates/sync', method: 'POST', data: body }),
+      transformResponse: (res: SyncTemplates.Response) => res.data,
+      invalidatesTags: ['WaTemplate', 'WaSendOption'],
+    }),
+    listSendOptions: build.query<ListSendOptions.Response['data'], void>({
+      query: () => '/whatsapp/send-options',
+      transformResponse: (res: ListSendOptions.Response) => res.data,
+      providesTags: ['WaSendOption'],
+    }),
+  }),
+});
+
+export const { useListTemplatesQuery, useSyncTemplatesMutation, useListSendOptionsQuery } = templatesApi;
