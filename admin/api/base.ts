@@ -22,6 +22,9 @@ export const TAGS = [
 ] as const;
 export type Tag = (typeof TAGS)[number];
 
+/** A page shows what the server has when it opens: an answer no view uses any more is not kept. */
+export const FRESH = 0;
+
 export const baseApi = adminApi.enhanceEndpoints({ addTagTypes: TAGS });
 
 /** The answer shape of every list and item route: the payload sits under `data`. */

@@ -1,5 +1,5 @@
 import type { AssigneeOption, Conversation, ConversationDetail, Message, ReplyRequest } from '../../contracts/inbox';
-import { baseApi, type Data, type Tag } from './base';
+import { baseApi, type Data, type Tag, FRESH } from './base';
 
 /** One run of the conversation list: `pages` pages of `pageSize` from `page`, for a filter query string. */
 export interface ConversationsArg {
@@ -38,6 +38,7 @@ const conversationTags = (id: number) => [{ type: 'WaConversation' as const, id 
 export const inboxApi = baseApi.injectEndpoints({
   endpoints: (build) => ({
     listConversations: build.query<ConversationsPage, ConversationsArg>({
+      keepUnusedDataFor: FRESH,
       async queryFn({ query, page, pages, pageSize }, _api, _extra, baseQuery) {
         const answers = await Promise.all(
           Array.from({ length: pages }, (_, i) => {
@@ -53,20 +54,22 @@ export const inboxApi = baseApi.injectEndpoints({
         return { data: { rows: bodies.flatMap((b) => b.data), total: bodies[0]?.meta?.pagination?.total ?? 0 } };
       },
       providesTags: (res) => [{ type: 'WaConversation', id: 'LIST' }, ...(res?.rows ?? []).map((c) => ({ type: 'WaConversation' as const, id: c.id }))],
-      keepUnusedDataFor: 5,
     }),
     getConversation: build.query<ConversationDetail, number>({
+      keepUnusedDataFor: FRESH,
       query: (id) => `/whatsapp/conversations/${id}`,
       transformResponse: (res: Data<ConversationDetail>) => res.data,
       providesTags: (_r, _e, id) => [{ type: 'WaConversation', id }],
     }),
     listMessages: build.query<Message[], number>({
+      keepUnusedDataFor: FRESH,
       query: (id) => ({ url: `/whatsapp/conversations/${id}/messages`, config: { params: { pageSize: '100' } } }),
       // The API answers newest first; the thread reads oldest at the top.
       transformResponse: (res: ListResponse<Message>) => [...res.data].reverse(),
       providesTags: (_r, _e, id) => [{ type: 'WaMessages', id }],
     }),
     listAssignees: build.query<AssigneeOption[], number>({
+      keepUnusedDataFor: FRESH,
       query: (numberId) => ({ url: '/whatsapp/assignees', config: { params: { numberId: String(numberId) } } }),
       transformResponse: (res: Data<AssigneeOption[]>) => res.data,
       providesTags: ['WaAssignee'],

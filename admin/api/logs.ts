@@ -1,5 +1,5 @@
 import type { ListApiLogs, ListWebhookLogs, ReplayWebhooks, WebhookLogDetail } from '../../contracts/logs';
-import { baseApi, paramsOf, type Data } from './base';
+import { baseApi, paramsOf, type Data, FRESH } from './base';
 
 export type ApiLogsQuery = Pick<ListWebhookLogs.Query, 'numberId' | 'page' | 'pageSize'>;
 
@@ -7,10 +7,12 @@ export type ApiLogsQuery = Pick<ListWebhookLogs.Query, 'numberId' | 'page' | 'pa
 export const logsApi = baseApi.injectEndpoints({
   endpoints: (build) => ({
     listWebhookLogs: build.query<ListWebhookLogs.Response, ListWebhookLogs.Query>({
+      keepUnusedDataFor: FRESH,
       query: (query) => ({ url: '/whatsapp/logs/webhooks', config: { params: paramsOf(query) } }),
       providesTags: ['WaWebhookLog'],
     }),
     getWebhookLog: build.query<WebhookLogDetail, number>({
+      keepUnusedDataFor: FRESH,
       query: (id) => `/whatsapp/logs/webhooks/${id}`,
       transformResponse: (res: Data<WebhookLogDetail>) => res.data,
       providesTags: (_r, _e, id) => [{ type: 'WaWebhookLog', id }],
@@ -25,6 +27,7 @@ export const logsApi = baseApi.injectEndpoints({
       invalidatesTags: ['WaWebhookLog'],
     }),
     listApiLogs: build.query<ListApiLogs.Response, ApiLogsQuery>({
+      keepUnusedDataFor: FRESH,
       query: (query) => ({ url: '/whatsapp/logs/api', config: { params: paramsOf(query) } }),
       providesTags: ['WaApiLog'],
     }),

@@ -1,10 +1,11 @@
 import type { Firing, NotificationRule, NotificationRuleInput } from '../../contracts/notifications';
-import { baseApi, listTags, type Data } from './base';
+import { baseApi, listTags, type Data, FRESH } from './base';
 
 /** CRM-event rules, their firings and test sends. */
 export const notificationsApi = baseApi.injectEndpoints({
   endpoints: (build) => ({
     listRules: build.query<NotificationRule[], void>({
+      keepUnusedDataFor: FRESH,
       query: () => '/whatsapp/notification-rules',
       transformResponse: (res: Data<NotificationRule[]>) => res.data,
       providesTags: (rows) => listTags('WaRule', rows),
@@ -13,6 +14,12 @@ export const notificationsApi = baseApi.injectEndpoints({
       query: ({ id, body }) =>
         id === null ? { url: '/whatsapp/notification-rules', method: 'POST', data: body } : { url: `/whatsapp/notification-rules/${id}`, method: 'PUT', data: body },
       transformResponse: (res: Data<NotificationRule>) => res.data,
+      // A switch flipped in the list shows its new state at once, and its old one again if refused.
+      async onQueryStarted({ id, body }, { dispatch, queryFulfilled }) {
+        if (id === null || body.active === undefined) return;
+        const patch = dispatch(notificationsApi.util.updateQueryData('listRules', undefined, (rows) => void rows.forEach((r) => r.id === id && (r.active = body.active!))));
+        queryFulfilled.catch(patch.undo);
+      },
       invalidatesTags: (_r, _e, { id }) => [{ type: 'WaRule', id: id ?? 'LIST' }, { type: 'WaRule', id: 'LIST' }],
     }),
     deleteRule: build.mutation<void, number>({
@@ -20,6 +27,7 @@ export const notificationsApi = baseApi.injectEndpoints({
       invalidatesTags: [{ type: 'WaRule', id: 'LIST' }],
     }),
     listFirings: build.query<Firing[], { ruleId: number; limit: number }>({
+      keepUnusedDataFor: FRESH,
       query: ({ ruleId, limit }) => ({ url: `/whatsapp/notification-rules/${ruleId}/firings`, config: { params: { limit: String(limit) } } }),
       transformResponse: (res: Data<Firing[]>) => res.data,
       providesTags: (_rows, _e, { ruleId }) => [{ type: 'WaFiring', id: ruleId }],

@@ -2,7 +2,7 @@ import type { ListHostContentTypes, SearchRecipients } from '../../contracts/hos
 import type { CreateNumber, ListNumbers, ListTeams, UpdateNumber } from '../../contracts/numbers';
 import type { ListQuickReplies, QuickReply, SaveQuickReply } from '../../contracts/quick-replies';
 import type { GetDefaultNumber, GetInboxSettings, GetSettings, UpdateSettings } from '../../contracts/settings';
-import { baseApi, listTags } from './base';
+import { baseApi, listTags, FRESH } from './base';
 
 /** An admin user as `GET /admin/users` lists them (Strapi's own route, used to pick auto-lead owners). */
 export interface AdminUserRow {
@@ -17,6 +17,7 @@ export interface AdminUserRow {
 export const settingsApi = baseApi.injectEndpoints({
   endpoints: (build) => ({
     listNumbers: build.query<ListNumbers.Response['data'], void>({
+      keepUnusedDataFor: FRESH,
       query: () => '/whatsapp/numbers',
       transformResponse: (res: ListNumbers.Response) => res.data,
       providesTags: (rows) => listTags('WaNumber', rows),
@@ -29,6 +30,12 @@ export const settingsApi = baseApi.injectEndpoints({
     updateNumber: build.mutation<UpdateNumber.Response['data'], { id: number; body: UpdateNumber.Request }>({
       query: ({ id, body }) => ({ url: `/whatsapp/numbers/${id}`, method: 'PUT', data: body }),
       transformResponse: (res: UpdateNumber.Response) => res.data,
+      // A switch flipped in the list shows its new state at once, and its old one again if refused.
+      async onQueryStarted({ id, body }, { dispatch, queryFulfilled }) {
+        if (body.active === undefined) return;
+        const patch = dispatch(settingsApi.util.updateQueryData('listNumbers', undefined, (rows) => void rows.forEach((n) => n.id === id && (n.active = body.active!))));
+        queryFulfilled.catch(patch.undo);
+      },
       invalidatesTags: (_r, _e, { id }) => [{ type: 'WaNumber', id }, 'WaSendOption'],
     }),
     deleteNumber: build.mutation<void, number>({
@@ -36,11 +43,13 @@ export const settingsApi = baseApi.injectEndpoints({
       invalidatesTags: (_r, _e, id) => [{ type: 'WaNumber', id }, { type: 'WaNumber', id: 'LIST' }, 'WaSendOption'],
     }),
     listTeams: build.query<ListTeams.Response['data'], void>({
+      keepUnusedDataFor: FRESH,
       query: () => '/whatsapp/teams',
       transformResponse: (res: ListTeams.Response) => res.data,
       providesTags: ['WaTeam'],
     }),
     getSettings: build.query<GetSettings.Response, void>({
+      keepUnusedDataFor: FRESH,
       query: () => '/whatsapp/settings',
       providesTags: ['WaSettings'],
     }),
@@ -50,29 +59,35 @@ export const settingsApi = baseApi.injectEndpoints({
       invalidatesTags: ['WaSettings'],
     }),
     getInboxSettings: build.query<GetInboxSettings.Response['data'], void>({
+      keepUnusedDataFor: FRESH,
       query: () => '/whatsapp/settings/inbox',
       transformResponse: (res: GetInboxSettings.Response) => res.data,
       providesTags: ['WaSettings'],
     }),
     getDefaultNumber: build.query<number | null, void>({
+      keepUnusedDataFor: FRESH,
       query: () => '/whatsapp/settings/default-number',
       transformResponse: (res: GetDefaultNumber.Response) => res.data.numberId,
       providesTags: ['WaSettings'],
     }),
     listHostTypes: build.query<ListHostContentTypes.Response['data'], void>({
+      keepUnusedDataFor: FRESH,
       query: () => '/whatsapp/host/content-types',
       transformResponse: (res: ListHostContentTypes.Response) => res.data,
       providesTags: ['WaHostType', 'WaSettings'],
     }),
     searchRecipients: build.query<SearchRecipients.Response['data'], string>({
+      keepUnusedDataFor: FRESH,
       query: (q) => ({ url: '/whatsapp/host/recipients', config: { params: { q } } }),
       transformResponse: (res: SearchRecipients.Response) => res.data,
     }),
     listAdminUsers: build.query<AdminUserRow[], void>({
+      keepUnusedDataFor: FRESH,
       query: () => ({ url: '/admin/users', config: { params: { pageSize: 100 } } }),
       transformResponse: (res: { data: { results: AdminUserRow[] } }) => res.data.results,
     }),
     listQuickReplies: build.query<QuickReply[], void>({
+      keepUnusedDataFor: FRESH,
       query: () => '/whatsapp/quick-replies',
       transformResponse: (res: ListQuickReplies.Response) => res.data,
       providesTags: (rows) => listTags('WaQuickReply', rows),

@@ -1,5 +1,5 @@
 import type { ListSendOptions, ListTemplates, SyncTemplates } from '../../contracts/templates';
-import { baseApi, listTags, paramsOf } from './base';
+import { baseApi, listTags, paramsOf, FRESH } from './base';
 
 export interface TemplatesQuery {
   numberId?: number | string;
@@ -11,6 +11,7 @@ export interface TemplatesQuery {
 export const templatesApi = baseApi.injectEndpoints({
   endpoints: (build) => ({
     listTemplates: build.query<ListTemplates.Response['data'], TemplatesQuery>({
+      keepUnusedDataFor: FRESH,
       query: (query) => ({ url: '/whatsapp/templates', config: { params: paramsOf(query) } }),
       transformResponse: (res: ListTemplates.Response) => res.data,
       providesTags: (rows) => listTags('WaTemplate', rows),
@@ -21,6 +22,7 @@ export const templatesApi = baseApi.injectEndpoints({
       invalidatesTags: ['WaTemplate', 'WaSendOption'],
     }),
     listSendOptions: build.query<ListSendOptions.Response['data'], void>({
+      keepUnusedDataFor: FRESH,
       query: () => '/whatsapp/send-options',
       transformResponse: (res: ListSendOptions.Response) => res.data,
       providesTags: ['WaSendOption'],

@@ -1,17 +1,11 @@
 import * as React from 'react';
 import { Box, Button, EmptyStateLayout, Typography } from '@strapi/design-system';
-import { ArrowClockwise, Plus } from '@strapi/icons';
+import { Plus } from '@strapi/icons';
 import { EmptyDocuments } from '@strapi/icons/symbols';
-import {
-  Layouts,
-  Page,
-  isFetchError,
-  useAPIErrorHandler,
-  useFetchClient,
-  useNotification,
-  useRBAC,
-} from '@strapi/strapi/admin';
-import type { ListNumbers, ListTeams, Team, UpdateNumber, WhatsAppNumber } from '../../../contracts/numbers';
+import { Layouts, Page, useNotification, useRBAC } from '@strapi/strapi/admin';
+import type { WhatsAppNumber } from '../../../contracts/numbers';
+import { useDeleteNumberMutation, useListNumbersQuery, useListTeamsQuery, useNotifyError, useUpdateNumberMutation } from '../../api';
+import { PageStatus, usePending } from '../../components/PageStatus';
 import { DeleteNumberDialog } from '../../components/numbers/DeleteNumberDialog';
 import { NumberFormModal } from '../../components/numbers/NumberFormModal';
 import { NumbersList } from '../../components/numbers/NumbersList';
@@ -24,91 +18,48 @@ type EditorState = { open: false } | { open: true; number: WhatsAppNumber | null
 
 const NumbersSettings = () => {
   const t = useTranslate();
-  const { get, put, del } = useFetchClient();
   const { toggleNotification } = useNotification();
-  const { formatAPIError } = useAPIErrorHandler();
+  const notifyError = useNotifyError();
   const compact = useIsCompact();
   const {
     isLoading: isLoadingRBAC,
     allowedActions: { canManage },
   } = useRBAC(PERMISSIONS.manageNumbers);
 
-  const [numbers, setNumbers] = React.useState<WhatsAppNumber[]>([]);
-  const [teams, setTeams] = React.useState<Team[]>([]);
-  const [status, setStatus] = React.useState<'loading' | 'error' | 'ready'>('loading');
+  const list = useListNumbersQuery();
+  // Without the role list the page still works; team names fall back to ids.
+  const { data: teams = [] } = useListTeamsQuery();
+  const [updateNumber] = useUpdateNumberMutation();
+  const [deleteNumber] = useDeleteNumberMutation();
   const [editor, setEditor] = React.useState<EditorState>({ open: false });
   const [deleting, setDeleting] = React.useState<WhatsAppNumber | null>(null);
-  const [pending, setPending] = React.useState<ReadonlySet<number>>(new Set());
-
-  const notifyError = React.useCallback(
-    (error: unknown) =>
-      toggleNotification({
-        type: 'danger',
-        message: isFetchError(error) ? formatAPIError(error) : t('numbers.notification.error', 'Something went wrong. Try again.'),
-      }),
-    [formatAPIError, t, toggleNotification]
-  );
-
-  const load = React.useCallback(async () => {
-    setStatus('loading');
-    const [list, roles] = await Promise.allSettled([
-      get<ListNumbers.Response>('/whatsapp/numbers'),
-      get<ListTeams.Response>('/whatsapp/teams'),
-    ]);
-    if (list.status === 'rejected') {
-      notifyError(list.reason);
-      setStatus('error');
-      return;
-    }
-    setNumbers(list.value.data.data);
-    // Without the role list the page still works; team names fall back to ids.
-    setTeams(roles.status === 'fulfilled' ? roles.value.data.data : []);
-    setStatus('ready');
-  }, [get, notifyError]);
+  const { pending, track } = usePending();
+  const numbers = list.data ?? [];
 
   React.useEffect(() => {
-    load();
-  }, [load]);
+    if (list.error) notifyError(list.error);
+  }, [list.error, notifyError]);
 
   const openCreate = () => setEditor({ open: true, number: null });
 
-  const onSaved = (saved: WhatsAppNumber, mode: 'create' | 'edit') => {
-    setNumbers((prev) => (mode === 'create' ? [...prev, saved] : prev.map((n) => (n.id === saved.id ? saved : n))));
-    setEditor({ open: false });
-  };
-
-  const setPendingFor = (id: number, on: boolean) =>
-    setPending((prev) => {
-      const next = new Set(prev);
-      if (on) next.add(id);
-      else next.delete(id);
-      return next;
+  const toggleActive = (number: WhatsAppNumber, active: boolean) =>
+    track(number.id, async () => {
+      try {
+        await updateNumber({ id: number.id, body: { active } }).unwrap();
+        toggleNotification({
+          type: 'success',
+          message: active
+            ? t('numbers.notification.activated', '{label} is active.', { label: number.label })
+            : t('numbers.notification.deactivated', '{label} is inactive.', { label: number.label }),
+        });
+      } catch (error) {
+        notifyError(error);
+      }
     });
-
-  const toggleActive = async (number: WhatsAppNumber, active: boolean) => {
-    setPendingFor(number.id, true);
-    setNumbers((prev) => prev.map((n) => (n.id === number.id ? { ...n, active } : n)));
-    try {
-      const res = await put<UpdateNumber.Response, UpdateNumber.Request>(`/whatsapp/numbers/${number.id}`, { active });
-      setNumbers((prev) => prev.map((n) => (n.id === number.id ? res.data.data : n)));
-      toggleNotification({
-        type: 'success',
-        message: active
-          ? t('numbers.notification.activated', '{label} is active.', { label: number.label })
-          : t('numbers.notification.deactivated', '{label} is inactive.', { label: number.label }),
-      });
-    } catch (error) {
-      setNumbers((prev) => prev.map((n) => (n.id === number.id ? { ...n, active: number.active } : n)));
-      notifyError(error);
-    } finally {
-      setPendingFor(number.id, false);
-    }
-  };
 
   const confirmDelete = async (number: WhatsAppNumber) => {
     try {
-      await del(`/whatsapp/numbers/${number.id}`);
-      setNumbers((prev) => prev.filter((n) => n.id !== number.id));
+      await deleteNumber(number.id).unwrap();
       toggleNotification({
         type: 'success',
         message: t('numbers.notification.deleted', '{label} was deleted. Its conversations and messages are kept.', { label: number.label }),
@@ -129,23 +80,8 @@ const NumbersSettings = () => {
     );
   };
 
-  if (status === 'loading' || isLoadingRBAC) {
-    return <Page.Loading />;
-  }
-
-  if (status === 'error') {
-    return (
-      <Page.Error
-        action={
-          <Button variant="secondary" startIcon={<ArrowClockwise />} onClick={load}>
-            {t('numbers.retry', 'Try again')}
-          </Button>
-        }
-      />
-    );
-  }
-
   return (
+    <PageStatus queries={[list]} loading={isLoadingRBAC}>
     <Page.Main>
       <Page.Title>{t('numbers.page.title', 'WhatsApp numbers')}</Page.Title>
       <Layouts.Header
@@ -203,10 +139,11 @@ const NumbersSettings = () => {
       </Layouts.Content>
 
       {editor.open && (
-        <NumberFormModal number={editor.number} teams={teams} onClose={() => setEditor({ open: false })} onSaved={onSaved} />
+        <NumberFormModal number={editor.number} teams={teams} onClose={() => setEditor({ open: false })} onSaved={() => setEditor({ open: false })} />
       )}
       <DeleteNumberDialog number={deleting} onCancel={() => setDeleting(null)} onConfirm={confirmDelete} />
     </Page.Main>
+    </PageStatus>
   );
 };
 

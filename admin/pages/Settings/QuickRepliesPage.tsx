@@ -1,9 +1,11 @@
 import * as React from 'react';
 import { Button, EmptyStateLayout } from '@strapi/design-system';
-import { ArrowClockwise, Plus } from '@strapi/icons';
+import { Plus } from '@strapi/icons';
 import { EmptyDocuments } from '@strapi/icons/symbols';
-import { Layouts, Page, isFetchError, useAPIErrorHandler, useFetchClient, useNotification, useRBAC } from '@strapi/strapi/admin';
-import type { ListQuickReplies, QuickReply } from '../../../contracts/quick-replies';
+import { Layouts, Page, useNotification, useRBAC } from '@strapi/strapi/admin';
+import type { QuickReply } from '../../../contracts/quick-replies';
+import { useDeleteQuickReplyMutation, useListQuickRepliesQuery, useNotifyError } from '../../api';
+import { PageStatus } from '../../components/PageStatus';
 import { DeleteQuickReplyDialog } from '../../components/settings/DeleteQuickReplyDialog';
 import { QuickRepliesList } from '../../components/settings/QuickRepliesList';
 import { QuickReplyFormModal } from '../../components/settings/QuickReplyFormModal';
@@ -17,53 +19,26 @@ const byName = (a: QuickReply, b: QuickReply) => a.name.localeCompare(b.name);
 
 const QuickReplies = () => {
   const t = useTranslate();
-  const { get, del } = useFetchClient();
   const { toggleNotification } = useNotification();
-  const { formatAPIError } = useAPIErrorHandler();
+  const notifyError = useNotifyError();
   const compact = useIsCompact();
   const {
     isLoading: isLoadingRBAC,
     allowedActions: { canManage },
   } = useRBAC(PERMISSIONS.manageQuickReplies);
-  const [replies, setReplies] = React.useState<QuickReply[]>([]);
-  const [status, setStatus] = React.useState<'loading' | 'error' | 'ready'>('loading');
+  const list = useListQuickRepliesQuery();
+  const [deleteReply] = useDeleteQuickReplyMutation();
+  const replies = React.useMemo(() => [...(list.data ?? [])].sort(byName), [list.data]);
   const [editor, setEditor] = React.useState<EditorState>({ open: false });
   const [deleting, setDeleting] = React.useState<QuickReply | null>(null);
 
-  const notifyError = React.useCallback(
-    (error: unknown) =>
-      toggleNotification({
-        type: 'danger',
-        message: isFetchError(error) ? formatAPIError(error) : t('quickReplies.error', 'Something went wrong. Try again.'),
-      }),
-    [formatAPIError, t, toggleNotification],
-  );
-
-  const load = React.useCallback(async () => {
-    setStatus('loading');
-    try {
-      const res = await get<ListQuickReplies.Response>('/whatsapp/quick-replies');
-      setReplies(res.data.data);
-      setStatus('ready');
-    } catch (error) {
-      notifyError(error);
-      setStatus('error');
-    }
-  }, [get, notifyError]);
-
   React.useEffect(() => {
-    load();
-  }, [load]);
-
-  const onSaved = (saved: QuickReply, mode: 'create' | 'edit') => {
-    setReplies((prev) => (mode === 'create' ? [...prev, saved] : prev.map((r) => (r.id === saved.id ? saved : r))).sort(byName));
-    setEditor({ open: false });
-  };
+    if (list.error) notifyError(list.error);
+  }, [list.error, notifyError]);
 
   const confirmDelete = async (reply: QuickReply) => {
     try {
-      await del(`/whatsapp/quick-replies/${reply.id}`);
-      setReplies((prev) => prev.filter((r) => r.id !== reply.id));
+      await deleteReply(reply.id).unwrap();
       toggleNotification({ type: 'success', message: t('quickReplies.deleted', '/{name} was deleted.', { name: reply.name }) });
     } catch (error) {
       notifyError(error);
@@ -72,21 +47,9 @@ const QuickReplies = () => {
     }
   };
 
-  if (status === 'loading' || isLoadingRBAC) return <Page.Loading />;
-  if (status === 'error') {
-    return (
-      <Page.Error
-        action={
-          <Button variant="secondary" startIcon={<ArrowClockwise />} onClick={load}>
-            {t('quickReplies.retry', 'Try again')}
-          </Button>
-        }
-      />
-    );
-  }
-
   const openCreate = () => setEditor({ open: true, reply: null });
   return (
+    <PageStatus queries={[list]} loading={isLoadingRBAC}>
     <Page.Main>
       <Page.Title>{t('quickReplies.title', 'Quick replies')}</Page.Title>
       <Layouts.Header
@@ -127,9 +90,10 @@ const QuickReplies = () => {
           />
         )}
       </Layouts.Content>
-      {editor.open && <QuickReplyFormModal reply={editor.reply} onClose={() => setEditor({ open: false })} onSaved={onSaved} />}
+      {editor.open && <QuickReplyFormModal reply={editor.reply} onClose={() => setEditor({ open: false })} onSaved={() => setEditor({ open: false })} />}
       <DeleteQuickReplyDialog reply={deleting} onCancel={() => setDeleting(null)} onConfirm={confirmDelete} />
     </Page.Main>
+    </PageStatus>
   );
 };
 
