@@ -1,6 +1,9 @@
 import type { Firing, NotificationRule, NotificationRuleInput } from '../../contracts/notifications';
 import { baseApi, listTags, type Data, FRESH } from './base';
 
+/** A CRM record as the Content Manager lists it. */
+export type RecordRow = Record<string, unknown> & { documentId: string };
+
 /** CRM-event rules, their firings and test sends. */
 export const notificationsApi = baseApi.injectEndpoints({
   endpoints: (build) => ({
@@ -31,6 +34,18 @@ export const notificationsApi = baseApi.injectEndpoints({
       query: ({ ruleId, limit }) => ({ url: `/whatsapp/notification-rules/${ruleId}/firings`, config: { params: { limit: String(limit) } } }),
       transformResponse: (res: Data<Firing[]>) => res.data,
       providesTags: (_rows, _e, { ruleId }) => [{ type: 'WaFiring', id: ruleId }],
+      // A longer list just read also tells the rules list its newest firing.
+      async onQueryStarted({ ruleId, limit }, { dispatch, queryFulfilled }) {
+        if (limit === 1) return;
+        const { data } = await queryFulfilled.catch(() => ({ data: null }));
+        if (data) dispatch(notificationsApi.util.updateQueryData('listFirings', { ruleId, limit: 1 }, () => data.slice(0, 1)));
+      },
+    }),
+    listRecords: build.query<RecordRow[], { uid: string; pageSize: number }>({
+      keepUnusedDataFor: FRESH,
+      // The Content Manager's own list, newest first: what a test send can run against.
+      query: ({ uid, pageSize }) => ({ url: `/content-manager/collection-types/${uid}`, config: { params: { page: '1', pageSize: String(pageSize), sort: 'updatedAt:DESC' } } }),
+      transformResponse: (res: { results: RecordRow[] }) => res.results,
     }),
     testRule: build.mutation<Firing, { ruleId: number; body: unknown }>({
       query: ({ ruleId, body }) => ({ url: `/whatsapp/notification-rules/${ruleId}/test`, method: 'POST', data: body }),
@@ -40,4 +55,4 @@ export const notificationsApi = baseApi.injectEndpoints({
   }),
 });
 
-export const { useListRulesQuery, useSaveRuleMutation, useDeleteRuleMutation, useListFiringsQuery, useTestRuleMutation } = notificationsApi;
+export const { useListRecordsQuery, useListRulesQuery, useSaveRuleMutation, useDeleteRuleMutation, useListFiringsQuery, useTestRuleMutation } = notificationsApi;

@@ -13,9 +13,10 @@ import {
 } from '@strapi/design-system';
 import { ArrowClockwise } from '@strapi/icons';
 import { EmptyDocuments } from '@strapi/icons/symbols';
-import { Layouts, Page, isFetchError, useAPIErrorHandler, useFetchClient, useNotification, useRBAC } from '@strapi/strapi/admin';
-import type { ListNumbers, WhatsAppNumber } from '../../../contracts/numbers';
-import type { ListTemplates, SyncResult, SyncTemplates, WhatsAppTemplate } from '../../../contracts/templates';
+import { Layouts, Page, useRBAC } from '@strapi/strapi/admin';
+import type { SyncResult, SyncTemplates } from '../../../contracts/templates';
+import { useListNumbersQuery, useListTemplatesQuery, useNotifyError, useSyncTemplatesMutation } from '../../api';
+import { PageStatus } from '../../components/PageStatus';
 import { PluginNav } from '../../components/PluginNav';
 import { SyncResults } from '../../components/templates/SyncResults';
 import { TemplatesList } from '../../components/templates/TemplatesList';
@@ -28,60 +29,31 @@ const ALL = 'all';
 
 const Templates = () => {
   const t = useTranslate();
-  const { get, post } = useFetchClient();
-  const { toggleNotification } = useNotification();
-  const { formatAPIError } = useAPIErrorHandler();
+  const notifyError = useNotifyError();
   const compact = useIsCompact();
   const {
     isLoading: isLoadingRBAC,
     allowedActions: { canSync },
   } = useRBAC(PERMISSIONS.syncTemplates);
 
-  const [templates, setTemplates] = React.useState<WhatsAppTemplate[]>([]);
-  const [numbers, setNumbers] = React.useState<WhatsAppNumber[]>([]);
-  const [status, setStatus] = React.useState<'loading' | 'error' | 'ready'>('loading');
   const [numberId, setNumberId] = React.useState<string>(ALL);
   const [statusFilter, setStatusFilter] = React.useState<string>(ALL);
   const [includeRemoved, setIncludeRemoved] = React.useState(false);
   const [search, setSearch] = React.useState('');
-  const [syncing, setSyncing] = React.useState(false);
   const [syncResults, setSyncResults] = React.useState<SyncResult[] | null>(null);
-
-  const notifyError = React.useCallback(
-    (error: unknown) =>
-      toggleNotification({
-        type: 'danger',
-        message: isFetchError(error) ? formatAPIError(error) : t('templates.error', 'Something went wrong. Try again.'),
-      }),
-    [formatAPIError, t, toggleNotification],
-  );
-
-  const load = React.useCallback(async () => {
-    setStatus((prev) => (prev === 'ready' ? prev : 'loading'));
-    const params: Record<string, string> = {};
-    if (numberId !== ALL) params.numberId = numberId;
-    if (statusFilter !== ALL) params.status = statusFilter;
-    if (includeRemoved) params.includeRemoved = 'true';
-    try {
-      const res = await get<ListTemplates.Response>('/whatsapp/templates', { params });
-      setTemplates(res.data.data);
-      setStatus('ready');
-    } catch (error) {
-      notifyError(error);
-      setStatus('error');
-    }
-  }, [get, includeRemoved, notifyError, numberId, statusFilter]);
+  const list = useListTemplatesQuery({
+    numberId: numberId !== ALL ? numberId : undefined,
+    status: statusFilter !== ALL ? statusFilter : undefined,
+    includeRemoved: includeRemoved || undefined,
+  });
+  // Labels only: without numbers.read the page still works and shows number ids.
+  const { data: numbers = [] } = useListNumbersQuery();
+  const [syncTemplates, { isLoading: syncing }] = useSyncTemplatesMutation();
+  const templates = list.data ?? [];
 
   React.useEffect(() => {
-    load();
-  }, [load]);
-
-  React.useEffect(() => {
-    // Labels only: without numbers.read the page still works and shows number ids.
-    get<ListNumbers.Response>('/whatsapp/numbers')
-      .then((res) => setNumbers(res.data.data))
-      .catch(() => setNumbers([]));
-  }, [get]);
+    if (list.error) notifyError(list.error);
+  }, [list.error, notifyError]);
 
   const numberLabel = React.useCallback(
     (id: number) => numbers.find((n) => n.id === id)?.label ?? t('templates.number.fallback', 'Number #{id}', { id }),
@@ -89,17 +61,12 @@ const Templates = () => {
   );
 
   const sync = async () => {
-    setSyncing(true);
     setSyncResults(null);
     try {
       const body: SyncTemplates.Request = numberId !== ALL ? { numberId: Number(numberId) } : {};
-      const res = await post<SyncTemplates.Response, SyncTemplates.Request>('/whatsapp/templates/sync', body);
-      setSyncResults(res.data.data);
-      await load();
+      setSyncResults(await syncTemplates(body).unwrap());
     } catch (error) {
       notifyError(error);
-    } finally {
-      setSyncing(false);
     }
   };
 
@@ -108,20 +75,8 @@ const Templates = () => {
   const statuses = [...new Set([...TEMPLATE_STATUSES, ...templates.map((tpl) => tpl.status).filter((s): s is string => Boolean(s))])];
   const filtered = Boolean(query) || numberId !== ALL || statusFilter !== ALL;
 
-  if (isLoadingRBAC || status === 'loading') return <Page.Loading />;
-  if (status === 'error') {
-    return (
-      <Page.Error
-        action={
-          <Button variant="secondary" startIcon={<ArrowClockwise />} onClick={load}>
-            {t('templates.retry', 'Try again')}
-          </Button>
-        }
-      />
-    );
-  }
-
   return (
+    <PageStatus queries={[list]} loading={isLoadingRBAC}>
     <Page.Main>
       <Page.Title>{t('nav.templates', 'Templates')}</Page.Title>
       <Layouts.Header
@@ -213,6 +168,7 @@ const Templates = () => {
         )}
       </Layouts.Content>
     </Page.Main>
+    </PageStatus>
   );
 };
 
