@@ -14,19 +14,22 @@ export interface ApiErrorBody {
 export const errorOf = (error: unknown): ApiErrorBody | undefined =>
   typeof error === 'object' && error !== null && ('name' in error || 'message' in error) ? (error as ApiErrorBody) : undefined;
 
-/** A danger notification with the server's own message, or a generic one when there is none. */
-export const useNotifyError = () => {
+/** The server's own message for a failed call, or a generic one when there is none. */
+export const useErrorMessage = () => {
   const t = useTranslate();
-  const { toggleNotification } = useNotification();
   const { _unstableFormatAPIError: format } = useAPIErrorHandler();
   return React.useCallback(
     (error: unknown) => {
       const body = errorOf(error);
-      toggleNotification({
-        type: 'danger',
-        message: body?.message ? format(body as Parameters<typeof format>[0]) : t('error.generic', 'Something went wrong. Try again.'),
-      });
+      return body?.message ? format(body as Parameters<typeof format>[0]) : t('error.generic', 'Something went wrong. Try again.');
     },
-    [format, t, toggleNotification]
+    [format, t]
   );
+};
+
+/** A danger notification with the server's own message, or a generic one when there is none. */
+export const useNotifyError = () => {
+  const { toggleNotification } = useNotification();
+  const messageOf = useErrorMessage();
+  return React.useCallback((error: unknown) => toggleNotification({ type: 'danger', message: messageOf(error) }), [messageOf, toggleNotification]);
 };

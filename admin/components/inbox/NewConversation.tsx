@@ -5,7 +5,6 @@ import { isFetchError, useAPIErrorHandler, useFetchClient, useNotification, useR
 import type { Recipient } from '../../../contracts/host';
 import type { Conversation, Message } from '../../../contracts/inbox';
 import { useIdempotencyKey } from '../../hooks/useIdempotencyKey';
-import { useDefaultNumberId } from '../../hooks/useDefaultNumberId';
 import { useTranslate } from '../../hooks/useTranslate';
 import { PERMISSIONS } from '../../permissions';
 import { RecipientSearch } from './composer/RecipientSearch';
@@ -36,7 +35,8 @@ const NewConversationModal = ({ onClose, onStarted }: NewConversationButtonProps
   const [choice, setChoice] = React.useState<TemplateChoice>(EMPTY_CHOICE);
   const [sending, setSending] = React.useState(false);
 
-  const defaultNumberId = useDefaultNumberId();
+  // Without it the modal falls back to its own choice (the only number).
+  const { data: defaultNumberId = null } = useGetDefaultNumberQuery();
   // One number: nothing to choose; else the settings' default number, when the user may send from it.
   React.useEffect(() => {
     if (numbers.length === 1) setNumberId(numbers[0].numberId);

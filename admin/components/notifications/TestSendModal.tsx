@@ -1,10 +1,9 @@
 import * as React from 'react';
 import { Box, Button, Field, Flex, Modal, SingleSelect, SingleSelectOption, Typography } from '@strapi/design-system';
 import { PaperPlane } from '@strapi/icons';
-import { useAPIErrorHandler } from '@strapi/strapi/admin';
 import type { HostContentType } from '../../../contracts/host';
 import type { Firing, NotificationRule } from '../../../contracts/notifications';
-import { errorOf, useListFiringsQuery, useListRecordsQuery, useTestRuleMutation } from '../../api';
+import { useErrorMessage, useListFiringsQuery, useListRecordsQuery, useTestRuleMutation } from '../../api';
 import { useTranslate } from '../../hooks/useTranslate';
 import { FormField } from '../FormField';
 import { FiringCard } from './FiringCard';
@@ -22,7 +21,7 @@ const SETTLED = ['sent', 'delivered', 'read', 'failed'];
  */
 export const TestSendModal = ({ rule, type, onClose }: { rule: NotificationRule; type: HostContentType | undefined; onClose: () => void }) => {
   const t = useTranslate();
-  const { _unstableFormatAPIError: format } = useAPIErrorHandler();
+  const messageOf = useErrorMessage();
   const templates = useApprovedTemplates(rule.numberId);
   const template = templates.templates.find((tpl) => templateKey(tpl) === templateKey(rule.template));
   const recordsQuery = useListRecordsQuery({ uid: rule.contentType, pageSize: RECORDS });
@@ -54,8 +53,7 @@ export const TestSendModal = ({ rule, type, onClose }: { rule: NotificationRule;
     try {
       setSent(await testRule({ ruleId: rule.id, body: { documentId: documentId.trim() } }).unwrap());
     } catch (e) {
-      const body = errorOf(e);
-      setError(body?.message ? format(body as Parameters<typeof format>[0]) : t('error.generic', 'Something went wrong. Try again.'));
+      setError(messageOf(e));
     }
   };
 
