@@ -86,6 +86,11 @@ export const inboxApi = baseApi.injectEndpoints({
       query: ({ id, action, body }) => ({ url: `/whatsapp/conversations/${id}/${action}`, method: 'POST', data: body ?? {} }),
       // A ticket answers `{ conversation, ticket }`; the other actions the conversation itself.
       transformResponse: (res: Data<Conversation | { conversation: Conversation }>) => ('conversation' in res.data ? res.data.conversation : res.data),
+      // The action's answer is shown at once; the reload its tags start follows.
+      async onQueryStarted({ id }, { dispatch, queryFulfilled }) {
+        const { data } = await queryFulfilled.catch(() => ({ data: null }));
+        if (data) dispatch(inboxApi.util.updateQueryData('getConversation', id, (c) => void Object.assign(c, data)));
+      },
       invalidatesTags: (_r, _e, { id }) => conversationTags(id),
     }),
     sendReply: build.mutation<void, { conversationId: number; body: ReplyRequest }>({

@@ -8,6 +8,8 @@ import { useTranslate } from '../hooks/useTranslate';
 export interface PageQuery {
   isLoading: boolean;
   isError: boolean;
+  /** What an earlier answer brought: a reload that fails keeps showing it. */
+  data?: unknown;
   refetch: () => unknown;
 }
 
@@ -19,11 +21,11 @@ export interface PageStatusProps {
   children: React.ReactNode;
 }
 
-/** The page, or Strapi's loading page while a query it needs loads, or its error page with "Try again". */
+/** The page, or Strapi's loading page while a query it needs first loads, or its error page with "Try again" when that failed. */
 export const PageStatus = ({ queries, loading, children }: PageStatusProps) => {
   const t = useTranslate();
   if (loading || queries.some((q) => q.isLoading)) return <Page.Loading />;
-  const failed = queries.filter((q) => q.isError);
+  const failed = queries.filter((q) => q.isError && q.data === undefined);
   if (failed.length) {
     return (
       <Page.Error

@@ -1,9 +1,10 @@
 import * as React from 'react';
 import { Button, Field, Flex, Loader, Modal, Radio, SingleSelect, SingleSelectOption, TextInput, Typography } from '@strapi/design-system';
 import { Plus } from '@strapi/icons';
-import { isFetchError, useAPIErrorHandler, useFetchClient, useNotification, useRBAC } from '@strapi/strapi/admin';
+import { useNotification, useRBAC } from '@strapi/strapi/admin';
 import type { Recipient } from '../../../contracts/host';
-import type { Conversation, Message } from '../../../contracts/inbox';
+import type { Conversation } from '../../../contracts/inbox';
+import { useGetDefaultNumberQuery, useNotifyError, useStartConversationMutation } from '../../api';
 import { useIdempotencyKey } from '../../hooks/useIdempotencyKey';
 import { useTranslate } from '../../hooks/useTranslate';
 import { PERMISSIONS } from '../../permissions';
@@ -16,15 +17,11 @@ export interface NewConversationButtonProps {
   onStarted: (conversation: Conversation) => void;
 }
 
-interface StartResponse {
-  data: { conversation: Conversation; message: Message };
-}
-
 const NewConversationModal = ({ onClose, onStarted }: NewConversationButtonProps & { onClose: () => void }) => {
   const t = useTranslate();
-  const { post } = useFetchClient();
   const { toggleNotification } = useNotification();
-  const { formatAPIError } = useAPIErrorHandler();
+  const notifyError = useNotifyError();
+  const [start] = useStartConversationMutation();
   const { keyFor } = useIdempotencyKey();
   const sendOptions = useSendOptions();
   const { status, options: numbers } = sendOptions;
@@ -51,12 +48,12 @@ const NewConversationModal = ({ onClose, onStarted }: NewConversationButtonProps
     setSending(true);
     try {
       const body = { numberId, ...recipient, template: templateRequest(choice) };
-      const res = await post<StartResponse>('/whatsapp/conversations', { ...body, idempotencyKey: keyFor(body) });
+      const conversation = await start({ ...body, idempotencyKey: keyFor(body) }).unwrap();
       toggleNotification({ type: 'success', message: t('inbox.new.started', 'Template sent. The conversation is open.') });
       onClose();
-      onStarted(res.data.data.conversation);
+      onStarted(conversation);
     } catch (error) {
-      toggleNotification({ type: 'danger', message: isFetchError(error) ? formatAPIError(error) : t('inbox.notification.error', 'Something went wrong. Try again.') });
+      notifyError(error);
       setSending(false);
     }
   };

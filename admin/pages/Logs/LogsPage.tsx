@@ -55,10 +55,10 @@ const Logs = () => {
             <Tabs.Trigger value="api">{t('logs.tab.api', 'API calls')}</Tabs.Trigger>
           </Tabs.List>
           {/* Both tabs stay mounted: both logs load with the page, and a tab keeps its filters. */}
-          <Tabs.Content value="webhooks" forceMount>
+          <Tabs.Content value="webhooks" forceMount style={tab === 'webhooks' ? undefined : { display: 'none' }}>
             <WebhookLogTab {...tabProps} canReplay={Boolean(canReplay)} />
           </Tabs.Content>
-          <Tabs.Content value="api" forceMount>
+          <Tabs.Content value="api" forceMount style={tab === 'api' ? undefined : { display: 'none' }}>
             <ApiLogTab {...tabProps} />
           </Tabs.Content>
         </Tabs.Root>
