@@ -1,13 +1,11 @@
 import * as React from 'react';
-import { Badge, Box, EmptyStateLayout, Flex, LinkButton, Typography } from '@strapi/design-system';
+import { Badge, Box, Flex, LinkButton, Typography } from '@strapi/design-system';
 import { Cog } from '@strapi/icons';
-import { EmptyDocuments } from '@strapi/icons/symbols';
-import { Layouts, Page, useNotification, useRBAC } from '@strapi/strapi/admin';
+import { Page, useNotification, useRBAC } from '@strapi/strapi/admin';
 import { NavLink, useSearchParams } from 'react-router-dom';
 import type { Conversation } from '../../../contracts/inbox';
 import { useListNumbersQuery } from '../../api';
-import { PageStatus } from '../../components/PageStatus';
-import { PluginNav } from '../../components/PluginNav';
+import { PluginPage } from '../../components/PluginPage';
 import { ConversationFilters, NO_FILTERS, filtersFromQuery, filtersQuery, isFiltered, type InboxFilters } from '../../components/inbox/ConversationFilters';
 import { ListPane, useConversationPages } from '../../components/inbox/ListPane';
 import { NewConversationButton } from '../../components/inbox/NewConversation';
@@ -93,68 +91,56 @@ const Inbox = () => {
   const nothingYet = !isFiltered(filters) && list.rows.length === 0 && selectedId === null;
 
   return (
-    <PageStatus queries={[list.first]} loading={loadingSendRBAC || loadingAssignRBAC || loadingNumbersRBAC}>
-      <Page.Main>
-        <Page.Title>{t('plugin.name', 'WhatsApp')}</Page.Title>
-        <Layouts.Header
-          title={t('plugin.name', 'WhatsApp')}
-          subtitle={t('inbox.subtitle', 'Conversations with your customers, live.')}
-          secondaryAction={<LiveBadge status={stream} />}
-          primaryAction={headerActions}
-          navigationAction={<PluginNav />}
-        />
-        <Layouts.Content>
-          {nothingYet ? (
-            <EmptyStateLayout
-              icon={<EmptyDocuments width="16rem" />}
-              content={
-                needsSetup
-                  ? t('inbox.needsSetup', 'Needs setup: choose which of your content types hold your customers’ phone numbers (Settings → WhatsApp → General). Until then everyone who writes shows as unknown.')
-                  : t('inbox.empty', 'No conversations yet. They appear here as soon as a customer writes to one of your numbers.')
-              }
-              action={
-                needsSetup ? (
-                  <LinkButton tag={NavLink} to={`/settings/${PLUGIN_ID}/general`} variant="secondary" startIcon={<Cog />}>
-                    {t('inbox.needsSetup.action', 'Set up identity sources')}
-                  </LinkButton>
-                ) : undefined
-              }
-            />
+    <PluginPage
+      title={t('plugin.name', 'WhatsApp')}
+      subtitle={t('inbox.subtitle', 'Conversations with your customers, live.')}
+      withNav
+      queries={[list.first]}
+      loading={loadingSendRBAC || loadingAssignRBAC || loadingNumbersRBAC}
+      secondaryAction={<LiveBadge status={stream} />}
+      primaryAction={headerActions}
+      empty={
+        nothingYet && {
+          content: needsSetup
+            ? t('inbox.needsSetup', 'Needs setup: choose which of your content types hold your customers’ phone numbers (Settings → WhatsApp → General). Until then everyone who writes shows as unknown.')
+            : t('inbox.empty', 'No conversations yet. They appear here as soon as a customer writes to one of your numbers.'),
+          action: needsSetup ? (
+            <LinkButton tag={NavLink} to={`/settings/${PLUGIN_ID}/general`} variant="secondary" startIcon={<Cog />}>
+              {t('inbox.needsSetup.action', 'Set up identity sources')}
+            </LinkButton>
+          ) : undefined,
+        }
+      }
+    >
+      <ConversationFilters value={filters} onChange={setFilters} numbers={numbers} />
+      <Flex
+        direction={compact ? 'column' : 'row'}
+        alignItems="stretch"
+        background="neutral0"
+        hasRadius
+        shadow="tableShadow"
+        style={{ overflow: 'hidden', minHeight: compact ? undefined : '60vh' }}
+      >
+        <ListPane list={list} selectedId={selectedId} compact={compact} onSelect={(c) => setSelectedId(c.id)} onClearFilters={() => setFilters(NO_FILTERS)} />
+        <Flex direction="column" alignItems="stretch" flex={1} minWidth={0} background="neutral100">
+          {selectedId === null ? (
+            <Box padding={8}>
+              <Typography textColor="neutral600">{t('inbox.thread.none', 'Select a conversation to read it.')}</Typography>
+            </Box>
           ) : (
-            <>
-              <ConversationFilters value={filters} onChange={setFilters} numbers={numbers} />
-              <Flex
-                direction={compact ? 'column' : 'row'}
-                alignItems="stretch"
-                background="neutral0"
-                hasRadius
-                shadow="tableShadow"
-                style={{ overflow: 'hidden', minHeight: compact ? undefined : '60vh' }}
-              >
-                <ListPane list={list} selectedId={selectedId} compact={compact} onSelect={(c) => setSelectedId(c.id)} onClearFilters={() => setFilters(NO_FILTERS)} />
-                <Flex direction="column" alignItems="stretch" flex={1} minWidth={0} background="neutral100">
-                  {selectedId === null ? (
-                    <Box padding={8}>
-                      <Typography textColor="neutral600">{t('inbox.thread.none', 'Select a conversation to read it.')}</Typography>
-                    </Box>
-                  ) : (
-                    <ThreadPane
-                      key={selectedId}
-                      conversationId={selectedId}
-                      canSend={Boolean(sendActions.canSend)}
-                      canAssign={Boolean(assignActions.canAssign)}
-                      compact={compact}
-                      pollingInterval={pollingInterval}
-                      onMissing={onMissing}
-                    />
-                  )}
-                </Flex>
-              </Flex>
-            </>
+            <ThreadPane
+              key={selectedId}
+              conversationId={selectedId}
+              canSend={Boolean(sendActions.canSend)}
+              canAssign={Boolean(assignActions.canAssign)}
+              compact={compact}
+              pollingInterval={pollingInterval}
+              onMissing={onMissing}
+            />
           )}
-        </Layouts.Content>
-      </Page.Main>
-    </PageStatus>
+        </Flex>
+      </Flex>
+    </PluginPage>
   );
 };
 

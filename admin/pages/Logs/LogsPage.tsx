@@ -1,8 +1,8 @@
 import * as React from 'react';
 import { SingleSelectOption, Tabs } from '@strapi/design-system';
-import { Layouts, Page, useRBAC } from '@strapi/strapi/admin';
+import { Page, useRBAC } from '@strapi/strapi/admin';
 import { useListNumbersQuery } from '../../api';
-import { PluginNav } from '../../components/PluginNav';
+import { PluginPage } from '../../components/PluginPage';
 import { ApiLogTab } from '../../components/logs/ApiLogTab';
 import { Filter } from '../../components/logs/LogParts';
 import { WebhookLogTab } from '../../components/logs/WebhookLogTab';
@@ -30,8 +30,6 @@ const Logs = () => {
     [numbers, t]
   );
 
-  if (isLoadingRBAC) return <Page.Loading />;
-
   const numberFilter = (
     <Filter label={t('logs.filter.number', 'Number')} value={number} onChange={setNumber}>
       <SingleSelectOption value={ALL}>{t('logs.filter.allNumbers', 'All numbers')}</SingleSelectOption>
@@ -45,25 +43,21 @@ const Logs = () => {
   const tabProps = { numberId: number !== ALL ? Number(number) : undefined, numberFilter, numberLabel, compact, pageSize: PAGE_SIZE };
 
   return (
-    <Page.Main>
-      <Page.Title>{t('nav.logs', 'Logs')}</Page.Title>
-      <Layouts.Header title={t('nav.logs', 'Logs')} subtitle={t('logs.subtitle', 'Every webhook call received and every call made to a provider.')} navigationAction={<PluginNav />} />
-      <Layouts.Content>
-        <Tabs.Root value={tab} onValueChange={setTab}>
-          <Tabs.List aria-label={t('logs.tabs', 'Log type')}>
-            <Tabs.Trigger value="webhooks">{t('logs.tab.webhooks', 'Webhook events')}</Tabs.Trigger>
-            <Tabs.Trigger value="api">{t('logs.tab.api', 'API calls')}</Tabs.Trigger>
-          </Tabs.List>
-          {/* Both tabs stay mounted: both logs load with the page, and a tab keeps its filters. */}
-          <Tabs.Content value="webhooks" forceMount style={tab === 'webhooks' ? undefined : { display: 'none' }}>
-            <WebhookLogTab {...tabProps} canReplay={Boolean(canReplay)} />
-          </Tabs.Content>
-          <Tabs.Content value="api" forceMount style={tab === 'api' ? undefined : { display: 'none' }}>
-            <ApiLogTab {...tabProps} />
-          </Tabs.Content>
-        </Tabs.Root>
-      </Layouts.Content>
-    </Page.Main>
+    <PluginPage title={t('nav.logs', 'Logs')} subtitle={t('logs.subtitle', 'Every webhook call received and every call made to a provider.')} withNav loading={isLoadingRBAC}>
+      <Tabs.Root value={tab} onValueChange={setTab}>
+        <Tabs.List aria-label={t('logs.tabs', 'Log type')}>
+          <Tabs.Trigger value="webhooks">{t('logs.tab.webhooks', 'Webhook events')}</Tabs.Trigger>
+          <Tabs.Trigger value="api">{t('logs.tab.api', 'API calls')}</Tabs.Trigger>
+        </Tabs.List>
+        {/* Both tabs stay mounted: both logs load with the page, and a tab keeps its filters. */}
+        <Tabs.Content value="webhooks" forceMount style={tab === 'webhooks' ? undefined : { display: 'none' }}>
+          <WebhookLogTab {...tabProps} canReplay={Boolean(canReplay)} />
+        </Tabs.Content>
+        <Tabs.Content value="api" forceMount style={tab === 'api' ? undefined : { display: 'none' }}>
+          <ApiLogTab {...tabProps} />
+        </Tabs.Content>
+      </Tabs.Root>
+    </PluginPage>
   );
 };
 

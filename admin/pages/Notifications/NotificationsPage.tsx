@@ -1,13 +1,11 @@
 import * as React from 'react';
-import { Box, Button, EmptyStateLayout, Flex, Typography } from '@strapi/design-system';
-import { Plus } from '@strapi/icons';
-import { EmptyDocuments } from '@strapi/icons/symbols';
-import { Layouts, Page, useNotification, useRBAC } from '@strapi/strapi/admin';
+import { Box, Flex, Typography } from '@strapi/design-system';
+import { Page, useNotification, useRBAC } from '@strapi/strapi/admin';
 import type { PresetDraft } from '../../../contracts/notification-presets';
 import type { NotificationRule } from '../../../contracts/notifications';
 import { useDeleteRuleMutation, useGetDefaultNumberQuery, useListHostTypesQuery, useListNumbersQuery, useListRulesQuery, useNotifyError, useSaveRuleMutation } from '../../api';
-import { PageStatus, usePending } from '../../components/PageStatus';
-import { PluginNav } from '../../components/PluginNav';
+import { usePending } from '../../components/PageStatus';
+import { AddButton, PluginPage } from '../../components/PluginPage';
 import { DeleteRuleDialog } from '../../components/notifications/DeleteRuleDialog';
 import { FiringsModal } from '../../components/notifications/FiringsModal';
 import { PresetMenu } from '../../components/notifications/PresetMenu';
@@ -80,68 +78,59 @@ const Notifications = () => {
     }
   };
 
-  const actions = canManage ? (
-    <Flex gap={2} wrap="wrap">
-      <PresetMenu types={types} onPick={openPreset} />
-      <Button startIcon={<Plus />} onClick={openCreate} size="S">
-        {t('notifications.add', 'Add rule')}
-      </Button>
-    </Flex>
-  ) : undefined;
-
   return (
-    <PageStatus queries={[list, hostTypes]} loading={isLoadingRBAC}>
-    <Page.Main>
-      <Page.Title>{t('nav.notifications', 'CRM events')}</Page.Title>
-      <Layouts.Header
-        title={t('nav.notifications', 'CRM events')}
-        subtitle={t('notifications.page.subtitle', 'Templates sent when your CRM records are created, changed or come due.')}
-        navigationAction={<PluginNav />}
-        primaryAction={actions}
+    <PluginPage
+      title={t('nav.notifications', 'CRM events')}
+      subtitle={t('notifications.page.subtitle', 'Templates sent when your CRM records are created, changed or come due.')}
+      withNav
+      queries={[list, hostTypes]}
+      loading={isLoadingRBAC}
+      primaryAction={
+        canManage ? (
+          <Flex gap={2} wrap="wrap">
+            <PresetMenu types={types} onPick={openPreset} />
+            <AddButton onClick={openCreate}>{t('notifications.add', 'Add rule')}</AddButton>
+          </Flex>
+        ) : undefined
+      }
+      empty={
+        rules.length === 0 && {
+          content: canManage
+            ? t('notifications.empty', 'No rule yet. Start from a preset, e.g. “Lead created”, or add your own.')
+            : t('notifications.empty.readOnly', 'No rule yet. Ask an administrator to add one.'),
+        }
+      }
+      dialogs={
+        <>
+          {editor.open && <RuleEditorModal rule={editor.rule} initial={editor.initial} types={types} numbers={numbers} onClose={() => setEditor({ open: false })} onSaved={() => setEditor({ open: false })} />}
+          {firingsOf && <FiringsModal rule={firingsOf} onClose={() => setFiringsOf(null)} />}
+          {testing && <TestSendModal rule={testing} type={types.find((ty) => ty.uid === testing.contentType)} onClose={() => setTesting(null)} />}
+          <DeleteRuleDialog rule={deleting} onCancel={() => setDeleting(null)} onConfirm={confirmDelete} />
+        </>
+      }
+    >
+      <RulesList
+        rules={rules}
+        types={types}
+        numbers={numbers}
+        canManage={Boolean(canManage)}
+        pending={pending}
+        compact={compact}
+        onToggleActive={toggleActive}
+        onEdit={(rule) => setEditor({ open: true, rule, initial: valuesFromRule(rule) })}
+        onFirings={setFiringsOf}
+        onTest={setTesting}
+        onDelete={setDeleting}
       />
-      <Layouts.Content>
-        {rules.length === 0 ? (
-          <EmptyStateLayout
-            icon={<EmptyDocuments width="16rem" />}
-            content={
-              canManage
-                ? t('notifications.empty', 'No rule yet. Start from a preset, e.g. “Lead created”, or add your own.')
-                : t('notifications.empty.readOnly', 'No rule yet. Ask an administrator to add one.')
-            }
-          />
-        ) : (
-          <>
-            <RulesList
-              rules={rules}
-              types={types}
-              numbers={numbers}
-              canManage={Boolean(canManage)}
-              pending={pending}
-              compact={compact}
-              onToggleActive={toggleActive}
-              onEdit={(rule) => setEditor({ open: true, rule, initial: valuesFromRule(rule) })}
-              onFirings={setFiringsOf}
-              onTest={setTesting}
-              onDelete={setDeleting}
-            />
-            <Box paddingTop={4}>
-              <Typography variant="pi" textColor="neutral600">
-                {t(
-                  'notifications.help',
-                  'A rule fires on every write (Content Manager, REST, GraphQL or code) once per record and event. Customers who opted out are skipped; the firings say why.'
-                )}
-              </Typography>
-            </Box>
-          </>
-        )}
-      </Layouts.Content>
-
-      {editor.open && <RuleEditorModal rule={editor.rule} initial={editor.initial} types={types} numbers={numbers} onClose={() => setEditor({ open: false })} onSaved={() => setEditor({ open: false })} />}
-      {firingsOf && <FiringsModal rule={firingsOf} onClose={() => setFiringsOf(null)} />}
-      {testing && <TestSendModal rule={testing} type={types.find((ty) => ty.uid === testing.contentType)} onClose={() => setTesting(null)} />}
-      <DeleteRuleDialog rule={deleting} onCancel={() => setDeleting(null)} onConfirm={confirmDelete} />
-    </Page.Main>
-    </PageStatus>
+      <Box paddingTop={4}>
+        <Typography variant="pi" textColor="neutral600">
+          {t(
+            'notifications.help',
+            'A rule fires on every write (Content Manager, REST, GraphQL or code) once per record and event. Customers who opted out are skipped; the firings say why.'
+          )}
+        </Typography>
+      </Box>
+    </PluginPage>
   );
 };
 

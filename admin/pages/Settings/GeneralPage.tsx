@@ -1,11 +1,12 @@
 import * as React from 'react';
 import { Button, Flex } from '@strapi/design-system';
 import { Check } from '@strapi/icons';
-import { Layouts, Page, useNotification } from '@strapi/strapi/admin';
+import { Page, useNotification } from '@strapi/strapi/admin';
 import type { HostContentType } from '../../../contracts/host';
 import { DEFAULT_SETTINGS, type AutoLeadSettings, type IdentitySource, type Settings, type TicketSettings, type UpdateSettings } from '../../../contracts/settings';
 import { useGetSettingsQuery, useListAdminUsersQuery, useListHostTypesQuery, useListNumbersQuery, useNotifyError, useUpdateSettingsMutation } from '../../api';
 import { PageStatus } from '../../components/PageStatus';
+import { PluginPage } from '../../components/PluginPage';
 import { AutoLeadSection } from '../../components/settings/AutoLeadSection';
 import { BusinessHoursSection } from '../../components/settings/BusinessHoursSection';
 import { DefaultNumberSection } from '../../components/settings/DefaultNumberSection';
@@ -153,49 +154,41 @@ const General = () => {
   );
 
   return (
-    <PageStatus queries={[settings, host]}>
-    <Page.Main>
-      <Page.Title>{t('settings.general.title', 'WhatsApp general settings')}</Page.Title>
-      <Layouts.Header
-        title={t('settings.general.title', 'WhatsApp general settings')}
-        subtitle={t(
-          'settings.general.subtitle',
-          'How people who write are recognised, leads and tickets, the default number, business hours and the fields CRM events may send.',
-        )}
+    <PluginPage
+      title={t('settings.general.title', 'WhatsApp general settings')}
+      subtitle={t('settings.general.subtitle', 'How people who write are recognised, leads and tickets, the default number, business hours and the fields CRM events may send.')}
+      queries={[settings, host]}
+    >
+      <AutoLeadSection value={draft.autoLead} types={types} users={users} errors={errors} onChange={change('autoLead', 'autoLead')} />
+      {saveButton('autoLead', t('settings.autoLead.title', 'Auto-lead'))}
+      <IdentitySourcesSection
+        value={draft.identitySources}
+        types={types}
+        errors={errors}
+        suggestions={meta?.suggestions ?? []}
+        onChange={change('identitySources', 'identitySources')}
       />
-      <Layouts.Content>
-        <AutoLeadSection value={draft.autoLead} types={types} users={users} errors={errors} onChange={change('autoLead', 'autoLead')} />
-        {saveButton('autoLead', t('settings.autoLead.title', 'Auto-lead'))}
-        <IdentitySourcesSection
-          value={draft.identitySources}
-          types={types}
-          errors={errors}
-          suggestions={meta?.suggestions ?? []}
-          onChange={change('identitySources', 'identitySources')}
-        />
-        {saveButton('identity', t('settings.identity.title', 'Identity sources'))}
-        <TicketSection
-          value={draft.ticket}
-          fallback={saved.ticket ?? DEFAULT_SETTINGS.ticket!}
-          types={types}
-          errors={errors}
-          onChange={change('ticket', 'ticket')}
-        />
-        {saveButton('ticket', t('settings.ticket.title', 'Tickets'))}
-        <DefaultNumberSection
-          value={draft.defaultNumberId}
-          numbers={numbers}
-          errors={errors}
-          onChange={change('defaultNumberId', 'defaultNumberId')}
-        />
-        {saveButton('defaultNumber', t('settings.defaultNumber.title', 'Outgoing messages'))}
-        <BusinessHoursSection value={draft.hours} errors={errors} onChange={change('hours', 'businessHours')} />
-        {saveButton('hours', t('settings.hours.title', 'Business hours'))}
-        <NotificationFieldsSection value={draft.notificationFields} types={types} errors={errors} onChange={change('notificationFields', 'notificationFields')} />
-        {saveButton('notificationFields', t('settings.notificationFields.title', 'Fields CRM events may send'))}
-      </Layouts.Content>
-    </Page.Main>
-    </PageStatus>
+      {saveButton('identity', t('settings.identity.title', 'Identity sources'))}
+      <TicketSection
+        value={draft.ticket}
+        fallback={saved.ticket ?? DEFAULT_SETTINGS.ticket!}
+        types={types}
+        errors={errors}
+        onChange={change('ticket', 'ticket')}
+      />
+      {saveButton('ticket', t('settings.ticket.title', 'Tickets'))}
+      <DefaultNumberSection
+        value={draft.defaultNumberId}
+        numbers={numbers}
+        errors={errors}
+        onChange={change('defaultNumberId', 'defaultNumberId')}
+      />
+      {saveButton('defaultNumber', t('settings.defaultNumber.title', 'Outgoing messages'))}
+      <BusinessHoursSection value={draft.hours} errors={errors} onChange={change('hours', 'businessHours')} />
+      {saveButton('hours', t('settings.hours.title', 'Business hours'))}
+      <NotificationFieldsSection value={draft.notificationFields} types={types} errors={errors} onChange={change('notificationFields', 'notificationFields')} />
+      {saveButton('notificationFields', t('settings.notificationFields.title', 'Fields CRM events may send'))}
+    </PluginPage>
   );
 };
 

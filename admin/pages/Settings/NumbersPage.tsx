@@ -1,11 +1,10 @@
 import * as React from 'react';
-import { Box, Button, EmptyStateLayout, Typography } from '@strapi/design-system';
-import { Plus } from '@strapi/icons';
-import { EmptyDocuments } from '@strapi/icons/symbols';
-import { Layouts, Page, useNotification, useRBAC } from '@strapi/strapi/admin';
+import { Box, Typography } from '@strapi/design-system';
+import { Page, useNotification, useRBAC } from '@strapi/strapi/admin';
 import type { WhatsAppNumber } from '../../../contracts/numbers';
 import { useDeleteNumberMutation, useListNumbersQuery, useListTeamsQuery, useNotifyError, useUpdateNumberMutation } from '../../api';
-import { PageStatus, usePending } from '../../components/PageStatus';
+import { usePending } from '../../components/PageStatus';
+import { AddButton, PluginPage } from '../../components/PluginPage';
 import { DeleteNumberDialog } from '../../components/numbers/DeleteNumberDialog';
 import { NumberFormModal } from '../../components/numbers/NumberFormModal';
 import { NumbersList } from '../../components/numbers/NumbersList';
@@ -81,69 +80,52 @@ const NumbersSettings = () => {
   };
 
   return (
-    <PageStatus queries={[list]} loading={isLoadingRBAC}>
-    <Page.Main>
-      <Page.Title>{t('numbers.page.title', 'WhatsApp numbers')}</Page.Title>
-      <Layouts.Header
-        title={t('numbers.page.title', 'WhatsApp numbers')}
-        subtitle={t('numbers.page.subtitle', 'The WhatsApp Business numbers your team sends and receives messages with.')}
-        primaryAction={
-          canManage ? (
-            <Button startIcon={<Plus />} onClick={openCreate} size="S">
-              {t('numbers.add', 'Add number')}
-            </Button>
-          ) : undefined
+    <PluginPage
+      title={t('numbers.page.title', 'WhatsApp numbers')}
+      subtitle={t('numbers.page.subtitle', 'The WhatsApp Business numbers your team sends and receives messages with.')}
+      queries={[list]}
+      loading={isLoadingRBAC}
+      primaryAction={canManage ? <AddButton onClick={openCreate}>{t('numbers.add', 'Add number')}</AddButton> : undefined}
+      empty={
+        numbers.length === 0 && {
+          content: canManage
+            ? t('numbers.empty', 'No WhatsApp number yet. Connect one to start sending and receiving messages.')
+            : t('numbers.empty.readOnly', 'No WhatsApp number yet. Ask an administrator to connect one.'),
+          action: canManage ? (
+            <AddButton first onClick={openCreate}>
+              {t('numbers.add.first', 'Add your first number')}
+            </AddButton>
+          ) : undefined,
         }
+      }
+      dialogs={
+        <>
+          {editor.open && <NumberFormModal number={editor.number} teams={teams} onClose={() => setEditor({ open: false })} onSaved={() => setEditor({ open: false })} />}
+          <DeleteNumberDialog number={deleting} onCancel={() => setDeleting(null)} onConfirm={confirmDelete} />
+        </>
+      }
+    >
+      <NumbersList
+        numbers={numbers}
+        teams={teams}
+        canManage={Boolean(canManage)}
+        pending={pending}
+        compact={compact}
+        onAdd={openCreate}
+        onToggleActive={toggleActive}
+        onEdit={(number) => setEditor({ open: true, number })}
+        onDelete={setDeleting}
+        onCopy={copy}
       />
-      <Layouts.Content>
-        {numbers.length === 0 ? (
-          <EmptyStateLayout
-            icon={<EmptyDocuments width="16rem" />}
-            content={
-              canManage
-                ? t('numbers.empty', 'No WhatsApp number yet. Connect one to start sending and receiving messages.')
-                : t('numbers.empty.readOnly', 'No WhatsApp number yet. Ask an administrator to connect one.')
-            }
-            action={
-              canManage ? (
-                <Button variant="secondary" startIcon={<Plus />} onClick={openCreate}>
-                  {t('numbers.add.first', 'Add your first number')}
-                </Button>
-              ) : undefined
-            }
-          />
-        ) : (
-          <>
-            <NumbersList
-              numbers={numbers}
-              teams={teams}
-              canManage={Boolean(canManage)}
-              pending={pending}
-              compact={compact}
-              onAdd={openCreate}
-              onToggleActive={toggleActive}
-              onEdit={(number) => setEditor({ open: true, number })}
-              onDelete={setDeleting}
-              onCopy={copy}
-            />
-            <Box paddingTop={4}>
-              <Typography variant="pi" textColor="neutral600">
-                {t(
-                  'numbers.webhook.help',
-                  'Paste each number’s webhook URL into your provider’s webhook settings. For Meta: App Dashboard → WhatsApp → Configuration → Webhook, with the verify token you chose.'
-                )}
-              </Typography>
-            </Box>
-          </>
-        )}
-      </Layouts.Content>
-
-      {editor.open && (
-        <NumberFormModal number={editor.number} teams={teams} onClose={() => setEditor({ open: false })} onSaved={() => setEditor({ open: false })} />
-      )}
-      <DeleteNumberDialog number={deleting} onCancel={() => setDeleting(null)} onConfirm={confirmDelete} />
-    </Page.Main>
-    </PageStatus>
+      <Box paddingTop={4}>
+        <Typography variant="pi" textColor="neutral600">
+          {t(
+            'numbers.webhook.help',
+            'Paste each number’s webhook URL into your provider’s webhook settings. For Meta: App Dashboard → WhatsApp → Configuration → Webhook, with the verify token you chose.'
+          )}
+        </Typography>
+      </Box>
+    </PluginPage>
   );
 };
 

@@ -1,11 +1,8 @@
 import * as React from 'react';
-import { Button, EmptyStateLayout } from '@strapi/design-system';
-import { Plus } from '@strapi/icons';
-import { EmptyDocuments } from '@strapi/icons/symbols';
-import { Layouts, Page, useNotification, useRBAC } from '@strapi/strapi/admin';
+import { Page, useNotification, useRBAC } from '@strapi/strapi/admin';
 import type { QuickReply } from '../../../contracts/quick-replies';
 import { useDeleteQuickReplyMutation, useListQuickRepliesQuery, useNotifyError } from '../../api';
-import { PageStatus } from '../../components/PageStatus';
+import { AddButton, PluginPage } from '../../components/PluginPage';
 import { DeleteQuickReplyDialog } from '../../components/settings/DeleteQuickReplyDialog';
 import { QuickRepliesList } from '../../components/settings/QuickRepliesList';
 import { QuickReplyFormModal } from '../../components/settings/QuickReplyFormModal';
@@ -49,51 +46,31 @@ const QuickReplies = () => {
 
   const openCreate = () => setEditor({ open: true, reply: null });
   return (
-    <PageStatus queries={[list]} loading={isLoadingRBAC}>
-    <Page.Main>
-      <Page.Title>{t('quickReplies.title', 'Quick replies')}</Page.Title>
-      <Layouts.Header
-        title={t('quickReplies.title', 'Quick replies')}
-        subtitle={t('quickReplies.subtitle', 'Saved answers your team sends from the inbox by typing /name.')}
-        primaryAction={
-          canManage ? (
-            <Button startIcon={<Plus />} onClick={openCreate} size="S">
-              {t('quickReplies.add', 'Add quick reply')}
-            </Button>
-          ) : undefined
+    <PluginPage
+      title={t('quickReplies.title', 'Quick replies')}
+      subtitle={t('quickReplies.subtitle', 'Saved answers your team sends from the inbox by typing /name.')}
+      queries={[list]}
+      loading={isLoadingRBAC}
+      primaryAction={canManage ? <AddButton onClick={openCreate}>{t('quickReplies.add', 'Add quick reply')}</AddButton> : undefined}
+      empty={
+        replies.length === 0 && {
+          content: canManage ? t('quickReplies.empty', 'No quick reply yet. Save the answers your team types most often.') : t('quickReplies.empty.readOnly', 'No quick reply yet.'),
+          action: canManage ? (
+            <AddButton first onClick={openCreate}>
+              {t('quickReplies.add.first', 'Add your first quick reply')}
+            </AddButton>
+          ) : undefined,
         }
-      />
-      <Layouts.Content>
-        {replies.length === 0 ? (
-          <EmptyStateLayout
-            icon={<EmptyDocuments width="16rem" />}
-            content={
-              canManage
-                ? t('quickReplies.empty', 'No quick reply yet. Save the answers your team types most often.')
-                : t('quickReplies.empty.readOnly', 'No quick reply yet.')
-            }
-            action={
-              canManage ? (
-                <Button variant="secondary" startIcon={<Plus />} onClick={openCreate}>
-                  {t('quickReplies.add.first', 'Add your first quick reply')}
-                </Button>
-              ) : undefined
-            }
-          />
-        ) : (
-          <QuickRepliesList
-            replies={replies}
-            canManage={Boolean(canManage)}
-            compact={compact}
-            onEdit={(reply) => setEditor({ open: true, reply })}
-            onDelete={setDeleting}
-          />
-        )}
-      </Layouts.Content>
-      {editor.open && <QuickReplyFormModal reply={editor.reply} onClose={() => setEditor({ open: false })} onSaved={() => setEditor({ open: false })} />}
-      <DeleteQuickReplyDialog reply={deleting} onCancel={() => setDeleting(null)} onConfirm={confirmDelete} />
-    </Page.Main>
-    </PageStatus>
+      }
+      dialogs={
+        <>
+          {editor.open && <QuickReplyFormModal reply={editor.reply} onClose={() => setEditor({ open: false })} onSaved={() => setEditor({ open: false })} />}
+          <DeleteQuickReplyDialog reply={deleting} onCancel={() => setDeleting(null)} onConfirm={confirmDelete} />
+        </>
+      }
+    >
+      <QuickRepliesList replies={replies} canManage={Boolean(canManage)} compact={compact} onEdit={(reply) => setEditor({ open: true, reply })} onDelete={setDeleting} />
+    </PluginPage>
   );
 };
 

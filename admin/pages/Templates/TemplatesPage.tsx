@@ -3,7 +3,6 @@ import {
   Box,
   Button,
   Checkbox,
-  EmptyStateLayout,
   Flex,
   Loader,
   Searchbar,
@@ -12,12 +11,10 @@ import {
   Typography,
 } from '@strapi/design-system';
 import { ArrowClockwise } from '@strapi/icons';
-import { EmptyDocuments } from '@strapi/icons/symbols';
-import { Layouts, Page, useRBAC } from '@strapi/strapi/admin';
+import { Page, useRBAC } from '@strapi/strapi/admin';
 import type { SyncResult, SyncTemplates } from '../../../contracts/templates';
 import { useListNumbersQuery, useListTemplatesQuery, useNotifyError, useSyncTemplatesMutation } from '../../api';
-import { PageStatus } from '../../components/PageStatus';
-import { PluginNav } from '../../components/PluginNav';
+import { EmptyState, PluginPage } from '../../components/PluginPage';
 import { SyncResults } from '../../components/templates/SyncResults';
 import { TemplatesList } from '../../components/templates/TemplatesList';
 import { TEMPLATE_STATUSES, humanize } from '../../components/templates/messages';
@@ -76,99 +73,94 @@ const Templates = () => {
   const filtered = Boolean(query) || numberId !== ALL || statusFilter !== ALL;
 
   return (
-    <PageStatus queries={[list]} loading={isLoadingRBAC}>
-    <Page.Main>
-      <Page.Title>{t('nav.templates', 'Templates')}</Page.Title>
-      <Layouts.Header
-        title={t('nav.templates', 'Templates')}
-        subtitle={t('templates.subtitle', 'Message templates approved by your providers, synced every hour and on demand.')}
-        navigationAction={<PluginNav />}
-        primaryAction={
-          canSync ? (
-            <Button startIcon={syncing ? <Loader small /> : <ArrowClockwise />} onClick={sync} disabled={syncing} size="S">
-              {syncing ? t('templates.sync.running', 'Syncing…') : t('templates.sync', 'Sync now')}
-            </Button>
-          ) : undefined
-        }
-      />
-      <Layouts.Content>
-        {syncResults && <SyncResults results={syncResults} numberLabel={numberLabel} />}
-        <Flex gap={3} wrap="wrap" alignItems="center" paddingBottom={4}>
-          <Box minWidth={0} style={{ flex: compact ? '1 1 100%' : '1 1 14rem', maxWidth: '100%' }}>
-            <Searchbar
-              name="search"
-              value={search}
-              onChange={(e: React.ChangeEvent<HTMLInputElement>) => setSearch(e.target.value)}
-              onClear={() => setSearch('')}
-              clearLabel={t('templates.search.clear', 'Clear search')}
-              placeholder={t('templates.search', 'Search by name')}
-            >
-              {t('templates.search', 'Search by name')}
-            </Searchbar>
+    <PluginPage
+      title={t('nav.templates', 'Templates')}
+      subtitle={t('templates.subtitle', 'Message templates approved by your providers, synced every hour and on demand.')}
+      withNav
+      queries={[list]}
+      loading={isLoadingRBAC}
+      primaryAction={
+        canSync ? (
+          <Button startIcon={syncing ? <Loader small /> : <ArrowClockwise />} onClick={sync} disabled={syncing} size="S">
+            {syncing ? t('templates.sync.running', 'Syncing…') : t('templates.sync', 'Sync now')}
+          </Button>
+        ) : undefined
+      }
+    >
+      {syncResults && <SyncResults results={syncResults} numberLabel={numberLabel} />}
+      <Flex gap={3} wrap="wrap" alignItems="center" paddingBottom={4}>
+        <Box minWidth={0} style={{ flex: compact ? '1 1 100%' : '1 1 14rem', maxWidth: '100%' }}>
+          <Searchbar
+            name="search"
+            value={search}
+            onChange={(e: React.ChangeEvent<HTMLInputElement>) => setSearch(e.target.value)}
+            onClear={() => setSearch('')}
+            clearLabel={t('templates.search.clear', 'Clear search')}
+            placeholder={t('templates.search', 'Search by name')}
+          >
+            {t('templates.search', 'Search by name')}
+          </Searchbar>
+        </Box>
+        <Box style={{ flex: '1 1 12rem', maxWidth: '100%' }}>
+          <SingleSelect
+            aria-label={t('templates.filter.number', 'Number')}
+            value={numberId}
+            onChange={(value) => setNumberId(String(value))}
+          >
+            <SingleSelectOption value={ALL}>{t('templates.filter.allNumbers', 'All numbers')}</SingleSelectOption>
+            {numbers.map((n) => (
+              <SingleSelectOption key={n.id} value={String(n.id)}>
+                {n.label}
+              </SingleSelectOption>
+            ))}
+          </SingleSelect>
+        </Box>
+        <Box style={{ flex: '1 1 10rem', maxWidth: '100%' }}>
+          <SingleSelect
+            aria-label={t('templates.filter.status', 'Status')}
+            value={statusFilter}
+            onChange={(value) => setStatusFilter(String(value))}
+          >
+            <SingleSelectOption value={ALL}>{t('templates.filter.allStatuses', 'All statuses')}</SingleSelectOption>
+            {statuses.map((s) => (
+              <SingleSelectOption key={s} value={s}>
+                {humanize(s)}
+              </SingleSelectOption>
+            ))}
+          </SingleSelect>
+        </Box>
+        <Checkbox checked={includeRemoved} onCheckedChange={(checked) => setIncludeRemoved(checked === true)}>
+          {t('templates.filter.removed', 'Show removed')}
+        </Checkbox>
+      </Flex>
+      {shown.length === 0 ? (
+        <EmptyState
+          content={
+            filtered
+              ? t('templates.empty.filtered', 'No template matches these filters.')
+              : canSync
+                ? t('templates.empty', 'No templates yet. Create them at your provider, then sync.')
+                : t('templates.empty.readOnly', 'No templates yet. Ask an administrator to sync them.')
+          }
+          action={
+            !filtered && canSync ? (
+              <Button variant="secondary" startIcon={<ArrowClockwise />} onClick={sync} disabled={syncing}>
+                {t('templates.sync', 'Sync now')}
+              </Button>
+            ) : undefined
+          }
+        />
+      ) : (
+        <>
+          <Box paddingBottom={2}>
+            <Typography variant="pi" textColor="neutral600">
+              {t('templates.count', '{count, plural, one {# template} other {# templates}}', { count: shown.length })}
+            </Typography>
           </Box>
-          <Box style={{ flex: '1 1 12rem', maxWidth: '100%' }}>
-            <SingleSelect
-              aria-label={t('templates.filter.number', 'Number')}
-              value={numberId}
-              onChange={(value) => setNumberId(String(value))}
-            >
-              <SingleSelectOption value={ALL}>{t('templates.filter.allNumbers', 'All numbers')}</SingleSelectOption>
-              {numbers.map((n) => (
-                <SingleSelectOption key={n.id} value={String(n.id)}>
-                  {n.label}
-                </SingleSelectOption>
-              ))}
-            </SingleSelect>
-          </Box>
-          <Box style={{ flex: '1 1 10rem', maxWidth: '100%' }}>
-            <SingleSelect
-              aria-label={t('templates.filter.status', 'Status')}
-              value={statusFilter}
-              onChange={(value) => setStatusFilter(String(value))}
-            >
-              <SingleSelectOption value={ALL}>{t('templates.filter.allStatuses', 'All statuses')}</SingleSelectOption>
-              {statuses.map((s) => (
-                <SingleSelectOption key={s} value={s}>
-                  {humanize(s)}
-                </SingleSelectOption>
-              ))}
-            </SingleSelect>
-          </Box>
-          <Checkbox checked={includeRemoved} onCheckedChange={(checked) => setIncludeRemoved(checked === true)}>
-            {t('templates.filter.removed', 'Show removed')}
-          </Checkbox>
-        </Flex>
-        {shown.length === 0 ? (
-          <EmptyStateLayout
-            icon={<EmptyDocuments width="16rem" />}
-            content={
-              filtered
-                ? t('templates.empty.filtered', 'No template matches these filters.')
-                : canSync
-                  ? t('templates.empty', 'No templates yet. Create them at your provider, then sync.')
-                  : t('templates.empty.readOnly', 'No templates yet. Ask an administrator to sync them.')
-            }
-            action={
-              !filtered && canSync ? (
-                <Button variant="secondary" startIcon={<ArrowClockwise />} onClick={sync} disabled={syncing}>
-                  {t('templates.sync', 'Sync now')}
-                </Button>
-              ) : undefined
-            }
-          />
-        ) : (
-          <>
-            <Box paddingBottom={2}>
-              <Typography variant="pi" textColor="neutral600">
-                {t('templates.count', '{count, plural, one {# template} other {# templates}}', { count: shown.length })}
-              </Typography>
-            </Box>
-            <TemplatesList templates={shown} numberLabel={numberLabel} compact={compact} />
-          </>
-        )}
-      </Layouts.Content>
-    </Page.Main>
-    </PageStatus>
+          <TemplatesList templates={shown} numberLabel={numberLabel} compact={compact} />
+        </>
+      )}
+    </PluginPage>
   );
 };
 
