@@ -25,6 +25,11 @@ export type Tag = (typeof TAGS)[number];
 /** A page shows what the server has when it opens: an answer no view uses any more is not kept. */
 export const FRESH = 0;
 
+/**
+ * Endpoint names share that namespace too (Strapi's i18n already has a `getSettings`, and an
+ * injected name that exists is silently not ours), so every endpoint is named `wa…`; each file
+ * re-exports its hooks under the short names.
+ */
 export const baseApi = adminApi.enhanceEndpoints({ addTagTypes: TAGS });
 
 /** The answer shape of every list and item route: the payload sits under `data`. */

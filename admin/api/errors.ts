@@ -33,3 +33,25 @@ export const useNotifyError = () => {
   const messageOf = useErrorMessage();
   return React.useCallback((error: unknown) => toggleNotification({ type: 'danger', message: messageOf(error) }), [messageOf, toggleNotification]);
 };
+
+/**
+ * Runs one call a user asked for: a success notification when it went through, the server's
+ * message when it did not. Resolves whether it went through.
+ */
+export const useApiAction = () => {
+  const { toggleNotification } = useNotification();
+  const notifyError = useNotifyError();
+  return React.useCallback(
+    async (work: () => Promise<unknown>, success: string) => {
+      try {
+        await work();
+        toggleNotification({ type: 'success', message: success });
+        return true;
+      } catch (error) {
+        notifyError(error);
+        return false;
+      }
+    },
+    [notifyError, toggleNotification]
+  );
+};

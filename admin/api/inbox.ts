@@ -37,7 +37,7 @@ const conversationTags = (id: number) => [{ type: 'WaConversation' as const, id 
 /** The inbox: conversations, their messages, what staff do with them, and the live stream's ticket. */
 export const inboxApi = baseApi.injectEndpoints({
   endpoints: (build) => ({
-    listConversations: build.query<ConversationsPage, ConversationsArg>({
+    waListConversations: build.query<ConversationsPage, ConversationsArg>({
       keepUnusedDataFor: FRESH,
       async queryFn({ query, page, pages, pageSize }, _api, _extra, baseQuery) {
         const answers = await Promise.all(
@@ -55,54 +55,54 @@ export const inboxApi = baseApi.injectEndpoints({
       },
       providesTags: (res) => [{ type: 'WaConversation', id: 'LIST' }, ...(res?.rows ?? []).map((c) => ({ type: 'WaConversation' as const, id: c.id }))],
     }),
-    getConversation: build.query<ConversationDetail, number>({
+    waGetConversation: build.query<ConversationDetail, number>({
       keepUnusedDataFor: FRESH,
       query: (id) => `/whatsapp/conversations/${id}`,
       transformResponse: (res: Data<ConversationDetail>) => res.data,
       providesTags: (_r, _e, id) => [{ type: 'WaConversation', id }],
     }),
-    listMessages: build.query<Message[], number>({
+    waListMessages: build.query<Message[], number>({
       keepUnusedDataFor: FRESH,
       query: (id) => ({ url: `/whatsapp/conversations/${id}/messages`, config: { params: { pageSize: '100' } } }),
       // The API answers newest first; the thread reads oldest at the top.
       transformResponse: (res: ListResponse<Message>) => [...res.data].reverse(),
       providesTags: (_r, _e, id) => [{ type: 'WaMessages', id }],
     }),
-    listAssignees: build.query<AssigneeOption[], number>({
+    waListAssignees: build.query<AssigneeOption[], number>({
       keepUnusedDataFor: FRESH,
       query: (numberId) => ({ url: '/whatsapp/assignees', config: { params: { numberId: String(numberId) } } }),
       transformResponse: (res: Data<AssigneeOption[]>) => res.data,
       providesTags: ['WaAssignee'],
     }),
-    markRead: build.mutation<void, number>({
+    waMarkRead: build.mutation<void, number>({
       query: (id) => ({ url: `/whatsapp/conversations/${id}/read`, method: 'POST', data: {} }),
       async onQueryStarted(id, { dispatch }) {
         // Shown read at once, so the open conversation does not ask twice.
-        dispatch(inboxApi.util.updateQueryData('getConversation', id, (c) => void (c.unread = 0)));
+        dispatch(inboxApi.util.updateQueryData('waGetConversation', id, (c) => void (c.unread = 0)));
       },
       invalidatesTags: [{ type: 'WaConversation', id: 'LIST' }],
     }),
-    actOnConversation: build.mutation<Conversation, { id: number; action: ConversationAction; body?: object }>({
+    waActOnConversation: build.mutation<Conversation, { id: number; action: ConversationAction; body?: object }>({
       query: ({ id, action, body }) => ({ url: `/whatsapp/conversations/${id}/${action}`, method: 'POST', data: body ?? {} }),
       // A ticket answers `{ conversation, ticket }`; the other actions the conversation itself.
       transformResponse: (res: Data<Conversation | { conversation: Conversation }>) => ('conversation' in res.data ? res.data.conversation : res.data),
       // The action's answer is shown at once; the reload its tags start follows.
       async onQueryStarted({ id }, { dispatch, queryFulfilled }) {
         const { data } = await queryFulfilled.catch(() => ({ data: null }));
-        if (data) dispatch(inboxApi.util.updateQueryData('getConversation', id, (c) => void Object.assign(c, data)));
+        if (data) dispatch(inboxApi.util.updateQueryData('waGetConversation', id, (c) => void Object.assign(c, data)));
       },
       invalidatesTags: (_r, _e, { id }) => conversationTags(id),
     }),
-    sendReply: build.mutation<void, { conversationId: number; body: ReplyRequest }>({
+    waSendReply: build.mutation<void, { conversationId: number; body: ReplyRequest }>({
       query: ({ conversationId, body }) => ({ url: `/whatsapp/conversations/${conversationId}/messages`, method: 'POST', data: body }),
       invalidatesTags: (_r, _e, { conversationId }) => [...conversationTags(conversationId), { type: 'WaMessages', id: conversationId }],
     }),
-    startConversation: build.mutation<Conversation, object>({
+    waStartConversation: build.mutation<Conversation, object>({
       query: (body) => ({ url: '/whatsapp/conversations', method: 'POST', data: body }),
       transformResponse: (res: Data<Conversation | { conversation: Conversation }>) => ('conversation' in res.data ? res.data.conversation : res.data),
       invalidatesTags: [{ type: 'WaConversation', id: 'LIST' }],
     }),
-    uploadFile: build.mutation<UploadedFile, File>({
+    waUploadFile: build.mutation<UploadedFile, File>({
       query: (file) => {
         const form = new FormData();
         form.append('files', file);
@@ -114,7 +114,7 @@ export const inboxApi = baseApi.injectEndpoints({
         return uploaded;
       },
     }),
-    streamTicket: build.mutation<{ ticket: string; url?: string }, void>({
+    waStreamTicket: build.mutation<{ ticket: string; url?: string }, void>({
       query: () => ({ url: '/whatsapp/stream/ticket', method: 'POST', data: {} }),
       transformResponse: (res: Data<{ ticket: string; url?: string }>) => res.data,
     }),
@@ -123,7 +123,7 @@ export const inboxApi = baseApi.injectEndpoints({
      * Query (1.9) drops an invalidation for a query still on its way, whose answer may predate the
      * change, so such a query is asked again once it has answered.
      */
-    liveChange: build.mutation<null, LiveTag[]>({
+    waLiveChange: build.mutation<null, LiveTag[]>({
       queryFn: () => ({ data: null }),
       invalidatesTags: (_r, _e, tags) => tags,
       async onQueryStarted(tags, { dispatch }) {
@@ -132,9 +132,9 @@ export const inboxApi = baseApi.injectEndpoints({
         for (const query of running) {
           const endpointName = query.queryCacheKey.slice(0, query.queryCacheKey.indexOf('('));
           const touched =
-            (endpointName === 'listConversations' && types.has('WaConversation')) ||
-            (endpointName === 'getConversation' && tags.some((tag) => tag.type === 'WaConversation' && (tag.id === undefined || tag.id === query.arg))) ||
-            (endpointName === 'listMessages' && tags.some((tag) => tag.type === 'WaMessages' && (tag.id === undefined || tag.id === query.arg)));
+            (endpointName === 'waListConversations' && types.has('WaConversation')) ||
+            (endpointName === 'waGetConversation' && tags.some((tag) => tag.type === 'WaConversation' && (tag.id === undefined || tag.id === query.arg))) ||
+            (endpointName === 'waListMessages' && tags.some((tag) => tag.type === 'WaMessages' && (tag.id === undefined || tag.id === query.arg)));
           if (!touched) continue;
           query.then(() => query.refetch()).catch(() => undefined);
         }
@@ -144,15 +144,15 @@ export const inboxApi = baseApi.injectEndpoints({
 });
 
 export const {
-  useListConversationsQuery,
-  useGetConversationQuery,
-  useListMessagesQuery,
-  useListAssigneesQuery,
-  useMarkReadMutation,
-  useActOnConversationMutation,
-  useSendReplyMutation,
-  useStartConversationMutation,
-  useUploadFileMutation,
-  useStreamTicketMutation,
-  useLiveChangeMutation,
+  useWaListConversationsQuery: useListConversationsQuery,
+  useWaGetConversationQuery: useGetConversationQuery,
+  useWaListMessagesQuery: useListMessagesQuery,
+  useWaListAssigneesQuery: useListAssigneesQuery,
+  useWaMarkReadMutation: useMarkReadMutation,
+  useWaActOnConversationMutation: useActOnConversationMutation,
+  useWaSendReplyMutation: useSendReplyMutation,
+  useWaStartConversationMutation: useStartConversationMutation,
+  useWaUploadFileMutation: useUploadFileMutation,
+  useWaStreamTicketMutation: useStreamTicketMutation,
+  useWaLiveChangeMutation: useLiveChangeMutation,
 } = inboxApi;

@@ -7,4 +7,4 @@ export * from './templates';
 export * from './notifications';
 export * from './logs';
 export * from './inbox';
-export { errorOf, useErrorMessage, useNotifyError } from './errors';
+export { errorOf, useApiAction, useErrorMessage, useNotifyError } from './errors';

@@ -6,27 +6,27 @@ export type ApiLogsQuery = Pick<ListWebhookLogs.Query, 'numberId' | 'page' | 'pa
 /** The webhook calls received and the provider calls made, and replaying received calls. */
 export const logsApi = baseApi.injectEndpoints({
   endpoints: (build) => ({
-    listWebhookLogs: build.query<ListWebhookLogs.Response, ListWebhookLogs.Query>({
+    waListWebhookLogs: build.query<ListWebhookLogs.Response, ListWebhookLogs.Query>({
       keepUnusedDataFor: FRESH,
       query: (query) => ({ url: '/whatsapp/logs/webhooks', config: { params: paramsOf(query) } }),
       providesTags: ['WaWebhookLog'],
     }),
-    getWebhookLog: build.query<WebhookLogDetail, number>({
+    waGetWebhookLog: build.query<WebhookLogDetail, number>({
       keepUnusedDataFor: FRESH,
       query: (id) => `/whatsapp/logs/webhooks/${id}`,
       transformResponse: (res: Data<WebhookLogDetail>) => res.data,
       providesTags: (_r, _e, id) => [{ type: 'WaWebhookLog', id }],
     }),
-    replayWebhook: build.mutation<void, number>({
+    waReplayWebhook: build.mutation<void, number>({
       query: (id) => ({ url: `/whatsapp/logs/webhooks/${id}/replay`, method: 'POST' }),
       invalidatesTags: ['WaWebhookLog'],
     }),
-    replayWebhooks: build.mutation<ReplayWebhooks.Response['data'], ReplayWebhooks.Request>({
+    waReplayWebhooks: build.mutation<ReplayWebhooks.Response['data'], ReplayWebhooks.Request>({
       query: (body) => ({ url: '/whatsapp/logs/webhooks/replay', method: 'POST', data: body }),
       transformResponse: (res: ReplayWebhooks.Response) => res.data,
       invalidatesTags: ['WaWebhookLog'],
     }),
-    listApiLogs: build.query<ListApiLogs.Response, ApiLogsQuery>({
+    waListApiLogs: build.query<ListApiLogs.Response, ApiLogsQuery>({
       keepUnusedDataFor: FRESH,
       query: (query) => ({ url: '/whatsapp/logs/api', config: { params: paramsOf(query) } }),
       providesTags: ['WaApiLog'],
@@ -34,4 +34,10 @@ export const logsApi = baseApi.injectEndpoints({
   }),
 });
 
-export const { useListWebhookLogsQuery, useGetWebhookLogQuery, useReplayWebhookMutation, useReplayWebhooksMutation, useListApiLogsQuery } = logsApi;
+export const {
+  useWaListWebhookLogsQuery: useListWebhookLogsQuery,
+  useWaGetWebhookLogQuery: useGetWebhookLogQuery,
+  useWaReplayWebhookMutation: useReplayWebhookMutation,
+  useWaReplayWebhooksMutation: useReplayWebhooksMutation,
+  useWaListApiLogsQuery: useListApiLogsQuery,
+} = logsApi;

@@ -7,29 +7,29 @@ export type RecordRow = Record<string, unknown> & { documentId: string };
 /** CRM-event rules, their firings and test sends. */
 export const notificationsApi = baseApi.injectEndpoints({
   endpoints: (build) => ({
-    listRules: build.query<NotificationRule[], void>({
+    waListRules: build.query<NotificationRule[], void>({
       keepUnusedDataFor: FRESH,
       query: () => '/whatsapp/notification-rules',
       transformResponse: (res: Data<NotificationRule[]>) => res.data,
       providesTags: (rows) => listTags('WaRule', rows),
     }),
-    saveRule: build.mutation<NotificationRule, { id: number | null; body: Partial<NotificationRuleInput> }>({
+    waSaveRule: build.mutation<NotificationRule, { id: number | null; body: Partial<NotificationRuleInput> }>({
       query: ({ id, body }) =>
         id === null ? { url: '/whatsapp/notification-rules', method: 'POST', data: body } : { url: `/whatsapp/notification-rules/${id}`, method: 'PUT', data: body },
       transformResponse: (res: Data<NotificationRule>) => res.data,
       // A switch flipped in the list shows its new state at once, and its old one again if refused.
       async onQueryStarted({ id, body }, { dispatch, queryFulfilled }) {
         if (id === null || body.active === undefined) return;
-        const patch = dispatch(notificationsApi.util.updateQueryData('listRules', undefined, (rows) => void rows.forEach((r) => r.id === id && (r.active = body.active!))));
+        const patch = dispatch(notificationsApi.util.updateQueryData('waListRules', undefined, (rows) => void rows.forEach((r) => r.id === id && (r.active = body.active!))));
         queryFulfilled.catch(patch.undo);
       },
       invalidatesTags: (_r, _e, { id }) => [{ type: 'WaRule', id: id ?? 'LIST' }, { type: 'WaRule', id: 'LIST' }],
     }),
-    deleteRule: build.mutation<void, number>({
+    waDeleteRule: build.mutation<void, number>({
       query: (id) => ({ url: `/whatsapp/notification-rules/${id}`, method: 'DELETE' }),
       invalidatesTags: [{ type: 'WaRule', id: 'LIST' }],
     }),
-    listFirings: build.query<Firing[], { ruleId: number; limit: number }>({
+    waListFirings: build.query<Firing[], { ruleId: number; limit: number }>({
       keepUnusedDataFor: FRESH,
       query: ({ ruleId, limit }) => ({ url: `/whatsapp/notification-rules/${ruleId}/firings`, config: { params: { limit: String(limit) } } }),
       transformResponse: (res: Data<Firing[]>) => res.data,
@@ -38,16 +38,16 @@ export const notificationsApi = baseApi.injectEndpoints({
       async onQueryStarted({ ruleId, limit }, { dispatch, queryFulfilled }) {
         if (limit === 1) return;
         const { data } = await queryFulfilled.catch(() => ({ data: null }));
-        if (data) dispatch(notificationsApi.util.updateQueryData('listFirings', { ruleId, limit: 1 }, () => data.slice(0, 1)));
+        if (data) dispatch(notificationsApi.util.updateQueryData('waListFirings', { ruleId, limit: 1 }, () => data.slice(0, 1)));
       },
     }),
-    listRecords: build.query<RecordRow[], { uid: string; pageSize: number }>({
+    waListRecords: build.query<RecordRow[], { uid: string; pageSize: number }>({
       keepUnusedDataFor: FRESH,
       // The Content Manager's own list, newest first: what a test send can run against.
       query: ({ uid, pageSize }) => ({ url: `/content-manager/collection-types/${uid}`, config: { params: { page: '1', pageSize: String(pageSize), sort: 'updatedAt:DESC' } } }),
       transformResponse: (res: { results: RecordRow[] }) => res.results,
     }),
-    testRule: build.mutation<Firing, { ruleId: number; body: unknown }>({
+    waTestRule: build.mutation<Firing, { ruleId: number; body: unknown }>({
       query: ({ ruleId, body }) => ({ url: `/whatsapp/notification-rules/${ruleId}/test`, method: 'POST', data: body }),
       transformResponse: (res: Data<Firing>) => res.data,
       invalidatesTags: (_r, _e, { ruleId }) => [{ type: 'WaFiring', id: ruleId }],
@@ -55,4 +55,11 @@ export const notificationsApi = baseApi.injectEndpoints({
   }),
 });
 
-export const { useListRecordsQuery, useListRulesQuery, useSaveRuleMutation, useDeleteRuleMutation, useListFiringsQuery, useTestRuleMutation } = notificationsApi;
+export const {
+  useWaListRecordsQuery: useListRecordsQuery,
+  useWaListRulesQuery: useListRulesQuery,
+  useWaSaveRuleMutation: useSaveRuleMutation,
+  useWaDeleteRuleMutation: useDeleteRuleMutation,
+  useWaListFiringsQuery: useListFiringsQuery,
+  useWaTestRuleMutation: useTestRuleMutation,
+} = notificationsApi;

@@ -16,89 +16,89 @@ export interface AdminUserRow {
 /** Numbers, teams, the settings, quick replies and what the host app offers. */
 export const settingsApi = baseApi.injectEndpoints({
   endpoints: (build) => ({
-    listNumbers: build.query<ListNumbers.Response['data'], void>({
+    waListNumbers: build.query<ListNumbers.Response['data'], void>({
       keepUnusedDataFor: FRESH,
       query: () => '/whatsapp/numbers',
       transformResponse: (res: ListNumbers.Response) => res.data,
       providesTags: (rows) => listTags('WaNumber', rows),
     }),
-    createNumber: build.mutation<CreateNumber.Response['data'], CreateNumber.Request>({
+    waCreateNumber: build.mutation<CreateNumber.Response['data'], CreateNumber.Request>({
       query: (body) => ({ url: '/whatsapp/numbers', method: 'POST', data: body }),
       transformResponse: (res: CreateNumber.Response) => res.data,
       invalidatesTags: [{ type: 'WaNumber', id: 'LIST' }, 'WaSendOption'],
     }),
-    updateNumber: build.mutation<UpdateNumber.Response['data'], { id: number; body: UpdateNumber.Request }>({
+    waUpdateNumber: build.mutation<UpdateNumber.Response['data'], { id: number; body: UpdateNumber.Request }>({
       query: ({ id, body }) => ({ url: `/whatsapp/numbers/${id}`, method: 'PUT', data: body }),
       transformResponse: (res: UpdateNumber.Response) => res.data,
       // A switch flipped in the list shows its new state at once, and its old one again if refused.
       async onQueryStarted({ id, body }, { dispatch, queryFulfilled }) {
         if (body.active === undefined) return;
-        const patch = dispatch(settingsApi.util.updateQueryData('listNumbers', undefined, (rows) => void rows.forEach((n) => n.id === id && (n.active = body.active!))));
+        const patch = dispatch(settingsApi.util.updateQueryData('waListNumbers', undefined, (rows) => void rows.forEach((n) => n.id === id && (n.active = body.active!))));
         queryFulfilled.catch(patch.undo);
       },
       invalidatesTags: (_r, _e, { id }) => [{ type: 'WaNumber', id }, 'WaSendOption'],
     }),
-    deleteNumber: build.mutation<void, number>({
+    waDeleteNumber: build.mutation<void, number>({
       query: (id) => ({ url: `/whatsapp/numbers/${id}`, method: 'DELETE' }),
       invalidatesTags: (_r, _e, id) => [{ type: 'WaNumber', id }, { type: 'WaNumber', id: 'LIST' }, 'WaSendOption'],
     }),
-    listTeams: build.query<ListTeams.Response['data'], void>({
+    waListTeams: build.query<ListTeams.Response['data'], void>({
       keepUnusedDataFor: FRESH,
       query: () => '/whatsapp/teams',
       transformResponse: (res: ListTeams.Response) => res.data,
       providesTags: ['WaTeam'],
     }),
-    getSettings: build.query<GetSettings.Response, void>({
+    waGetSettings: build.query<GetSettings.Response, void>({
       keepUnusedDataFor: FRESH,
       query: () => '/whatsapp/settings',
       providesTags: ['WaSettings'],
     }),
-    updateSettings: build.mutation<UpdateSettings.Response, UpdateSettings.Request>({
+    waUpdateSettings: build.mutation<UpdateSettings.Response, UpdateSettings.Request>({
       query: (body) => ({ url: '/whatsapp/settings', method: 'PUT', data: body }),
       // Every card's answer is the whole settings: the inbox's view and the default number follow.
       invalidatesTags: ['WaSettings'],
     }),
-    getInboxSettings: build.query<GetInboxSettings.Response['data'], void>({
+    waGetInboxSettings: build.query<GetInboxSettings.Response['data'], void>({
       keepUnusedDataFor: FRESH,
       query: () => '/whatsapp/settings/inbox',
       transformResponse: (res: GetInboxSettings.Response) => res.data,
       providesTags: ['WaSettings'],
     }),
-    getDefaultNumber: build.query<number | null, void>({
+    waGetDefaultNumber: build.query<number | null, void>({
       keepUnusedDataFor: FRESH,
       query: () => '/whatsapp/settings/default-number',
       transformResponse: (res: GetDefaultNumber.Response) => res.data.numberId,
       providesTags: ['WaSettings'],
     }),
-    listHostTypes: build.query<ListHostContentTypes.Response['data'], void>({
+    waListHostTypes: build.query<ListHostContentTypes.Response['data'], void>({
       keepUnusedDataFor: FRESH,
       query: () => '/whatsapp/host/content-types',
       transformResponse: (res: ListHostContentTypes.Response) => res.data,
       providesTags: ['WaHostType', 'WaSettings'],
     }),
-    searchRecipients: build.query<SearchRecipients.Response['data'], string>({
+    waSearchRecipients: build.query<SearchRecipients.Response['data'], string>({
       keepUnusedDataFor: FRESH,
       query: (q) => ({ url: '/whatsapp/host/recipients', config: { params: { q } } }),
       transformResponse: (res: SearchRecipients.Response) => res.data,
     }),
-    listAdminUsers: build.query<AdminUserRow[], void>({
+    waListAdminUsers: build.query<AdminUserRow[], void>({
       keepUnusedDataFor: FRESH,
       query: () => ({ url: '/admin/users', config: { params: { pageSize: 100 } } }),
       transformResponse: (res: { data: { results: AdminUserRow[] } }) => res.data.results,
     }),
-    listQuickReplies: build.query<QuickReply[], void>({
+    waListQuickReplies: build.query<QuickReply[], void>({
       keepUnusedDataFor: FRESH,
       query: () => '/whatsapp/quick-replies',
       transformResponse: (res: ListQuickReplies.Response) => res.data,
       providesTags: (rows) => listTags('WaQuickReply', rows),
     }),
-    saveQuickReply: build.mutation<QuickReply, { id: number | null; body: SaveQuickReply.Request }>({
+    waSaveQuickReply: build.mutation<QuickReply, { id: number | null; body: SaveQuickReply.Request }>({
       query: ({ id, body }) =>
         id === null ? { url: '/whatsapp/quick-replies', method: 'POST', data: body } : { url: `/whatsapp/quick-replies/${id}`, method: 'PUT', data: body },
       transformResponse: (res: SaveQuickReply.Response) => res.data,
       invalidatesTags: (_r, _e, { id }) => [{ type: 'WaQuickReply', id: id ?? 'LIST' }, { type: 'WaQuickReply', id: 'LIST' }],
     }),
-    deleteQuickReply: build.mutation<void, number>({
+    waDeleteQuickReply: build.mutation<void, number>({
       query: (id) => ({ url: `/whatsapp/quick-replies/${id}`, method: 'DELETE' }),
       invalidatesTags: [{ type: 'WaQuickReply', id: 'LIST' }],
     }),
@@ -106,19 +106,19 @@ export const settingsApi = baseApi.injectEndpoints({
 });
 
 export const {
-  useListNumbersQuery,
-  useCreateNumberMutation,
-  useUpdateNumberMutation,
-  useDeleteNumberMutation,
-  useListTeamsQuery,
-  useGetSettingsQuery,
-  useUpdateSettingsMutation,
-  useGetInboxSettingsQuery,
-  useGetDefaultNumberQuery,
-  useListHostTypesQuery,
-  useSearchRecipientsQuery,
-  useListAdminUsersQuery,
-  useListQuickRepliesQuery,
-  useSaveQuickReplyMutation,
-  useDeleteQuickReplyMutation,
+  useWaListNumbersQuery: useListNumbersQuery,
+  useWaCreateNumberMutation: useCreateNumberMutation,
+  useWaUpdateNumberMutation: useUpdateNumberMutation,
+  useWaDeleteNumberMutation: useDeleteNumberMutation,
+  useWaListTeamsQuery: useListTeamsQuery,
+  useWaGetSettingsQuery: useGetSettingsQuery,
+  useWaUpdateSettingsMutation: useUpdateSettingsMutation,
+  useWaGetInboxSettingsQuery: useGetInboxSettingsQuery,
+  useWaGetDefaultNumberQuery: useGetDefaultNumberQuery,
+  useWaListHostTypesQuery: useListHostTypesQuery,
+  useWaSearchRecipientsQuery: useSearchRecipientsQuery,
+  useWaListAdminUsersQuery: useListAdminUsersQuery,
+  useWaListQuickRepliesQuery: useListQuickRepliesQuery,
+  useWaSaveQuickReplyMutation: useSaveQuickReplyMutation,
+  useWaDeleteQuickReplyMutation: useDeleteQuickReplyMutation,
 } = settingsApi;

@@ -10,18 +10,18 @@ export interface TemplatesQuery {
 /** Templates as synced from the providers, and what each number may send. */
 export const templatesApi = baseApi.injectEndpoints({
   endpoints: (build) => ({
-    listTemplates: build.query<ListTemplates.Response['data'], TemplatesQuery>({
+    waListTemplates: build.query<ListTemplates.Response['data'], TemplatesQuery>({
       keepUnusedDataFor: FRESH,
       query: (query) => ({ url: '/whatsapp/templates', config: { params: paramsOf(query) } }),
       transformResponse: (res: ListTemplates.Response) => res.data,
       providesTags: (rows) => listTags('WaTemplate', rows),
     }),
-    syncTemplates: build.mutation<SyncTemplates.Response['data'], SyncTemplates.Request>({
+    waSyncTemplates: build.mutation<SyncTemplates.Response['data'], SyncTemplates.Request>({
       query: (body) => ({ url: '/whatsapp/templates/sync', method: 'POST', data: body }),
       transformResponse: (res: SyncTemplates.Response) => res.data,
       invalidatesTags: ['WaTemplate', 'WaSendOption'],
     }),
-    listSendOptions: build.query<ListSendOptions.Response['data'], void>({
+    waListSendOptions: build.query<ListSendOptions.Response['data'], void>({
       keepUnusedDataFor: FRESH,
       query: () => '/whatsapp/send-options',
       transformResponse: (res: ListSendOptions.Response) => res.data,
@@ -30,4 +30,8 @@ export const templatesApi = baseApi.injectEndpoints({
   }),
 });
 
-export const { useListTemplatesQuery, useSyncTemplatesMutation, useListSendOptionsQuery } = templatesApi;
+export const {
+  useWaListTemplatesQuery: useListTemplatesQuery,
+  useWaSyncTemplatesMutation: useSyncTemplatesMutation,
+  useWaListSendOptionsQuery: useListSendOptionsQuery,
+} = templatesApi;

@@ -2,6 +2,7 @@ import * as React from 'react';
 import { Button } from '@strapi/design-system';
 import { ArrowClockwise } from '@strapi/icons';
 import { Page } from '@strapi/strapi/admin';
+import { useNotifyError } from '../api/errors';
 import { useTranslate } from '../hooks/useTranslate';
 
 /** What a page needs of each query it cannot show without. */
@@ -10,6 +11,7 @@ export interface PageQuery {
   isError: boolean;
   /** What an earlier answer brought: a reload that fails keeps showing it. */
   data?: unknown;
+  error?: unknown;
   refetch: () => unknown;
 }
 
@@ -24,6 +26,12 @@ export interface PageStatusProps {
 /** The page, or Strapi's loading page while a query it needs first loads, or its error page with "Try again" when that failed. */
 export const PageStatus = ({ queries, loading, children }: PageStatusProps) => {
   const t = useTranslate();
+  const notifyError = useNotifyError();
+  // The server's reason, as a notification, beside the error page.
+  const failure = queries.find((q) => q.error)?.error;
+  React.useEffect(() => {
+    if (failure) notifyError(failure);
+  }, [failure, notifyError]);
   if (loading || queries.some((q) => q.isLoading)) return <Page.Loading />;
   const failed = queries.filter((q) => q.isError && q.data === undefined);
   if (failed.length) {

@@ -1,5 +1,5 @@
 import * as React from 'react';
-import { Button, EmptyStateLayout } from '@strapi/design-system';
+import { Box, Button, EmptyStateLayout, Typography } from '@strapi/design-system';
 import { Plus } from '@strapi/icons';
 import { EmptyDocuments } from '@strapi/icons/symbols';
 import { Layouts, Page } from '@strapi/strapi/admin';
@@ -25,6 +25,8 @@ export interface PluginPageProps {
   /** Shown instead of the content when there is nothing yet. */
   empty?: { content: string; action?: React.ReactNode } | false;
   children?: React.ReactNode;
+  /** A line of help under the content. */
+  footnote?: string;
   /** Modals and dialogs, there whether the page is empty or not. */
   dialogs?: React.ReactNode;
 }
@@ -37,12 +39,21 @@ export const AddButton = ({ onClick, first, children }: { onClick: () => void; f
 );
 
 /** The frame of every plugin page: its states, title, header with actions, and content or empty state. */
-export const PluginPage = ({ title, subtitle, queries = [], loading, primaryAction, secondaryAction, withNav, empty, children, dialogs }: PluginPageProps) => (
+export const PluginPage = ({ title, subtitle, queries = [], loading, primaryAction, secondaryAction, withNav, empty, children, footnote, dialogs }: PluginPageProps) => (
   <PageStatus queries={queries} loading={loading}>
     <Page.Main>
       <Page.Title>{title}</Page.Title>
       <Layouts.Header title={title} subtitle={subtitle} primaryAction={primaryAction} secondaryAction={secondaryAction} navigationAction={withNav ? <PluginNav /> : undefined} />
-      <Layouts.Content>{empty ? <EmptyState {...empty} /> : children}</Layouts.Content>
+      <Layouts.Content>
+        {empty ? <EmptyState {...empty} /> : children}
+        {!empty && footnote && (
+          <Box paddingTop={4}>
+            <Typography variant="pi" textColor="neutral600">
+              {footnote}
+            </Typography>
+          </Box>
+        )}
+      </Layouts.Content>
       {dialogs}
     </Page.Main>
   </PageStatus>

@@ -1,7 +1,6 @@
 import * as React from 'react';
 import { Badge, Box, Button, Flex, Loader, Modal, Typography } from '@strapi/design-system';
 import { useIntl } from 'react-intl';
-import type { WebhookLogDetail } from '../../../contracts/logs';
 import { useErrorMessage, useGetWebhookLogQuery } from '../../api';
 import { useTranslate } from '../../hooks/useTranslate';
 import { stateName, stateTone } from './messages';

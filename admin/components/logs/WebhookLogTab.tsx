@@ -1,8 +1,7 @@
 import * as React from 'react';
 import { Box, Button, Flex, SingleSelectOption, Typography } from '@strapi/design-system';
-import { useNotification } from '@strapi/strapi/admin';
 import { WEBHOOK_STATES, type WebhookLogEntry, type WebhookState } from '../../../contracts/logs';
-import { useListWebhookLogsQuery, useNotifyError, useReplayWebhookMutation } from '../../api';
+import { useApiAction, useListWebhookLogsQuery, useReplayWebhookMutation } from '../../api';
 import { useTranslate } from '../../hooks/useTranslate';
 import { usePending } from '../PageStatus';
 import type { LogTabProps } from './ApiLogTab';
@@ -19,8 +18,7 @@ const isoOf = (local: string, plusMs = 0) => (local && !Number.isNaN(Date.parse(
 /** The Logs page's "Webhook events" tab: calls received, filtered, with their raw bodies and replay. */
 export const WebhookLogTab = ({ numberId, numberFilter, numberLabel, compact, pageSize, canReplay }: LogTabProps & { canReplay: boolean }) => {
   const t = useTranslate();
-  const { toggleNotification } = useNotification();
-  const notifyError = useNotifyError();
+  const run = useApiAction();
   const [state, setState] = React.useState(ALL);
   /** `datetime-local` values (local time, minutes); empty = unbounded. */
   const [from, setFrom] = React.useState('');
@@ -43,15 +41,7 @@ export const WebhookLogTab = ({ numberId, numberFilter, numberLabel, compact, pa
   });
   const entries = query.data?.data ?? [];
 
-  const replay = (entry: WebhookLogEntry) =>
-    track(entry.id, async () => {
-      try {
-        await replayOne(entry.id).unwrap();
-        toggleNotification({ type: 'success', message: t('logs.webhooks.replayed', 'Call #{id} queued for replay.', { id: entry.id }) });
-      } catch (error) {
-        notifyError(error);
-      }
-    });
+  const replay = (entry: WebhookLogEntry) => track(entry.id, () => run(() => replayOne(entry.id).unwrap(), t('logs.webhooks.replayed', 'Call #{id} queued for replay.', { id: entry.id })));
 
   const filtered = state !== ALL || numberId !== undefined || from || to;
   return (

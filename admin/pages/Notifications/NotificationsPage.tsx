@@ -1,9 +1,9 @@
 import * as React from 'react';
-import { Box, Flex, Typography } from '@strapi/design-system';
-import { Page, useNotification, useRBAC } from '@strapi/strapi/admin';
+import { Flex } from '@strapi/design-system';
+import { Page, useRBAC } from '@strapi/strapi/admin';
 import type { PresetDraft } from '../../../contracts/notification-presets';
 import type { NotificationRule } from '../../../contracts/notifications';
-import { useDeleteRuleMutation, useGetDefaultNumberQuery, useListHostTypesQuery, useListNumbersQuery, useListRulesQuery, useNotifyError, useSaveRuleMutation } from '../../api';
+import { useApiAction, useDeleteRuleMutation, useGetDefaultNumberQuery, useListHostTypesQuery, useListNumbersQuery, useListRulesQuery, useSaveRuleMutation } from '../../api';
 import { usePending } from '../../components/PageStatus';
 import { AddButton, PluginPage } from '../../components/PluginPage';
 import { DeleteRuleDialog } from '../../components/notifications/DeleteRuleDialog';
@@ -21,8 +21,7 @@ type Editor = { open: false } | { open: true; rule: NotificationRule | null; ini
 
 const Notifications = () => {
   const t = useTranslate();
-  const { toggleNotification } = useNotification();
-  const notifyError = useNotifyError();
+  const run = useApiAction();
   const compact = useIsCompact();
   const {
     isLoading: isLoadingRBAC,
@@ -44,42 +43,27 @@ const Notifications = () => {
   const [deleting, setDeleting] = React.useState<NotificationRule | null>(null);
   const { pending, track } = usePending();
 
-  const failure = list.error ?? hostTypes.error;
-  React.useEffect(() => {
-    if (failure) notifyError(failure);
-  }, [failure, notifyError]);
-
   // The settings' default number when it is in the list, else the first active one.
   const defaultNumberId = () => String(numbers.find((n) => n.active && n.id === settingsDefault)?.id ?? numbers.find((n) => n.active)?.id ?? '');
   const openCreate = () => setEditor({ open: true, rule: null, initial: { ...emptyValues(), numberId: defaultNumberId() } });
   const openPreset = (draft: PresetDraft) => setEditor({ open: true, rule: null, initial: valuesFromPreset(draft, defaultNumberId()) });
 
   const toggleActive = (rule: NotificationRule, active: boolean) =>
-    track(rule.id, async () => {
-      try {
-        await saveRule({ id: rule.id, body: { active } }).unwrap();
-        toggleNotification({
-          type: 'success',
-          message: active ? t('notifications.notification.activated', '“{name}” is active.', { name: rule.name }) : t('notifications.notification.deactivated', '“{name}” is inactive.', { name: rule.name }),
-        });
-      } catch (error) {
-        notifyError(error);
-      }
-    });
+    track(rule.id, () =>
+      run(
+        () => saveRule({ id: rule.id, body: { active } }).unwrap(),
+        active ? t('notifications.notification.activated', '“{name}” is active.', { name: rule.name }) : t('notifications.notification.deactivated', '“{name}” is inactive.', { name: rule.name })
+      )
+    );
 
   const confirmDelete = async (rule: NotificationRule) => {
-    try {
-      await deleteRule(rule.id).unwrap();
-      toggleNotification({ type: 'success', message: t('notifications.notification.deleted', '“{name}” was deleted.', { name: rule.name }) });
-    } catch (error) {
-      notifyError(error);
-    } finally {
-      setDeleting(null);
-    }
+    await run(() => deleteRule(rule.id).unwrap(), t('notifications.notification.deleted', '“{name}” was deleted.', { name: rule.name }));
+    setDeleting(null);
   };
 
   return (
     <PluginPage
+      footnote={t('notifications.help', 'A rule fires on every write (Content Manager, REST, GraphQL or code) once per record and event. Customers who opted out are skipped; the firings say why.')}
       title={t('nav.notifications', 'CRM events')}
       subtitle={t('notifications.page.subtitle', 'Templates sent when your CRM records are created, changed or come due.')}
       withNav
@@ -122,14 +106,6 @@ const Notifications = () => {
         onTest={setTesting}
         onDelete={setDeleting}
       />
-      <Box paddingTop={4}>
-        <Typography variant="pi" textColor="neutral600">
-          {t(
-            'notifications.help',
-            'A rule fires on every write (Content Manager, REST, GraphQL or code) once per record and event. Customers who opted out are skipped; the firings say why.'
-          )}
-        </Typography>
-      </Box>
     </PluginPage>
   );
 };

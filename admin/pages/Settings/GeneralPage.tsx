@@ -101,9 +101,6 @@ const General = () => {
   }, [saved]);
 
   const failure = settings.error ?? host.error;
-  React.useEffect(() => {
-    if (failure) notifyError(failure);
-  }, [failure, notifyError]);
 
   React.useEffect(() => {
     if (!rejections) return;

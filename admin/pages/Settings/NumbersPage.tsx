@@ -1,8 +1,7 @@
 import * as React from 'react';
-import { Box, Typography } from '@strapi/design-system';
 import { Page, useNotification, useRBAC } from '@strapi/strapi/admin';
 import type { WhatsAppNumber } from '../../../contracts/numbers';
-import { useDeleteNumberMutation, useListNumbersQuery, useListTeamsQuery, useNotifyError, useUpdateNumberMutation } from '../../api';
+import { useApiAction, useDeleteNumberMutation, useListNumbersQuery, useListTeamsQuery, useUpdateNumberMutation } from '../../api';
 import { usePending } from '../../components/PageStatus';
 import { AddButton, PluginPage } from '../../components/PluginPage';
 import { DeleteNumberDialog } from '../../components/numbers/DeleteNumberDialog';
@@ -18,7 +17,7 @@ type EditorState = { open: false } | { open: true; number: WhatsAppNumber | null
 const NumbersSettings = () => {
   const t = useTranslate();
   const { toggleNotification } = useNotification();
-  const notifyError = useNotifyError();
+  const run = useApiAction();
   const compact = useIsCompact();
   const {
     isLoading: isLoadingRBAC,
@@ -35,39 +34,19 @@ const NumbersSettings = () => {
   const { pending, track } = usePending();
   const numbers = list.data ?? [];
 
-  React.useEffect(() => {
-    if (list.error) notifyError(list.error);
-  }, [list.error, notifyError]);
-
   const openCreate = () => setEditor({ open: true, number: null });
 
   const toggleActive = (number: WhatsAppNumber, active: boolean) =>
-    track(number.id, async () => {
-      try {
-        await updateNumber({ id: number.id, body: { active } }).unwrap();
-        toggleNotification({
-          type: 'success',
-          message: active
-            ? t('numbers.notification.activated', '{label} is active.', { label: number.label })
-            : t('numbers.notification.deactivated', '{label} is inactive.', { label: number.label }),
-        });
-      } catch (error) {
-        notifyError(error);
-      }
-    });
+    track(number.id, () =>
+      run(
+        () => updateNumber({ id: number.id, body: { active } }).unwrap(),
+        active ? t('numbers.notification.activated', '{label} is active.', { label: number.label }) : t('numbers.notification.deactivated', '{label} is inactive.', { label: number.label })
+      )
+    );
 
   const confirmDelete = async (number: WhatsAppNumber) => {
-    try {
-      await deleteNumber(number.id).unwrap();
-      toggleNotification({
-        type: 'success',
-        message: t('numbers.notification.deleted', '{label} was deleted. Its conversations and messages are kept.', { label: number.label }),
-      });
-    } catch (error) {
-      notifyError(error);
-    } finally {
-      setDeleting(null);
-    }
+    await run(() => deleteNumber(number.id).unwrap(), t('numbers.notification.deleted', '{label} was deleted. Its conversations and messages are kept.', { label: number.label }));
+    setDeleting(null);
   };
 
   const copy = async (url: string) => {
@@ -81,6 +60,7 @@ const NumbersSettings = () => {
 
   return (
     <PluginPage
+      footnote={t('numbers.webhook.help', 'Paste each number’s webhook URL into your provider’s webhook settings. For Meta: App Dashboard → WhatsApp → Configuration → Webhook, with the verify token you chose.')}
       title={t('numbers.page.title', 'WhatsApp numbers')}
       subtitle={t('numbers.page.subtitle', 'The WhatsApp Business numbers your team sends and receives messages with.')}
       queries={[list]}
@@ -117,14 +97,6 @@ const NumbersSettings = () => {
         onDelete={setDeleting}
         onCopy={copy}
       />
-      <Box paddingTop={4}>
-        <Typography variant="pi" textColor="neutral600">
-          {t(
-            'numbers.webhook.help',
-            'Paste each number’s webhook URL into your provider’s webhook settings. For Meta: App Dashboard → WhatsApp → Configuration → Webhook, with the verify token you chose.'
-          )}
-        </Typography>
-      </Box>
     </PluginPage>
   );
 };

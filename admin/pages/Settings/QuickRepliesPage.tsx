@@ -1,7 +1,7 @@
 import * as React from 'react';
-import { Page, useNotification, useRBAC } from '@strapi/strapi/admin';
+import { Page, useRBAC } from '@strapi/strapi/admin';
 import type { QuickReply } from '../../../contracts/quick-replies';
-import { useDeleteQuickReplyMutation, useListQuickRepliesQuery, useNotifyError } from '../../api';
+import { useApiAction, useDeleteQuickReplyMutation, useListQuickRepliesQuery } from '../../api';
 import { AddButton, PluginPage } from '../../components/PluginPage';
 import { DeleteQuickReplyDialog } from '../../components/settings/DeleteQuickReplyDialog';
 import { QuickRepliesList } from '../../components/settings/QuickRepliesList';
@@ -16,8 +16,7 @@ const byName = (a: QuickReply, b: QuickReply) => a.name.localeCompare(b.name);
 
 const QuickReplies = () => {
   const t = useTranslate();
-  const { toggleNotification } = useNotification();
-  const notifyError = useNotifyError();
+  const run = useApiAction();
   const compact = useIsCompact();
   const {
     isLoading: isLoadingRBAC,
@@ -29,19 +28,9 @@ const QuickReplies = () => {
   const [editor, setEditor] = React.useState<EditorState>({ open: false });
   const [deleting, setDeleting] = React.useState<QuickReply | null>(null);
 
-  React.useEffect(() => {
-    if (list.error) notifyError(list.error);
-  }, [list.error, notifyError]);
-
   const confirmDelete = async (reply: QuickReply) => {
-    try {
-      await deleteReply(reply.id).unwrap();
-      toggleNotification({ type: 'success', message: t('quickReplies.deleted', '/{name} was deleted.', { name: reply.name }) });
-    } catch (error) {
-      notifyError(error);
-    } finally {
-      setDeleting(null);
-    }
+    await run(() => deleteReply(reply.id).unwrap(), t('quickReplies.deleted', '/{name} was deleted.', { name: reply.name }));
+    setDeleting(null);
   };
 
   const openCreate = () => setEditor({ open: true, reply: null });

@@ -48,10 +48,6 @@ const Templates = () => {
   const [syncTemplates, { isLoading: syncing }] = useSyncTemplatesMutation();
   const templates = list.data ?? [];
 
-  React.useEffect(() => {
-    if (list.error) notifyError(list.error);
-  }, [list.error, notifyError]);
-
   const numberLabel = React.useCallback(
     (id: number) => numbers.find((n) => n.id === id)?.label ?? t('templates.number.fallback', 'Number #{id}', { id }),
     [numbers, t],

@@ -1,4 +1,3 @@
-import * as React from 'react';
 import { SingleSelect, SingleSelectOption } from '@strapi/design-system';
 import type { FormErrors } from '../../../hooks/useFormState';
 import type { RuleFormValues } from '../form';
