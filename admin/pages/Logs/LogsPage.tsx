@@ -1,11 +1,12 @@
 import * as React from 'react';
 import { SingleSelectOption, Tabs } from '@strapi/design-system';
-import { Page, useRBAC } from '@strapi/strapi/admin';
+import { Page } from '@strapi/strapi/admin';
 import { useListNumbersQuery } from '../../api';
 import { PluginPage } from '../../components/PluginPage';
 import { ApiLogTab } from '../../components/logs/ApiLogTab';
 import { Filter } from '../../components/logs/LogParts';
 import { WebhookLogTab } from '../../components/logs/WebhookLogTab';
+import { useAllowed } from '../../hooks/useAllowed';
 import { useIsCompact } from '../../hooks/useIsCompact';
 import { useTranslate } from '../../hooks/useTranslate';
 import { PERMISSIONS } from '../../permissions';
@@ -16,10 +17,7 @@ const PAGE_SIZE = 25;
 const Logs = () => {
   const t = useTranslate();
   const compact = useIsCompact();
-  const {
-    isLoading: isLoadingRBAC,
-    allowedActions: { canReplay },
-  } = useRBAC(PERMISSIONS.replayLogs);
+  const { isLoading: isLoadingRBAC, allowed: canReplay } = useAllowed(PERMISSIONS.replayLogs);
   // Labels only: without numbers.read the page shows number ids.
   const { data: numbers = [] } = useListNumbersQuery();
   const [tab, setTab] = React.useState('webhooks');

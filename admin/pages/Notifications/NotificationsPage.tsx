@@ -1,6 +1,6 @@
 import * as React from 'react';
 import { Flex } from '@strapi/design-system';
-import { Page, useRBAC } from '@strapi/strapi/admin';
+import { Page } from '@strapi/strapi/admin';
 import type { PresetDraft } from '../../../contracts/notification-presets';
 import type { NotificationRule } from '../../../contracts/notifications';
 import { useApiAction, useDeleteRuleMutation, useGetDefaultNumberQuery, useListHostTypesQuery, useListNumbersQuery, useListRulesQuery, useSaveRuleMutation } from '../../api';
@@ -13,6 +13,7 @@ import { RuleEditorModal } from '../../components/notifications/RuleEditorModal'
 import { RulesList } from '../../components/notifications/RulesList';
 import { TestSendModal } from '../../components/notifications/TestSendModal';
 import { emptyValues, valuesFromPreset, valuesFromRule, type RuleFormValues } from '../../components/notifications/form';
+import { useAllowed } from '../../hooks/useAllowed';
 import { useIsCompact } from '../../hooks/useIsCompact';
 import { useTranslate } from '../../hooks/useTranslate';
 import { PERMISSIONS } from '../../permissions';
@@ -23,10 +24,7 @@ const Notifications = () => {
   const t = useTranslate();
   const run = useApiAction();
   const compact = useIsCompact();
-  const {
-    isLoading: isLoadingRBAC,
-    allowedActions: { canManage },
-  } = useRBAC(PERMISSIONS.manageNotifications);
+  const { isLoading: isLoadingRBAC, allowed: canManage } = useAllowed(PERMISSIONS.manageNotifications);
 
   const list = useListRulesQuery();
   const hostTypes = useListHostTypesQuery();

@@ -1,5 +1,5 @@
 import * as React from 'react';
-import { Page, useNotification, useRBAC } from '@strapi/strapi/admin';
+import { Page, useNotification } from '@strapi/strapi/admin';
 import type { WhatsAppNumber } from '../../../contracts/numbers';
 import { useApiAction, useDeleteNumberMutation, useListNumbersQuery, useListTeamsQuery, useUpdateNumberMutation } from '../../api';
 import { usePending } from '../../components/PageStatus';
@@ -7,6 +7,7 @@ import { AddButton, PluginPage } from '../../components/PluginPage';
 import { DeleteNumberDialog } from '../../components/numbers/DeleteNumberDialog';
 import { NumberFormModal } from '../../components/numbers/NumberFormModal';
 import { NumbersList } from '../../components/numbers/NumbersList';
+import { useAllowed } from '../../hooks/useAllowed';
 import { useIsCompact } from '../../hooks/useIsCompact';
 import { useTranslate } from '../../hooks/useTranslate';
 import { PERMISSIONS } from '../../permissions';
@@ -19,10 +20,7 @@ const NumbersSettings = () => {
   const { toggleNotification } = useNotification();
   const run = useApiAction();
   const compact = useIsCompact();
-  const {
-    isLoading: isLoadingRBAC,
-    allowedActions: { canManage },
-  } = useRBAC(PERMISSIONS.manageNumbers);
+  const { isLoading: isLoadingRBAC, allowed: canManage } = useAllowed(PERMISSIONS.manageNumbers);
 
   const list = useListNumbersQuery();
   // Without the role list the page still works; team names fall back to ids.

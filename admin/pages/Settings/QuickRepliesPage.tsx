@@ -1,11 +1,12 @@
 import * as React from 'react';
-import { Page, useRBAC } from '@strapi/strapi/admin';
+import { Page } from '@strapi/strapi/admin';
 import type { QuickReply } from '../../../contracts/quick-replies';
 import { useApiAction, useDeleteQuickReplyMutation, useListQuickRepliesQuery } from '../../api';
 import { AddButton, PluginPage } from '../../components/PluginPage';
 import { DeleteQuickReplyDialog } from '../../components/settings/DeleteQuickReplyDialog';
 import { QuickRepliesList } from '../../components/settings/QuickRepliesList';
 import { QuickReplyFormModal } from '../../components/settings/QuickReplyFormModal';
+import { useAllowed } from '../../hooks/useAllowed';
 import { useIsCompact } from '../../hooks/useIsCompact';
 import { useTranslate } from '../../hooks/useTranslate';
 import { PERMISSIONS } from '../../permissions';
@@ -18,10 +19,7 @@ const QuickReplies = () => {
   const t = useTranslate();
   const run = useApiAction();
   const compact = useIsCompact();
-  const {
-    isLoading: isLoadingRBAC,
-    allowedActions: { canManage },
-  } = useRBAC(PERMISSIONS.manageQuickReplies);
+  const { isLoading: isLoadingRBAC, allowed: canManage } = useAllowed(PERMISSIONS.manageQuickReplies);
   const list = useListQuickRepliesQuery();
   const [deleteReply] = useDeleteQuickReplyMutation();
   const replies = React.useMemo(() => [...(list.data ?? [])].sort(byName), [list.data]);

@@ -11,13 +11,14 @@ import {
   Typography,
 } from '@strapi/design-system';
 import { ArrowClockwise } from '@strapi/icons';
-import { Page, useRBAC } from '@strapi/strapi/admin';
+import { Page } from '@strapi/strapi/admin';
 import type { SyncResult, SyncTemplates } from '../../../contracts/templates';
 import { useListNumbersQuery, useListTemplatesQuery, useNotifyError, useSyncTemplatesMutation } from '../../api';
 import { EmptyState, PluginPage } from '../../components/PluginPage';
 import { SyncResults } from '../../components/templates/SyncResults';
 import { TemplatesList } from '../../components/templates/TemplatesList';
 import { TEMPLATE_STATUSES, humanize } from '../../components/templates/messages';
+import { useAllowed } from '../../hooks/useAllowed';
 import { useIsCompact } from '../../hooks/useIsCompact';
 import { useTranslate } from '../../hooks/useTranslate';
 import { PERMISSIONS } from '../../permissions';
@@ -28,10 +29,7 @@ const Templates = () => {
   const t = useTranslate();
   const notifyError = useNotifyError();
   const compact = useIsCompact();
-  const {
-    isLoading: isLoadingRBAC,
-    allowedActions: { canSync },
-  } = useRBAC(PERMISSIONS.syncTemplates);
+  const { isLoading: isLoadingRBAC, allowed: canSync } = useAllowed(PERMISSIONS.syncTemplates);
 
   const [numberId, setNumberId] = React.useState<string>(ALL);
   const [statusFilter, setStatusFilter] = React.useState<string>(ALL);
