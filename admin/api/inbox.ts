@@ -32,6 +32,25 @@ export interface UploadedFile {
   url: string;
 }
 
+/**
+ * RTK Query (1.9) drops an invalidation for a query still on its way, whose answer may predate the
+ * change: such queries are noted here by `waLiveChange` and asked again once they have answered.
+ */
+const stale = new Set<string>();
+const staleKey = (endpoint: string, arg: unknown) => `${endpoint}:${JSON.stringify(arg)}`;
+const touches = (tags: LiveTag[], endpoint: string, arg: unknown) =>
+  (endpoint === 'waListConversations' && tags.some((tag) => tag.type === 'WaConversation')) ||
+  (endpoint === 'waGetConversation' && tags.some((tag) => tag.type === 'WaConversation' && (tag.id === undefined || tag.id === arg))) ||
+  (endpoint === 'waListMessages' && tags.some((tag) => tag.type === 'WaMessages' && (tag.id === undefined || tag.id === arg)));
+/** Once the answer is in: asked again when a change was announced while it was on its way. */
+const askAgainIfStale =
+  <A,>(endpoint: string, again: (arg: A) => any) =>
+  async (arg: A, { dispatch, queryFulfilled }: { dispatch: (action: any) => unknown; queryFulfilled: Promise<unknown> }) => {
+    await queryFulfilled.catch(() => undefined);
+    if (stale.delete(staleKey(endpoint, arg))) dispatch(again(arg));
+  };
+const AGAIN = { subscribe: false, forceRefetch: true } as const;
+
 const conversationTags = (id: number) => [{ type: 'WaConversation' as const, id }, { type: 'WaConversation' as const, id: 'LIST' as const }];
 
 /** The inbox: conversations, their messages, what staff do with them, and the live stream's ticket. */
@@ -39,6 +58,7 @@ export const inboxApi = baseApi.injectEndpoints({
   endpoints: (build) => ({
     waListConversations: build.query<ConversationsPage, ConversationsArg>({
       keepUnusedDataFor: FRESH,
+      onQueryStarted: askAgainIfStale('waListConversations', (arg: ConversationsArg) => inboxApi.endpoints.waListConversations.initiate(arg, AGAIN)),
       async queryFn({ query, page, pages, pageSize }, _api, _extra, baseQuery) {
         const answers = await Promise.all(
           Array.from({ length: pages }, (_, i) => {
@@ -58,12 +78,14 @@ export const inboxApi = baseApi.injectEndpoints({
     waGetConversation: build.query<ConversationDetail, number>({
       keepUnusedDataFor: FRESH,
       query: (id) => `/whatsapp/conversations/${id}`,
+      onQueryStarted: askAgainIfStale('waGetConversation', (id: number) => inboxApi.endpoints.waGetConversation.initiate(id, AGAIN)),
       transformResponse: (res: Data<ConversationDetail>) => res.data,
       providesTags: (_r, _e, id) => [{ type: 'WaConversation', id }],
     }),
     waListMessages: build.query<Message[], number>({
       keepUnusedDataFor: FRESH,
       query: (id) => ({ url: `/whatsapp/conversations/${id}/messages`, config: { params: { pageSize: '100' } } }),
+      onQueryStarted: askAgainIfStale('waListMessages', (id: number) => inboxApi.endpoints.waListMessages.initiate(id, AGAIN)),
       // The API answers newest first; the thread reads oldest at the top.
       transformResponse: (res: ListResponse<Message>) => [...res.data].reverse(),
       providesTags: (_r, _e, id) => [{ type: 'WaMessages', id }],
@@ -118,25 +140,14 @@ export const inboxApi = baseApi.injectEndpoints({
       query: () => ({ url: '/whatsapp/stream/ticket', method: 'POST', data: {} }),
       transformResponse: (res: Data<{ ticket: string; url?: string }>) => res.data,
     }),
-    /**
-     * A change the server announced: its tags are invalidated, so every open view of it reloads. RTK
-     * Query (1.9) drops an invalidation for a query still on its way, whose answer may predate the
-     * change, so such a query is asked again once it has answered.
-     */
+    /** A change the server announced: its tags are invalidated, so every open view of it reloads (see `stale`). */
     waLiveChange: build.mutation<null, LiveTag[]>({
       queryFn: () => ({ data: null }),
       invalidatesTags: (_r, _e, tags) => tags,
-      async onQueryStarted(tags, { dispatch }) {
-        const types = new Set(tags.map((tag) => tag.type));
-        const running = dispatch(inboxApi.util.getRunningQueriesThunk());
-        for (const query of running) {
-          const endpointName = query.queryCacheKey.slice(0, query.queryCacheKey.indexOf('('));
-          const touched =
-            (endpointName === 'waListConversations' && types.has('WaConversation')) ||
-            (endpointName === 'waGetConversation' && tags.some((tag) => tag.type === 'WaConversation' && (tag.id === undefined || tag.id === query.arg))) ||
-            (endpointName === 'waListMessages' && tags.some((tag) => tag.type === 'WaMessages' && (tag.id === undefined || tag.id === query.arg)));
-          if (!touched) continue;
-          query.then(() => query.refetch()).catch(() => undefined);
+      onQueryStarted(tags, { getState }) {
+        const queries = (getState() as { adminApi: { queries: Record<string, { status: string; endpointName?: string; originalArgs?: unknown } | undefined> } }).adminApi.queries;
+        for (const query of Object.values(queries)) {
+          if (query?.status === 'pending' && query.endpointName && touches(tags, query.endpointName, query.originalArgs)) stale.add(staleKey(query.endpointName, query.originalArgs));
         }
       },
     }),
