@@ -1,5 +1,5 @@
 import * as React from 'react';
-import { useFetchClient } from '@strapi/strapi/admin';
+import { useLiveChangeMutation, useStreamTicketMutation, type LiveTag } from '../api';
 
 export interface InboxEvent {
   type: 'message.created' | 'message.status' | 'conversation.updated';
@@ -18,21 +18,29 @@ const MAX_BACKOFF_MS = 30_000;
 /** The admin panel talks to the server at `window.strapi.backendURL` (empty when both share an origin). */
 const backendURL = () => (window as unknown as { strapi?: { backendURL?: string } }).strapi?.backendURL ?? '';
 
-export interface InboxStreamHandlers {
-  onEvent: (event: InboxEvent) => void;
-  /** What is shown may have missed events (first connection, or the server no longer had them): reload. */
-  onResync: () => void;
-}
+/** What an event changed: the list always (order, preview, unread), and the conversation or its messages. */
+const tagsOf = (event: InboxEvent): LiveTag[] => {
+  const id = event.conversationId;
+  const tags: LiveTag[] = [{ type: 'WaConversation', id: 'LIST' }];
+  if (event.type !== 'conversation.updated') tags.push({ type: 'WaMessages', id });
+  if (event.type !== 'message.status') tags.push({ type: 'WaConversation', id });
+  return tags;
+};
+
+/** What is shown may have missed events (first connection, or the server no longer had them): everything reloads. */
+const RESYNC: LiveTag[] = [{ type: 'WaConversation' }, { type: 'WaMessages' }];
 
 /**
- * The inbox's live events over an EventSource. A stream ticket is single-use, so EventSource's own
- * retry (same URL) cannot work: on any error the source is closed and reopened with a new ticket,
- * passing the last event id so the server replays what was missed, each event once.
+ * The inbox's live events over an EventSource, each invalidating the tags it touches so every open
+ * view of them reloads. A stream ticket is single-use, so EventSource's own retry (same URL) cannot
+ * work: on any error the source is closed and reopened with a new ticket, passing the last event id
+ * so the server replays what was missed, each event once.
  */
-export const useInboxStream = ({ onEvent, onResync }: InboxStreamHandlers): StreamStatus => {
-  const { post } = useFetchClient();
-  const latest = React.useRef({ post, onEvent, onResync });
-  latest.current = { post, onEvent, onResync };
+export const useInboxStream = (): StreamStatus => {
+  const [ticket] = useStreamTicketMutation();
+  const [liveChange] = useLiveChangeMutation();
+  const latest = React.useRef({ ticket, liveChange });
+  latest.current = { ticket, liveChange };
   const [status, setStatus] = React.useState<StreamStatus>('connecting');
 
   React.useEffect(() => {
@@ -58,9 +66,8 @@ export const useInboxStream = ({ onEvent, onResync }: InboxStreamHandlers): Stre
       if (stopped || connecting || source) return;
       connecting = true;
       try {
-        const res = await latest.current.post<{ data: { ticket: string; url?: string } }>('/whatsapp/stream/ticket', {});
+        const { ticket, url } = await latest.current.ticket().unwrap();
         if (stopped) return;
-        const { ticket, url } = res.data.data;
         const path = url ?? `/api/whatsapp/stream?ticket=${encodeURIComponent(ticket)}`;
         const resuming = lastEventId !== null;
         const full = `${backendURL()}${path}${resuming ? `&lastEventId=${encodeURIComponent(lastEventId!)}` : ''}`;
@@ -74,16 +81,16 @@ export const useInboxStream = ({ onEvent, onResync }: InboxStreamHandlers): Stre
           } catch {
             return;
           }
-          latest.current.onEvent(event);
+          latest.current.liveChange(tagsOf(event));
         };
         for (const type of EVENT_TYPES) opened.addEventListener(type, handle as EventListener);
         opened.addEventListener('ready', () => {
           failures = 0;
           setStatus('live');
           // A resumed stream has just replayed what was missed; a fresh one cannot know.
-          if (!resuming) latest.current.onResync();
+          if (!resuming) latest.current.liveChange(RESYNC);
         });
-        opened.addEventListener('reset', () => latest.current.onResync());
+        opened.addEventListener('reset', () => latest.current.liveChange(RESYNC));
         opened.onerror = () => {
           opened.close();
           if (source === opened) source = null;

@@ -314,11 +314,29 @@ test('an image is attached and sent, and a quick reply is inserted with / and se
     expect(await suggestions.count()).toBe(0);
     const [response] = await Promise.all([
       page.waitForResponse((res) => res.request().method() === 'POST' && /\/whatsapp\/conversations\/\d+\/messages$/.test(new URL(res.url()).pathname)),
-      box.press('Control+Enter'),
+      box.press('Enter'),
     ]);
     expect(response.request().postDataJSON()).toEqual({ type: 'text', text: 'Thanks for your patience, we are on it!', idempotencyKey: expect.any(String) });
     await until('Alice to receive the quick reply', async () => (await sim.client.outbound({ to: ALICE.phone })).some((m) => m.text === 'Thanks for your patience, we are on it!'));
-    expect(await box.inputValue()).toBe('');
+    // The phone can have it before the browser has read the API's answer: the box empties on that answer.
+    await until('the box to be emptied', async () => (await box.inputValue()) === '');
+  });
+
+  await step('Shift+Enter starts a new line and Enter sends both lines as one message', async () => {
+    const box = page.getByRole('textbox', { name: 'Message' });
+    await box.click();
+    await box.pressSequentially('First line');
+    await box.press('Shift+Enter');
+    await box.pressSequentially('second line');
+    // Shift+Enter kept the text in the box: had it sent, the box would hold only the second line.
+    expect(await box.inputValue()).toBe('First line\nsecond line');
+    const [response] = await Promise.all([
+      page.waitForResponse((res) => res.request().method() === 'POST' && /\/whatsapp\/conversations\/\d+\/messages$/.test(new URL(res.url()).pathname)),
+      box.press('Enter'),
+    ]);
+    expect(response.request().postDataJSON()).toEqual({ type: 'text', text: 'First line\nsecond line', idempotencyKey: expect.any(String) });
+    await until('Alice to receive both lines', async () => (await sim.client.outbound({ to: ALICE.phone })).some((m) => m.text === 'First line\nsecond line'));
+    await until('the box to be emptied', async () => (await box.inputValue()) === '');
   });
 
   await step('the connection drops after the server took a reply: sending again does not send it twice', async () => {

@@ -1,8 +1,9 @@
 import * as React from 'react';
 import { Box, Button, Field, Flex, IconButton, SimpleMenu, MenuItem, Textarea, Typography } from '@strapi/design-system';
 import { BulletList, Cross, Feather, Lightning, PaperPlane, Paperclip } from '@strapi/icons';
-import { useFetchClient, useRBAC } from '@strapi/strapi/admin';
+import { useRBAC } from '@strapi/strapi/admin';
 import type { Conversation } from '../../../contracts/inbox';
+import { useUploadFileMutation, type UploadedFile } from '../../api';
 import { useTranslate } from '../../hooks/useTranslate';
 import { PERMISSIONS } from '../../permissions';
 import { InteractiveModal } from './composer/InteractiveModal';
@@ -12,20 +13,18 @@ import { insertReply, matchReplies, slashQuery, type QuickReply } from './compos
 import { useQuickReplies } from './composer/useQuickReplies';
 import { useReply } from './composer/useReply';
 import { useSendOptions, type SendOptionsState } from './composer/useSendOptions';
-import { mediaTypeOf, uploadFile } from './composer/upload';
+import { mediaTypeOf } from './composer/upload';
 
 export interface ComposerProps {
   conversation: Conversation;
   /** The user holds inbox.send. */
   canSend: boolean;
-  /** Called after the API accepted a message, so the page refreshes the thread and the list. */
-  onSent: () => void;
 }
 
 /** Outside the 24-hour window only a template may be sent: choose one and fill it in. */
-const TemplateComposer = ({ conversation, onSent, sendOptions, templatesOnly }: Omit<ComposerProps, 'canSend'> & { sendOptions: SendOptionsState; templatesOnly: boolean }) => {
+const TemplateComposer = ({ conversation, sendOptions, templatesOnly }: Omit<ComposerProps, 'canSend'> & { sendOptions: SendOptionsState; templatesOnly: boolean }) => {
   const t = useTranslate();
-  const { send } = useReply(conversation.id, onSent);
+  const { send } = useReply(conversation.id);
   const [choice, setChoice] = React.useState<TemplateChoice>(EMPTY_CHOICE);
   const [sending, setSending] = React.useState(false);
   const submit = async (e: React.FormEvent) => {
@@ -101,11 +100,11 @@ const SuggestionList = ({ id, replies, active, onPick }: { id: string; replies: 
   );
 };
 
-/** Inside the window: text (Ctrl/Cmd+Enter sends), a file, quick replies, reply buttons or a template. */
-const FreeComposer = ({ conversation, onSent, sendOptions }: Omit<ComposerProps, 'canSend'> & { sendOptions: SendOptionsState }) => {
+/** Inside the window: text (Enter sends, Shift+Enter starts a new line), a file, quick replies, reply buttons or a template. */
+const FreeComposer = ({ conversation, sendOptions }: Omit<ComposerProps, 'canSend'> & { sendOptions: SendOptionsState }) => {
   const t = useTranslate();
-  const { post } = useFetchClient();
-  const { send, notifyError } = useReply(conversation.id, onSent);
+  const [uploadFile] = useUploadFileMutation();
+  const { send, notifyError } = useReply(conversation.id);
   const { replies } = useQuickReplies();
   const [text, setText] = React.useState('');
   const [file, setFile] = React.useState<File | null>(null);
@@ -115,7 +114,7 @@ const FreeComposer = ({ conversation, onSent, sendOptions }: Omit<ComposerProps,
   const [dismissed, setDismissed] = React.useState(false);
   const fileInput = React.useRef<HTMLInputElement>(null);
   // The chosen file uploads once: sending it again after a failure reuses the upload (and so the idempotency key).
-  const uploadedFor = React.useRef<{ file: File; uploaded: Awaited<ReturnType<typeof uploadFile>> } | null>(null);
+  const uploadedFor = React.useRef<{ file: File; uploaded: UploadedFile } | null>(null);
   const { allowedActions } = useRBAC(PERMISSIONS.uploadFiles);
   const textarea = React.useRef<HTMLTextAreaElement>(null);
   const listId = `whatsapp-quick-replies-${conversation.id}`;
@@ -148,7 +147,7 @@ const FreeComposer = ({ conversation, onSent, sendOptions }: Omit<ComposerProps,
     let ok = false;
     if (file) {
       try {
-        if (uploadedFor.current?.file !== file) uploadedFor.current = { file, uploaded: await uploadFile(post, file) };
+        if (uploadedFor.current?.file !== file) uploadedFor.current = { file, uploaded: await uploadFile(file).unwrap() };
         const { uploaded } = uploadedFor.current;
         ok = await send({ type: 'media', fileId: uploaded.id, mediaType: mediaTypeOf(uploaded.mime || file.type), ...(value ? { caption: value } : {}) });
       } catch (error) {
@@ -182,7 +181,8 @@ const FreeComposer = ({ conversation, onSent, sendOptions }: Omit<ComposerProps,
         return;
       }
     }
-    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+    // As WhatsApp Web: Enter sends, Shift+Enter is a new line (and Enter finishing an IME composition is neither).
+    if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault();
       submit();
     }
@@ -211,7 +211,7 @@ const FreeComposer = ({ conversation, onSent, sendOptions }: Omit<ComposerProps,
           </Flex>
         )}
         {suggestions.length > 0 && <SuggestionList id={listId} replies={suggestions} active={active} onPick={pick} />}
-        <Field.Root name="message" hint={t('inbox.composer.hint', 'Ctrl+Enter sends · type / for quick replies')}>
+        <Field.Root name="message" hint={t('inbox.composer.hint', 'Enter sends · Shift+Enter for a new line · type / for quick replies')}>
           <Field.Label>{file ? t('inbox.composer.caption', 'Caption') : t('inbox.composer.label', 'Message')}</Field.Label>
           <Textarea
             ref={textarea}
@@ -275,7 +275,7 @@ const FreeComposer = ({ conversation, onSent, sendOptions }: Omit<ComposerProps,
 };
 
 /** The reply box: hidden behind a note without inbox.send; templates only outside the 24-hour window. */
-export const Composer = ({ conversation, canSend, onSent }: ComposerProps) => {
+export const Composer = ({ conversation, canSend }: ComposerProps) => {
   const t = useTranslate();
   const sendOptions = useSendOptions(canSend);
   if (!canSend) {
@@ -288,8 +288,8 @@ export const Composer = ({ conversation, canSend, onSent }: ComposerProps) => {
   // AiSensy numbers send templates only, window or not.
   const templatesOnly = sendOptions.options.find((o) => o.numberId === conversation.numberId)?.freeForm === false;
   return conversation.canSendFreeText && !templatesOnly ? (
-    <FreeComposer conversation={conversation} onSent={onSent} sendOptions={sendOptions} />
+    <FreeComposer conversation={conversation} sendOptions={sendOptions} />
   ) : (
-    <TemplateComposer conversation={conversation} onSent={onSent} sendOptions={sendOptions} templatesOnly={templatesOnly} />
+    <TemplateComposer conversation={conversation} sendOptions={sendOptions} templatesOnly={templatesOnly} />
   );
 };

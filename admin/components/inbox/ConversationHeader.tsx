@@ -1,9 +1,10 @@
 import * as React from 'react';
 import { Badge, Box, Button, Flex, LinkButton, SingleSelect, SingleSelectOption, Typography } from '@strapi/design-system';
 import { ArrowClockwise, Check, ExternalLink, Plus } from '@strapi/icons';
-import { isFetchError, useAPIErrorHandler, useFetchClient, useNotification } from '@strapi/strapi/admin';
+import { useNotification } from '@strapi/strapi/admin';
 import { NavLink } from 'react-router-dom';
-import type { AssigneeOption, Conversation, ConversationDetail } from '../../../contracts/inbox';
+import type { AssigneeOption, ConversationDetail } from '../../../contracts/inbox';
+import { useActOnConversationMutation, useNotifyError, type ConversationAction } from '../../api';
 import { useInboxSettings } from '../../hooks/useInboxSettings';
 import { useTranslate, type Translate } from '../../hooks/useTranslate';
 import { CrmBadge, conversationName } from './ConversationList';
@@ -35,31 +36,28 @@ export interface ConversationHeaderProps {
   canAssign: boolean;
   /** Who the conversation may be assigned to; null while unknown. */
   assignees: AssigneeOption[] | null;
-  /** The API changed the conversation: the page shows the new state. */
-  onChanged: (conversation: Conversation) => void;
 }
 
 /** Who the customer is, their window, and what staff can do with the conversation. */
-export const ConversationHeader = ({ conversation: c, canAssign, assignees, onChanged }: ConversationHeaderProps) => {
+export const ConversationHeader = ({ conversation: c, canAssign, assignees }: ConversationHeaderProps) => {
   const t = useTranslate();
-  const { post } = useFetchClient();
   const { toggleNotification } = useNotification();
-  const { formatAPIError } = useAPIErrorHandler();
+  const notifyError = useNotifyError();
+  const [actOn] = useActOnConversationMutation();
   const [busy, setBusy] = React.useState<null | 'assign' | 'state' | 'ticket'>(null);
   // Tickets switched off in the settings: no "Create ticket" that can only fail.
   const { tickets } = useInboxSettings();
   const now = useNow(30_000);
   const win = windowText(t, c.windowExpiresAt, now);
 
-  const act = async (kind: 'assign' | 'state' | 'ticket', path: string, body: unknown, done?: (data: any) => void) => {
+  // The conversation and the list reload through their tags once the API has answered.
+  const act = async (kind: 'assign' | 'state' | 'ticket', action: ConversationAction, body: object, done?: () => void) => {
     setBusy(kind);
     try {
-      const res = await post<{ data: any }>(`/whatsapp/conversations/${c.id}/${path}`, body);
-      const data = res.data.data;
-      onChanged(kind === 'ticket' ? data.conversation : data);
-      done?.(data);
+      await actOn({ id: c.id, action, body }).unwrap();
+      done?.();
     } catch (error) {
-      toggleNotification({ type: 'danger', message: isFetchError(error) ? formatAPIError(error) : t('inbox.notification.error', 'Something went wrong. Try again.') });
+      notifyError(error);
     } finally {
       setBusy(null);
     }

@@ -1,11 +1,11 @@
 import * as React from 'react';
 import { Button, Field, Flex, Loader, Modal, Radio, SingleSelect, SingleSelectOption, TextInput, Typography } from '@strapi/design-system';
 import { Plus } from '@strapi/icons';
-import { isFetchError, useAPIErrorHandler, useFetchClient, useNotification, useRBAC } from '@strapi/strapi/admin';
+import { useNotification, useRBAC } from '@strapi/strapi/admin';
 import type { Recipient } from '../../../contracts/host';
-import type { Conversation, Message } from '../../../contracts/inbox';
+import type { Conversation } from '../../../contracts/inbox';
+import { useGetDefaultNumberQuery, useNotifyError, useStartConversationMutation } from '../../api';
 import { useIdempotencyKey } from '../../hooks/useIdempotencyKey';
-import { useDefaultNumberId } from '../../hooks/useDefaultNumberId';
 import { useTranslate } from '../../hooks/useTranslate';
 import { PERMISSIONS } from '../../permissions';
 import { RecipientSearch } from './composer/RecipientSearch';
@@ -17,15 +17,11 @@ export interface NewConversationButtonProps {
   onStarted: (conversation: Conversation) => void;
 }
 
-interface StartResponse {
-  data: { conversation: Conversation; message: Message };
-}
-
 const NewConversationModal = ({ onClose, onStarted }: NewConversationButtonProps & { onClose: () => void }) => {
   const t = useTranslate();
-  const { post } = useFetchClient();
   const { toggleNotification } = useNotification();
-  const { formatAPIError } = useAPIErrorHandler();
+  const notifyError = useNotifyError();
+  const [start] = useStartConversationMutation();
   const { keyFor } = useIdempotencyKey();
   const sendOptions = useSendOptions();
   const { status, options: numbers } = sendOptions;
@@ -36,7 +32,8 @@ const NewConversationModal = ({ onClose, onStarted }: NewConversationButtonProps
   const [choice, setChoice] = React.useState<TemplateChoice>(EMPTY_CHOICE);
   const [sending, setSending] = React.useState(false);
 
-  const defaultNumberId = useDefaultNumberId();
+  // Without it the modal falls back to its own choice (the only number).
+  const { data: defaultNumberId = null } = useGetDefaultNumberQuery();
   // One number: nothing to choose; else the settings' default number, when the user may send from it.
   React.useEffect(() => {
     if (numbers.length === 1) setNumberId(numbers[0].numberId);
@@ -51,12 +48,12 @@ const NewConversationModal = ({ onClose, onStarted }: NewConversationButtonProps
     setSending(true);
     try {
       const body = { numberId, ...recipient, template: templateRequest(choice) };
-      const res = await post<StartResponse>('/whatsapp/conversations', { ...body, idempotencyKey: keyFor(body) });
+      const conversation = await start({ ...body, idempotencyKey: keyFor(body) }).unwrap();
       toggleNotification({ type: 'success', message: t('inbox.new.started', 'Template sent. The conversation is open.') });
       onClose();
-      onStarted(res.data.data.conversation);
+      onStarted(conversation);
     } catch (error) {
-      toggleNotification({ type: 'danger', message: isFetchError(error) ? formatAPIError(error) : t('inbox.notification.error', 'Something went wrong. Try again.') });
+      notifyError(error);
       setSending(false);
     }
   };

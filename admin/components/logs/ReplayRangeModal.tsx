@@ -1,8 +1,10 @@
 import * as React from 'react';
 import { Button, Field, Flex, Modal, SingleSelect, SingleSelectOption, Typography } from '@strapi/design-system';
-import { isFetchError, useAPIErrorHandler, useFetchClient, useNotification } from '@strapi/strapi/admin';
+import { useNotification } from '@strapi/strapi/admin';
 import { WEBHOOK_STATES, type ReplayWebhooks, type WebhookState } from '../../../contracts/logs';
+import { useNotifyError, useReplayWebhooksMutation } from '../../api';
 import { useTranslate } from '../../hooks/useTranslate';
+import { FormField } from '../FormField';
 import { fieldErrorsOf, type FieldErrors } from '../settings/fieldErrors';
 import { isReplayable, stateName } from './messages';
 
@@ -25,14 +27,13 @@ export const ReplayRangeModal = ({
   onReplayed: () => void;
 }) => {
   const t = useTranslate();
-  const { post } = useFetchClient();
   const { toggleNotification } = useNotification();
-  const { formatAPIError } = useAPIErrorHandler();
+  const notifyError = useNotifyError();
+  const [replay, { isLoading: submitting }] = useReplayWebhooksMutation();
   const [from, setFrom] = React.useState(() => localInput(new Date(Date.now() - 60 * 60 * 1000)));
   const [to, setTo] = React.useState(() => localInput(new Date()));
   const [state, setState] = React.useState<string>(ANY);
   const [errors, setErrors] = React.useState<FieldErrors>({});
-  const [submitting, setSubmitting] = React.useState(false);
 
   const submit = async (event: React.FormEvent) => {
     event.preventDefault();
@@ -43,7 +44,6 @@ export const ReplayRangeModal = ({
     else if (from && Date.parse(to) <= Date.parse(from)) local.to = t('logs.replayRange.order', 'The end must be after the start.');
     setErrors(local);
     if (Object.keys(local).length) return;
-    setSubmitting(true);
     try {
       const body: ReplayWebhooks.Request = {
         from: new Date(from).toISOString(),
@@ -52,26 +52,21 @@ export const ReplayRangeModal = ({
         ...(numberId ? { numberId } : {}),
         ...(state !== ANY ? { state: state as WebhookState } : {}),
       };
-      const res = await post<ReplayWebhooks.Response, ReplayWebhooks.Request>('/whatsapp/logs/webhooks/replay', body);
+      const { replayed } = await replay(body).unwrap();
       toggleNotification({
         type: 'success',
         message: t(
           'logs.replayRange.done',
           '{count, plural, =0 {No call in this range to replay.} one {# call queued for replay.} other {# calls queued for replay.}}',
           {
-            count: res.data.data.replayed,
+            count: replayed,
           },
         ),
       });
       onReplayed();
     } catch (error) {
       setErrors(fieldErrorsOf(error) ?? {});
-      toggleNotification({
-        type: 'danger',
-        message: isFetchError(error) ? formatAPIError(error) : t('logs.error', 'Something went wrong. Try again.'),
-      });
-    } finally {
-      setSubmitting(false);
+      notifyError(error);
     }
   };
 
@@ -91,26 +86,13 @@ export const ReplayRangeModal = ({
                   'Applies the stored calls received in this range again. Effects already applied stay applied once; rejected calls are never replayed.',
                 )}
               </Typography>
-              <Field.Root name="from" error={errors.from} required>
-                <Field.Label>{t('logs.replayRange.from', 'From')}</Field.Label>
-                <Field.Input
-                  type="datetime-local"
-                  value={from}
-                  onChange={(e: React.ChangeEvent<HTMLInputElement>) => setFrom(e.target.value)}
-                />
-                <Field.Error />
-              </Field.Root>
-              <Field.Root name="to" error={errors.to} required>
-                <Field.Label>{t('logs.replayRange.to', 'To')}</Field.Label>
-                <Field.Input
-                  type="datetime-local"
-                  value={to}
-                  onChange={(e: React.ChangeEvent<HTMLInputElement>) => setTo(e.target.value)}
-                />
-                <Field.Error />
-              </Field.Root>
-              <Field.Root name="state" error={errors.state}>
-                <Field.Label>{t('logs.replayRange.state', 'Only calls in state')}</Field.Label>
+              <FormField name="from" label={t('logs.replayRange.from', 'From')} error={errors.from} required>
+                <Field.Input type="datetime-local" value={from} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setFrom(e.target.value)} />
+              </FormField>
+              <FormField name="to" label={t('logs.replayRange.to', 'To')} error={errors.to} required>
+                <Field.Input type="datetime-local" value={to} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setTo(e.target.value)} />
+              </FormField>
+              <FormField name="state" label={t('logs.replayRange.state', 'Only calls in state')} error={errors.state}>
                 <SingleSelect value={state} onChange={(v) => setState(String(v))}>
                   <SingleSelectOption value={ANY}>{t('logs.replayRange.anyState', 'Any replayable state')}</SingleSelectOption>
                   {WEBHOOK_STATES.filter(isReplayable).map((s) => (
@@ -119,8 +101,7 @@ export const ReplayRangeModal = ({
                     </SingleSelectOption>
                   ))}
                 </SingleSelect>
-                <Field.Error />
-              </Field.Root>
+              </FormField>
             </Flex>
           </Modal.Body>
           <Modal.Footer>

@@ -1,8 +1,7 @@
 import * as React from 'react';
 import { Badge, Box, Button, Flex, Loader, Modal, Typography } from '@strapi/design-system';
-import { isFetchError, useAPIErrorHandler, useFetchClient } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
-import type { WebhookLogDetail } from '../../../contracts/logs';
+import { useErrorMessage, useGetWebhookLogQuery } from '../../api';
 import { useTranslate } from '../../hooks/useTranslate';
 import { stateName, stateTone } from './messages';
 
@@ -40,20 +39,10 @@ export const WebhookDetailModal = ({
 }) => {
   const t = useTranslate();
   const { formatDate } = useIntl();
-  const { get } = useFetchClient();
-  const { formatAPIError } = useAPIErrorHandler();
-  const [detail, setDetail] = React.useState<WebhookLogDetail | null>(null);
-  const [error, setError] = React.useState<string | null>(null);
-
-  React.useEffect(() => {
-    let live = true;
-    get<{ data: WebhookLogDetail }>(`/whatsapp/logs/webhooks/${id}`)
-      .then((res) => live && setDetail(res.data.data))
-      .catch((e) => live && setError(isFetchError(e) ? formatAPIError(e) : t('logs.error', 'Something went wrong. Try again.')));
-    return () => {
-      live = false;
-    };
-  }, [formatAPIError, get, id, t]);
+  const messageOf = useErrorMessage();
+  const query = useGetWebhookLogQuery(id);
+  const detail = query.data ?? null;
+  const error = query.error ? messageOf(query.error) : null;
 
   const title = t('logs.detail.title', 'Webhook call #{id}', { id });
   const headers = detail ? Object.entries(detail.headers ?? {}) : [];

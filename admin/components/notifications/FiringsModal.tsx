@@ -1,9 +1,8 @@
-import * as React from 'react';
 import { Box, Button, EmptyStateLayout, Flex, Loader, Modal, Typography } from '@strapi/design-system';
 import { ArrowClockwise } from '@strapi/icons';
 import { EmptyDocuments } from '@strapi/icons/symbols';
-import { useFetchClient } from '@strapi/strapi/admin';
-import type { Firing, NotificationRule } from '../../../contracts/notifications';
+import type { NotificationRule } from '../../../contracts/notifications';
+import { useListFiringsQuery } from '../../api';
 import { useTranslate } from '../../hooks/useTranslate';
 import { FiringCard } from './FiringCard';
 import { templateKey } from './form';
@@ -15,28 +14,12 @@ const POLL_MS = 2_000;
 const PAGE = 50;
 
 /** A rule's firings, newest first, refreshed while open. */
-export const FiringsModal = ({ rule, onClose, onLoaded }: { rule: NotificationRule; onClose: () => void; onLoaded?: (firings: Firing[]) => void }) => {
+export const FiringsModal = ({ rule, onClose }: { rule: NotificationRule; onClose: () => void }) => {
   const t = useTranslate();
-  const { get } = useFetchClient();
-  const [state, setState] = React.useState<{ status: 'loading' | 'error' | 'ready'; firings: Firing[] }>({ status: 'loading', firings: [] });
+  const query = useListFiringsQuery({ ruleId: rule.id, limit: PAGE }, { pollingInterval: POLL_MS });
+  const firings = query.data ?? [];
   const templates = useApprovedTemplates(rule.numberId);
   const template = templates.templates.find((tpl) => templateKey(tpl) === templateKey(rule.template));
-
-  const load = React.useCallback(async () => {
-    try {
-      const res = await get<{ data: Firing[] }>(`/whatsapp/notification-rules/${rule.id}/firings?limit=${PAGE}`);
-      setState({ status: 'ready', firings: res.data.data });
-      onLoaded?.(res.data.data);
-    } catch {
-      setState((s) => (s.status === 'ready' ? s : { status: 'error', firings: [] }));
-    }
-  }, [get, rule.id, onLoaded]);
-
-  React.useEffect(() => {
-    load();
-    const timer = setInterval(load, POLL_MS);
-    return () => clearInterval(timer);
-  }, [load]);
 
   return (
     <Modal.Root open onOpenChange={(open) => !open && onClose()}>
@@ -45,26 +28,26 @@ export const FiringsModal = ({ rule, onClose, onLoaded }: { rule: NotificationRu
           <Modal.Title>{t('notifications.firings.title', 'Firings of {name}', { name: rule.name })}</Modal.Title>
         </Modal.Header>
         <Modal.Body>
-          {state.status === 'loading' && (
+          {query.isLoading && (
             <Flex justifyContent="center" padding={6}>
               <Loader>{t('notifications.firings.loading', 'Loading firings…')}</Loader>
             </Flex>
           )}
-          {state.status === 'error' && (
+          {query.isError && !query.data && (
             <Flex direction="column" gap={3} padding={6}>
               <Typography textColor="danger600">{t('notifications.firings.error', 'Could not load the firings.')}</Typography>
-              <Button variant="secondary" startIcon={<ArrowClockwise />} onClick={load}>
+              <Button variant="secondary" startIcon={<ArrowClockwise />} onClick={query.refetch}>
                 {t('notifications.retry', 'Try again')}
               </Button>
             </Flex>
           )}
-          {state.status === 'ready' && state.firings.length === 0 && (
+          {query.data && firings.length === 0 && (
             <EmptyStateLayout icon={<EmptyDocuments width="10rem" />} content={t('notifications.firings.empty', 'This rule has not fired yet. Its events and test sends show up here.')} />
           )}
-          {state.status === 'ready' && state.firings.length > 0 && (
+          {query.data && firings.length > 0 && (
             <Box tag="ul" aria-label={t('notifications.firings.list', 'Firings')}>
               <Flex direction="column" alignItems="stretch" gap={2}>
-                {state.firings.map((f) => (
+                {firings.map((f) => (
                   <FiringCard key={f.id} firing={f} template={template} />
                 ))}
               </Flex>

@@ -4,6 +4,7 @@ import { Clock, Pencil, PaperPlane, Trash } from '@strapi/icons';
 import type { HostContentType } from '../../../contracts/host';
 import type { Firing, NotificationRule } from '../../../contracts/notifications';
 import type { WhatsAppNumber } from '../../../contracts/numbers';
+import { useListFiringsQuery } from '../../api';
 import { useTranslate } from '../../hooks/useTranslate';
 import { firingStatus, ruleEventSummary, statusColors, statusLabel } from './messages';
 import { TableHeader } from '../TableHeader';
@@ -12,8 +13,6 @@ export interface RulesListProps {
   rules: NotificationRule[];
   types: HostContentType[];
   numbers: WhatsAppNumber[];
-  /** The newest firing per rule id (absent: never fired). */
-  lastFirings: Record<number, Firing | undefined>;
   canManage: boolean;
   /** Ids whose active switch is saving. */
   pending: ReadonlySet<number>;
@@ -25,8 +24,13 @@ export interface RulesListProps {
   onDelete: (rule: NotificationRule) => void;
 }
 
-const LastFiring = ({ firing }: { firing: Firing | undefined }) => {
+/** The newest firing of each rule is refreshed this often while the page is open. */
+const LAST_FIRING_POLL_MS = 10_000;
+
+const LastFiring = ({ ruleId }: { ruleId: number }) => {
   const t = useTranslate();
+  const { data } = useListFiringsQuery({ ruleId, limit: 1 }, { pollingInterval: LAST_FIRING_POLL_MS });
+  const firing: Firing | undefined = data?.[0];
   if (!firing) {
     return (
       <Typography variant="pi" textColor="neutral500">
@@ -98,7 +102,7 @@ const Actions = ({ rule, canManage, onEdit, onFirings, onTest, onDelete }: Pick<
 /** The rules as a table, or as cards on a phone-sized screen. */
 export const RulesList = (props: RulesListProps) => {
   const t = useTranslate();
-  const { rules, types, numbers, lastFirings, compact } = props;
+  const { rules, types, numbers, compact } = props;
   const typeName = (uid: string) => types.find((ty) => ty.uid === uid)?.displayName ?? uid;
   const numberName = (id: number) => {
     const n = numbers.find((x) => x.id === id);
@@ -127,7 +131,7 @@ export const RulesList = (props: RulesListProps) => {
                 {rule.template.name} ({rule.template.language}) · {numberName(rule.numberId)} · {recipient(rule)}
               </Typography>
               <Flex justifyContent="space-between" alignItems="center" gap={2} wrap="wrap">
-                <LastFiring firing={lastFirings[rule.id]} />
+                <LastFiring ruleId={rule.id} />
                 <Actions rule={rule} {...props} />
               </Flex>
             </Flex>
@@ -166,7 +170,7 @@ export const RulesList = (props: RulesListProps) => {
               <ActiveSwitch rule={rule} {...props} />
             </Td>
             <Td>
-              <LastFiring firing={lastFirings[rule.id]} />
+              <LastFiring ruleId={rule.id} />
             </Td>
             <Td>
               <Actions rule={rule} {...props} />

@@ -1,15 +1,14 @@
 import * as React from 'react';
 import { Box, Button, Field, Flex, Modal, SingleSelect, SingleSelectOption, Typography } from '@strapi/design-system';
 import { PaperPlane } from '@strapi/icons';
-import { isFetchError, useAPIErrorHandler, useFetchClient } from '@strapi/strapi/admin';
 import type { HostContentType } from '../../../contracts/host';
 import type { Firing, NotificationRule } from '../../../contracts/notifications';
+import { useErrorMessage, useListFiringsQuery, useListRecordsQuery, useTestRuleMutation } from '../../api';
 import { useTranslate } from '../../hooks/useTranslate';
+import { FormField } from '../FormField';
 import { FiringCard } from './FiringCard';
 import { recordLabel, templateKey } from './form';
 import { useApprovedTemplates } from './useTemplates';
-
-type RecordRow = Record<string, unknown> & { documentId: string };
 
 const RECORDS = 20;
 const POLL_MS = 2_000;
@@ -22,58 +21,39 @@ const SETTLED = ['sent', 'delivered', 'read', 'failed'];
  */
 export const TestSendModal = ({ rule, type, onClose }: { rule: NotificationRule; type: HostContentType | undefined; onClose: () => void }) => {
   const t = useTranslate();
-  const { get, post } = useFetchClient();
-  const { formatAPIError } = useAPIErrorHandler();
+  const messageOf = useErrorMessage();
   const templates = useApprovedTemplates(rule.numberId);
   const template = templates.templates.find((tpl) => templateKey(tpl) === templateKey(rule.template));
-
-  const [records, setRecords] = React.useState<{ status: 'loading' | 'error' | 'ready'; rows: RecordRow[] }>({ status: 'loading', rows: [] });
+  const recordsQuery = useListRecordsQuery({ uid: rule.contentType, pageSize: RECORDS });
+  const records = { status: recordsQuery.isError ? 'error' : recordsQuery.data ? 'ready' : 'loading', rows: recordsQuery.data ?? [] };
+  const [testRule, { isLoading: sending }] = useTestRuleMutation();
   const [documentId, setDocumentId] = React.useState('');
-  const [sending, setSending] = React.useState(false);
   const [error, setError] = React.useState<string | null>(null);
-  const [result, setResult] = React.useState<Firing | null>(null);
+  const [sent, setSent] = React.useState<Firing | null>(null);
 
+  // The newest record is chosen until the user picks one.
+  const newest = recordsQuery.data?.[0]?.documentId;
   React.useEffect(() => {
-    let live = true;
-    get<{ results: RecordRow[] }>(`/content-manager/collection-types/${rule.contentType}?page=1&pageSize=${RECORDS}&sort=updatedAt:DESC`)
-      .then((res) => {
-        if (!live) return;
-        setRecords({ status: 'ready', rows: res.data.results });
-        if (res.data.results[0]) setDocumentId((d) => d || res.data.results[0].documentId);
-      })
-      .catch(() => live && setRecords({ status: 'error', rows: [] }));
-    return () => {
-      live = false;
-    };
-  }, [get, rule.contentType]);
+    if (newest) setDocumentId((d) => d || newest);
+  }, [newest]);
 
-  // The firing answers once queued; its message's status comes by webhook: follow it a little while.
+  // The firing answers once queued; its message's status comes by webhook: follow it until it settles.
+  const settled = (f: Firing | null | undefined) => SETTLED.includes(f?.trace?.message?.status ?? '');
+  const recent = useListFiringsQuery({ ruleId: rule.id, limit: 5 }, { skip: !sent || sent.state !== 'queued' || settled(sent), pollingInterval: POLL_MS });
+  const fresh = sent ? recent.data?.find((f) => f.id === sent.id) : undefined;
+  const result = fresh ?? sent;
   React.useEffect(() => {
-    if (!result || result.state !== 'queued' || SETTLED.includes(result.trace?.message?.status ?? '')) return;
-    const timer = setTimeout(async () => {
-      try {
-        const res = await get<{ data: Firing[] }>(`/whatsapp/notification-rules/${rule.id}/firings?limit=5`);
-        const fresh = res.data.data.find((f) => f.id === result.id);
-        if (fresh) setResult(fresh);
-      } catch {
-        // Keep what we have; the firings view has the rest.
-      }
-    }, POLL_MS);
-    return () => clearTimeout(timer);
-  }, [get, result, rule.id]);
+    if (fresh && settled(fresh)) setSent(fresh);
+  }, [fresh]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const send = async () => {
     if (!documentId.trim() || sending) return;
-    setSending(true);
     setError(null);
-    setResult(null);
+    setSent(null);
     try {
-      const res = await post<{ data: Firing }>(`/whatsapp/notification-rules/${rule.id}/test`, { documentId: documentId.trim() });
-      setResult(res.data.data);
+      setSent(await testRule({ ruleId: rule.id, body: { documentId: documentId.trim() } }).unwrap());
     } catch (e) {
-      setError(isFetchError(e) ? formatAPIError(e) : t('notifications.notification.error', 'Something went wrong. Try again.'));
-    } finally {
-      setSending(false);
+      setError(messageOf(e));
     }
   };
 
@@ -90,8 +70,7 @@ export const TestSendModal = ({ rule, type, onClose }: { rule: NotificationRule;
             <Typography variant="pi" textColor="neutral600">
               {t('notifications.test.hint', 'Runs the rule now for one {type}, condition included, and really sends the template to the recipient.', { type: typeName })}
             </Typography>
-            <Field.Root name="record" width="100%" hint={records.status === 'error' ? t('notifications.test.recordsError', 'Could not list the records: enter a documentId below.') : undefined}>
-              <Field.Label>{t('notifications.test.record', 'Record')}</Field.Label>
+            <FormField name="record" label={t('notifications.test.record', 'Record')} hint={records.status === 'error' ? t('notifications.test.recordsError', 'Could not list the records: enter a documentId below.') : undefined}>
               <SingleSelect
                 value={records.rows.some((r) => r.documentId === documentId) ? documentId : null}
                 onChange={(v) => setDocumentId(String(v))}
@@ -110,12 +89,10 @@ export const TestSendModal = ({ rule, type, onClose }: { rule: NotificationRule;
                   </SingleSelectOption>
                 ))}
               </SingleSelect>
-              <Field.Hint />
-            </Field.Root>
-            <Field.Root name="documentId" width="100%">
-              <Field.Label>{t('notifications.test.documentId', 'documentId')}</Field.Label>
+            </FormField>
+            <FormField name="documentId" label={t('notifications.test.documentId', 'documentId')}>
               <Field.Input value={documentId} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setDocumentId(e.target.value)} autoComplete="off" />
-            </Field.Root>
+            </FormField>
             {error && (
               <Typography textColor="danger600" role="alert">
                 {error}

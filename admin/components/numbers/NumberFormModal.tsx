@@ -1,45 +1,12 @@
 import * as React from 'react';
-import {
-  Box,
-  Button,
-  Field,
-  Flex,
-  Grid,
-  Modal,
-  MultiSelect,
-  MultiSelectOption,
-  NumberInput,
-  SingleSelect,
-  SingleSelectOption,
-  Toggle,
-  Typography,
-} from '@strapi/design-system';
-import { isFetchError, useAPIErrorHandler, useFetchClient, useNotification } from '@strapi/strapi/admin';
-import {
-  DEFAULT_THROUGHPUT_MPS,
-  MAX_THROUGHPUT_MPS,
-  PROVIDERS,
-  type CreateNumber,
-  type CredentialField,
-  type Provider,
-  type ProviderIdField,
-  type Team,
-  type UpdateNumber,
-  type WhatsAppNumber,
-} from '../../../contracts/numbers';
+import { Box, Button, Field, Flex, Grid, Modal, MultiSelect, MultiSelectOption, NumberInput, SingleSelect, SingleSelectOption, Toggle, Typography } from '@strapi/design-system';
+import { useNotification } from '@strapi/strapi/admin';
+import { DEFAULT_THROUGHPUT_MPS, MAX_THROUGHPUT_MPS, PROVIDERS, type CreateNumber, type CredentialField, type Provider, type ProviderIdField, type Team, type WhatsAppNumber } from '../../../contracts/numbers';
+import { errorOf, useCreateNumberMutation, useNotifyError, useUpdateNumberMutation } from '../../api';
+import { useFormState } from '../../hooks/useFormState';
 import { useTranslate } from '../../hooks/useTranslate';
-import {
-  credentialFieldsOf,
-  emptyValues,
-  fieldErrorsOf,
-  idFieldsOf,
-  isRequiredCredential,
-  isRequiredIdField,
-  toRequestBody,
-  valuesFromNumber,
-  type NumberFormErrors,
-  type NumberFormValues,
-} from './form';
+import { GridField } from '../FormField';
+import { credentialFieldsOf, emptyValues, fieldErrorsOf, idFieldsOf, isRequiredCredential, isRequiredIdField, toRequestBody, valuesFromNumber, type NumberFormValues } from './form';
 import { fieldHint, fieldLabel, providerName } from './messages';
 
 export interface NumberFormModalProps {
@@ -51,64 +18,38 @@ export interface NumberFormModalProps {
 }
 
 type TextField = Exclude<keyof NumberFormValues, 'provider' | 'active' | 'teamRoleIds' | 'throughputMps'>;
+const GENERAL_FIELDS = ['label', 'provider', 'phone', 'region', 'throughputMps', 'teamRoleIds', 'active'];
 
 /** The add / edit form. Mount it only while open: it takes its initial values on mount. */
 export const NumberFormModal = ({ number, teams, onClose, onSaved }: NumberFormModalProps) => {
   const t = useTranslate();
-  const { post, put } = useFetchClient();
   const { toggleNotification } = useNotification();
-  const { formatAPIError } = useAPIErrorHandler();
+  const notifyError = useNotifyError();
+  const [create, created] = useCreateNumberMutation();
+  const [update, updated] = useUpdateNumberMutation();
+  const submitting = created.isLoading || updated.isLoading;
   const mode = number ? 'edit' : 'create';
-
-  const [values, setValues] = React.useState<NumberFormValues>(() => (number ? valuesFromNumber(number) : emptyValues()));
-  const [errors, setErrors] = React.useState<NumberFormErrors>({});
-  const [submitting, setSubmitting] = React.useState(false);
+  const { values, errors, set, reject, rejected } = useFormState<NumberFormValues>(() => (number ? valuesFromNumber(number) : emptyValues()));
   const formRef = React.useRef<HTMLFormElement>(null);
-  /** Bumped on each rejected save, so focus moves then and not while the user types. */
-  const [rejections, setRejections] = React.useState(0);
 
   // After a failed save, bring the first field the server complained about into view.
   React.useEffect(() => {
-    const order = [
-      'label',
-      'provider',
-      'phone',
-      'region',
-      'throughputMps',
-      'teamRoleIds',
-      'active',
-      ...idFieldsOf(values.provider),
-      ...credentialFieldsOf(values.provider),
-    ];
-    const first = order.find((field) => errors[field]);
+    const first = [...GENERAL_FIELDS, ...idFieldsOf(values.provider), ...credentialFieldsOf(values.provider)].find((field) => errors[field]);
     if (!first) return;
     const input = formRef.current?.querySelector<HTMLElement>(`[name="${first}"]`);
     input?.focus();
     input?.scrollIntoView({ block: 'center' });
-  }, [rejections]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [rejected]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const set = <K extends keyof NumberFormValues>(key: K, value: NumberFormValues[K]) => {
-    setValues((prev) => ({ ...prev, [key]: value }));
-    setErrors((prev) => {
-      if (!prev[key]) return prev;
-      const { [key]: _removed, ...rest } = prev;
-      return rest;
-    });
-  };
-
-  const onText = (key: TextField) => (event: React.ChangeEvent<HTMLInputElement>) => set(key, event.target.value);
+  const text = (key: TextField) => ({ value: values[key], onChange: (e: React.ChangeEvent<HTMLInputElement>) => set(key, e.target.value) });
 
   const handleSubmit = async (event: React.FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     event.stopPropagation();
     if (submitting) return;
-    setSubmitting(true);
-    setErrors({});
     try {
       const body = toRequestBody(values, mode);
-      const res = number
-        ? await put<UpdateNumber.Response, UpdateNumber.Request>(`/whatsapp/numbers/${number.id}`, body)
-        : await post<CreateNumber.Response, CreateNumber.Request>('/whatsapp/numbers', body as CreateNumber.Request);
+      const saved = number ? await update({ id: number.id, body }).unwrap() : await create(body as CreateNumber.Request).unwrap();
       toggleNotification({
         type: 'success',
         message:
@@ -116,25 +57,15 @@ export const NumberFormModal = ({ number, teams, onClose, onSaved }: NumberFormM
             ? t('numbers.notification.created', 'Number added. Paste its webhook URL into {provider}.', { provider: providerName(t, values.provider) })
             : t('numbers.notification.updated', 'Number saved.'),
       });
-      onSaved(res.data.data, mode);
+      onSaved(saved, mode);
     } catch (error) {
-      if (isFetchError(error)) {
-        const apiError = error.response?.data?.error;
-        if (apiError?.name === 'ValidationError') {
-          setErrors(fieldErrorsOf(apiError as Parameters<typeof fieldErrorsOf>[0]));
-          setRejections((n) => n + 1);
-        }
-        toggleNotification({ type: 'danger', message: formatAPIError(error) });
-      } else {
-        toggleNotification({ type: 'danger', message: t('numbers.notification.error', 'Something went wrong. Try again.') });
-      }
-    } finally {
-      setSubmitting(false);
+      const body = errorOf(error);
+      reject(body?.name === 'ValidationError' ? fieldErrorsOf(body as Parameters<typeof fieldErrorsOf>[0]) : {});
+      notifyError(error);
     }
   };
 
-  const title =
-    mode === 'create' ? t('numbers.form.title.create', 'Add a WhatsApp number') : t('numbers.form.title.edit', 'Edit {label}', { label: number!.label });
+  const title = mode === 'create' ? t('numbers.form.title.create', 'Add a WhatsApp number') : t('numbers.form.title.edit', 'Edit {label}', { label: number!.label });
 
   const secretHint = (field: CredentialField): React.ReactNode => {
     const where = fieldHint(t, values.provider, field);
@@ -153,51 +84,21 @@ export const NumberFormModal = ({ number, teams, onClose, onSaved }: NumberFormM
   };
 
   const idField = (field: ProviderIdField) => (
-    <Grid.Item key={field} col={6} m={6} xs={12} direction="column" alignItems="stretch">
-      <Field.Root
-        name={field}
-        error={errors[field]}
-        hint={fieldHint(t, values.provider, field)}
-        required={isRequiredIdField(values.provider, field)}
-        width="100%"
-      >
-        <Field.Label>{fieldLabel(t, field)}</Field.Label>
-        <Field.Input
-          value={values[field]}
-          onChange={onText(field)}
-          autoComplete="off"
-          inputMode={field === 'appName' ? undefined : 'numeric'}
-        />
-        <Field.Hint />
-        <Field.Error />
-      </Field.Root>
-    </Grid.Item>
+    <GridField key={field} name={field} label={fieldLabel(t, field)} error={errors[field]} hint={fieldHint(t, values.provider, field)} required={isRequiredIdField(values.provider, field)}>
+      <Field.Input {...text(field)} autoComplete="off" inputMode={field === 'appName' ? undefined : 'numeric'} />
+    </GridField>
   );
 
-  const secretField = (field: CredentialField) => (
-    <Grid.Item key={field} col={6} m={6} xs={12} direction="column" alignItems="stretch">
-      <Field.Root
-        name={field}
-        error={errors[field]}
-        hint={secretHint(field)}
-        required={isRequiredCredential(values.provider, field, Boolean(number?.credentials?.[field]?.set))}
-        width="100%"
-      >
-        <Field.Label>{fieldLabel(t, field)}</Field.Label>
-        <Field.Input
-          type="password"
-          value={values[field]}
-          onChange={onText(field)}
-          autoComplete="new-password"
-          spellCheck={false}
-          placeholder={number?.credentials?.[field]?.set ? t('numbers.form.secret.placeholder', 'Leave empty to keep') : undefined}
-        />
-        <Field.Hint />
-        <Field.Error />
-      </Field.Root>
-    </Grid.Item>
-  );
+  const secretField = (field: CredentialField) => {
+    const kept = Boolean(number?.credentials?.[field]?.set);
+    return (
+      <GridField key={field} name={field} label={fieldLabel(t, field)} error={errors[field]} hint={secretHint(field)} required={isRequiredCredential(values.provider, field, kept)}>
+        <Field.Input type="password" {...text(field)} autoComplete="new-password" spellCheck={false} placeholder={kept ? t('numbers.form.secret.placeholder', 'Leave empty to keep') : undefined} />
+      </GridField>
+    );
+  };
 
+  const connection = t('numbers.form.connection.title', '{provider} connection', { provider: providerName(t, values.provider) });
   return (
     <Modal.Root open onOpenChange={(open) => !open && !submitting && onClose()}>
       <Modal.Content>
@@ -208,163 +109,71 @@ export const NumberFormModal = ({ number, teams, onClose, onSaved }: NumberFormM
           <Modal.Body>
             <Flex direction="column" alignItems="stretch" gap={6}>
               <Grid.Root gap={5}>
-                <Grid.Item col={6} m={6} xs={12} direction="column" alignItems="stretch">
-                  <Field.Root
-                    name="label"
-                    error={errors.label}
-                    hint={t('numbers.form.label.hint', 'How your team will recognise it, e.g. “Sales – US”.')}
-                    required
-                    width="100%"
+                <GridField name="label" label={t('numbers.form.label.label', 'Label')} error={errors.label} hint={t('numbers.form.label.hint', 'How your team will recognise it, e.g. “Sales – US”.')} required>
+                  <Field.Input {...text('label')} autoComplete="off" maxLength={100} />
+                </GridField>
+                <GridField
+                  name="provider"
+                  label={t('numbers.form.provider.label', 'Provider')}
+                  error={errors.provider}
+                  hint={mode === 'edit' ? t('numbers.form.provider.locked', 'The provider cannot change. To switch, add the number again.') : undefined}
+                  required
+                >
+                  <SingleSelect value={values.provider} disabled={mode === 'edit'} onChange={(value) => set('provider', value as Provider)}>
+                    {PROVIDERS.map((p) => (
+                      <SingleSelectOption key={p} value={p}>
+                        {providerName(t, p)}
+                      </SingleSelectOption>
+                    ))}
+                  </SingleSelect>
+                </GridField>
+                <GridField name="phone" label={t('numbers.form.phone.label', 'Phone number')} error={errors.phone} hint={t('numbers.form.phone.hint', 'International format with country code, e.g. +15550001111.')} required>
+                  <Field.Input type="tel" {...text('phone')} autoComplete="off" placeholder="+15550001111" />
+                </GridField>
+                <GridField name="region" label={t('numbers.form.region.label', 'Region')} error={errors.region} hint={t('numbers.form.region.hint', 'Optional two-letter country code, e.g. US. Found from the phone number when empty.')}>
+                  <Field.Input value={values.region} onChange={(e: React.ChangeEvent<HTMLInputElement>) => set('region', e.target.value.toUpperCase())} maxLength={2} autoComplete="off" placeholder="US" />
+                </GridField>
+                <GridField
+                  name="throughputMps"
+                  label={t('numbers.form.throughput.label', 'Throughput (messages/second)')}
+                  error={errors.throughputMps}
+                  hint={t('numbers.form.throughput.hint', 'Messages per second this number may send: 1 to {max}, {default} by default.', { max: MAX_THROUGHPUT_MPS, default: DEFAULT_THROUGHPUT_MPS })}
+                >
+                  <NumberInput value={values.throughputMps} onValueChange={(value) => set('throughputMps', value)} step={1} min={1} max={MAX_THROUGHPUT_MPS} />
+                </GridField>
+                <GridField name="teamRoleIds" label={t('numbers.form.teams.label', 'Team')} error={errors.teamRoleIds} hint={t('numbers.form.teams.hint', 'Admin roles that see this number’s conversations. Leave empty for everyone.')}>
+                  <MultiSelect
+                    value={values.teamRoleIds}
+                    onChange={(value) => set('teamRoleIds', value)}
+                    placeholder={t('numbers.form.teams.placeholder', 'Everyone')}
+                    withTags
+                    onClear={() => set('teamRoleIds', [])}
+                    clearLabel={t('numbers.form.teams.clear', 'Clear teams')}
                   >
-                    <Field.Label>{t('numbers.form.label.label', 'Label')}</Field.Label>
-                    <Field.Input value={values.label} onChange={onText('label')} autoComplete="off" maxLength={100} />
-                    <Field.Hint />
-                    <Field.Error />
-                  </Field.Root>
-                </Grid.Item>
-                <Grid.Item col={6} m={6} xs={12} direction="column" alignItems="stretch">
-                  <Field.Root
-                    name="provider"
-                    error={errors.provider}
-                    hint={
-                      mode === 'edit'
-                        ? t('numbers.form.provider.locked', 'The provider cannot change. To switch, add the number again.')
-                        : undefined
-                    }
-                    required
-                    width="100%"
-                  >
-                    <Field.Label>{t('numbers.form.provider.label', 'Provider')}</Field.Label>
-                    <SingleSelect
-                      value={values.provider}
-                      disabled={mode === 'edit'}
-                      onChange={(value) => set('provider', value as Provider)}
-                    >
-                      {PROVIDERS.map((p) => (
-                        <SingleSelectOption key={p} value={p}>
-                          {providerName(t, p)}
-                        </SingleSelectOption>
-                      ))}
-                    </SingleSelect>
-                    <Field.Hint />
-                    <Field.Error />
-                  </Field.Root>
-                </Grid.Item>
-                <Grid.Item col={6} m={6} xs={12} direction="column" alignItems="stretch">
-                  <Field.Root
-                    name="phone"
-                    error={errors.phone}
-                    hint={t('numbers.form.phone.hint', 'International format with country code, e.g. +15550001111.')}
-                    required
-                    width="100%"
-                  >
-                    <Field.Label>{t('numbers.form.phone.label', 'Phone number')}</Field.Label>
-                    <Field.Input
-                      type="tel"
-                      value={values.phone}
-                      onChange={onText('phone')}
-                      autoComplete="off"
-                      placeholder="+15550001111"
-                    />
-                    <Field.Hint />
-                    <Field.Error />
-                  </Field.Root>
-                </Grid.Item>
-                <Grid.Item col={6} m={6} xs={12} direction="column" alignItems="stretch">
-                  <Field.Root
-                    name="region"
-                    error={errors.region}
-                    hint={t('numbers.form.region.hint', 'Optional two-letter country code, e.g. US. Found from the phone number when empty.')}
-                    width="100%"
-                  >
-                    <Field.Label>{t('numbers.form.region.label', 'Region')}</Field.Label>
-                    <Field.Input
-                      value={values.region}
-                      onChange={(e: React.ChangeEvent<HTMLInputElement>) => set('region', e.target.value.toUpperCase())}
-                      maxLength={2}
-                      autoComplete="off"
-                      placeholder="US"
-                    />
-                    <Field.Hint />
-                    <Field.Error />
-                  </Field.Root>
-                </Grid.Item>
-                <Grid.Item col={6} m={6} xs={12} direction="column" alignItems="stretch">
-                  <Field.Root
-                    name="throughputMps"
-                    error={errors.throughputMps}
-                    hint={t('numbers.form.throughput.hint', 'Messages per second this number may send: 1 to {max}, {default} by default.', {
-                      max: MAX_THROUGHPUT_MPS,
-                      default: DEFAULT_THROUGHPUT_MPS,
-                    })}
-                    width="100%"
-                  >
-                    <Field.Label>{t('numbers.form.throughput.label', 'Throughput (messages/second)')}</Field.Label>
-                    <NumberInput
-                      value={values.throughputMps}
-                      onValueChange={(value) => set('throughputMps', value)}
-                      step={1}
-                      min={1}
-                      max={MAX_THROUGHPUT_MPS}
-                    />
-                    <Field.Hint />
-                    <Field.Error />
-                  </Field.Root>
-                </Grid.Item>
-                <Grid.Item col={6} m={6} xs={12} direction="column" alignItems="stretch">
-                  <Field.Root
-                    name="teamRoleIds"
-                    error={errors.teamRoleIds}
-                    hint={t('numbers.form.teams.hint', 'Admin roles that see this number’s conversations. Leave empty for everyone.')}
-                    width="100%"
-                  >
-                    <Field.Label>{t('numbers.form.teams.label', 'Team')}</Field.Label>
-                    <MultiSelect
-                      value={values.teamRoleIds}
-                      onChange={(value) => set('teamRoleIds', value)}
-                      placeholder={t('numbers.form.teams.placeholder', 'Everyone')}
-                      withTags
-                      onClear={() => set('teamRoleIds', [])}
-                      clearLabel={t('numbers.form.teams.clear', 'Clear teams')}
-                    >
-                      {/* Offered: the teams the caller may assign, and those the number already has (kept or removed). */}
-                      {teams.filter((team) => team.assignable || number?.teamRoleIds.includes(team.id)).map((team) => (
+                    {/* Offered: the teams the caller may assign, and those the number already has (kept or removed). */}
+                    {teams
+                      .filter((team) => team.assignable || number?.teamRoleIds.includes(team.id))
+                      .map((team) => (
                         <MultiSelectOption key={team.id} value={String(team.id)}>
                           {team.name}
                         </MultiSelectOption>
                       ))}
-                    </MultiSelect>
-                    <Field.Hint />
-                    <Field.Error />
-                  </Field.Root>
-                </Grid.Item>
-                <Grid.Item col={6} m={6} xs={12} direction="column" alignItems="stretch">
-                  <Field.Root
-                    name="active"
-                    error={errors.active}
-                    hint={t('numbers.form.active.hint', 'Inactive numbers keep their history but send and receive nothing.')}
-                    width="100%"
-                  >
-                    <Field.Label>{t('numbers.form.active.label', 'Active')}</Field.Label>
-                    <Toggle
-                      checked={values.active}
-                      onChange={(e: React.ChangeEvent<HTMLInputElement>) => set('active', e.target.checked)}
-                      onLabel={t('numbers.form.active.on', 'Active')}
-                      offLabel={t('numbers.form.active.off', 'Inactive')}
-                    />
-                    <Field.Hint />
-                    <Field.Error />
-                  </Field.Root>
-                </Grid.Item>
+                  </MultiSelect>
+                </GridField>
+                <GridField name="active" label={t('numbers.form.active.label', 'Active')} error={errors.active} hint={t('numbers.form.active.hint', 'Inactive numbers keep their history but send and receive nothing.')}>
+                  <Toggle
+                    checked={values.active}
+                    onChange={(e: React.ChangeEvent<HTMLInputElement>) => set('active', e.target.checked)}
+                    onLabel={t('numbers.form.active.on', 'Active')}
+                    offLabel={t('numbers.form.active.off', 'Inactive')}
+                  />
+                </GridField>
               </Grid.Root>
 
-              <Box
-                tag="section"
-                aria-label={t('numbers.form.connection.title', '{provider} connection', { provider: providerName(t, values.provider) })}
-              >
+              <Box tag="section" aria-label={connection}>
                 <Flex direction="column" alignItems="stretch" gap={1} paddingBottom={4}>
                   <Typography variant="delta" tag="h3">
-                    {t('numbers.form.connection.title', '{provider} connection', { provider: providerName(t, values.provider) })}
+                    {connection}
                   </Typography>
                   <Typography variant="pi" textColor="neutral600">
                     {mode === 'edit'

@@ -1,8 +1,10 @@
 import * as React from 'react';
 import { Button, Field, Flex, Modal, Textarea } from '@strapi/design-system';
-import { isFetchError, useAPIErrorHandler, useFetchClient, useNotification } from '@strapi/strapi/admin';
+import { useNotification } from '@strapi/strapi/admin';
 import type { QuickReply, SaveQuickReply } from '../../../contracts/quick-replies';
+import { useNotifyError, useSaveQuickReplyMutation } from '../../api';
 import { useTranslate } from '../../hooks/useTranslate';
+import { FormField } from '../FormField';
 import { fieldErrorsOf, type FieldErrors } from './fieldErrors';
 
 /** Add or edit one quick reply. Mount it only while open. */
@@ -16,39 +18,30 @@ export const QuickReplyFormModal = ({
   onSaved: (saved: QuickReply, mode: 'create' | 'edit') => void;
 }) => {
   const t = useTranslate();
-  const { post, put } = useFetchClient();
   const { toggleNotification } = useNotification();
-  const { formatAPIError } = useAPIErrorHandler();
+  const notifyError = useNotifyError();
+  const [save, { isLoading: submitting }] = useSaveQuickReplyMutation();
   const [name, setName] = React.useState(reply?.name ?? '');
   const [text, setText] = React.useState(reply?.text ?? '');
   const [errors, setErrors] = React.useState<FieldErrors>({});
-  const [submitting, setSubmitting] = React.useState(false);
   const mode = reply ? 'edit' : 'create';
 
   const submit = async (event: React.FormEvent) => {
     event.preventDefault();
     event.stopPropagation();
     if (submitting) return;
-    setSubmitting(true);
     setErrors({});
     try {
       const body: SaveQuickReply.Request = { name: name.trim(), text };
-      const res = reply
-        ? await put<SaveQuickReply.Response, SaveQuickReply.Request>(`/whatsapp/quick-replies/${reply.id}`, body)
-        : await post<SaveQuickReply.Response, SaveQuickReply.Request>('/whatsapp/quick-replies', body);
+      const saved = await save({ id: reply?.id ?? null, body }).unwrap();
       toggleNotification({
         type: 'success',
         message: reply ? t('quickReplies.updated', 'Quick reply saved.') : t('quickReplies.created', 'Quick reply added.'),
       });
-      onSaved(res.data.data, mode);
+      onSaved(saved, mode);
     } catch (error) {
       setErrors(fieldErrorsOf(error) ?? {});
-      toggleNotification({
-        type: 'danger',
-        message: isFetchError(error) ? formatAPIError(error) : t('quickReplies.error', 'Something went wrong. Try again.'),
-      });
-    } finally {
-      setSubmitting(false);
+      notifyError(error);
     }
   };
 
@@ -64,27 +57,23 @@ export const QuickReplyFormModal = ({
           </Modal.Header>
           <Modal.Body>
             <Flex direction="column" alignItems="stretch" gap={4}>
-              <Field.Root
+              <FormField
                 name="name"
+                label={t('quickReplies.form.name', 'Name')}
                 error={errors.name}
                 required
                 hint={t('quickReplies.form.name.hint', 'Typed as /name in the inbox. Lower-case letters, digits, - and _.')}
               >
-                <Field.Label>{t('quickReplies.form.name', 'Name')}</Field.Label>
                 <Field.Input
                   value={name}
                   maxLength={50}
                   autoComplete="off"
                   onChange={(e: React.ChangeEvent<HTMLInputElement>) => setName(e.target.value)}
                 />
-                <Field.Hint />
-                <Field.Error />
-              </Field.Root>
-              <Field.Root name="text" error={errors.text} required>
-                <Field.Label>{t('quickReplies.form.text', 'Text')}</Field.Label>
+              </FormField>
+              <FormField name="text" label={t('quickReplies.form.text', 'Text')} error={errors.text} required>
                 <Textarea value={text} maxLength={4096} onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => setText(e.target.value)} />
-                <Field.Error />
-              </Field.Root>
+              </FormField>
             </Flex>
           </Modal.Body>
           <Modal.Footer>

@@ -1,4 +1,4 @@
-import { isFetchError } from '@strapi/strapi/admin';
+import { errorOf } from '../../api/errors';
 
 export type FieldErrors = Record<string, string>;
 
@@ -20,12 +20,11 @@ const withoutPath = (message: string, key: string) => {
 };
 
 /**
- * `{ 'autoLead.status': 'must be one of …' }` from a 400 ValidationError (first message per path),
+ * `{ 'autoLead.status': 'must be one of …' }` from a 400 ValidationError (a failed call's error body) (first message per path),
  * or null when the error is something else. Paths are joined with dots: `identitySources.0.phoneField`.
  */
 export const fieldErrorsOf = (error: unknown): FieldErrors | null => {
-  if (!isFetchError(error)) return null;
-  const body = error.response?.data?.error as ValidationErrorBody | undefined;
+  const body = errorOf(error) as ValidationErrorBody | undefined;
   if (body?.name !== 'ValidationError') return null;
   const out: FieldErrors = {};
   for (const issue of body.details?.errors ?? []) {

@@ -1,11 +1,13 @@
 import * as React from 'react';
 import { Button, Flex } from '@strapi/design-system';
-import { ArrowClockwise, Check } from '@strapi/icons';
-import { Layouts, Page, isFetchError, useAPIErrorHandler, useFetchClient, useNotification } from '@strapi/strapi/admin';
-import type { HostContentType, ListHostContentTypes } from '../../../contracts/host';
-import type { ListNumbers, WhatsAppNumber } from '../../../contracts/numbers';
-import { DEFAULT_SETTINGS, type AutoLeadSettings, type GetSettings, type IdentitySource, type Settings, type SettingsMeta, type TicketSettings, type UpdateSettings } from '../../../contracts/settings';
-import { AutoLeadSection, type AdminUserOption } from '../../components/settings/AutoLeadSection';
+import { Check } from '@strapi/icons';
+import { Page, useNotification } from '@strapi/strapi/admin';
+import type { HostContentType } from '../../../contracts/host';
+import { DEFAULT_SETTINGS, type AutoLeadSettings, type IdentitySource, type Settings, type TicketSettings, type UpdateSettings } from '../../../contracts/settings';
+import { useGetSettingsQuery, useListAdminUsersQuery, useListHostTypesQuery, useListNumbersQuery, useNotifyError, useUpdateSettingsMutation } from '../../api';
+import { PageStatus } from '../../components/PageStatus';
+import { PluginPage } from '../../components/PluginPage';
+import { AutoLeadSection } from '../../components/settings/AutoLeadSection';
 import { BusinessHoursSection } from '../../components/settings/BusinessHoursSection';
 import { DefaultNumberSection } from '../../components/settings/DefaultNumberSection';
 import { IdentitySourcesSection } from '../../components/settings/IdentitySourcesSection';
@@ -13,7 +15,6 @@ import { NotificationFieldsSection } from '../../components/settings/Notificatio
 import { TicketSection } from '../../components/settings/TicketSection';
 import { businessHoursOf, hoursDraftOf, type HoursDraft } from '../../components/settings/businessHours';
 import { fieldErrorsOf, type FieldErrors } from '../../components/settings/fieldErrors';
-import { forgetInboxSettings } from '../../hooks/useInboxSettings';
 import { useTranslate } from '../../hooks/useTranslate';
 import { PERMISSIONS } from '../../permissions';
 
@@ -72,65 +73,34 @@ type SectionName = keyof typeof SECTIONS;
 const withoutPrefix = (errors: FieldErrors, prefix: string) =>
   Object.fromEntries(Object.entries(errors).filter(([key]) => key !== prefix && !key.startsWith(`${prefix}.`)));
 
-interface AdminUsersResponse {
-  data: { results: Array<{ id: number; firstname?: string | null; lastname?: string | null; username?: string | null; email: string }> };
-}
-
 const General = () => {
   const t = useTranslate();
-  const { get, put } = useFetchClient();
   const { toggleNotification } = useNotification();
-  const { formatAPIError } = useAPIErrorHandler();
+  const notifyError = useNotifyError();
+  const settings = useGetSettingsQuery();
+  const host = useListHostTypesQuery();
+  // Without numbers.read or admin users' read permission, ids are typed instead of picked.
+  const { data: numbers = null } = useListNumbersQuery();
+  const admins = useListAdminUsersQuery();
+  const [updateSettings] = useUpdateSettingsMutation();
+  const types = host.data ?? [];
+  const users = React.useMemo(
+    () => admins.data?.map((u) => ({ id: u.id, name: [u.firstname, u.lastname].filter(Boolean).join(' ') || u.username || u.email })) ?? null,
+    [admins.data]
+  );
 
-  const [status, setStatus] = React.useState<'loading' | 'error' | 'ready'>('loading');
-  const [saved, setSaved] = React.useState<Settings | null>(null);
-  const [meta, setMeta] = React.useState<SettingsMeta | null>(null);
+  /** What the server holds (the last answer, a save's included); the draft starts from it once. */
+  const saved = settings.data?.data ?? null;
+  const meta = settings.data?.meta ?? null;
   const [draft, setDraft] = React.useState<Draft | null>(null);
-  const [types, setTypes] = React.useState<HostContentType[]>([]);
-  const [numbers, setNumbers] = React.useState<WhatsAppNumber[] | null>(null);
-  const [users, setUsers] = React.useState<AdminUserOption[] | null>(null);
   const [errors, setErrors] = React.useState<FieldErrors>({});
   const [saving, setSaving] = React.useState<SectionName | null>(null);
   const [rejections, setRejections] = React.useState(0);
-
-  const load = React.useCallback(async () => {
-    setStatus('loading');
-    const [settings, host, nums, admins] = await Promise.allSettled([
-      get<GetSettings.Response>('/whatsapp/settings'),
-      get<ListHostContentTypes.Response>('/whatsapp/host/content-types'),
-      get<ListNumbers.Response>('/whatsapp/numbers'),
-      get<AdminUsersResponse>('/admin/users', { params: { pageSize: 100 } }),
-    ]);
-    if (settings.status === 'rejected' || host.status === 'rejected') {
-      const reason = settings.status === 'rejected' ? settings.reason : (host as PromiseRejectedResult).reason;
-      toggleNotification({
-        type: 'danger',
-        message: isFetchError(reason) ? formatAPIError(reason) : t('settings.error', 'Something went wrong. Try again.'),
-      });
-      setStatus('error');
-      return;
-    }
-    setSaved(settings.value.data.data);
-    setMeta(settings.value.data.meta ?? null);
-    setDraft(draftOf(settings.value.data.data));
-    setTypes(host.value.data.data);
-    // Without numbers.read or admin users' read permission, ids are typed instead of picked.
-    setNumbers(nums.status === 'fulfilled' ? nums.value.data.data : null);
-    setUsers(
-      admins.status === 'fulfilled'
-        ? admins.value.data.data.results.map((u) => ({
-            id: u.id,
-            name: [u.firstname, u.lastname].filter(Boolean).join(' ') || u.username || u.email,
-          }))
-        : null,
-    );
-    setErrors({});
-    setStatus('ready');
-  }, [formatAPIError, get, t, toggleNotification]);
-
   React.useEffect(() => {
-    load();
-  }, [load]);
+    if (saved) setDraft((prev) => prev ?? draftOf(saved));
+  }, [saved]);
+
+  const failure = settings.error ?? host.error;
 
   React.useEffect(() => {
     if (!rejections) return;
@@ -144,18 +114,7 @@ const General = () => {
       setErrors((prev) => withoutPrefix(prev, errorPrefix));
     };
 
-  if (status === 'loading') return <Page.Loading />;
-  if (status === 'error' || !draft || !saved) {
-    return (
-      <Page.Error
-        action={
-          <Button variant="secondary" startIcon={<ArrowClockwise />} onClick={load}>
-            {t('settings.retry', 'Try again')}
-          </Button>
-        }
-      />
-    );
-  }
+  if (!draft || !saved) return <PageStatus queries={[settings, host]} loading={!failure}>{null}</PageStatus>;
 
   const changes = changesOf(saved, draft, types);
   const bodyOf = (section: SectionName) => Object.fromEntries(SECTIONS[section].keys.filter((k) => k in changes).map((k) => [k, changes[k]])) as UpdateSettings.Request;
@@ -166,13 +125,10 @@ const General = () => {
     const withoutSection = (prev: FieldErrors) => SECTIONS[section].errors.reduce(withoutPrefix, prev);
     setErrors(withoutSection);
     try {
-      const res = await put<UpdateSettings.Response, UpdateSettings.Request>('/whatsapp/settings', bodyOf(section));
-      const fresh = draftOf(res.data.data);
-      setSaved(res.data.data);
-      setMeta(res.data.meta ?? null);
+      const res = await updateSettings(bodyOf(section)).unwrap();
+      const fresh = draftOf(res.data);
       // Other cards keep their unsaved edits.
       setDraft((prev) => (prev ? { ...prev, ...Object.fromEntries(SECTIONS[section].draft.map((k) => [k, fresh[k]])) } : fresh));
-      forgetInboxSettings();
       toggleNotification({ type: 'success', message: t('settings.saved', 'Settings saved.') });
     } catch (error) {
       const fields = fieldErrorsOf(error);
@@ -180,10 +136,7 @@ const General = () => {
         setErrors((prev) => ({ ...withoutSection(prev), ...fields }));
         setRejections((n) => n + 1);
       }
-      toggleNotification({
-        type: 'danger',
-        message: isFetchError(error) ? formatAPIError(error) : t('settings.error', 'Something went wrong. Try again.'),
-      });
+      notifyError(error);
     } finally {
       setSaving(null);
     }
@@ -198,47 +151,41 @@ const General = () => {
   );
 
   return (
-    <Page.Main>
-      <Page.Title>{t('settings.general.title', 'WhatsApp general settings')}</Page.Title>
-      <Layouts.Header
-        title={t('settings.general.title', 'WhatsApp general settings')}
-        subtitle={t(
-          'settings.general.subtitle',
-          'How people who write are recognised, leads and tickets, the default number, business hours and the fields CRM events may send.',
-        )}
+    <PluginPage
+      title={t('settings.general.title', 'WhatsApp general settings')}
+      subtitle={t('settings.general.subtitle', 'How people who write are recognised, leads and tickets, the default number, business hours and the fields CRM events may send.')}
+      queries={[settings, host]}
+    >
+      <AutoLeadSection value={draft.autoLead} types={types} users={users} errors={errors} onChange={change('autoLead', 'autoLead')} />
+      {saveButton('autoLead', t('settings.autoLead.title', 'Auto-lead'))}
+      <IdentitySourcesSection
+        value={draft.identitySources}
+        types={types}
+        errors={errors}
+        suggestions={meta?.suggestions ?? []}
+        onChange={change('identitySources', 'identitySources')}
       />
-      <Layouts.Content>
-        <AutoLeadSection value={draft.autoLead} types={types} users={users} errors={errors} onChange={change('autoLead', 'autoLead')} />
-        {saveButton('autoLead', t('settings.autoLead.title', 'Auto-lead'))}
-        <IdentitySourcesSection
-          value={draft.identitySources}
-          types={types}
-          errors={errors}
-          suggestions={meta?.suggestions ?? []}
-          onChange={change('identitySources', 'identitySources')}
-        />
-        {saveButton('identity', t('settings.identity.title', 'Identity sources'))}
-        <TicketSection
-          value={draft.ticket}
-          fallback={saved.ticket ?? DEFAULT_SETTINGS.ticket!}
-          types={types}
-          errors={errors}
-          onChange={change('ticket', 'ticket')}
-        />
-        {saveButton('ticket', t('settings.ticket.title', 'Tickets'))}
-        <DefaultNumberSection
-          value={draft.defaultNumberId}
-          numbers={numbers}
-          errors={errors}
-          onChange={change('defaultNumberId', 'defaultNumberId')}
-        />
-        {saveButton('defaultNumber', t('settings.defaultNumber.title', 'Outgoing messages'))}
-        <BusinessHoursSection value={draft.hours} errors={errors} onChange={change('hours', 'businessHours')} />
-        {saveButton('hours', t('settings.hours.title', 'Business hours'))}
-        <NotificationFieldsSection value={draft.notificationFields} types={types} errors={errors} onChange={change('notificationFields', 'notificationFields')} />
-        {saveButton('notificationFields', t('settings.notificationFields.title', 'Fields CRM events may send'))}
-      </Layouts.Content>
-    </Page.Main>
+      {saveButton('identity', t('settings.identity.title', 'Identity sources'))}
+      <TicketSection
+        value={draft.ticket}
+        fallback={saved.ticket ?? DEFAULT_SETTINGS.ticket!}
+        types={types}
+        errors={errors}
+        onChange={change('ticket', 'ticket')}
+      />
+      {saveButton('ticket', t('settings.ticket.title', 'Tickets'))}
+      <DefaultNumberSection
+        value={draft.defaultNumberId}
+        numbers={numbers}
+        errors={errors}
+        onChange={change('defaultNumberId', 'defaultNumberId')}
+      />
+      {saveButton('defaultNumber', t('settings.defaultNumber.title', 'Outgoing messages'))}
+      <BusinessHoursSection value={draft.hours} errors={errors} onChange={change('hours', 'businessHours')} />
+      {saveButton('hours', t('settings.hours.title', 'Business hours'))}
+      <NotificationFieldsSection value={draft.notificationFields} types={types} errors={errors} onChange={change('notificationFields', 'notificationFields')} />
+      {saveButton('notificationFields', t('settings.notificationFields.title', 'Fields CRM events may send'))}
+    </PluginPage>
   );
 };
 

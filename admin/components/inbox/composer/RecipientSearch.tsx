@@ -1,8 +1,8 @@
 import * as React from 'react';
 import { Box, Field, Flex, Loader, TextInput, Typography } from '@strapi/design-system';
 import { Search } from '@strapi/icons';
-import { useFetchClient } from '@strapi/strapi/admin';
-import type { Recipient, SearchRecipients } from '../../../../contracts/host';
+import type { Recipient } from '../../../../contracts/host';
+import { useSearchRecipientsQuery } from '../../../api';
 import { useTranslate } from '../../../hooks/useTranslate';
 import { CrmBadge } from '../ConversationList';
 
@@ -17,28 +17,19 @@ export interface RecipientSearchProps {
 /** Finds a lead, contact or staff member with a phone, by name or phone, among the types the user may read. */
 export const RecipientSearch = ({ value, onChange, disabled }: RecipientSearchProps) => {
   const t = useTranslate();
-  const { get } = useFetchClient();
   const [query, setQuery] = React.useState('');
-  const [state, setState] = React.useState<{ status: 'idle' | 'loading' | 'error' | 'ready'; results: Recipient[] }>({ status: 'idle', results: [] });
-
+  // The search asks once typing pauses, and only from 2 characters.
+  const [asked, setAsked] = React.useState('');
   React.useEffect(() => {
-    const q = query.trim();
-    if (q.length < 2) {
-      setState({ status: 'idle', results: [] });
-      return undefined;
-    }
-    let cancelled = false;
-    setState((prev) => ({ ...prev, status: 'loading' }));
-    const timer = setTimeout(() => {
-      get<SearchRecipients.Response>(`/whatsapp/host/recipients?q=${encodeURIComponent(q)}`)
-        .then((res) => !cancelled && setState({ status: 'ready', results: res.data.data }))
-        .catch(() => !cancelled && setState({ status: 'error', results: [] }));
-    }, DEBOUNCE_MS);
-    return () => {
-      cancelled = true;
-      clearTimeout(timer);
-    };
-  }, [get, query]);
+    const timer = setTimeout(() => setAsked(query.trim()), DEBOUNCE_MS);
+    return () => clearTimeout(timer);
+  }, [query]);
+  const q = query.trim();
+  const search = useSearchRecipientsQuery(asked, { skip: asked.length < 2 });
+  const state = {
+    status: q.length < 2 ? 'idle' : asked !== q || search.isFetching ? 'loading' : search.isError ? 'error' : 'ready',
+    results: q.length < 2 || asked !== q ? [] : (search.currentData ?? []),
+  };
 
   const listLabel = t('inbox.recipients.results', 'Matching records');
   return (

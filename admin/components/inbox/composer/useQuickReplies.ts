@@ -1,21 +1,10 @@
-import * as React from 'react';
-import { useFetchClient } from '@strapi/strapi/admin';
+import { useListQuickRepliesQuery } from '../../../api';
 import type { QuickReply } from './quickReplyText';
 
 export type { QuickReply };
 
-/** The saved quick replies, loaded once per composer. */
+/** The saved quick replies (shared with the settings page's list, so an edit there shows here). */
 export const useQuickReplies = () => {
-  const { get } = useFetchClient();
-  const [state, setState] = React.useState<{ status: 'loading' | 'error' | 'ready'; replies: QuickReply[] }>({ status: 'loading', replies: [] });
-  React.useEffect(() => {
-    let cancelled = false;
-    get<{ data: QuickReply[] }>('/whatsapp/quick-replies')
-      .then((res) => !cancelled && setState({ status: 'ready', replies: res.data.data }))
-      .catch(() => !cancelled && setState({ status: 'error', replies: [] }));
-    return () => {
-      cancelled = true;
-    };
-  }, [get]);
-  return state;
+  const { data, isError } = useListQuickRepliesQuery();
+  return { status: isError ? 'error' : data ? 'ready' : 'loading', replies: data ?? [] } as const;
 };

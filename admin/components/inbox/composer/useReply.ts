@@ -1,41 +1,30 @@
 import * as React from 'react';
-import { isFetchError, useAPIErrorHandler, useFetchClient, useNotification } from '@strapi/strapi/admin';
 import type { ReplyRequest } from '../../../../contracts/inbox';
+import { useNotifyError, useSendReplyMutation } from '../../../api';
 import { useIdempotencyKey } from '../../../hooks/useIdempotencyKey';
-import { useTranslate } from '../../../hooks/useTranslate';
 
 /**
  * Posts one reply; a refusal (a closed window, wrong template parameters…) shows the server's own
- * message. Resolves true when the API accepted the message. The same body sent again after a
- * failure carries the same idempotency key, so a request that did reach the server sends once.
+ * message. Resolves true when the API accepted the message (the thread and the list reload through
+ * their tags). The same body sent again after a failure carries the same idempotency key, so a
+ * request that did reach the server sends once.
  */
-export const useReply = (conversationId: number, onSent: () => void) => {
-  const t = useTranslate();
-  const { post } = useFetchClient();
-  const { toggleNotification } = useNotification();
-  const { formatAPIError } = useAPIErrorHandler();
+export const useReply = (conversationId: number) => {
+  const notifyError = useNotifyError();
+  const [sendReply] = useSendReplyMutation();
   const { keyFor, settled } = useIdempotencyKey();
-  const notifyError = React.useCallback(
-    (error: unknown) =>
-      toggleNotification({
-        type: 'danger',
-        message: isFetchError(error) ? formatAPIError(error) : t('inbox.notification.error', 'Something went wrong. Try again.'),
-      }),
-    [formatAPIError, t, toggleNotification]
-  );
   const send = React.useCallback(
     async (body: ReplyRequest) => {
       try {
-        await post<unknown, ReplyRequest>(`/whatsapp/conversations/${conversationId}/messages`, { ...body, idempotencyKey: keyFor([conversationId, body]) });
+        await sendReply({ conversationId, body: { ...body, idempotencyKey: keyFor([conversationId, body]) } }).unwrap();
         settled();
-        onSent();
         return true;
       } catch (error) {
         notifyError(error);
         return false;
       }
     },
-    [conversationId, keyFor, notifyError, onSent, post, settled]
+    [conversationId, keyFor, notifyError, sendReply, settled]
   );
   return { send, notifyError };
 };
