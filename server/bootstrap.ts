@@ -4,6 +4,10 @@ import { ensureIndexes } from './db-indexes';
 import { getService } from './utils';
 
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
+  // Exactly-once applying rests on INSERT … RETURNING and partial indexes, which MySQL lacks.
+  if (!['sqlite', 'postgres'].includes(strapi.db.dialect.client)) {
+    throw new Error(`[whatsapp] this plugin runs on SQLite or PostgreSQL; this app's database is ${strapi.db.dialect.client}`);
+  }
   if (!getService('crypto', { strapi }).isConfigured()) {
     strapi.log.warn(
       '[whatsapp] No encryption key (WHATSAPP_ENCRYPTION_KEY): numbers with credentials cannot be saved until one is set.'

@@ -21,7 +21,7 @@ export interface PluginConfig {
   maxStreamsPerUser?: number;
   /**
    * Webhook rows applied at once by the inbound worker (events of one customer always one after
-   * another). Default: 4 on PostgreSQL/MySQL, 1 on SQLite, whose one connection serializes them anyway.
+   * another). Default: 4 on PostgreSQL, 1 on SQLite, whose one connection serializes them anyway.
    */
   inboundConcurrency?: number;
   /**

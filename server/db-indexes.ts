@@ -46,6 +46,11 @@ const trigramSchema = async (knex: any): Promise<string | null> => {
 };
 
 export const ensureIndexes = async (strapi: Core.Strapi) => {
+  // Indexes only speed things up: a database user without CREATE rights must still get a working plugin.
+  await createIndexes(strapi).catch((error: Error) => strapi.log.warn(`[whatsapp] could not create the inbox's indexes (lists and search will be slower): ${error.message}`));
+};
+
+const createIndexes = async (strapi: Core.Strapi) => {
   const knex = strapi.db.connection;
   for (const statement of PLAIN) await knex.raw(statement);
   if (strapi.db.dialect.client !== 'postgres') return;

@@ -27,11 +27,14 @@ const templateParams = yup
   })
   .noUnknown();
 
+/** A caller's idempotency key: letters, digits, - and _ only, so it can never name a key the plugin makes itself (`firing:…`, `out-of-hours:…`). */
+const callerKey = () => yup.string().max(100).matches(/^[A-Za-z0-9_-]+$/, 'idempotencyKey may hold only letters, digits, - and _');
+
 const reply = yup
   .object({
     type: yup.string().oneOf(['text', 'media', 'template', 'interactive', 'quick-reply']).required(),
     name: yup.string().when('type', { is: 'quick-reply', then: (s) => s.required().max(50), otherwise: (s) => s.strip() }),
-    idempotencyKey: yup.string().max(100),
+    idempotencyKey: callerKey(),
     text: yup.string().when('type', { is: 'text', then: (s) => s.required().min(1).max(4096), otherwise: (s) => s.strip() }),
     replyTo: yup.string().max(200),
     mediaType: yup.string().oneOf(['image', 'video', 'audio', 'document']),
@@ -122,7 +125,7 @@ export const validateStart = validateYupSchema(
       to: yup.string().max(32),
       record: yup.object({ uid: yup.string().required().max(100), documentId: yup.string().required().max(64) }).default(undefined),
       template: yup.object({ name: yup.string().required().max(512), language: yup.string().required().max(20), params: templateParams }).noUnknown().required(),
-      idempotencyKey: yup.string().max(100),
+      idempotencyKey: callerKey(),
     })
     .noUnknown()
     .test('recipient', 'give either `to` (a phone number) or `record` (a CRM record)', (v) => Boolean(v?.to) !== Boolean(v?.record))

@@ -89,6 +89,21 @@ describe('an opted-out customer', () => {
   });
 });
 
+describe('the keys the plugin makes itself', () => {
+  test('a staff member cannot claim one: a reply or a start keyed like the out-of-hours reply or a firing is refused, naming the field', async () => {
+    const conversation = await conversationOf(OLGA);
+    for (const idempotencyKey of ['out-of-hours:2026-12-02T09:00', 'firing:1']) {
+      const res = await reply(conversation.id, { type: 'text', text: 'Sneaky', idempotencyKey });
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatchObject({ name: 'ValidationError', details: { errors: [expect.objectContaining({ path: ['idempotencyKey'] })] } });
+    }
+    const start = await admin.post('/whatsapp/conversations').send({ numberId: number.id, to: '+15550061691', template: hello('Ed').template, idempotencyKey: 'firing:2' });
+    expect(start.status).toBe(400);
+    expect(start.body.error.details.errors[0].path).toEqual(['idempotencyKey']);
+    expect(await q('message').count({ where: { text: 'Sneaky' } })).toBe(0);
+  });
+});
+
 describe('an unreachable customer', () => {
   test('is refused for every source, and nothing is sent', async () => {
     const conversation = await conversationOf(UNA);
