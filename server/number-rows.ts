@@ -2,19 +2,12 @@
 import crypto from 'node:crypto';
 import { errors } from '@strapi/utils';
 import type { CredentialField, Provider } from '../contracts/numbers';
+import type { ProviderNumber } from './providers/types';
 
-/** A number row as stored (credentials still encrypted). */
-export interface NumberRow {
-  id: number;
+/** A number row as stored (credentials still encrypted): the provider's view of it plus the plugin's own columns. */
+export interface NumberRow extends Omit<ProviderNumber, 'credentials'> {
   documentId: string;
   label: string;
-  provider: Provider;
-  phone: string;
-  region: string | null;
-  phoneNumberId: string | null;
-  wabaId: string | null;
-  appId: string | null;
-  appName: string | null;
   providerPhoneId: string | null;
   credentials: string | null;
   webhookKey: string | null;
