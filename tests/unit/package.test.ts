@@ -60,9 +60,15 @@ describe('the npm package', () => {
 
   test('every file the README links to or shows is in the package (no broken images on the package page)', () => {
     const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
-    const targets = [...readme.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]).filter((t) => !/^(https?:|mailto:|#)/.test(t));
-    expect(targets.length).toBeGreaterThan(0);
-    expect(targets.map((t) => t.split('#')[0]).filter((t) => !paths.has(t))).toEqual([]);
+    const links = [...readme.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]);
+    const relative = links.filter((t) => !/^(https?:|mailto:|#)/.test(t));
+    expect(relative.map((t) => t.split('#')[0]).filter((t) => !paths.has(t))).toEqual([]);
+    // Images come from the package itself through jsDelivr's npm mirror, at this very version.
+    const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1]);
+    expect(images.length).toBeGreaterThan(0);
+    const mirror = `https://cdn.jsdelivr.net/npm/${pkg.name}@${pkg.version}/`;
+    expect(images.filter((t) => !t.startsWith(mirror))).toEqual([]);
+    expect(images.map((t) => t.slice(mirror.length)).filter((t) => !paths.has(t))).toEqual([]);
   });
 
   test('the README is for users: its developer material lives in CONTRIBUTING.md', () => {
