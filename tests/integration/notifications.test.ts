@@ -600,10 +600,11 @@ describe('firings a stopped process left behind', () => {
     await notifications.stop();
     // Stopped after claiming the firing, before anything was queued.
     const unsent = await app.strapi.documents('api::lead.lead').create({ data: { name: 'Cal', phone: '+15550035002' } as any });
-    const claimedAt = new Date(Date.now() - 60 * 60_000);
+    // A claim's lease that ran out: its process stopped mid-send.
+    const leaseEnded = new Date(Date.now() - 60 * 60_000);
     const firings = () => app.strapi.db.getConnection('whatsapp_notification_firings');
-    await firings().where({ id: (await firingOf(sent.documentId)).id }).update({ state: 'queued', message_id: null, updated_at: claimedAt });
-    await firings().where({ id: (await firingOf(unsent.documentId)).id }).update({ state: 'queued', message_id: null, updated_at: claimedAt });
+    await firings().where({ id: (await firingOf(sent.documentId)).id }).update({ state: 'pending', message_id: null, locked_until: leaseEnded });
+    await firings().where({ id: (await firingOf(unsent.documentId)).id }).update({ state: 'pending', message_id: null, locked_until: leaseEnded });
 
     await notifications.start();
     await settle();
