@@ -3,7 +3,7 @@ import type { Core } from '@strapi/strapi';
 import { UID } from '../../constants';
 import type { TemplateEvent } from '../../providers';
 import type { NumberRow } from '../../services/numbers';
-import { numbersOwning } from './number';
+import { numbersOwning } from '../../webhook-routing';
 
 /** Returns false when no stored template matched: the number's templates need a sync. */
 export const applyTemplate = async (strapi: Core.Strapi, number: NumberRow, event: TemplateEvent) => {
