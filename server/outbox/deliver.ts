@@ -6,7 +6,7 @@ import { backoffMs } from '../claims';
 import { UID } from '../constants';
 import { UnsupportedByProviderError, type OutboundMessage } from '../providers';
 import { getService } from '../utils';
-import type { NumberRow } from '../services/numbers';
+import type { NumberRow } from '../number-rows';
 
 export type Row = Record<string, any>;
 

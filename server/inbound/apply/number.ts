@@ -2,7 +2,7 @@
 import type { Core } from '@strapi/strapi';
 import { UID } from '../../constants';
 import { type NumberEvent, type ProviderErrorEvent } from '../../providers';
-import type { NumberRow } from '../../services/numbers';
+import type { NumberRow } from '../../number-rows';
 import { numbersOwning } from '../../webhook-routing';
 
 export const applyNumberHealth = async (strapi: Core.Strapi, number: NumberRow, event: NumberEvent | ProviderErrorEvent) => {
