@@ -18,10 +18,20 @@ export interface ClaimOptions {
   pending: Record<string, string | number | boolean>;
   /** Attributes `due` reads (all when unset): a worker that reads a few spares converting the rest. */
   select?: string[];
+  /** The date attribute holding the lease, and a retry's next attempt (`lockedUntil` when unset). */
+  leaseField?: string;
+  /** False when the worker counts attempts itself (e.g. only failed ones): a claim then leaves `attempts` alone. */
+  countsAttempts?: boolean;
 }
 
-/** Exponential backoff from one second, capped at five minutes. */
-export const backoffMs = (attempt: number, baseMs = 1000, capMs = 5 * 60_000) => Math.min(2 ** attempt * baseMs, capMs);
+export interface Backoff {
+  firstMs?: number;
+  factor?: number;
+  capMs?: number;
+}
+
+/** Exponential backoff: `firstMs` times `factor` to the attempt's power (one second, doubling), capped (five minutes). */
+export const backoffMs = (attempt: number, { firstMs = 1000, factor = 2, capMs = 5 * 60_000 }: Backoff = {}) => Math.min(factor ** attempt * firstMs, capMs);
 
 /** The rows whose claim succeeded, with the attempt count the claim wrote; rows another worker holds are dropped. */
 export const claimedRows = <R extends Claimable>(rows: R[], returned: { id: unknown; attempts: unknown }[]): R[] => {
@@ -38,14 +48,17 @@ export const chunksOf = <T>(items: T[], size: number): T[][] => {
 
 const IN_LIMIT = 500;
 
-export const createClaims = <R extends Claimable>(strapi: Core.Strapi, { uid, leaseMs, pending, select }: ClaimOptions) => {
-  const meta = strapi.db.metadata.get(uid as any) as { tableName: string; attributes: Record<string, { columnName?: string }> };
-  const column = (name: string) => meta.attributes[name]?.columnName ?? name;
+export const createClaims = <R extends Claimable>(strapi: Core.Strapi, { uid, leaseMs, pending, select, leaseField = 'lockedUntil', countsAttempts = true }: ClaimOptions) => {
+  type Meta = { tableName: string; attributes: Record<string, { columnName?: string }> };
+  // Read on first use: a worker may be made in register(), before the database is loaded.
+  let meta: Meta | null = null;
+  const metaOf = () => (meta ??= strapi.db.metadata.get(uid as any) as Meta);
+  const table = () => metaOf().tableName;
+  const column = (name: string) => metaOf().attributes[name]?.columnName ?? name;
   const db = () => strapi.db.connection;
-  const lockedUntil = column('lockedUntil');
 
   /** Rows due now (never claimed, or their lease ran out), oldest first, with an id above `afterId`. */
-  const free = (builder: any, now: Date) => builder.where((w: any) => w.whereNull(lockedUntil).orWhere(lockedUntil, '<=', now));
+  const free = (builder: any, now: Date) => builder.where((w: any) => w.whereNull(column(leaseField)).orWhere(column(leaseField), '<=', now));
   const pendingWhere = (builder: any) => {
     for (const [name, value] of Object.entries(pending)) builder.where(column(name), value);
     return builder;
@@ -57,39 +70,43 @@ export const createClaims = <R extends Claimable>(strapi: Core.Strapi, { uid, le
     due(afterId: number, limit: number, now = new Date()): Promise<R[]> {
       return strapi.db.query(uid as any).findMany({
         ...(select ? { select: ['id', 'attempts', ...select] } : {}),
-        where: { ...pending, id: { $gt: afterId }, $or: [{ lockedUntil: { $null: true } }, { lockedUntil: { $lte: now } }] },
+        where: { ...pending, id: { $gt: afterId }, $or: [{ [leaseField]: { $null: true } }, { [leaseField]: { $lte: now } }] },
         orderBy: { id: 'asc' },
         limit,
       }) as Promise<R[]>;
     },
 
     /**
-     * Claims the rows in one UPDATE per 500: each gets one more attempt and a lease. The WHERE
+     * Claims the rows in one UPDATE per 500: each gets a lease (and one more attempt). The WHERE
      * repeats the due test, so of two workers racing for a row only one's UPDATE matches it.
      */
     async claim(rows: R[], now = new Date()): Promise<R[]> {
       const returned: { id: unknown; attempts: unknown }[] = [];
+      const attempts = column('attempts');
+      const counted = countsAttempts ? { [attempts]: db().raw('coalesce(??, 0) + 1', [attempts]) } : {};
       for (const part of chunksOf(rows, IN_LIMIT)) {
-        const query = db()(meta.tableName).whereIn('id', part.map((r) => r.id));
+        const query = db()(table()).whereIn('id', part.map((r) => r.id));
         const updated = await free(pendingWhere(query), now)
-          .update({ [column('attempts')]: db().raw('coalesce(??, 0) + 1', [column('attempts')]), [lockedUntil]: new Date(now.getTime() + leaseMs) })
-          .returning(['id', column('attempts')]);
-        for (const r of updated) returned.push({ id: r.id, attempts: r[column('attempts')] });
+          .update({ ...counted, [column(leaseField)]: new Date(now.getTime() + leaseMs) })
+          .returning(['id', attempts]);
+        for (const r of updated) returned.push({ id: r.id, attempts: r[attempts] });
       }
       return claimedRows(rows, returned);
     },
 
     /** Gives claimed rows back without counting the attempt: they were claimed but not worked on. */
     async unclaim(ids: number[]) {
+      const attempts = column('attempts');
+      const uncounted = countsAttempts ? { [attempts]: db().raw('?? - 1', [attempts]) } : {};
       for (const part of chunksOf(ids, IN_LIMIT)) {
-        await db()(meta.tableName).whereIn('id', part).update({ [column('attempts')]: db().raw('?? - 1', [column('attempts')]), [lockedUntil]: null });
+        await db()(table()).whereIn('id', part).update({ ...uncounted, [column(leaseField)]: null });
       }
     },
 
     /** Ends the claim of these rows, writing `data` (attribute names) to each; one UPDATE per 500. */
     async release(ids: number[], data: Record<string, unknown>) {
       for (const part of chunksOf(ids, IN_LIMIT)) {
-        await strapi.db.query(uid as any).updateMany({ where: { id: { $in: part } }, data: { lockedUntil: null, ...data } });
+        await strapi.db.query(uid as any).updateMany({ where: { id: { $in: part } }, data: { [leaseField]: null, ...data } });
       }
     },
   };

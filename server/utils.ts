@@ -3,7 +3,7 @@ import type { PluginConfig } from './config';
 import { PLUGIN_ID } from './constants';
 import type services from './services';
 
-type Services = { [K in keyof typeof services]: ReturnType<(typeof services)[K]> };
+export type Services = { [K in keyof typeof services]: ReturnType<(typeof services)[K]> };
 
 export const getService = <K extends keyof Services>(name: K, { strapi }: { strapi: Core.Strapi }): Services[K] =>
   strapi.plugin(PLUGIN_ID).service(name) as Services[K];

@@ -6,7 +6,7 @@
 import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
 import type { CanonicalEvent } from '../providers';
-import type { NumberRow } from '../services/numbers';
+import type { NumberRow } from '../number-rows';
 import type { RealtimeEvent } from '../services/realtime';
 import { getService } from '../utils';
 import type { Db } from '../db-rows';

@@ -9,7 +9,7 @@ import { UID } from '../constants';
 import { adapterFor, type CanonicalEvent } from '../providers';
 import { parseWebhookJson } from '../providers/json';
 import { personOrderKey } from '../keys';
-import type { NumberRow } from '../services/numbers';
+import type { NumberRow } from '../number-rows';
 import { getConfig, getService } from '../utils';
 import { createWorkerLoop } from '../worker-loop';
 import { routerFor } from '../webhook-routing';

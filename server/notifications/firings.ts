@@ -1,5 +1,6 @@
 /** The firing worker: claims pending firings after the host's write committed, renders each and queues its message. */
 import type { Core } from '@strapi/strapi';
+import { createClaims, type Claimable } from '../claims';
 import { UID } from '../constants';
 import { firingMessageKey, firingSourceRef } from '../keys';
 import { recordE164, regionOf } from '../phone';
@@ -11,13 +12,13 @@ import { sourcesOf } from './trace';
 
 const SWEEP_MS = 5_000;
 const CLAIM_PAGE = 50;
-/** Longer than any send takes: a claim this old was left by a process that stopped. */
-const STALE_CLAIM_MS = 5 * 60_000;
+/** Longer than any send takes: a claim this old was left by a process that stopped, and its firing is taken again. */
+const LEASE_MS = 5 * 60_000;
 
 /** Renders one claimed firing and queues its message, recording the outcome (and a trace) on the firing. */
 export const fire = async (strapi: Core.Strapi, firing: Row) => {
   const q = (uid: string) => strapi.db.query(uid as any);
-  const finish = (data: Row) => q(UID.notificationFiring).update({ where: { id: firing.id }, data: { attempts: (firing.attempts ?? 0) + 1, ...data } });
+  const finish = (data: Row) => q(UID.notificationFiring).update({ where: { id: firing.id }, data: { attempts: (firing.attempts ?? 0) + 1, lockedUntil: null, ...data } });
   const rule = await q(UID.notificationRule).findOne({ where: { id: firing.ruleId } });
   if (!rule) return finish({ state: 'skipped', error: 'the rule was deleted', trace: { matched: false, reason: 'rule deleted' } });
   const refused = await refusalOf(strapi, rule);
@@ -57,52 +58,22 @@ export const fire = async (strapi: Core.Strapi, firing: Row) => {
 };
 
 /**
- * The firing worker's claims: a firing moves pending → queued when a pass takes it (one taker
- * wins), and a claim a stopped process left (queued, no message, old) goes back to pending.
+ * The worker: passes over pending firings, driven by the in-process loop (kicked after a commit,
+ * swept every few seconds). A firing is claimed with a lease just before it is sent; one whose
+ * process stopped mid-send is taken again when the lease runs out, which is safe: the
+ * dispatcher's idempotency key is the firing's own (`firing:<id>` in its conversation), so a
+ * message already queued is found, not sent twice. `fire` counts the attempt when it finishes.
  */
-export const firingClaims = (strapi: Core.Strapi) => {
-  const q = () => strapi.db.query(UID.notificationFiring as any);
-  return {
-    pending: () => q().findMany({ where: { state: 'pending' }, orderBy: { id: 'asc' }, limit: CLAIM_PAGE }) as Promise<Row[]>,
-    async claim(firing: Row) {
-      // updateMany leaves updatedAt alone: set it, it tells a claim a stopped process left behind from one in progress.
-      const { count } = await q().updateMany({ where: { id: firing.id, state: 'pending' }, data: { state: 'queued', updatedAt: new Date() } });
-      return count === 1;
-    },
-    /**
-     * A firing claimed (`queued`) but never given its message was being sent when a process stopped.
-     * Sending it again is safe: the dispatcher's idempotency key is the firing's own (`firing:<id>` in
-     * its conversation), so a message already queued is found, not sent twice.
-     */
-    async recover() {
-      const { count } = await q().updateMany({ where: { state: 'queued', messageId: null, updatedAt: { $lt: new Date(Date.now() - STALE_CLAIM_MS) } }, data: { state: 'pending' } });
-      return count as number;
-    },
-  };
-};
-
-/** The worker: passes over pending firings, driven by the in-process loop (kicked after a commit, swept every few seconds). */
 export const firingWorker = (strapi: Core.Strapi) => {
-  const claims = firingClaims(strapi);
+  const claims = createClaims<Row & Claimable>(strapi, { uid: UID.notificationFiring, leaseMs: LEASE_MS, pending: { state: 'pending' }, countsAttempts: false });
   const pass = async (stopped: () => boolean) => {
-    for (let rows = await claims.pending(); rows.length && !stopped(); rows = await claims.pending()) {
+    for (let rows = await claims.due(0, CLAIM_PAGE); rows.length && !stopped(); rows = await claims.due(0, CLAIM_PAGE)) {
       for (const firing of rows) {
-        if (!(await claims.claim(firing))) continue;
-        await fire(strapi, firing).catch((error) => strapi.db.query(UID.notificationFiring as any).update({ where: { id: firing.id }, data: { state: 'failed', error: (error as Error).message } }));
+        const [claimed] = await claims.claim([firing]);
+        if (!claimed) continue;
+        await fire(strapi, claimed).catch((error) => claims.release([firing.id], { state: 'failed', error: (error as Error).message }));
       }
     }
   };
-  const loop = createWorkerLoop(strapi, 'notification worker', pass, SWEEP_MS);
-  return {
-    ...loop,
-    start() {
-      return claims
-        .recover()
-        .then((count) => {
-          if (count) strapi.log.warn(`[whatsapp] ${count} notification firing(s) were being sent when a process stopped; sending them again`);
-        })
-        .catch((error) => strapi.log.error(`[whatsapp] notification firings left behind not recovered: ${(error as Error).message}`))
-        .then(() => loop.start());
-    },
-  };
+  return createWorkerLoop(strapi, 'notification worker', pass, SWEEP_MS);
 };

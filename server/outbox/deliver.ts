@@ -2,15 +2,16 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Core } from '@strapi/strapi';
 import axios from 'axios';
+import { backoffMs } from '../claims';
 import { UID } from '../constants';
 import { UnsupportedByProviderError, type OutboundMessage } from '../providers';
 import { getService } from '../utils';
-import type { NumberRow } from '../services/numbers';
+import type { NumberRow } from '../number-rows';
 
 export type Row = Record<string, any>;
 
 const MAX_ATTEMPTS = 6;
-export const backoffMs = (attempt: number) => Math.min(4 ** attempt * 500, 10 * 60_000);
+const BACKOFF = { firstMs: 500, factor: 4, capMs: 10 * 60_000 };
 /** A switched-off number's queued rows look again this often (and at once when it is switched on). */
 const INACTIVE_RECHECK_MS = 60_000;
 export const NUMBER_OFF = 'waiting: the number is switched off';
@@ -85,7 +86,7 @@ export const createDelivery = (strapi: Core.Strapi) => {
       return null;
     }
     const retry = ['retryable', 'rate-limited', 'pair-rate-limited'].includes(c.class) && row.attempts < MAX_ATTEMPTS;
-    const nextAttemptAt = new Date(Date.now() + backoffMs(row.attempts));
+    const nextAttemptAt = new Date(Date.now() + backoffMs(row.attempts, BACKOFF));
     await q(UID.message).update({
       where: { id: row.id },
       data: retry
@@ -101,7 +102,7 @@ export const createDelivery = (strapi: Core.Strapi) => {
 
   /** The cluster's admission (Redis) failed before the provider was called: the row waits its turn again. */
   const notAdmitted = async (row: Row, error: unknown) => {
-    const nextAttemptAt = new Date(Date.now() + backoffMs(0));
+    const nextAttemptAt = new Date(Date.now() + backoffMs(0, BACKOFF));
     await q(UID.message).update({ where: { id: row.id }, data: { status: 'queued', attempts: Math.max(0, row.attempts - 1), nextAttemptAt, errorText: `not sent yet: ${(error as Error).message}` } });
     return nextAttemptAt;
   };

@@ -8,7 +8,7 @@ import { customerE164, regionOf } from '../phone';
 import { templateText } from '../template-params';
 import { replyKey } from '../keys';
 import { getService } from '../utils';
-import type { NumberRow } from '../services/numbers';
+import type { NumberRow } from '../number-rows';
 import { admit, businessInitiated, type Refusal, type SendSource } from './admission';
 import type { Row } from './deliver';
 

@@ -197,10 +197,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /**
-     * Active admin users who can see the number's conversations (or, without a number, any
-     * conversation): super admins, and holders of inbox.read who are in the number's team when it has one.
-     */
-    /**
      * Active admins who can read a number's conversations (its team, or everyone with inbox access
      * when it has none), super admins always. Without a number: those who can read at least one of
      * the numbers the caller sees, so a team member never learns who works in other teams.

@@ -7,11 +7,15 @@ import { hostRefusal, safeFileName, storedType, typeOfContent, typeOfName, type 
 import { MediaRefusedError } from '../providers/media-fetch';
 import { getService } from '../utils';
 import { createWorkerLoop } from '../worker-loop';
+import { backoffMs, createClaims, type Claimable } from '../claims';
 import type { NumberRow } from '../number-rows';
 
 const MAX_ATTEMPTS = 8;
 const SWEEP_MS = 10_000;
-const backoffMs = (attempt: number) => Math.min(2 ** attempt * 2000, 30 * 60_000);
+/** Longer than a download may take: a claim this old was left by a process that stopped. */
+const LEASE_MS = 5 * 60_000;
+const BACKOFF = { firstMs: 2000, capMs: 30 * 60_000 };
+const BATCH = 20;
 
 /** The name the customer gave the file, where each provider's stored payload keeps it (Meta, Gupshup, AiSensy). */
 const givenName = (message: any): unknown => {
@@ -70,42 +74,31 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     }
   };
 
+  // The retry time is the lease too: a claim pushes it out, so another worker (another instance) passes the row by.
+  // Attempts count failed downloads only, so a claim leaves them alone.
+  const claims = createClaims<Claimable & Record<string, any>>(strapi, { uid: UID.message, leaseMs: LEASE_MS, pending: { mediaState: 'pending' }, leaseField: 'mediaNextAttemptAt', countsAttempts: false });
+
   const processOne = async (message: any) => {
     const attempts = (message.attempts ?? 0) + 1;
     try {
       await store(message);
     } catch (error) {
       const last = attempts >= MAX_ATTEMPTS || error instanceof MediaRefusedError;
-      await q(UID.message).update({
-        where: { id: message.id },
-        data: {
-          attempts,
-          mediaState: last ? 'failed' : 'pending',
-          mediaError: `${(error as Error).message}`.slice(0, 1000),
-          mediaNextAttemptAt: last ? null : new Date(Date.now() + backoffMs(attempts)),
-        },
+      await claims.release([message.id], {
+        attempts,
+        mediaState: last ? 'failed' : 'pending',
+        mediaError: `${(error as Error).message}`.slice(0, 1000),
+        mediaNextAttemptAt: last ? null : new Date(Date.now() + backoffMs(attempts, BACKOFF)),
       });
     }
   };
 
-  const due = () =>
-    q(UID.message).findMany({
-      where: { mediaState: 'pending', $or: [{ mediaNextAttemptAt: { $null: true } }, { mediaNextAttemptAt: { $lte: new Date() } }] },
-      orderBy: { id: 'asc' },
-      limit: 20,
-    });
-
   const pass = async (stopped: () => boolean) => {
-    for (let batch = await due(); batch.length && !stopped(); batch = await due()) {
-      // Claim each row by pushing its next attempt out, so a second worker (another instance) passes
-      // it by: the claim matches only while the row is still due, which the first claim ends.
+    for (let batch = await claims.due(0, BATCH); batch.length && !stopped(); batch = await claims.due(0, BATCH)) {
+      // Each row is claimed just before its download, so the rest of the batch stays free for other instances meanwhile.
       for (const message of batch) {
-        const now = new Date();
-        const { count } = await q(UID.message).updateMany({
-          where: { id: message.id, mediaState: 'pending', $or: [{ mediaNextAttemptAt: { $null: true } }, { mediaNextAttemptAt: { $lte: now } }] },
-          data: { mediaNextAttemptAt: new Date(now.getTime() + 5 * 60_000) },
-        });
-        if (count === 1) await processOne(message);
+        const [claimed] = await claims.claim([message]);
+        if (claimed) await processOne(claimed);
       }
     }
   };

@@ -17,8 +17,6 @@ import { validateCreateNumber, validateUpdateNumber } from '../validation/number
 import { toId } from '../ids';
 import type { ScopedUser } from './scope';
 
-export type { Credentials, NumberRow };
-
 const PLAIN_FIELDS = ['label', 'region', 'active', 'teamRoleIds', 'throughputMps', 'phoneNumberId', 'wabaId', 'appId', 'appName'] as const;
 
 const mask = (value: string): string => `••••${value.length > 8 ? value.slice(-4) : ''}`;

@@ -3,7 +3,7 @@ import type { IdentitySource } from '../../contracts/settings';
 import type { InboundMessageEvent } from '../providers';
 import { customerE164, recordE164, regionOf, samePersonKey } from '../phone';
 import { getService } from '../utils';
-import type { NumberRow } from './numbers';
+import type { NumberRow } from '../number-rows';
 
 type Row = Record<string, any>;
 type Source = IdentitySource & { optOutField: string };

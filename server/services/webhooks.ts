@@ -7,7 +7,7 @@ import { MalformedPayloadError, type CanonicalEvent, type HandshakeResult } from
 import { parseWebhookJson } from '../providers/json';
 import { getService } from '../utils';
 import { routerFor, signsBodies } from '../webhook-routing';
-import type { NumberRow } from './numbers';
+import type { NumberRow } from '../number-rows';
 
 export interface IncomingWebhook {
   key: string;

@@ -14,6 +14,8 @@ export const TEST_ENCRYPTION_KEY = 'test-key-0123456789abcdef0123456789abcdef';
 /** The secrets example/config requires (scripts/example-env.js), random for each test run and shared by its instances. */
 export const EXAMPLE_SECRETS: Record<string, string> = (require('../../scripts/example-env') as { randomSecrets: () => Record<string, string> }).randomSecrets();
 export const ADMIN = { email: 'admin@test.local', password: 'Test-Admin-2026' };
+/** The public URL the booted app is told it has: webhook URLs it hands out begin with it. */
+export const TEST_PUBLIC_URL = 'https://crm.test.local';
 
 export interface TestApp {
   strapi: Core.Strapi;
@@ -67,7 +69,7 @@ export const startStrapi = async (env: Record<string, string> = {}, existing?: T
     STRAPI_TELEMETRY_DISABLED: 'true',
     ...EXAMPLE_SECRETS,
     WHATSAPP_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
-    WHATSAPP_PUBLIC_URL: 'https://crm.test.local',
+    WHATSAPP_PUBLIC_URL: TEST_PUBLIC_URL,
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
     SEED_DEMO: 'false',

@@ -4,9 +4,10 @@
  * that a defence must stop.
  */
 import request from 'supertest';
-import { createSimulator, type RunningSimulator } from '../../simulator';
-import { startStrapi, type TestApp } from '../helpers/strapi';
-import { as, contentManagerRead, createStaff, login } from '../helpers/admin';
+import type { RunningSimulator } from '../../simulator';
+import type { TestApp } from '../helpers/strapi';
+import { as, contentManagerRead, createStaff } from '../helpers/admin';
+import { connectMetaNumber, startWithSimulator } from '../helpers/simulated-app';
 import { fixture } from '../helpers/fixtures';
 import { settleNotifications } from '../helpers/notifications';
 import { postMeta, settle } from '../helpers/webhooks';
@@ -37,13 +38,9 @@ const leadRule = (body: Record<string, unknown> = {}) => ({
 });
 
 beforeAll(async () => {
-  sim = await createSimulator();
-  app = await startStrapi({ WHATSAPP_META_BASE_URL: sim.url });
-  await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${app.server.address().port}`;
-  admin = as(app.server, await login(app.server));
-  victim = (await admin.post('/whatsapp/numbers').send({ label: 'Victim', provider: 'meta', phone: '+15550008000', phoneNumberId: PNID, wabaId: WABA, accessToken: 'victim-token', appSecret: VICTIM_SECRET, verifyToken: 'v' })).body.data;
-  await sim.client.addMetaNumber({ phoneNumberId: PNID, wabaId: WABA, displayPhoneNumber: '15550008000', accessToken: 'victim-token', appSecret: VICTIM_SECRET, webhookUrl: victim.webhookUrl.replace('https://crm.test.local', base) });
+  const started = await startWithSimulator();
+  ({ sim, app, admin } = started);
+  victim = await connectMetaNumber(started, { label: 'Victim', phone: '+15550008000', phoneNumberId: PNID, wabaId: WABA, accessToken: 'victim-token', appSecret: VICTIM_SECRET });
   await sim.client.createTemplate({ wabaId: WABA, name: 'welcome_lead', language: 'en_US', category: 'MARKETING', status: 'APPROVED', body: 'Welcome {{1}}!' });
   await sim.client.createTemplate({ wabaId: WABA, name: 'spring_promo', language: 'en_US', category: 'MARKETING', status: 'APPROVED', body: 'Spring is here' });
   expect((await admin.post('/whatsapp/templates/sync').send({ numberId: victim.id })).status).toBe(200);

@@ -3,9 +3,10 @@
  * conversation, a rename shows in the inbox, a new phone or a deletion lets go of it (and whoever
  * else has the phone takes it), all live; a host write that rolls back changes nothing.
  */
-import { createSimulator, type RunningSimulator } from '../../simulator';
-import { startStrapi, type TestApp } from '../helpers/strapi';
-import { as, login } from '../helpers/admin';
+import type { RunningSimulator } from '../../simulator';
+import type { TestApp } from '../helpers/strapi';
+import { connectMetaNumber, startWithSimulator } from '../helpers/simulated-app';
+import type { as } from '../helpers/admin';
 import { openStream } from '../helpers/sse';
 
 let sim: RunningSimulator;
@@ -31,23 +32,15 @@ const settle = async () => {
 const conversation = async () => (await admin.get(`/whatsapp/conversations?q=${CUSTOMER}&numberId=${number.id}`)).body.data.find((c: any) => c.customerWaId === CUSTOMER);
 
 beforeAll(async () => {
-  sim = await createSimulator();
-  app = await startStrapi({ WHATSAPP_META_BASE_URL: sim.url });
-  await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${app.server.address().port}`;
-  token = await login(app.server);
-  admin = as(app.server, token);
-  number = (await admin.post('/whatsapp/numbers').send({ label: 'Links', provider: 'meta', phone: '+15550001111', phoneNumberId: PNID, wabaId: '102030405060711', accessToken: 'links-token', appSecret: 'links-secret', verifyToken: 'v' })).body.data;
-  await sim.client.addMetaNumber({ phoneNumberId: PNID, wabaId: '102030405060711', displayPhoneNumber: '15550001111', accessToken: 'links-token', appSecret: 'links-secret', webhookUrl: number.webhookUrl.replace('https://crm.test.local', base) });
+  const started = await startWithSimulator();
+  ({ sim, app, admin, base, token } = started);
+  number = await connectMetaNumber(started, { label: 'Links', phone: '+15550001111', phoneNumberId: PNID, wabaId: '102030405060711', accessToken: 'links-token', appSecret: 'links-secret' });
   await sim.client.customerSends({ from: CUSTOMER, to: PNID, name: 'Profile Name', text: 'Hello, who am I talking to?' });
   await settle();
 });
 
-const addSecondNumber = async () => {
-  const second = (await admin.post('/whatsapp/numbers').send({ label: 'Links B', provider: 'meta', phone: '+15550001112', phoneNumberId: PNID_B, wabaId: '102030405060711', accessToken: 'links-token-b', appSecret: 'links-secret-b', verifyToken: 'v' })).body.data;
-  await sim.client.addMetaNumber({ phoneNumberId: PNID_B, wabaId: '102030405060711', displayPhoneNumber: '15550001112', accessToken: 'links-token-b', appSecret: 'links-secret-b', webhookUrl: second.webhookUrl.replace('https://crm.test.local', base) });
-  return second;
-};
+const addSecondNumber = () =>
+  connectMetaNumber({ admin, sim, base }, { label: 'Links B', phone: '+15550001112', phoneNumberId: PNID_B, wabaId: '102030405060711', accessToken: 'links-token-b', appSecret: 'links-secret-b' });
 afterAll(async () => {
   await app?.stop();
   await sim?.close();

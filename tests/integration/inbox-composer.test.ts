@@ -7,11 +7,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { createSimulator, type RunningSimulator } from '../../simulator';
+import type { RunningSimulator } from '../../simulator';
 import { as, login } from '../helpers/admin';
 import { ADMIN } from '../helpers/strapi';
 import { tinyPng } from '../helpers/png';
-import { startStrapi, type TestApp } from '../helpers/strapi';
+import type { TestApp } from '../helpers/strapi';
+import { connectMetaNumber, startWithSimulator } from '../helpers/simulated-app';
 
 const PNID = '109876543210987';
 let sim: RunningSimulator;
@@ -30,13 +31,9 @@ const settle = async () => {
 };
 
 beforeAll(async () => {
-  sim = await createSimulator();
-  app = await startStrapi({ WHATSAPP_META_BASE_URL: sim.url });
-  await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
-  const port = app.server.address().port;
-  admin = as(app.server, await login(app.server));
-  const number = (await admin.post('/whatsapp/numbers').send({ label: 'Media', provider: 'meta', phone: '+15550001111', phoneNumberId: PNID, wabaId: '102030405060708', accessToken: 'thread-media-token', appSecret: 'thread-media-secret', verifyToken: 'v' })).body.data;
-  await sim.client.addMetaNumber({ phoneNumberId: PNID, wabaId: '102030405060708', displayPhoneNumber: '15550001111', accessToken: 'thread-media-token', appSecret: 'thread-media-secret', webhookUrl: number.webhookUrl.replace('https://crm.test.local', `http://127.0.0.1:${port}`) });
+  const started = await startWithSimulator();
+  ({ sim, app, admin } = started);
+  await connectMetaNumber(started, { label: 'Media', phone: '+15550001111', phoneNumberId: PNID, wabaId: '102030405060708', accessToken: 'thread-media-token', appSecret: 'thread-media-secret' });
 });
 afterAll(async () => {
   await app?.stop();

@@ -1,6 +1,6 @@
-import { createSimulator, type RunningSimulator } from '../../simulator';
-import { startStrapi, type TestApp } from '../helpers/strapi';
-import { as, login } from '../helpers/admin';
+import type { RunningSimulator } from '../../simulator';
+import type { TestApp } from '../helpers/strapi';
+import { connectMetaNumber, startWithSimulator } from '../helpers/simulated-app';
 import { tinyPng } from '../helpers/png';
 import { adapterFor } from '../../server/providers';
 import createMediaWorker from '../../server/services/media';
@@ -20,14 +20,9 @@ const settleAll = async () => {
 };
 
 beforeAll(async () => {
-  sim = await createSimulator();
-  app = await startStrapi({ WHATSAPP_META_BASE_URL: sim.url });
-  await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
-  const port = app.server.address().port;
-  const admin = as(app.server, await login(app.server));
-  number = (await admin.post('/whatsapp/numbers').send({ label: 'Media', provider: 'meta', phone: '+15550001111', phoneNumberId: '109876543210987', wabaId: '102030405060708', accessToken: 'media-token-0001', appSecret: 'media-secret', verifyToken: 'v' })).body.data;
-  const webhookUrl = number.webhookUrl.replace('https://crm.test.local', `http://127.0.0.1:${port}`);
-  await sim.client.addMetaNumber({ phoneNumberId: '109876543210987', wabaId: '102030405060708', displayPhoneNumber: '15550001111', accessToken: 'media-token-0001', appSecret: 'media-secret', webhookUrl });
+  const started = await startWithSimulator();
+  ({ sim, app } = started);
+  number = await connectMetaNumber(started, { label: 'Media', phone: '+15550001111', phoneNumberId: '109876543210987', wabaId: '102030405060708', accessToken: 'media-token-0001', appSecret: 'media-secret' });
 });
 afterAll(async () => {
   await app?.stop();

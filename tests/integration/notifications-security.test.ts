@@ -1,5 +1,6 @@
-import { createSimulator, type RunningSimulator } from '../../simulator';
-import { ADMIN, startStrapi, type TestApp } from '../helpers/strapi';
+import type { RunningSimulator } from '../../simulator';
+import { ADMIN, type TestApp } from '../helpers/strapi';
+import { connectMetaNumber, startWithSimulator } from '../helpers/simulated-app';
 import { as, contentManagerRead, createStaff, login } from '../helpers/admin';
 import { settleNotifications } from '../helpers/notifications';
 
@@ -41,14 +42,9 @@ const bodyParam = (value: string, index = 0) => ({ component: 'body', index, fro
 const createLead = (data: Record<string, unknown>) => app.strapi.documents('api::lead.lead').create({ data: data as any });
 
 beforeAll(async () => {
-  sim = await createSimulator();
-  app = await startStrapi({ WHATSAPP_META_BASE_URL: sim.url });
-  await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${app.server.address().port}`;
-  admin = as(app.server, await login(app.server));
-  const number = (await admin.post('/whatsapp/numbers').send({ label: 'Rules', provider: 'meta', phone: '+15550009000', phoneNumberId: PNID, wabaId: WABA, accessToken: 'rules-token', appSecret: 'rules-secret', verifyToken: 'v' })).body.data;
-  numberId = number.id;
-  await sim.client.addMetaNumber({ phoneNumberId: PNID, wabaId: WABA, displayPhoneNumber: '15550009000', accessToken: 'rules-token', appSecret: 'rules-secret', webhookUrl: number.webhookUrl.replace('https://crm.test.local', base) });
+  const started = await startWithSimulator();
+  ({ sim, app, admin } = started);
+  numberId = (await connectMetaNumber(started, { label: 'Rules', phone: '+15550009000', phoneNumberId: PNID, wabaId: WABA, accessToken: 'rules-token', appSecret: 'rules-secret' })).id;
   await sim.client.createTemplate({ wabaId: WABA, name: 'welcome_lead', language: 'en_US', category: 'MARKETING', status: 'APPROVED', body: 'Welcome {{1}}!' });
   await sim.client.createTemplate({ wabaId: WABA, name: 'two_values', language: 'en_US', category: 'UTILITY', status: 'APPROVED', body: 'Hi {{1}}, {{2}}.' });
   await admin.post('/whatsapp/templates/sync').send({ numberId });

@@ -1,7 +1,8 @@
 import request from 'supertest';
-import { createSimulator, type RunningSimulator } from '../../simulator';
-import { startStrapi, type TestApp } from '../helpers/strapi';
-import { as, login } from '../helpers/admin';
+import type { RunningSimulator } from '../../simulator';
+import type { TestApp } from '../helpers/strapi';
+import type { as } from '../helpers/admin';
+import { connectMetaNumber, startWithSimulator } from '../helpers/simulated-app';
 import { settleNotifications } from '../helpers/notifications';
 
 let sim: RunningSimulator;
@@ -18,13 +19,9 @@ const settle = () => settleNotifications(app, sim);
 const templatesTo = async (to: string) => ((await sim.client.outbound({ to })) as any[]).filter((m) => m.type === 'template');
 
 beforeAll(async () => {
-  sim = await createSimulator();
-  app = await startStrapi({ WHATSAPP_META_BASE_URL: sim.url });
-  await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${app.server.address().port}`;
-  admin = as(app.server, await login(app.server));
-  number = (await admin.post('/whatsapp/numbers').send({ label: 'Notify', provider: 'meta', phone: '+15550001111', phoneNumberId: PNID, wabaId: WABA, accessToken: 'notify-token', appSecret: 'notify-secret', verifyToken: 'v' })).body.data;
-  await sim.client.addMetaNumber({ phoneNumberId: PNID, wabaId: WABA, displayPhoneNumber: '15550001111', accessToken: 'notify-token', appSecret: 'notify-secret', webhookUrl: number.webhookUrl.replace('https://crm.test.local', base) });
+  const started = await startWithSimulator();
+  ({ sim, app, admin } = started);
+  number = await connectMetaNumber(started, { label: 'Notify', phone: '+15550001111', phoneNumberId: PNID, wabaId: WABA, accessToken: 'notify-token', appSecret: 'notify-secret' });
   await sim.client.createTemplate({ wabaId: WABA, name: 'welcome_lead', language: 'en_US', category: 'MARKETING', status: 'APPROVED', body: 'Welcome {{1}}!' });
   await sim.client.createTemplate({ wabaId: WABA, name: 'invoice_added', language: 'en_US', category: 'UTILITY', status: 'APPROVED', body: 'Invoice {{1}}: {{2}} {{3}} due {{4}}.' });
   await sim.client.createTemplate({ wabaId: WABA, name: 'payment_received', language: 'en_US', category: 'UTILITY', status: 'APPROVED', body: 'We received {{1}}. Thank you!' });
@@ -600,10 +597,11 @@ describe('firings a stopped process left behind', () => {
     await notifications.stop();
     // Stopped after claiming the firing, before anything was queued.
     const unsent = await app.strapi.documents('api::lead.lead').create({ data: { name: 'Cal', phone: '+15550035002' } as any });
-    const claimedAt = new Date(Date.now() - 60 * 60_000);
+    // A claim's lease that ran out: its process stopped mid-send.
+    const leaseEnded = new Date(Date.now() - 60 * 60_000);
     const firings = () => app.strapi.db.getConnection('whatsapp_notification_firings');
-    await firings().where({ id: (await firingOf(sent.documentId)).id }).update({ state: 'queued', message_id: null, updated_at: claimedAt });
-    await firings().where({ id: (await firingOf(unsent.documentId)).id }).update({ state: 'queued', message_id: null, updated_at: claimedAt });
+    await firings().where({ id: (await firingOf(sent.documentId)).id }).update({ state: 'pending', message_id: null, locked_until: leaseEnded });
+    await firings().where({ id: (await firingOf(unsent.documentId)).id }).update({ state: 'pending', message_id: null, locked_until: leaseEnded });
 
     await notifications.start();
     await settle();

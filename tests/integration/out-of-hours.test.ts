@@ -1,9 +1,10 @@
 /** Settings that do something: the out-of-hours auto-reply and the default number. */
-import { createSimulator, type RunningSimulator } from '../../simulator';
+import type { RunningSimulator } from '../../simulator';
 import { WEEKDAYS } from '../../contracts/settings';
-import { as, createStaff, login } from '../helpers/admin';
+import { as, createStaff } from '../helpers/admin';
 import { fixture } from '../helpers/fixtures';
-import { startStrapi, type TestApp } from '../helpers/strapi';
+import { connectMetaNumber, startWithSimulator } from '../helpers/simulated-app';
+import type { TestApp } from '../helpers/strapi';
 import { postMeta } from '../helpers/webhooks';
 
 let sim: RunningSimulator;
@@ -48,12 +49,9 @@ const weekday = (at: Date) => WEEKDAYS[(at.getUTCDay() + 6) % 7];
 const closedAt = (at: Date) => ({ timezone: 'UTC', days: { [weekday(new Date(at.getTime() + 3 * 86_400_000))]: { open: '09:00', close: '10:00' } } });
 
 beforeAll(async () => {
-  sim = await createSimulator();
-  app = await startStrapi({ WHATSAPP_META_BASE_URL: sim.url });
-  await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
-  admin = as(app.server, await login(app.server));
-  number = (await admin.post('/whatsapp/numbers').send({ label: 'Hours', provider: 'meta', phone: '+15550001414', phoneNumberId: PNID, wabaId: WABA, accessToken: 'ooh-token-0001', appSecret: SECRET, verifyToken: 'v' })).body.data;
-  await sim.client.addMetaNumber({ phoneNumberId: PNID, wabaId: WABA, displayPhoneNumber: '15550001414', accessToken: 'ooh-token-0001', appSecret: SECRET, webhookUrl: number.webhookUrl.replace('https://crm.test.local', `http://127.0.0.1:${app.server.address().port}`) });
+  const started = await startWithSimulator();
+  ({ sim, app, admin } = started);
+  number = await connectMetaNumber(started, { label: 'Hours', phone: '+15550001414', phoneNumberId: PNID, wabaId: WABA, accessToken: 'ooh-token-0001', appSecret: SECRET });
   for (const phone of ['15550002222', '15550003333', '15550004444', '15550006666']) {
     await sim.client.setCustomer({ phone, reachable: true });
     await sim.client.setWindow(PNID, phone, true);

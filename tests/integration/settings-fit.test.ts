@@ -4,9 +4,10 @@
  * setup" state shows until identity is configured, and changing identity re-matches the
  * conversations that are waiting. The example's contacts stand in for an app's own `customer` type.
  */
-import { createSimulator, type RunningSimulator } from '../../simulator';
-import { startStrapi, type TestApp } from '../helpers/strapi';
-import { as, createStaff, login } from '../helpers/admin';
+import type { RunningSimulator } from '../../simulator';
+import type { TestApp } from '../helpers/strapi';
+import { connectMetaNumber, startWithSimulator } from '../helpers/simulated-app';
+import { as, createStaff } from '../helpers/admin';
 import { openStream } from '../helpers/sse';
 
 let sim: RunningSimulator;
@@ -40,14 +41,9 @@ const settle = async () => {
 const conversationOf = async (waId: string) => (await admin.get(`/whatsapp/conversations?q=${waId}&numberId=${number.id}`)).body.data.find((c: any) => c.customerWaId === waId);
 
 beforeAll(async () => {
-  sim = await createSimulator();
-  app = await startStrapi({ WHATSAPP_META_BASE_URL: sim.url });
-  await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${app.server.address().port}`;
-  token = await login(app.server);
-  admin = as(app.server, token);
-  number = (await admin.post('/whatsapp/numbers').send({ label: 'Fit', provider: 'meta', phone: '+15550001151', phoneNumberId: PNID, wabaId: '102030405060751', accessToken: 'fit-token', appSecret: 'fit-secret', verifyToken: 'v' })).body.data;
-  await sim.client.addMetaNumber({ phoneNumberId: PNID, wabaId: '102030405060751', displayPhoneNumber: '15550001151', accessToken: 'fit-token', appSecret: 'fit-secret', webhookUrl: number.webhookUrl.replace('https://crm.test.local', base) });
+  const started = await startWithSimulator();
+  ({ sim, app, admin, base, token } = started);
+  number = await connectMetaNumber(started, { label: 'Fit', phone: '+15550001151', phoneNumberId: PNID, wabaId: '102030405060751', accessToken: 'fit-token', appSecret: 'fit-secret' });
 });
 afterAll(async () => {
   await app?.stop();

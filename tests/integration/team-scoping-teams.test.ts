@@ -1,6 +1,7 @@
-import { createSimulator, type RunningSimulator } from '../../simulator';
-import { startStrapi, type TestApp } from '../helpers/strapi';
-import { as, createStaff, login } from '../helpers/admin';
+import type { RunningSimulator } from '../../simulator';
+import type { TestApp } from '../helpers/strapi';
+import { as, createStaff } from '../helpers/admin';
+import { connectMetaNumber, startWithSimulator } from '../helpers/simulated-app';
 import { openStream } from '../helpers/sse';
 
 /**
@@ -44,13 +45,7 @@ const numberBody = (label: string, pnid: string, phone: string, teamRoleIds: num
 });
 
 /** A number created by the super admin and known to the simulator, so customers can write to it. */
-const addNumber = async (label: string, pnid: string, phone: string, teamRoleIds: number[]) => {
-  const res = await admin.post('/whatsapp/numbers').send(numberBody(label, pnid, phone, teamRoleIds));
-  expect(res.status).toBe(201);
-  const n = res.body.data;
-  await sim.client.addMetaNumber({ phoneNumberId: pnid, wabaId: WABA, displayPhoneNumber: phone.replace('+', ''), accessToken: `tok-${pnid}`, appSecret: `sec-${pnid}`, webhookUrl: n.webhookUrl.replace('https://crm.test.local', base) });
-  return n;
-};
+const addNumber = (label: string, pnid: string, phone: string, teamRoleIds: number[]) => connectMetaNumber({ admin, sim, base }, numberBody(label, pnid, phone, teamRoleIds));
 
 const teamsOf = async (client: ReturnType<typeof as>) => {
   const res = await client.get('/whatsapp/teams');
@@ -61,11 +56,7 @@ const teamsOf = async (client: ReturnType<typeof as>) => {
 const pathsOf = (res: any) => res.body.error.details.errors.map((e: any) => e.path);
 
 beforeAll(async () => {
-  sim = await createSimulator();
-  app = await startStrapi({ WHATSAPP_META_BASE_URL: sim.url });
-  await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${app.server.address().port}`;
-  admin = as(app.server, await login(app.server));
+  ({ sim, app, admin, base } = await startWithSimulator());
   reader = await createStaff(app.strapi, app.server, 'TeamsReader', [NUMBERS_READ]);
   manager = await createStaff(app.strapi, app.server, 'TeamsManager', [NUMBERS_READ, NUMBERS_MANAGE]);
   outsider = await createStaff(app.strapi, app.server, 'TeamsOutsider', [NUMBERS_READ]);

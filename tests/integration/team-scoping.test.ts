@@ -1,7 +1,8 @@
-import { createSimulator, type RunningSimulator } from '../../simulator';
+import type { RunningSimulator } from '../../simulator';
 import { JOBS } from '../../server/cron';
-import { startStrapi, type TestApp } from '../helpers/strapi';
-import { as, createStaff, login } from '../helpers/admin';
+import type { TestApp } from '../helpers/strapi';
+import { as, createStaff } from '../helpers/admin';
+import { connectMetaNumber, startWithSimulator } from '../helpers/simulated-app';
 import { openStream } from '../helpers/sse';
 
 /**
@@ -36,8 +37,7 @@ const settle = async () => {
 };
 
 const addNumber = async (label: string, pnid: string, waba: string, phone: string, teamRoleIds: number[]) => {
-  const n = (await admin.post('/whatsapp/numbers').send({ label, provider: 'meta', phone, phoneNumberId: pnid, wabaId: waba, accessToken: `tok-${pnid}`, appSecret: `sec-${pnid}`, verifyToken: 'v', teamRoleIds })).body.data;
-  await sim.client.addMetaNumber({ phoneNumberId: pnid, wabaId: waba, displayPhoneNumber: phone.replace('+', ''), accessToken: `tok-${pnid}`, appSecret: `sec-${pnid}`, webhookUrl: n.webhookUrl.replace('https://crm.test.local', base) });
+  const n = await connectMetaNumber({ admin, sim, base }, { label, phone, phoneNumberId: pnid, wabaId: waba, accessToken: `tok-${pnid}`, appSecret: `sec-${pnid}`, teamRoleIds });
   await sim.client.createTemplate({ wabaId: waba, name: `${label.toLowerCase().replace(/\W/g, '_')}_hello`, language: 'en_US', category: 'UTILITY', status: 'APPROVED', body: 'Hello {{1}}' });
   return n;
 };
@@ -51,11 +51,7 @@ const rows = async (client: ReturnType<typeof as>, url: string, query: Record<st
 const listTemplateCalls = async (numberId: number) => (await admin.get('/whatsapp/logs/api').query({ call: 'list-templates', numberId: String(numberId) })).body.meta.pagination.total as number;
 
 beforeAll(async () => {
-  sim = await createSimulator();
-  app = await startStrapi({ WHATSAPP_META_BASE_URL: sim.url });
-  await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${app.server.address().port}`;
-  admin = as(app.server, await login(app.server));
+  ({ sim, app, admin, base } = await startWithSimulator());
   teamA = await createStaff(app.strapi, app.server, 'ScopeA', READ);
   teamB = await createStaff(app.strapi, app.server, 'ScopeB', READ);
   managerA = await createStaff(app.strapi, app.server, 'ScopeManagerA', ['plugin::whatsapp.numbers.read', 'plugin::whatsapp.numbers.manage']);

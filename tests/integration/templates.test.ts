@@ -1,7 +1,8 @@
-import { createSimulator, type RunningSimulator } from '../../simulator';
+import type { RunningSimulator } from '../../simulator';
 import { startCronJobs, stopCronJobs } from '../../server/cron';
-import { startStrapi, type TestApp } from '../helpers/strapi';
-import { as, createStaff, login } from '../helpers/admin';
+import type { TestApp } from '../helpers/strapi';
+import { connectMetaNumber, startWithSimulator } from '../helpers/simulated-app';
+import { as, createStaff } from '../helpers/admin';
 
 let sim: RunningSimulator;
 let app: TestApp;
@@ -12,14 +13,10 @@ let aisensy: any;
 const WABA = '102030405060708';
 
 beforeAll(async () => {
-  sim = await createSimulator();
-  app = await startStrapi({ WHATSAPP_META_BASE_URL: sim.url, WHATSAPP_AISENSY_BASE_URL: sim.url });
-  await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
-  const port = app.server.address().port;
-  admin = as(app.server, await login(app.server));
-  meta = (await admin.post('/whatsapp/numbers').send({ label: 'Templates', provider: 'meta', phone: '+15550001111', phoneNumberId: '109876543210987', wabaId: WABA, accessToken: 'tpl-token-0001', appSecret: 'tpl-secret', verifyToken: 'v' })).body.data;
+  const started = await startWithSimulator((simulator) => ({ WHATSAPP_AISENSY_BASE_URL: simulator.url }));
+  ({ sim, app, admin } = started);
+  meta = await connectMetaNumber(started, { label: 'Templates', phone: '+15550001111', phoneNumberId: '109876543210987', wabaId: WABA, accessToken: 'tpl-token-0001', appSecret: 'tpl-secret' });
   aisensy = (await admin.post('/whatsapp/numbers').send({ label: 'AiSensy', provider: 'aisensy', phone: '+919876543210', apiKey: 'ai-key-000001' })).body.data;
-  await sim.client.addMetaNumber({ phoneNumberId: '109876543210987', wabaId: WABA, displayPhoneNumber: '15550001111', accessToken: 'tpl-token-0001', appSecret: 'tpl-secret', webhookUrl: meta.webhookUrl.replace('https://crm.test.local', `http://127.0.0.1:${port}`) });
 
   await sim.client.createTemplate({
     wabaId: WABA, name: 'invoice_ready', language: 'en_US', category: 'UTILITY', status: 'APPROVED',

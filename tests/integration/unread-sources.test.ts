@@ -1,9 +1,10 @@
 /** Who clears a conversation's `unread`: a staff reply does; an automated message (a CRM-event template) does not. */
-import { createSimulator, type RunningSimulator } from '../../simulator';
-import { as, login } from '../helpers/admin';
+import type { RunningSimulator } from '../../simulator';
+import type { as } from '../helpers/admin';
 import { fixture } from '../helpers/fixtures';
 import { settleNotifications } from '../helpers/notifications';
-import { startStrapi, type TestApp } from '../helpers/strapi';
+import { connectMetaNumber, startWithSimulator } from '../helpers/simulated-app';
+import type { TestApp } from '../helpers/strapi';
 import { postMeta } from '../helpers/webhooks';
 
 let sim: RunningSimulator;
@@ -33,12 +34,9 @@ const customerWrites = async (text: string) => {
 const conversation = async () => (await admin.get('/whatsapp/conversations').query({ q: CUSTOMER })).body.data[0];
 
 beforeAll(async () => {
-  sim = await createSimulator();
-  app = await startStrapi({ WHATSAPP_META_BASE_URL: sim.url });
-  await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
-  admin = as(app.server, await login(app.server));
-  number = (await admin.post('/whatsapp/numbers').send({ label: 'Unread', provider: 'meta', phone: '+15550001515', phoneNumberId: PNID, wabaId: WABA, accessToken: 'unread-token-01', appSecret: SECRET, verifyToken: 'v' })).body.data;
-  await sim.client.addMetaNumber({ phoneNumberId: PNID, wabaId: WABA, displayPhoneNumber: '15550001515', accessToken: 'unread-token-01', appSecret: SECRET, webhookUrl: number.webhookUrl.replace('https://crm.test.local', `http://127.0.0.1:${app.server.address().port}`) });
+  const started = await startWithSimulator();
+  ({ sim, app, admin } = started);
+  number = await connectMetaNumber(started, { label: 'Unread', phone: '+15550001515', phoneNumberId: PNID, wabaId: WABA, accessToken: 'unread-token-01', appSecret: SECRET });
   await sim.client.createTemplate({ wabaId: WABA, name: 'order_update', language: 'en_US', category: 'UTILITY', status: 'APPROVED', body: 'Hello {{1}}, your order is on its way.' });
   await admin.post('/whatsapp/templates/sync').send({ numberId: number.id });
   await sim.client.setCustomer({ phone: CUSTOMER, reachable: true });

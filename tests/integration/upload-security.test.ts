@@ -2,10 +2,11 @@
  * Customer media and the host's own upload security (`upload.security` in config/plugins.ts): a type
  * the app denies, or does not allow, is not stored and the message says why, once; an allowed one is.
  */
-import { createSimulator, type RunningSimulator } from '../../simulator';
-import { as, login } from '../helpers/admin';
+import type { RunningSimulator } from '../../simulator';
+import type { as } from '../helpers/admin';
 import { tinyPng } from '../helpers/png';
-import { startStrapi, type TestApp } from '../helpers/strapi';
+import { connectMetaNumber, startWithSimulator } from '../helpers/simulated-app';
+import type { TestApp } from '../helpers/strapi';
 
 let sim: RunningSimulator;
 let app: TestApp;
@@ -27,17 +28,13 @@ const settle = async () => {
 };
 
 beforeAll(async () => {
-  sim = await createSimulator();
-  app = await startStrapi({
-    WHATSAPP_META_BASE_URL: sim.url,
+  const started = await startWithSimulator({
     // As a new app's config/plugins.ts: SVG and executables denied, only these families allowed.
     UPLOAD_DENIED_TYPES: 'image/svg+xml,application/x-msdownload,application/x-sh',
     UPLOAD_ALLOWED_TYPES: 'image/*,application/pdf,audio/*,video/*',
   });
-  await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
-  admin = as(app.server, await login(app.server));
-  number = (await admin.post('/whatsapp/numbers').send({ label: 'Uploads', provider: 'meta', phone: '+15550001616', phoneNumberId: PNID, wabaId: WABA, accessToken: 'upload-token-01', appSecret: 'upload-secret', verifyToken: 'v' })).body.data;
-  await sim.client.addMetaNumber({ phoneNumberId: PNID, wabaId: WABA, displayPhoneNumber: '15550001616', accessToken: 'upload-token-01', appSecret: 'upload-secret', webhookUrl: number.webhookUrl.replace('https://crm.test.local', `http://127.0.0.1:${app.server.address().port}`) });
+  ({ sim, app, admin } = started);
+  number = await connectMetaNumber(started, { label: 'Uploads', phone: '+15550001616', phoneNumberId: PNID, wabaId: WABA, accessToken: 'upload-token-01', appSecret: 'upload-secret' });
 });
 afterAll(async () => {
   await app?.stop();

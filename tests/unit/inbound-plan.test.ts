@@ -16,6 +16,11 @@ describe('claiming a batch', () => {
     expect(chunksOf([], 2)).toEqual([]);
     expect([0, 1, 2, 20].map((a) => backoffMs(a))).toEqual([1000, 2000, 4000, 300_000]);
   });
+
+  test("a worker's own backoff: its first wait, growth and cap", () => {
+    expect([0, 1, 2, 5, 6].map((a) => backoffMs(a, { firstMs: 500, factor: 4, capMs: 10 * 60_000 }))).toEqual([500, 2000, 8000, 512_000, 10 * 60_000]);
+    expect([1, 3, 20].map((a) => backoffMs(a, { firstMs: 2000, capMs: 30 * 60_000 }))).toEqual([4000, 16_000, 30 * 60_000]);
+  });
 });
 
 describe('turns', () => {

@@ -7,7 +7,7 @@ import { rowInserter, type Db } from '../../db-rows';
 import { autoLeadKey } from '../../keys';
 import { customerE164, regionOf } from '../../phone';
 import type { InboundMessageEvent } from '../../providers';
-import type { NumberRow } from '../../services/numbers';
+import type { NumberRow } from '../../number-rows';
 import type { RealtimeEvent } from '../../services/realtime';
 import { getService } from '../../utils';
 import { eventKey, type Keys } from '../keys';

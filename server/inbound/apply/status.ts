@@ -8,7 +8,7 @@ import { UID } from '../../constants';
 import { chunksOf } from '../../claims';
 import { rowInserter, type Db } from '../../db-rows';
 import { type ClassifiedError, type ProviderErrorDetail, type StatusEvent } from '../../providers';
-import type { NumberRow } from '../../services/numbers';
+import type { NumberRow } from '../../number-rows';
 import type { RealtimeEvent } from '../../services/realtime';
 import { getService } from '../../utils';
 import { eventKey, type Keys } from '../keys';

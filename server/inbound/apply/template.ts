@@ -2,8 +2,8 @@
 import type { Core } from '@strapi/strapi';
 import { UID } from '../../constants';
 import type { TemplateEvent } from '../../providers';
-import type { NumberRow } from '../../services/numbers';
-import { numbersOwning } from './number';
+import type { NumberRow } from '../../number-rows';
+import { numbersOwning } from '../../webhook-routing';
 
 /** Returns false when no stored template matched: the number's templates need a sync. */
 export const applyTemplate = async (strapi: Core.Strapi, number: NumberRow, event: TemplateEvent) => {
