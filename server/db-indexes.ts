@@ -98,9 +98,9 @@ const building = new WeakMap<object, Promise<void>>();
  * without CREATE rights must still get a working plugin.
  */
 export const ensureIndexes = async (strapi: Core.Strapi) => {
-  const build = (strapi.db.dialect.client === 'postgres' ? createOnPostgres(strapi) : createOnSqlite(strapi)).catch((error: Error) =>
-    strapi.log.warn(`[whatsapp] could not create the inbox's indexes (lists and search will be slower): ${error.message}`)
-  );
+  const build = (strapi.db.dialect.client === 'postgres' ? createOnPostgres(strapi) : createOnSqlite(strapi)).catch((error: Error) => {
+    strapi.log.warn(`[whatsapp] could not create the inbox's indexes (lists and search will be slower): ${error.message}`);
+  });
   building.set(strapi, build);
   if (strapi.db.dialect.client !== 'postgres') await build;
 };
