@@ -8,6 +8,8 @@
  *   npm run bench:inbox-scale                       # 100k conversations, 1M messages
  *   npm run bench:inbox-scale -- --small            # 10k / 100k
  *   BENCH_CONVERSATIONS=50000 BENCH_MESSAGES=500000 BENCH_REQUESTS=60 npm run bench:inbox-scale
+ *   BENCH_KEEP_SCHEMA=1 npm run bench:inbox-scale   # keeps the seeded schema (its name on stderr)
+ *   BENCH_SCHEMA=<kept schema> npm run bench:inbox-scale   # measures it again without seeding
  */
 import http from 'node:http';
 import path from 'node:path';
@@ -28,7 +30,12 @@ interface Ready {
   staffToken: string;
   numberIds: number[];
   heavyConversationId: number;
+  threadLength: number;
+  deepCursors: number[];
   seedSeconds: number;
+  reused: boolean;
+  conversations: number;
+  messages: number;
   sample: { id: number; waId: string; name: string }[];
 }
 
@@ -98,10 +105,9 @@ const measure = async (base: string, token: string, urls: string[]) => {
 const main = async () => {
   if (process.env.BENCH_NO_BUILD !== '1') prepare();
   const { ready, stop } = await startServer();
-  const { url: base, token, staffToken, numberIds, heavyConversationId: heavy, sample } = ready;
+  const { url: base, token, staffToken, numberIds, heavyConversationId: heavy, deepCursors, sample } = ready;
   const C = '/whatsapp/conversations';
   const lastNames = [...new Set(sample.map((s) => s.name.split(' ')[1]))];
-  const pages = Math.floor(MESSAGES / 50 / 50);
   const scenarios: [string, string, string[]][] = [
     // The floor: an authenticated admin route that reads one row, as every request pays it.
     ['floor: GET /admin/users/me', token, [FLOOR]],
@@ -124,7 +130,9 @@ const main = async () => {
     ['search by phone as typed (+cc nnn-nnnn)', token, sample.map((s) => `${C}?q=${encodeURIComponent(`+${s.waId.slice(0, 2)} ${s.waId.slice(2, 6)}-${s.waId.slice(6)}`)}`)],
     ['thread, first page', token, sample.map((s) => `${C}/${s.id}/messages`)],
     ['long thread, first page', token, [`${C}/${heavy}/messages`]],
-    ['long thread, older page', token, [Math.max(1, Math.floor(pages / 2)), pages].map((p) => `${C}/${heavy}/messages?page=${p}&pageSize=50`)],
+    // Page numbers reach back 10,000 rows: page 201 of 50 is the deepest one.
+    ['long thread, page 201 (row 10,000)', token, [`${C}/${heavy}/messages?page=201&pageSize=50`]],
+    ['long thread, deep page by before cursor', token, deepCursors.map((id) => `${C}/${heavy}/messages?before=${id}&pageSize=50`)],
   ];
   const results: Record<string, Awaited<ReturnType<typeof measure>>> = {};
   try {
@@ -134,9 +142,11 @@ const main = async () => {
   }
   const out = {
     database: 'postgres',
-    conversations: CONVERSATIONS,
-    messages: MESSAGES,
+    conversations: ready.conversations,
+    messages: ready.messages,
     seedSeconds: ready.seedSeconds,
+    reusedSchema: ready.reused,
+    longThreadMessages: ready.threadLength,
     requestsPerFigure: REQUESTS,
     targetP95Ms: TARGET_MS,
     allPass: Object.values(results).every((r) => r.pass),
