@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
-import { COUNT_AHEAD, UID } from '../constants';
+import { UID } from '../constants';
+import { countUpTo } from '../bounded-count';
 import { rowInserter } from '../db-rows';
 
 export interface ListFilters {
@@ -53,22 +54,14 @@ export const conversationsQuery = (strapi: Core.Strapi, f: ListFilters) => {
   return { qb, column };
 };
 
-/** Rows of a knex query counted up to `pageEnd + COUNT_AHEAD`; `capped` says the total is a lower bound. */
-export const countQueryUpTo = async (strapi: Core.Strapi, matching: any, pageEnd: number) => {
-  const cap = pageEnd + COUNT_AHEAD;
-  const [row] = await strapi.db.connection.count({ n: '*' }).from(matching.clone().clearSelect().clearOrder().select('id').limit(cap + 1).as('matching'));
-  const n = Number((row as { n: number | string }).n);
-  return n > cap ? { total: cap, capped: true } : { total: n, capped: false };
-};
-
 /** One page of conversation ids, most recent first, with the bounded total and unread counts. */
 export const listPage = async (strapi: Core.Strapi, f: ListFilters, offset: number, pageSize: number) => {
   const { qb, column } = conversationsQuery(strapi, f);
   const recent = [{ column: column('lastMessageAt'), order: 'desc' }, { column: 'id', order: 'desc' }];
   const [rows, count, unread] = await Promise.all([
     qb.clone().select('id').orderBy(recent).offset(offset).limit(pageSize),
-    countQueryUpTo(strapi, qb, offset + pageSize),
-    countQueryUpTo(strapi, qb.clone().where(column('unread'), '>', 0), 0),
+    countUpTo(strapi, qb, offset + pageSize),
+    countUpTo(strapi, qb.clone().where(column('unread'), '>', 0), 0),
   ]);
   return { ids: rows.map((r: { id: number | string }) => Number(r.id)), count, unread };
 };

@@ -9,6 +9,12 @@ import { messageOut } from './out';
 const MEDIA = { media: { select: ['url', 'mime', 'name', 'size'] } };
 const NEWEST_FIRST = [{ createdAt: 'desc' as const }, { id: 'desc' as const }];
 
+/** The thread's rows as a knex query. */
+const threadQuery = (strapi: Core.Strapi, conversationId: number) => {
+  const { table, column } = rowInserter(strapi, UID.message);
+  return strapi.db.connection(table).where(column('conversationId'), conversationId);
+};
+
 /**
  * Ids of the thread's messages older than message `before` in (createdAt, id) order, newest
  * first: a row comparison against the cursor row read in SQL, so the thread index seeks to it
@@ -16,16 +22,13 @@ const NEWEST_FIRST = [{ createdAt: 'desc' as const }, { id: 'desc' as const }];
  */
 const idsBefore = async (strapi: Core.Strapi, conversationId: number, before: number, limit: number) => {
   const { table, column } = rowInserter(strapi, UID.message);
-  const [conv, created] = [column('conversationId'), column('createdAt')];
-  const knex = strapi.db.connection;
-  const cursor = await knex(table).where({ id: before, [conv]: conversationId }).first('id');
-  if (!cursor) {
+  const created = column('createdAt');
+  if (!(await threadQuery(strapi, conversationId).where('id', before).first('id'))) {
     const message = 'before is not a message of this conversation';
     throw new errors.ValidationError(message, { errors: [{ path: ['before'], message, name: 'ValidationError', value: before }] });
   }
-  const rows = await knex(table)
+  const rows = await threadQuery(strapi, conversationId)
     .select('id')
-    .where(conv, conversationId)
     .whereRaw(`(??, id) < (SELECT c.??, c.id FROM ?? c WHERE c.id = ?)`, [created, created, table, before])
     .orderBy([{ column: created, order: 'desc' }, { column: 'id', order: 'desc' }])
     .limit(limit);
@@ -50,7 +53,7 @@ export const threadPage = async (strapi: Core.Strapi, conversationId: number, qu
   const offset = (page - 1) * pageSize;
   const [rows, { total, capped }] = await Promise.all([
     q.findMany({ where, orderBy: NEWEST_FIRST, offset, limit: pageSize + 1, populate: MEDIA }),
-    countUpTo(strapi, UID.message, where, offset + pageSize),
+    countUpTo(strapi, threadQuery(strapi, conversationId), offset + pageSize),
   ]);
   return {
     data: rows.slice(0, pageSize).map(messageOut),
