@@ -51,19 +51,23 @@ const trigramSchema = async (knex: any): Promise<string | null> => {
   return null;
 };
 
-/** Our indexes in the connection's schema, by name, and whether each is usable (an interrupted CONCURRENTLY build leaves one invalid). */
-const existingOnPostgres = async (knex: any): Promise<Map<string, boolean>> => {
+/**
+ * Our indexes in the connection's schema, by name: usable, or invalid (an interrupted CONCURRENTLY
+ * build leaves one so), or still building (another instance starting at the same time).
+ */
+const existingOnPostgres = async (knex: any): Promise<Map<string, 'valid' | 'invalid' | 'building'>> => {
   const { rows } = await knex.raw(
-    `SELECT c.relname AS name, i.indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+    `SELECT c.relname AS name, i.indisvalid AS valid, EXISTS (SELECT 1 FROM pg_stat_progress_create_index p WHERE p.index_relid = i.indexrelid) AS building
+     FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
      WHERE c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema()) AND c.relname LIKE 'whatsapp\\_%'`
   );
-  return new Map(rows.map((r: { name: string; valid: boolean }) => [r.name, r.valid]));
+  return new Map(rows.map((r: { name: string; valid: boolean; building: boolean }) => [r.name, r.valid ? 'valid' : r.building ? 'building' : 'invalid']));
 };
 
 /**
  * On PostgreSQL each missing index is built CONCURRENTLY (outside any transaction), so a large
- * table keeps taking writes while it builds; an invalid one is dropped and built again. Each
- * index on its own: one that fails is logged and the others still come.
+ * table keeps taking writes while it builds; an invalid one is dropped and built again (unless
+ * another instance is building it). Each index on its own: one that fails is logged and the others still come.
  */
 const createOnPostgres = async (strapi: Core.Strapi) => {
   const knex = strapi.db.connection;
@@ -73,9 +77,10 @@ const createOnPostgres = async (strapi: Core.Strapi) => {
   const existing = await existingOnPostgres(knex);
   const built: string[] = [];
   for (const index of wanted) {
-    if (existing.get(index.name) === true) continue;
+    const state = existing.get(index.name);
+    if (state === 'valid' || state === 'building') continue;
     try {
-      if (existing.has(index.name)) await knex.raw(`DROP INDEX CONCURRENTLY IF EXISTS ${quote(index.name)}`);
+      if (state === 'invalid') await knex.raw(`DROP INDEX CONCURRENTLY IF EXISTS ${quote(index.name)}`);
       await knex.raw(`CREATE INDEX CONCURRENTLY IF NOT EXISTS ${quote(index.name)} ON ${index.on}`);
       built.push(index.name);
     } catch (error) {
