@@ -2,7 +2,7 @@
  * The server half of bench/inbox-scale, run as its own process: boots the example Strapi on a fresh
  * PostgreSQL schema, seeds conversations and messages with plain SQL, prints one `BENCH_READY {json}`
  * line (URL, admin and team-member JWTs, what to ask for) and serves until its stdin closes.
- * argv: JSON { conversations, messages }.
+ * argv: JSON { conversations, messages }. BENCH_SCHEMA=<kept schema> skips the seeding and measures it again.
  */
 import request from 'supertest';
 import { startStrapi } from '../tests/helpers/strapi';
@@ -39,7 +39,7 @@ const seed = async (knex: any, numberIds: number[], assignees: number[]) => {
         now() - (g * interval '317 seconds') AS at
       FROM generate_series(1, ${N}) g
     ) s`);
-  const [{ min: first }] = (await knex.raw('SELECT min(id) AS min FROM whatsapp_conversations')).rows;
+  const first = Number((await knex.raw('SELECT min(id) AS min FROM whatsapp_conversations')).rows[0].min);
   // One long thread (conversation `first`) with a fiftieth of the messages; the rest spread evenly.
   const heavy = Math.floor(M / 50);
   const chunk = 200_000;
@@ -55,41 +55,87 @@ const seed = async (knex: any, numberIds: number[], assignees: number[]) => {
   }
   await knex.raw('VACUUM ANALYZE whatsapp_conversations');
   await knex.raw('VACUUM ANALYZE whatsapp_messages');
-  return Number(first);
 };
 
+/** Message ids of the long thread at these depths (rows from the newest), to page on from there with `before`. */
+const cursorsAt = async (knex: any, conversationId: number, depths: number[]) => {
+  const out: number[] = [];
+  for (const depth of depths) {
+    const { rows } = await knex.raw('SELECT id FROM whatsapp_messages WHERE conversation_id = ? ORDER BY created_at DESC, id DESC OFFSET ? LIMIT 1', [conversationId, depth]);
+    if (rows[0]) out.push(Number(rows[0].id));
+  }
+  return out;
+};
+
+/** Waits until no index of ours is still building (the plugin builds PostgreSQL's in the background). */
+const indexesReady = async (knex: any) => {
+  for (;;) {
+    const { rows } = await knex.raw(`SELECT count(*)::int AS n FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+      WHERE c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema()) AND c.relname LIKE 'whatsapp%' AND NOT i.indisvalid`);
+    const building = await knex.raw(`SELECT count(*)::int AS n FROM pg_stat_progress_create_index p JOIN pg_class c ON c.oid = p.relid WHERE c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())`);
+    if (!rows[0].n && !building.rows[0].n) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+};
+
+/** What the schema holds (a reused one may hold another size than asked for). */
+const sizes = async (knex: any) => ({
+  conversations: Number((await knex.raw('SELECT count(*) AS n FROM whatsapp_conversations')).rows[0].n),
+  messages: Number((await knex.raw('SELECT count(*) AS n FROM whatsapp_messages')).rows[0].n),
+});
+
+const STAFF = { email: 'teammate@test.local', password: 'Staff-Member-2026' };
+
 const main = async () => {
-  const app = await startStrapi({ NODE_ENV: 'production' });
+  // BENCH_SCHEMA=<a schema kept by BENCH_KEEP_SCHEMA=1> measures an already seeded database again.
+  const reuse = process.env.BENCH_SCHEMA;
+  const existing = reuse ? { env: { DATABASE_CLIENT: 'postgres', DATABASE_SCHEMA: reuse }, drop: async () => undefined } : undefined;
+  const app = await startStrapi({ NODE_ENV: 'production' }, existing);
   const { strapi } = app;
   strapi.log.level = 'error';
   if (strapi.db.dialect.client !== 'postgres') throw new Error('bench/inbox-scale seeds with PostgreSQL SQL: run with TEST_DB=postgres');
   await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${app.server.address().port}`;
   const token = await login(app.server);
-  // A team member: their team's numbers and the numbers without a team, CRM names of contacts only.
-  const staff = await createStaff(strapi, app.server, 'Teammate', ['plugin::whatsapp.inbox.read', { action: 'plugin::content-manager.explorer.read', subject: 'api::contact.contact', properties: { fields: ['name', 'phone'] } }]);
-  const other = await strapi.service('admin::role').create({ name: 'Other team', description: 'bench' });
-  const teams = [[staff.role.id], [staff.role.id], [other.id], [other.id], [], []];
-  const numberIds: number[] = [];
-  for (const [i, teamRoleIds] of teams.entries()) {
-    const pnid = `10987654321${String(i).padStart(4, '0')}`;
-    const res = await request(app.server).post('/whatsapp/numbers').set('Authorization', `Bearer ${token}`)
-      .send({ label: `Bench ${i}`, provider: 'meta', phone: `+1555000${String(i).padStart(4, '0')}`, phoneNumberId: pnid, wabaId: '102030405060708', accessToken: `bench-token-${pnid}`, appSecret: 'bench-secret', verifyToken: 'bench', teamRoleIds });
-    if (res.status !== 201 && res.status !== 200) throw new Error(`number: ${res.status} ${JSON.stringify(res.body)}`);
-    numberIds.push(res.body.data.id);
+  const knex = strapi.db.connection;
+  let staffToken: string;
+  let numberIds: number[];
+  let seedSeconds = 0;
+  if (reuse) {
+    staffToken = await login(app.server, STAFF.email, STAFF.password);
+    numberIds = (await knex.raw('SELECT id FROM whatsapp_numbers ORDER BY id')).rows.map((r: any) => Number(r.id));
+    await indexesReady(knex);
+  } else {
+    // A team member: their team's numbers and the numbers without a team, CRM names of contacts only.
+    const staff = await createStaff(strapi, app.server, 'Teammate', ['plugin::whatsapp.inbox.read', { action: 'plugin::content-manager.explorer.read', subject: 'api::contact.contact', properties: { fields: ['name', 'phone'] } }]);
+    staffToken = staff.token;
+    const other = await strapi.service('admin::role').create({ name: 'Other team', description: 'bench' });
+    const teams = [[staff.role.id], [staff.role.id], [other.id], [other.id], [], []];
+    numberIds = [];
+    for (const [i, teamRoleIds] of teams.entries()) {
+      const pnid = `10987654321${String(i).padStart(4, '0')}`;
+      const res = await request(app.server).post('/whatsapp/numbers').set('Authorization', `Bearer ${token}`)
+        .send({ label: `Bench ${i}`, provider: 'meta', phone: `+1555000${String(i).padStart(4, '0')}`, phoneNumberId: pnid, wabaId: '102030405060708', accessToken: `bench-token-${pnid}`, appSecret: 'bench-secret', verifyToken: 'bench', teamRoleIds });
+      if (res.status !== 201 && res.status !== 200) throw new Error(`number: ${res.status} ${JSON.stringify(res.body)}`);
+      numberIds.push(res.body.data.id);
+    }
+    const admin = await strapi.db.query('admin::user').findOne({ where: { email: 'admin@test.local' } });
+    const teammate = await strapi.db.query('admin::user').findOne({ where: { email: STAFF.email } });
+    await indexesReady(knex);
+    const started = Date.now();
+    await seed(knex, numberIds, [admin.id, teammate.id]);
+    seedSeconds = (Date.now() - started) / 1000;
   }
-  const admin = await strapi.db.query('admin::user').findOne({ where: { email: 'admin@test.local' } });
-  const teammate = await strapi.db.query('admin::user').findOne({ where: { email: 'teammate@test.local' } });
-  const started = Date.now();
-  const first = await seed(strapi.db.connection, numberIds, [admin.id, teammate.id]);
-  const seedSeconds = (Date.now() - started) / 1000;
-  const sample = (await strapi.db.connection.raw(`SELECT id, customer_wa_id, customer_name FROM whatsapp_conversations WHERE id % 997 = 0 AND customer_name IS NOT NULL ORDER BY id LIMIT 40`)).rows;
-  const line = { url, token, staffToken: staff.token, numberIds, heavyConversationId: first, seedSeconds, sample: sample.map((r: any) => ({ id: r.id, waId: r.customer_wa_id, name: r.customer_name })), conversations: N, messages: M };
+  const first = Number((await knex.raw('SELECT min(id) AS min FROM whatsapp_conversations')).rows[0].min);
+  const threadLength = Number((await knex.raw('SELECT count(*) AS n FROM whatsapp_messages WHERE conversation_id = ?', [first])).rows[0].n);
+  const deepCursors = await cursorsAt(knex, first, [Math.floor(threadLength / 2), threadLength - 60]);
+  const sample = (await knex.raw(`SELECT id, customer_wa_id, customer_name FROM whatsapp_conversations WHERE id % 997 = 0 AND customer_name IS NOT NULL ORDER BY id LIMIT 40`)).rows;
+  const line = { url, token, staffToken, numberIds, heavyConversationId: first, threadLength, deepCursors, seedSeconds, reused: Boolean(reuse), sample: sample.map((r: any) => ({ id: r.id, waId: r.customer_wa_id, name: r.customer_name })), ...(await sizes(knex)) };
   process.stdout.write(`BENCH_READY ${JSON.stringify(line)}\n`);
   // The bench closes stdin when done (a signal would meet Strapi's own handler, which exits before the schema is dropped).
   process.stdin.resume();
-  // BENCH_KEEP_SCHEMA=1 leaves the seeded schema behind, to EXPLAIN a query afterwards.
-  const keepDatabase = process.env.BENCH_KEEP_SCHEMA === '1';
+  // BENCH_KEEP_SCHEMA=1 leaves the seeded schema behind (to EXPLAIN a query, or to measure again with BENCH_SCHEMA).
+  const keepDatabase = process.env.BENCH_KEEP_SCHEMA === '1' || Boolean(reuse);
   if (keepDatabase) process.stderr.write(`bench/inbox-scale: keeping schema ${app.database.env.DATABASE_SCHEMA}\n`);
   process.stdin.on('end', () => void app.stop({ keepDatabase }).then(() => process.exit(0)));
 };

@@ -1,13 +1,15 @@
 /**
  * bench/inbox-scale: the inbox API at 100k conversations / 1M messages on PostgreSQL. Strapi runs
  * in a child process (bench/inbox-scale-server.ts, which seeds with plain SQL); this process asks
- * over HTTP with real admin JWTs, one request at a time on a keep-alive socket, and prints p50/p95
- * of each query with pass/fail against 100 ms, and the same over a paired floor request (a busy
- * shared machine slows every request alike). Prints JSON.
+ * over HTTP with real admin JWTs, one request at a time on a keep-alive socket (the scenarios in
+ * turn, round after round), and prints p50/p95 of each query with pass/fail against 100 ms, and the
+ * same over a paired floor request (a busy shared machine slows every request alike). Prints JSON.
  *
  *   npm run bench:inbox-scale                       # 100k conversations, 1M messages
  *   npm run bench:inbox-scale -- --small            # 10k / 100k
  *   BENCH_CONVERSATIONS=50000 BENCH_MESSAGES=500000 BENCH_REQUESTS=60 npm run bench:inbox-scale
+ *   BENCH_KEEP_SCHEMA=1 npm run bench:inbox-scale   # keeps the seeded schema (its name on stderr)
+ *   BENCH_SCHEMA=<kept schema> npm run bench:inbox-scale   # measures it again without seeding
  */
 import http from 'node:http';
 import path from 'node:path';
@@ -28,7 +30,12 @@ interface Ready {
   staffToken: string;
   numberIds: number[];
   heavyConversationId: number;
+  threadLength: number;
+  deepCursors: number[];
   seedSeconds: number;
+  reused: boolean;
+  conversations: number;
+  messages: number;
   sample: { id: number; waId: string; name: string }[];
 }
 
@@ -72,37 +79,43 @@ const get = (base: string, token: string, url: string) =>
 
 const pct = (sorted: number[], p: number) => Number(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)].toFixed(1));
 
-/**
- * p50/p95 over REQUESTS requests cycling through the given URLs, after a short warm-up; each one
- * paired with a floor request just before it, so `overFloor` (their differences) is the query's own
- * cost when other work on the machine slows every request alike.
- */
 const FLOOR = '/admin/users/me';
-const measure = async (base: string, token: string, urls: string[]) => {
-  for (const url of urls.slice(0, 3)) await get(base, token, url);
-  const times: number[] = [];
-  const floors: number[] = [];
-  const over: number[] = [];
-  for (let i = 0; i < REQUESTS; i += 1) {
-    const floor = await get(base, token, FLOOR);
-    const t = await get(base, token, urls[i % urls.length]);
-    times.push(t);
-    floors.push(floor);
-    over.push(t - floor);
-  }
+type Scenario = [name: string, token: string, urls: string[]];
+
+/** p50/p95 of one scenario's times, of the floor requests paired with them and of their differences. */
+const summarize = (times: number[], floors: number[]) => {
+  const over = times.map((t, i) => t - floors[i]);
   for (const list of [times, floors, over]) list.sort((a, b) => a - b);
   const p95 = pct(times, 95);
   return { requests: times.length, p50Ms: pct(times, 50), p95Ms: p95, maxMs: Number(times[times.length - 1].toFixed(1)), pass: p95 < TARGET_MS, floorP50Ms: pct(floors, 50), floorP95Ms: pct(floors, 95), overFloorP50Ms: pct(over, 50), overFloorP95Ms: pct(over, 95) };
 };
 
+/**
+ * REQUESTS rounds after a short warm-up; each round asks every scenario once (its next URL), so a
+ * change in the machine's load over the run touches every figure alike. Each request is paired with
+ * a floor request just before it: `overFloor` (their differences) is the query's own cost when other
+ * work on the machine slows every request alike.
+ */
+const measureAll = async (base: string, scenarios: Scenario[]) => {
+  for (const [, token, urls] of scenarios) for (const url of urls.slice(0, 3)) await get(base, token, url);
+  const times = scenarios.map(() => [] as number[]);
+  const floors = scenarios.map(() => [] as number[]);
+  for (let i = 0; i < REQUESTS; i += 1) {
+    for (const [n, [, token, urls]] of scenarios.entries()) {
+      floors[n].push(await get(base, token, FLOOR));
+      times[n].push(await get(base, token, urls[i % urls.length]));
+    }
+  }
+  return Object.fromEntries(scenarios.map(([name], n) => [name, summarize(times[n], floors[n])]));
+};
+
 const main = async () => {
   if (process.env.BENCH_NO_BUILD !== '1') prepare();
   const { ready, stop } = await startServer();
-  const { url: base, token, staffToken, numberIds, heavyConversationId: heavy, sample } = ready;
+  const { url: base, token, staffToken, numberIds, heavyConversationId: heavy, deepCursors, sample } = ready;
   const C = '/whatsapp/conversations';
   const lastNames = [...new Set(sample.map((s) => s.name.split(' ')[1]))];
-  const pages = Math.floor(MESSAGES / 50 / 50);
-  const scenarios: [string, string, string[]][] = [
+  const scenarios: Scenario[] = [
     // The floor: an authenticated admin route that reads one row, as every request pays it.
     ['floor: GET /admin/users/me', token, [FLOOR]],
     ['list', token, [C]],
@@ -124,19 +137,23 @@ const main = async () => {
     ['search by phone as typed (+cc nnn-nnnn)', token, sample.map((s) => `${C}?q=${encodeURIComponent(`+${s.waId.slice(0, 2)} ${s.waId.slice(2, 6)}-${s.waId.slice(6)}`)}`)],
     ['thread, first page', token, sample.map((s) => `${C}/${s.id}/messages`)],
     ['long thread, first page', token, [`${C}/${heavy}/messages`]],
-    ['long thread, older page', token, [Math.max(1, Math.floor(pages / 2)), pages].map((p) => `${C}/${heavy}/messages?page=${p}&pageSize=50`)],
+    // Page numbers reach back 10,000 rows: page 201 of 50 is the deepest one.
+    ['long thread, page 201 (row 10,000)', token, [`${C}/${heavy}/messages?page=201&pageSize=50`]],
+    ['long thread, deep page by before cursor', token, deepCursors.map((id) => `${C}/${heavy}/messages?before=${id}&pageSize=50`)],
   ];
-  const results: Record<string, Awaited<ReturnType<typeof measure>>> = {};
+  let results: Record<string, ReturnType<typeof summarize>>;
   try {
-    for (const [name, who, urls] of scenarios) results[name] = await measure(base, who, urls);
+    results = await measureAll(base, scenarios);
   } finally {
     await stop();
   }
   const out = {
     database: 'postgres',
-    conversations: CONVERSATIONS,
-    messages: MESSAGES,
+    conversations: ready.conversations,
+    messages: ready.messages,
     seedSeconds: ready.seedSeconds,
+    reusedSchema: ready.reused,
+    longThreadMessages: ready.threadLength,
     requestsPerFigure: REQUESTS,
     targetP95Ms: TARGET_MS,
     allPass: Object.values(results).every((r) => r.pass),

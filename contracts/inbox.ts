@@ -85,6 +85,28 @@ export interface Message {
   createdAt: string;
 }
 
+/**
+ * Query of `GET /whatsapp/conversations/:id/messages` (newest first): `page` numbers reach back
+ * MAX_PAGED_ROWS messages; `before` (a message id of the thread, such as the previous answer's
+ * `meta.nextBefore`) pages back any distance at the same cost.
+ */
+export interface MessagesQuery {
+  page?: string;
+  pageSize?: string;
+  before?: string;
+}
+
+/** How far back `page` numbers reach, in rows (conversations or messages); further is a 400 naming `page`. */
+export const MAX_PAGED_ROWS = 10_000;
+
+/** `meta` of `GET /whatsapp/conversations/:id/messages`. */
+export interface MessagesMeta {
+  /** By page number: `page`, `total` (counted a bounded distance ahead, `capped` when more) and `pageCount`; by cursor: `before`. */
+  pagination: { pageSize: number; page?: number; total?: number; pageCount?: number; capped?: boolean; before?: number };
+  /** The `before` that asks for the next older messages; null when there are none. */
+  nextBefore: number | null;
+}
+
 /** Body of `POST /whatsapp/conversations/:id/messages`. */
 export type ReplyRequest =
   | { type: 'text'; text: string; replyTo?: string; idempotencyKey?: string }

@@ -13,6 +13,7 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
       '[whatsapp] No encryption key (WHATSAPP_ENCRYPTION_KEY): numbers with credentials cannot be saved until one is set.'
     );
   }
+  // On PostgreSQL the indexes build in the background, concurrently with writes.
   await ensureIndexes(strapi);
   // Several instances: connect to Redis first; the live events of every instance reach this one's streams.
   await getService('cluster', { strapi }).start();

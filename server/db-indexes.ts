@@ -2,26 +2,32 @@ import type { Core } from '@strapi/strapi';
 
 /**
  * Indexes the inbox's list, filters, search and threads need and that a content type's schema
- * cannot declare (descending keys, partial and trigram indexes). Created at every start with
- * IF NOT EXISTS; Strapi's schema sync ignores indexes it does not track, so they stay.
+ * cannot declare (descending keys, partial and trigram indexes). Ensured at every start; Strapi's
+ * schema sync ignores indexes it does not track, so they stay.
  */
-const PLAIN = [
+interface IndexDef {
+  name: string;
+  /** What follows `ON`: table, method and keys. */
+  on: string;
+}
+
+const PLAIN: IndexDef[] = [
   // The list's order (most recent first, id to break ties), alone and after the number or assignee filters.
-  'CREATE INDEX IF NOT EXISTS whatsapp_conversations_recent_idx ON whatsapp_conversations (last_message_at DESC, id DESC)',
-  'CREATE INDEX IF NOT EXISTS whatsapp_conversations_number_recent_idx ON whatsapp_conversations (number_id, last_message_at DESC, id DESC)',
-  'CREATE INDEX IF NOT EXISTS whatsapp_conversations_assignee_recent_idx ON whatsapp_conversations (assignee_id, last_message_at DESC, id DESC)',
+  { name: 'whatsapp_conversations_recent_idx', on: 'whatsapp_conversations (last_message_at DESC, id DESC)' },
+  { name: 'whatsapp_conversations_number_recent_idx', on: 'whatsapp_conversations (number_id, last_message_at DESC, id DESC)' },
+  { name: 'whatsapp_conversations_assignee_recent_idx', on: 'whatsapp_conversations (assignee_id, last_message_at DESC, id DESC)' },
   // The unread badge counts a few rows, not all of them.
-  'CREATE INDEX IF NOT EXISTS whatsapp_conversations_unread_idx ON whatsapp_conversations (number_id, id) WHERE unread > 0',
-  // A thread's pages, newest first.
-  'CREATE INDEX IF NOT EXISTS whatsapp_messages_thread_idx ON whatsapp_messages (conversation_id, created_at DESC, id DESC)',
+  { name: 'whatsapp_conversations_unread_idx', on: 'whatsapp_conversations (number_id, id) WHERE unread > 0' },
+  // A thread's pages, newest first, and the `before` cursor's row comparison.
+  { name: 'whatsapp_messages_thread_idx', on: 'whatsapp_messages (conversation_id, created_at DESC, id DESC)' },
 ];
 
-/** Search by any part of a name or phone: trigram indexes on the expressions the query engine writes. */
-const trigram = (ops: string) => [
-  `CREATE INDEX IF NOT EXISTS whatsapp_conversations_name_trgm_idx ON whatsapp_conversations USING gin (lower(customer_name::varchar) ${ops})`,
-  `CREATE INDEX IF NOT EXISTS whatsapp_conversations_crm_name_trgm_idx ON whatsapp_conversations USING gin (lower(crm_name::varchar) ${ops})`,
-  `CREATE INDEX IF NOT EXISTS whatsapp_conversations_phone_trgm_idx ON whatsapp_conversations USING gin (customer_phone ${ops})`,
-  `CREATE INDEX IF NOT EXISTS whatsapp_conversations_wa_id_trgm_idx ON whatsapp_conversations USING gin (customer_wa_id ${ops})`,
+/** Search by any part of a name or phone: trigram indexes on the expressions server/conversations/list.ts writes. */
+const trigram = (ops: string): IndexDef[] => [
+  { name: 'whatsapp_conversations_name_trgm_idx', on: `whatsapp_conversations USING gin (lower(customer_name::varchar) ${ops})` },
+  { name: 'whatsapp_conversations_crm_name_trgm_idx', on: `whatsapp_conversations USING gin (lower(crm_name::varchar) ${ops})` },
+  { name: 'whatsapp_conversations_phone_trgm_idx', on: `whatsapp_conversations USING gin (customer_phone ${ops})` },
+  { name: 'whatsapp_conversations_wa_id_trgm_idx', on: `whatsapp_conversations USING gin (customer_wa_id ${ops})` },
 ];
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
@@ -45,19 +51,66 @@ const trigramSchema = async (knex: any): Promise<string | null> => {
   return null;
 };
 
-export const ensureIndexes = async (strapi: Core.Strapi) => {
-  // Indexes only speed things up: a database user without CREATE rights must still get a working plugin.
-  await createIndexes(strapi).catch((error: Error) => strapi.log.warn(`[whatsapp] could not create the inbox's indexes (lists and search will be slower): ${error.message}`));
+/**
+ * Our indexes in the connection's schema, by name: usable, or invalid (an interrupted CONCURRENTLY
+ * build leaves one so), or still building (another instance starting at the same time).
+ */
+const existingOnPostgres = async (knex: any): Promise<Map<string, 'valid' | 'invalid' | 'building'>> => {
+  const { rows } = await knex.raw(
+    `SELECT c.relname AS name, i.indisvalid AS valid, EXISTS (SELECT 1 FROM pg_stat_progress_create_index p WHERE p.index_relid = i.indexrelid) AS building
+     FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+     WHERE c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema()) AND c.relname LIKE 'whatsapp\\_%'`
+  );
+  return new Map(rows.map((r: { name: string; valid: boolean; building: boolean }) => [r.name, r.valid ? 'valid' : r.building ? 'building' : 'invalid']));
 };
 
-const createIndexes = async (strapi: Core.Strapi) => {
+/**
+ * On PostgreSQL each missing index is built CONCURRENTLY (outside any transaction), so a large
+ * table keeps taking writes while it builds; an invalid one is dropped and built again (unless
+ * another instance is building it). Each index on its own: one that fails is logged and the others still come.
+ */
+const createOnPostgres = async (strapi: Core.Strapi) => {
   const knex = strapi.db.connection;
-  for (const statement of PLAIN) await knex.raw(statement);
-  if (strapi.db.dialect.client !== 'postgres') return;
   const schema = await trigramSchema(knex).catch(() => null);
-  if (!schema) {
-    strapi.log.info('[whatsapp] pg_trgm is not available: searching conversations by part of a name or phone scans the table');
-    return;
+  if (!schema) strapi.log.info('[whatsapp] pg_trgm is not available: searching conversations by part of a name or phone scans the table');
+  const wanted = [...PLAIN, ...(schema ? trigram(`${quote(schema)}.gin_trgm_ops`) : [])];
+  const existing = await existingOnPostgres(knex);
+  const built: string[] = [];
+  for (const index of wanted) {
+    const state = existing.get(index.name);
+    if (state === 'valid' || state === 'building') continue;
+    try {
+      if (state === 'invalid') await knex.raw(`DROP INDEX CONCURRENTLY IF EXISTS ${quote(index.name)}`);
+      await knex.raw(`CREATE INDEX CONCURRENTLY IF NOT EXISTS ${quote(index.name)} ON ${index.on}`);
+      built.push(index.name);
+    } catch (error) {
+      strapi.log.warn(`[whatsapp] could not create index ${index.name} (lists and search will be slower): ${(error as Error).message}`);
+    }
   }
-  for (const statement of trigram(`${quote(schema)}.gin_trgm_ops`)) await knex.raw(statement);
+  if (built.length) strapi.log.info(`[whatsapp] built ${built.length} inbox index(es): ${built.join(', ')}`);
+};
+
+const createOnSqlite = async (strapi: Core.Strapi) => {
+  for (const index of PLAIN) await strapi.db.connection.raw(`CREATE INDEX IF NOT EXISTS ${index.name} ON ${index.on}`);
+};
+
+const building = new WeakMap<object, Promise<void>>();
+
+/**
+ * Starts ensuring the indexes. SQLite's are built before this resolves; PostgreSQL's build in the
+ * background (a large table can take minutes, which must not hold up starting), and
+ * `indexesSettled` waits for them. Never throws: indexes only speed things up, and a database user
+ * without CREATE rights must still get a working plugin.
+ */
+export const ensureIndexes = async (strapi: Core.Strapi) => {
+  const build = (strapi.db.dialect.client === 'postgres' ? createOnPostgres(strapi) : createOnSqlite(strapi)).catch((error: Error) => {
+    strapi.log.warn(`[whatsapp] could not create the inbox's indexes (lists and search will be slower): ${error.message}`);
+  });
+  building.set(strapi, build);
+  if (strapi.db.dialect.client !== 'postgres') await build;
+};
+
+/** Resolves once a build `ensureIndexes` started has ended (before the database closes). */
+export const indexesSettled = async (strapi: Core.Strapi) => {
+  await building.get(strapi);
 };

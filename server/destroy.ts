@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { stopCronJobs } from './cron';
+import { indexesSettled } from './db-indexes';
 import { getService } from './utils';
 
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
@@ -9,4 +10,6 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   await getService('dispatcher', { strapi }).stop();
   await getService('notifications', { strapi }).stop();
   await getService('cluster', { strapi }).stop();
+  // An index still building holds a connection the database's close would cut.
+  await indexesSettled(strapi);
 };

@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import type { ReplyRequest } from '../../contracts/inbox';
+import type { MessagesQuery, ReplyRequest } from '../../contracts/inbox';
 import { contentManagerScope } from '../content-manager-scope';
 import { getService } from '../utils';
 import { validateAssign, validateAssigneesQuery, validateConversationQuery, validateMessagesQuery, validateReply, validateStart, validateTicket } from '../validation/inbox';
@@ -16,7 +16,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       ctx.body = { data: await inbox().get(viewer(ctx), ctx.params.id) };
     },
     async messages(ctx: any) {
-      ctx.body = await inbox().messages(ctx.state.user, ctx.params.id, (await validateMessagesQuery(ctx.query ?? {})) as { page?: string; pageSize?: string });
+      ctx.body = await inbox().messages(ctx.state.user, ctx.params.id, (await validateMessagesQuery(ctx.query ?? {})) as MessagesQuery);
     },
     async start(ctx: any) {
       ctx.created({ data: await inbox().start(viewer(ctx), (await validateStart(ctx.request.body)) as any) });

@@ -1,14 +1,15 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import type { AssigneeOption, Conversation, ReplyRequest } from '../../contracts/inbox';
+import type { AssigneeOption, Conversation, MessagesQuery, ReplyRequest } from '../../contracts/inbox';
 import { UID, actionId } from '../constants';
 import { startRecipient, type StartInput } from '../conversations/start';
 import { sendReadReceipt } from '../outbox/read-receipts';
 import { recordAdminPath, type ReadScope } from '../content-manager-scope';
 import { toId } from '../ids';
-import { countUpTo } from '../bounded-count';
 import { getService } from '../utils';
 import { adminUserName, conversationOut, messageOut } from '../conversations/out';
+import { listPage } from '../conversations/list';
+import { threadPage } from '../conversations/thread';
 
 export { adminUserName, messageOut };
 
@@ -112,36 +113,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   return {
     async list(user: AdminUser, query: Record<string, string | undefined>) {
-      const allowed = await visibleNumberIds(user);
-      const where: Record<string, unknown> = {};
-      if (allowed !== 'all') where.numberId = { $in: allowed };
-      if (query.numberId) where.numberId = allowed === 'all' || allowed.includes(Number(query.numberId)) ? Number(query.numberId) : -1;
-      if (query.state) where.state = query.state;
-      if (query.crm) where.crmKind = query.crm;
-      if (query.assignee === 'me') where.assigneeId = user.id;
-      else if (query.assignee === 'unassigned') where.assigneeId = { $null: true };
-      else if (query.assignee) where.assigneeId = Number(query.assignee);
-      if (query.q) {
-        where.$or = [{ customerName: { $containsi: query.q } }, { customerPhone: { $contains: query.q } }, { customerWaId: { $contains: query.q } }];
-        // CRM names only in the types whose names the caller may read (role conditions on single records aside).
-        const readable = [...(await namedSources(user)).keys()];
-        if (readable.length) (where.$or as unknown[]).push({ crmName: { $containsi: query.q }, crmUid: { $in: readable } });
-        // A phone typed or pasted as people write it ("+1 555-000 2222"): its digits, against the wa id.
-        const digits = query.q.replace(/\D/g, '');
-        if (/^[\d\s()+.\-]+$/.test(query.q) && digits.length >= 3) (where.$or as unknown[]).push({ customerWaId: { $contains: digits } });
-      }
+      const readableCrmUids = query.q ? [...(await namedSources(user)).keys()] : [];
+      const filters = { ...query, allowed: await visibleNumberIds(user), userId: user.id, readableCrmUids };
       const page = Math.max(1, Number(query.page ?? 1));
       const pageSize = Math.min(100, Math.max(1, Number(query.pageSize ?? 25)));
-      const offset = (page - 1) * pageSize;
-      const [rows, { total, capped }, unread] = await Promise.all([
-        q(UID.conversation).findMany({ where, orderBy: [{ lastMessageAt: 'desc' }, { id: 'desc' }], offset, limit: pageSize }),
-        countUpTo(strapi, UID.conversation, where, offset + pageSize),
-        countUpTo(strapi, UID.conversation, { ...where, unread: { $gt: 0 } }, 0),
-      ]);
+      const { ids, count, unread } = await listPage(strapi, filters, (page - 1) * pageSize, pageSize);
+      const found = ids.length ? await q(UID.conversation).findMany({ where: { id: { $in: ids } } }) : [];
+      const byId = new Map<number, any>(found.map((r: any) => [r.id, r]));
       return {
-        data: await withNames(rows, user),
+        data: await withNames(ids.map((id) => byId.get(id)).filter(Boolean), user),
         meta: {
-          pagination: { page, pageSize, total, pageCount: Math.ceil(total / pageSize), ...(capped ? { capped: true } : {}) },
+          pagination: { page, pageSize, total: count.total, pageCount: Math.ceil(count.total / pageSize), ...(count.capped ? { capped: true } : {}) },
           unreadConversations: unread.total,
           ...(unread.capped ? { unreadConversationsCapped: true } : {}),
         },
@@ -175,17 +157,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return { ...out, crmRecord: { type: ct.info?.displayName ?? row.crmUid, fields, adminPath: recordAdminPath(row.crmUid, row.crmDocumentId) } };
     },
 
-    async messages(user: AdminUser, id: unknown, query: { page?: string; pageSize?: string }) {
-      const conversation = await visible(user, id);
-      const page = Math.max(1, Number(query.page ?? 1));
-      const pageSize = Math.min(200, Math.max(1, Number(query.pageSize ?? 50)));
-      const where = { conversationId: conversation.id };
-      const offset = (page - 1) * pageSize;
-      const [rows, { total, capped }] = await Promise.all([
-        q(UID.message).findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], offset, limit: pageSize, populate: { media: { select: ['url', 'mime', 'name', 'size'] } } }),
-        countUpTo(strapi, UID.message, where, offset + pageSize),
-      ]);
-      return { data: rows.map(messageOut), meta: { pagination: { page, pageSize, total, pageCount: Math.ceil(total / pageSize), ...(capped ? { capped: true } : {}) } } };
+    async messages(user: AdminUser, id: unknown, query: MessagesQuery) {
+      return threadPage(strapi, (await visible(user, id)).id, query);
     },
 
     async reply(user: AdminUser, id: unknown, body: ReplyRequest, ability?: { can: (action: string) => boolean }) {

@@ -1,6 +1,7 @@
 import { yup, validateYupSchema } from '@strapi/utils';
 import { idNumber, idString, toId } from '../ids';
 import { rejectInheritedKeys } from './inherited-keys';
+import { MAX_PAGED_ROWS } from '../../contracts/inbox';
 
 const param = yup.object({
   type: yup.string().oneOf(['text', 'image', 'video', 'document', 'payload', 'coupon_code', 'currency', 'date_time']).required(),
@@ -92,6 +93,19 @@ export const validateReply = async (body: unknown) => {
   return validateReplyShape(body);
 };
 
+/**
+ * `page` may reach back MAX_PAGED_ROWS rows at the page size asked for (defaults and maximum as
+ * the service applies them): a deeper offset is read and counted row by row.
+ */
+const withinPagedRows = (defaultSize: number, maxSize: number, instead: string) => ({
+  name: 'page-depth',
+  test(this: yup.TestContext, v: { page?: string; pageSize?: string } | undefined) {
+    const pageSize = Math.min(maxSize, Math.max(1, Number(v?.pageSize ?? defaultSize)));
+    if (!v?.page || (Number(v.page) - 1) * pageSize <= MAX_PAGED_ROWS) return true;
+    return this.createError({ path: 'page', message: `page reaches back at most ${MAX_PAGED_ROWS} rows (page ${Math.floor(MAX_PAGED_ROWS / pageSize) + 1} at this pageSize): ${instead}` });
+  },
+});
+
 export const validateConversationQuery = validateYupSchema(
   yup.object({
     numberId: idString('numberId'),
@@ -104,11 +118,20 @@ export const validateConversationQuery = validateYupSchema(
     q: yup.string().max(100),
     page: yup.string().matches(/^\d{1,6}$/, 'page must be a whole number'),
     pageSize: yup.string().matches(/^\d{1,3}$/, 'pageSize must be a whole number'),
-  })
+  }).test(withinPagedRows(25, 100, 'narrow the list with a filter or a search'))
 );
 
 export const validateMessagesQuery = validateYupSchema(
-  yup.object({ page: yup.string().matches(/^[1-9]\d{0,5}$/, 'page must be a whole number from 1'), pageSize: yup.string().matches(/^[1-9]\d{0,2}$/, 'pageSize must be a whole number from 1 to 200') })
+  yup
+    .object({
+      page: yup.string().matches(/^[1-9]\d{0,5}$/, 'page must be a whole number from 1'),
+      pageSize: yup.string().matches(/^[1-9]\d{0,2}$/, 'pageSize must be a whole number from 1 to 200'),
+      before: idString('before'),
+    })
+    .test(withinPagedRows(50, 200, 'ask for older messages with `before` (the previous page\'s meta.nextBefore)'))
+    .test('page-or-before', 'give either page or before', function (v) {
+      return !(v?.page && v?.before) || this.createError({ path: 'before', message: 'before pages on its own: give either page or before' });
+    })
 );
 
 export const validateAssigneesQuery = validateYupSchema(yup.object({ numberId: idString('numberId') }));
