@@ -6,6 +6,8 @@ import { UID } from '../constants';
 import { UnsupportedByProviderError, type OutboundMessage } from '../providers';
 import { getService } from '../utils';
 import type { NumberRow } from '../services/numbers';
+import type { Refusal } from './admission';
+import { createReadmission } from './readmit';
 
 export type Row = Record<string, any>;
 
@@ -14,12 +16,16 @@ export const backoffMs = (attempt: number) => Math.min(4 ** attempt * 500, 10 * 
 /** A switched-off number's queued rows look again this often (and at once when it is switched on). */
 const INACTIVE_RECHECK_MS = 60_000;
 export const NUMBER_OFF = 'waiting: the number is switched off';
+export const NUMBER_REAUTH = 'waiting: the number needs new credentials';
 export const REVIEW = { status: 'review', errorClass: 'permanent', errorText: 'interrupted while sending; not resent automatically, check with the customer before sending again' };
 
 /** What a claimed row needs to go out: its number, its conversation and the provider's message. */
 export type Prepared = { number: NumberRow; conversation: Row; message: OutboundMessage };
 /** Runs the provider call under a driver's admission (the cluster's in-flight count); the call itself is made once. */
 export type Through = <T>(call: () => Promise<T>) => Promise<T>;
+
+/** A refusal found right before the call: the reason code in `errorCode`, its sentence as the error. */
+const notAdmittedNow = (refusal: Refusal) => ({ class: 'not-admitted', code: refusal.reason, text: `not sent: ${refusal.message}` });
 
 /** What the provider gets for a stored row. */
 const outbound = (row: Row, conversation: Row, template: Row | null): OutboundMessage => {
@@ -42,6 +48,7 @@ const outbound = (row: Row, conversation: Row, template: Row | null): OutboundMe
  */
 export const createDelivery = (strapi: Core.Strapi) => {
   const q = (uid: string) => strapi.db.query(uid as any);
+  const readmission = createReadmission(strapi);
   const publish = (row: Row, status: string) =>
     getService('realtime', { strapi }).publish({ type: 'message.status', conversationId: row.conversationId, numberId: row.numberId, messageId: row.id, status });
 
@@ -66,6 +73,12 @@ export const createDelivery = (strapi: Core.Strapi) => {
     }
     await q(UID.message).update({ where: { id: row.id }, data: { payload: next } });
     return next;
+  };
+
+  /** A queued row that may not leave: failed with its reason, never sent (only while still queued, so a claim elsewhere wins). */
+  const refused = async (row: Row, c: { class: string; code: string | null; text: string }) => {
+    const { count } = await q(UID.message).updateMany({ where: { id: row.id, status: 'queued' }, data: { status: 'failed', failedAt: new Date(), errorClass: c.class, errorCode: c.code, errorText: c.text } });
+    if (count) publish(row, 'failed');
   };
 
   const consequences = async (row: Row, cls: string) => {
@@ -128,21 +141,28 @@ export const createDelivery = (strapi: Core.Strapi) => {
   };
 
   return {
-    /** Loads what a send needs; null when the row cannot go now (removed: failed; switched off: it waits). */
+    /**
+     * Loads what a send needs and admits the row again (it may have waited); null when it cannot go
+     * now (removed or refused: failed with the reason; switched off or awaiting credentials: it waits).
+     */
     async prepare(row: Row): Promise<Prepared | null> {
       const number = (await q(UID.number).findOne({ where: { id: row.numberId } })) as NumberRow | null;
       const conversation = await q(UID.conversation).findOne({ where: { id: row.conversationId } });
       if (!number || number.deletedAt || !conversation) {
-        await q(UID.message).update({ where: { id: row.id }, data: { status: 'failed', failedAt: new Date(), errorClass: 'permanent', errorText: 'the number was removed' } });
-        publish(row, 'failed');
+        await refused(row, { class: 'permanent', code: null, text: 'the number was removed' });
         return null;
       }
-      if (!number.active) {
-        // Switched off is not gone: the row waits, and goes out once the number is switched on again.
-        await q(UID.message).update({ where: { id: row.id }, data: { nextAttemptAt: new Date(Date.now() + INACTIVE_RECHECK_MS), errorText: NUMBER_OFF } });
+      if (!number.active || number.needsReauth) {
+        // Switched off (or its credentials refused) is not gone: the row waits, and goes out once the number is usable again.
+        await q(UID.message).update({ where: { id: row.id }, data: { nextAttemptAt: new Date(Date.now() + INACTIVE_RECHECK_MS), errorText: number.active ? NUMBER_REAUTH : NUMBER_OFF } });
         return null;
       }
-      const template = row.type === 'template' ? await q(UID.template).findOne({ where: { numberId: number.id, name: row.template.name, language: row.template.language } }) : null;
+      const template = row.type === 'template' ? await q(UID.template).findOne({ where: { numberId: number.id, name: row.template.name, language: row.template.language, removedAt: null } }) : null;
+      const refusal = await readmission.refusal(row, number, conversation, template);
+      if (refusal) {
+        await refused(row, notAdmittedNow(refusal));
+        return null;
+      }
       return { number, conversation, message: outbound(row, conversation, template) };
     },
 
