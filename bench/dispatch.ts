@@ -98,7 +98,7 @@ const main = async () => {
   const base = `http://127.0.0.1:${app.server.address().port}`;
   const token = await login(app.server);
   const q = (uid: string) => strapi.db.query(uid as any);
-  const dispatcher = strapi.plugin('whatsapp').service('dispatcher');
+  const outbox = strapi.plugin('whatsapp').service('outbox');
 
   const rateRun = async (mps: number, count: number, pnid: string) => {
     const number = (
@@ -109,7 +109,7 @@ const main = async () => {
     await sim.addMetaNumber({ phoneNumberId: pnid, wabaId: WABA, displayPhoneNumber: `1555${pnid.slice(-7)}`, accessToken: `bench-${pnid}`, appSecret: 'bench-secret', webhookUrl: 'http://127.0.0.1:9/none', throughputMps: mps });
     await sim.setFault(pnid, { autoDeliver: false, autoRead: false } as any);
     const windowEnd = new Date(Date.now() + 3600_000);
-    await dispatcher.stop();
+    await outbox.stop();
     for (let i = 0; i < count; i += 1) {
       const waId = `1556${pnid.slice(-2)}${String(i).padStart(5, '0')}`;
       await sim.setWindow(pnid, waId, true);
@@ -118,13 +118,13 @@ const main = async () => {
     }
     const since = (await sim.requests({ provider: 'meta' })).reduce((max, r) => Math.max(max, r.seq), 0);
     const started = Date.now();
-    await dispatcher.start();
+    await outbox.start();
     for (;;) {
-      await dispatcher.idle();
+      await outbox.idle();
       const left = await q('plugin::whatsapp.message').count({ where: { numberId: number.id, status: { $in: ['queued', 'sending'] } } });
       if (left === 0) break;
       await new Promise((r) => setTimeout(r, 200));
-      dispatcher.kick();
+      outbox.kick();
     }
     const seconds = (Date.now() - started) / 1000;
     const rows = await q('plugin::whatsapp.message').findMany({ where: { numberId: number.id }, select: ['status'] });

@@ -6,7 +6,7 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   await stopCronJobs(strapi);
   await getService('inbound', { strapi }).stop();
   await getService('media', { strapi }).stop();
-  await getService('dispatcher', { strapi }).stop();
+  await getService('outbox', { strapi }).stop();
   await getService('notifications', { strapi }).stop();
   await getService('cluster', { strapi }).stop();
 };

@@ -71,7 +71,7 @@ export const firingClaims = (strapi: Core.Strapi) => {
     },
     /**
      * A firing claimed (`queued`) but never given its message was being sent when a process stopped.
-     * Sending it again is safe: the dispatcher's idempotency key is the firing's own (`firing:<id>` in
+     * Sending it again is safe: the outbox's idempotency key is the firing's own (`firing:<id>` in
      * its conversation), so a message already queued is found, not sent twice.
      */
     async recover() {

@@ -113,7 +113,7 @@ export const createBullmqDriver = (strapi: Core.Strapi, delivery: Delivery): Out
     });
     await addJobs(rows);
   };
-  const loop = createWorkerLoop(strapi, 'dispatcher sweep', sweep, SWEEP_MS);
+  const loop = createWorkerLoop(strapi, 'outbox sweep', sweep, SWEEP_MS);
 
   return {
     // Only rows of instances that stopped go to review: another live instance's sends are its own.
@@ -127,7 +127,7 @@ export const createBullmqDriver = (strapi: Core.Strapi, delivery: Delivery): Out
       // A dead instance's jobs go back to the others within ~25 s (lock not renewed, then the stalled check).
       worker = new Worker('send', sendJob, { connection: workerConnection, prefix, concurrency: CONCURRENCY, lockDuration: 15_000, stalledInterval: 10_000 });
       worker.on('failed', (job, error) => strapi.log.error(`[whatsapp] message ${job?.data?.messageId}: ${error.message}`));
-      worker.on('error', (error) => strapi.log.error(`[whatsapp] dispatcher queue: ${error.message}`));
+      worker.on('error', (error) => strapi.log.error(`[whatsapp] outbox queue: ${error.message}`));
       loop.start();
     },
     async stop() {

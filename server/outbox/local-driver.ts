@@ -111,7 +111,7 @@ export const createLocalDriver = (strapi: Core.Strapi, delivery: Delivery, limit
     await Promise.all(inflight);
   };
 
-  const loop = createWorkerLoop(strapi, 'dispatcher', pass, SWEEP_MS);
+  const loop = createWorkerLoop(strapi, 'outbox', pass, SWEEP_MS);
   const kick = () => {
     fresh = true;
     wake();

@@ -19,7 +19,7 @@ const OLGA = '15550061601'; // opted out in the CRM, writes to us
 const UNA = '15550061602'; // unreachable on WhatsApp
 const CORA = '15550061603'; // her window closed
 const q = (name: string) => app.strapi.db.query(`plugin::whatsapp.${name}` as any);
-const outbox = () => app.strapi.plugin('whatsapp').service('dispatcher');
+const outbox = () => app.strapi.plugin('whatsapp').service('outbox');
 const settle = () => settleNotifications(app, sim);
 const arrivals = async (to: string) => (await sim.client.outbound({ to })) as any[];
 const conversationOf = (waId: string) => q('conversation').findOne({ where: { numberId: number.id, customerWaId: waId } });
