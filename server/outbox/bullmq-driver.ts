@@ -73,7 +73,7 @@ export const createBullmqDriver = (strapi: Core.Strapi, delivery: Delivery): Out
     try {
       const claimed = await delivery.claim(row, { dispatchedBy: cluster().instanceId });
       if (!claimed) return;
-      const retryAt = await delivery.deliver(claimed, ready, (call) => cluster().admitted(numberKey(row.numberId), mps, call));
+      const retryAt = await delivery.deliver(claimed, ready, (call) => limits.admitted(numberKey(row.numberId), mps, call));
       if (retryAt) return later(retryAt.getTime());
     } finally {
       sendingHere.delete(row.id);

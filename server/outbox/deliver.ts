@@ -7,7 +7,7 @@ import { UnsupportedByProviderError, type OutboundMessage } from '../providers';
 import { getService } from '../utils';
 import type { NumberRow } from '../services/numbers';
 import type { Refusal } from './admission';
-import { createReadmission } from './readmit';
+import { createReadmission, type Candidate } from './readmit';
 
 export type Row = Record<string, any>;
 
@@ -142,28 +142,44 @@ export const createDelivery = (strapi: Core.Strapi) => {
 
   return {
     /**
-     * Loads what a send needs and admits the row again (it may have waited); null when it cannot go
-     * now (removed or refused: failed with the reason; switched off or awaiting credentials: it waits).
+     * Loads what these rows need and admits them again (they may have waited), a few queries for
+     * the lot; answers the rows that may go now. The others: removed or refused, failed with the
+     * reason; switched off or awaiting credentials, they wait.
      */
+    async prepareMany(rows: Row[]): Promise<Map<number, Prepared>> {
+      const ready = new Map<number, Prepared>();
+      if (!rows.length) return ready;
+      const ids = (field: string) => [...new Set(rows.map((r) => r[field] as number))];
+      const numbers = new Map<number, NumberRow>((await q(UID.number).findMany({ where: { id: { $in: ids('numberId') } } })).map((n: NumberRow) => [n.id, n]));
+      const conversations = new Map<number, Row>((await q(UID.conversation).findMany({ where: { id: { $in: ids('conversationId') } } })).map((c: Row) => [c.id, c]));
+      const names = [...new Set(rows.filter((r) => r.type === 'template').map((r) => r.template.name as string))];
+      const templates: Row[] = names.length ? await q(UID.template).findMany({ where: { numberId: { $in: ids('numberId') }, name: { $in: names }, removedAt: null } }) : [];
+      const candidates: Candidate[] = [];
+      for (const row of rows) {
+        const number = numbers.get(row.numberId);
+        const conversation = conversations.get(row.conversationId);
+        if (!number || number.deletedAt || !conversation) {
+          await refused(row, { class: 'permanent', code: null, text: 'the number was removed' });
+        } else if (!number.active || number.needsReauth) {
+          // Switched off (or its credentials refused) is not gone: the row waits, and goes out once the number is usable again.
+          await q(UID.message).update({ where: { id: row.id }, data: { nextAttemptAt: new Date(Date.now() + INACTIVE_RECHECK_MS), errorText: number.active ? NUMBER_REAUTH : NUMBER_OFF } });
+        } else {
+          const template = row.type === 'template' ? templates.find((t) => t.numberId === number.id && t.name === row.template.name && t.language === row.template.language) : null;
+          candidates.push({ row, number, conversation, template: (template ?? null) as Candidate['template'] });
+        }
+      }
+      const refusals = await readmission.refusals(candidates);
+      for (const { row, number, conversation, template } of candidates) {
+        const refusal = refusals.get(row.id);
+        if (refusal) await refused(row, notAdmittedNow(refusal));
+        else ready.set(row.id, { number, conversation, message: outbound(row, conversation, template) });
+      }
+      return ready;
+    },
+
+    /** One row's `prepareMany`: null when it cannot go now. */
     async prepare(row: Row): Promise<Prepared | null> {
-      const number = (await q(UID.number).findOne({ where: { id: row.numberId } })) as NumberRow | null;
-      const conversation = await q(UID.conversation).findOne({ where: { id: row.conversationId } });
-      if (!number || number.deletedAt || !conversation) {
-        await refused(row, { class: 'permanent', code: null, text: 'the number was removed' });
-        return null;
-      }
-      if (!number.active || number.needsReauth) {
-        // Switched off (or its credentials refused) is not gone: the row waits, and goes out once the number is usable again.
-        await q(UID.message).update({ where: { id: row.id }, data: { nextAttemptAt: new Date(Date.now() + INACTIVE_RECHECK_MS), errorText: number.active ? NUMBER_REAUTH : NUMBER_OFF } });
-        return null;
-      }
-      const template = row.type === 'template' ? await q(UID.template).findOne({ where: { numberId: number.id, name: row.template.name, language: row.template.language, removedAt: null } }) : null;
-      const refusal = await readmission.refusal(row, number, conversation, template);
-      if (refusal) {
-        await refused(row, notAdmittedNow(refusal));
-        return null;
-      }
-      return { number, conversation, message: outbound(row, conversation, template) };
+      return (await this.prepareMany([row])).get(row.id) ?? null;
     },
 
     /** Sends a claimed row (status `sending`); answers when it should be tried again, if it should. */
@@ -198,6 +214,25 @@ export const createDelivery = (strapi: Core.Strapi) => {
       const attempts = (row.attempts ?? 0) + 1;
       const { count } = await q(UID.message).updateMany({ where: { id: row.id, status: 'queued', attempts: row.attempts ?? 0 }, data: { status: 'sending', attempts, ...data } });
       return count === 1 ? { ...row, attempts } : null;
+    },
+
+    /**
+     * Claims these queued rows at once (one statement per attempt count, the claim's version);
+     * answers the claimed rows by id. Single instance only: no one else claims meanwhile, so the
+     * rows now `sending` at the next attempt count are the ones this call claimed.
+     */
+    async claimMany(rows: Row[]): Promise<Map<number, Row>> {
+      const claimed = new Map<number, Row>();
+      const byAttempts = new Map<number, Row[]>();
+      for (const row of rows) byAttempts.set(row.attempts ?? 0, [...(byAttempts.get(row.attempts ?? 0) ?? []), row]);
+      for (const [attempts, group] of byAttempts) {
+        const ids = group.map((r) => r.id);
+        const { count } = await q(UID.message).updateMany({ where: { id: { $in: ids }, status: 'queued', attempts }, data: { status: 'sending', attempts: attempts + 1 } });
+        const won = count === ids.length ? ids : (await q(UID.message).findMany({ where: { id: { $in: ids }, status: 'sending', attempts: attempts + 1 }, select: ['id'] })).map((r: Row) => r.id);
+        const byId = new Map(group.map((r) => [r.id, r]));
+        for (const id of won) claimed.set(id, { ...byId.get(id)!, attempts: attempts + 1 });
+      }
+      return claimed;
     },
 
     /** The recipient's sends wait: their pair rate is used up until then. */
