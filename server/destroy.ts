@@ -8,5 +8,6 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   await getService('media', { strapi }).stop();
   await getService('outbox', { strapi }).stop();
   await getService('notifications', { strapi }).stop();
+  await getService('provider-calls', { strapi }).flushLog();
   await getService('cluster', { strapi }).stop();
 };

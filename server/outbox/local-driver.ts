@@ -10,7 +10,7 @@ const SWEEP_MS = 2_000;
 /** While numbers are being worked on, the loop looks for other numbers' rows at least this often. */
 const REFETCH_MS = 100;
 /** A chunk of a number's rows covers this long of its rate (at most MAX_WIDTH rows): prepared and claimed together. */
-const AHEAD_SECONDS = 0.05;
+const AHEAD_SECONDS = 0.2;
 const MAX_WIDTH = 64;
 /** Provider calls of one number under way at once. */
 const MAX_IN_FLIGHT = 128;
@@ -19,7 +19,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.
 /**
  * One instance: a loop in this process finds numbers with due rows and works each number in a lane
  * of its own, at its own rate, with the limits kept in memory. A row is claimed (`sending`) only
- * after it passed admission again, at most a chunk (about 50 ms of its number's rate) before its
+ * after it passed admission again, at most a chunk (about 200 ms of its number's rate) before its
  * slot, so a crash can leave for review only rows that were moments from their provider call.
  */
 export const createLocalDriver = (strapi: Core.Strapi, delivery: Delivery, limits: Limits): OutboxDriver => {
