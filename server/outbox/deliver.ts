@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Core } from '@strapi/strapi';
 import axios from 'axios';
 import { UID } from '../constants';
+import { rowInserter } from '../db-rows';
 import { UnsupportedByProviderError, type OutboundMessage } from '../providers';
 import { getService } from '../utils';
 import type { NumberRow } from '../services/numbers';
@@ -49,6 +50,7 @@ const outbound = (row: Row, conversation: Row, template: Row | null): OutboundMe
 export const createDelivery = (strapi: Core.Strapi) => {
   const q = (uid: string) => strapi.db.query(uid as any);
   const readmission = createReadmission(strapi);
+  const messages = rowInserter(strapi, UID.message);
   const publish = (row: Row, status: string) =>
     getService('realtime', { strapi }).publish({ type: 'message.status', conversationId: row.conversationId, numberId: row.numberId, messageId: row.id, status });
 
@@ -216,21 +218,21 @@ export const createDelivery = (strapi: Core.Strapi) => {
       return count === 1 ? { ...row, attempts } : null;
     },
 
-    /**
-     * Claims these queued rows at once (one statement per attempt count, the claim's version);
-     * answers the claimed rows by id. Single instance only: no one else claims meanwhile, so the
-     * rows now `sending` at the next attempt count are the ones this call claimed.
-     */
+    /** Claims these queued rows at once (one statement per attempt count, the claim's version); answers the rows this call claimed, by id. */
     async claimMany(rows: Row[]): Promise<Map<number, Row>> {
       const claimed = new Map<number, Row>();
       const byAttempts = new Map<number, Row[]>();
       for (const row of rows) byAttempts.set(row.attempts ?? 0, [...(byAttempts.get(row.attempts ?? 0) ?? []), row]);
+      const col = messages.column;
       for (const [attempts, group] of byAttempts) {
-        const ids = group.map((r) => r.id);
-        const { count } = await q(UID.message).updateMany({ where: { id: { $in: ids }, status: 'queued', attempts }, data: { status: 'sending', attempts: attempts + 1 } });
-        const won = count === ids.length ? ids : (await q(UID.message).findMany({ where: { id: { $in: ids }, status: 'sending', attempts: attempts + 1 }, select: ['id'] })).map((r: Row) => r.id);
+        const won: { id: number }[] = await strapi.db
+          .connection(messages.table)
+          .whereIn('id', group.map((r) => r.id))
+          .where(col('status'), 'queued')
+          .where(col('attempts'), attempts)
+          .update({ [col('status')]: 'sending', [col('attempts')]: attempts + 1, updated_at: new Date() }, ['id']);
         const byId = new Map(group.map((r) => [r.id, r]));
-        for (const id of won) claimed.set(id, { ...byId.get(id)!, attempts: attempts + 1 });
+        for (const { id } of won) claimed.set(Number(id), { ...byId.get(Number(id))!, attempts: attempts + 1 });
       }
       return claimed;
     },
