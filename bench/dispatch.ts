@@ -1,10 +1,9 @@
 /**
- * bench/dispatch: sends per second the dispatcher achieves against a number's configured limit
+ * bench/dispatch: sends per second the outbox achieves against a number's configured limit
  * (80 and 1,000 per second), counted from the provider simulator's arrival log (its own process):
- * over-limit answers (130429), duplicates (a message accepted twice) and rows left in review; the
- * machine's ceiling (a bare keep-alive loop posting to the same simulator), so the 1,000/s figure
- * is a ratio to what this machine can do; and the latency from a customer's webhook to the event
- * on an open inbox stream at 100 messages per second. Prints JSON.
+ * over-limit answers (130429), duplicates (a message accepted twice) and rows left in review; and
+ * the machine's ceiling (a bare keep-alive loop posting to the same simulator), so the 1,000/s
+ * figure is a ratio to what this machine can do. Prints JSON.
  *
  *   npm run bench:dispatch
  *   TEST_DB=postgres npm run bench:dispatch
@@ -18,12 +17,10 @@ import request from 'supertest';
 import { SimulatorClient } from '../simulator/client';
 import { startStrapi } from '../tests/helpers/strapi';
 import { login } from '../tests/helpers/admin';
-import { openStream } from '../tests/helpers/sse';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const prepare: () => void = require('../scripts/prepare-tests');
 
-const pct = (sorted: number[], p: number) => (sorted.length ? Number(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))].toFixed(1)) : null);
 const WABA = '102030405060708';
 
 /** `npm run simulator` in its own process; resolves with its URL once it listens. */
@@ -95,10 +92,9 @@ const main = async () => {
   const { strapi } = app;
   strapi.log.level = 'error';
   await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${app.server.address().port}`;
   const token = await login(app.server);
   const q = (uid: string) => strapi.db.query(uid as any);
-  const dispatcher = strapi.plugin('whatsapp').service('dispatcher');
+  const outbox = strapi.plugin('whatsapp').service('outbox');
 
   const rateRun = async (mps: number, count: number, pnid: string) => {
     const number = (
@@ -109,7 +105,7 @@ const main = async () => {
     await sim.addMetaNumber({ phoneNumberId: pnid, wabaId: WABA, displayPhoneNumber: `1555${pnid.slice(-7)}`, accessToken: `bench-${pnid}`, appSecret: 'bench-secret', webhookUrl: 'http://127.0.0.1:9/none', throughputMps: mps });
     await sim.setFault(pnid, { autoDeliver: false, autoRead: false } as any);
     const windowEnd = new Date(Date.now() + 3600_000);
-    await dispatcher.stop();
+    await outbox.stop();
     for (let i = 0; i < count; i += 1) {
       const waId = `1556${pnid.slice(-2)}${String(i).padStart(5, '0')}`;
       await sim.setWindow(pnid, waId, true);
@@ -118,13 +114,13 @@ const main = async () => {
     }
     const since = (await sim.requests({ provider: 'meta' })).reduce((max, r) => Math.max(max, r.seq), 0);
     const started = Date.now();
-    await dispatcher.start();
+    await outbox.start();
     for (;;) {
-      await dispatcher.idle();
+      await outbox.idle();
       const left = await q('plugin::whatsapp.message').count({ where: { numberId: number.id, status: { $in: ['queued', 'sending'] } } });
       if (left === 0) break;
       await new Promise((r) => setTimeout(r, 200));
-      dispatcher.kick();
+      outbox.kick();
     }
     const seconds = (Date.now() - started) / 1000;
     const rows = await q('plugin::whatsapp.message').findMany({ where: { numberId: number.id }, select: ['status'] });
@@ -146,66 +142,11 @@ const main = async () => {
   const at1000 = await rateRun(1000, Number(process.env.BENCH_COUNT_1000 ?? 3000), '400000000001000');
   const machine = await ceiling(sim, Number(process.env.BENCH_CEILING_SECONDS ?? 5), Number(process.env.BENCH_CEILING_CONCURRENCY ?? 32));
 
-  // Webhook → stream latency at 100 customer messages per second; which message an event is, from the API only.
-  const number = (
-    await request(app.server).post('/whatsapp/numbers').set('Authorization', `Bearer ${token}`)
-      .send({ label: 'Latency', provider: 'meta', phone: '+15550001111', phoneNumberId: '109876543210987', wabaId: WABA, accessToken: 'lat-token', appSecret: 'lat-secret', verifyToken: 'v' })
-  ).body.data;
-  await sim.addMetaNumber({ phoneNumberId: '109876543210987', wabaId: WABA, displayPhoneNumber: '15550001111', accessToken: 'lat-token', appSecret: 'lat-secret', webhookUrl: number.webhookUrl.replace(/^https?:\/\/[^/]+/, base) });
-  const stream = await openStream(`${base}/whatsapp/stream`, { Authorization: `Bearer ${token}` });
-  await stream.waitFor((e) => e.event === 'ready');
-  const CUSTOMERS = 200;
-  const customer = (k: number) => `1557${String(k).padStart(7, '0')}`;
-  // Warm-up: one message per customer opens their conversation; the API says whose each one is.
-  const customerOf = new Map<number, string>();
-  for (let k = 0; k < CUSTOMERS; k += 1) await sim.customerSends({ from: customer(k), to: '109876543210987', text: `warm ${k}` });
-  await stream.waitFor((e) => e.event === 'message.created' && new Set(stream.events.filter((x) => x.event === 'message.created').map((x) => x.data.conversationId)).size >= CUSTOMERS, 60_000).catch(() => undefined);
-  for (const e of stream.events.splice(0)) {
-    if (e.event !== 'message.created' || customerOf.has(e.data.conversationId)) continue;
-    const res = await request(app.server).get(`/whatsapp/conversations/${e.data.conversationId}`).set('Authorization', `Bearer ${token}`);
-    customerOf.set(e.data.conversationId, res.body.data.customerWaId);
-  }
-  // Per customer, the n-th event is the n-th message they sent (inbound keeps per-person order).
-  const sentAt = new Map<string, number[]>();
-  const seen = new Map<string, number>();
-  const latencies: number[] = [];
-  const total = Number(process.env.BENCH_LATENCY_COUNT ?? 500);
-  const arrivalsDone = new Promise<void>((resolve) => {
-    const poll = setInterval(() => {
-      const now = Date.now();
-      for (const e of stream.events.splice(0)) {
-        if (e.event !== 'message.created') continue;
-        const who = customerOf.get(e.data.conversationId);
-        if (!who) continue;
-        const n = seen.get(who) ?? 0;
-        seen.set(who, n + 1);
-        const at = sentAt.get(who)?.[n];
-        if (at !== undefined) latencies.push(now - at);
-      }
-      if (latencies.length >= total) {
-        clearInterval(poll);
-        resolve();
-      }
-    }, 2);
-  });
-  const started = Date.now();
-  for (let i = 0; i < total; i += 1) {
-    const due = started + i * 10;
-    if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
-    const who = customer(i % CUSTOMERS);
-    sentAt.set(who, [...(sentAt.get(who) ?? []), Date.now()]);
-    void sim.customerSends({ from: who, to: '109876543210987', text: `latency ${i}` });
-  }
-  await Promise.race([arrivalsDone, new Promise((r) => setTimeout(r, 30_000))]);
-  stream.close();
-  latencies.sort((a, b) => a - b);
-
   const result = {
     database: process.env.TEST_DB === 'postgres' ? 'postgres' : 'sqlite',
     simulator: 'own process (npm run simulator)',
     ceiling: machine,
     dispatch: [at80, { ...at1000, ratioToCeiling: at1000.simulatorArrivalsPerSecond ? Number((at1000.simulatorArrivalsPerSecond / machine.perSecond).toFixed(2)) : null }],
-    webhookToStream: { messagesPerSecond: 100, messages: total, received: latencies.length, p50Ms: pct(latencies, 50), p99Ms: pct(latencies, 99) },
   };
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   await app.stop();

@@ -21,7 +21,7 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   // Applies webhook rows stored before a crash or restart, then keeps up with new ones.
   getService('inbound', { strapi }).start();
   getService('media', { strapi }).start();
-  await getService('dispatcher', { strapi }).start();
+  await getService('outbox', { strapi }).start();
   getService('notifications', { strapi }).start();
   startCronJobs(strapi);
 };

@@ -7,8 +7,9 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   await stopCronJobs(strapi);
   await getService('inbound', { strapi }).stop();
   await getService('media', { strapi }).stop();
-  await getService('dispatcher', { strapi }).stop();
+  await getService('outbox', { strapi }).stop();
   await getService('notifications', { strapi }).stop();
+  await getService('provider-calls', { strapi }).flushLog();
   await getService('cluster', { strapi }).stop();
   // An index still building holds a connection the database's close would cut.
   await indexesSettled(strapi);

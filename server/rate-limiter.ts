@@ -12,7 +12,16 @@ export interface Limits {
   slot(name: string, perSecond: number, reserve: boolean): Promise<number>;
   /** A take of a sliding window (bursts allowed): 0 when taken, else ms until one fits (nothing taken). */
   window(name: string, limit: number, windowMs: number): Promise<number>;
+  /**
+   * Runs a provider call of `name` once fewer than `limit` others count: a call counts from its
+   * start until a second after its answer, so however late it arrives (a send late for its slot, a
+   * slow network), fewer than `limit` can have reached the provider in the second before it.
+   */
+  admitted<T>(name: string, limit: number, call: () => Promise<T>): Promise<T>;
 }
+
+/** The provider's counting window for `admitted`. */
+export const ADMIT_WINDOW_MS = 1000;
 
 /** The spacing of `perSecond`: 5% under it, because the provider counts arrivals, which jitter. */
 export const slotIntervalMs = (perSecond: number) => 1050 / Math.max(1, Math.floor(perSecond));
@@ -30,6 +39,8 @@ export class RateLimiter {
   private windows = new Map<string, { times: number[]; windowMs: number }>();
   /** Per slot key: the earliest time its next slot may start (GCRA's "theoretical arrival time"). */
   private slots = new Map<string, number>();
+  /** Per `admitted` key: its calls, each with when it was answered (null while under way). */
+  private calls = new Map<string, { answeredAt: number | null }[]>();
   private sweptAt = Date.now();
 
   /** Keys with takes still inside their window. */
@@ -72,11 +83,33 @@ export class RateLimiter {
     return start - now;
   }
 
+  /** See `Limits.admitted`; the same steps as the cluster's waAdmit script. */
+  async admitted<T>(key: string, limit: number, call: () => Promise<T>): Promise<T> {
+    const entry: { answeredAt: number | null } = { answeredAt: null };
+    for (;;) {
+      const now = Date.now();
+      const counted = (this.calls.get(key) ?? []).filter((c) => c.answeredAt === null || c.answeredAt > now - ADMIT_WINDOW_MS);
+      this.calls.set(key, counted);
+      if (counted.length < Math.max(1, Math.floor(limit))) {
+        counted.push(entry);
+        break;
+      }
+      const answered = counted.flatMap((c) => (c.answeredAt === null ? [] : [c.answeredAt]));
+      await new Promise((resolve) => setTimeout(resolve, answered.length ? Math.min(...answered) + ADMIT_WINDOW_MS - now + 1 : 20));
+    }
+    try {
+      return await call();
+    } finally {
+      entry.answeredAt = Date.now();
+    }
+  }
+
   /** This limiter behind the shared contract. */
   limits(): Limits {
     return {
       slot: async (name, perSecond, reserve) => this.slot(name, perSecond, reserve),
       window: async (name, limit, windowMs) => this.tryTake(name, limit, windowMs, false),
+      admitted: (name, limit, call) => this.admitted(name, limit, call),
     };
   }
 
@@ -92,5 +125,6 @@ export class RateLimiter {
       if (!times.length || times[times.length - 1] <= now - windowMs) this.windows.delete(key);
     }
     for (const [key, tat] of this.slots) if (tat < now) this.slots.delete(key);
+    for (const [key, calls] of this.calls) if (calls.every((c) => c.answeredAt !== null && c.answeredAt <= now - ADMIT_WINDOW_MS)) this.calls.delete(key);
   }
 }

@@ -61,7 +61,7 @@ export const fire = async (strapi: Core.Strapi, firing: Row) => {
  * The worker: passes over pending firings, driven by the in-process loop (kicked after a commit,
  * swept every few seconds). A firing is claimed with a lease just before it is sent; one whose
  * process stopped mid-send is taken again when the lease runs out, which is safe: the
- * dispatcher's idempotency key is the firing's own (`firing:<id>` in its conversation), so a
+ * outbox's idempotency key is the firing's own (`firing:<id>` in its conversation), so a
  * message already queued is found, not sent twice. `fire` counts the attempt when it finishes.
  */
 export const firingWorker = (strapi: Core.Strapi) => {

@@ -22,7 +22,7 @@ export type Skip = { skipped: string; reason: 'opted-out' | 'unreachable' };
 /** Queues a template for a customer; answers the message's id, or the skip the outbox refused it with (other refusals throw). */
 export const sendNotification = async (strapi: Core.Strapi, send: NotificationSend): Promise<{ messageId: number } | Skip> => {
   try {
-    const message = await getService('dispatcher', { strapi }).enqueue(
+    const message = await getService('outbox', { strapi }).enqueue(
       { numberId: send.numberId, phone: send.phone, crmHint: send.recipientOf ? { recipientOf: send.recipientOf } : null },
       { type: 'template', template: { name: send.template.name, language: send.template.language, params: send.template.params }, idempotencyKey: send.idempotencyKey },
       { id: null, source: 'notification', sourceRef: send.sourceRef }

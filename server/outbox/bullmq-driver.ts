@@ -73,7 +73,7 @@ export const createBullmqDriver = (strapi: Core.Strapi, delivery: Delivery): Out
     try {
       const claimed = await delivery.claim(row, { dispatchedBy: cluster().instanceId });
       if (!claimed) return;
-      const retryAt = await delivery.deliver(claimed, ready, (call) => cluster().admitted(numberKey(row.numberId), mps, call));
+      const retryAt = await delivery.deliver(claimed, ready, (call) => limits.admitted(numberKey(row.numberId), mps, call));
       if (retryAt) return later(retryAt.getTime());
     } finally {
       sendingHere.delete(row.id);
@@ -113,7 +113,7 @@ export const createBullmqDriver = (strapi: Core.Strapi, delivery: Delivery): Out
     });
     await addJobs(rows);
   };
-  const loop = createWorkerLoop(strapi, 'dispatcher sweep', sweep, SWEEP_MS);
+  const loop = createWorkerLoop(strapi, 'outbox sweep', sweep, SWEEP_MS);
 
   return {
     // Only rows of instances that stopped go to review: another live instance's sends are its own.
@@ -127,7 +127,7 @@ export const createBullmqDriver = (strapi: Core.Strapi, delivery: Delivery): Out
       // A dead instance's jobs go back to the others within ~25 s (lock not renewed, then the stalled check).
       worker = new Worker('send', sendJob, { connection: workerConnection, prefix, concurrency: CONCURRENCY, lockDuration: 15_000, stalledInterval: 10_000 });
       worker.on('failed', (job, error) => strapi.log.error(`[whatsapp] message ${job?.data?.messageId}: ${error.message}`));
-      worker.on('error', (error) => strapi.log.error(`[whatsapp] dispatcher queue: ${error.message}`));
+      worker.on('error', (error) => strapi.log.error(`[whatsapp] outbox queue: ${error.message}`));
       loop.start();
     },
     async stop() {

@@ -4,9 +4,12 @@ import type { Core } from '@strapi/strapi';
 import axios from 'axios';
 import { backoffMs } from '../claims';
 import { UID } from '../constants';
+import { rowInserter } from '../db-rows';
 import { UnsupportedByProviderError, type OutboundMessage } from '../providers';
 import { getService } from '../utils';
 import type { NumberRow } from '../number-rows';
+import type { Refusal } from './admission';
+import { createReadmission, type Candidate } from './readmit';
 
 export type Row = Record<string, any>;
 
@@ -15,12 +18,16 @@ const BACKOFF = { firstMs: 500, factor: 4, capMs: 10 * 60_000 };
 /** A switched-off number's queued rows look again this often (and at once when it is switched on). */
 const INACTIVE_RECHECK_MS = 60_000;
 export const NUMBER_OFF = 'waiting: the number is switched off';
+export const NUMBER_REAUTH = 'waiting: the number needs new credentials';
 export const REVIEW = { status: 'review', errorClass: 'permanent', errorText: 'interrupted while sending; not resent automatically, check with the customer before sending again' };
 
 /** What a claimed row needs to go out: its number, its conversation and the provider's message. */
 export type Prepared = { number: NumberRow; conversation: Row; message: OutboundMessage };
 /** Runs the provider call under a driver's admission (the cluster's in-flight count); the call itself is made once. */
 export type Through = <T>(call: () => Promise<T>) => Promise<T>;
+
+/** A refusal found right before the call: the reason code in `errorCode`, its sentence as the error. */
+const notAdmittedNow = (refusal: Refusal) => ({ class: 'not-admitted', code: refusal.reason, text: `not sent: ${refusal.message}` });
 
 /** What the provider gets for a stored row. */
 const outbound = (row: Row, conversation: Row, template: Row | null): OutboundMessage => {
@@ -43,6 +50,8 @@ const outbound = (row: Row, conversation: Row, template: Row | null): OutboundMe
  */
 export const createDelivery = (strapi: Core.Strapi) => {
   const q = (uid: string) => strapi.db.query(uid as any);
+  const readmission = createReadmission(strapi);
+  const messages = rowInserter(strapi, UID.message);
   const publish = (row: Row, status: string) =>
     getService('realtime', { strapi }).publish({ type: 'message.status', conversationId: row.conversationId, numberId: row.numberId, messageId: row.id, status });
 
@@ -67,6 +76,12 @@ export const createDelivery = (strapi: Core.Strapi) => {
     }
     await q(UID.message).update({ where: { id: row.id }, data: { payload: next } });
     return next;
+  };
+
+  /** A queued row that may not leave: failed with its reason, never sent (only while still queued, so a claim elsewhere wins). */
+  const refused = async (row: Row, c: { class: string; code: string | null; text: string }) => {
+    const { count } = await q(UID.message).updateMany({ where: { id: row.id, status: 'queued' }, data: { status: 'failed', failedAt: new Date(), errorClass: c.class, errorCode: c.code, errorText: c.text } });
+    if (count) publish(row, 'failed');
   };
 
   const consequences = async (row: Row, cls: string) => {
@@ -129,22 +144,45 @@ export const createDelivery = (strapi: Core.Strapi) => {
   };
 
   return {
-    /** Loads what a send needs; null when the row cannot go now (removed: failed; switched off: it waits). */
+    /**
+     * Loads what these rows need and admits them again (they may have waited), a few queries for
+     * the lot; answers the rows that may go now. The others: removed or refused, failed with the
+     * reason; switched off or awaiting credentials, they wait.
+     */
+    async prepareMany(rows: Row[]): Promise<Map<number, Prepared>> {
+      const ready = new Map<number, Prepared>();
+      if (!rows.length) return ready;
+      const ids = (field: string) => [...new Set(rows.map((r) => r[field] as number))];
+      const numbers = new Map<number, NumberRow>((await q(UID.number).findMany({ where: { id: { $in: ids('numberId') } } })).map((n: NumberRow) => [n.id, n]));
+      const conversations = new Map<number, Row>((await q(UID.conversation).findMany({ where: { id: { $in: ids('conversationId') } } })).map((c: Row) => [c.id, c]));
+      const names = [...new Set(rows.filter((r) => r.type === 'template').map((r) => r.template.name as string))];
+      const templates: Row[] = names.length ? await q(UID.template).findMany({ where: { numberId: { $in: ids('numberId') }, name: { $in: names }, removedAt: null } }) : [];
+      const candidates: Candidate[] = [];
+      for (const row of rows) {
+        const number = numbers.get(row.numberId);
+        const conversation = conversations.get(row.conversationId);
+        if (!number || number.deletedAt || !conversation) {
+          await refused(row, { class: 'permanent', code: null, text: 'the number was removed' });
+        } else if (!number.active || number.needsReauth) {
+          // Switched off (or its credentials refused) is not gone: the row waits, and goes out once the number is usable again.
+          await q(UID.message).update({ where: { id: row.id }, data: { nextAttemptAt: new Date(Date.now() + INACTIVE_RECHECK_MS), errorText: number.active ? NUMBER_REAUTH : NUMBER_OFF } });
+        } else {
+          const template = row.type === 'template' ? templates.find((t) => t.numberId === number.id && t.name === row.template.name && t.language === row.template.language) : null;
+          candidates.push({ row, number, conversation, template: (template ?? null) as Candidate['template'] });
+        }
+      }
+      const refusals = await readmission.refusals(candidates);
+      for (const { row, number, conversation, template } of candidates) {
+        const refusal = refusals.get(row.id);
+        if (refusal) await refused(row, notAdmittedNow(refusal));
+        else ready.set(row.id, { number, conversation, message: outbound(row, conversation, template) });
+      }
+      return ready;
+    },
+
+    /** One row's `prepareMany`: null when it cannot go now. */
     async prepare(row: Row): Promise<Prepared | null> {
-      const number = (await q(UID.number).findOne({ where: { id: row.numberId } })) as NumberRow | null;
-      const conversation = await q(UID.conversation).findOne({ where: { id: row.conversationId } });
-      if (!number || number.deletedAt || !conversation) {
-        await q(UID.message).update({ where: { id: row.id }, data: { status: 'failed', failedAt: new Date(), errorClass: 'permanent', errorText: 'the number was removed' } });
-        publish(row, 'failed');
-        return null;
-      }
-      if (!number.active) {
-        // Switched off is not gone: the row waits, and goes out once the number is switched on again.
-        await q(UID.message).update({ where: { id: row.id }, data: { nextAttemptAt: new Date(Date.now() + INACTIVE_RECHECK_MS), errorText: NUMBER_OFF } });
-        return null;
-      }
-      const template = row.type === 'template' ? await q(UID.template).findOne({ where: { numberId: number.id, name: row.template.name, language: row.template.language } }) : null;
-      return { number, conversation, message: outbound(row, conversation, template) };
+      return (await this.prepareMany([row])).get(row.id) ?? null;
     },
 
     /** Sends a claimed row (status `sending`); answers when it should be tried again, if it should. */
@@ -179,6 +217,25 @@ export const createDelivery = (strapi: Core.Strapi) => {
       const attempts = (row.attempts ?? 0) + 1;
       const { count } = await q(UID.message).updateMany({ where: { id: row.id, status: 'queued', attempts: row.attempts ?? 0 }, data: { status: 'sending', attempts, ...data } });
       return count === 1 ? { ...row, attempts } : null;
+    },
+
+    /** Claims these queued rows at once (one statement per attempt count, the claim's version); answers the rows this call claimed, by id. */
+    async claimMany(rows: Row[]): Promise<Map<number, Row>> {
+      const claimed = new Map<number, Row>();
+      const byAttempts = new Map<number, Row[]>();
+      for (const row of rows) byAttempts.set(row.attempts ?? 0, [...(byAttempts.get(row.attempts ?? 0) ?? []), row]);
+      const col = messages.column;
+      for (const [attempts, group] of byAttempts) {
+        const won: { id: number }[] = await strapi.db
+          .connection(messages.table)
+          .whereIn('id', group.map((r) => r.id))
+          .where(col('status'), 'queued')
+          .where(col('attempts'), attempts)
+          .update({ [col('status')]: 'sending', [col('attempts')]: attempts + 1, updated_at: new Date() }, ['id']);
+        const byId = new Map(group.map((r) => [r.id, r]));
+        for (const { id } of won) claimed.set(Number(id), { ...byId.get(Number(id))!, attempts: attempts + 1 });
+      }
+      return claimed;
     },
 
     /** The recipient's sends wait: their pair rate is used up until then. */

@@ -6,38 +6,32 @@ import { REVIEW, type Delivery, type Row } from './deliver';
 import { numberKey, pairKey, perSecond, PAIR_LIMIT, PAIR_WINDOW_MS, type OutboxDriver } from './driver';
 
 const BATCH = 100;
-const MAX_IN_FLIGHT = 64;
 const SWEEP_MS = 2_000;
-/** While a pass works through fetched rows, it looks for other numbers' rows at least this often. */
+/** While numbers are being worked on, the loop looks for other numbers' rows at least this often. */
 const REFETCH_MS = 100;
+/** A chunk of a number's rows covers this long of its rate (at most MAX_WIDTH rows): prepared and claimed together. */
+const AHEAD_SECONDS = 0.2;
+const MAX_WIDTH = 64;
+/** Provider calls of one number under way at once. */
+const MAX_IN_FLIGHT = 128;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 /**
- * One instance: a loop in this process claims due rows and sends them, each number at its own
- * rate, with the limits kept in memory. A row becomes `sending` just before its provider call, so
- * a crash can only leave for review what may really have gone out.
+ * One instance: a loop in this process finds numbers with due rows and works each number in a lane
+ * of its own, at its own rate, with the limits kept in memory. A row is claimed (`sending`) only
+ * after it passed admission again, at most a chunk (about 200 ms of its number's rate) before its
+ * slot, so a crash can leave for review only rows that were moments from their provider call.
  */
 export const createLocalDriver = (strapi: Core.Strapi, delivery: Delivery, limits: Limits): OutboxDriver => {
   const q = (uid: string) => strapi.db.query(uid as any);
+  const dueWhere = () => ({ direction: 'out', status: 'queued', $or: [{ nextAttemptAt: { $null: true } }, { nextAttemptAt: { $lte: new Date() } }] });
 
-  /** Due rows, but none of the numbers whose fetched rows are still being worked through. */
-  const due = (held: number[]) =>
-    q(UID.message).findMany({
-      where: {
-        direction: 'out',
-        status: 'queued',
-        $or: [{ nextAttemptAt: { $null: true } }, { nextAttemptAt: { $lte: new Date() } }],
-        ...(held.length ? { numberId: { $notIn: held } } : {}),
-      },
-      orderBy: { id: 'asc' },
-      limit: BATCH,
-    });
-
-  /** New work (a kick) during a pass: the pass looks for it and ends its wait for a number's rate. */
+  /** New work (a kick) during a pass: the pass looks for other numbers' rows at once. */
   let fresh = false;
   let wake: () => void = () => undefined;
   const wakeable = (ms: number) =>
     new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, Math.max(1, ms));
+      const timer = setTimeout(resolve, ms);
       wake = () => {
         clearTimeout(timer);
         resolve();
@@ -45,73 +39,96 @@ export const createLocalDriver = (strapi: Core.Strapi, delivery: Delivery, limit
     });
 
   /**
-   * One row's turn: 0 when it is done with here (claimed and sent off, put off for its recipient's
-   * pair rate, or not sendable), else how long until its number has a slot.
+   * A number's rows in id order, a chunk at a time: the chunk is admitted again and claimed in a
+   * few statements, each claimed row reserves its number's next slot and goes out at it. The next
+   * chunk is prepared while the last slots of this one come up, so the number's rate never waits
+   * for the database; the lane fetches the number's next rows itself and ends when none is left.
    */
-  const step = async (row: Row, inflight: Set<Promise<void>>): Promise<number> => {
-    const ready = await delivery.prepare(row);
-    if (!ready) return 0;
-    // Taken only when due: a number's backlog waits here, in id order, without holding slots.
-    const numberWait = await limits.slot(numberKey(row.numberId), perSecond(ready.number), false);
-    if (numberWait > 0) return numberWait;
-    const pairWait = await limits.window(pairKey(row.numberId, ready.conversation.customerWaId), PAIR_LIMIT, PAIR_WINDOW_MS);
-    if (pairWait > 0) {
-      await delivery.putOff(row, pairWait);
-      return 0;
-    }
-    const claimed = await delivery.claim(row);
-    if (!claimed) return 0;
-    const sending: Promise<void> = delivery
-      .deliver(claimed, ready)
-      .then(() => undefined, (error) => {
-        strapi.log.error(`[whatsapp] message ${row.id}: ${(error as Error).message}`);
-      })
-      .finally(() => inflight.delete(sending));
-    inflight.add(sending);
-    if (inflight.size >= MAX_IN_FLIGHT) await Promise.race(inflight);
-    return 0;
-  };
-
-  /**
-   * Fetched rows are worked through per number, each number at its own rate, so one number's
-   * backlog never holds up another number's rows; other numbers' rows are looked for on a kick and
-   * while numbers wait.
-   */
-  const pass = async (stopped: () => boolean) => {
+  const lane = async (numberId: number, first: Row[], mps: number, stopped: () => boolean) => {
+    const width = Math.min(MAX_WIDTH, Math.max(1, Math.ceil(mps * AHEAD_SECONDS)));
     const inflight = new Set<Promise<void>>();
-    /** Fetched rows not yet sent, per number, in id order; and when a number's next slot is. */
-    const held = new Map<number, Row[]>();
-    const readyAt = new Map<number, number>();
-    let fetchedAt = 0;
-    fresh = true;
+    /** Per conversation, its last send: the customer's next message waits for it, so their messages keep their order. */
+    const busy = new Map<number, Promise<void>>();
+    let rows = first;
+    let cursor = first[first.length - 1].id as number;
     while (!stopped()) {
-      if (fresh || !held.size || Date.now() - fetchedAt >= REFETCH_MS) {
-        fresh = false;
-        fetchedAt = Date.now();
-        const rows = await due([...held.keys()]);
-        for (const row of rows) held.set(row.numberId, [...(held.get(row.numberId) ?? []), row]);
-        if (!held.size) break;
+      if (!rows.length) {
+        rows = await q(UID.message).findMany({ where: { ...dueWhere(), numberId, id: { $gt: cursor } }, orderBy: { id: 'asc' }, limit: BATCH });
+        if (!rows.length) break;
+        cursor = rows[rows.length - 1].id;
       }
-      for (const [numberId, rows] of held) {
-        if ((readyAt.get(numberId) ?? 0) > Date.now()) continue;
-        while (rows.length && !stopped()) {
-          const wait = await step(rows[0], inflight);
-          if (wait > 0) {
-            readyAt.set(numberId, Date.now() + wait);
-            break;
-          }
-          rows.shift();
-        }
-        if (!rows.length) held.delete(numberId);
+      const started = Date.now();
+      const chunk = rows.splice(0, width);
+      const ready = await delivery.prepareMany(chunk);
+      const go: Row[] = [];
+      for (const row of chunk) {
+        const prepared = ready.get(row.id);
+        if (!prepared) continue;
+        const pairWait = await limits.window(pairKey(numberId, prepared.conversation.customerWaId), PAIR_LIMIT, PAIR_WINDOW_MS);
+        if (pairWait > 0) await delivery.putOff(row, pairWait);
+        else go.push(row);
       }
-      const next = Math.min(...[...held.keys()].map((id) => readyAt.get(id) ?? 0));
-      // Short naps, so a stop is seen soon; a kick ends the nap at once.
-      if (held.size && next > Date.now()) await wakeable(Math.min(next - Date.now(), 250));
+      const claimed = await delivery.claimMany(go);
+      let lastSlot = 0;
+      for (const row of go) {
+        const mine = claimed.get(row.id);
+        if (!mine) continue;
+        // Reserved: slots follow each other exactly, so time spent on the database never slows the number's rate.
+        lastSlot = await limits.slot(numberKey(numberId), mps, true);
+        const before = busy.get(row.conversationId);
+        const at = Date.now() + lastSlot;
+        const sending: Promise<void> = (async () => {
+          await sleep(at - Date.now());
+          await before;
+          // A send late for its slot (a busy event loop) must not arrive in a burst with the next ones: the provider counts arrivals.
+          await delivery.deliver(mine, ready.get(row.id)!, (call) => limits.admitted(numberKey(numberId), mps, call));
+        })()
+          .catch((error) => {
+            strapi.log.error(`[whatsapp] message ${row.id}: ${(error as Error).message}`);
+          })
+          .finally(() => {
+            inflight.delete(sending);
+            if (busy.get(row.conversationId) === sending) busy.delete(row.conversationId);
+          });
+        busy.set(row.conversationId, sending);
+        inflight.add(sending);
+      }
+      // The next chunk is made ready just before this one's last slot (twice what this one took).
+      const lead = 2 * (Date.now() - started) + 2;
+      if (lastSlot > lead) await sleep(lastSlot - lead);
+      while (inflight.size >= MAX_IN_FLIGHT) await Promise.race(inflight);
     }
     await Promise.all(inflight);
   };
 
-  const loop = createWorkerLoop(strapi, 'dispatcher', pass, SWEEP_MS);
+  /** Finds numbers with due rows and gives each a lane; ends when no lane is left and nothing is due. */
+  const pass = async (stopped: () => boolean) => {
+    const lanes = new Map<number, Promise<void>>();
+    let fetchedAt = 0;
+    fresh = true;
+    while (!stopped()) {
+      if (fresh || !lanes.size || Date.now() - fetchedAt >= REFETCH_MS) {
+        fresh = false;
+        fetchedAt = Date.now();
+        const busy = [...lanes.keys()];
+        const rows: Row[] = await q(UID.message).findMany({ where: { ...dueWhere(), ...(busy.length ? { numberId: { $notIn: busy } } : {}) }, orderBy: { id: 'asc' }, limit: BATCH });
+        const byNumber = new Map<number, Row[]>();
+        for (const row of rows) byNumber.set(row.numberId, [...(byNumber.get(row.numberId) ?? []), row]);
+        if (byNumber.size) {
+          const numbers = await q(UID.number).findMany({ where: { id: { $in: [...byNumber.keys()] } }, select: ['id', 'throughputMps'] });
+          const mpsOf = new Map(numbers.map((n: Row) => [n.id, perSecond(n)]));
+          for (const [numberId, first] of byNumber) {
+            lanes.set(numberId, lane(numberId, first, mpsOf.get(numberId) ?? perSecond({}), stopped).finally(() => lanes.delete(numberId)));
+          }
+        }
+        if (!lanes.size) break;
+      }
+      await Promise.race([wakeable(REFETCH_MS), ...lanes.values()]);
+    }
+    await Promise.all(lanes.values());
+  };
+
+  const loop = createWorkerLoop(strapi, 'outbox', pass, SWEEP_MS);
   const kick = () => {
     fresh = true;
     wake();

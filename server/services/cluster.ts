@@ -3,7 +3,7 @@ import os from 'node:os';
 import type { Core } from '@strapi/strapi';
 import type Redis from 'ioredis';
 import { loadRedis } from '../optional-deps';
-import { slotIntervalMs, type Limits } from '../rate-limiter';
+import { ADMIT_WINDOW_MS, slotIntervalMs, type Limits } from '../rate-limiter';
 import { getConfig } from '../utils';
 
 const HEARTBEAT_MS = 5_000;
@@ -210,7 +210,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** The cluster's rate and pair limits behind the contract the in-process limiter also keeps. */
     limits(): Limits {
-      return { slot: (name, perSecond, reserve) => this.slot(name, perSecond, reserve), window: (name, limit, windowMs) => this.window(name, limit, windowMs) };
+      return {
+        slot: (name, perSecond, reserve) => this.slot(name, perSecond, reserve),
+        window: (name, limit, windowMs) => this.window(name, limit, windowMs),
+        admitted: (name, limit, call) => this.admitted(name, limit, call),
+      };
     },
 
     /**
@@ -220,7 +224,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async admitted<T>(name: string, limit: number, call: () => Promise<T>): Promise<T> {
       const id = `${instanceId}:${crypto.randomUUID()}`;
       const zset = key('calls', name);
-      for (let wait = await redis().waAdmit(zset, limit, 1000, id, IN_FLIGHT_MS); Number(wait) > 0; wait = await redis().waAdmit(zset, limit, 1000, id, IN_FLIGHT_MS)) {
+      for (let wait = await redis().waAdmit(zset, limit, ADMIT_WINDOW_MS, id, IN_FLIGHT_MS); Number(wait) > 0; wait = await redis().waAdmit(zset, limit, ADMIT_WINDOW_MS, id, IN_FLIGHT_MS)) {
         await new Promise((resolve) => setTimeout(resolve, Number(wait)));
       }
       try {

@@ -105,7 +105,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
    */
   const assertMayUseFile = async (user: AdminUser, fileId: number, ability?: { can: (action: string) => boolean }) => {
     const file = await q('plugin::upload.file').findOne({ where: { id: fileId }, populate: { createdBy: { select: ['id'] } } });
-    if (!file) return; // The dispatcher answers the unknown id.
+    if (!file) return; // The outbox answers the unknown id.
     if (scope().isSuperAdmin(user) || file.createdBy?.id === user.id || ability?.can('plugin::upload.read')) return;
     const message = 'you can send only files you uploaded, unless you may browse the Media Library';
     throw new errors.ValidationError(message, { errors: [{ path: ['fileId'], message, name: 'ValidationError', value: null }] });
@@ -166,7 +166,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (body.type === 'media' && body.fileId !== undefined) await assertMayUseFile(user, body.fileId, ability);
       const resolved: ReplyRequest =
         body.type === 'quick-reply' ? { type: 'text', text: (await getService('quick-replies', { strapi }).byName(body.name)).text, idempotencyKey: body.idempotencyKey } : body;
-      return messageOut(await getService('dispatcher', { strapi }).enqueue(conversation.id, resolved, { id: user.id, source: 'inbox' }));
+      return messageOut(await getService('outbox', { strapi }).enqueue(conversation.id, resolved, { id: user.id, source: 'inbox' }));
     },
 
     /**
@@ -258,7 +258,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async start(user: AdminUser, input: StartInput) {
       const { number, e164, crm } = await startRecipient(strapi, user, input, await visibleNumberIds(user));
       // The outbox opens the conversation only once the message is admitted: a refused start leaves none behind.
-      const message = await getService('dispatcher', { strapi }).enqueue(
+      const message = await getService('outbox', { strapi }).enqueue(
         { numberId: number.id, phone: e164, crmHint: { link: crm } },
         { type: 'template', template: input.template, idempotencyKey: input.idempotencyKey },
         { id: user.id, source: 'inbox' }

@@ -1,7 +1,6 @@
 import cluster from './cluster';
 import crmLinks from './crm-links';
 import crypto from './crypto';
-import dispatcher from './dispatcher';
 import hostSchema from './host-schema';
 import identity from './identity';
 import inbound from './inbound';
@@ -13,6 +12,7 @@ import notificationRules from '../notifications/rules';
 import notifications from './notifications';
 import numbers from './numbers';
 import optOut from './opt-out';
+import outbox from './outbox';
 import outOfHours from './out-of-hours';
 import providerCalls from './provider-calls';
 import quickReplies from './quick-replies';
@@ -23,4 +23,4 @@ import stream from './stream';
 import templates from './templates';
 import webhooks from './webhooks';
 
-export default { cluster, 'crm-links': crmLinks, crypto, dispatcher, 'host-schema': hostSchema, identity, inbound, inbox, logs, media, 'media-access': mediaAccess, 'notification-rules': notificationRules, notifications, numbers, 'opt-out': optOut, 'out-of-hours': outOfHours, 'provider-calls': providerCalls, 'quick-replies': quickReplies, realtime, scope, settings, stream, templates, webhooks };
+export default { cluster, 'crm-links': crmLinks, crypto, 'host-schema': hostSchema, identity, inbound, inbox, logs, media, 'media-access': mediaAccess, 'notification-rules': notificationRules, notifications, numbers, 'opt-out': optOut, outbox, 'out-of-hours': outOfHours, 'provider-calls': providerCalls, 'quick-replies': quickReplies, realtime, scope, settings, stream, templates, webhooks };

@@ -132,6 +132,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async apiCalls(user: ScopedUser, query: ListQuery): Promise<{ data: ApiLogEntry[]; meta: { pagination: Pagination } }> {
+      await getService('provider-calls', { strapi }).flushLog();
       const where = await scoped(user, {
         ...(query.numberId ? { numberId: Number(query.numberId) } : {}),
         ...(query.call ? { call: query.call } : {}),

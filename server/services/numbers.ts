@@ -193,7 +193,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       data.providerPhoneId = providerPhoneIdOf({ ...row, ...data } as NumberRow);
       const updated = await saveNumber(row.provider, () => query().update({ where: { id: row.id }, data }) as Promise<NumberRow>);
       forget();
-      if (updated.active && !row.active) await getService('dispatcher', { strapi }).resume(row.id);
+      if (updated.active && (!row.active || (row.needsReauth && !updated.needsReauth))) await getService('outbox', { strapi }).resume(row.id);
       return format(updated);
     },
 
@@ -227,6 +227,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         },
       })) as NumberRow;
       forget();
+      if (updated.active && row.needsReauth && !updated.needsReauth) await getService('outbox', { strapi }).resume(row.id);
       return { ok: result.ok, reason: result.reason ?? null, details: result.details, number: format(updated) };
     },
   };

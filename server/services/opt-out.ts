@@ -74,6 +74,29 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return null;
     },
 
+    /**
+     * `reason` for many phones at once (the outbox admits a batch again before sending it): per
+     * identity source one query for the opted-out records among these phones' last digits.
+     */
+    async reasons(e164s: string[], region: string | null): Promise<Map<string, string>> {
+      const found = new Map<string, string>();
+      const list = e164s.length ? await sources() : [];
+      const wanted = new Map(e164s.map((e164) => [samePersonKey(e164), e164]));
+      for (const source of list) {
+        const tails = [...new Set(e164s.map((e164) => e164.slice(-4)))];
+        const rows = (await strapi.db.query(source.uid as any).findMany({
+          where: { [source.optOutField]: true, $or: tails.map((tail) => ({ [source.phoneField]: { $contains: tail } })) },
+          select: ['id', 'documentId', source.phoneField],
+        })) as Row[];
+        for (const row of rows) {
+          const phone = recordE164(row[source.phoneField], region);
+          const e164 = phone === null ? undefined : wanted.get(samePersonKey(phone));
+          if (e164 && !found.has(e164)) found.set(e164, `${source.uid} ${row.documentId} has ${source.optOutField}`);
+        }
+      }
+      return found;
+    },
+
     /** STOP / START from the customer: sets or clears the opt-out on their records. Answers how many records changed. */
     async fromMessage(number: NumberRow, event: InboundMessageEvent) {
       const word = (event.text ?? '').trim().replace(/[.!]+$/, '');

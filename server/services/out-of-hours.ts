@@ -26,7 +26,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     if (!period || !getService('provider-calls', { strapi }).for(number).capabilities.freeForm) return;
     // The period is the idempotency key: every later message of the same closed period finds this reply.
     // An opted-out customer is refused by the outbox's admission (an auto-reply is automated): nothing to do then.
-    await getService('dispatcher', { strapi })
+    await getService('outbox', { strapi })
       .enqueue(created.conversationId, { type: 'text', text: outOfHoursReply, idempotencyKey: outOfHoursKey(period) }, { id: null, source: 'auto-reply', sourceRef: period })
       .catch((error) => {
         if (!(error instanceof NotAdmittedError)) throw error;

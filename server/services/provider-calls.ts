@@ -20,7 +20,42 @@ import {
   type WebhookRequest,
 } from '../providers';
 import { originOf } from '../providers/media-fetch';
+import { rowInserter } from '../db-rows';
 import { getConfig, getService } from '../utils';
+
+/** API log rows wait a moment and go in one insert: at a number's full rate a send must not cost an insert of its own. */
+const LOG_FLUSH_MS = 50;
+const LOG_BATCH = 200;
+const createLogBuffer = (strapi: Core.Strapi) => {
+  let pending: Record<string, unknown>[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  let writing: Promise<void> = Promise.resolve();
+  const flush = (): Promise<void> => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    const rows = pending;
+    pending = [];
+    if (rows.length) {
+      writing = writing
+        .then(() => rowInserter(strapi, UID.apiLog).insert(strapi.db.connection, rows))
+        .then(
+          () => undefined,
+          (error: Error) => {
+            strapi.log.warn(`[whatsapp] could not write the API log: ${error.message}`);
+          }
+        );
+    }
+    return writing;
+  };
+  return {
+    flush,
+    add(row: Record<string, unknown>) {
+      pending.push(row);
+      if (pending.length >= LOG_BATCH) void flush();
+      else timer ??= setTimeout(() => void flush(), LOG_FLUSH_MS);
+    },
+  };
+};
 
 /**
  * One number's provider, ready to call: the adapter, the call context (base URL, API log) and the
@@ -55,6 +90,7 @@ export interface ProviderClient {
  * waiting: a slow log must never slow a send.
  */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
+  const apiLog = createLogBuffer(strapi);
   const opened = new Map<number, { cacheKey: string; number: ProviderNumber; readable: boolean }>();
 
   const contextFor = (number: Pick<NumberRow, 'id' | 'provider'>): ProviderContext => {
@@ -67,12 +103,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       media: { allowedOrigins: Object.values(providers).map((p) => originOf(p?.baseUrl)).filter((o): o is string => Boolean(o)), maxBytes: media.maxBytes, deadlineMs: media.deadlineMs },
       graphVersion: number.provider === 'meta' ? providers.meta?.graphVersion : undefined,
       timeoutMs: 15_000,
-      log: (entry: ApiCall) => {
-        strapi.db
-          .query(UID.apiLog)
-          .create({ data: { ...entry, numberId: number.id } })
-          .catch((error: Error) => strapi.log.warn(`[whatsapp] could not write the API log: ${error.message}`));
-      },
+      log: (entry: ApiCall) => apiLog.add({ ...entry, numberId: number.id }),
     };
   };
 
@@ -129,6 +160,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   return {
+    /** Writes the API log rows still waiting (the log page reads them at once; the plugin's stop keeps them). */
+    flushLog: () => apiLog.flush(),
     /** The provider client of one number: every call to a provider goes through one of these. */
     for: bind,
     providerNumber,

@@ -358,7 +358,7 @@ test('an image is attached and sent, and a quick reply is inserted with / and se
     ]);
     expect(again.status()).toBe(201);
     await until('the composer to empty once the API took it', async () => (await box.inputValue()) === '');
-    // One message row, so nothing more for the dispatcher to send.
+    // One message row, so nothing more for the outbox to send.
     const messages = await api('GET', `${new URL(again.url()).pathname}?pageSize=100`);
     expect(messages.body.data.filter((m: { text: string | null }) => m.text === TEXT)).toHaveLength(1);
     await sim.client.settle();

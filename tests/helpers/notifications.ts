@@ -1,11 +1,11 @@
 import type { RunningSimulator } from '../../simulator';
 import type { TestApp } from './strapi';
 
-/** Runs the notification worker, the dispatcher and the receipts they cause until nothing is left to do. */
+/** Runs the notification worker, the outbox and the receipts they cause until nothing is left to do. */
 export const settleNotifications = async (app: TestApp, sim: RunningSimulator) => {
   const plugin = app.strapi.plugin('whatsapp');
   for (let i = 0; i < 3; i += 1) {
-    for (const name of ['notifications', 'dispatcher']) {
+    for (const name of ['notifications', 'outbox']) {
       plugin.service(name).kick();
       await plugin.service(name).idle();
     }

@@ -117,7 +117,7 @@ describe('a customer message', () => {
     await postMeta(app.server, n1.webhookUrl, message('wamid.same-second-1', 'first'), SECRET);
     await settle(app.strapi);
     const conversation = await q('conversation').findOne({ where: { numberId: n1.id, customerWaId: from } });
-    // A reply sent half a second later, as the dispatcher records it (milliseconds).
+    // A reply sent half a second later, as the outbox records it (milliseconds).
     await q('conversation').update({ where: { id: conversation.id }, data: { lastMessageAt: new Date(at + 500), lastMessagePreview: 'our reply' } });
     await postMeta(app.server, n1.webhookUrl, message('wamid.same-second-2', 'and the answer'), SECRET);
     await settle(app.strapi);

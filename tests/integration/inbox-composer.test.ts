@@ -23,7 +23,7 @@ const settle = async () => {
   const plugin = app.strapi.plugin('whatsapp');
   for (let i = 0; i < 3; i += 1) {
     await sim.client.settle();
-    for (const name of ['inbound', 'media', 'dispatcher']) {
+    for (const name of ['inbound', 'media', 'outbox']) {
       plugin.service(name).kick();
       await plugin.service(name).idle();
     }

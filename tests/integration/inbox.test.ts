@@ -22,7 +22,7 @@ const settle = async () => {
   for (let i = 0; i < 4; i += 1) {
     await sim.client.settle();
     await q('webhook-event').updateMany({ where: { state: 'pending' }, data: { lockedUntil: null } });
-    for (const name of ['inbound', 'dispatcher']) {
+    for (const name of ['inbound', 'outbox']) {
       plugin.service(name).kick();
       await plugin.service(name).idle();
     }
@@ -114,9 +114,9 @@ describe('the core loop', () => {
     await settle();
     expect((await sim.client.outbound({ to: '15550002222' })).filter((m: any) => m.text === 'Only once, at once')).toHaveLength(1);
 
-    // Host code queueing through the dispatcher in one tick: every lookup runs before any insert.
-    const dispatcher = app.strapi.plugin('whatsapp').service('dispatcher');
-    const rows = await Promise.all(Array.from({ length: 4 }, () => dispatcher.enqueue(conversationId, { type: 'text', text: 'Once from code', idempotencyKey: 'code-1' }, { id: null })));
+    // Host code queueing through the outbox in one tick: every lookup runs before any insert.
+    const outbox = app.strapi.plugin('whatsapp').service('outbox');
+    const rows = await Promise.all(Array.from({ length: 4 }, () => outbox.enqueue(conversationId, { type: 'text', text: 'Once from code', idempotencyKey: 'code-1' }, { id: null })));
     expect(new Set(rows.map((r: any) => r.id)).size).toBe(1);
     await settle();
     expect((await sim.client.outbound({ to: '15550002222' })).filter((m: any) => m.text === 'Once from code')).toHaveLength(1);
@@ -200,8 +200,8 @@ describe('failures and their consequences', () => {
 
   test('a retried reply with the same idempotency key answers the queued message even after the window closed', async () => {
     const conversation = await q('conversation').findOne({ where: { customerWaId: '15550003333' } });
-    const dispatcher = app.strapi.plugin('whatsapp').service('dispatcher');
-    await dispatcher.stop();
+    const outbox = app.strapi.plugin('whatsapp').service('outbox');
+    await outbox.stop();
     try {
       const first = await admin.post(`/whatsapp/conversations/${conversation.id}/messages`).send({ type: 'text', text: 'queued before the window closed', idempotencyKey: 'window-retry-1' });
       expect(first.status).toBe(201);
@@ -210,21 +210,21 @@ describe('failures and their consequences', () => {
       expect({ status: retry.status, id: retry.body.data?.id }).toEqual({ status: 201, id: first.body.data.id });
     } finally {
       await q('conversation').update({ where: { id: conversation.id }, data: { windowExpiresAt: new Date(Date.now() + 3600_000) } });
-      await dispatcher.start();
+      await outbox.start();
     }
     await settle();
   });
 
   test('switching a number off keeps its queued replies waiting; switched on, they go out once', async () => {
     const conversation = await q('conversation').findOne({ where: { customerWaId: '15550003333' } });
-    const dispatcher = app.strapi.plugin('whatsapp').service('dispatcher');
-    await dispatcher.stop();
+    const outbox = app.strapi.plugin('whatsapp').service('outbox');
+    await outbox.stop();
     let id: number;
     try {
       id = (await admin.post(`/whatsapp/conversations/${conversation.id}/messages`).send({ type: 'text', text: 'waits for the number' })).body.data.id;
       expect((await admin.put(`/whatsapp/numbers/${number.id}`).send({ active: false })).status).toBe(200);
     } finally {
-      await dispatcher.start();
+      await outbox.start();
     }
     await settle();
     expect(await q('message').findOne({ where: { id: id! } })).toMatchObject({ status: 'queued', errorText: 'waiting: the number is switched off' });
@@ -261,9 +261,9 @@ describe('failures and their consequences', () => {
   test('a message caught mid-send by a crash is put up for review, never resent', async () => {
     const conversation = await q('conversation').findOne({ where: { customerWaId: '15550003333' } });
     const row = await q('message').create({ data: { numberId: number.id, conversationId: conversation.id, direction: 'out', type: 'text', text: 'was in flight', status: 'sending', source: 'inbox', attempts: 1 } });
-    const dispatcher = app.strapi.plugin('whatsapp').service('dispatcher');
-    await dispatcher.stop();
-    await dispatcher.start();
+    const outbox = app.strapi.plugin('whatsapp').service('outbox');
+    await outbox.stop();
+    await outbox.start();
     await settle();
     expect(await q('message').findOne({ where: { id: row.id } })).toMatchObject({ status: 'review', errorText: expect.stringMatching(/not resent/) });
     expect((await sim.client.outbound({ to: '15550003333' })).filter((m: any) => m.text === 'was in flight')).toHaveLength(0);
@@ -274,13 +274,13 @@ describe('rate limits', () => {
   test('sends to a number limited to 20 per second never exceed it at the provider', async () => {
     await admin.put(`/whatsapp/numbers/${number.id}`).send({ throughputMps: 20 });
     await sim.client.updateMetaNumber({ phoneNumberId: PNID, throughputMps: 20 });
-    const dispatcher = app.strapi.plugin('whatsapp').service('dispatcher');
+    const outbox = app.strapi.plugin('whatsapp').service('outbox');
     const ids: number[] = [];
     for (let i = 0; i < 60; i += 1) {
       const c = await q('conversation').create({ data: { numberId: number.id, customerWaId: `1555060${String(i).padStart(4, '0')}`, windowExpiresAt: new Date(Date.now() + 3600_000) } });
       await sim.client.setCustomer({ phone: c.customerWaId, reachable: true });
       await sim.client.setWindow(PNID, c.customerWaId, true);
-      ids.push((await dispatcher.enqueue(c.id, { type: 'text', text: `bulk ${i}` }, { id: null, source: 'campaign' })).id);
+      ids.push((await outbox.enqueue(c.id, { type: 'text', text: `bulk ${i}` }, { id: null, source: 'campaign' })).id);
     }
     await settle();
     const rows = await q('message').findMany({ where: { id: { $in: ids } } });

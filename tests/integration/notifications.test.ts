@@ -589,7 +589,7 @@ describe('firings a stopped process left behind', () => {
     const notifications = app.strapi.plugin('whatsapp').service('notifications');
     const texts = async (to: string) => (await templatesTo(to)).map((m: any) => m.text).filter((t: string) => t.startsWith('We received'));
     const firingOf = async (documentId: string) => q('notification-firing').findOne({ where: { ruleId: r.id, recordDocumentId: documentId } });
-    // Stopped after the dispatcher queued the message, before the firing recorded it.
+    // Stopped after the outbox queued the message, before the firing recorded it.
     const sent = await app.strapi.documents('api::lead.lead').create({ data: { name: 'Bea', phone: '+15550035001' } as any });
     await settle();
     const { messageId } = await firingOf(sent.documentId);

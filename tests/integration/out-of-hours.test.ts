@@ -22,7 +22,7 @@ const settle = async () => {
   const plugin = app.strapi.plugin('whatsapp');
   for (let i = 0; i < 3; i += 1) {
     await sim.client.settle();
-    for (const name of ['inbound', 'dispatcher']) {
+    for (const name of ['inbound', 'outbox']) {
       plugin.service(name).kick();
       await plugin.service(name).idle();
     }
@@ -70,7 +70,7 @@ describe('the out-of-hours auto-reply', () => {
     expect(await autoRepliesTo('15550004444')).toHaveLength(0);
   });
 
-  test('outside business hours: exactly one reply per closed period, sent through the dispatcher, the customer’s message still unread', async () => {
+  test('outside business hours: exactly one reply per closed period, sent through the outbox, the customer’s message still unread', async () => {
     const now = new Date();
     const saved = await admin.put('/whatsapp/settings').send({ businessHours: closedAt(now), outOfHoursReply: `  ${REPLY}  ` });
     expect(saved.status).toBe(200);

@@ -19,7 +19,7 @@ const OLGA = '15550061601'; // opted out in the CRM, writes to us
 const UNA = '15550061602'; // unreachable on WhatsApp
 const CORA = '15550061603'; // her window closed
 const q = (name: string) => app.strapi.db.query(`plugin::whatsapp.${name}` as any);
-const outbox = () => app.strapi.plugin('whatsapp').service('dispatcher');
+const outbox = () => app.strapi.plugin('whatsapp').service('outbox');
 const settle = () => settleNotifications(app, sim);
 const arrivals = async (to: string) => (await sim.client.outbound({ to })) as any[];
 const conversationOf = (waId: string) => q('conversation').findOne({ where: { numberId: number.id, customerWaId: waId } });
@@ -155,5 +155,92 @@ describe('a number switched off', () => {
     }
     await settle();
     expect(await arrivals(CORA)).toHaveLength(before);
+  });
+});
+
+describe('a row that waited is admitted again right before the provider call', () => {
+  /** A customer who wrote first (their window is open) and their conversation. */
+  const writes = async (waId: string, name: string) => {
+    await sim.client.setCustomer({ phone: waId, reachable: true });
+    await sim.client.customerSends({ from: waId, to: PNID, name, text: 'Hi' });
+    for (let i = 0; i < 50 && !(await conversationOf(waId)); i += 1) await settle();
+    return conversationOf(waId);
+  };
+  const rowOf = (id: number) => q('message').findOne({ where: { id } });
+  /** Queues with the outbox stopped, changes the world, then lets the row go. */
+  const whileStopped = async (queue: () => Promise<number>, meanwhile: () => Promise<unknown>) => {
+    await outbox().stop();
+    let id: number;
+    try {
+      id = await queue();
+      await meanwhile();
+    } finally {
+      await outbox().start();
+    }
+    await settle();
+    return rowOf(id!);
+  };
+
+  test('a notification waiting on backoff whose customer opts out meanwhile is not sent', async () => {
+    const NINA = '15550061605';
+    await app.strapi.documents('api::contact.contact').create({ data: { name: 'Nina', phone: `+${NINA}`, whatsappOptOut: false } as any, status: 'published' });
+    await sim.client.setCustomer({ phone: NINA, reachable: true });
+    await sim.client.setFault(PNID, { flap5xx: 1 } as any);
+    const row = await outbox().enqueue({ numberId: number.id, phone: `+${NINA}` }, hello('Nina'), { id: null, source: 'notification' });
+    await settle();
+    expect(await rowOf(row.id)).toMatchObject({ status: 'queued', attempts: 1, errorClass: 'retryable' });
+    // While it waits for its next attempt, the customer says STOP.
+    await sim.client.customerSends({ from: NINA, to: PNID, name: 'Nina', text: 'STOP' });
+    for (let i = 0; i < 50 && (await app.strapi.db.query('api::contact.contact').count({ where: { phone: `+${NINA}`, whatsappOptOut: true } })) === 0; i += 1) await settle();
+    await q('message').update({ where: { id: row.id }, data: { nextAttemptAt: new Date(0) } });
+    await settle();
+    expect(await rowOf(row.id)).toMatchObject({ status: 'failed', errorClass: 'not-admitted', errorCode: 'opted-out', errorText: expect.stringMatching(/^not sent: the customer opted out \(api::contact\.contact .* has whatsappOptOut\)$/) });
+    expect((await arrivals(NINA)).filter((m) => m.type === 'template')).toEqual([]);
+  });
+
+  test('a reply whose window closed meanwhile is refused with the reason', async () => {
+    const conversation = await writes('15550061606', 'Wendy');
+    const row = await whileStopped(
+      async () => (await reply(conversation.id, { type: 'text', text: 'Too late' })).body.data.id,
+      () => q('conversation').update({ where: { id: conversation.id }, data: { windowExpiresAt: new Date(Date.now() - 1000) } })
+    );
+    expect(row).toMatchObject({ status: 'failed', errorClass: 'not-admitted', errorCode: 'window-closed', errorText: expect.stringMatching(/^not sent: the customer’s 24-hour window closed at /) });
+    expect((await arrivals('15550061606')).filter((m) => m.text === 'Too late')).toEqual([]);
+  });
+
+  test('a customer who became unreachable, or a template paused meanwhile, is not sent either', async () => {
+    const conversation = await writes('15550061607', 'Ursula');
+    const unreachable = await whileStopped(
+      async () => (await reply(conversation.id, { type: 'text', text: 'Still there?' })).body.data.id,
+      () => q('conversation').update({ where: { id: conversation.id }, data: { unreachable: true } })
+    );
+    expect(unreachable).toMatchObject({ status: 'failed', errorCode: 'unreachable', errorText: 'not sent: the customer is unreachable on WhatsApp' });
+    await q('conversation').update({ where: { id: conversation.id }, data: { unreachable: false } });
+
+    const template = await q('template').findOne({ where: { numberId: number.id, name: 'hello_there', language: 'en_US' } });
+    try {
+      const paused = await whileStopped(
+        async () => (await reply(conversation.id, hello('Ursula'))).body.data.id,
+        () => q('template').update({ where: { id: template.id }, data: { status: 'PAUSED' } })
+      );
+      expect(paused).toMatchObject({ status: 'failed', errorCode: 'template-not-approved', errorText: 'not sent: template hello_there is PAUSED, only approved templates can be sent' });
+    } finally {
+      await q('template').update({ where: { id: template.id }, data: { status: 'APPROVED' } });
+    }
+    expect(await arrivals('15550061607')).toEqual([]);
+  });
+
+  test('a number that needs new credentials keeps its rows waiting; given them, the rows go out once', async () => {
+    const conversation = await writes('15550061608', 'Rita');
+    const row = await whileStopped(
+      async () => (await reply(conversation.id, { type: 'text', text: 'After the new token' })).body.data.id,
+      () => q('number').update({ where: { id: number.id }, data: { needsReauth: true } })
+    );
+    expect(row).toMatchObject({ status: 'queued', errorText: 'waiting: the number needs new credentials' });
+    expect(await arrivals('15550061608')).toEqual([]);
+    expect((await admin.put(`/whatsapp/numbers/${number.id}`).send({ accessToken: 'door-token-0001' })).status).toBe(200);
+    await settle();
+    expect((await rowOf(row.id)).status).toMatch(/sent|delivered|read/);
+    expect((await arrivals('15550061608')).map((m) => m.text)).toEqual(['After the new token']);
   });
 });

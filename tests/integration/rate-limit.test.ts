@@ -31,9 +31,9 @@ afterAll(async () => {
 
 test(`${SENDS} sends to a number limited to ${LIMIT} per second: spread over ≥ 9 s, no over-limit answer, none sent twice`, async () => {
   expect(number.throughputMps).toBe(LIMIT);
-  const dispatcher = app.strapi.plugin('whatsapp').service('dispatcher');
-  // Everything is queued before the dispatcher looks, so the spread comes from the limiter, not from how fast rows were written.
-  await dispatcher.stop();
+  const outbox = app.strapi.plugin('whatsapp').service('outbox');
+  // Everything is queued before the outbox looks, so the spread comes from the limiter, not from how fast rows were written.
+  await outbox.stop();
   const conversations: any[] = [];
   for (let i = 0; i < RECIPIENTS; i += 1) {
     const waId = `1555070${String(i).padStart(4, '0')}`;
@@ -43,13 +43,13 @@ test(`${SENDS} sends to a number limited to ${LIMIT} per second: spread over ≥
   }
   const ids: number[] = [];
   for (let i = 0; i < SENDS; i += 1) {
-    const row = await dispatcher.enqueue(conversations[i % RECIPIENTS].id, { type: 'text', text: `bulk-${i}` }, { id: null, source: 'campaign' });
+    const row = await outbox.enqueue(conversations[i % RECIPIENTS].id, { type: 'text', text: `bulk-${i}` }, { id: null, source: 'campaign' });
     ids.push(row.id);
   }
   const since = (await sim.client.requests({ provider: 'meta' })).reduce((max: number, r: any) => Math.max(max, r.seq), 0);
 
-  await dispatcher.start();
-  await dispatcher.idle();
+  await outbox.start();
+  await outbox.idle();
 
   const rows = await q('message').findMany({ where: { id: { $in: ids } } });
   expect(rows.filter((r: any) => r.status !== 'sent').map((r: any) => `${r.id} ${r.status} ${r.errorCode ?? ''}`)).toEqual([]);
@@ -74,8 +74,8 @@ test('a 300-message backlog on a slow number (5/s) does not hold up a reply on a
   const admin = as(app.server, await login(app.server));
   const slow = (await admin.post('/whatsapp/numbers').send({ label: 'Slow', provider: 'meta', phone: '+15550002222', phoneNumberId: SLOW_PNID, wabaId: WABA, accessToken: 'slow-token-0001', appSecret: 'slow-secret', verifyToken: 'v', throughputMps: 5 })).body.data;
   await sim.client.addMetaNumber({ phoneNumberId: SLOW_PNID, wabaId: WABA, displayPhoneNumber: '15550002222', accessToken: 'slow-token-0001', appSecret: 'slow-secret', webhookUrl: slow.webhookUrl.replace('https://crm.test.local', `http://127.0.0.1:${app.server.address().port}`), throughputMps: 5 });
-  const dispatcher = app.strapi.plugin('whatsapp').service('dispatcher');
-  await dispatcher.stop();
+  const outbox = app.strapi.plugin('whatsapp').service('outbox');
+  await outbox.stop();
   // 30 recipients, 10 each: within the pair rate, so only the number's rate holds the backlog back.
   const backlog: number[] = [];
   const recipients: any[] = [];
@@ -85,13 +85,13 @@ test('a 300-message backlog on a slow number (5/s) does not hold up a reply on a
     await sim.client.setCustomer({ phone: waId, reachable: true });
     await sim.client.setWindow(SLOW_PNID, waId, true);
   }
-  for (let i = 0; i < 300; i += 1) backlog.push((await dispatcher.enqueue(recipients[i % 30].id, { type: 'text', text: `backlog-${i}` }, { id: null, source: 'campaign' })).id);
+  for (let i = 0; i < 300; i += 1) backlog.push((await outbox.enqueue(recipients[i % 30].id, { type: 'text', text: `backlog-${i}` }, { id: null, source: 'campaign' })).id);
   const customer = await q('conversation').create({ data: { numberId: number.id, customerWaId: '15550719999', windowExpiresAt: new Date(Date.now() + 3600_000) } });
   await sim.client.setCustomer({ phone: '15550719999', reachable: true });
   await sim.client.setWindow(PNID, '15550719999', true);
-  const reply = await dispatcher.enqueue(customer.id, { type: 'text', text: 'not behind the backlog' }, { id: null });
+  const reply = await outbox.enqueue(customer.id, { type: 'text', text: 'not behind the backlog' }, { id: null });
 
-  await dispatcher.start();
+  await outbox.start();
   try {
     for (let i = 0; i < 200; i += 1) {
       if ((await sim.client.outbound({ to: '15550719999' })).some((m: any) => m.text === 'not behind the backlog')) break;
@@ -106,6 +106,6 @@ test('a 300-message backlog on a slow number (5/s) does not hold up a reply on a
   } finally {
     // The rest of the backlog would take a minute: withdrawn, so the pass ends.
     await q('message').updateMany({ where: { id: { $in: backlog }, status: 'queued' }, data: { status: 'failed', errorText: 'withdrawn by the test' } });
-    await dispatcher.idle();
+    await outbox.idle();
   }
 }, 120_000);

@@ -26,7 +26,7 @@ const NUMBERS_MANAGE = 'plugin::whatsapp.numbers.manage';
 const settle = async () => {
   const plugin = app.strapi.plugin('whatsapp');
   await sim.client.settle();
-  for (const name of ['inbound', 'dispatcher', 'inbound']) {
+  for (const name of ['inbound', 'outbox', 'inbound']) {
     plugin.service(name).kick();
     await plugin.service(name).idle();
   }

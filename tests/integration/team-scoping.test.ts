@@ -30,7 +30,7 @@ const DAY_MS = 24 * 60 * 60_000;
 const settle = async () => {
   const plugin = app.strapi.plugin('whatsapp');
   await sim.client.settle();
-  for (const name of ['inbound', 'dispatcher', 'inbound']) {
+  for (const name of ['inbound', 'outbox', 'inbound']) {
     plugin.service(name).kick();
     await plugin.service(name).idle();
   }

@@ -6,7 +6,7 @@
 import crypto from 'node:crypto';
 import Redis from 'ioredis';
 import cluster from '../../server/services/cluster';
-import { RateLimiter, slotIntervalMs, type Limits } from '../../server/rate-limiter';
+import { ADMIT_WINDOW_MS, RateLimiter, slotIntervalMs, type Limits } from '../../server/rate-limiter';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PREFIX = `wa-limits-${crypto.randomBytes(4).toString('hex')}`;
@@ -112,5 +112,29 @@ describe.each(implementations)('%s', (_name, make) => {
     expect(await limits.slot(key, 50, true)).toBe(0);
     await pause(slotIntervalMs(50) + SLACK);
     expect(await limits.slot(key, 50, true)).toBe(0);
+  });
+
+  test('admitted: a call counts from its start until a window after its answer; the next waits for that', async () => {
+    const key = fresh('calls');
+    const order: string[] = [];
+    const call = (name: string, ms: number) => async () => {
+      order.push(`${name} start`);
+      await pause(ms);
+      order.push(`${name} answered`);
+      return name;
+    };
+    const t0 = Date.now();
+    const first = limits.admitted(key, 2, call('a', 50));
+    const second = limits.admitted(key, 2, call('b', 10));
+    await pause(5);
+    let thirdStartedAt = 0;
+    const third = limits.admitted(key, 2, async () => {
+      thirdStartedAt = Date.now();
+      return call('c', 0)();
+    });
+    expect(await Promise.all([first, second, third])).toEqual(['a', 'b', 'c']);
+    // Both earlier calls still counted (the one still under way, the other answered under a window ago) until b's answer is a window old.
+    expect(order.indexOf('c start')).toBeGreaterThan(order.indexOf('a answered'));
+    expect(thirdStartedAt - t0).toBeGreaterThanOrEqual(10 + ADMIT_WINDOW_MS - SLACK);
   });
 });

@@ -1,6 +1,6 @@
 import type { ClassifiedError, ErrorClass, ProviderErrorDetail } from '../types';
 
-/** Meta error codes by what the dispatcher should do about them (reference §7.2). */
+/** Meta error codes by what the outbox should do about them (reference §7.2). */
 const BY_CODE: Record<string, ErrorClass> = {
   '0': 'auth-problem',
   '3': 'auth-problem',

@@ -4,7 +4,7 @@ import { UID } from '../constants';
 import { RateLimiter } from '../rate-limiter';
 import { getService } from '../utils';
 import { createBullmqDriver } from '../outbox/bullmq-driver';
-import { createDelivery, NUMBER_OFF, type Row } from '../outbox/deliver';
+import { createDelivery, NUMBER_OFF, NUMBER_REAUTH, type Row } from '../outbox/deliver';
 import type { OutboxDriver } from '../outbox/driver';
 import { createEnqueue, type Author, type Target } from '../outbox/enqueue';
 import { createLocalDriver } from '../outbox/local-driver';
@@ -37,9 +37,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     /** Checks (admission, by the author's source), stores and queues a message; see server/outbox/enqueue.ts. */
     enqueue: (target: Target, input: ReplyRequest, author: Author): Promise<Row> => door.enqueue(target, input, author),
 
-    /** A number switched on again: its rows that waited for it are due now. */
+    /** A number switched on again (or given working credentials): its rows that waited for it are due now. */
     async resume(numberId: number) {
-      await strapi.db.query(UID.message as any).updateMany({ where: { numberId, direction: 'out', status: 'queued', errorText: NUMBER_OFF }, data: { nextAttemptAt: null, errorText: null } });
+      await strapi.db.query(UID.message as any).updateMany({ where: { numberId, direction: 'out', status: 'queued', errorText: { $in: [NUMBER_OFF, NUMBER_REAUTH] } }, data: { nextAttemptAt: null, errorText: null } });
       driver().kick();
     },
   };

@@ -1,0 +1,51 @@
+import type { Core } from '@strapi/strapi';
+import { regionOf } from '../phone';
+import { getService } from '../utils';
+import type { NumberRow } from '../number-rows';
+import { admit, businessInitiated, type AdmissionFacts, type Refusal, type SendSource } from './admission';
+import type { Row } from './deliver';
+
+type StoredTemplate = NonNullable<AdmissionFacts['template']>['stored'];
+/** A row about to be sent with what it goes out on now. */
+export interface Candidate {
+  row: Row;
+  number: NumberRow;
+  conversation: Row;
+  template: StoredTemplate;
+}
+
+const e164Of = (conversation: Row) => conversation.customerPhone ?? `+${conversation.customerWaId}`;
+const windowOpen = (conversation: Row) => Boolean(conversation.windowExpiresAt && new Date(conversation.windowExpiresAt) > new Date());
+
+/**
+ * Admission again, right before the provider call: a row may have waited (backoff, its number's
+ * rate, a schedule) while the customer opted out or became unreachable, the template was paused or
+ * the window closed. The same `admit` as enqueue, from what the row and its conversation say now.
+ */
+export const createReadmission = (strapi: Core.Strapi) => ({
+  /** The refusals among these rows, by row id; the CRM is asked once per region for all of them. */
+  async refusals(candidates: Candidate[]): Promise<Map<number, Refusal>> {
+    // The CRM lookup only where the answer matters, as at enqueue: the business starts this exchange.
+    const asked = candidates.filter((c) => businessInitiated((c.row.source ?? 'inbox') as SendSource, windowOpen(c.conversation)));
+    const byRegion = new Map<string | null, string[]>();
+    for (const c of asked) byRegion.set(regionOf(c.number), [...(byRegion.get(regionOf(c.number)) ?? []), e164Of(c.conversation)]);
+    const optedOut = new Map<string, string>();
+    for (const [region, phones] of byRegion) for (const [e164, reason] of await getService('opt-out', { strapi }).reasons(phones, region)) optedOut.set(e164, reason);
+
+    const refused = new Map<number, Refusal>();
+    for (const { row, number, conversation, template } of candidates) {
+      const refusal = admit({
+        source: (row.source ?? 'inbox') as SendSource,
+        target: 'conversation',
+        kind: row.type === 'template' ? 'template' : 'free',
+        number: { removed: Boolean(number.deletedAt), active: Boolean(number.active), freeForm: getService('provider-calls', { strapi }).for(number).capabilities.freeForm, provider: number.provider },
+        windowExpiresAt: conversation.windowExpiresAt ?? null,
+        template: row.type === 'template' ? { name: row.template.name, language: row.template.language, params: row.template.params, stored: template } : undefined,
+        unreachable: Boolean(conversation.unreachable),
+        optedOut: optedOut.get(e164Of(conversation)) ?? null,
+      });
+      if (refusal) refused.set(row.id, refusal);
+    }
+    return refused;
+  },
+});
