@@ -1,11 +1,11 @@
 /** A customer's message: its conversation (opened once per person), the CRM match, the message row and the list's preview. */
 import type { Core } from '@strapi/strapi';
 import { UID } from '../../constants';
-import { chunksOf } from '../../claims';
-import { insertConversationIfNone } from '../../conversation-row';
+import type { CrmLink } from '../../conversation-row';
+import { matchCrm, openConversations, type Opening } from '../../conversations/open';
 import { rowInserter, type Db } from '../../db-rows';
 import { autoLeadKey } from '../../keys';
-import { customerE164, regionOf } from '../../phone';
+import { customerE164 } from '../../phone';
 import type { InboundMessageEvent } from '../../providers';
 import type { NumberRow } from '../../services/numbers';
 import type { RealtimeEvent } from '../../services/realtime';
@@ -21,7 +21,6 @@ const NO_MATCH_KEPT = 10_000;
 const later = (a: Date | string | null | undefined, b: Date) => (a && new Date(a) > b ? new Date(a) : b);
 
 export const createMessageApplier = (strapi: Core.Strapi, keys: Keys) => {
-  const q = (uid: string) => strapi.db.query(uid as any);
   const messages = rowInserter(strapi, UID.message);
   const conversations = rowInserter(strapi, UID.conversation);
   const c = conversations.column;
@@ -40,16 +39,16 @@ export const createMessageApplier = (strapi: Core.Strapi, keys: Keys) => {
   };
 
   /** The CRM record this phone belongs to, a new lead when auto-lead is on, or null. */
-  const crmOf = async (trx: Db, number: NumberRow, e164: string, name: string | null) => {
+  const crmOf = async (trx: Db, number: NumberRow, e164: string, name: string | null): Promise<CrmLink | null> => {
     if (recentlyUnmatched(e164)) return null;
-    const identity = getService('identity', { strapi });
-    let match = await identity.match(e164, regionOf(number));
+    const match = await matchCrm(strapi, number, e164);
+    if (match) return match;
     const { autoLead } = await getService('settings', { strapi }).get();
     // One lead per person, however many messages or numbers reach us at once.
-    if (!match && autoLead?.enabled && (await keys.claimOne(trx, { key: autoLeadKey(e164), webhookEventId: null, outcome: 'lead' }))) {
-      match = await identity.createLead(e164, name);
+    if (autoLead?.enabled && (await keys.claimOne(trx, { key: autoLeadKey(e164), webhookEventId: null, outcome: 'lead' }))) {
+      const lead = await getService('identity', { strapi }).createLead(e164, name);
+      if (lead) return { crmKind: lead.kind, crmUid: lead.uid, crmDocumentId: lead.documentId, crmName: lead.name };
     }
-    if (match) return { crmKind: match.kind, crmUid: match.uid, crmDocumentId: match.documentId, name: match.name };
     if (!autoLead?.enabled) {
       if (unmatched.size > NO_MATCH_KEPT) unmatched.clear();
       unmatched.set(e164, Date.now() + NO_MATCH_TTL_MS);
@@ -67,24 +66,6 @@ export const createMessageApplier = (strapi: Core.Strapi, keys: Keys) => {
     return phones.get(waId)!;
   };
 
-  /** The conversations of these customers of one number, opened (insert-or-nothing) where missing; one read for all. */
-  const conversationsOf = async (trx: Db, number: NumberRow, customers: Map<string, { e164: string | null; name: string | null }>) => {
-    const read = async (waIds: string[]) => {
-      const found = new Map<string, Record<string, any>>();
-      for (const part of chunksOf(waIds, 500)) {
-        for (const row of await q(UID.conversation).findMany({ where: { numberId: number.id, customerWaId: { $in: part } } })) found.set(row.customerWaId, row);
-      }
-      return found;
-    };
-    const found = await read([...customers.keys()]);
-    const missing = [...customers.keys()].filter((waId) => !found.has(waId));
-    // Insert-or-nothing on the (number, customer) unique key: two first messages of one customer
-    // applied at once, by this process or another instance, end in one conversation, not an error.
-    for (const waId of missing) await insertConversationIfNone(trx, { numberId: number.id, waId, phone: customers.get(waId)!.e164, name: customers.get(waId)!.name });
-    if (missing.length) for (const [waId, row] of await read(missing)) found.set(waId, row);
-    return found;
-  };
-
   /**
    * Applies customer messages in their order: one read of their conversations, one insert of the
    * messages, one update per conversation. Answers what each message announced, in order.
@@ -95,13 +76,20 @@ export const createMessageApplier = (strapi: Core.Strapi, keys: Keys) => {
       return { waId, e164: event.from.waId ? e164Of(event.from.waId) : null };
     });
     const conversationOf = new Map<string, Record<string, any>>();
+    /** What the opener's match found for conversations opened now: not asked again below (another opener may have won the insert). */
+    const matched = new Map<string, CrmLink | null>();
     const numbersById = new Map(entries.map(({ number }) => [number.id, number]));
     for (const number of numbersById.values()) {
-      const customers = new Map<string, { e164: string | null; name: string | null }>();
+      const customers = new Map<string, Opening>();
       entries.forEach(({ number: n, event }, i) => {
-        if (n.id === number.id && !customers.has(who[i].waId)) customers.set(who[i].waId, { e164: who[i].e164, name: event.from.name ?? null });
+        if (n.id === number.id && !customers.has(who[i].waId)) customers.set(who[i].waId, { waId: who[i].waId, e164: who[i].e164, name: event.from.name ?? null });
       });
-      for (const [waId, row] of await conversationsOf(trx, number, customers)) conversationOf.set(`${number.id}:${waId}`, row);
+      const match = async (person: Opening) => {
+        const crm = person.e164 ? await crmOf(trx, number, person.e164, person.name ?? null) : null;
+        matched.set(`${number.id}:${person.waId}`, crm);
+        return crm;
+      };
+      for (const [waId, row] of await openConversations(strapi, number, [...customers.values()], { db: trx, match })) conversationOf.set(`${number.id}:${waId}`, row);
     }
 
     // Each conversation's row as the messages before this one left it, and what its UPDATE will write.
@@ -114,8 +102,10 @@ export const createMessageApplier = (strapi: Core.Strapi, keys: Keys) => {
       if (!state) {
         state = { row: { ...conversation }, set: {}, unread: 0, number };
         states.set(conversation.id, state);
-        const crm = !conversation.crmDocumentId && e164 ? await crmOf(trx, number, e164, event.from.name ?? null) : null;
-        if (crm) Object.assign(state.set, { [c('crmKind')]: crm.crmKind, [c('crmUid')]: crm.crmUid, [c('crmDocumentId')]: crm.crmDocumentId, [c('crmName')]: crm.name });
+        // A conversation opened before its customer was in the CRM: link it now that they may be.
+        const key = `${number.id}:${waId}`;
+        const crm = conversation.crmDocumentId || !e164 ? null : matched.has(key) ? matched.get(key)! : await crmOf(trx, number, e164, event.from.name ?? null);
+        if (crm) Object.assign(state.set, { [c('crmKind')]: crm.crmKind, [c('crmUid')]: crm.crmUid, [c('crmDocumentId')]: crm.crmDocumentId, [c('crmName')]: crm.crmName ?? null });
       }
       const { row, set } = state;
       rows.push({
