@@ -8,10 +8,16 @@ import { getService } from '../utils';
 
 type OpeningNumber = { id: number; phone: string; region?: string | null };
 
-/** The CRM record the identity sources match to this phone, as a conversation's link, or null. */
-export const matchCrm = async (strapi: Core.Strapi, number: OpeningNumber, e164: string): Promise<CrmLink | null> => {
-  const match = await getService('identity', { strapi }).match(e164, regionOf(number));
-  return match ? { crmKind: match.kind, crmUid: match.uid, crmDocumentId: match.documentId, crmName: match.name } : null;
+/** The CRM record the identity sources match to each phone, as a conversation's link (null: none). */
+export const matchCrms = async (strapi: Core.Strapi, number: OpeningNumber, e164s: string[]): Promise<Map<string, CrmLink | null>> => {
+  const found = await getService('identity', { strapi }).matchMany(e164s, regionOf(number));
+  return new Map([...found].map(([e164, match]) => [e164, match ? { crmKind: match.kind, crmUid: match.uid, crmDocumentId: match.documentId, crmName: match.name } : null]));
+};
+
+/** Matches each opening's phone (matchCrms), by WhatsApp id. */
+const matchOpenings = async (strapi: Core.Strapi, number: OpeningNumber, people: Opening[]) => {
+  const crms = await matchCrms(strapi, number, people.flatMap((person) => (person.e164 ? [person.e164] : [])));
+  return new Map(people.map((person) => [person.waId, person.e164 ? crms.get(person.e164) ?? null : null]));
 };
 
 export interface Opening {
@@ -26,14 +32,14 @@ export interface Opening {
 /**
  * The conversations between a number and these customers (by WhatsApp id), opened where there are
  * none: one read, one insert-or-nothing of the missing ones (linked to their hint, else to the
- * record `match` finds), one read of those. Insert-or-nothing on (number, customer), so openers at
+ * record `match` finds, by WhatsApp id), one read of those. Insert-or-nothing on (number, customer), so openers at
  * once (a start, a notification, the customer's first messages, in any instance) share one row.
  */
 export const openConversations = async (
   strapi: Core.Strapi,
   number: OpeningNumber,
   people: Opening[],
-  options: { db?: Db; match?: (person: Opening) => Promise<CrmLink | null> } = {}
+  options: { db?: Db; match?: (people: Opening[]) => Promise<Map<string, CrmLink | null>> } = {}
 ): Promise<Map<string, Record<string, any>>> => {
   const read = async (waIds: string[]) => {
     const found = new Map<string, Record<string, any>>();
@@ -46,9 +52,9 @@ export const openConversations = async (
   const found = await read([...byWaId.keys()]);
   const missing = [...byWaId.values()].filter((person) => !found.has(person.waId));
   if (!missing.length) return found;
-  const match = options.match ?? ((person: Opening) => (person.e164 ? matchCrm(strapi, number, person.e164) : Promise.resolve(null)));
-  const rows = [];
-  for (const person of missing) rows.push({ numberId: number.id, waId: person.waId, phone: person.e164, name: person.name ?? null, crm: person.crmHint ?? (await match(person)) });
+  const unhinted = missing.filter((person) => !person.crmHint);
+  const matched = unhinted.length ? await (options.match ?? ((people: Opening[]) => matchOpenings(strapi, number, people)))(unhinted) : new Map<string, CrmLink | null>();
+  const rows = missing.map((person) => ({ numberId: number.id, waId: person.waId, phone: person.e164, name: person.name ?? null, crm: person.crmHint ?? matched.get(person.waId) ?? null }));
   await insertConversationsIfNone(options.db ?? strapi.db.connection, rows, strapi);
   for (const [waId, row] of await read(missing.map((person) => person.waId))) found.set(waId, row);
   return found;

@@ -2,7 +2,7 @@
 import type { Core } from '@strapi/strapi';
 import { UID } from '../../constants';
 import type { CrmLink } from '../../conversation-row';
-import { matchCrm, openConversations, type Opening } from '../../conversations/open';
+import { matchCrms, openConversations, type Opening } from '../../conversations/open';
 import { rowInserter, type Db } from '../../db-rows';
 import { autoLeadKey } from '../../keys';
 import { customerE164 } from '../../phone';
@@ -38,22 +38,27 @@ export const createMessageApplier = (strapi: Core.Strapi, keys: Keys) => {
     return false;
   };
 
-  /** The CRM record this phone belongs to, a new lead when auto-lead is on, or null. */
-  const crmOf = async (trx: Db, number: NumberRow, e164: string, name: string | null): Promise<CrmLink | null> => {
-    if (recentlyUnmatched(e164)) return null;
-    const match = await matchCrm(strapi, number, e164);
-    if (match) return match;
+  /** The CRM record each phone belongs to (one query per identity source for all), a new lead when auto-lead is on, or null. */
+  const crmsOf = async (trx: Db, number: NumberRow, people: { e164: string; name: string | null }[]): Promise<Map<string, CrmLink | null>> => {
+    const found = new Map<string, CrmLink | null>(people.map((p) => [p.e164, null]));
+    const ask = people.filter((p) => !recentlyUnmatched(p.e164));
+    if (!ask.length) return found;
+    const matched = await matchCrms(strapi, number, ask.map((p) => p.e164));
     const { autoLead } = await getService('settings', { strapi }).get();
-    // One lead per person, however many messages or numbers reach us at once.
-    if (autoLead?.enabled && (await keys.claimOne(trx, { key: autoLeadKey(e164), webhookEventId: null, outcome: 'lead' }))) {
-      const lead = await getService('identity', { strapi }).createLead(e164, name);
-      if (lead) return { crmKind: lead.kind, crmUid: lead.uid, crmDocumentId: lead.documentId, crmName: lead.name };
+    for (const { e164, name } of ask) {
+      let crm = matched.get(e164) ?? null;
+      // One lead per person, however many messages or numbers reach us at once.
+      if (!crm && autoLead?.enabled && (await keys.claimOne(trx, { key: autoLeadKey(e164), webhookEventId: null, outcome: 'lead' }))) {
+        const lead = await getService('identity', { strapi }).createLead(e164, name);
+        if (lead) crm = { crmKind: lead.kind, crmUid: lead.uid, crmDocumentId: lead.documentId, crmName: lead.name };
+      }
+      if (!crm && !autoLead?.enabled) {
+        if (unmatched.size > NO_MATCH_KEPT) unmatched.clear();
+        unmatched.set(e164, Date.now() + NO_MATCH_TTL_MS);
+      }
+      found.set(e164, crm);
     }
-    if (!autoLead?.enabled) {
-      if (unmatched.size > NO_MATCH_KEPT) unmatched.clear();
-      unmatched.set(e164, Date.now() + NO_MATCH_TTL_MS);
-    }
-    return null;
+    return found;
   };
 
   /** customerE164 parses with libphonenumber; a busy sender's every message would parse the same id again. */
@@ -76,7 +81,7 @@ export const createMessageApplier = (strapi: Core.Strapi, keys: Keys) => {
       return { waId, e164: event.from.waId ? e164Of(event.from.waId) : null };
     });
     const conversationOf = new Map<string, Record<string, any>>();
-    /** What the opener's match found for conversations opened now: not asked again below (another opener may have won the insert). */
+    /** Number id:WhatsApp id → the CRM link found now: for conversations opened now, and those opened before their customer was in the CRM. */
     const matched = new Map<string, CrmLink | null>();
     const numbersById = new Map(entries.map(({ number }) => [number.id, number]));
     for (const number of numbersById.values()) {
@@ -84,12 +89,18 @@ export const createMessageApplier = (strapi: Core.Strapi, keys: Keys) => {
       entries.forEach(({ number: n, event }, i) => {
         if (n.id === number.id && !customers.has(who[i].waId)) customers.set(who[i].waId, { waId: who[i].waId, e164: who[i].e164, name: event.from.name ?? null });
       });
-      const match = async (person: Opening) => {
-        const crm = person.e164 ? await crmOf(trx, number, person.e164, person.name ?? null) : null;
-        matched.set(`${number.id}:${person.waId}`, crm);
-        return crm;
+      const match = async (people: Opening[]) => {
+        const withPhone = people.filter((p): p is Opening & { e164: string } => Boolean(p.e164));
+        const crms = await crmsOf(trx, number, withPhone.map((p) => ({ e164: p.e164, name: p.name ?? null })));
+        const byWaId = new Map(people.map((p) => [p.waId, p.e164 ? crms.get(p.e164) ?? null : null]));
+        for (const [waId, crm] of byWaId) matched.set(`${number.id}:${waId}`, crm);
+        return byWaId;
       };
-      for (const [waId, row] of await openConversations(strapi, number, [...customers.values()], { db: trx, match })) conversationOf.set(`${number.id}:${waId}`, row);
+      const found = await openConversations(strapi, number, [...customers.values()], { db: trx, match });
+      for (const [waId, row] of found) conversationOf.set(`${number.id}:${waId}`, row);
+      // Another opener may have won the insert, or the conversation is older than the customer's CRM record: link it now.
+      const unlinked = [...found.values()].filter((row) => !row.crmDocumentId && !matched.has(`${number.id}:${row.customerWaId}`) && customers.get(row.customerWaId)?.e164);
+      if (unlinked.length) await match(unlinked.map((row) => customers.get(row.customerWaId)!));
     }
 
     // Each conversation's row as the messages before this one left it, and what its UPDATE will write.
@@ -102,9 +113,7 @@ export const createMessageApplier = (strapi: Core.Strapi, keys: Keys) => {
       if (!state) {
         state = { row: { ...conversation }, set: {}, unread: 0, number };
         states.set(conversation.id, state);
-        // A conversation opened before its customer was in the CRM: link it now that they may be.
-        const key = `${number.id}:${waId}`;
-        const crm = conversation.crmDocumentId || !e164 ? null : matched.has(key) ? matched.get(key)! : await crmOf(trx, number, e164, event.from.name ?? null);
+        const crm = conversation.crmDocumentId ? null : matched.get(`${number.id}:${waId}`);
         if (crm) Object.assign(state.set, { [c('crmKind')]: crm.crmKind, [c('crmUid')]: crm.crmUid, [c('crmDocumentId')]: crm.crmDocumentId, [c('crmName')]: crm.crmName ?? null });
       }
       const { row, set } = state;
