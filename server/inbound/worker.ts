@@ -22,10 +22,14 @@ const MAX_ATTEMPTS = 6;
 const SWEEP_MS = 5_000;
 /** Rows one claim takes. */
 const BATCH = 200;
-/** Events per transaction: SQLite has one writer, and an acknowledgement waits for the whole of one. */
-const chunkEvents = (sqlite: boolean) => (sqlite ? 40 : 100);
+/** Events per transaction: SQLite has one writer, and an acknowledgement waits for the whole of one (fewer while calls queue). */
+const chunkEvents = (sqlite: boolean, pressed: boolean) => (sqlite ? (pressed ? 10 : 40) : 100);
 /** On SQLite, how long a chunk waits for acknowledgements in flight to be stored first. */
 const MAX_DEFER_MS = 20;
+/** Webhook calls in flight at once that mean acknowledgements are queuing behind the worker. */
+const PRESSURE = 4;
+/** On SQLite (one process does both), the worker's share of the time while calls queue: acknowledging comes first. */
+const SHARE_UNDER_PRESSURE = 0.2;
 
 export type WebhookRow = { id: number; numberId: number; provider: NumberRow['provider']; rawBody: string; bodyEncoding?: string | null; attempts: number; lockedUntil: string | null };
 
@@ -150,18 +154,23 @@ export const createInboundWorker = (strapi: Core.Strapi) => {
     return waitFor;
   };
 
-  /** On SQLite the worker and the acknowledgements share one writer: let stored-but-unanswered calls go first, briefly. */
-  const giveWay = async () => {
+  /**
+   * On SQLite the worker and the acknowledgements share one writer and one event loop: calls in
+   * flight go first, briefly; while they queue, the worker rests four times as long as its last chunk took.
+   */
+  const giveWay = async (lastChunkMs: number) => {
     if (!sqlite()) return;
-    const until = Date.now() + MAX_DEFER_MS;
-    while (acknowledging > 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 1));
+    const pressed = acknowledging >= PRESSURE;
+    const until = Date.now() + (pressed ? Math.max(MAX_DEFER_MS, (lastChunkMs * (1 - SHARE_UNDER_PRESSURE)) / SHARE_UNDER_PRESSURE) : MAX_DEFER_MS);
+    while ((pressed ? acknowledging >= PRESSURE / 2 : acknowledging > 0) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 1));
     await new Promise((resolve) => setImmediate(resolve));
   };
 
   /** Runs a lane's rows in order, a chunk per transaction; a row left pending holds back its people's later rows. */
   const runLane = async (lane: Planned<WebhookRow>[], stopped: () => boolean, routers: Map<number, any>, state: PassState) => {
-    const limit = chunkEvents(sqlite());
+    let lastChunkMs = 0;
     for (let i = 0; i < lane.length; ) {
+      const limit = chunkEvents(sqlite(), acknowledging >= PRESSURE);
       if (stopped()) return claims.unclaim(lane.slice(i).map((item) => item.row.id));
       const chunk: Planned<WebhookRow>[] = [];
       const back: number[] = [];
@@ -178,7 +187,8 @@ export const createInboundWorker = (strapi: Core.Strapi) => {
       }
       if (back.length) await claims.unclaim(back);
       if (!chunk.length) continue;
-      await giveWay();
+      await giveWay(lastChunkMs);
+      const started = Date.now();
       try {
         for (const item of await runChunk(chunk, routers)) for (const person of item.people) state.waiting.add(person);
       } catch (error) {
@@ -186,6 +196,7 @@ export const createInboundWorker = (strapi: Core.Strapi) => {
         for (const item of chunk) for (const person of item.people) state.waiting.add(person);
         strapi.log.error(`[whatsapp] webhook events ${chunk.map((c) => c.row.id).join(', ')} could not be processed: ${(error as Error).message}`);
       }
+      lastChunkMs = Date.now() - started;
     }
   };
 
@@ -234,7 +245,7 @@ export const createInboundWorker = (strapi: Core.Strapi) => {
 
   return {
     ...loop,
-    /** Called by the webhook route around storing a call: on SQLite the worker lets it go first. */
+    /** Called by the webhook route around a call (reading aside): on SQLite the worker lets it go first. */
     acknowledging<T>(work: Promise<T>): Promise<T> {
       acknowledging += 1;
       return work.finally(() => {
