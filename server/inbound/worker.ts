@@ -28,6 +28,8 @@ const chunkEvents = (sqlite: boolean, pressed: boolean) => (sqlite ? (pressed ? 
 const MAX_DEFER_MS = 20;
 /** Webhook calls in flight at once that mean acknowledgements are queuing behind the worker. */
 const PRESSURE = 4;
+/** How long after calls last queued the worker still counts them as queuing (they come and go in groups). */
+const PRESSURE_MS = 100;
 /** On SQLite (one process does both), the worker's share of the time while calls queue: acknowledging comes first. */
 const SHARE_UNDER_PRESSURE = 0.2;
 
@@ -55,6 +57,11 @@ export const createInboundWorker = (strapi: Core.Strapi) => {
   /** What a row's earlier turns found, so its last turn can say it; lost on a restart, which only shortens a note. */
   const carried = new Map<number, RowState>();
   let acknowledging = 0;
+  /** When calls in flight last reached PRESSURE. */
+  let pressedAt = 0;
+  const pressed = () => acknowledging >= PRESSURE || Date.now() - pressedAt < PRESSURE_MS;
+  /** How long the worker's last chunk took: under pressure it rests four times that. */
+  let lastChunkMs = 0;
   /** Row id → the people its events are about; a stored body never changes, so a waiting row is parsed once. */
   const peopleCache = new Map<number, string[]>();
 
@@ -158,19 +165,19 @@ export const createInboundWorker = (strapi: Core.Strapi) => {
    * On SQLite the worker and the acknowledgements share one writer and one event loop: calls in
    * flight go first, briefly; while they queue, the worker rests four times as long as its last chunk took.
    */
-  const giveWay = async (lastChunkMs: number) => {
+  const giveWay = async () => {
     if (!sqlite()) return;
-    const pressed = acknowledging >= PRESSURE;
-    const until = Date.now() + (pressed ? Math.max(MAX_DEFER_MS, (lastChunkMs * (1 - SHARE_UNDER_PRESSURE)) / SHARE_UNDER_PRESSURE) : MAX_DEFER_MS);
-    while ((pressed ? acknowledging >= PRESSURE / 2 : acknowledging > 0) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 1));
+    // Calls received during the last chunk reach the route first, so they are counted below.
     await new Promise((resolve) => setImmediate(resolve));
+    const started = Date.now();
+    const rest = Math.max(MAX_DEFER_MS, (lastChunkMs * (1 - SHARE_UNDER_PRESSURE)) / SHARE_UNDER_PRESSURE);
+    while ((pressed() || acknowledging > 0) && Date.now() - started < (pressed() ? rest : MAX_DEFER_MS)) await new Promise((resolve) => setTimeout(resolve, 1));
   };
 
   /** Runs a lane's rows in order, a chunk per transaction; a row left pending holds back its people's later rows. */
   const runLane = async (lane: Planned<WebhookRow>[], stopped: () => boolean, routers: Map<number, any>, state: PassState) => {
-    let lastChunkMs = 0;
     for (let i = 0; i < lane.length; ) {
-      const limit = chunkEvents(sqlite(), acknowledging >= PRESSURE);
+      const limit = chunkEvents(sqlite(), pressed());
       if (stopped()) return claims.unclaim(lane.slice(i).map((item) => item.row.id));
       const chunk: Planned<WebhookRow>[] = [];
       const back: number[] = [];
@@ -187,7 +194,7 @@ export const createInboundWorker = (strapi: Core.Strapi) => {
       }
       if (back.length) await claims.unclaim(back);
       if (!chunk.length) continue;
-      await giveWay(lastChunkMs);
+      await giveWay();
       const started = Date.now();
       try {
         for (const item of await runChunk(chunk, routers)) for (const person of item.people) state.waiting.add(person);
@@ -248,6 +255,7 @@ export const createInboundWorker = (strapi: Core.Strapi) => {
     /** Called by the webhook route around a call (reading aside): on SQLite the worker lets it go first. */
     acknowledging<T>(work: Promise<T>): Promise<T> {
       acknowledging += 1;
+      if (acknowledging >= PRESSURE) pressedAt = Date.now();
       return work.finally(() => {
         acknowledging -= 1;
       });
