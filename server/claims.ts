@@ -76,6 +76,14 @@ export const createClaims = <R extends Claimable>(strapi: Core.Strapi, { uid, le
       }) as Promise<R[]>;
     },
 
+    /** Ids of rows below `beforeId` that are due later (a backoff) or held by another worker's lease. */
+    async lockedBefore(beforeId: number, now = new Date()): Promise<number[]> {
+      const rows = await pendingWhere(db()(meta.tableName).select('id'))
+        .where('id', '<', beforeId)
+        .where(lockedUntil, '>', now);
+      return rows.map((r: { id: unknown }) => Number(r.id));
+    },
+
     /**
      * Claims the rows in one UPDATE per 500: each gets a lease (and one more attempt). The WHERE
      * repeats the due test, so of two workers racing for a row only one's UPDATE matches it.

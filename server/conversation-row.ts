@@ -18,30 +18,28 @@ export interface NewConversation {
 }
 
 /**
- * Inserts a conversation unless (number, customer) already has one. A plain insert with ON
- * CONFLICT DO NOTHING: two first messages, or two starts, to one customer at once (in this process
- * or another instance) meet on the unique key and share one row instead of one failing.
- * `db`: Strapi's knex connection, or a transaction of it; `strapi` defaults to the running app's.
+ * Inserts conversations where (number, customer) has none yet, in one statement. A plain insert
+ * with ON CONFLICT DO NOTHING: two first messages, or two starts, to one customer at once (in this
+ * process or another instance) meet on the unique key and share one row instead of one failing.
+ * `db`: Strapi's knex connection, or a transaction of it. Callers open through conversations/open.ts.
  */
-export const insertConversationIfNone = async (db: Db, { numberId, waId, phone, name = null, crm = null }: NewConversation, app: Core.Strapi = (globalThis as any).strapi) => {
+export const insertConversationsIfNone = async (db: Db, rows: NewConversation[], app: Core.Strapi) => {
   await rowInserter(app, UID.conversation).insertIfNone(
     db,
-    [
-      {
-        numberId,
-        customerWaId: waId,
-        customerPhone: phone,
-        customerName: name,
-        crmKind: crm?.crmKind ?? 'unknown',
-        crmUid: crm?.crmUid ?? null,
-        crmDocumentId: crm?.crmDocumentId ?? null,
-        crmName: crm?.crmName ?? null,
-        state: 'open',
-        templateOnly: false,
-        unreachable: false,
-        unread: 0,
-      },
-    ],
+    rows.map(({ numberId, waId, phone, name = null, crm = null }) => ({
+      numberId,
+      customerWaId: waId,
+      customerPhone: phone,
+      customerName: name,
+      crmKind: crm?.crmKind ?? 'unknown',
+      crmUid: crm?.crmUid ?? null,
+      crmDocumentId: crm?.crmDocumentId ?? null,
+      crmName: crm?.crmName ?? null,
+      state: 'open',
+      templateOnly: false,
+      unreachable: false,
+      unread: 0,
+    })),
     ['numberId', 'customerWaId']
   );
 };

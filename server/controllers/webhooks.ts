@@ -28,12 +28,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
 
   async receive(ctx: any) {
     const body = bodyOf(ctx);
-    const answer = await getService('webhooks', { strapi }).receive({
-      key: ctx.params.numberKey,
-      raw: body.raw,
-      headers: { ...ctx.request.headers, 'content-type': body.contentType },
-      bodyError: body.error,
-    });
+    // Counted in flight from here: on SQLite the inbound worker gives way to calls being answered.
+    const answer = await getService('inbound', { strapi }).acknowledging(
+      getService('webhooks', { strapi }).receive({
+        key: ctx.params.numberKey,
+        raw: body.raw,
+        headers: { ...ctx.request.headers, 'content-type': body.contentType },
+        bodyError: body.error,
+      })
+    );
     ctx.status = answer.status;
     ctx.body = answer.body;
   },

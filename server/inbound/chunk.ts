@@ -27,6 +27,8 @@ export interface RowState {
   problems: string[];
   retry: boolean;
   failed: boolean;
+  /** An earlier event of one of its people failed in this chunk: the row waits for it. */
+  deferred: boolean;
   /** Receipts stored as unmatched in this turn. */
   unmatched: number;
 }
@@ -37,6 +39,8 @@ export interface Step {
   state: RowState;
   number: NumberRow;
   event: CanonicalEvent;
+  /** Whom the event is about (peopleOf): one person's events apply in order. */
+  person: string;
 }
 
 /** What is done once the chunk is committed: live events, the out-of-hours reply, media and template work. */
@@ -118,7 +122,12 @@ export const createChunkApplier = (strapi: Core.Strapi) => {
       // Put back what the failed attempt marked, then find the event that fails, alone.
       steps.forEach((s, i) => Object.assign(s.state, marks[i], { problems: [...marks[i].problems] }));
       effects = newEffects();
+      const stuck = new Set<string>();
       for (const step of steps) {
+        if (stuck.has(step.person)) {
+          step.state.deferred = true; // never after an earlier event of the same person that failed
+          continue;
+        }
         const own = newEffects();
         try {
           await strapi.db.transaction(async ({ trx }) => applySteps(trx, [step], own));
@@ -127,6 +136,7 @@ export const createChunkApplier = (strapi: Core.Strapi) => {
           effects.media ||= own.media;
           for (const id of own.syncs) effects.syncs.add(id);
         } catch (error) {
+          stuck.add(step.person);
           step.state.failed = true;
           step.state.problems.push(`${step.event.key}: ${(error as Error).message}`);
         }

@@ -31,12 +31,15 @@ export interface Planned<R> {
 /** What a pass remembers from batch to batch: events each number has used, people held back, rows part-way through. */
 export interface PassState {
   budget: Map<number, number>;
+  /** People whose earlier row this pass left pending: the pass looks again when it ends. */
   held: Set<string>;
+  /** People whose earlier row waits on its backoff or another worker's lease: its own retry brings them back. */
+  waiting: Set<string>;
   /** Row id → where its next turn starts (kept across passes). */
   progress: Map<number, number>;
 }
 
-export const newPassState = (progress = new Map<number, number>()): PassState => ({ budget: new Map(), held: new Set(), progress });
+export const newPassState = (progress = new Map<number, number>()): PassState => ({ budget: new Map(), held: new Set(), waiting: new Set(), progress });
 
 /**
  * Rows run in id order. A row waits for a later pass when its number's budget is spent or one of
@@ -54,8 +57,9 @@ export const planTurns = <R extends Candidate>(
     const left = state.budget.get(row.numberId) ?? NUMBER_EVENTS_PER_PASS;
     const turn = { from, max: Math.max(0, Math.min(TURN_EVENTS, left)) };
     state.budget.set(row.numberId, left - Math.max(1, Math.min(turn.max, (events?.length ?? 1) - from)));
-    if (turn.max === 0 || people.some((person) => state.held.has(person))) {
-      for (const person of people) state.held.add(person);
+    const waits = people.some((person) => state.waiting.has(person));
+    if (turn.max === 0 || waits || people.some((person) => state.held.has(person))) {
+      for (const person of people) (waits ? state.waiting : state.held).add(person);
       later.push(row);
       continue;
     }
@@ -63,6 +67,24 @@ export const planTurns = <R extends Candidate>(
     run.push({ row, events, people, turn });
   }
   return { run, later };
+};
+
+/**
+ * Of planned rows in order, those that may run: a row runs only when every earlier row sharing one
+ * of its people runs too (`runs` says which may on their own, e.g. whose claim succeeded). The
+ * others, and every later row of their people, go back; their people join `waiting`.
+ */
+export const inOrder = <T extends { people: string[] }>(items: T[], runs: (item: T) => boolean, waiting: Set<string>): { keep: T[]; back: T[] } => {
+  const keep: T[] = [];
+  const back: T[] = [];
+  for (const item of items) {
+    if (runs(item) && !item.people.some((person) => waiting.has(person))) keep.push(item);
+    else {
+      for (const person of item.people) waiting.add(person);
+      back.push(item);
+    }
+  }
+  return { keep, back };
 };
 
 /**

@@ -15,17 +15,23 @@ import { createWorkerLoop } from '../worker-loop';
 import { routerFor } from '../webhook-routing';
 import { backoffMs, createClaims } from '../claims';
 import { createChunkApplier, type RowState, type Step } from './chunk';
-import { lanesOf, newPassState, planTurns, type Planned } from './plan';
+import { inOrder, lanesOf, newPassState, planTurns, type PassState, type Planned } from './plan';
 
 const LEASE_MS = 60_000;
 const MAX_ATTEMPTS = 6;
 const SWEEP_MS = 5_000;
 /** Rows one claim takes. */
 const BATCH = 200;
-/** Events per transaction: SQLite has one writer, and an acknowledgement waits for the whole of one. */
-const chunkEvents = (sqlite: boolean) => (sqlite ? 40 : 100);
+/** Events per transaction: SQLite has one writer, and an acknowledgement waits for the whole of one (fewer while calls queue). */
+const chunkEvents = (sqlite: boolean, pressed: boolean) => (sqlite ? (pressed ? 10 : 40) : 100);
 /** On SQLite, how long a chunk waits for acknowledgements in flight to be stored first. */
 const MAX_DEFER_MS = 20;
+/** Webhook calls in flight at once that mean acknowledgements are queuing behind the worker. */
+const PRESSURE = 4;
+/** How long after calls last queued the worker still counts them as queuing (they come and go in groups). */
+const PRESSURE_MS = 100;
+/** On SQLite (one process does both), the worker's share of the time while calls queue: acknowledging comes first. */
+const SHARE_UNDER_PRESSURE = 0.2;
 
 export type WebhookRow = { id: number; numberId: number; provider: NumberRow['provider']; rawBody: string; bodyEncoding?: string | null; attempts: number; lockedUntil: string | null };
 
@@ -51,6 +57,13 @@ export const createInboundWorker = (strapi: Core.Strapi) => {
   /** What a row's earlier turns found, so its last turn can say it; lost on a restart, which only shortens a note. */
   const carried = new Map<number, RowState>();
   let acknowledging = 0;
+  /** When calls in flight last reached PRESSURE. */
+  let pressedAt = 0;
+  const pressed = () => acknowledging >= PRESSURE || Date.now() - pressedAt < PRESSURE_MS;
+  /** How long the worker's last chunk took: under pressure it rests four times that. */
+  let lastChunkMs = 0;
+  /** Row id → the people its events are about; a stored body never changes, so a waiting row is parsed once. */
+  const peopleCache = new Map<number, string[]>();
 
   const parseRow = (row: WebhookRow) => {
     // Ingest stores only UTF-8 JSON now; rows kept as base64 before that still parse.
@@ -67,32 +80,47 @@ export const createInboundWorker = (strapi: Core.Strapi) => {
 
   const concurrency = () => getConfig(strapi, 'inboundConcurrency') || (sqlite() ? 1 : 4);
 
-  /** Ends a row's turn: back to pending for its next turn or a retry, or done/dead with its note. */
-  const finishRow = async (item: Planned<WebhookRow>, state: RowState, end: number, done: number[]) => {
+  /**
+   * Ends a row's turn: back to pending for its next turn or a retry, or done/dead with its note.
+   * Answers false when the row's events are not all applied and later rows of its people must wait.
+   */
+  const finishRow = async (item: Planned<WebhookRow>, state: RowState, end: number, done: number[]): Promise<boolean> => {
     const { row } = item;
     const events = item.events as CanonicalEvent[];
+    if (state.deferred && !state.retry && !state.failed) {
+      // An earlier event of one of its people failed in this chunk: the row waits, its attempt not counted.
+      if (item.turn.from > 0) carried.set(row.id, { ...state, deferred: false, unmatched: 0 });
+      await claims.unclaim([row.id]);
+      return false;
+    }
     if (end < events.length) {
       // Another row's turn: released without counting an attempt, resumed from `end`.
       progress.set(row.id, end);
       carried.set(row.id, state);
-      return claims.unclaim([row.id]);
+      await claims.unclaim([row.id]);
+      return true; // planTurns holds its people until its next turn
     }
     progress.delete(row.id);
     // Unmatched receipts of earlier turns or attempts are stored already: count them all.
     const receipts = item.turn.from > 0 || row.attempts > 1 ? await strapi.db.query(UID.appliedEvent as any).count({ where: { webhookEventId: row.id, outcome: 'unmatched' } }) : state.unmatched;
     const notes = [...(receipts ? [`unmatched: ${receipts} (statuses of messages this number never sent, kept as unmatched receipts)`] : []), ...state.problems];
     const lastError = notes.length ? notes.join('\n').slice(0, 4000) : null;
-    if ((state.retry || state.failed) && row.attempts < MAX_ATTEMPTS) return claims.release([row.id], { state: 'pending', lockedUntil: new Date(Date.now() + backoffMs(row.attempts)), lastError });
+    if ((state.retry || state.failed) && row.attempts < MAX_ATTEMPTS) {
+      await claims.release([row.id], { state: 'pending', lockedUntil: new Date(Date.now() + backoffMs(row.attempts)), lastError });
+      return false;
+    }
     if (!lastError && !state.failed) {
       done.push(row.id); // finished together in one UPDATE
-      return;
+      return true;
     }
-    return claims.release([row.id], { state: state.failed ? 'dead' : 'done', lastError, processedAt: new Date() });
+    await claims.release([row.id], { state: state.failed ? 'dead' : 'done', lastError, processedAt: new Date() });
+    return true;
   };
 
-  /** Applies a run of rows' turns in one chunk and finishes each row. */
+  /** Applies a run of rows' turns in one chunk and finishes each row; answers the rows later rows of their people must wait for. */
   const runChunk = async (items: Planned<WebhookRow>[], routers: Map<number, (businessId: string | null) => Promise<NumberRow | null>>) => {
     const steps: Step[] = [];
+    const waitFor: Planned<WebhookRow>[] = [];
     const ends: { item: Planned<WebhookRow>; state: RowState; end: number }[] = [];
     const done: number[] = [];
     for (const item of items) {
@@ -113,52 +141,85 @@ export const createInboundWorker = (strapi: Core.Strapi) => {
         continue;
       }
       const events = item.events as CanonicalEvent[];
-      const fresh = { problems: [], retry: false, failed: false, unmatched: 0 };
+      const fresh = { problems: [], retry: false, failed: false, deferred: false, unmatched: 0 };
       const state: RowState = turn.from > 0 ? { ...fresh, ...carried.get(row.id), unmatched: 0 } : fresh;
       carried.delete(row.id);
       if (!routers.has(number.id)) routers.set(number.id, routerFor(strapi, number));
       const targetOf = routers.get(number.id)!;
       const end = Math.min(events.length, turn.from + turn.max);
-      for (const event of events.slice(turn.from, end)) {
+      for (let at = turn.from; at < end; at += 1) {
+        const event = events[at];
         const target = await targetOf(event.businessId);
-        if (target) steps.push({ row, state, number: target, event });
+        if (target) steps.push({ row, state, number: target, event, person: item.people[at] });
         else state.problems.push(`${event.key}: addressed to ${event.businessId}, not this number`);
       }
       ends.push({ item, state, end });
     }
     if (steps.length) await chunks.apply(steps);
-    for (const { item, state, end } of ends) await finishRow(item, state, end, done);
+    for (const { item, state, end } of ends) if (!(await finishRow(item, state, end, done))) waitFor.push(item);
     if (done.length) await claims.release(done, { state: 'done', lastError: null, processedAt: new Date() });
+    return waitFor;
   };
 
-  /** On SQLite the worker and the acknowledgements share one writer: let stored-but-unanswered calls go first, briefly. */
+  /**
+   * On SQLite the worker and the acknowledgements share one writer and one event loop: calls in
+   * flight go first, briefly; while they queue, the worker rests four times as long as its last chunk took.
+   */
   const giveWay = async () => {
     if (!sqlite()) return;
-    const until = Date.now() + MAX_DEFER_MS;
-    while (acknowledging > 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 1));
+    // Calls received during the last chunk reach the route first, so they are counted below.
     await new Promise((resolve) => setImmediate(resolve));
+    const started = Date.now();
+    const rest = Math.max(MAX_DEFER_MS, (lastChunkMs * (1 - SHARE_UNDER_PRESSURE)) / SHARE_UNDER_PRESSURE);
+    while ((pressed() || acknowledging > 0) && Date.now() - started < (pressed() ? rest : MAX_DEFER_MS)) await new Promise((resolve) => setTimeout(resolve, 1));
   };
 
-  /** Runs a lane's rows in order, a chunk per transaction. */
-  const runLane = async (lane: Planned<WebhookRow>[], stopped: () => boolean, routers: Map<number, any>) => {
-    const limit = chunkEvents(sqlite());
+  /** Runs a lane's rows in order, a chunk per transaction; a row left pending holds back its people's later rows. */
+  const runLane = async (lane: Planned<WebhookRow>[], stopped: () => boolean, routers: Map<number, any>, state: PassState) => {
     for (let i = 0; i < lane.length; ) {
+      const limit = chunkEvents(sqlite(), pressed());
       if (stopped()) return claims.unclaim(lane.slice(i).map((item) => item.row.id));
       const chunk: Planned<WebhookRow>[] = [];
+      const back: number[] = [];
       let size = 0;
       while (i < lane.length && (chunk.length === 0 || size < limit)) {
         const item = lane[i++];
+        if (item.people.some((person) => state.waiting.has(person))) {
+          for (const person of item.people) state.waiting.add(person);
+          back.push(item.row.id);
+          continue;
+        }
         chunk.push(item);
         size += Math.min(item.turn.max, (item.events?.length ?? 1) - item.turn.from);
       }
+      if (back.length) await claims.unclaim(back);
+      if (!chunk.length) continue;
       await giveWay();
+      const started = Date.now();
       try {
-        await runChunk(chunk, routers);
+        for (const item of await runChunk(chunk, routers)) for (const person of item.people) state.waiting.add(person);
       } catch (error) {
         // A database error leaves these rows claimed: their lease runs out and a later pass takes them again.
+        for (const item of chunk) for (const person of item.people) state.waiting.add(person);
         strapi.log.error(`[whatsapp] webhook events ${chunk.map((c) => c.row.id).join(', ')} could not be processed: ${(error as Error).message}`);
       }
+      lastChunkMs = Date.now() - started;
     }
+  };
+
+  /** The people of stored rows below `beforeId` still waiting on a backoff or another worker: their later rows wait too. */
+  const waitingPeople = async (beforeId: number, into: Set<string>) => {
+    const ids = await claims.lockedBefore(beforeId);
+    const unknown = ids.filter((id) => !peopleCache.has(id));
+    if (unknown.length) {
+      if (peopleCache.size > 10_000) peopleCache.clear();
+      const rows = (await strapi.db.query(UID.webhookEvent as any).findMany({ select: ['id', 'provider', 'rawBody', 'bodyEncoding'], where: { id: { $in: unknown } } })) as WebhookRow[];
+      for (const row of rows) {
+        const events = parseOrNothing(row);
+        peopleCache.set(row.id, events ? peopleOf(events) : []);
+      }
+    }
+    for (const id of ids) for (const person of peopleCache.get(id) ?? []) into.add(person);
   };
 
   /** One pass: claim due rows a batch at a time and apply them, until none is left. */
@@ -170,14 +231,19 @@ export const createInboundWorker = (strapi: Core.Strapi) => {
       const rows = await claims.due(cursor, BATCH);
       if (!rows.length) break;
       cursor = rows[rows.length - 1].id;
+      await waitingPeople(cursor, state.waiting);
       const parsed = rows.map((row) => {
         const events = parseOrNothing(row);
         return { row, events, people: events ? peopleOf(events) : [] };
       });
       const { run } = planTurns(parsed, state);
       const claimed = new Map((await claims.claim(run.map((p) => p.row))).map((row) => [row.id, row]));
-      const items = run.filter((p) => claimed.has(p.row.id)).map((p) => ({ ...p, row: claimed.get(p.row.id)! }));
-      await Promise.all(lanesOf(items, concurrency()).map((lane) => runLane(lane, stopped, routers)));
+      // A row another worker claimed first holds back its people's later rows in this batch.
+      const { keep, back } = inOrder(run, (p) => claimed.has(p.row.id), state.waiting);
+      const giveBack = back.filter((p) => claimed.has(p.row.id)).map((p) => p.row.id);
+      if (giveBack.length) await claims.unclaim(giveBack);
+      const items = keep.map((p) => ({ ...p, row: claimed.get(p.row.id)! }));
+      await Promise.all(lanesOf(items, concurrency()).map((lane) => runLane(lane, stopped, routers, state)));
     }
     if (state.held.size && !stopped()) loop.kick();
   };
@@ -186,9 +252,10 @@ export const createInboundWorker = (strapi: Core.Strapi) => {
 
   return {
     ...loop,
-    /** Called by the webhook route around storing a call: on SQLite the worker lets it go first. */
+    /** Called by the webhook route around a call (reading aside): on SQLite the worker lets it go first. */
     acknowledging<T>(work: Promise<T>): Promise<T> {
       acknowledging += 1;
+      if (acknowledging >= PRESSURE) pressedAt = Date.now();
       return work.finally(() => {
         acknowledging -= 1;
       });

@@ -18,35 +18,64 @@ export interface CrmMatch {
  * in their order. Phones in records are free text, so candidates are narrowed by their last digits
  * and then compared as E.164 (with national variants folded together).
  */
+/** Candidates read per phone's last four digits. */
+const PER_TAIL = 200;
+
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const exists = (uid: string) => Boolean(strapi.contentTypes[uid as keyof typeof strapi.contentTypes]);
 
-  const findIn = async (source: IdentitySource, e164: string, region: string | null): Promise<CrmMatch | null> => {
-    if (!exists(source.uid)) return null;
-    const wanted = samePersonKey(e164);
-    const tail = e164.slice(-4);
-    const candidates = (await strapi.db.query(source.uid as any).findMany({
-      where: { [source.phoneField]: { $contains: tail } },
-      select: ['documentId', source.phoneField, ...(source.nameField ? [source.nameField] : [])],
+  /** Records of a source whose phone contains one of `tails`, oldest first: up to `limit` per tail as one query. */
+  const candidatesOf = async (source: IdentitySource, tails: string[], limit: number) =>
+    (await strapi.db.query(source.uid as any).findMany({
+      where: tails.length === 1 ? { [source.phoneField]: { $contains: tails[0] } } : { $or: tails.map((tail) => ({ [source.phoneField]: { $contains: tail } })) },
+      select: ['id', 'documentId', source.phoneField, ...(source.nameField ? [source.nameField] : [])],
       orderBy: { id: 'asc' },
-      limit: 200,
+      limit,
     })) as Record<string, any>[];
-    const hit = candidates.find((c) => {
-      const phone = recordE164(c[source.phoneField], region);
-      return phone !== null && samePersonKey(phone) === wanted;
-    });
-    return hit ? { kind: source.kind, uid: source.uid, documentId: hit.documentId, name: source.nameField ? hit[source.nameField] ?? null : null } : null;
+
+  /** Each phone's record in one source: candidates narrowed by their last digits, compared as E.164; 50 phones a query. */
+  const findIn = async (source: IdentitySource, phones: string[], region: string | null, into: Map<string, CrmMatch | null>) => {
+    if (!exists(source.uid)) return;
+    const toMatch = (hit: Record<string, any>): CrmMatch => ({ kind: source.kind, uid: source.uid, documentId: hit.documentId, name: source.nameField ? hit[source.nameField] ?? null : null });
+    for (let i = 0; i < phones.length; i += 50) {
+      const part = phones.slice(i, i + 50);
+      const tails = [...new Set(part.map((e164) => e164.slice(-4)))];
+      let candidates = await candidatesOf(source, tails, PER_TAIL * tails.length);
+      // Candidates past the limit could hide a phone's record: then each tail gets its own limit.
+      if (tails.length > 1 && candidates.length >= PER_TAIL * tails.length) candidates = (await Promise.all(tails.map((tail) => candidatesOf(source, [tail], PER_TAIL)))).flat().sort((a, b) => a.id - b.id);
+      const keyed = candidates.map((c) => {
+        const phone = recordE164(c[source.phoneField], region);
+        return { c, raw: String(c[source.phoneField] ?? ''), key: phone === null ? null : samePersonKey(phone) };
+      });
+      for (const e164 of part) {
+        const wanted = samePersonKey(e164);
+        const tail = e164.slice(-4);
+        const hit = keyed.find((k) => k.key === wanted && k.raw.includes(tail));
+        if (hit) into.set(e164, toMatch(hit.c));
+      }
+    }
+  };
+
+  /** Each phone's CRM record through the identity sources, in their order (null: none). */
+  const matchMany = async (e164s: string[], region: string | null): Promise<Map<string, CrmMatch | null>> => {
+    const found = new Map<string, CrmMatch | null>();
+    const { identitySources } = await getService('settings', { strapi }).get();
+    for (const source of identitySources) {
+      const left = [...new Set(e164s)].filter((e164) => !found.has(e164));
+      if (!left.length) break;
+      await findIn(source, left, region, found);
+    }
+    for (const e164 of e164s) if (!found.has(e164)) found.set(e164, null);
+    return found;
   };
 
   return {
     async match(e164: string, region: string | null): Promise<CrmMatch | null> {
-      const { identitySources } = await getService('settings', { strapi }).get();
-      for (const source of identitySources) {
-        const found = await findIn(source, e164, region);
-        if (found) return found;
-      }
-      return null;
+      return (await matchMany([e164], region)).get(e164) ?? null;
     },
+
+    /** `match` for many phones at once, a query per source for every 50 phones (the inbound worker's batches). */
+    matchMany,
 
     /**
      * Records with a phone whose name or phone contains `q`, in the identity sources the caller may

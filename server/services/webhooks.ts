@@ -3,6 +3,7 @@ import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { REJECTED_BODY_KEPT_BYTES, UID } from '../constants';
 import { rowInserter } from '../db-rows';
+import { createGroupInsert } from '../group-insert';
 import { MalformedPayloadError, type CanonicalEvent, type HandshakeResult } from '../providers';
 import { parseWebhookJson } from '../providers/json';
 import { getService } from '../utils';
@@ -62,6 +63,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const numbers = () => getService('numbers', { strapi });
   let inserter: ReturnType<typeof rowInserter> | null = null;
   const rows = () => (inserter ??= rowInserter(strapi, UID.webhookEvent));
+  // Plain inserts: the query engine's create costs three round trips on this hot path.
+  const grouped = createGroupInsert(
+    (data: Record<string, unknown>[]) => rows().insert(strapi.db.connection, data),
+    (row) => String(row.rawBody ?? '').length
+  );
 
   const store = async (number: NumberRow, incoming: IncomingWebhook, fields: { state: string; signatureOk: boolean | null; lastError?: string | null; eventCount?: number }) => {
     const bytes = incoming.raw === null ? null : bytesOf(incoming.raw);
@@ -69,23 +75,19 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const { text, encoding } = storable(excerpt ? excerpt.kept : bytes);
     // A reason may quote the body (JSON.parse's message does), and PostgreSQL text refuses NUL.
     const lastError = [fields.lastError, excerpt?.note].filter(Boolean).join('; ').replace(/\u0000/g, '\\0') || null;
-    // One plain insert: the query engine's create costs three round trips on this hot path.
-    const [id] = await rows().insert(strapi.db.connection, [
-      {
-        numberId: number.id,
-        provider: number.provider,
-        receivedAt: new Date(),
-        rawBody: text,
-        bodyEncoding: encoding,
-        headers: keptHeaders(incoming.headers),
-        signatureOk: fields.signatureOk,
-        state: fields.state,
-        attempts: 0,
-        lastError,
-        eventCount: fields.eventCount ?? null,
-      },
-    ]);
-    return id;
+    return grouped.add({
+      numberId: number.id,
+      provider: number.provider,
+      receivedAt: new Date(),
+      rawBody: text,
+      bodyEncoding: encoding,
+      headers: keptHeaders(incoming.headers),
+      signatureOk: fields.signatureOk,
+      state: fields.state,
+      attempts: 0,
+      lastError,
+      eventCount: fields.eventCount ?? null,
+    });
   };
 
   return {
@@ -152,7 +154,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       }
 
       const inbound = getService('inbound', { strapi });
-      const eventId = await inbound.acknowledging(store(number, incoming, { state: 'pending', signatureOk: true, eventCount: events.length }));
+      const eventId = await store(number, incoming, { state: 'pending', signatureOk: true, eventCount: events.length });
       inbound.kick();
       return { status: 200, body: { ok: true, eventId } };
     },

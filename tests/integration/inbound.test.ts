@@ -431,3 +431,74 @@ describe('the webhook log', () => {
     expect((await staff.post('/whatsapp/logs/webhooks/1/replay')).status).toBe(403);
   });
 });
+
+describe('one customer’s messages apply in the order they came', () => {
+  const messageFrom = (from: string, id: string, text: string, second: number) => {
+    const body = fixture('meta/inbound-text.json');
+    const value = body.entry[0].changes[0].value;
+    value.contacts = [{ profile: { name: `In order ${from}` }, wa_id: from }];
+    value.messages[0] = { ...value.messages[0], from, id, timestamp: String(Math.floor(Date.UTC(2026, 4, 1) / 1000) + second), text: { body: text } };
+    delete value.messages[0].from_user_id;
+    return JSON.stringify(body);
+  };
+  const inbound = () => app.strapi.plugin('whatsapp').service('inbound');
+  const messagesOf = async (from: string) => {
+    const conversation = await q('conversation').findOne({ where: { numberId: n1.id, customerWaId: from } });
+    return conversation ? q('message').findMany({ where: { conversationId: conversation.id }, orderBy: { id: 'asc' } }) : [];
+  };
+
+  test('a later call waits while an earlier call of the same customer is leased by another worker', async () => {
+    const from = '15550003201';
+    await inbound().stop();
+    let first: any;
+    let second: any;
+    let other: any;
+    try {
+      first = await postMeta(app.server, n1.webhookUrl, messageFrom(from, 'wamid.order-lease-1', 'first', 1), SECRET);
+      // Another worker (another instance) holds the first call.
+      await q('webhook-event').update({ where: { id: first.body.eventId }, data: { lockedUntil: new Date(Date.now() + 60_000), attempts: 1 } });
+      second = await postMeta(app.server, n1.webhookUrl, messageFrom(from, 'wamid.order-lease-2', 'second', 2), SECRET);
+      other = await postMeta(app.server, n1.webhookUrl, messageFrom('15550003202', 'wamid.order-lease-other', 'someone else', 3), SECRET);
+    } finally {
+      inbound().start();
+    }
+    await settle(app.strapi);
+    // Someone else's message is not held up; this customer's second one waits for the first.
+    expect((await q('webhook-event').findOne({ where: { id: other.body.eventId } })).state).toBe('done');
+    expect((await q('webhook-event').findOne({ where: { id: second.body.eventId } })).state).toBe('pending');
+    expect(await messagesOf(from)).toHaveLength(0);
+
+    // The other worker lets go (its lease ran out): both apply, first before second.
+    await q('webhook-event').update({ where: { id: first.body.eventId }, data: { lockedUntil: null } });
+    await settle(app.strapi);
+    expect((await messagesOf(from)).map((m: any) => m.providerMessageId)).toEqual(['wamid.order-lease-1', 'wamid.order-lease-2']);
+    expect((await q('conversation').findOne({ where: { numberId: n1.id, customerWaId: from } })).lastMessagePreview).toBe('second');
+  });
+
+  test('a later call waits while an earlier call of the same customer waits to be tried again', async () => {
+    const from = '15550003203';
+    const before = (await admin.get('/whatsapp/settings')).body.data.autoLead;
+    // A lead type that refuses the lead (the name goes into an email field): the first call fails once.
+    await admin.put('/whatsapp/settings').send({ autoLead: { enabled: true, nameField: 'email' } });
+    try {
+      const first = await postMeta(app.server, n1.webhookUrl, messageFrom(from, 'wamid.order-retry-1', 'first', 1), SECRET);
+      await settle(app.strapi);
+      const failed = await q('webhook-event').findOne({ where: { id: first.body.eventId } });
+      expect(failed).toMatchObject({ state: 'pending', attempts: 1 });
+      expect(new Date(failed.lockedUntil).getTime()).toBeGreaterThan(Date.now());
+
+      await admin.put('/whatsapp/settings').send({ autoLead: { nameField: 'name' } });
+      const second = await postMeta(app.server, n1.webhookUrl, messageFrom(from, 'wamid.order-retry-2', 'second', 2), SECRET);
+      await settle(app.strapi);
+      expect((await q('webhook-event').findOne({ where: { id: second.body.eventId } })).state).toBe('pending');
+      expect(await messagesOf(from)).toHaveLength(0);
+
+      await settleWithRetries(app.strapi);
+      expect((await messagesOf(from)).map((m: any) => m.providerMessageId)).toEqual(['wamid.order-retry-1', 'wamid.order-retry-2']);
+      const rows = await q('webhook-event').findMany({ where: { id: { $in: [first.body.eventId, second.body.eventId] } } });
+      expect(rows.map((r: any) => r.state)).toEqual(['done', 'done']);
+    } finally {
+      await admin.put('/whatsapp/settings').send({ autoLead: before });
+    }
+  });
+});

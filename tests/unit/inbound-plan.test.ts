@@ -1,5 +1,5 @@
 import { chunksOf, claimedRows, backoffMs } from '../../server/claims';
-import { lanesOf, newPassState, NUMBER_EVENTS_PER_PASS, planTurns, TURN_EVENTS } from '../../server/inbound/plan';
+import { inOrder, lanesOf, newPassState, NUMBER_EVENTS_PER_PASS, planTurns, TURN_EVENTS } from '../../server/inbound/plan';
 
 const row = (id: number, numberId = 1) => ({ id, numberId });
 const events = (n: number) => Array.from({ length: n }, (_, i) => i);
@@ -52,6 +52,34 @@ describe('turns', () => {
   test('a row part-way through resumes where it stopped', () => {
     const state = newPassState(new Map([[7, 100]]));
     expect(planTurns([{ row: row(7), events: events(150), people: ['person:a'] }], state).run[0].turn).toEqual({ from: 100, max: TURN_EVENTS });
+  });
+});
+
+describe('waiting for an earlier row', () => {
+  test('people of a row on its backoff or another worker\'s lease hold back their later rows, and the people those rows share', () => {
+    const state = newPassState();
+    state.waiting.add('person:a');
+    const { run, later } = planTurns(
+      [
+        { row: row(5), events: events(1), people: ['person:a', 'person:b'] },
+        { row: row(6), events: events(1), people: ['person:b'] },
+        { row: row(7), events: events(1), people: ['person:c'] },
+      ],
+      state
+    );
+    expect(run.map((p) => p.row.id)).toEqual([7]);
+    expect(later.map((r) => r.id)).toEqual([5, 6]);
+    // Waiting on a retry is not a reason to look again at once: the retry's own turn brings them back.
+    expect(state.held.size).toBe(0);
+  });
+
+  test('a row whose claim another worker won holds back the later rows of its people', () => {
+    const items = [{ id: 1, people: ['a'] }, { id: 2, people: ['b'] }, { id: 3, people: ['a', 'c'] }, { id: 4, people: ['c'] }, { id: 5, people: ['d'] }];
+    const waiting = new Set<string>();
+    const { keep, back } = inOrder(items, (item) => item.id !== 1, waiting);
+    expect(keep.map((i) => i.id)).toEqual([2, 5]);
+    expect(back.map((i) => i.id)).toEqual([1, 3, 4]);
+    expect([...waiting].sort()).toEqual(['a', 'c']);
   });
 });
 

@@ -1,11 +1,11 @@
 /** A customer's message: its conversation (opened once per person), the CRM match, the message row and the list's preview. */
 import type { Core } from '@strapi/strapi';
 import { UID } from '../../constants';
-import { chunksOf } from '../../claims';
-import { insertConversationIfNone } from '../../conversation-row';
+import type { CrmLink } from '../../conversation-row';
+import { matchCrms, openConversations, type Opening } from '../../conversations/open';
 import { rowInserter, type Db } from '../../db-rows';
 import { autoLeadKey } from '../../keys';
-import { customerE164, regionOf } from '../../phone';
+import { customerE164 } from '../../phone';
 import type { InboundMessageEvent } from '../../providers';
 import type { NumberRow } from '../../number-rows';
 import type { RealtimeEvent } from '../../services/realtime';
@@ -21,7 +21,6 @@ const NO_MATCH_KEPT = 10_000;
 const later = (a: Date | string | null | undefined, b: Date) => (a && new Date(a) > b ? new Date(a) : b);
 
 export const createMessageApplier = (strapi: Core.Strapi, keys: Keys) => {
-  const q = (uid: string) => strapi.db.query(uid as any);
   const messages = rowInserter(strapi, UID.message);
   const conversations = rowInserter(strapi, UID.conversation);
   const c = conversations.column;
@@ -39,22 +38,27 @@ export const createMessageApplier = (strapi: Core.Strapi, keys: Keys) => {
     return false;
   };
 
-  /** The CRM record this phone belongs to, a new lead when auto-lead is on, or null. */
-  const crmOf = async (trx: Db, number: NumberRow, e164: string, name: string | null) => {
-    if (recentlyUnmatched(e164)) return null;
-    const identity = getService('identity', { strapi });
-    let match = await identity.match(e164, regionOf(number));
+  /** The CRM record each phone belongs to (one query per identity source for all), a new lead when auto-lead is on, or null. */
+  const crmsOf = async (trx: Db, number: NumberRow, people: { e164: string; name: string | null }[]): Promise<Map<string, CrmLink | null>> => {
+    const found = new Map<string, CrmLink | null>(people.map((p) => [p.e164, null]));
+    const ask = people.filter((p) => !recentlyUnmatched(p.e164));
+    if (!ask.length) return found;
+    const matched = await matchCrms(strapi, number, ask.map((p) => p.e164));
     const { autoLead } = await getService('settings', { strapi }).get();
-    // One lead per person, however many messages or numbers reach us at once.
-    if (!match && autoLead?.enabled && (await keys.claimOne(trx, { key: autoLeadKey(e164), webhookEventId: null, outcome: 'lead' }))) {
-      match = await identity.createLead(e164, name);
+    for (const { e164, name } of ask) {
+      let crm = matched.get(e164) ?? null;
+      // One lead per person, however many messages or numbers reach us at once.
+      if (!crm && autoLead?.enabled && (await keys.claimOne(trx, { key: autoLeadKey(e164), webhookEventId: null, outcome: 'lead' }))) {
+        const lead = await getService('identity', { strapi }).createLead(e164, name);
+        if (lead) crm = { crmKind: lead.kind, crmUid: lead.uid, crmDocumentId: lead.documentId, crmName: lead.name };
+      }
+      if (!crm && !autoLead?.enabled) {
+        if (unmatched.size > NO_MATCH_KEPT) unmatched.clear();
+        unmatched.set(e164, Date.now() + NO_MATCH_TTL_MS);
+      }
+      found.set(e164, crm);
     }
-    if (match) return { crmKind: match.kind, crmUid: match.uid, crmDocumentId: match.documentId, name: match.name };
-    if (!autoLead?.enabled) {
-      if (unmatched.size > NO_MATCH_KEPT) unmatched.clear();
-      unmatched.set(e164, Date.now() + NO_MATCH_TTL_MS);
-    }
-    return null;
+    return found;
   };
 
   /** customerE164 parses with libphonenumber; a busy sender's every message would parse the same id again. */
@@ -67,24 +71,6 @@ export const createMessageApplier = (strapi: Core.Strapi, keys: Keys) => {
     return phones.get(waId)!;
   };
 
-  /** The conversations of these customers of one number, opened (insert-or-nothing) where missing; one read for all. */
-  const conversationsOf = async (trx: Db, number: NumberRow, customers: Map<string, { e164: string | null; name: string | null }>) => {
-    const read = async (waIds: string[]) => {
-      const found = new Map<string, Record<string, any>>();
-      for (const part of chunksOf(waIds, 500)) {
-        for (const row of await q(UID.conversation).findMany({ where: { numberId: number.id, customerWaId: { $in: part } } })) found.set(row.customerWaId, row);
-      }
-      return found;
-    };
-    const found = await read([...customers.keys()]);
-    const missing = [...customers.keys()].filter((waId) => !found.has(waId));
-    // Insert-or-nothing on the (number, customer) unique key: two first messages of one customer
-    // applied at once, by this process or another instance, end in one conversation, not an error.
-    for (const waId of missing) await insertConversationIfNone(trx, { numberId: number.id, waId, phone: customers.get(waId)!.e164, name: customers.get(waId)!.name });
-    if (missing.length) for (const [waId, row] of await read(missing)) found.set(waId, row);
-    return found;
-  };
-
   /**
    * Applies customer messages in their order: one read of their conversations, one insert of the
    * messages, one update per conversation. Answers what each message announced, in order.
@@ -95,13 +81,26 @@ export const createMessageApplier = (strapi: Core.Strapi, keys: Keys) => {
       return { waId, e164: event.from.waId ? e164Of(event.from.waId) : null };
     });
     const conversationOf = new Map<string, Record<string, any>>();
+    /** Number id:WhatsApp id → the CRM link found now: for conversations opened now, and those opened before their customer was in the CRM. */
+    const matched = new Map<string, CrmLink | null>();
     const numbersById = new Map(entries.map(({ number }) => [number.id, number]));
     for (const number of numbersById.values()) {
-      const customers = new Map<string, { e164: string | null; name: string | null }>();
+      const customers = new Map<string, Opening>();
       entries.forEach(({ number: n, event }, i) => {
-        if (n.id === number.id && !customers.has(who[i].waId)) customers.set(who[i].waId, { e164: who[i].e164, name: event.from.name ?? null });
+        if (n.id === number.id && !customers.has(who[i].waId)) customers.set(who[i].waId, { waId: who[i].waId, e164: who[i].e164, name: event.from.name ?? null });
       });
-      for (const [waId, row] of await conversationsOf(trx, number, customers)) conversationOf.set(`${number.id}:${waId}`, row);
+      const match = async (people: Opening[]) => {
+        const withPhone = people.filter((p): p is Opening & { e164: string } => Boolean(p.e164));
+        const crms = await crmsOf(trx, number, withPhone.map((p) => ({ e164: p.e164, name: p.name ?? null })));
+        const byWaId = new Map(people.map((p) => [p.waId, p.e164 ? crms.get(p.e164) ?? null : null]));
+        for (const [waId, crm] of byWaId) matched.set(`${number.id}:${waId}`, crm);
+        return byWaId;
+      };
+      const found = await openConversations(strapi, number, [...customers.values()], { db: trx, match });
+      for (const [waId, row] of found) conversationOf.set(`${number.id}:${waId}`, row);
+      // Another opener may have won the insert, or the conversation is older than the customer's CRM record: link it now.
+      const unlinked = [...found.values()].filter((row) => !row.crmDocumentId && !matched.has(`${number.id}:${row.customerWaId}`) && customers.get(row.customerWaId)?.e164);
+      if (unlinked.length) await match(unlinked.map((row) => customers.get(row.customerWaId)!));
     }
 
     // Each conversation's row as the messages before this one left it, and what its UPDATE will write.
@@ -114,8 +113,8 @@ export const createMessageApplier = (strapi: Core.Strapi, keys: Keys) => {
       if (!state) {
         state = { row: { ...conversation }, set: {}, unread: 0, number };
         states.set(conversation.id, state);
-        const crm = !conversation.crmDocumentId && e164 ? await crmOf(trx, number, e164, event.from.name ?? null) : null;
-        if (crm) Object.assign(state.set, { [c('crmKind')]: crm.crmKind, [c('crmUid')]: crm.crmUid, [c('crmDocumentId')]: crm.crmDocumentId, [c('crmName')]: crm.name });
+        const crm = conversation.crmDocumentId ? null : matched.get(`${number.id}:${waId}`);
+        if (crm) Object.assign(state.set, { [c('crmKind')]: crm.crmKind, [c('crmUid')]: crm.crmUid, [c('crmDocumentId')]: crm.crmDocumentId, [c('crmName')]: crm.crmName ?? null });
       }
       const { row, set } = state;
       rows.push({
