@@ -78,9 +78,9 @@ export const createClaims = <R extends Claimable>(strapi: Core.Strapi, { uid, le
 
     /** Ids of rows below `beforeId` that are due later (a backoff) or held by another worker's lease. */
     async lockedBefore(beforeId: number, now = new Date()): Promise<number[]> {
-      const rows = await pendingWhere(db()(meta.tableName).select('id'))
+      const rows = await pendingWhere(db()(table()).select('id'))
         .where('id', '<', beforeId)
-        .where(lockedUntil, '>', now);
+        .where(column(leaseField), '>', now);
       return rows.map((r: { id: unknown }) => Number(r.id));
     },
 
