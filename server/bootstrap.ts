@@ -22,5 +22,6 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   getService('media', { strapi }).start();
   await getService('dispatcher', { strapi }).start();
   getService('notifications', { strapi }).start();
+  getService('campaigns', { strapi }).start();
   startCronJobs(strapi);
 };

@@ -14,6 +14,8 @@ const PLAIN = [
   'CREATE INDEX IF NOT EXISTS whatsapp_conversations_unread_idx ON whatsapp_conversations (number_id, id) WHERE unread > 0',
   // A thread's pages, newest first.
   'CREATE INDEX IF NOT EXISTS whatsapp_messages_thread_idx ON whatsapp_messages (conversation_id, created_at DESC, id DESC)',
+  // A campaign occurrence's messages still in the outbox (the feed's window, pause taking them back).
+  'CREATE INDEX IF NOT EXISTS whatsapp_messages_source_ref_idx ON whatsapp_messages (source_ref, status)',
 ];
 
 /** Search by any part of a name or phone: trigram indexes on the expressions the query engine writes. */

@@ -8,5 +8,6 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   await getService('media', { strapi }).stop();
   await getService('dispatcher', { strapi }).stop();
   await getService('notifications', { strapi }).stop();
+  await getService('campaigns', { strapi }).stop();
   await getService('cluster', { strapi }).stop();
 };

@@ -19,7 +19,7 @@ import type { ScopedUser } from './scope';
 
 export type { Credentials, NumberRow };
 
-const PLAIN_FIELDS = ['label', 'region', 'active', 'teamRoleIds', 'throughputMps', 'phoneNumberId', 'wabaId', 'appId', 'appName'] as const;
+const PLAIN_FIELDS = ['label', 'region', 'active', 'teamRoleIds', 'throughputMps', 'messagingTier', 'phoneNumberId', 'wabaId', 'appId', 'appName'] as const;
 
 const mask = (value: string): string => `••••${value.length > 8 ? value.slice(-4) : ''}`;
 
@@ -64,6 +64,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       active: Boolean(row.active),
       teamRoleIds: row.teamRoleIds ?? [],
       throughputMps: row.throughputMps ?? getConfig(strapi, 'defaultThroughputMps') ?? 80,
+      messagingTier: (row.messagingTier as WhatsAppNumber['messagingTier']) ?? null,
       phoneNumberId: row.phoneNumberId ?? null,
       wabaId: row.wabaId ?? null,
       appId: row.appId ?? null,
