@@ -53,8 +53,9 @@ export const campaignsApi = baseApi.injectEndpoints({
       query: (id) => ({ url: `/whatsapp/campaigns/${id}`, method: 'DELETE' }),
       invalidatesTags: [{ type: 'WaCampaign', id: 'LIST' }],
     }),
-    waPreflightCampaign: build.mutation<PreflightResult, number>({
-      query: (id) => ({ url: `/whatsapp/campaigns/${id}/preflight`, method: 'POST', data: {} }),
+    /** What launching now would do; `spreadOverDays` asks it as a launch spread past today's budget. */
+    waPreflightCampaign: build.mutation<PreflightResult, { id: number; body: LaunchCampaign.Request }>({
+      query: ({ id, body }) => ({ url: `/whatsapp/campaigns/${id}/preflight`, method: 'POST', data: body }),
       transformResponse: (res: Preflight.Response) => res.data,
     }),
     waLaunchCampaign: build.mutation<LaunchCampaign.Response, { id: number; body: LaunchCampaign.Request }>({

@@ -69,10 +69,9 @@ const Builder = ({ campaign, initial }: BuilderProps) => {
   const section: CampaignSectionProps = { values, errors, set: (key, value, errorKey) => change({ [key]: value } as Partial<CampaignFormValues>, errorKey ?? String(key)), change };
 
   /** Saves the form; answers the campaign's id, or null when the server refused it (its errors beside the fields). */
-  const save = async (extra: Partial<Campaign['options']> = {}) => {
+  const save = async () => {
     try {
-      const body = toCampaignBody(values, slots, type);
-      const saved = await saveCampaign({ id: savedId, body: { ...body, options: { ...body.options, spreadOverDays: spread, ...extra } } }).unwrap();
+      const saved = await saveCampaign({ id: savedId, body: toCampaignBody(values, slots, type) }).unwrap();
       setSavedId(saved.id);
       // The CSV is on the server now: later saves keep it unless another is read.
       setValues((prev) => ({ ...prev, csv: null, csvSaved: saved.audience.csv }));
@@ -84,18 +83,18 @@ const Builder = ({ campaign, initial }: BuilderProps) => {
       return null;
     }
   };
-  const check = async (extra: Partial<Campaign['options']> = {}) => {
-    const id = await save(extra);
+  const check = async (spreadOverDays = spread) => {
+    const id = await save();
     if (id === null) return;
     try {
-      setResult(await preflight(id).unwrap());
+      setResult(await preflight({ id, body: { spreadOverDays } }).unwrap());
     } catch (error) {
       notifyError(error);
     }
   };
   const changeSpread = async (next: boolean) => {
     setSpread(next);
-    await check({ spreadOverDays: next });
+    await check(next);
   };
   const doLaunch = async () => {
     if (savedId === null) return;
