@@ -24,11 +24,11 @@ const META = {
   // One send a second: the run lasts long enough to be watched moving.
   throughputMps: 1,
 };
-const QUALIFIED = Array.from({ length: 6 }, (_, i) => ({ name: `Quinn Qualified ${i + 1}`, phone: `+1555000710${i}`, waId: `1555000710${i}`, status: 'qualified' }));
-const NO_PHONE = { name: 'Nora Nophone', status: 'qualified' };
+const EXPO = Array.from({ length: 6 }, (_, i) => ({ name: `Quinn Expo ${i + 1}`, phone: `+1555000710${i}`, waId: `1555000710${i}`, source: 'expo' }));
+const NO_PHONE = { name: 'Nora Nophone', source: 'expo' };
 const OTHERS = [
-  { name: 'Nick New', phone: '+15550007200', status: 'new' },
-  { name: 'Lena Lost', phone: '+15550007201', status: 'lost' },
+  { name: 'Nick New', phone: '+15550007200', source: 'website' },
+  { name: 'Lena Lost', phone: '+15550007201' },
 ];
 const NAME = 'December offer';
 
@@ -87,11 +87,12 @@ test('a campaign built from a filter of leads shows its pre-flight, runs live to
     await sim!.client.createTemplate({ wabaId: META.wabaId, name: 'december_offer', language: 'en_US', category: 'UTILITY', status: 'APPROVED', body: 'Hello {{1}}, your December offer is ready.' });
     const sync = await api('POST', '/whatsapp/templates/sync', {});
     expect(sync.body.data[0]).toMatchObject({ synced: 1, error: null });
-    for (const lead of [...QUALIFIED, NO_PHONE, ...OTHERS]) {
+    for (const lead of [...EXPO, NO_PHONE, ...OTHERS]) {
       const { waId: _waId, ...body } = lead as typeof lead & { waId?: string };
-      expect((await api('POST', '/content-manager/collection-types/api::lead.lead', body)).status).toBe(201);
+      const res = await api('POST', '/content-manager/collection-types/api::lead.lead', body);
+      expect([res.status, res.status === 201 ? null : res.body]).toEqual([201, null]);
     }
-    for (const lead of QUALIFIED) await sim!.client.setCustomer({ phone: lead.waId, name: lead.name, reachable: true });
+    for (const lead of EXPO) await sim!.client.setCustomer({ phone: lead.waId, name: lead.name, reachable: true });
   });
 
   await step('open Campaigns: the empty state offers a new campaign', async () => {
@@ -112,7 +113,7 @@ test('a campaign built from a filter of leads shows its pre-flight, runs live to
     await page.getByText(errors.find((e) => e.path[0] === 'name')!.message, { exact: true }).first().waitFor();
   });
 
-  await step('build it: name, template, leads with status qualified (live count), the parameter from the lead’s name', async () => {
+  await step('build it: name, template, leads from the expo (live count), the parameter from the lead’s name', async () => {
     await page.getByRole('textbox', { name: 'Name' }).fill(NAME);
     expect(await page.getByRole('combobox', { name: 'Number' }).textContent()).toContain(META.label);
     await page.getByRole('combobox', { name: 'Template' }).click();
@@ -122,13 +123,12 @@ test('a campaign built from a filter of leads shows its pre-flight, runs live to
     // The phone field is found by its name.
     expect(await page.getByRole('combobox', { name: 'Phone field' }).textContent()).toContain('phone');
     const count = page.getByTestId('audience-count');
-    await until('every lead to be counted', async () => /10 records match/.test((await count.textContent()) ?? ''));
+    await until('every lead to be counted', async () => /9 records match/.test((await count.textContent()) ?? ''));
     await page.getByRole('button', { name: 'Add a filter' }).click();
     await page.getByRole('combobox', { name: 'Filter 1 field' }).click();
-    await page.getByRole('option', { name: 'status', exact: true }).click();
-    await page.getByRole('combobox', { name: 'Filter 1 value' }).click();
-    await page.getByRole('option', { name: 'qualified', exact: true }).click();
-    await until('the qualified leads to be counted', async () => /7 records match/.test((await count.textContent()) ?? ''));
+    await page.getByRole('option', { name: 'source', exact: true }).click();
+    await page.getByRole('textbox', { name: 'Filter 1 value' }).fill('expo');
+    await until('the leads from the expo to be counted', async () => /7 records match/.test((await count.textContent()) ?? ''));
     await page.getByRole('combobox', { name: 'Body {{1}} value' }).click();
     await page.getByRole('option', { name: 'name', exact: true }).click();
     await page.screenshot({ path: path.join(ARTIFACTS, 'campaigns-builder.png'), fullPage: true });
@@ -147,7 +147,7 @@ test('a campaign built from a filter of leads shows its pre-flight, runs live to
       name: NAME,
       template: { name: 'december_offer', language: 'en_US' },
       parameters: [{ component: 'body', index: 0, from: 'field', value: 'name' }],
-      audience: { contentType: 'api::lead.lead', phoneField: 'phone', filters: { $and: [{ status: { $eq: 'qualified' } }] } },
+      audience: { contentType: 'api::lead.lead', phoneField: 'phone', filters: { $and: [{ source: { $eq: 'expo' } }] } },
       schedule: { type: 'now' },
       state: 'draft',
     });
@@ -157,7 +157,7 @@ test('a campaign built from a filter of leads shows its pre-flight, runs live to
     expect(await panel.getByTestId('preflight-audience').textContent()).toBe('7');
     expect(await panel.getByTestId('preflight-sendable').textContent()).toBe('6');
     expect(await panel.getByRole('row', { name: 'No phone' }).textContent()).toContain('1');
-    expect(await panel.getByTestId('preflight-preview').textContent()).toMatch(/^Hello Quinn Qualified \d, your December offer is ready\.$/);
+    expect(await panel.getByTestId('preflight-preview').textContent()).toMatch(/^Hello Quinn Expo \d, your December offer is ready\.$/);
     expect(await panel.getByRole('button', { name: 'Launch' }).isEnabled()).toBe(true);
     await page.screenshot({ path: path.join(ARTIFACTS, 'campaigns-preflight.png'), fullPage: true });
   });
@@ -194,7 +194,7 @@ test('a campaign built from a filter of leads shows its pre-flight, runs live to
     await page.getByTestId('timeline-chart').waitFor();
     await page.getByRole('list', { name: 'Audit trail' }).getByText('Launched', { exact: false }).waitFor();
     await page.screenshot({ path: path.join(ARTIFACTS, 'campaigns-detail.png'), fullPage: true });
-    for (const lead of QUALIFIED) expect((await sim!.client.outbound({ to: lead.waId })).filter((m: any) => m.type === 'template')).toHaveLength(1);
+    for (const lead of EXPO) expect((await sim!.client.outbound({ to: lead.waId })).filter((m: any) => m.type === 'template')).toHaveLength(1);
   });
 
   await step('the recipients table filters by status', async () => {
@@ -213,7 +213,7 @@ test('a campaign built from a filter of leads shows its pre-flight, runs live to
     const [header, ...rows] = csv.trim().split(/\r?\n/);
     expect(header.split(',').slice(0, 2)).toEqual(['phone', 'status']);
     expect(rows).toHaveLength(7);
-    for (const lead of QUALIFIED) expect(csv).toContain(lead.phone);
+    for (const lead of EXPO) expect(csv).toContain(lead.phone);
   });
 
   await step('the list shows it done with a full progress bar', async () => {

@@ -1,4 +1,4 @@
-import { Badge, Box, Flex, ProgressBar, Typography } from '@strapi/design-system';
+import { Badge, Box, Flex, Typography } from '@strapi/design-system';
 import type { CampaignCounters, CampaignState } from '../../../contracts/campaigns';
 import { useTranslate } from '../../hooks/useTranslate';
 import { progressOf, stateColors, stateLabel } from './messages';
@@ -16,7 +16,20 @@ export const CampaignProgress = ({ name, counters }: { name: string; counters: C
     <Flex direction="column" alignItems="stretch" gap={1} minWidth={0}>
       <Flex gap={2} alignItems="center">
         <Box flex="1" minWidth={0}>
-          <ProgressBar value={percent} size="S" aria-label={t('campaigns.progress.aria', 'Progress of {name}', { name })} />
+          {/* The design system's ProgressBar is drawn for dark backgrounds: this one reads on a white card. */}
+          <Box
+            role="progressbar"
+            aria-label={t('campaigns.progress.aria', 'Progress of {name}', { name })}
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={percent}
+            background="neutral150"
+            hasRadius
+            height="0.8rem"
+            overflow="hidden"
+          >
+            <Box background="primary600" height="100%" style={{ width: `${percent}%`, transition: 'width 0.3s' }} />
+          </Box>
         </Box>
         <Typography variant="pi" textColor="neutral600" data-testid="progress-text">
           {t('campaigns.progress', '{done} / {total}', { done, total })}

@@ -34,6 +34,9 @@ import { PLUGIN_ID } from '../../pluginId';
 
 export const CAMPAIGNS_PATH = `/plugins/${PLUGIN_ID}/campaigns`;
 
+/** `audience` and `audience.contentType` are related both ways; `audience.csv` and `audience.contentType` are not. */
+const related = (a: string, b: string) => a === b || a.startsWith(`${b}.`) || b.startsWith(`${a}.`);
+
 interface BuilderProps {
   campaign: Campaign | null;
   initial: CampaignFormValues;
@@ -53,7 +56,7 @@ const Builder = ({ campaign, initial }: BuilderProps) => {
   const [savedId, setSavedId] = React.useState<number | null>(campaign?.id ?? null);
   const [result, setResult] = React.useState<PreflightResult | null>(null);
   const [spread, setSpread] = React.useState(campaign?.options.spreadOverDays ?? false);
-  const { values, setValues, errors, set, clearError, reject } = useFormState<CampaignFormValues>(initial);
+  const { values, setValues, errors, setErrors, reject } = useFormState<CampaignFormValues>(initial);
 
   const templates = useApprovedTemplates(values.numberId);
   const template = templates.templates.find((tpl) => templateKey(tpl) === values.template);
@@ -63,7 +66,8 @@ const Builder = ({ campaign, initial }: BuilderProps) => {
   const columns = values.csv !== null ? csvColumns(values.csv) : values.csvSaved?.columns ?? [];
   const change = (patch: Partial<CampaignFormValues>, errorKey: string) => {
     setValues((prev) => ({ ...prev, ...patch }));
-    clearError(errorKey);
+    // The server names a field (`template.name`) or its object (`audience`): a change answers both.
+    setErrors((prev) => Object.fromEntries(Object.entries(prev).filter(([key]) => key !== 'form' && !related(key, errorKey))));
     setResult(null);
   };
   const section: CampaignSectionProps = { values, errors, set: (key, value, errorKey) => change({ [key]: value } as Partial<CampaignFormValues>, errorKey ?? String(key)), change };

@@ -19,7 +19,7 @@ import { useIsCompact } from '../../hooks/useIsCompact';
 import { useTranslate } from '../../hooks/useTranslate';
 import { PERMISSIONS } from '../../permissions';
 import { CAMPAIGNS_PATH } from './CampaignBuilderPage';
-import { LIVE_POLL_MS, isLive } from './live';
+import { pollingOf } from './live';
 
 const Detail = ({ id }: { id: number }) => {
   const t = useTranslate();
@@ -36,8 +36,8 @@ const Detail = ({ id }: { id: number }) => {
   const [deleting, setDeleting] = React.useState<number | null>(null);
   const campaign = query.data;
   // The funnel, chart and recipients move by themselves while it runs.
-  const live = isLive(campaign?.state);
-  React.useEffect(() => setPoll(live ? LIVE_POLL_MS : 0), [live]);
+  const wanted = pollingOf(campaign);
+  React.useEffect(() => setPoll(wanted), [wanted]);
   const number = campaign && numbers.find((n) => n.id === campaign.numberId);
 
   const remove = async (campaignId: number) => {

@@ -12,7 +12,7 @@ import { useAllowed } from '../../hooks/useAllowed';
 import { useIsCompact } from '../../hooks/useIsCompact';
 import { useTranslate } from '../../hooks/useTranslate';
 import { PERMISSIONS } from '../../permissions';
-import { LIVE_POLL_MS, isLive } from './live';
+import { pollingOf } from './live';
 
 const ALL = 'all';
 const PAGE_SIZE = 20;
@@ -35,8 +35,8 @@ const Campaigns = () => {
   const campaigns = list.data?.data ?? [];
   const pagination = list.data?.meta.pagination;
   // Counters move while a campaign runs: the list asks again until none is running.
-  const live = campaigns.some((c) => isLive(c.state));
-  React.useEffect(() => setPoll(live ? LIVE_POLL_MS : 0), [live]);
+  const wanted = campaigns.reduce((ms, c) => (pollingOf(c) && (!ms || pollingOf(c) < ms) ? pollingOf(c) : ms), 0);
+  React.useEffect(() => setPoll(wanted), [wanted]);
 
   const numberName = (id: number) => {
     const n = numbers.find((x) => x.id === id);
