@@ -94,12 +94,12 @@ const Detail = ({ id }: { id: number }) => {
             <CampaignProgress name={campaign.name} counters={campaign.counters} />
           </Section>
           <Grid.Root gap={5}>
-            <Grid.Item col={5} s={12} direction="column" alignItems="stretch">
+            <Grid.Item col={5} m={12} xs={12} direction="column" alignItems="stretch">
               <Section title={t('campaigns.funnel', 'Funnel')}>
                 <Funnel funnel={campaign.funnel} />
               </Section>
             </Grid.Item>
-            <Grid.Item col={7} s={12} direction="column" alignItems="stretch">
+            <Grid.Item col={7} m={12} xs={12} direction="column" alignItems="stretch">
               <Section title={t('campaigns.chart', 'Sends over time')}>
                 <TimelineChart buckets={campaign.timeline.buckets} />
               </Section>

@@ -66,13 +66,13 @@ export const AudienceSection = ({ values, errors, set, change, types, type }: Ca
       {values.useRecords && (
         <>
           <Grid.Root gap={4}>
-            <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
+            <Grid.Item col={4} m={12} xs={12} direction="column" alignItems="stretch">
               <TypeSelect name="audience.contentType" label={t('campaigns.audience.type', 'Content type')} error={errors['audience.contentType']} value={values.contentType} types={types} onChange={pickType} />
             </Grid.Item>
-            <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
+            <Grid.Item col={4} m={12} xs={12} direction="column" alignItems="stretch">
               <FieldSelect name="audience.phoneField" label={t('campaigns.audience.phoneField', 'Phone field')} error={errors['audience.phoneField']} value={values.phoneField || null} fields={(type?.fields ?? []).filter(fieldFilters.text)} required disabled={!type} onChange={(v) => set('phoneField', v ?? '', 'audience.phoneField')} />
             </Grid.Item>
-            <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
+            <Grid.Item col={4} m={12} xs={12} direction="column" alignItems="stretch">
               <FieldSelect
                 name="audience.consentField"
                 label={t('campaigns.audience.consentField', 'Marketing consent field')}

@@ -20,7 +20,7 @@ export const CsvInput = ({ values, errors, set, columns, rows, onRead }: Props) 
   return (
     <Flex direction="column" alignItems="stretch" gap={3}>
       <Grid.Root gap={4}>
-        <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+        <Grid.Item col={6} m={12} xs={12} direction="column" alignItems="stretch">
           <Field.Root name="audience.csv" error={errors['audience.csv']} width="100%" hint={t('campaigns.audience.csv.hint', 'A header row, one column with the phone; other columns can fill parameters.')}>
             <Field.Label>{t('campaigns.audience.csv.file', 'CSV file')}</Field.Label>
             <Box paddingTop={1}>
@@ -30,7 +30,7 @@ export const CsvInput = ({ values, errors, set, columns, rows, onRead }: Props) 
             <Field.Error />
           </Field.Root>
         </Grid.Item>
-        <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+        <Grid.Item col={6} m={12} xs={12} direction="column" alignItems="stretch">
           <FieldSelect
             name="audience.phoneColumn"
             label={t('campaigns.audience.phoneColumn', 'Phone column')}
