@@ -23,3 +23,12 @@ export const until = async (app: TestApp, sim: RunningSimulator, done: () => Pro
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 };
+
+/** Polls `done` while the workers run on their own (no round forces them to finish what they hold). */
+export const waitFor = async (done: () => Promise<boolean>, timeoutMs = 30_000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+};
