@@ -1,15 +1,13 @@
-import { createSimulator, type RunningSimulator } from '../../simulator';
-import { startStrapi, type TestApp } from '../helpers/strapi';
-import { as, contentManagerRead, createStaff, login } from '../helpers/admin';
-import { campaignRound, until, waitFor } from '../helpers/campaigns';
+import type { RunningSimulator } from '../../simulator';
+import type { TestApp } from '../helpers/strapi';
+import { as, contentManagerRead, createStaff } from '../helpers/admin';
+import { campaignBed, campaignRound, PNID, until, waitFor } from '../helpers/campaigns';
 
 let sim: RunningSimulator;
 let app: TestApp;
 let admin: ReturnType<typeof as>;
 let number: any;
 
-const PNID = '109876543210987';
-const WABA = '102030405060708';
 const RATE = 5;
 const q = (name: string) => app.strapi.db.query(`plugin::whatsapp.${name}` as any);
 const service = () => app.strapi.plugin('whatsapp').service('campaigns');
@@ -29,16 +27,10 @@ const perPhone = async (list: string[]) => {
 };
 
 beforeAll(async () => {
-  sim = await createSimulator();
-  app = await startStrapi({ WHATSAPP_META_BASE_URL: sim.url });
-  await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${app.server.address().port}`;
-  admin = as(app.server, await login(app.server));
-  number = (await admin.post('/whatsapp/numbers').send({ label: 'Slow', provider: 'meta', phone: '+15550001111', phoneNumberId: PNID, wabaId: WABA, accessToken: 'c-token', appSecret: 'c-secret', verifyToken: 'v', throughputMps: RATE })).body.data;
-  await sim.client.addMetaNumber({ phoneNumberId: PNID, wabaId: WABA, displayPhoneNumber: '15550001111', accessToken: 'c-token', appSecret: 'c-secret', webhookUrl: number.webhookUrl.replace('https://crm.test.local', url), throughputMps: RATE } as any);
-  await sim.client.createTemplate({ wabaId: WABA, name: 'notice', language: 'en_US', category: 'UTILITY', status: 'APPROVED', body: 'Hello {{1}}.' });
-  await sim.client.createTemplate({ wabaId: WABA, name: 'fragile', language: 'en_US', category: 'UTILITY', status: 'APPROVED', body: 'Hey {{1}}.' });
-  await admin.post('/whatsapp/templates/sync').send({ numberId: number.id });
+  ({ sim, app, admin, number } = await campaignBed(RATE, [
+    { name: 'notice', category: 'UTILITY', body: 'Hello {{1}}.' },
+    { name: 'fragile', category: 'UTILITY', body: 'Hey {{1}}.' },
+  ]));
 });
 afterAll(async () => {
   await app?.stop();

@@ -1,18 +1,14 @@
-import request from 'supertest';
-import { createSimulator, type RunningSimulator } from '../../simulator';
-import { startStrapi, type TestApp } from '../helpers/strapi';
-import { as, createStaff, contentManagerRead, login } from '../helpers/admin';
-import { campaignRound, until } from '../helpers/campaigns';
+import type { RunningSimulator } from '../../simulator';
+import type { TestApp } from '../helpers/strapi';
+import type { as } from '../helpers/admin';
+import { campaignBed, PNID, until } from '../helpers/campaigns';
 
 let sim: RunningSimulator;
 let app: TestApp;
 let admin: ReturnType<typeof as>;
 let number: any;
 
-const PNID = '109876543210987';
-const WABA = '102030405060708';
 const q = (name: string) => app.strapi.db.query(`plugin::whatsapp.${name}` as any);
-const campaigns = () => app.strapi.plugin('whatsapp').service('campaigns');
 const sentTo = async (to: string) => ((await sim.client.outbound({ to })) as any[]).filter((m) => m.type === 'template');
 const lead = (data: Record<string, unknown>) => app.strapi.documents('api::lead.lead').create({ data: data as any });
 const state = async (id: number) => (await admin.get(`/whatsapp/campaigns/${id}`)).body.data.state;
@@ -32,16 +28,10 @@ const base = (body: Record<string, unknown> = {}) => ({
 });
 
 beforeAll(async () => {
-  sim = await createSimulator();
-  app = await startStrapi({ WHATSAPP_META_BASE_URL: sim.url });
-  await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${app.server.address().port}`;
-  admin = as(app.server, await login(app.server));
-  number = (await admin.post('/whatsapp/numbers').send({ label: 'Campaigns', provider: 'meta', phone: '+15550001111', phoneNumberId: PNID, wabaId: WABA, accessToken: 'camp-token', appSecret: 'camp-secret', verifyToken: 'v' })).body.data;
-  await sim.client.addMetaNumber({ phoneNumberId: PNID, wabaId: WABA, displayPhoneNumber: '15550001111', accessToken: 'camp-token', appSecret: 'camp-secret', webhookUrl: number.webhookUrl.replace('https://crm.test.local', url) });
-  await sim.client.createTemplate({ wabaId: WABA, name: 'promo', language: 'en_US', category: 'MARKETING', status: 'APPROVED', body: 'Hi {{1}}, use code {{2}}!' });
-  await sim.client.createTemplate({ wabaId: WABA, name: 'notice', language: 'en_US', category: 'UTILITY', status: 'APPROVED', body: 'Hello {{1}}, your order {{2}} shipped.' });
-  await admin.post('/whatsapp/templates/sync').send({ numberId: number.id });
+  ({ sim, app, admin, number } = await campaignBed(undefined, [
+    { name: 'promo', category: 'MARKETING', body: 'Hi {{1}}, use code {{2}}!' },
+    { name: 'notice', category: 'UTILITY', body: 'Hello {{1}}, your order {{2}} shipped.' },
+  ]));
 });
 afterAll(async () => {
   await app?.stop();
