@@ -92,6 +92,14 @@ export const audienceIssues = async (strapi: Core.Strapi, audience: StoredAudien
     // Filtering may read relations' own fields the way the Content Manager does; sending them is a separate check above.
     if (!(i.kind === 'policy' && BINDABLE_OUTSIDE_API[uid])) issues.push({ path: ['audience', 'filters'], message: i.message });
   }
+  if (!issues.length && audience.filters) {
+    // The query engine is the judge of a filter's values: one it refuses is the caller's mistake, not a 500 at every run.
+    try {
+      await strapi.documents(uid as any).count({ filters: audience.filters as any });
+    } catch (error) {
+      issues.push({ path: ['audience', 'filters'], message: `the filter cannot be applied: ${(error as Error).message}` });
+    }
+  }
   return issues;
 };
 
