@@ -1,6 +1,6 @@
 import * as React from 'react';
 import { Button, Flex, Typography } from '@strapi/design-system';
-import { Page } from '@strapi/strapi/admin';
+import { Page, useNotification } from '@strapi/strapi/admin';
 import { useNavigate, useParams } from 'react-router-dom';
 import type { Campaign, PreflightResult } from '../../../contracts/campaigns';
 import {
@@ -47,6 +47,7 @@ const Builder = ({ campaign, initial }: BuilderProps) => {
   const t = useTranslate();
   const navigate = useNavigate();
   const notifyError = useNotifyError();
+  const { toggleNotification } = useNotification();
   const { allowed: canLaunch } = useAllowed(PERMISSIONS.launchCampaigns);
   const hostTypes = useListHostTypesQuery();
   const { data: numbers = [] } = useListNumbersQuery();
@@ -86,6 +87,9 @@ const Builder = ({ campaign, initial }: BuilderProps) => {
       notifyError(error);
       return null;
     }
+  };
+  const saveDraft = async () => {
+    if ((await save()) !== null) toggleNotification({ type: 'success', message: t('campaigns.form.saved', 'Draft saved.') });
   };
   const check = async (spreadOverDays = spread) => {
     const id = await save();
@@ -134,7 +138,7 @@ const Builder = ({ campaign, initial }: BuilderProps) => {
           <ScheduleSection {...section} />
           <OptionsSection {...section} />
           <Flex gap={2} wrap="wrap">
-            <Button type="button" variant="secondary" loading={saving && !checking} onClick={() => void save()}>
+            <Button type="button" variant="secondary" loading={saving && !checking} onClick={saveDraft}>
               {t('campaigns.form.save', 'Save draft')}
             </Button>
             <Button type="submit" loading={checking}>

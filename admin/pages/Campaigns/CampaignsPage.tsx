@@ -35,7 +35,8 @@ const Campaigns = () => {
   const campaigns = list.data?.data ?? [];
   const pagination = list.data?.meta.pagination;
   // Counters move while a campaign runs: the list asks again until none is running.
-  const wanted = campaigns.reduce((ms, c) => (pollingOf(c) && (!ms || pollingOf(c) < ms) ? pollingOf(c) : ms), 0);
+  const intervals = campaigns.map(pollingOf).filter(Boolean);
+  const wanted = intervals.length ? Math.min(...intervals) : 0;
   React.useEffect(() => setPoll(wanted), [wanted]);
 
   const numberName = (id: number) => {
