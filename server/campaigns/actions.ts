@@ -42,7 +42,11 @@ export const campaignActions = (strapi: Core.Strapi, { row, kick }: { row: (id: 
         if (count) await q(UID.campaignRecipient).updateMany({ where: { messageId: m.id, occurrenceId }, data: { state: 'pending', messageId: null, queuedAt: null } });
       }
     }
+    if ((await q(UID.campaign).findOne({ where: { id: campaign.id }, select: ['state'] }))?.state === 'cancelled') await skipCancelled(occurrenceIds);
   };
+
+  const skipCancelled = (occurrenceIds: number[]) =>
+    q(UID.campaignRecipient).updateMany({ where: { occurrenceId: { $in: occurrenceIds }, state: 'pending' }, data: { state: 'skipped', reason: 'cancelled: the campaign was cancelled before this recipient was sent' } });
 
   const openOccurrences = async (campaignId: number, states: string[]) => (await q(UID.campaignOccurrence).findMany({ where: { campaignId, state: { $in: states } } })) as Row[];
 
@@ -132,10 +136,7 @@ export const campaignActions = (strapi: Core.Strapi, { row, kick }: { row: (id: 
       if (!moved) refuse(['state'], `the campaign is already ${campaign.state}`);
       const open = await openOccurrences(campaign.id, ['running', 'paused', 'pending']);
       await takeBack(campaign, open.map((o) => o.id));
-      for (const o of open) {
-        await q(UID.campaignOccurrence).update({ where: { id: o.id }, data: { state: 'cancelled', finishedAt: new Date() } });
-        await q(UID.campaignRecipient).updateMany({ where: { occurrenceId: o.id, state: 'pending' }, data: { state: 'skipped', reason: 'cancelled: the campaign was cancelled before this recipient was sent' } });
-      }
+      await q(UID.campaignOccurrence).updateMany({ where: { id: { $in: open.map((o) => o.id) } }, data: { state: 'cancelled', finishedAt: new Date() } });
       return moved!;
     },
 

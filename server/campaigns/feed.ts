@@ -30,6 +30,7 @@ const FEEDING = new Set(['running', 'scheduled']);
 export interface FeedHooks {
   pause: (campaignId: number, reason: string) => Promise<unknown>;
   finish: (campaign: Row, occurrence: Row) => Promise<unknown>;
+  takeBack: (campaign: Row, occurrenceIds: number[]) => Promise<unknown>;
 }
 
 export const createFeed = (strapi: Core.Strapi, hooks: FeedHooks) => {
@@ -41,18 +42,38 @@ export const createFeed = (strapi: Core.Strapi, hooks: FeedHooks) => {
   const inOutbox = async (campaign: Row, occurrence: Row) =>
     q(UID.message).count({ where: { sourceRef: campaignSourceRef(campaign.id, occurrence.id), status: { $in: ['queued', 'sending'] } } }) as Promise<number>;
 
-  /** 131049 failures go back to pending no sooner than a day later, while the campaign's retries last. */
-  const reschedule = async (campaign: Row, occurrence: Row) => {
-    const max = Number(campaign.options?.ecosystemRetries ?? 1);
+  /**
+   * 131049 failures go back to pending no sooner than a day later, while the campaign's retries
+   * last. The failure arrives by webhook, often after the occurrence finished: it is reopened.
+   */
+  const reschedule = async () => {
     const rows: Row[] = await knex()(`${table(UID.campaignRecipient)} as r`)
       .join(`${table(UID.message)} as m`, 'm.id', 'r.message_id')
-      .where({ 'r.occurrence_id': occurrence.id, 'r.state': 'queued', 'm.status': 'failed', 'm.error_code': ECOSYSTEM_CODE })
-      .andWhere('r.attempt', '<', max)
-      .select('r.id', 'r.attempt', 'm.failed_at', 'm.updated_at');
+      .join(`${table(UID.campaignOccurrence)} as o`, 'o.id', 'r.occurrence_id')
+      .where({ 'r.state': 'queued', 'm.status': 'failed', 'm.error_code': ECOSYSTEM_CODE })
+      .whereIn('o.state', ['running', 'paused', 'done'])
+      .select('r.id', 'r.attempt', 'r.campaign_id', 'r.occurrence_id', 'm.failed_at', 'm.updated_at');
     for (const r of rows) {
+      const campaign = await q(UID.campaign).findOne({ where: { id: r.campaign_id }, select: ['id', 'state', 'options'] });
+      if (!campaign || campaign.state === 'cancelled' || Number(r.attempt) >= Number(campaign.options?.ecosystemRetries ?? 1)) continue;
       const failedAt = toDate(r.failed_at) ?? toDate(r.updated_at) ?? new Date();
       await q(UID.campaignRecipient).updateMany({ where: { id: r.id, state: 'queued' }, data: { state: 'pending', attempt: Number(r.attempt) + 1, messageId: null, notBefore: new Date(failedAt.getTime() + ECOSYSTEM_DELAY_MS) } });
+      await q(UID.campaignOccurrence).updateMany({ where: { id: r.occurrence_id, state: 'done' }, data: { state: 'running', finishedAt: null } });
+      await q(UID.campaign).updateMany({ where: { id: campaign.id, state: 'done' }, data: { state: 'running' } });
     }
+  };
+
+  /**
+   * A recipient whose message a pause took back just as the feed recorded it points at no message:
+   * it goes back to pending (one query; no feed of this process is running while a pass starts).
+   */
+  const repair = async (occurrence: Row) => {
+    const orphans: Row[] = await knex()(`${table(UID.campaignRecipient)} as r`)
+      .leftJoin(`${table(UID.message)} as m`, 'm.id', 'r.message_id')
+      .where({ 'r.occurrence_id': occurrence.id, 'r.state': 'queued' })
+      .whereNull('m.id')
+      .select('r.id');
+    if (orphans.length) await q(UID.campaignRecipient).updateMany({ where: { id: { $in: orphans.map((o) => o.id) }, state: 'queued' }, data: { state: 'pending', messageId: null, queuedAt: null } });
   };
 
   /** Pauses when the template stopped being sendable or too many of the last sends failed. */
@@ -96,7 +117,7 @@ export const createFeed = (strapi: Core.Strapi, hooks: FeedHooks) => {
   /** Feeds one occurrence up to its window; answers whether it is finished. */
   const feedOccurrence = async (campaign: Row, occurrence: Row, stopped: () => boolean) => {
     await snapshot(strapi, campaign, occurrence);
-    await reschedule(campaign, occurrence);
+    await repair(occurrence);
     const reason = await autoPauseReason(campaign);
     if (reason) {
       await hooks.pause(campaign.id, `automatic pause: ${reason}`);
@@ -124,6 +145,12 @@ export const createFeed = (strapi: Core.Strapi, hooks: FeedHooks) => {
           return;
         }
         if (outcome === 'fed') room -= 1;
+        // Paused or cancelled while this one went through the door: its message is taken back too.
+        const after = await q(UID.campaign).findOne({ where: { id: campaign.id }, select: ['state'] });
+        if (!FEEDING.has(after?.state)) {
+          await hooks.takeBack(campaign, [occurrence.id]);
+          return;
+        }
       }
       getService('dispatcher', { strapi }).kick();
     }
@@ -133,6 +160,7 @@ export const createFeed = (strapi: Core.Strapi, hooks: FeedHooks) => {
 
   /** One pass over every running occurrence of a running campaign. */
   return async (stopped: () => boolean) => {
+    await reschedule();
     const occurrences: Row[] = await q(UID.campaignOccurrence).findMany({ where: { state: 'running' }, orderBy: { id: 'asc' } });
     for (const occurrence of occurrences) {
       if (stopped()) return;

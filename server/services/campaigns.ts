@@ -70,7 +70,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const loop = { current: null as ReturnType<typeof createWorkerLoop> | null };
   const kick = () => loop.current?.kick();
   const actions = campaignActions(strapi, { row, kick });
-  const feed = createFeed(strapi, { pause: (id, reason) => actions.pause(id, null, reason, true), finish: actions.finish });
+  const feed = createFeed(strapi, { pause: (id, reason) => actions.pause(id, null, reason, true), finish: actions.finish, takeBack: actions.takeBack });
   loop.current = createWorkerLoop(strapi, 'campaign feed', feed, FEED_SWEEP_MS);
 
   const service = {
