@@ -8,6 +8,9 @@ import appliedEvent from './applied-event/schema.json';
 import quickReply from './quick-reply/schema.json';
 import notificationRule from './notification-rule/schema.json';
 import notificationFiring from './notification-firing/schema.json';
+import campaign from './campaign/schema.json';
+import campaignOccurrence from './campaign-occurrence/schema.json';
+import campaignRecipient from './campaign-recipient/schema.json';
 
 export default {
   number: { schema: number },
@@ -20,4 +23,7 @@ export default {
   'quick-reply': { schema: quickReply },
   'notification-rule': { schema: notificationRule },
   'notification-firing': { schema: notificationFiring },
+  campaign: { schema: campaign },
+  'campaign-occurrence': { schema: campaignOccurrence },
+  'campaign-recipient': { schema: campaignRecipient },
 };

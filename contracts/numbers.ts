@@ -42,6 +42,8 @@ export interface NumberInput {
   active?: boolean;
   teamRoleIds?: number[];
   throughputMps?: number;
+  /** Meta's messaging tier (business-initiated conversations per 24 h); campaigns keep under it. Null: not set. */
+  messagingTier?: 'TIER_250' | 'TIER_1K' | 'TIER_10K' | 'TIER_100K' | 'TIER_UNLIMITED' | null;
   phoneNumberId?: string | null;
   wabaId?: string | null;
   appId?: string | null;
@@ -70,6 +72,7 @@ export interface WhatsAppNumber {
   active: boolean;
   teamRoleIds: number[];
   throughputMps: number;
+  messagingTier: 'TIER_250' | 'TIER_1K' | 'TIER_10K' | 'TIER_100K' | 'TIER_UNLIMITED' | null;
   phoneNumberId: string | null;
   wabaId: string | null;
   appId: string | null;

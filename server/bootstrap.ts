@@ -23,5 +23,6 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   getService('media', { strapi }).start();
   await getService('outbox', { strapi }).start();
   getService('notifications', { strapi }).start();
+  getService('campaigns', { strapi }).start();
   startCronJobs(strapi);
 };

@@ -16,6 +16,9 @@ export const UID = {
   quickReply: 'plugin::whatsapp.quick-reply',
   notificationRule: 'plugin::whatsapp.notification-rule',
   notificationFiring: 'plugin::whatsapp.notification-firing',
+  campaign: 'plugin::whatsapp.campaign',
+  campaignOccurrence: 'plugin::whatsapp.campaign-occurrence',
+  campaignRecipient: 'plugin::whatsapp.campaign-recipient',
 } as const;
 
 export { ACTIONS, actionId, type ActionKey } from '../contracts/permissions';

@@ -20,6 +20,8 @@ const PLAIN: IndexDef[] = [
   { name: 'whatsapp_conversations_unread_idx', on: 'whatsapp_conversations (number_id, id) WHERE unread > 0' },
   // A thread's pages, newest first, and the `before` cursor's row comparison.
   { name: 'whatsapp_messages_thread_idx', on: 'whatsapp_messages (conversation_id, created_at DESC, id DESC)' },
+  // A campaign occurrence's messages still in the outbox (the feed's window, pause taking them back).
+  { name: 'whatsapp_messages_source_ref_idx', on: 'whatsapp_messages (source_ref, status)' },
 ];
 
 /** Search by any part of a name or phone: trigram indexes on the expressions server/conversations/list.ts writes. */

@@ -5,6 +5,8 @@ import { getService } from './utils';
 
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
   await stopCronJobs(strapi);
+  // The campaign feed queues into the outbox: it stops first.
+  await getService('campaigns', { strapi }).stop();
   await getService('inbound', { strapi }).stop();
   await getService('media', { strapi }).stop();
   await getService('outbox', { strapi }).stop();

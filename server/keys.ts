@@ -31,6 +31,17 @@ export const firingMessageKey = (firingId: number) => `firing:${firingId}`;
 /** The `sourceRef` a notification's message carries: which rule and which firing sent it. */
 export const firingSourceRef = (ruleId: number, firingId: number) => `rule:${ruleId}:firing:${firingId}`;
 
+/** A campaign recipient's caller key: fed again after a crash, it finds its message; a retry (attempt > 0) is a new message. */
+export const campaignMessageKey = (occurrenceId: number, recipientId: number, attempt = 0) => `campaign:${occurrenceId}:${recipientId}${attempt ? `:${attempt}` : ''}`;
+
+/** The `sourceRef` of a campaign's messages: which campaign and which occurrence (test sends: `test`). */
+export const campaignSourceRef = (campaignId: number, occurrenceId: number | 'test') => `campaign:${campaignId}:${occurrenceId === 'test' ? 'test' : `occ:${occurrenceId}`}`;
+
+/* ---------- campaigns: occurrence keys (campaign-occurrence.key) ---------- */
+
+/** One occurrence per campaign and due time: two scheduler ticks (or a double launch) make one. */
+export const campaignOccurrenceKey = (campaignId: number, dueAt: Date) => `${campaignId}:${dueAt.toISOString()}`;
+
 /* ---------- notifications: firing keys (notification-firing.key) ---------- */
 
 /** One record is one document in one locale: `<documentId>@<locale>` on localized types. */

@@ -14,6 +14,7 @@ export interface NumberRow extends Omit<ProviderNumber, 'credentials'> {
   active: boolean;
   teamRoleIds: number[] | null;
   throughputMps: number | null;
+  messagingTier?: string | null;
   health: string | null;
   needsReauth: boolean;
   deletedAt: string | null;

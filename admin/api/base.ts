@@ -19,6 +19,8 @@ export const TAGS = [
   'WaAssignee',
   'WaWebhookLog',
   'WaApiLog',
+  'WaCampaign',
+  'WaCampaignRecipient',
 ] as const;
 export type Tag = (typeof TAGS)[number];
 

@@ -7,4 +7,5 @@ export * from './templates';
 export * from './notifications';
 export * from './logs';
 export * from './inbox';
+export * from './campaigns';
 export { errorOf, useApiAction, useErrorMessage, useNotifyError } from './errors';

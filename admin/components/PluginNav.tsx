@@ -14,12 +14,14 @@ export const PluginNav = () => {
   const inbox = useRBAC(PERMISSIONS.inbox).allowedActions.canRead;
   const templates = useRBAC(PERMISSIONS.readTemplates).allowedActions.canRead;
   const notifications = useRBAC(PERMISSIONS.readNotifications).allowedActions.canRead;
+  const campaigns = useRBAC(PERMISSIONS.readCampaigns).allowedActions.canRead;
   const logs = useRBAC(PERMISSIONS.readLogs).allowedActions.canRead;
 
   const links = [
     { to: BASE, label: t('nav.inbox', 'Inbox'), allowed: inbox },
     { to: `${BASE}/templates`, label: t('nav.templates', 'Templates'), allowed: templates },
     { to: `${BASE}/notifications`, label: t('nav.notifications', 'CRM events'), allowed: notifications },
+    { to: `${BASE}/campaigns`, label: t('nav.campaigns', 'Campaigns'), allowed: campaigns },
     { to: `${BASE}/logs`, label: t('nav.logs', 'Logs'), allowed: logs },
   ].filter((link) => link.allowed);
 

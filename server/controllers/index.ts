@@ -1,3 +1,4 @@
+import campaigns from './campaigns';
 import host from './host';
 import logs from './logs';
 import mediaAccess from './media-access';
@@ -10,4 +11,4 @@ import stream from './stream';
 import templates from './templates';
 import webhooks from './webhooks';
 
-export default { conversations, host, logs, 'media-access': mediaAccess, 'notification-rules': notificationRules, numbers, 'quick-replies': quickReplies, settings, stream, templates, webhooks };
+export default { campaigns, conversations, host, logs, 'media-access': mediaAccess, 'notification-rules': notificationRules, numbers, 'quick-replies': quickReplies, settings, stream, templates, webhooks };

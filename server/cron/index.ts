@@ -14,7 +14,7 @@ import { getConfig, getService } from '../utils';
 export interface CronJob {
   name: string;
   /** The config key under `cron` that can override the schedule. */
-  scheduleKey: 'templateSync' | 'reminders' | 'logRetention';
+  scheduleKey: 'templateSync' | 'reminders' | 'logRetention' | 'campaigns';
   defaultSchedule: string;
   run: (strapi: Core.Strapi) => Promise<unknown>;
 }
@@ -31,6 +31,13 @@ export const JOBS: CronJob[] = [
     scheduleKey: 'reminders',
     defaultSchedule: '5 * * * *',
     run: (strapi) => getService('notifications', { strapi }).remind(),
+  },
+  {
+    // Every minute: a scheduled campaign starts within a minute of its time (one occurrence per due time, see server/campaigns/actions.ts).
+    name: 'campaign-schedule',
+    scheduleKey: 'campaigns',
+    defaultSchedule: '* * * * *',
+    run: (strapi) => getService('campaigns', { strapi }).tick(),
   },
   {
     name: 'log-retention',

@@ -17,7 +17,7 @@ import { validateCreateNumber, validateUpdateNumber } from '../validation/number
 import { toId } from '../ids';
 import type { ScopedUser } from './scope';
 
-const PLAIN_FIELDS = ['label', 'region', 'active', 'teamRoleIds', 'throughputMps', 'phoneNumberId', 'wabaId', 'appId', 'appName'] as const;
+const PLAIN_FIELDS = ['label', 'region', 'active', 'teamRoleIds', 'throughputMps', 'messagingTier', 'phoneNumberId', 'wabaId', 'appId', 'appName'] as const;
 
 const mask = (value: string): string => `••••${value.length > 8 ? value.slice(-4) : ''}`;
 
@@ -62,6 +62,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       active: Boolean(row.active),
       teamRoleIds: row.teamRoleIds ?? [],
       throughputMps: row.throughputMps ?? getConfig(strapi, 'defaultThroughputMps') ?? 80,
+      messagingTier: (row.messagingTier as WhatsAppNumber['messagingTier']) ?? null,
       phoneNumberId: row.phoneNumberId ?? null,
       wabaId: row.wabaId ?? null,
       appId: row.appId ?? null,

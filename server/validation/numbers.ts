@@ -8,6 +8,7 @@ import {
   type NumberInput,
   type Provider,
 } from '../../contracts/numbers';
+import { MESSAGING_TIERS } from '../../contracts/campaigns';
 import { isRegion, parseBusinessPhone } from '../phone';
 import { idNumber } from '../ids';
 
@@ -32,6 +33,7 @@ const fields = yup
     active: yup.boolean(),
     teamRoleIds: yup.array().of(idNumber().required()).max(100),
     throughputMps: yup.number().integer().min(1).max(MAX_THROUGHPUT_MPS),
+    messagingTier: yup.string().nullable().oneOf([...Object.keys(MESSAGING_TIERS), null], `messagingTier must be one of ${Object.keys(MESSAGING_TIERS).join(', ')}`),
     phoneNumberId: optionalText(64).matches(/^\d*$/, { message: 'phoneNumberId must contain digits only', excludeEmptyString: true }),
     wabaId: optionalText(64).matches(/^\d*$/, { message: 'wabaId must contain digits only', excludeEmptyString: true }),
     appId: optionalText(64),

@@ -76,7 +76,7 @@ const AISENSY_SECRET = 'fuzz-aisensy-secret';
 
 /** The rows the admin routes' path ids point at; recreated when a fuzzed DELETE removed one. */
 const fixtures: Record<string, { id: number; create: () => Promise<number> }> = {};
-const FIXTURE_TYPES: Record<string, string> = { conversations: 'conversation', numbers: 'number', 'notification-rules': 'notification-rule', 'quick-replies': 'quick-reply', 'logs/webhooks': 'webhook-event' };
+const FIXTURE_TYPES: Record<string, string> = { conversations: 'conversation', numbers: 'number', 'notification-rules': 'notification-rule', 'quick-replies': 'quick-reply', 'logs/webhooks': 'webhook-event', campaigns: 'campaign' };
 const ensure = async (segment: string) => {
   const f = fixtures[segment];
   if (!f) return;
@@ -112,7 +112,8 @@ beforeAll(async () => {
     const res = await request(app.server).post(new URL(meta.webhookUrl).pathname).set('Content-Type', 'application/json').set('X-Hub-Signature-256', signMeta(raw, APP_SECRET)).send(raw);
     return res.body.eventId;
   };
-  for (const [segment, create] of Object.entries({ conversations: newConversation, numbers: newNumber, 'notification-rules': newRule, 'quick-replies': newQuickReply, 'logs/webhooks': newWebhookEvent })) {
+  const newCampaign = async () => (await created('/whatsapp/campaigns', SEED_BODIES['POST /campaigns'] as object)).id;
+  for (const [segment, create] of Object.entries({ conversations: newConversation, numbers: newNumber, 'notification-rules': newRule, 'quick-replies': newQuickReply, 'logs/webhooks': newWebhookEvent, campaigns: newCampaign })) {
     fixtures[segment] = { id: await create(), create };
   }
   realIds.push(meta.id, ...Object.values(fixtures).map((f) => f.id));
@@ -156,6 +157,20 @@ const SEED_BODIES: Record<string, unknown> = {
   'POST /notification-rules': { name: 'R', contentType: 'api::lead.lead', event: 'fieldChanged', field: 'status', value: 'won', offsetDays: 1, condition: { status: 'new' }, numberId: 1, template: { name: 'follow_up', language: 'en_US' }, parameters: [{ component: 'body', index: 0, name: 'x', from: 'field', value: 'name' }], recipient: { from: 'field', value: 'phone' }, active: true },
   'PUT /notification-rules/:id': { name: 'R2', event: 'created', active: false, parameters: [], condition: null },
   'POST /notification-rules/:id/test': { documentId: 'abc' },
+  'POST /campaigns': {
+    name: 'C',
+    numberId: 1,
+    template: { name: 'follow_up', language: 'en_US' },
+    parameters: [{ component: 'body', index: 0, from: 'field', value: 'name', fallback: 'there' }, { component: 'body', index: 1, from: 'column', value: 'order' }],
+    audience: { contentType: 'api::lead.lead', phoneField: 'phone', filters: { status: { $eq: 'new' } }, consentField: 'marketingConsent', csv: 'phone,order\n+15550002222,A-1', phoneColumn: 'phone' },
+    schedule: { type: 'now', at: null, timeZone: 'Europe/Paris', frequency: null, cron: null, until: null, quietHours: null },
+    options: { contactedWithinHours: 24, spreadOverDays: false, ecosystemRetries: 1, autoPause: { window: 10, failureRate: 0.5 }, replyWindowHours: 24 },
+  },
+  'PUT /campaigns/:id': { name: 'C2', schedule: { type: 'recurring', frequency: 'weekly', at: '2030-01-01T09:00', timeZone: 'UTC', until: '2031-01-01' } },
+  'POST /campaigns/:id/launch': { spreadOverDays: true },
+  'POST /campaigns/:id/preflight': { spreadOverDays: false },
+  'POST /campaigns/:id/pause': { reason: 'r' },
+  'POST /campaigns/:id/test-send': { phones: ['+15550002222'] },
 };
 const SEED_QUERIES: Record<string, Record<string, string>> = {
   'GET /conversations': { numberId: '1', state: 'open', assignee: 'me', crm: 'lead', q: 'a', page: '1', pageSize: '10' },
@@ -166,6 +181,8 @@ const SEED_QUERIES: Record<string, Record<string, string>> = {
   'GET /templates': { numberId: '1', status: 'APPROVED', includeRemoved: 'true' },
   'GET /host/recipients': { q: 'Ali' },
   'GET /notification-rules/:id/firings': { limit: '10' },
+  'GET /campaigns': { state: 'draft', numberId: '1', page: '1', pageSize: '10' },
+  'GET /campaigns/:id/recipients': { status: 'failed', occurrenceId: '1', page: '1', pageSize: '10' },
 };
 
 const routes = adminRoutes().routes as { method: string; path: string; handler: string }[];

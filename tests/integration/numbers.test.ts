@@ -272,10 +272,10 @@ describe('permissions', () => {
 
   test('every plugin action is registered with Strapi, and none for features not built yet', () => {
     const registered = app.strapi.service('admin::permission').actionProvider.values().map((a: any) => a.actionId);
-    for (const action of ['inbox.read', 'inbox.send', 'inbox.assign', 'numbers.read', 'numbers.manage', 'templates.read', 'notifications.manage', 'quick-replies.manage', 'logs.read', 'settings.manage']) {
+    for (const action of ['inbox.read', 'inbox.send', 'inbox.assign', 'numbers.read', 'numbers.manage', 'templates.read', 'notifications.manage', 'quick-replies.manage', 'logs.read', 'settings.manage', 'campaigns.read', 'campaigns.manage', 'campaigns.launch']) {
       expect(registered).toContain(`plugin::whatsapp.${action}`);
     }
-    for (const action of ['campaigns.read', 'campaigns.manage', 'bots.manage']) expect(registered).not.toContain(`plugin::whatsapp.${action}`);
+    for (const action of ['bots.manage', 'bots.read']) expect(registered).not.toContain(`plugin::whatsapp.${action}`);
   });
 });
 

@@ -23,10 +23,12 @@ export interface RuleEditorModalProps {
   numbers: WhatsAppNumber[];
   onClose: () => void;
   onSaved: (rule: NotificationRule, mode: 'create' | 'edit') => void;
+  /** The number a new rule starts from, once the numbers have loaded (they may answer after the editor opened). */
+  defaultNumberId?: string;
 }
 
 /** Add / edit a rule, section by section. Mount it only while open: it takes its initial values on mount. */
-export const RuleEditorModal = ({ rule, initial, types, numbers, onClose, onSaved }: RuleEditorModalProps) => {
+export const RuleEditorModal = ({ rule, initial, types, numbers, onClose, onSaved, defaultNumberId }: RuleEditorModalProps) => {
   const t = useTranslate();
   const { toggleNotification } = useNotification();
   const notifyError = useNotifyError();
@@ -34,6 +36,9 @@ export const RuleEditorModal = ({ rule, initial, types, numbers, onClose, onSave
   const mode = rule ? 'edit' : 'create';
   const { values, setValues, errors, setErrors, set, clearError, reject } = useFormState<RuleFormValues>(initial);
   const templates = useApprovedTemplates(values.numberId);
+  React.useEffect(() => {
+    if (!rule && !values.numberId && defaultNumberId) setValues((prev) => (prev.numberId ? prev : { ...prev, numberId: defaultNumberId }));
+  }, [rule, values.numberId, defaultNumberId, setValues]);
 
   const template = templates.templates.find((tpl) => templateKey(tpl) === values.template);
   const slots = slotsOf(template);

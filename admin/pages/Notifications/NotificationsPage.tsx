@@ -84,7 +84,7 @@ const Notifications = () => {
       }
       dialogs={
         <>
-          {editor.open && <RuleEditorModal rule={editor.rule} initial={editor.initial} types={types} numbers={numbers} onClose={() => setEditor({ open: false })} onSaved={() => setEditor({ open: false })} />}
+          {editor.open && <RuleEditorModal rule={editor.rule} initial={editor.initial} types={types} numbers={numbers} defaultNumberId={defaultNumberId()} onClose={() => setEditor({ open: false })} onSaved={() => setEditor({ open: false })} />}
           {firingsOf && <FiringsModal rule={firingsOf} onClose={() => setFiringsOf(null)} />}
           {testing && <TestSendModal rule={testing} type={types.find((ty) => ty.uid === testing.contentType)} onClose={() => setTesting(null)} />}
           <DeleteRuleDialog rule={deleting} onCancel={() => setDeleting(null)} onConfirm={confirmDelete} />

@@ -1,3 +1,4 @@
+import campaigns from './campaigns';
 import host from './host';
 import logs from './logs';
 import mediaAccess from './media-access';
@@ -11,5 +12,5 @@ import templates from './templates';
 
 export default () => ({
   type: 'admin',
-  routes: [...conversations, ...numbers, ...settings, ...logs, ...templates, ...quickReplies, ...stream, ...notificationRules, ...host, ...mediaAccess],
+  routes: [...conversations, ...numbers, ...settings, ...logs, ...templates, ...quickReplies, ...stream, ...notificationRules, ...host, ...mediaAccess, ...campaigns],
 });

@@ -1,0 +1,176 @@
+/**
+ * Feeding the outbox: each running occurrence hands its recipients to the one door (enqueue,
+ * source `campaign`, a key per recipient) in bounded batches, a few seconds' worth at the number's
+ * rate, so the outbox never holds a whole campaign and a pause takes back only what is not sending.
+ * Crash-safe: a recipient fed again finds the message its key already queued.
+ */
+import type { Core } from '@strapi/strapi';
+import { UID } from '../constants';
+import { campaignMessageKey, campaignSourceRef } from '../keys';
+import { NotAdmittedError } from '../outbox/enqueue';
+import { perSecond } from '../outbox/driver';
+import { getService } from '../utils';
+import { ECOSYSTEM_CODE, ECOSYSTEM_DELAY_MS } from './errors';
+import { dailyLimitOf, usedToday } from './preflight';
+import { snapshot } from './snapshot';
+import { toDate } from './status';
+
+type Row = Record<string, any>;
+/** Seconds of sends at the number's rate kept in the outbox at once (at least MIN_WINDOW rows). */
+const WINDOW_SECONDS = 3;
+const MIN_WINDOW = 20;
+const MAX_WINDOW = 2000;
+/** Refusals that say something about this customer: the recipient is skipped, the campaign goes on. */
+const SKIPS = new Set(['opted-out', 'unreachable', 'no-consent']);
+/** Refusals that stop every send of the campaign: it pauses with the reason. */
+const STOPS = new Set(['number-removed', 'number-off', 'template-missing', 'template-not-approved', 'daily-limit']);
+/** Campaign states whose running occurrences are fed (a recurring campaign waiting for its next run may finish a retried one). */
+const FEEDING = new Set(['running', 'scheduled']);
+
+export interface FeedHooks {
+  pause: (campaignId: number, reason: string) => Promise<unknown>;
+  finish: (campaign: Row, occurrence: Row) => Promise<unknown>;
+  takeBack: (campaign: Row, occurrenceIds: number[]) => Promise<unknown>;
+}
+
+export const createFeed = (strapi: Core.Strapi, hooks: FeedHooks) => {
+  const q = (uid: string) => strapi.db.query(uid as any);
+  const knex = () => strapi.db.connection;
+  const table = (uid: string) => strapi.db.metadata.get(uid as any).tableName;
+
+  /** The occurrence's messages still waiting in the outbox or being sent. */
+  const inOutbox = async (campaign: Row, occurrence: Row) =>
+    q(UID.message).count({ where: { sourceRef: campaignSourceRef(campaign.id, occurrence.id), status: { $in: ['queued', 'sending'] } } }) as Promise<number>;
+
+  /**
+   * 131049 failures go back to pending no sooner than a day later, while the campaign's retries
+   * last. The failure arrives by webhook, often after the occurrence finished: it is reopened.
+   */
+  const reschedule = async () => {
+    const rows: Row[] = await knex()(`${table(UID.campaignRecipient)} as r`)
+      .join(`${table(UID.message)} as m`, 'm.id', 'r.message_id')
+      .join(`${table(UID.campaignOccurrence)} as o`, 'o.id', 'r.occurrence_id')
+      .where({ 'r.state': 'queued', 'm.status': 'failed', 'm.error_code': ECOSYSTEM_CODE })
+      .whereIn('o.state', ['running', 'paused', 'done'])
+      .select('r.id', 'r.attempt', 'r.campaign_id', 'r.occurrence_id', 'm.failed_at', 'm.updated_at');
+    for (const r of rows) {
+      const campaign = await q(UID.campaign).findOne({ where: { id: r.campaign_id }, select: ['id', 'state', 'options'] });
+      if (!campaign || campaign.state === 'cancelled' || Number(r.attempt) >= Number(campaign.options?.ecosystemRetries ?? 1)) continue;
+      const failedAt = toDate(r.failed_at) ?? toDate(r.updated_at) ?? new Date();
+      await q(UID.campaignRecipient).updateMany({ where: { id: r.id, state: 'queued' }, data: { state: 'pending', attempt: Number(r.attempt) + 1, messageId: null, notBefore: new Date(failedAt.getTime() + ECOSYSTEM_DELAY_MS) } });
+      await q(UID.campaignOccurrence).updateMany({ where: { id: r.occurrence_id, state: 'done' }, data: { state: 'running', finishedAt: null } });
+      await q(UID.campaign).updateMany({ where: { id: campaign.id, state: 'done' }, data: { state: 'running' } });
+    }
+  };
+
+  /**
+   * A recipient whose message a pause took back just as the feed recorded it points at no message:
+   * it goes back to pending (one query; no feed of this process is running while a pass starts).
+   */
+  const repair = async (occurrence: Row) => {
+    const orphans: Row[] = await knex()(`${table(UID.campaignRecipient)} as r`)
+      .leftJoin(`${table(UID.message)} as m`, 'm.id', 'r.message_id')
+      .where({ 'r.occurrence_id': occurrence.id, 'r.state': 'queued' })
+      .whereNull('m.id')
+      .select('r.id');
+    if (orphans.length) await q(UID.campaignRecipient).updateMany({ where: { id: { $in: orphans.map((o) => o.id) }, state: 'queued' }, data: { state: 'pending', messageId: null, queuedAt: null } });
+  };
+
+  /** Pauses when the template stopped being sendable or too many of the last sends failed. */
+  const autoPauseReason = async (campaign: Row): Promise<string | null> => {
+    const t = await q(UID.template).findOne({ where: { numberId: campaign.numberId, name: campaign.template?.name, language: campaign.template?.language } });
+    if (!t || t.removedAt) return `template ${campaign.template?.name} no longer exists`;
+    if (t.status !== 'APPROVED') return `template ${t.name} is ${t.status}`;
+    if (String(t.quality ?? '').toUpperCase() === 'RED') return `template ${t.name} quality is RED`;
+    const rule = campaign.options?.autoPause;
+    if (!rule?.window) return null;
+    const last: Row[] = await q(UID.message).findMany({ where: { sourceRef: { $startsWith: `campaign:${campaign.id}:occ:` }, status: { $in: ['sent', 'delivered', 'read', 'failed'] } }, select: ['status'], orderBy: { id: 'desc' }, limit: rule.window });
+    if (last.length < rule.window) return null;
+    const failed = last.filter((m) => m.status === 'failed').length;
+    return failed / last.length > rule.failureRate ? `${failed} of the last ${last.length} sends failed (threshold ${Math.round(rule.failureRate * 100)}%)` : null;
+  };
+
+  /** One recipient through the door; the recipient row records the message, or why it was skipped. */
+  const feedOne = async (campaign: Row, occurrence: Row, r: Row): Promise<'fed' | 'skipped' | 'failed' | { stop: string }> => {
+    const set = (data: Row) => q(UID.campaignRecipient).updateMany({ where: { id: r.id, state: 'pending' }, data });
+    try {
+      const message = await getService('outbox', { strapi }).enqueue(
+        { numberId: campaign.numberId, phone: r.phone },
+        { type: 'template', template: { name: campaign.template.name, language: campaign.template.language, params: r.params ?? {} }, idempotencyKey: campaignMessageKey(occurrence.id, r.id, r.attempt ?? 0) },
+        { id: null, source: 'campaign', sourceRef: campaignSourceRef(campaign.id, occurrence.id) }
+      );
+      await set({ state: 'queued', messageId: message.id, queuedAt: new Date() });
+      return 'fed';
+    } catch (error) {
+      const refusal = error instanceof NotAdmittedError ? error.refusal : null;
+      if (refusal && SKIPS.has(refusal.reason)) {
+        await set({ state: 'skipped', reason: `${refusal.reason}: ${refusal.message}` });
+        return 'skipped';
+      }
+      if (refusal && STOPS.has(refusal.reason)) return { stop: refusal.message };
+      const details = (error as { details?: { errors?: { message: string }[] } }).details?.errors?.map((e) => e.message).join('; ');
+      await set({ state: 'failed', reason: details ? `${(error as Error).message}: ${details}` : (error as Error).message });
+      return 'failed';
+    }
+  };
+
+  /** Feeds one occurrence up to its window; answers whether it is finished. */
+  const feedOccurrence = async (campaign: Row, occurrence: Row, stopped: () => boolean) => {
+    await snapshot(strapi, campaign, occurrence);
+    await repair(occurrence);
+    const reason = await autoPauseReason(campaign);
+    if (reason) {
+      await hooks.pause(campaign.id, `automatic pause: ${reason}`);
+      return;
+    }
+    const number = await q(UID.number).findOne({ where: { id: campaign.numberId } });
+    const rate = perSecond(number ?? {});
+    let room = Math.min(MAX_WINDOW, Math.max(MIN_WINDOW, rate * WINDOW_SECONDS)) - (await inOutbox(campaign, occurrence));
+    const limit = number ? dailyLimitOf(number) : null;
+    // Past the daily budget, a spread campaign waits for tomorrow's (its admission refused otherwise).
+    if (limit !== null && occurrence.spreadOverDays) room = Math.min(room, limit - (await usedToday(strapi, campaign.numberId)));
+    while (room > 0 && !stopped()) {
+      const due: Row[] = await q(UID.campaignRecipient).findMany({
+        where: { occurrenceId: occurrence.id, state: 'pending', $or: [{ notBefore: { $null: true } }, { notBefore: { $lte: new Date() } }] },
+        orderBy: { id: 'asc' },
+        limit: Math.min(room, 200),
+      });
+      if (!due.length) break;
+      for (const r of due) {
+        const current = await q(UID.campaign).findOne({ where: { id: campaign.id }, select: ['state'] });
+        if (!FEEDING.has(current?.state)) return;
+        const outcome = await feedOne(campaign, occurrence, r);
+        if (typeof outcome === 'object') {
+          await hooks.pause(campaign.id, `automatic pause: ${outcome.stop}`);
+          return;
+        }
+        if (outcome === 'fed') room -= 1;
+        // Paused or cancelled while this one went through the door: its message is taken back too.
+        const after = await q(UID.campaign).findOne({ where: { id: campaign.id }, select: ['state'] });
+        if (!FEEDING.has(after?.state)) {
+          await hooks.takeBack(campaign, [occurrence.id]);
+          return;
+        }
+      }
+      getService('outbox', { strapi }).kick();
+    }
+    const left = await q(UID.campaignRecipient).count({ where: { occurrenceId: occurrence.id, state: 'pending' } });
+    if (!left && !(await inOutbox(campaign, occurrence))) await hooks.finish(campaign, occurrence);
+  };
+
+  /** One pass over every running occurrence of a running campaign. */
+  return async (stopped: () => boolean) => {
+    await reschedule();
+    const occurrences: Row[] = await q(UID.campaignOccurrence).findMany({ where: { state: 'running' }, orderBy: { id: 'asc' } });
+    for (const occurrence of occurrences) {
+      if (stopped()) return;
+      const campaign = await q(UID.campaign).findOne({ where: { id: occurrence.campaignId } });
+      if (!campaign || !FEEDING.has(campaign.state)) continue;
+      try {
+        await feedOccurrence(campaign, occurrence, stopped);
+      } catch (error) {
+        strapi.log.error(`[whatsapp] campaign ${campaign.id}, occurrence ${occurrence.id}: ${(error as Error).message}`);
+      }
+    }
+  };
+};
