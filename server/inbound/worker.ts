@@ -26,7 +26,7 @@ const BATCH = 200;
 const chunkEvents = (sqlite: boolean, pressed: boolean) => (sqlite ? (pressed ? 10 : 40) : 100);
 /** On SQLite, how long a chunk waits for acknowledgements in flight to be stored first. */
 const MAX_DEFER_MS = 20;
-/** Webhook calls in flight at once that mean acknowledgements are queuing behind the worker. */
+/** Webhook calls in flight at once, of those that came while no chunk ran, that mean callers outpace acknowledging. */
 const PRESSURE = 4;
 /** How long after calls last queued the worker still counts them as queuing (they come and go in groups). */
 const PRESSURE_MS = 100;
@@ -57,9 +57,13 @@ export const createInboundWorker = (strapi: Core.Strapi) => {
   /** What a row's earlier turns found, so its last turn can say it; lost on a restart, which only shortens a note. */
   const carried = new Map<number, RowState>();
   let acknowledging = 0;
-  /** When calls in flight last reached PRESSURE. */
+  /** Calls in flight that came while no chunk ran: those held up by a chunk say nothing about the callers' pace. */
+  let unheld = 0;
+  /** Chunks running now (one on SQLite). */
+  let chunking = 0;
+  /** When unheld calls in flight last reached PRESSURE. */
   let pressedAt = 0;
-  const pressed = () => acknowledging >= PRESSURE || Date.now() - pressedAt < PRESSURE_MS;
+  const pressed = () => unheld >= PRESSURE || Date.now() - pressedAt < PRESSURE_MS;
   /** How long the worker's last chunk took: under pressure it rests four times that. */
   let lastChunkMs = 0;
   /** Row id → the people its events are about; a stored body never changes, so a waiting row is parsed once. */
@@ -163,7 +167,8 @@ export const createInboundWorker = (strapi: Core.Strapi) => {
 
   /**
    * On SQLite the worker and the acknowledgements share one writer and one event loop: calls in
-   * flight go first, briefly; while they queue, the worker rests four times as long as its last chunk took.
+   * flight go first, briefly; while callers outpace acknowledging (calls queue with no chunk
+   * running), the worker rests four times as long as its last chunk took.
    */
   const giveWay = async () => {
     if (!sqlite()) return;
@@ -196,12 +201,15 @@ export const createInboundWorker = (strapi: Core.Strapi) => {
       if (!chunk.length) continue;
       await giveWay();
       const started = Date.now();
+      chunking += 1;
       try {
         for (const item of await runChunk(chunk, routers)) for (const person of item.people) state.waiting.add(person);
       } catch (error) {
         // A database error leaves these rows claimed: their lease runs out and a later pass takes them again.
         for (const item of chunk) for (const person of item.people) state.waiting.add(person);
         strapi.log.error(`[whatsapp] webhook events ${chunk.map((c) => c.row.id).join(', ')} could not be processed: ${(error as Error).message}`);
+      } finally {
+        chunking -= 1;
       }
       lastChunkMs = Date.now() - started;
     }
@@ -255,9 +263,12 @@ export const createInboundWorker = (strapi: Core.Strapi) => {
     /** Called by the webhook route around a call (reading aside): on SQLite the worker lets it go first. */
     acknowledging<T>(work: Promise<T>): Promise<T> {
       acknowledging += 1;
-      if (acknowledging >= PRESSURE) pressedAt = Date.now();
+      // A call that comes while a chunk runs queues because of the worker: only calls that queue without one mean pressure.
+      const counted = chunking === 0;
+      if (counted && ++unheld >= PRESSURE) pressedAt = Date.now();
       return work.finally(() => {
         acknowledging -= 1;
+        if (counted) unheld -= 1;
       });
     },
     forgetUnknownSenders: chunks.forgetUnknownSenders,
