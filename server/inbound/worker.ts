@@ -28,6 +28,8 @@ const chunkEvents = (sqlite: boolean, pressed: boolean) => (sqlite ? (pressed ? 
 const MAX_DEFER_MS = 20;
 /** Webhook calls in flight at once, of those that came while no chunk ran, that mean callers outpace acknowledging. */
 const PRESSURE = 4;
+/** On SQLite, how long the worker looks for calls coming while none is held before it takes the next chunk. */
+const LOOK_MS = 3;
 /** How long after calls last queued the worker still counts them as queuing (they come and go in groups). */
 const PRESSURE_MS = 100;
 /** On SQLite (one process does both), the worker's share of the time while calls queue: acknowledging comes first. */
@@ -170,13 +172,18 @@ export const createInboundWorker = (strapi: Core.Strapi) => {
    * flight go first, briefly; while callers outpace acknowledging (calls queue with no chunk
    * running), the worker rests four times as long as its last chunk took.
    */
+  const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
   const giveWay = async () => {
     if (!sqlite()) return;
     // Calls received during the last chunk reach the route first, so they are counted below.
     await new Promise((resolve) => setImmediate(resolve));
     const started = Date.now();
     const rest = Math.max(MAX_DEFER_MS, (lastChunkMs * (1 - SHARE_UNDER_PRESSURE)) / SHARE_UNDER_PRESSURE);
-    while ((pressed() || acknowledging > 0) && Date.now() - started < (pressed() ? rest : MAX_DEFER_MS)) await new Promise((resolve) => setTimeout(resolve, 1));
+    while ((pressed() || acknowledging > 0) && Date.now() - started < (pressed() ? rest : MAX_DEFER_MS)) await tick();
+    // Callers that wait for each answer call again as soon as the chunk's held calls are answered: a short look tells them from a steady pace.
+    const looked = Date.now();
+    while (!pressed() && Date.now() - looked < LOOK_MS) await tick();
+    while (pressed() && Date.now() - started < rest) await tick();
   };
 
   /** Runs a lane's rows in order, a chunk per transaction; a row left pending holds back its people's later rows. */
