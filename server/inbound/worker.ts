@@ -24,12 +24,14 @@ const SWEEP_MS = 5_000;
 const BATCH = 200;
 /** Events per transaction: SQLite has one writer, and an acknowledgement waits for the whole of one (fewer while calls queue). */
 const chunkEvents = (sqlite: boolean, pressed: boolean) => (sqlite ? (pressed ? 10 : 40) : 100);
-/** On SQLite, how long the calls a chunk held up get to be answered before the worker counts them as queuing. */
+/** On SQLite, how long a chunk waits for acknowledgements in flight to be stored first. */
 const MAX_DEFER_MS = 20;
-/** Calls that come within LOOK_MS once the held ones are answered: callers waiting for each answer, so acknowledging is what limits them. */
+/** Webhook calls in flight at once, of those that came while no chunk ran, that mean callers outpace acknowledging. */
 const PRESSURE = 4;
-/** On SQLite, how long the worker looks for such calls before it takes the next chunk. */
+/** On SQLite, how long the worker looks for calls coming while none is held before it takes the next chunk. */
 const LOOK_MS = 3;
+/** How long after calls last queued the worker still counts them as queuing (they come and go in groups). */
+const PRESSURE_MS = 100;
 /** On SQLite (one process does both), the worker's share of the time while calls queue: acknowledging comes first. */
 const SHARE_UNDER_PRESSURE = 0.2;
 
@@ -57,10 +59,13 @@ export const createInboundWorker = (strapi: Core.Strapi) => {
   /** What a row's earlier turns found, so its last turn can say it; lost on a restart, which only shortens a note. */
   const carried = new Map<number, RowState>();
   let acknowledging = 0;
-  /** Webhook calls received so far. */
-  let arrived = 0;
-  /** Whether the worker's last look found callers outpacing acknowledging: it then takes small chunks and rests. */
-  let pressed = false;
+  /** Calls in flight that came while no chunk ran: those held up by a chunk say nothing about the callers' pace. */
+  let unheld = 0;
+  /** Chunks running now (one on SQLite). */
+  let chunking = 0;
+  /** When unheld calls in flight last reached PRESSURE. */
+  let pressedAt = 0;
+  const pressed = () => unheld >= PRESSURE || Date.now() - pressedAt < PRESSURE_MS;
   /** How long the worker's last chunk took: under pressure it rests four times that. */
   let lastChunkMs = 0;
   /** Row id → the people its events are about; a stored body never changes, so a waiting row is parsed once. */
@@ -173,23 +178,18 @@ export const createInboundWorker = (strapi: Core.Strapi) => {
     // Calls received during the last chunk reach the route first, so they are counted below.
     await new Promise((resolve) => setImmediate(resolve));
     const started = Date.now();
-    while (acknowledging > 0 && Date.now() - started < MAX_DEFER_MS) await tick();
-    if (acknowledging > 0) pressed = true;
-    else {
-      // An open-loop pace sends a call now and then; callers that wait for each answer call again at once.
-      const from = arrived;
-      const looked = Date.now();
-      while (arrived - from < PRESSURE && Date.now() - looked < LOOK_MS) await tick();
-      pressed = arrived - from >= PRESSURE;
-    }
-    const rest = (lastChunkMs * (1 - SHARE_UNDER_PRESSURE)) / SHARE_UNDER_PRESSURE;
-    while (pressed && Date.now() - started < rest) await tick();
+    const rest = Math.max(MAX_DEFER_MS, (lastChunkMs * (1 - SHARE_UNDER_PRESSURE)) / SHARE_UNDER_PRESSURE);
+    while ((pressed() || acknowledging > 0) && Date.now() - started < (pressed() ? rest : MAX_DEFER_MS)) await tick();
+    // Callers that wait for each answer call again as soon as the chunk's held calls are answered: a short look tells them from a steady pace.
+    const looked = Date.now();
+    while (!pressed() && Date.now() - looked < LOOK_MS) await tick();
+    while (pressed() && Date.now() - started < rest) await tick();
   };
 
   /** Runs a lane's rows in order, a chunk per transaction; a row left pending holds back its people's later rows. */
   const runLane = async (lane: Planned<WebhookRow>[], stopped: () => boolean, routers: Map<number, any>, state: PassState) => {
     for (let i = 0; i < lane.length; ) {
-      const limit = chunkEvents(sqlite(), pressed);
+      const limit = chunkEvents(sqlite(), pressed());
       if (stopped()) return claims.unclaim(lane.slice(i).map((item) => item.row.id));
       const chunk: Planned<WebhookRow>[] = [];
       const back: number[] = [];
@@ -208,12 +208,15 @@ export const createInboundWorker = (strapi: Core.Strapi) => {
       if (!chunk.length) continue;
       await giveWay();
       const started = Date.now();
+      chunking += 1;
       try {
         for (const item of await runChunk(chunk, routers)) for (const person of item.people) state.waiting.add(person);
       } catch (error) {
         // A database error leaves these rows claimed: their lease runs out and a later pass takes them again.
         for (const item of chunk) for (const person of item.people) state.waiting.add(person);
         strapi.log.error(`[whatsapp] webhook events ${chunk.map((c) => c.row.id).join(', ')} could not be processed: ${(error as Error).message}`);
+      } finally {
+        chunking -= 1;
       }
       lastChunkMs = Date.now() - started;
     }
@@ -267,9 +270,12 @@ export const createInboundWorker = (strapi: Core.Strapi) => {
     /** Called by the webhook route around a call (reading aside): on SQLite the worker lets it go first. */
     acknowledging<T>(work: Promise<T>): Promise<T> {
       acknowledging += 1;
-      arrived += 1;
+      // A call that comes while a chunk runs queues because of the worker: only calls that queue without one mean pressure.
+      const counted = chunking === 0;
+      if (counted && ++unheld >= PRESSURE) pressedAt = Date.now();
       return work.finally(() => {
         acknowledging -= 1;
+        if (counted) unheld -= 1;
       });
     },
     forgetUnknownSenders: chunks.forgetUnknownSenders,
