@@ -26,8 +26,10 @@ const BATCH = 200;
 const chunkEvents = (sqlite: boolean, pressed: boolean) => (sqlite ? (pressed ? 10 : 40) : 100);
 /** On SQLite, how long a chunk waits for acknowledgements in flight to be stored first. */
 const MAX_DEFER_MS = 20;
-/** Webhook calls in flight at once that mean acknowledgements are queuing behind the worker. */
+/** Webhook calls in flight at once, of those that came while no chunk ran, that mean callers outpace acknowledging. */
 const PRESSURE = 4;
+/** On SQLite, how long the worker looks for calls coming while none is held before it takes the next chunk. */
+const LOOK_MS = 3;
 /** How long after calls last queued the worker still counts them as queuing (they come and go in groups). */
 const PRESSURE_MS = 100;
 /** On SQLite (one process does both), the worker's share of the time while calls queue: acknowledging comes first. */
@@ -57,9 +59,13 @@ export const createInboundWorker = (strapi: Core.Strapi) => {
   /** What a row's earlier turns found, so its last turn can say it; lost on a restart, which only shortens a note. */
   const carried = new Map<number, RowState>();
   let acknowledging = 0;
-  /** When calls in flight last reached PRESSURE. */
+  /** Calls in flight that came while no chunk ran: those held up by a chunk say nothing about the callers' pace. */
+  let unheld = 0;
+  /** Chunks running now (one on SQLite). */
+  let chunking = 0;
+  /** When unheld calls in flight last reached PRESSURE. */
   let pressedAt = 0;
-  const pressed = () => acknowledging >= PRESSURE || Date.now() - pressedAt < PRESSURE_MS;
+  const pressed = () => unheld >= PRESSURE || Date.now() - pressedAt < PRESSURE_MS;
   /** How long the worker's last chunk took: under pressure it rests four times that. */
   let lastChunkMs = 0;
   /** Row id → the people its events are about; a stored body never changes, so a waiting row is parsed once. */
@@ -163,15 +169,21 @@ export const createInboundWorker = (strapi: Core.Strapi) => {
 
   /**
    * On SQLite the worker and the acknowledgements share one writer and one event loop: calls in
-   * flight go first, briefly; while they queue, the worker rests four times as long as its last chunk took.
+   * flight go first, briefly; while callers outpace acknowledging (calls queue with no chunk
+   * running), the worker rests four times as long as its last chunk took.
    */
+  const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
   const giveWay = async () => {
     if (!sqlite()) return;
     // Calls received during the last chunk reach the route first, so they are counted below.
     await new Promise((resolve) => setImmediate(resolve));
     const started = Date.now();
     const rest = Math.max(MAX_DEFER_MS, (lastChunkMs * (1 - SHARE_UNDER_PRESSURE)) / SHARE_UNDER_PRESSURE);
-    while ((pressed() || acknowledging > 0) && Date.now() - started < (pressed() ? rest : MAX_DEFER_MS)) await new Promise((resolve) => setTimeout(resolve, 1));
+    while ((pressed() || acknowledging > 0) && Date.now() - started < (pressed() ? rest : MAX_DEFER_MS)) await tick();
+    // Callers that wait for each answer call again as soon as the chunk's held calls are answered: a short look tells them from a steady pace.
+    const looked = Date.now();
+    while (!pressed() && Date.now() - looked < LOOK_MS) await tick();
+    while (pressed() && Date.now() - started < rest) await tick();
   };
 
   /** Runs a lane's rows in order, a chunk per transaction; a row left pending holds back its people's later rows. */
@@ -196,12 +208,15 @@ export const createInboundWorker = (strapi: Core.Strapi) => {
       if (!chunk.length) continue;
       await giveWay();
       const started = Date.now();
+      chunking += 1;
       try {
         for (const item of await runChunk(chunk, routers)) for (const person of item.people) state.waiting.add(person);
       } catch (error) {
         // A database error leaves these rows claimed: their lease runs out and a later pass takes them again.
         for (const item of chunk) for (const person of item.people) state.waiting.add(person);
         strapi.log.error(`[whatsapp] webhook events ${chunk.map((c) => c.row.id).join(', ')} could not be processed: ${(error as Error).message}`);
+      } finally {
+        chunking -= 1;
       }
       lastChunkMs = Date.now() - started;
     }
@@ -255,9 +270,12 @@ export const createInboundWorker = (strapi: Core.Strapi) => {
     /** Called by the webhook route around a call (reading aside): on SQLite the worker lets it go first. */
     acknowledging<T>(work: Promise<T>): Promise<T> {
       acknowledging += 1;
-      if (acknowledging >= PRESSURE) pressedAt = Date.now();
+      // A call that comes while a chunk runs queues because of the worker: only calls that queue without one mean pressure.
+      const counted = chunking === 0;
+      if (counted && ++unheld >= PRESSURE) pressedAt = Date.now();
       return work.finally(() => {
         acknowledging -= 1;
+        if (counted) unheld -= 1;
       });
     },
     forgetUnknownSenders: chunks.forgetUnknownSenders,
