@@ -56,6 +56,7 @@ const arrivals = async (sim: SimulatorClient, pnid: string, since: number) => {
     otherErrors: records.length - accepted.length - overLimit,
     duplicates: [...perText.values()].filter((n) => n > 1).length,
     arrivalsPerSecond: spanSeconds ? Math.round((accepted.length - 1) / spanSeconds) : null,
+    idByText: new Map(accepted.map((r) => [(r.body as any)?.text?.body, (r.response as any)?.messages?.[0]?.id])),
   };
 };
 
@@ -123,7 +124,7 @@ const main = async () => {
       outbox.kick();
     }
     const seconds = (Date.now() - started) / 1000;
-    const rows = await q('plugin::whatsapp.message').findMany({ where: { numberId: number.id }, select: ['status'] });
+    const rows = await q('plugin::whatsapp.message').findMany({ where: { numberId: number.id }, select: ['status', 'text', 'providerMessageId'] });
     const count_ = (status: string) => rows.filter((r: any) => r.status === status).length;
     const arrived = await arrivals(sim, pnid, since);
     return {
@@ -133,8 +134,8 @@ const main = async () => {
       achievedPerSecond: Math.round(count / seconds),
       simulatorArrivalsPerSecond: arrived.arrivalsPerSecond,
       ratioToLimit: arrived.arrivalsPerSecond ? Number((arrived.arrivalsPerSecond / mps).toFixed(2)) : null,
-      arrivals: arrived,
-      rows: { sent: count_('sent'), failed: count_('failed'), review: count_('review'), queued: count_('queued') + count_('sending') },
+      arrivals: { ...arrived, idByText: undefined },
+      rows: { sent: count_('sent'), failed: count_('failed'), review: count_('review'), queued: count_('queued') + count_('sending'), wrongProviderId: rows.filter((r: any) => r.status === 'sent' && arrived.idByText.get(r.text) !== r.providerMessageId).length },
     };
   };
 

@@ -13,12 +13,13 @@ const isIncrement = (v: unknown): v is Increment => typeof v === 'object' && v !
 
 /**
  * Writes `set` (column names) to each row by id, 200 rows per statement:
- * `column = CASE id WHEN ? THEN ? … ELSE column END`. A column a row does not name keeps its value.
+ * `column = CASE id WHEN ? THEN ? … ELSE column END`. A column a row does not name keeps its value;
+ * `common` (column names) is written to every row.
  */
-export const updateEach = async (trx: Db, raw: (sql: string, bindings: unknown[]) => unknown, table: string, rows: { id: number; set: Record<string, ColumnValue> }[]) => {
+export const updateEach = async (trx: Db, raw: (sql: string, bindings: unknown[]) => unknown, table: string, rows: { id: number; set: Record<string, ColumnValue> }[], common: Record<string, unknown> = {}) => {
   for (const part of chunksOf(rows, 200)) {
     const columns = [...new Set(part.flatMap((r) => Object.keys(r.set)))];
-    const set: Record<string, unknown> = {};
+    const set: Record<string, unknown> = { ...common };
     for (const column of columns) {
       const having = part.filter((r) => column in r.set);
       const cases = having.map((r) => (isIncrement(r.set[column]) ? 'WHEN ? THEN coalesce(??, 0) + ?' : 'WHEN ? THEN ?')).join(' ');

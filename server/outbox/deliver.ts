@@ -10,6 +10,7 @@ import { getService } from '../utils';
 import type { NumberRow } from '../number-rows';
 import type { Refusal } from './admission';
 import { createReadmission, type Candidate } from './readmit';
+import { createSentRecorder } from './record-sent';
 
 export type Row = Record<string, any>;
 
@@ -122,26 +123,8 @@ export const createDelivery = (strapi: Core.Strapi) => {
     return nextAttemptAt;
   };
 
-  /**
-   * The provider has the message: a database error now must neither queue it again (a duplicate)
-   * nor mark it failed (staff would resend it). A few tries; then the row stays `sending`, which the
-   * start-up and cluster sweeps put up for review.
-   */
-  const recordSent = async (row: Row, providerMessageId: string | null) => {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        await q(UID.message).updateMany({ where: { id: row.id }, data: { status: 'sent', providerMessageId, errorClass: null, errorCode: null, errorText: null } });
-        publish(row, 'sent');
-        return;
-      } catch (error) {
-        if (attempt >= 3) {
-          strapi.log.error(`[whatsapp] message ${row.id} was accepted by the provider (${providerMessageId}) but could not be recorded: ${(error as Error).message}`);
-          return;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
-      }
-    }
-  };
+  /** The provider has the message: recorded `sent` with others answered at the same moment (never queued again). */
+  const sent = createSentRecorder(strapi, (row) => publish(row, 'sent'));
 
   return {
     /**
@@ -208,7 +191,7 @@ export const createDelivery = (strapi: Core.Strapi) => {
         if (!called) return notAdmitted(row, error);
         return failed(row, error instanceof UnsupportedByProviderError ? { class: 'permanent', code: null, text: error.message } : client.classify(error));
       }
-      await recordSent(row, result.providerMessageId);
+      await sent.add(row, result.providerMessageId);
       return null;
     },
 

@@ -58,6 +58,10 @@ test(`${SENDS} sends to a number limited to ${LIMIT} per second: spread over ≥
   const overLimit = sends.filter((r: any) => JSON.stringify(r.response ?? '').includes('130429'));
   expect(overLimit).toHaveLength(0);
 
+  // Answers are recorded in groups: each row keeps the id the provider gave its own message.
+  const answered = new Map(sends.map((r: any) => [r.body?.text?.body, r.response?.messages?.[0]?.id]));
+  expect(rows.filter((r: any) => !r.providerMessageId || answered.get(r.text) !== r.providerMessageId).map((r: any) => `${r.id} ${r.text} ${r.providerMessageId}`)).toEqual([]);
+
   const received = (await sim.client.outbound({})).filter((m: any) => /^bulk-\d+$/.test(String(m.text)));
   expect(received).toHaveLength(SENDS);
   expect(new Set(received.map((m: any) => m.text)).size).toBe(SENDS);

@@ -1,0 +1,93 @@
+import type { Core } from '@strapi/strapi';
+import { UID } from '../constants';
+import { rowInserter } from '../db-rows';
+import { updateEach } from '../inbound/update-each';
+import type { Row } from './deliver';
+
+/** Answers recorded by one statement at most, and how long an answer waits for others to share it. */
+const MAX_ROWS = 200;
+const GATHER_MS = 5;
+const TRIES = 3;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+type Entry = { row: Row; providerMessageId: string | null; done: () => void };
+
+/**
+ * Group commit for the provider's answers: rows answered within a few ms are recorded `sent` (each
+ * with its own provider message id) by one UPDATE, and each send still waits for its own row. The
+ * provider has these messages, so a database error never queues one again: each row is retried
+ * alone as a record-only write, and after that it is put up for review with the reason.
+ */
+export const createSentRecorder = (strapi: Core.Strapi, published: (row: Row) => void) => {
+  const messages = rowInserter(strapi, UID.message);
+  const col = messages.column;
+  let queue: Entry[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  let flushing = false;
+
+  const write = (entries: Entry[], status = 'sent', errorText: string | null = null) =>
+    updateEach(
+      strapi.db.connection,
+      (sql, bindings) => strapi.db.connection.raw(sql, bindings as any[]),
+      messages.table,
+      entries.map((e) => ({ id: e.row.id as number, set: { [col('providerMessageId')]: e.providerMessageId } })),
+      { [col('status')]: status, [col('errorClass')]: status === 'sent' ? null : 'permanent', [col('errorCode')]: null, [col('errorText')]: errorText, updated_at: new Date() }
+    );
+
+  /** One row on its own, a few tries; then review with the reason (a row still `sending` goes there at the next start). */
+  const alone = async (entry: Entry) => {
+    const { row, providerMessageId } = entry;
+    for (let attempt = 1; attempt <= TRIES; attempt += 1) {
+      try {
+        await write([entry]);
+        published(row);
+        return;
+      } catch (error) {
+        if (attempt < TRIES) {
+          await sleep(500 * attempt);
+          continue;
+        }
+        const reason = `accepted by the provider (${providerMessageId}) but not recorded: ${(error as Error).message}`;
+        strapi.log.error(`[whatsapp] message ${row.id} was ${reason}`);
+        await write([entry], 'review', `${reason}; not resent automatically, check with the customer before sending again`).catch(() => undefined);
+      }
+    }
+  };
+
+  const flush = async () => {
+    timer = null;
+    flushing = true;
+    try {
+      while (queue.length) {
+        const group = queue.slice(0, MAX_ROWS);
+        queue = queue.slice(MAX_ROWS);
+        try {
+          await write(group);
+          for (const entry of group) published(entry.row);
+        } catch {
+          await Promise.all(group.map(alone));
+        }
+        for (const entry of group) entry.done();
+      }
+    } finally {
+      flushing = false;
+    }
+  };
+
+  return {
+    /** Records the row `sent` with whatever else was answered meanwhile; resolves once it is written (or given up on). */
+    add(row: Row, providerMessageId: string | null): Promise<void> {
+      return new Promise<void>((done) => {
+        queue.push({ row, providerMessageId, done });
+        // While a group is being written, answers join the next one.
+        if (flushing) return;
+        if (queue.length >= MAX_ROWS) {
+          if (timer) clearTimeout(timer);
+          void flush();
+        } else {
+          timer ??= setTimeout(() => void flush(), GATHER_MS);
+        }
+      });
+    },
+  };
+};
