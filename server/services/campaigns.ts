@@ -151,6 +151,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     async recipients(id: unknown, query: ListRecipients.Query): Promise<{ data: CampaignRecipient[]; meta: { pagination: { page: number; pageSize: number; total: number } } }> {
       const campaign = await row(id);
+      // An occurrence of another campaign is answered like a missing one, never read.
+      if (query.occurrenceId !== undefined && !(await q(UID.campaignOccurrence).findOne({ where: { id: query.occurrenceId, campaignId: campaign.id }, select: ['id'] })))
+        invalid([{ path: ['occurrenceId'], message: 'no occurrence of this campaign with this id' }]);
       const occurrenceId = query.occurrenceId ?? (await latestOccurrence(campaign.id))?.id;
       const all = occurrenceId ? await recipientsOf(campaign, [occurrenceId]) : [];
       const matching = query.status ? all.filter((r) => r.status === query.status) : all;
