@@ -44,3 +44,46 @@ test("recipients of another campaign's occurrence are not readable through mine"
   const csv = await admin.get(`/whatsapp/campaigns/${mine}/recipients.csv`);
   expect(csv.text.trim().split('\r\n')).toHaveLength(1);
 });
+
+test('a campaign left running with no occurrence (killed between the two) is started by the sweep, each recipient once', async () => {
+  const list = phones('3', 3);
+  const id = await create({ name: 'Crashed launch', audience: { csv: csvOf(list) } });
+  // What kill -9 right after the state change left behind: running, no occurrence.
+  await q('campaign').update({ where: { id }, data: { state: 'running' } });
+  await service().tick();
+  await until(app, sim, async () => (await get(id)).state === 'done');
+  for (const p of list) expect(await templatesTo(p)).toHaveLength(1);
+  expect((await get(id)).occurrences).toHaveLength(1);
+});
+
+test('resume with no paused occurrence does not end the campaign done without sending', async () => {
+  const list = phones('4', 2);
+  const id = await create({ name: 'Paused before its run', audience: { csv: csvOf(list) } });
+  await q('campaign').update({ where: { id }, data: { state: 'paused' } });
+  expect((await admin.post(`/whatsapp/campaigns/${id}/resume`).send({})).body.data.state).toBe('running');
+  await until(app, sim, async () => (await get(id)).state === 'done');
+  for (const p of list) expect(await templatesTo(p)).toHaveLength(1);
+});
+
+test('a daily campaign a week overdue runs once, and its next run is after now', async () => {
+  const id = await create({ name: 'Daily', audience: { csv: csvOf(phones('5', 1)) }, schedule: { type: 'recurring', frequency: 'daily' } });
+  expect((await admin.post(`/whatsapp/campaigns/${id}/launch`).send({})).body.data.state).toBe('scheduled');
+  const weekAgo = new Date(Date.now() - 7 * 86_400_000);
+  await q('campaign').update({ where: { id }, data: { nextRunAt: weekAgo } });
+  const now = new Date();
+  await service().tick(now);
+  const after = await q('campaign').findOne({ where: { id } });
+  expect(new Date(after.nextRunAt).getTime()).toBeGreaterThan(now.getTime());
+  await service().tick(now);
+  expect(await q('campaign-occurrence').count({ where: { campaignId: id } })).toBe(1);
+});
+
+test.each([
+  ['*/5 * * * *', 'every five minutes'],
+  ['0,30 9 * * *', 'twice within an hour'],
+  ['0 0 9 * * *', 'six fields'],
+])('cron %s (%s) is refused, naming schedule.cron', async (cron) => {
+  const res = await admin.post('/whatsapp/campaigns').send(body({ name: 'Too often', audience: { csv: csvOf(phones('6', 1)) }, schedule: { type: 'recurring', cron } }));
+  expect(res.status).toBe(400);
+  expect(res.body.error.details.errors[0].path).toEqual(['schedule', 'cron']);
+});
