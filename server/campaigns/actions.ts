@@ -186,10 +186,16 @@ export const campaignActions = (strapi: Core.Strapi, { row, kick }: { row: (id: 
     async retryFailed(id: unknown, user: User, recipients: CampaignRecipient[]) {
       const campaign = await row(id);
       if (!['running', 'paused', 'done', 'scheduled'].includes(campaign.state)) refuse(['state'], `a ${campaign.state} campaign has nothing to retry`);
-      const retry = recipients.filter((r) => r.status === 'failed' && r.retryable);
-      for (const r of retry) {
-        const current = await q(UID.campaignRecipient).findOne({ where: { id: r.id }, select: ['attempt'] });
-        await q(UID.campaignRecipient).update({ where: { id: r.id }, data: { state: 'pending', attempt: (current?.attempt ?? 0) + 1, messageId: null, notBefore: null, reason: null } });
+      const retry: CampaignRecipient[] = [];
+      for (const r of recipients.filter((x) => x.status === 'failed' && x.retryable)) {
+        const current = await q(UID.campaignRecipient).findOne({ where: { id: r.id }, select: ['attempt', 'state'] });
+        if (!current || !['queued', 'failed'].includes(current.state)) continue;
+        // Only the row as read (same message, same attempt) is reset: of two concurrent clicks one changes it, one counts nothing.
+        const { count } = await q(UID.campaignRecipient).updateMany({
+          where: { id: r.id, state: current.state, attempt: current.attempt ?? { $null: true }, messageId: r.messageId === null ? { $null: true } : r.messageId },
+          data: { state: 'pending', attempt: (current.attempt ?? 0) + 1, messageId: null, notBefore: null, reason: null },
+        });
+        if (count) retry.push(r);
       }
       const occurrenceIds = [...new Set(retry.map((r) => r.occurrenceId))];
       if (occurrenceIds.length) {

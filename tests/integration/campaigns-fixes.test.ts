@@ -87,3 +87,21 @@ test.each([
   expect(res.status).toBe(400);
   expect(res.body.error.details.errors[0].path).toEqual(['schedule', 'cron']);
 });
+
+test('two concurrent retry-failed clicks queue each failed recipient once', async () => {
+  const [phone] = phones('7', 1);
+  const id = await create({ name: 'Retry race', audience: { csv: csvOf([phone]) }, options: { ecosystemRetries: 0 } });
+  await sim.client.setFault(PNID, { autoDeliver: false });
+  try {
+    await admin.post(`/whatsapp/campaigns/${id}/launch`).send({});
+    await until(app, sim, async () => (await templatesTo(phone)).length === 1);
+    await sim.client.fail((await templatesTo(phone))[0].id, 131049);
+    await until(app, sim, async () => (await get(id)).state === 'done' && (await admin.get(`/whatsapp/campaigns/${id}/recipients`).query({ status: 'failed' })).body.data.length === 1);
+    const answers = await Promise.all([admin.post(`/whatsapp/campaigns/${id}/retry-failed`).send({}), admin.post(`/whatsapp/campaigns/${id}/retry-failed`).send({})]);
+    expect(answers.map((a) => a.body.data.retried).sort()).toEqual([0, 1]);
+    await until(app, sim, async () => (await templatesTo(phone)).length >= 2 && (await get(id)).state === 'done');
+    expect(await templatesTo(phone)).toHaveLength(2);
+  } finally {
+    await sim.client.setFault(PNID, { autoDeliver: true });
+  }
+});
