@@ -1,7 +1,7 @@
 /** The campaign review findings (issue 18): each test failed before its fix. */
 import type { RunningSimulator } from '../../simulator';
 import type { TestApp } from '../helpers/strapi';
-import type { as } from '../helpers/admin';
+import { as, contentManagerRead, createStaff } from '../helpers/admin';
 import { campaignBed, PNID, until } from '../helpers/campaigns';
 
 let sim: RunningSimulator;
@@ -104,4 +104,15 @@ test('two concurrent retry-failed clicks queue each failed recipient once', asyn
   } finally {
     await sim.client.setFault(PNID, { autoDeliver: true });
   }
+});
+
+test("recipients and their export need read access to the audience's phone field", async () => {
+  const id = await create({ name: 'Leads', audience: { contentType: 'api::lead.lead', phoneField: 'phone' } });
+  const reader = as(app.server, (await createStaff(app.strapi, app.server, 'PhoneBlind', ['plugin::whatsapp.campaigns.read', contentManagerRead('api::lead.lead', ['name'])])).token);
+  expect((await reader.get(`/whatsapp/campaigns/${id}`)).status).toBe(200);
+  expect((await reader.get(`/whatsapp/campaigns/${id}/recipients`)).status).toBe(403);
+  expect((await reader.get(`/whatsapp/campaigns/${id}/recipients.csv`)).status).toBe(403);
+  const seer = as(app.server, (await createStaff(app.strapi, app.server, 'PhoneSeer', ['plugin::whatsapp.campaigns.read', contentManagerRead('api::lead.lead', ['name', 'phone'])])).token);
+  expect((await seer.get(`/whatsapp/campaigns/${id}/recipients`)).status).toBe(200);
+  expect((await seer.get(`/whatsapp/campaigns/${id}/recipients.csv`)).status).toBe(200);
 });
