@@ -65,7 +65,10 @@ export const campaignActions = (strapi: Core.Strapi, { row, kick }: { row: (id: 
   /** An occurrence due now: created once, its recipients snapshotted, handed to the feed. */
   const start = async (campaign: Row, dueAt: Date, spreadOverDays: boolean, keyAt = dueAt) => {
     const occurrence = await occurrenceFor(strapi, campaign, dueAt, spreadOverDays, keyAt);
-    await snapshot(strapi, campaign, occurrence);
+    await snapshot(strapi, campaign, occurrence).catch((error) => {
+      // An audience that cannot be read: the feed tries the snapshot again and pauses the campaign with the reason.
+      if (!(error instanceof errors.ValidationError)) throw error;
+    });
     kick();
     return occurrence;
   };

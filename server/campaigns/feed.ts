@@ -5,6 +5,7 @@
  * Crash-safe: a recipient fed again finds the message its key already queued.
  */
 import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
 import { UID } from '../constants';
 import { campaignMessageKey, campaignSourceRef } from '../keys';
 import { NotAdmittedError } from '../outbox/enqueue';
@@ -123,7 +124,14 @@ export const createFeed = (strapi: Core.Strapi, hooks: FeedHooks) => {
 
   /** Feeds one occurrence up to its window; answers whether it is finished. */
   const feedOccurrence = async (campaign: Row, occurrence: Row, stopped: () => boolean) => {
-    await snapshot(strapi, campaign, occurrence);
+    try {
+      await snapshot(strapi, campaign, occurrence);
+    } catch (error) {
+      // An audience that cannot be read fails the same way every pass: paused with the reason, not an error a second.
+      if (!(error instanceof errors.ValidationError)) throw error;
+      await hooks.pause(campaign.id, `automatic pause: ${error.message}`);
+      return;
+    }
     await repair(occurrence);
     const reason = await autoPauseReason(campaign);
     if (reason) {

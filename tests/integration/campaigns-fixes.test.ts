@@ -116,3 +116,27 @@ test("recipients and their export need read access to the audience's phone field
   expect((await seer.get(`/whatsapp/campaigns/${id}/recipients`)).status).toBe(200);
   expect((await seer.get(`/whatsapp/campaigns/${id}/recipients.csv`)).status).toBe(200);
 });
+
+test("a relation's phone field (invoice → lead.phone) is read through populate, not a 500", async () => {
+  const lead = await app.strapi.documents('api::lead.lead').create({ data: { name: 'Related', phone: '+33628000001' } as any });
+  await app.strapi.documents('api::invoice.invoice').create({ data: { title: 'INV-1', number: 'INV-1', amount: 10, currency: 'EUR', lead: lead.documentId } as any });
+  const id = await create({ name: 'Invoices', audience: { contentType: 'api::invoice.invoice', phoneField: 'lead.phone' } });
+  const preflight = await admin.post(`/whatsapp/campaigns/${id}/preflight`).send({});
+  expect(preflight.status).toBe(200);
+  expect(preflight.body.data.sendable).toBe(1);
+  await admin.post(`/whatsapp/campaigns/${id}/launch`).send({});
+  await until(app, sim, async () => (await get(id)).state === 'done');
+  expect(await templatesTo('+33628000001')).toHaveLength(1);
+});
+
+test('an audience that cannot be read at run time pauses the campaign with the reason', async () => {
+  const id = await create({ name: 'Broken later', audience: { contentType: 'api::lead.lead', phoneField: 'phone' } });
+  // What a schema change after launch leaves: a field the query engine no longer knows.
+  const row = await q('campaign').findOne({ where: { id } });
+  await q('campaign').update({ where: { id }, data: { audience: { ...row.audience, phoneField: 'gone', filters: { gone: { $eq: 'x' } } } } });
+  await q('campaign').update({ where: { id }, data: { state: 'running' } });
+  await service().tick();
+  await until(app, sim, async () => (await get(id)).state !== 'running', 15_000);
+  expect((await get(id)).state).toBe('paused');
+  expect((await get(id)).pausedReason).toMatch(/audience cannot be read/);
+});
