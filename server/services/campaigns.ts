@@ -109,13 +109,22 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     async update(id: unknown, input: Partial<CampaignInput>, user: User, scope?: ReadScope) {
       const campaign = await row(id);
-      if (!['draft', 'scheduled', 'paused'].includes(campaign.state)) invalid([{ path: ['state'], message: `a ${campaign.state} campaign cannot be edited; pause it first` }]);
+      // What a run sends is fixed once it started: past draft and scheduled, only the name changes.
+      const frozen = ['draft', 'scheduled'].includes(campaign.state) ? [] : Object.keys(input).filter((k) => k !== 'name');
+      if (frozen.length) invalid(frozen.map((k) => ({ path: [k], message: `a ${campaign.state} campaign's ${k} cannot be changed; only a draft or scheduled campaign can be edited` })));
       const data = campaignData(input, input.audience ? await scopeFiltersOf(input.audience.contentType, scope) : campaign.audience?.scopeFilters);
       const merged = { ...campaign, ...data };
       await check(merged, scope, { template: Boolean(input.template || input.parameters || input.numberId) });
-      if (campaign.state === 'scheduled' && input.schedule) data.nextRunAt = nextRun(merged.schedule, new Date());
+      if (campaign.state === 'scheduled') {
+        // A scheduled campaign switched to `now` is due at once (the next tick runs it), never left without a run.
+        data.nextRunAt = merged.schedule?.type === 'now' ? new Date() : nextRun(merged.schedule, new Date());
+        if (!data.nextRunAt) invalid([{ path: ['schedule'], message: 'the schedule has no future run' }]);
+      }
       const changed = Object.keys(input).join(', ');
-      return out(await q(UID.campaign).update({ where: { id: campaign.id }, data: { ...data, audit: withAudit(campaign, auditEntry('edited', user, changed)) } }));
+      // Only in the state it was read in: a tick that started the run meanwhile wins.
+      const { count } = await q(UID.campaign).updateMany({ where: { id: campaign.id, state: campaign.state }, data: { ...data, audit: withAudit(campaign, auditEntry('edited', user, changed)), updatedAt: new Date() } });
+      if (!count) invalid([{ path: ['state'], message: 'the campaign started or changed state meanwhile; reload it' }]);
+      return out(await row(campaign.id));
     },
 
     async remove(id: unknown) {

@@ -118,7 +118,7 @@ test("recipients and their export need read access to the audience's phone field
 });
 
 test("a relation's phone field (invoice → lead.phone) is read through populate, not a 500", async () => {
-  const lead = await app.strapi.documents('api::lead.lead').create({ data: { name: 'Related', phone: '+33628000001' } as any });
+  const lead = await app.strapi.documents('api::lead.lead').create({ data: { name: 'Related', phone: '+33699000001' } as any });
   await app.strapi.documents('api::invoice.invoice').create({ data: { title: 'INV-1', number: 'INV-1', amount: 10, currency: 'EUR', lead: lead.documentId } as any });
   const id = await create({ name: 'Invoices', audience: { contentType: 'api::invoice.invoice', phoneField: 'lead.phone' } });
   const preflight = await admin.post(`/whatsapp/campaigns/${id}/preflight`).send({});
@@ -126,7 +126,7 @@ test("a relation's phone field (invoice → lead.phone) is read through populate
   expect(preflight.body.data.sendable).toBe(1);
   await admin.post(`/whatsapp/campaigns/${id}/launch`).send({});
   await until(app, sim, async () => (await get(id)).state === 'done');
-  expect(await templatesTo('+33628000001')).toHaveLength(1);
+  expect(await templatesTo('+33699000001')).toHaveLength(1);
 });
 
 test('an audience that cannot be read at run time pauses the campaign with the reason', async () => {
@@ -139,4 +139,39 @@ test('an audience that cannot be read at run time pauses the campaign with the r
   await until(app, sim, async () => (await get(id)).state !== 'running', 15_000);
   expect((await get(id)).state).toBe('paused');
   expect((await get(id)).pausedReason).toMatch(/audience cannot be read/);
+});
+
+test.each([
+  ['nested 40 levels', () => Array.from({ length: 40 }).reduce<Record<string, unknown>>((inner) => ({ $and: [inner] }), { name: { $eq: 'x' } })],
+  ['300 conditions', () => ({ $or: Array.from({ length: 300 }, (_, i) => ({ name: { $eq: `n${i}` } })) })],
+])('a filter %s is refused, naming audience.filters', async (_label, filters) => {
+  const res = await admin.post('/whatsapp/campaigns').send(body({ name: 'Deep', audience: { contentType: 'api::lead.lead', phoneField: 'phone', filters: filters() } }));
+  expect(res.status).toBe(400);
+  expect(res.body.error.details.errors[0].path).toEqual(['audience', 'filters']);
+});
+
+test.each([
+  ['phone,name\n"+33629000001,Ann\n', 'an unterminated quote'],
+  ['phone,phone\n+33629000001,+33629000002\n', 'a repeated header'],
+  ['phone,\n+33629000001,x\n', 'an empty header'],
+])('a CSV with %#: %s is refused, naming audience.csv', async (csv) => {
+  const res = await admin.post('/whatsapp/campaigns').send(body({ name: 'Bad CSV', audience: { csv } }));
+  expect(res.status).toBe(400);
+  expect(res.body.error.details.errors[0].path).toEqual(['audience', 'csv']);
+});
+
+test('past draft and scheduled only the name changes; a scheduled campaign switched to now runs', async () => {
+  const list = phones('8', 2);
+  const later = new Date(Date.now() + 86_400_000).toISOString();
+  const id = await create({ name: 'Later', audience: { csv: csvOf(list) }, schedule: { type: 'once', at: later } });
+  expect((await admin.post(`/whatsapp/campaigns/${id}/launch`).send({})).body.data.state).toBe('scheduled');
+  const now = await admin.put(`/whatsapp/campaigns/${id}`).send({ schedule: { type: 'now' } });
+  expect(now.status).toBe(200);
+  await service().tick();
+  await until(app, sim, async () => (await get(id)).state === 'done');
+  for (const p of list) expect(await templatesTo(p)).toHaveLength(1);
+  const edit = await admin.put(`/whatsapp/campaigns/${id}`).send({ template: { name: 'notice', language: 'en_US' } });
+  expect(edit.status).toBe(400);
+  expect(edit.body.error.details.errors[0].path).toEqual(['template']);
+  expect((await admin.put(`/whatsapp/campaigns/${id}`).send({ name: 'Renamed' })).body.data.name).toBe('Renamed');
 });
