@@ -17,6 +17,11 @@ import { occurrenceFor, snapshot } from './snapshot';
 type Row = Record<string, any>;
 type User = { id: number; firstname?: string; lastname?: string; email?: string } | null;
 
+/** Occurrence states that are not ended. */
+const OPEN = ['running', 'paused', 'pending'];
+/** The key time of a `now` campaign's one occurrence: fixed, so the launch and the crash repair make the same one. */
+const NOW_KEY = new Date(0);
+
 const refuse = (path: string[], message: string): never => {
   throw new errors.ValidationError(message, { errors: [{ path, message, name: 'ValidationError', value: null }] });
 };
@@ -48,14 +53,45 @@ export const campaignActions = (strapi: Core.Strapi, { row, kick }: { row: (id: 
   const skipCancelled = (occurrenceIds: number[]) =>
     q(UID.campaignRecipient).updateMany({ where: { occurrenceId: { $in: occurrenceIds }, state: 'pending' }, data: { state: 'skipped', reason: 'cancelled: the campaign was cancelled before this recipient was sent' } });
 
+  /** A tick's occurrence whose campaign was paused or cancelled before the tick moved it: no run, so no occurrence. */
+  const dropUnclaimed = async (campaignId: number, dueAt: Date, occurrence: Row) => {
+    const fresh = await q(UID.campaign).findOne({ where: { id: campaignId }, select: ['state', 'nextRunAt'] });
+    const claimed = fresh && (fresh.state === 'scheduled' || !fresh.nextRunAt || new Date(fresh.nextRunAt).getTime() !== dueAt.getTime());
+    if (!claimed) await q(UID.campaignOccurrence).deleteMany({ where: { id: occurrence.id, snapshotDone: false } });
+  };
+
   const openOccurrences = async (campaignId: number, states: string[]) => (await q(UID.campaignOccurrence).findMany({ where: { campaignId, state: { $in: states } } })) as Row[];
 
   /** An occurrence due now: created once, its recipients snapshotted, handed to the feed. */
-  const start = async (campaign: Row, dueAt: Date, spreadOverDays: boolean) => {
-    const occurrence = await occurrenceFor(strapi, campaign, dueAt, spreadOverDays);
-    await snapshot(strapi, campaign, occurrence);
+  const start = async (campaign: Row, dueAt: Date, spreadOverDays: boolean, keyAt = dueAt) => {
+    const occurrence = await occurrenceFor(strapi, campaign, dueAt, spreadOverDays, keyAt);
+    await snapshot(strapi, campaign, occurrence).catch((error) => {
+      // An audience that cannot be read: the feed tries the snapshot again and pauses the campaign with the reason.
+      if (!(error instanceof errors.ValidationError)) throw error;
+    });
     kick();
     return occurrence;
+  };
+
+  /**
+   * A running campaign always has an open occurrence: one a crash kept from being created is
+   * created (the key of a `now` run is fixed, so a launch still under way makes the same one),
+   * one whose occurrences all ended is finished, and one a pause/resume race left paused goes on.
+   */
+  const repairRunning = async () => {
+    const running = (await q(UID.campaign).findMany({ where: { state: 'running' } })) as Row[];
+    for (const campaign of running) {
+      const occurrences = (await q(UID.campaignOccurrence).findMany({ where: { campaignId: campaign.id }, select: ['id', 'state'] })) as Row[];
+      if (!occurrences.length) {
+        await start(campaign, new Date(campaign.updatedAt ?? Date.now()), Boolean(campaign.options?.spreadOverDays), NOW_KEY);
+        continue;
+      }
+      if (occurrences.some((o) => o.state === 'paused')) {
+        await q(UID.campaignOccurrence).updateMany({ where: { campaignId: campaign.id, state: 'paused' }, data: { state: 'running' } });
+        kick();
+      }
+      if (!occurrences.some((o) => OPEN.includes(o.state))) await actions.finish(campaign, { id: null });
+    }
   };
 
   const actions = {
@@ -80,25 +116,31 @@ export const campaignActions = (strapi: Core.Strapi, { row, kick }: { row: (id: 
       const options = { ...(campaign.options ?? {}), spreadOverDays: spread };
       const moved = await move(campaign, ['draft'], type === 'now' ? { state: 'running', options, nextRunAt: null } : { state: 'scheduled', options, nextRunAt: next }, auditEntry(type === 'now' ? 'launched' : 'scheduled', user, next ? `next run ${next.toISOString()}` : null));
       if (!moved) refuse(['state'], 'the campaign was launched meanwhile');
-      if (type === 'now') await start(moved, now, spread);
+      if (type === 'now') await start(moved, now, spread, NOW_KEY);
       return { data: await out(moved), meta: { preflight } };
     },
 
     /** Scheduled campaigns that are due: one occurrence each (a second tick finds it), then the next run. */
     async tick(now = new Date()) {
+      await repairRunning();
       const due = (await q(UID.campaign).findMany({ where: { state: 'scheduled', nextRunAt: { $lte: now } } })) as Row[];
       for (const campaign of due) {
         const dueAt = new Date(campaign.nextRunAt);
-        const next = nextRun(campaign.schedule, dueAt);
+        // Runs missed while down are skipped: this one stands for them all, the next is after now.
+        const next = nextRun(campaign.schedule, dueAt > now ? dueAt : now);
+        const spread = Boolean(campaign.options?.spreadOverDays);
+        // The occurrence before the state change (its key makes a second tick find it), so a crash between them loses nothing.
+        const occurrence = await occurrenceFor(strapi, campaign, dueAt, spread);
         const moved = await move(campaign, ['scheduled'], { state: 'running', nextRunAt: next }, auditEntry('launched', null, `scheduled run of ${dueAt.toISOString()}`));
-        if (moved) await start(moved, dueAt, Boolean(moved.options?.spreadOverDays));
+        if (moved) await start(moved, dueAt, spread);
+        else await dropUnclaimed(campaign.id, dueAt, occurrence);
       }
       return due.length;
     },
 
     /** An occurrence with nothing left to send: done; the campaign waits for its next run or is done. */
     async finish(campaign: Row, occurrence: Row) {
-      await q(UID.campaignOccurrence).updateMany({ where: { id: occurrence.id, state: 'running' }, data: { state: 'done', finishedAt: new Date() } });
+      if (occurrence.id !== null) await q(UID.campaignOccurrence).updateMany({ where: { id: occurrence.id, state: 'running' }, data: { state: 'done', finishedAt: new Date() } });
       if ((await openOccurrences(campaign.id, ['running'])).length) return;
       const fresh = await q(UID.campaign).findOne({ where: { id: campaign.id } });
       if (fresh?.state !== 'running') return;
@@ -121,11 +163,14 @@ export const campaignActions = (strapi: Core.Strapi, { row, kick }: { row: (id: 
 
     async resume(id: unknown, user: User) {
       const campaign = await row(id);
-      const paused = await openOccurrences(campaign.id, ['paused']);
-      const to = paused.length ? 'running' : campaign.nextRunAt ? 'scheduled' : 'done';
+      // Any occurrence not ended (a pause racing the feed may have left one running) means running; a campaign
+      // with none and no next run goes back to running too, where the sweep starts its run or finishes it with its audit.
+      const open = await openOccurrences(campaign.id, OPEN);
+      const to = open.length || !campaign.nextRunAt ? 'running' : 'scheduled';
       const moved = await move(campaign, ['paused'], { state: to, pausedReason: null }, auditEntry('resumed', user));
       if (!moved) refuse(['state'], `the campaign is ${campaign.state}; only a paused campaign can be resumed`);
       await q(UID.campaignOccurrence).updateMany({ where: { campaignId: campaign.id, state: 'paused' }, data: { state: 'running' } });
+      if (!open.length && to === 'running') await repairRunning();
       kick();
       return moved!;
     },
@@ -134,7 +179,7 @@ export const campaignActions = (strapi: Core.Strapi, { row, kick }: { row: (id: 
       const campaign = await row(id);
       const moved = await move(campaign, ['draft', 'scheduled', 'running', 'paused'], { state: 'cancelled', nextRunAt: null }, auditEntry('cancelled', user));
       if (!moved) refuse(['state'], `the campaign is already ${campaign.state}`);
-      const open = await openOccurrences(campaign.id, ['running', 'paused', 'pending']);
+      const open = await openOccurrences(campaign.id, OPEN);
       await takeBack(campaign, open.map((o) => o.id));
       await q(UID.campaignOccurrence).updateMany({ where: { id: { $in: open.map((o) => o.id) } }, data: { state: 'cancelled', finishedAt: new Date() } });
       return moved!;
@@ -144,10 +189,16 @@ export const campaignActions = (strapi: Core.Strapi, { row, kick }: { row: (id: 
     async retryFailed(id: unknown, user: User, recipients: CampaignRecipient[]) {
       const campaign = await row(id);
       if (!['running', 'paused', 'done', 'scheduled'].includes(campaign.state)) refuse(['state'], `a ${campaign.state} campaign has nothing to retry`);
-      const retry = recipients.filter((r) => r.status === 'failed' && r.retryable);
-      for (const r of retry) {
-        const current = await q(UID.campaignRecipient).findOne({ where: { id: r.id }, select: ['attempt'] });
-        await q(UID.campaignRecipient).update({ where: { id: r.id }, data: { state: 'pending', attempt: (current?.attempt ?? 0) + 1, messageId: null, notBefore: null, reason: null } });
+      const retry: CampaignRecipient[] = [];
+      for (const r of recipients.filter((x) => x.status === 'failed' && x.retryable)) {
+        const current = await q(UID.campaignRecipient).findOne({ where: { id: r.id }, select: ['attempt', 'state'] });
+        if (!current || !['queued', 'failed'].includes(current.state)) continue;
+        // Only the row as read (same message, same attempt) is reset: of two concurrent clicks one changes it, one counts nothing.
+        const { count } = await q(UID.campaignRecipient).updateMany({
+          where: { id: r.id, state: current.state, attempt: current.attempt ?? { $null: true }, messageId: r.messageId === null ? { $null: true } : r.messageId },
+          data: { state: 'pending', attempt: (current.attempt ?? 0) + 1, messageId: null, notBefore: null, reason: null },
+        });
+        if (count) retry.push(r);
       }
       const occurrenceIds = [...new Set(retry.map((r) => r.occurrenceId))];
       if (occurrenceIds.length) {

@@ -103,10 +103,10 @@ export const audienceIssues = async (strapi: Core.Strapi, audience: StoredAudien
   return issues;
 };
 
-/** The record fields a run reads: the phone, the consent flag, the opt-out flag and the parameters' first-level fields. */
+/** The record's own fields a run reads: the phone, the consent flag, the opt-out flag and the parameters' fields (a relation's come by populate). */
 const fieldsOf = (audience: StoredAudience, parameters: CampaignParameter[], optOutField?: string) => {
-  const own = [audience.phoneField, audience.consentField, optOutField, ...parameters.filter((p) => p.from === 'field' && !p.value.includes('.')).map((p) => p.value)];
-  return ['documentId', ...new Set(own.filter((f): f is string => Boolean(f)))];
+  const own = [audience.phoneField, audience.consentField, optOutField, ...parameters.filter((p) => p.from === 'field').map((p) => p.value)];
+  return ['documentId', ...new Set(own.filter((f): f is string => Boolean(f) && !f!.includes('.')))];
 };
 
 /** The audience's records, page by page (the author's filter and their Content Manager row filters both apply). */

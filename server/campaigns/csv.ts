@@ -33,6 +33,7 @@ export const parseRows = (text: string): string[][] => {
       field = '';
     } else field += c;
   }
+  if (quoted) throw new Error('a quoted value is never closed (a " is missing)');
   if (field !== '' || row.length) {
     row.push(field);
     rows.push(row);
@@ -40,10 +41,13 @@ export const parseRows = (text: string): string[][] => {
   return rows.filter((r) => r.some((cell) => cell.trim() !== ''));
 };
 
-/** The CSV's header row and its data rows by column name (columns trimmed; a missing cell is empty). */
+/** The CSV's header row and its data rows by column name (columns trimmed; a missing cell is empty); throws on a malformed file. */
 export const parseCsv = (text: string): ParsedCsv => {
   const [header = [], ...data] = parseRows(text);
   const columns = header.map((c) => c.trim());
+  if (columns.some((c) => c === '')) throw new Error('every column needs a name in the header row');
+  const twice = columns.find((c, i) => columns.indexOf(c) !== i);
+  if (twice) throw new Error(`the column ${twice} appears twice in the header row`);
   return { columns, rows: data.map((cells, i) => Object.fromEntries([...columns.map((c, j) => [c, (cells[j] ?? '').trim()]), ['__row', String(i + 1)]])) };
 };
 
@@ -53,7 +57,8 @@ export const parseCsv = (text: string): ParsedCsv => {
  */
 export const csvCell = (value: unknown): string => {
   let text = value === null || value === undefined ? '' : value instanceof Date ? value.toISOString() : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  // A plain signed number (an E.164 phone) is no formula and stays as it is.
+  if (/^[=+\-@\t\r]/.test(text) && !/^[+-]?\d+$/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
 

@@ -5,6 +5,7 @@
  * Crash-safe: a recipient fed again finds the message its key already queued.
  */
 import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
 import { UID } from '../constants';
 import { campaignMessageKey, campaignSourceRef } from '../keys';
 import { NotAdmittedError } from '../outbox/enqueue';
@@ -93,10 +94,11 @@ export const createFeed = (strapi: Core.Strapi, hooks: FeedHooks) => {
   /** One recipient through the door; the recipient row records the message, or why it was skipped. */
   const feedOne = async (campaign: Row, occurrence: Row, r: Row): Promise<'fed' | 'skipped' | 'failed' | { stop: string }> => {
     const set = (data: Row) => q(UID.campaignRecipient).updateMany({ where: { id: r.id, state: 'pending' }, data });
+    const key = campaignMessageKey(occurrence.id, r.id, r.attempt ?? 0);
     try {
       const message = await getService('outbox', { strapi }).enqueue(
         { numberId: campaign.numberId, phone: r.phone },
-        { type: 'template', template: { name: campaign.template.name, language: campaign.template.language, params: r.params ?? {} }, idempotencyKey: campaignMessageKey(occurrence.id, r.id, r.attempt ?? 0) },
+        { type: 'template', template: { name: campaign.template.name, language: campaign.template.language, params: r.params ?? {} }, idempotencyKey: key },
         { id: null, source: 'campaign', sourceRef: campaignSourceRef(campaign.id, occurrence.id) }
       );
       await set({ state: 'queued', messageId: message.id, queuedAt: new Date() });
@@ -108,6 +110,12 @@ export const createFeed = (strapi: Core.Strapi, hooks: FeedHooks) => {
         return 'skipped';
       }
       if (refusal && STOPS.has(refusal.reason)) return { stop: refusal.message };
+      // An error after the message was stored: the row records that message, never failed (retry would send a second copy).
+      const stored = refusal ? null : await q(UID.message).findOne({ where: { sourceRef: campaignSourceRef(campaign.id, occurrence.id), idempotencyKey: { $endsWith: `:${key}` } }, select: ['id'] });
+      if (stored) {
+        await set({ state: 'queued', messageId: stored.id, queuedAt: new Date() });
+        return 'fed';
+      }
       const details = (error as { details?: { errors?: { message: string }[] } }).details?.errors?.map((e) => e.message).join('; ');
       await set({ state: 'failed', reason: details ? `${(error as Error).message}: ${details}` : (error as Error).message });
       return 'failed';
@@ -116,7 +124,14 @@ export const createFeed = (strapi: Core.Strapi, hooks: FeedHooks) => {
 
   /** Feeds one occurrence up to its window; answers whether it is finished. */
   const feedOccurrence = async (campaign: Row, occurrence: Row, stopped: () => boolean) => {
-    await snapshot(strapi, campaign, occurrence);
+    try {
+      await snapshot(strapi, campaign, occurrence);
+    } catch (error) {
+      // An audience that cannot be read fails the same way every pass: paused with the reason, not an error a second.
+      if (!(error instanceof errors.ValidationError)) throw error;
+      await hooks.pause(campaign.id, `automatic pause: ${error.message}`);
+      return;
+    }
     await repair(occurrence);
     const reason = await autoPauseReason(campaign);
     if (reason) {

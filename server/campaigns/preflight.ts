@@ -4,6 +4,7 @@
  * evaluation makes each occurrence's snapshot, so what the admin saw is what runs.
  */
 import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
 import { EXCLUSION_REASONS, MESSAGING_TIERS, type CampaignParameter, type ExclusionReason, type MessagingTier, type PreflightResult } from '../../contracts/campaigns';
 import type { TemplateParams } from '../../contracts/templates';
 import { UID } from '../constants';
@@ -83,7 +84,11 @@ export const evaluate = async (strapi: Core.Strapi, campaign: Row): Promise<Eval
   const audience = (campaign.audience ?? {}) as StoredAudience;
   const optOutField = audience.contentType ? (await getService('opt-out', { strapi }).fields())[audience.contentType] : undefined;
   const parameters = (campaign.parameters ?? []) as CampaignParameter[];
-  const list = await candidates(strapi, audience, campaign.csv?.text ?? null, parameters, region, optOutField);
+  const list = await candidates(strapi, audience, campaign.csv?.text ?? null, parameters, region, optOutField).catch((error: Error) => {
+    // An audience the query engine cannot read is the campaign's problem, named on its field, never a 500.
+    const message = `the audience cannot be read: ${error.message}`;
+    throw new errors.ValidationError(message, { errors: [{ path: ['audience'], message, name: 'ValidationError', value: null }] });
+  });
   const optedOut = await optedOutKeys(strapi, region);
   const unreachable = await unreachableIds(strapi, number.id);
   const hours = Number(campaign.options?.contactedWithinHours ?? 0);

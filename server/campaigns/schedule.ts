@@ -49,8 +49,11 @@ export const cronOf = (schedule: CampaignSchedule): string | null => {
   return null;
 };
 
-/** Why a cron expression cannot be used, or null. */
+/** Why a cron expression cannot be used, or null: five fields, and at most one run an hour (a single minute). */
 export const cronProblem = (expression: string, timeZone = 'UTC') => {
+  const fields = expression.trim().split(/\s+/);
+  if (!expression.trim().startsWith('@') && fields.length !== 5) return 'use five fields: minute hour day-of-month month day-of-week';
+  if (fields.length === 5 && !/^[0-5]?\d$/.test(fields[0])) return 'a campaign runs at most once an hour: give a single minute (e.g. 0)';
   try {
     new Cron(expression, { timezone: timeZone, paused: true });
     return null;

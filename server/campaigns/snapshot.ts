@@ -14,8 +14,8 @@ type Row = Record<string, any>;
 const CHUNK = 200;
 
 /** The occurrence due at `dueAt`, created if it does not exist yet. */
-export const occurrenceFor = async (strapi: Core.Strapi, campaign: Row, dueAt: Date, spreadOverDays: boolean) => {
-  const key = campaignOccurrenceKey(campaign.id, dueAt);
+export const occurrenceFor = async (strapi: Core.Strapi, campaign: Row, dueAt: Date, spreadOverDays: boolean, keyAt = dueAt) => {
+  const key = campaignOccurrenceKey(campaign.id, keyAt);
   const knex = strapi.db.connection;
   await rowInserter(strapi, UID.campaignOccurrence).insertIfNone(knex, [{ campaignId: campaign.id, key, scheduledFor: dueAt, state: 'running', snapshotDone: false, spreadOverDays, startedAt: new Date() }], ['key']);
   return strapi.db.query(UID.campaignOccurrence as any).findOne({ where: { key } }) as Promise<Row>;

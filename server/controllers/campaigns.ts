@@ -89,13 +89,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       await visible(ctx);
       ctx.body = { data: await campaigns().retryFailed(ctx.params.id, user(ctx)) };
     },
+    // Recipients hold the audience's phones and record ids: only for who may read them in the Content Manager.
     async recipients(ctx: any) {
-      await visible(ctx);
+      await campaigns().assertReadable(await visible(ctx), scope(ctx));
       const query = ((await validateRecipientsQuery(ctx.query ?? {})) ?? {}) as Record<string, string | undefined>;
       ctx.body = await campaigns().recipients(ctx.params.id, { status: query.status as ListRecipients.Query['status'], occurrenceId: num(query.occurrenceId), page: num(query.page), pageSize: num(query.pageSize) });
     },
     async recipientsCsv(ctx: any) {
-      await visible(ctx);
+      await campaigns().assertReadable(await visible(ctx), scope(ctx));
       const { campaign, rows } = await campaigns().allRecipients(ctx.params.id);
       ctx.set('Content-Type', 'text/csv; charset=utf-8');
       ctx.set('Content-Disposition', `attachment; filename="${exportName(campaign.name, campaign.id)}"`);

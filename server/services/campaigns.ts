@@ -109,13 +109,22 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     async update(id: unknown, input: Partial<CampaignInput>, user: User, scope?: ReadScope) {
       const campaign = await row(id);
-      if (!['draft', 'scheduled', 'paused'].includes(campaign.state)) invalid([{ path: ['state'], message: `a ${campaign.state} campaign cannot be edited; pause it first` }]);
+      // What a run sends is fixed once it started: past draft and scheduled, only the name changes.
+      const frozen = ['draft', 'scheduled'].includes(campaign.state) ? [] : Object.keys(input).filter((k) => k !== 'name');
+      if (frozen.length) invalid(frozen.map((k) => ({ path: [k], message: `a ${campaign.state} campaign's ${k} cannot be changed; only a draft or scheduled campaign can be edited` })));
       const data = campaignData(input, input.audience ? await scopeFiltersOf(input.audience.contentType, scope) : campaign.audience?.scopeFilters);
       const merged = { ...campaign, ...data };
       await check(merged, scope, { template: Boolean(input.template || input.parameters || input.numberId) });
-      if (campaign.state === 'scheduled' && input.schedule) data.nextRunAt = nextRun(merged.schedule, new Date());
+      if (campaign.state === 'scheduled') {
+        // A scheduled campaign switched to `now` is due at once (the next tick runs it), never left without a run.
+        data.nextRunAt = merged.schedule?.type === 'now' ? new Date() : nextRun(merged.schedule, new Date());
+        if (!data.nextRunAt) invalid([{ path: ['schedule'], message: 'the schedule has no future run' }]);
+      }
       const changed = Object.keys(input).join(', ');
-      return out(await q(UID.campaign).update({ where: { id: campaign.id }, data: { ...data, audit: withAudit(campaign, auditEntry('edited', user, changed)) } }));
+      // Only in the state it was read in: a tick that started the run meanwhile wins.
+      const { count } = await q(UID.campaign).updateMany({ where: { id: campaign.id, state: campaign.state }, data: { ...data, audit: withAudit(campaign, auditEntry('edited', user, changed)), updatedAt: new Date() } });
+      if (!count) invalid([{ path: ['state'], message: 'the campaign started or changed state meanwhile; reload it' }]);
+      return out(await row(campaign.id));
     },
 
     async remove(id: unknown) {
@@ -151,6 +160,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     async recipients(id: unknown, query: ListRecipients.Query): Promise<{ data: CampaignRecipient[]; meta: { pagination: { page: number; pageSize: number; total: number } } }> {
       const campaign = await row(id);
+      // An occurrence of another campaign is answered like a missing one, never read.
+      if (query.occurrenceId !== undefined && !(await q(UID.campaignOccurrence).findOne({ where: { id: query.occurrenceId, campaignId: campaign.id }, select: ['id'] })))
+        invalid([{ path: ['occurrenceId'], message: 'no occurrence of this campaign with this id' }]);
       const occurrenceId = query.occurrenceId ?? (await latestOccurrence(campaign.id))?.id;
       const all = occurrenceId ? await recipientsOf(campaign, [occurrenceId]) : [];
       const matching = query.status ? all.filter((r) => r.status === query.status) : all;

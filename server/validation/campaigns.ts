@@ -1,11 +1,37 @@
 import { yup, validateYupSchema } from '@strapi/utils';
 import { CAMPAIGN_STATES, RECIPIENT_STATUSES } from '../../contracts/campaigns';
 import { idNumber, idString } from '../ids';
+import { parseCsv } from '../campaigns/csv';
 import { cronProblem, instantOf, isTimeZone } from '../campaigns/schedule';
 
 /** The largest CSV accepted in a request body (about 100,000 short rows). */
 const MAX_CSV_CHARS = 5_000_000;
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
+/** Why an uploaded CSV cannot be read, or null. */
+const csvProblem = (text: string) => {
+  try {
+    parseCsv(text);
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
+};
+
+/** A filter's bounds: deeper or larger ones are no Content Manager filter and would only load the database. */
+const MAX_FILTER_DEPTH = 10;
+const MAX_FILTER_NODES = 200;
+
+/** Whether a filter stays within the depth and node bounds (stops counting as soon as it does not). */
+const withinBounds = (filter: unknown) => {
+  let nodes = 0;
+  const walk = (node: unknown, depth: number): boolean => {
+    nodes += 1;
+    if (nodes > MAX_FILTER_NODES || depth > MAX_FILTER_DEPTH) return false;
+    if (!node || typeof node !== 'object') return true;
+    return Object.values(node).every((child) => walk(child, depth + 1));
+  };
+  return walk(filter, 0);
+};
 
 const param = yup
   .object({
@@ -28,10 +54,20 @@ const dateTime = (name: string) =>
 const audience = yup
   .object({
     contentType: yup.string().nullable().max(200).matches(/^api::[a-z0-9-]+\.[a-z0-9-]+$/, { message: 'choose a collection type of this app, such as api::lead.lead', excludeEmptyString: true }),
-    filters: yup.object().nullable(),
+    filters: yup
+      .object()
+      .nullable()
+      .test('size', `a filter may nest ${MAX_FILTER_DEPTH} levels and hold ${MAX_FILTER_NODES} conditions at most`, (v) => !v || withinBounds(v)),
     phoneField: yup.string().nullable().max(200),
     consentField: yup.string().nullable().max(100),
-    csv: yup.string().nullable().max(MAX_CSV_CHARS, 'the CSV is too large (5 MB at most)'),
+    csv: yup
+      .string()
+      .nullable()
+      .max(MAX_CSV_CHARS, 'the CSV is too large (5 MB at most)')
+      .test('csv', function check(v) {
+        const problem = v ? csvProblem(v) : null;
+        return problem ? this.createError({ message: `the CSV cannot be read: ${problem}` }) : true;
+      }),
     phoneColumn: yup.string().nullable().max(200),
   })
   .noUnknown()

@@ -126,8 +126,8 @@ describe('a campaign to a filter of leads', () => {
     const lines = csv.text.trim().split('\r\n');
     expect(lines[0]).toBe('phone,status,reason,errorCode,errorClass,queuedAt,sentAt,deliveredAt,readAt,repliedAt,failedAt,occurrenceId');
     expect(lines).toHaveLength(8);
-    // A phone starts with +: a spreadsheet would read it as a formula.
-    expect(lines.filter((l) => l.startsWith("'+447700900001,"))).toHaveLength(1);
+    // An E.164 phone is a plain number, not a formula: it stays as it is (issue 18).
+    expect(lines.filter((l) => l.startsWith('+447700900001,'))).toHaveLength(1);
   });
 
   test('a customer reply within the window makes the recipient replied', async () => {

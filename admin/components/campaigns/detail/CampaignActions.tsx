@@ -34,7 +34,8 @@ export const CampaignActions = ({ campaign, canManage, canLaunch, onEdit, onTest
   const { id, state, name } = campaign;
   const action = (kind: CampaignActionName, done: string) => run(() => act({ id, action: kind }).unwrap(), done);
   const download = () => run(async () => saveFile(await exportCsv(id).unwrap(), `campaign-${id}-recipients.csv`), t('campaigns.export.done', 'Recipients exported.'));
-  const editable = state === 'draft' || state === 'scheduled' || state === 'paused';
+  // What a run sends is fixed once it started: the server refuses content edits past draft and scheduled.
+  const editable = state === 'draft' || state === 'scheduled';
   return (
     <Flex gap={2} wrap="wrap">
       {canLaunch && state === 'running' && (
