@@ -237,24 +237,31 @@ describe('failures and their consequences', () => {
 
   test('a database error after the provider took the message neither resends it nor marks it failed', async () => {
     const conversation = await q('conversation').findOne({ where: { customerWaId: '15550003333' } });
-    const db = app.strapi.db;
-    const query = db.query.bind(db);
-    // The database refuses to record the provider's answer (a dropped connection, say).
-    const spy = jest.spyOn(db, 'query').mockImplementation(((uid: string) => {
-      const repository = query(uid as any);
-      if (uid !== 'plugin::whatsapp.message') return repository;
-      return { ...repository, updateMany: async (args: any) => (args?.data?.status === 'sent' ? Promise.reject(new Error('connection reset')) : repository.updateMany(args)) };
-    }) as any);
+    const knex = app.strapi.db.connection;
+    const { tableName } = app.strapi.db.metadata.get('plugin::whatsapp.message' as any);
+    // The database itself refuses to record this message as sent (a trigger), whichever statement tries.
+    const postgres = app.strapi.db.dialect.client === 'postgres';
+    if (postgres) {
+      await knex.raw(`CREATE OR REPLACE FUNCTION wa_refuse_sent() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'connection reset'; END; $$ LANGUAGE plpgsql`);
+      await knex.raw(`CREATE TRIGGER wa_refuse_sent BEFORE UPDATE ON ${tableName} FOR EACH ROW WHEN (NEW.status = 'sent' AND NEW.text = 'accepted, not recorded') EXECUTE FUNCTION wa_refuse_sent()`);
+    } else {
+      await knex.raw(`CREATE TRIGGER wa_refuse_sent BEFORE UPDATE ON ${tableName} FOR EACH ROW WHEN NEW.status = 'sent' AND NEW.text = 'accepted, not recorded' BEGIN SELECT RAISE(ABORT, 'connection reset'); END`);
+    }
     let id: number;
     try {
       const res = await admin.post(`/whatsapp/conversations/${conversation.id}/messages`).send({ type: 'text', text: 'accepted, not recorded' });
       id = res.body.data.id;
       await settle();
     } finally {
-      spy.mockRestore();
+      await knex.raw(postgres ? `DROP TRIGGER IF EXISTS wa_refuse_sent ON ${tableName}` : 'DROP TRIGGER IF EXISTS wa_refuse_sent');
     }
     await settle();
-    expect((await q('message').findOne({ where: { id: id! } })).status).toBe('sending');
+    // Put up for review with the reason and the provider's id, never failed and never sent again;
+    // with the id kept, the customer's receipts may still move it on (delivered, read).
+    const row = await q('message').findOne({ where: { id: id! } });
+    expect(row.errorText).toMatch(/accepted by the provider .* but not recorded: .*connection reset/);
+    expect(row.providerMessageId).toMatch(/^wamid\./);
+    expect(row.status).toMatch(/^(review|delivered|read)$/);
     expect((await sim.client.outbound({ to: '15550003333' })).filter((m: any) => m.text === 'accepted, not recorded')).toHaveLength(1);
   });
 
