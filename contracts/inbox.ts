@@ -82,6 +82,8 @@ export interface Message {
   errorText: string | null;
   source: string;
   authorId: number | null;
+  /** The bot that sent it (`source: 'bot'`), as it was named then; null for every other message. */
+  bot: { id: number; name: string; trigger: string } | null;
   createdAt: string;
 }
 
