@@ -60,7 +60,7 @@ const createBot = async (body: object) => {
   return res.body.data;
 };
 const clearBots = async () => {
-  for (const b of (await admin.get('/whatsapp/bots')).body.data) await admin.delete(`/whatsapp/bots/${b.id}`);
+  for (const b of (await admin.get('/whatsapp/bots')).body.data) await admin.del(`/whatsapp/bots/${b.id}`);
 };
 
 beforeAll(async () => {
