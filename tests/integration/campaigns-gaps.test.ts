@@ -13,7 +13,7 @@ const q = (name: string) => app.strapi.db.query(`plugin::whatsapp.${name}` as an
 const service = () => app.strapi.plugin('whatsapp').service('campaigns');
 const get = async (id: number) => (await admin.get(`/whatsapp/campaigns/${id}`)).body.data;
 const recipients = async (id: number) => (await admin.get(`/whatsapp/campaigns/${id}/recipients`).query({ pageSize: '500' })).body.data as any[];
-const phones = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `+3364${prefix}${String(i).padStart(5, '0')}`);
+const phones = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `+336${prefix}${String(i).padStart(6, '0')}`);
 const csvOf = (list: string[]) => ['phone', ...list].join('\n');
 const body = (extra: Record<string, unknown>) => ({ numberId: number.id, template: { name: 'notice', language: 'en_US' }, parameters: [{ component: 'body', index: 0, from: 'constant', value: 'friend' }], schedule: { type: 'now' }, ...extra });
 const create = async (extra: Record<string, unknown>, by = admin) => {
@@ -23,7 +23,7 @@ const create = async (extra: Record<string, unknown>, by = admin) => {
 };
 const launch = async (id: number, extra: Record<string, unknown> = {}, by = admin) => {
   const res = await by.post(`/whatsapp/campaigns/${id}/launch`).send(extra);
-  expect(res.status).toBe(200);
+  if (res.status !== 200) throw new Error(`launch answered ${res.status}: ${JSON.stringify(res.body.error)}`);
   return res.body.data;
 };
 const templatesTo = async (phone: string) => ((await sim.client.outbound({ business: PNID } as any)) as any[]).filter((m) => m.type === 'template' && m.to === phone.slice(1));
@@ -51,7 +51,7 @@ describe('quiet hours', () => {
   const quiet = { start: hhmm(new Date(now.getTime() - 3600_000)), end: hhmm(new Date(now.getTime() + 3600_000)) };
 
   test('inside them the recipients wait, queued, until their end; nothing is sent', async () => {
-    const list = phones('1', 2);
+    const list = phones('11', 2);
     const id = await create({ name: 'Quiet now', audience: { csv: csvOf(list) }, schedule: { type: 'now', quietHours: { ...quiet, timeZone: 'UTC' } } });
     await launch(id);
     await until(app, sim, async () => (await recipients(id)).every((r) => r.nextAttemptAt));
@@ -69,7 +69,7 @@ describe('quiet hours', () => {
   });
 
   test('the same hours in a time zone where it is not quiet now send at once', async () => {
-    const list = phones('2', 2);
+    const list = phones('12', 2);
     // India is 5h30 ahead of UTC: the UTC window around now is outside it there.
     const id = await create({ name: 'Not quiet there', audience: { csv: csvOf(list) }, schedule: { type: 'now', timeZone: 'Asia/Kolkata', quietHours: quiet } });
     expect((await get(id)).schedule.quietHours).toEqual(quiet);
@@ -80,7 +80,7 @@ describe('quiet hours', () => {
   });
 
   test('a quiet-hours time zone that does not exist is refused, naming the field', async () => {
-    const res = await admin.post('/whatsapp/campaigns').send(body({ name: 'Bad zone', audience: { csv: csvOf(phones('3', 1)) }, schedule: { type: 'now', quietHours: { ...quiet, timeZone: 'Mars/Olympus' } } }));
+    const res = await admin.post('/whatsapp/campaigns').send(body({ name: 'Bad zone', audience: { csv: csvOf(phones('13', 1)) }, schedule: { type: 'now', quietHours: { ...quiet, timeZone: 'Mars/Olympus' } } }));
     expect(res.status).toBe(400);
     expect(res.body.error.details.errors[0].path).toEqual(['schedule', 'quietHours', 'timeZone']);
   });
@@ -91,7 +91,7 @@ test("a scheduled run checks its author's rights as they are then: a removed per
   const { role, token } = await createStaff(app.strapi, app.server, 'Scheduler', grants);
   const staff = as(app.server, token);
   const at = new Date(Date.now() + 3600_000).toISOString();
-  const [kept, lost] = [phones('4', 1), phones('5', 1)];
+  const [kept, lost] = [phones('14', 1), phones('15', 1)];
   const allowed = await create({ name: 'Author still allowed', audience: { csv: csvOf(kept) }, schedule: { type: 'once', at } }, staff);
   const refused = await create({ name: 'Author lost the right', audience: { csv: csvOf(lost) }, schedule: { type: 'once', at } }, staff);
   expect((await launch(allowed, {}, staff)).state).toBe('scheduled');
@@ -149,7 +149,7 @@ test('a recipient whose send fails with an unexpected error is failed with the r
   } else {
     await knex.raw(`CREATE TRIGGER wa_refuse_boom BEFORE INSERT ON ${tableName} FOR EACH ROW WHEN NEW.text LIKE '%Boom%' BEGIN SELECT RAISE(ABORT, 'disk full for Boom'); END`);
   }
-  const list = phones('6', 3);
+  const list = phones('16', 3);
   const csv = ['phone,name', `${list[0]},Ann`, `${list[1]},Boom`, `${list[2]},Cid`].join('\n');
   let id: number;
   try {
@@ -170,9 +170,9 @@ test('a recipient whose send fails with an unexpected error is failed with the r
 });
 
 test("the list's counters (by aggregate) are each campaign's own, as its page counts them", async () => {
-  const a = await create({ name: 'Counted A', audience: { csv: csvOf([...phones('7', 3), 'not a phone']) } });
-  const b = await create({ name: 'Counted B', audience: { csv: csvOf([...phones('8', 1), ...phones('8', 1)]) } });
-  const c = await create({ name: 'Counted C (draft)', audience: { csv: csvOf(phones('9', 2)) } });
+  const a = await create({ name: 'Counted A', audience: { csv: csvOf([...phones('17', 3), 'not a phone']) } });
+  const b = await create({ name: 'Counted B', audience: { csv: csvOf([...phones('18', 1), ...phones('18', 1)]) } });
+  const c = await create({ name: 'Counted C (draft)', audience: { csv: csvOf(phones('19', 2)) } });
   await launch(a);
   await launch(b);
   await until(app, sim, async () => (await get(a)).state === 'done' && (await get(b)).state === 'done');
@@ -193,7 +193,7 @@ test("the list's counters (by aggregate) are each campaign's own, as its page co
 });
 
 describe("the number's daily budget, at the outbox's door", () => {
-  const fill = phones('0', 249);
+  const fill = phones('20', 249);
   let over: number;
 
   beforeAll(async () => {
@@ -202,14 +202,14 @@ describe("the number's daily budget, at the outbox's door", () => {
     await q('message').updateMany({ where: {}, data: { createdAt: new Date(Date.now() - 25 * 3600_000) } });
     const id = await create({ name: 'Fill the budget', audience: { csv: csvOf(fill) } });
     await launch(id);
-    await until(app, sim, async () => (await get(id)).state === 'done', 120_000);
-  });
+    await until(app, sim, async () => (await get(id)).state === 'done', 240_000);
+  }, 300_000);
   afterAll(async () => {
     await admin.put(`/whatsapp/numbers/${number.id}`).send({ messagingTier: null });
   });
 
   test('a campaign whose last slot was taken meanwhile fails its recipient with daily-limit (retryable); the door refuses new conversations', async () => {
-    const [late, taker, newcomer] = phones('a', 3);
+    const [late, taker, newcomer] = phones('21', 3);
     await withFeedStopped(async () => {
       over = await create({ name: 'One too many', audience: { csv: csvOf([late]) } });
       expect((await launch(over)).state).toBe('running');
@@ -232,7 +232,7 @@ describe("the number's daily budget, at the outbox's door", () => {
   });
 
   test('a campaign spread over days waits, queued, and goes on when the window frees', async () => {
-    const list = phones('b', 2);
+    const list = phones('22', 2);
     const id = await create({ name: 'Spread', audience: { csv: csvOf(list) } });
     expect((await admin.post(`/whatsapp/campaigns/${id}/launch`).send({})).status).toBe(400);
     await launch(id, { spreadOverDays: true });
