@@ -193,7 +193,7 @@ test("the list's counters (by aggregate) are each campaign's own, as its page co
 });
 
 describe("the number's daily budget, at the outbox's door", () => {
-  const fill = phones('20', 249);
+  const fill = phones('30', 249);
   let over: number;
 
   beforeAll(async () => {
