@@ -6,7 +6,8 @@
 export const CAMPAIGN_STATES = ['draft', 'scheduled', 'running', 'paused', 'done', 'cancelled'] as const;
 export type CampaignState = (typeof CAMPAIGN_STATES)[number];
 
-export const OCCURRENCE_STATES = ['pending', 'running', 'paused', 'done', 'cancelled'] as const;
+/** `failed`: refused before anything was sent (its author's rights no longer allow it), with its `reason`. */
+export const OCCURRENCE_STATES = ['pending', 'running', 'paused', 'done', 'cancelled', 'failed'] as const;
 export type OccurrenceState = (typeof OCCURRENCE_STATES)[number];
 
 export const RECIPIENT_STATUSES = ['queued', 'sent', 'delivered', 'read', 'replied', 'failed', 'skipped'] as const;
@@ -89,8 +90,11 @@ export interface CampaignSchedule {
   cron?: string | null;
   /** `recurring`: no occurrence starts after this. */
   until?: string | null;
-  /** Sends wait outside these hours, in the recipient's local time (from their phone's country). */
-  quietHours?: { start: string; end: string } | null;
+  /**
+   * No sends from `start` to `end` (HH:MM, wrapping midnight when `end` is earlier), local time in
+   * `timeZone` (default the schedule's, else UTC): recipients due inside wait, queued, until `end`.
+   */
+  quietHours?: { start: string; end: string; timeZone?: string | null } | null;
 }
 
 export interface CampaignOptions {
@@ -157,6 +161,8 @@ export interface CampaignOccurrence {
   startedAt: string | null;
   finishedAt: string | null;
   counters: CampaignCounters;
+  /** Why a `failed` occurrence sent nothing. */
+  reason?: string | null;
 }
 
 export interface Campaign extends Omit<CampaignInput, 'audience' | 'parameters' | 'options'> {
@@ -202,6 +208,8 @@ export interface CampaignRecipient {
   readAt: string | null;
   repliedAt: string | null;
   failedAt: string | null;
+  /** A queued recipient waiting (quiet hours, a 131049 retry): not sent before this time. */
+  nextAttemptAt?: string | null;
 }
 
 export interface PreflightExclusion {

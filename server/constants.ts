@@ -69,5 +69,11 @@ export const DEFAULT_MAX_STREAMS_PER_USER = 5;
 /** Outgoing sources that mean staff answered the customer; automated ones (notification, auto-reply, campaign, bot, ai) leave them waiting. */
 export const STAFF_REPLY_SOURCES: ReadonlySet<string> = new Set(['inbox']);
 
+/** Sources whose template sends open business-initiated conversations, counted against the number's messaging tier. */
+export const BUDGET_SOURCES: ReadonlySet<string> = new Set(['campaign', 'notification']);
+
+/** Why a campaign recipient was not sent today: the number's daily budget was used up (admission's reason code). */
+export const DAILY_LIMIT_REASON = 'daily-limit';
+
 /** How many rows past the requested page a list counts before it stops: a lower bound beyond that is enough to page on. */
 export const COUNT_AHEAD = 1000;

@@ -10,6 +10,7 @@ import { recordE164, regionOf } from '../phone';
 import { renderFor } from './bind';
 import { audienceIssues } from './audience';
 import { evaluate, preflightOf } from './preflight';
+import { checkAuthor } from './author';
 import { auditEntry, withAudit } from './rows';
 import { nextRun } from './schedule';
 import { occurrenceFor, snapshot } from './snapshot';
@@ -129,9 +130,21 @@ export const campaignActions = (strapi: Core.Strapi, { row, kick }: { row: (id: 
         // Runs missed while down are skipped: this one stands for them all, the next is after now.
         const next = nextRun(campaign.schedule, dueAt > now ? dueAt : now);
         const spread = Boolean(campaign.options?.spreadOverDays);
+        const author = await checkAuthor(strapi, campaign);
+        if ('refused' in author) {
+          // Nothing is sent: the run is recorded as failed with the reason, and the campaign waits for an admin.
+          const reason = `not run: ${author.refused}`;
+          await occurrenceFor(strapi, campaign, dueAt, spread, dueAt, { state: 'failed', reason, snapshotDone: true, finishedAt: new Date() });
+          await move(campaign, ['scheduled'], { state: 'paused', pausedReason: `automatic pause: ${reason}`, nextRunAt: next }, auditEntry('auto-paused', null, `scheduled run of ${dueAt.toISOString()} ${reason}`));
+          strapi.log.warn(`[whatsapp] campaign ${campaign.id}: scheduled run ${reason}`);
+          continue;
+        }
+        // The author's row filters as of now, stored before the occurrence exists so its snapshot reads with them.
+        const audience = { ...(campaign.audience ?? {}), scopeFilters: author.scopeFilters };
+        await q(UID.campaign).updateMany({ where: { id: campaign.id, state: 'scheduled' }, data: { audience } });
         // The occurrence before the state change (its key makes a second tick find it), so a crash between them loses nothing.
         const occurrence = await occurrenceFor(strapi, campaign, dueAt, spread);
-        const moved = await move(campaign, ['scheduled'], { state: 'running', nextRunAt: next }, auditEntry('launched', null, `scheduled run of ${dueAt.toISOString()}`));
+        const moved = await move({ ...campaign, audience }, ['scheduled'], { state: 'running', nextRunAt: next }, auditEntry('launched', null, `scheduled run of ${dueAt.toISOString()}`));
         if (moved) await start(moved, dueAt, spread);
         else await dropUnclaimed(campaign.id, dueAt, occurrence);
       }

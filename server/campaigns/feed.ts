@@ -6,13 +6,14 @@
  */
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { UID } from '../constants';
+import { DAILY_LIMIT_REASON, UID } from '../constants';
 import { campaignMessageKey, campaignSourceRef } from '../keys';
-import { NotAdmittedError } from '../outbox/enqueue';
+import { dailyLimitOf, usedToday } from '../outbox/daily-budget';
+import { NotAdmittedError, type CrmHint } from '../outbox/enqueue';
 import { perSecond } from '../outbox/driver';
 import { getService } from '../utils';
 import { ECOSYSTEM_CODE, ECOSYSTEM_DELAY_MS } from './errors';
-import { dailyLimitOf, usedToday } from './preflight';
+import { quietUntil } from './quiet-hours';
 import { snapshot } from './snapshot';
 import { toDate } from './status';
 
@@ -24,7 +25,7 @@ const MAX_WINDOW = 2000;
 /** Refusals that say something about this customer: the recipient is skipped, the campaign goes on. */
 const SKIPS = new Set(['opted-out', 'unreachable', 'no-consent']);
 /** Refusals that stop every send of the campaign: it pauses with the reason. */
-const STOPS = new Set(['number-removed', 'number-off', 'template-missing', 'template-not-approved', 'daily-limit']);
+const STOPS = new Set(['number-removed', 'number-off', 'template-missing', 'template-not-approved']);
 /** Campaign states whose running occurrences are fed (a recurring campaign waiting for its next run may finish a retried one). */
 const FEEDING = new Set(['running', 'scheduled']);
 
@@ -91,13 +92,37 @@ export const createFeed = (strapi: Core.Strapi, hooks: FeedHooks) => {
     return failed / last.length > rule.failureRate ? `${failed} of the last ${last.length} sends failed (threshold ${Math.round(rule.failureRate * 100)}%)` : null;
   };
 
+  /**
+   * The records the recipients were read from, so the outbox checks each record's own opt-out flag
+   * (and consent) as it is now: one query per content type of the page, every version of a record
+   * (a flag set on a draft or the published one counts).
+   */
+  const recordHints = async (campaign: Row, due: Row[]): Promise<Map<number, CrmHint['recipientOf']>> => {
+    const hints = new Map<number, CrmHint['recipientOf']>();
+    const path = campaign.audience?.phoneField;
+    const fromRecords = due.filter((r) => r.source?.contentType && r.source?.documentId);
+    if (!path || !fromRecords.length) return hints;
+    const optOutFields = await getService('opt-out', { strapi }).fields();
+    for (const uid of new Set(fromRecords.map((r) => r.source.contentType as string))) {
+      const fields = [optOutFields[uid], uid === campaign.audience?.contentType ? campaign.audience?.consentField : null].filter((f): f is string => Boolean(f));
+      const ids = fromRecords.filter((r) => r.source.contentType === uid).map((r) => r.source.documentId as string);
+      const byId = new Map<string, Row>(ids.map((id) => [id, { documentId: id }]));
+      if (fields.length) {
+        const versions: Row[] = await q(uid).findMany({ where: { documentId: { $in: ids } }, select: ['documentId', ...fields] });
+        for (const v of versions) for (const f of fields) byId.get(v.documentId)![f] = byId.get(v.documentId)![f] === true || v[f] === true;
+      }
+      for (const r of fromRecords) if (r.source.contentType === uid) hints.set(r.id, { uid, record: byId.get(r.source.documentId)!, path });
+    }
+    return hints;
+  };
+
   /** One recipient through the door; the recipient row records the message, or why it was skipped. */
-  const feedOne = async (campaign: Row, occurrence: Row, r: Row): Promise<'fed' | 'skipped' | 'failed' | { stop: string }> => {
+  const feedOne = async (campaign: Row, occurrence: Row, r: Row, recipientOf?: CrmHint['recipientOf']): Promise<'fed' | 'skipped' | 'failed' | 'wait' | { stop: string }> => {
     const set = (data: Row) => q(UID.campaignRecipient).updateMany({ where: { id: r.id, state: 'pending' }, data });
     const key = campaignMessageKey(occurrence.id, r.id, r.attempt ?? 0);
     try {
       const message = await getService('outbox', { strapi }).enqueue(
-        { numberId: campaign.numberId, phone: r.phone },
+        { numberId: campaign.numberId, phone: r.phone, crmHint: recipientOf ? { recipientOf } : null },
         { type: 'template', template: { name: campaign.template.name, language: campaign.template.language, params: r.params ?? {} }, idempotencyKey: key },
         { id: null, source: 'campaign', sourceRef: campaignSourceRef(campaign.id, occurrence.id) }
       );
@@ -110,6 +135,12 @@ export const createFeed = (strapi: Core.Strapi, hooks: FeedHooks) => {
         return 'skipped';
       }
       if (refusal && STOPS.has(refusal.reason)) return { stop: refusal.message };
+      // Past the number's daily budget: a spread campaign waits for the budget to free up, any other fails the recipient (retry failed sends it later).
+      if (refusal?.reason === DAILY_LIMIT_REASON) {
+        if (occurrence.spreadOverDays) return 'wait';
+        await set({ state: 'failed', reason: `${DAILY_LIMIT_REASON}: ${refusal.message}` });
+        return 'failed';
+      }
       // An error after the message was stored: the row records that message, never failed (retry would send a second copy).
       const stored = refusal ? null : await q(UID.message).findOne({ where: { sourceRef: campaignSourceRef(campaign.id, occurrence.id), idempotencyKey: { $endsWith: `:${key}` } }, select: ['id'] });
       if (stored) {
@@ -138,6 +169,12 @@ export const createFeed = (strapi: Core.Strapi, hooks: FeedHooks) => {
       await hooks.pause(campaign.id, `automatic pause: ${reason}`);
       return;
     }
+    const quietEnd = quietUntil(campaign.schedule);
+    if (quietEnd) {
+      // Quiet now: every recipient still to send waits, queued, until the quiet hours end.
+      await q(UID.campaignRecipient).updateMany({ where: { occurrenceId: occurrence.id, state: 'pending', $or: [{ notBefore: { $null: true } }, { notBefore: { $lt: quietEnd } }] }, data: { notBefore: quietEnd } });
+      return;
+    }
     const number = await q(UID.number).findOne({ where: { id: campaign.numberId } });
     const rate = perSecond(number ?? {});
     let room = Math.min(MAX_WINDOW, Math.max(MIN_WINDOW, rate * WINDOW_SECONDS)) - (await inOutbox(campaign, occurrence));
@@ -151,12 +188,17 @@ export const createFeed = (strapi: Core.Strapi, hooks: FeedHooks) => {
         limit: Math.min(room, 200),
       });
       if (!due.length) break;
+      const hints = await recordHints(campaign, due);
       for (const r of due) {
         const current = await q(UID.campaign).findOne({ where: { id: campaign.id }, select: ['state'] });
         if (!FEEDING.has(current?.state)) return;
-        const outcome = await feedOne(campaign, occurrence, r);
+        const outcome = await feedOne(campaign, occurrence, r, hints.get(r.id));
         if (typeof outcome === 'object') {
           await hooks.pause(campaign.id, `automatic pause: ${outcome.stop}`);
+          return;
+        }
+        if (outcome === 'wait') {
+          getService('outbox', { strapi }).kick();
           return;
         }
         if (outcome === 'fed') room -= 1;

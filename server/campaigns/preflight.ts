@@ -5,10 +5,11 @@
  */
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { EXCLUSION_REASONS, MESSAGING_TIERS, type CampaignParameter, type ExclusionReason, type MessagingTier, type PreflightResult } from '../../contracts/campaigns';
+import { EXCLUSION_REASONS, type CampaignParameter, type ExclusionReason, type MessagingTier, type PreflightResult } from '../../contracts/campaigns';
 import type { TemplateParams } from '../../contracts/templates';
 import { UID } from '../constants';
 import type { NumberRow } from '../number-rows';
+import { dailyLimitOf, usedToday } from '../outbox/daily-budget';
 import { perSecond } from '../outbox/driver';
 import { recordE164, regionOf, samePersonKey } from '../phone';
 import { parameterSchemaOf } from '../template-schema';
@@ -17,7 +18,6 @@ import { candidates, type Candidate, type StoredAudience } from './audience';
 import { renderFor } from './bind';
 
 type Row = Record<string, any>;
-const DAY_MS = 24 * 60 * 60_000;
 
 export interface Evaluated extends Candidate {
   params: TemplateParams | null;
@@ -64,16 +64,6 @@ const recentlyContacted = async (strapi: Core.Strapi, campaignId: number, hours:
     .distinct('c.customer_wa_id');
   return new Set(rows.map((r) => r.customer_wa_id));
 };
-
-/** Business-initiated conversations this number opened in the last 24 hours (automated sources). */
-export const usedToday = async (strapi: Core.Strapi, numberId: number) => {
-  const knex = strapi.db.connection;
-  const m = strapi.db.metadata.get(UID.message as any).tableName;
-  const [row] = await knex(m).where({ number_id: numberId, direction: 'out' }).whereIn('source', ['campaign', 'notification']).whereNot('status', 'failed').andWhere('created_at', '>', new Date(Date.now() - DAY_MS)).countDistinct('conversation_id as n');
-  return Number(row?.n ?? 0);
-};
-
-export const dailyLimitOf = (number: Row) => (number.messagingTier && number.messagingTier in MESSAGING_TIERS ? MESSAGING_TIERS[number.messagingTier as MessagingTier] : null);
 
 /** Every candidate of a campaign with its exclusion (or its rendered parameters). */
 export const evaluate = async (strapi: Core.Strapi, campaign: Row): Promise<Evaluation> => {

@@ -43,6 +43,7 @@ export const occurrenceOut = (row: Row, counters: CampaignCounters): CampaignOcc
   startedAt: row.startedAt ? new Date(row.startedAt).toISOString() : null,
   finishedAt: row.finishedAt ? new Date(row.finishedAt).toISOString() : null,
   counters,
+  reason: row.reason ?? null,
 });
 
 export const campaignOut = (row: Row, counters: CampaignCounters, occurrence: CampaignOccurrence | null): Campaign => {

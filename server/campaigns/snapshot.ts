@@ -13,11 +13,11 @@ import { evaluate, type Evaluated } from './preflight';
 type Row = Record<string, any>;
 const CHUNK = 200;
 
-/** The occurrence due at `dueAt`, created if it does not exist yet. */
-export const occurrenceFor = async (strapi: Core.Strapi, campaign: Row, dueAt: Date, spreadOverDays: boolean, keyAt = dueAt) => {
+/** The occurrence due at `dueAt`, created if it does not exist yet (`init`: fields of a new one, e.g. a refused run's `failed` state). */
+export const occurrenceFor = async (strapi: Core.Strapi, campaign: Row, dueAt: Date, spreadOverDays: boolean, keyAt = dueAt, init: Row = {}) => {
   const key = campaignOccurrenceKey(campaign.id, keyAt);
   const knex = strapi.db.connection;
-  await rowInserter(strapi, UID.campaignOccurrence).insertIfNone(knex, [{ campaignId: campaign.id, key, scheduledFor: dueAt, state: 'running', snapshotDone: false, spreadOverDays, startedAt: new Date() }], ['key']);
+  await rowInserter(strapi, UID.campaignOccurrence).insertIfNone(knex, [{ campaignId: campaign.id, key, scheduledFor: dueAt, state: 'running', snapshotDone: false, spreadOverDays, startedAt: new Date(), ...init }], ['key']);
   return strapi.db.query(UID.campaignOccurrence as any).findOne({ where: { key } }) as Promise<Row>;
 };
 

@@ -20,6 +20,7 @@ export interface JoinedRecipient {
   source: unknown;
   messageId: number | null;
   queuedAt: Date | null;
+  notBefore: Date | null;
   msgStatus: string | null;
   errorCode: string | null;
   errorClass: string | null;
@@ -52,7 +53,7 @@ export const loadJoined = async (strapi: Core.Strapi, occurrenceIds: number[], w
   let query = knex(`${r} as r`)
     .leftJoin(`${m} as m`, 'm.id', 'r.message_id')
     .whereIn('r.occurrence_id', occurrenceIds)
-    .select('r.id', 'r.occurrence_id', 'r.phone', 'r.state', 'r.reason', 'r.source', 'r.message_id', 'r.queued_at', 'm.status', 'm.error_code', 'm.error_class', 'm.error_text', 'm.created_at as m_created_at', 'm.sent_at', 'm.delivered_at', 'm.read_at', 'm.failed_at', 'm.conversation_id', 'm.updated_at as m_updated_at')
+    .select('r.id', 'r.occurrence_id', 'r.phone', 'r.state', 'r.reason', 'r.source', 'r.message_id', 'r.queued_at', 'r.not_before', 'm.status', 'm.error_code', 'm.error_class', 'm.error_text', 'm.created_at as m_created_at', 'm.sent_at', 'm.delivered_at', 'm.read_at', 'm.failed_at', 'm.conversation_id', 'm.updated_at as m_updated_at')
     .orderBy('r.id', 'asc');
   if (where.ids) query = query.whereIn('r.id', where.ids);
   const rows: Row[] = await query;
@@ -78,6 +79,7 @@ export const loadJoined = async (strapi: Core.Strapi, occurrenceIds: number[], w
       source: json(x.source),
       messageId: x.message_id ? Number(x.message_id) : null,
       queuedAt: toDate(x.queued_at),
+      notBefore: toDate(x.not_before),
       msgStatus: x.status ?? null,
       errorCode: x.error_code ?? null,
       errorClass: x.error_class ?? null,
@@ -128,6 +130,7 @@ export const recipientOut = (row: JoinedRecipient, replyWindowMs: number): Campa
     readAt: iso(row.readAt),
     repliedAt: status === 'replied' ? iso(row.repliedAt) : null,
     failedAt: failed ? iso(row.failedAt) : null,
+    nextAttemptAt: row.state === 'pending' ? iso(row.notBefore) : null,
   };
 };
 

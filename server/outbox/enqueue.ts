@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { ReplyRequest } from '../../contracts/inbox';
-import { STAFF_REPLY_SOURCES, UID } from '../constants';
+import { BUDGET_SOURCES, STAFF_REPLY_SOURCES, UID } from '../constants';
 import type { CrmLink } from '../conversation-row';
 import { openConversation } from '../conversations/open';
 import { customerE164, regionOf } from '../phone';
@@ -10,6 +10,7 @@ import { replyKey } from '../keys';
 import { getService } from '../utils';
 import type { NumberRow } from '../number-rows';
 import { admit, businessInitiated, type Refusal, type SendSource } from './admission';
+import { dailyFact } from './daily-budget';
 import type { Row } from './deliver';
 
 /** Where a message goes: an existing conversation, or a number and a customer's phone (E.164). */
@@ -122,6 +123,7 @@ export const createEnqueue = (strapi: Core.Strapi, schedule: (rows: Row[]) => Pr
         number && e164 && businessInitiated(source, open)
           ? await getService('opt-out', { strapi }).reason(e164, regionOf(number), byNumber ? target.crmHint?.recipientOf : undefined)
           : null;
+      const daily = number && businessInitiated(source, open) && BUDGET_SOURCES.has(source) ? await dailyFact(strapi, number, conversation?.id ?? null) : undefined;
       const refusal = admit({
         source,
         target: byNumber ? 'number' : 'conversation',
@@ -131,6 +133,7 @@ export const createEnqueue = (strapi: Core.Strapi, schedule: (rows: Row[]) => Pr
         template: input.type === 'template' ? { name: input.template.name, language: input.template.language, params: input.template.params, stored: template } : undefined,
         unreachable,
         optedOut,
+        daily,
       });
       if (refusal) throw new NotAdmittedError(refusal);
 

@@ -89,7 +89,15 @@ const schedule = yup
         return problem ? this.createError({ message: `cron: ${problem}` }) : true;
       }),
     until: dateTime('until'),
-    quietHours: yup.object({ start: yup.string().matches(HHMM, 'quietHours.start must be HH:MM').required(), end: yup.string().matches(HHMM, 'quietHours.end must be HH:MM').required() }).nullable().default(undefined).noUnknown(),
+    quietHours: yup
+      .object({
+        start: yup.string().matches(HHMM, 'quietHours.start must be HH:MM').required(),
+        end: yup.string().matches(HHMM, 'quietHours.end must be HH:MM').required(),
+        timeZone: yup.string().nullable().max(64).test('zone', 'quietHours.timeZone must be an IANA time zone, e.g. Europe/Paris', (v) => !v || isTimeZone(v)),
+      })
+      .nullable()
+      .default(undefined)
+      .noUnknown(),
   })
   .noUnknown()
   .default(undefined)

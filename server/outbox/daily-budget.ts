@@ -1,0 +1,37 @@
+/**
+ * The number's daily budget of business-initiated conversations (its Meta messaging tier), one
+ * definition for the outbox's admission and the campaigns' pre-flight: the distinct conversations
+ * that automated sends (campaigns, notifications) opened from the number in the last 24 hours,
+ * failed sends left out. Meta's tier is a rolling 24-hour window, so "today" is the last 24 hours.
+ */
+import type { Core } from '@strapi/strapi';
+import { MESSAGING_TIERS, type MessagingTier } from '../../contracts/campaigns';
+import { BUDGET_SOURCES, UID } from '../constants';
+
+type Row = Record<string, any>;
+export const BUDGET_WINDOW_MS = 24 * 60 * 60_000;
+
+/** The number's cap from its messaging tier, or null (no tier set, or unlimited). */
+export const dailyLimitOf = (number: Row) => (number.messagingTier && number.messagingTier in MESSAGING_TIERS ? MESSAGING_TIERS[number.messagingTier as MessagingTier] : null);
+
+const counted = (strapi: Core.Strapi) => {
+  const m = strapi.db.metadata.get(UID.message as any).tableName;
+  return strapi.db.connection(m).where({ direction: 'out' }).whereIn('source', [...BUDGET_SOURCES]).whereNot('status', 'failed').andWhere('created_at', '>', new Date(Date.now() - BUDGET_WINDOW_MS));
+};
+
+/** Business-initiated conversations this number opened in the last 24 hours (one count query). */
+export const usedToday = async (strapi: Core.Strapi, numberId: number) => {
+  const [row] = await counted(strapi).andWhere('number_id', numberId).countDistinct('conversation_id as n');
+  return Number(row?.n ?? 0);
+};
+
+/**
+ * The admission fact for one business-initiated send: the cap and what is used, or undefined when
+ * the number has no cap or this conversation is already counted today (another send opens nothing new).
+ */
+export const dailyFact = async (strapi: Core.Strapi, number: Row, conversationId: number | null): Promise<{ limit: number; used: number } | undefined> => {
+  const limit = dailyLimitOf(number);
+  if (limit === null) return undefined;
+  if (conversationId !== null && (await counted(strapi).andWhere('conversation_id', conversationId).first('id'))) return undefined;
+  return { limit, used: await usedToday(strapi, number.id) };
+};
