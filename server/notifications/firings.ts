@@ -71,7 +71,15 @@ export const fire = async (strapi: Core.Strapi, firing: Row) => {
  */
 export const firingWorker = (strapi: Core.Strapi) => {
   const claims = createClaims<Row & Claimable>(strapi, { uid: UID.notificationFiring, leaseMs: LEASE_MS, pending: { state: 'pending' }, countsAttempts: false });
+  /** Whether this start's first pass has looked for firings an earlier version left claimed. */
+  let upgraded = false;
   const pass = async (stopped: () => boolean) => {
+    if (!upgraded) {
+      // Before the claims had a lease, a claimed firing was `queued` until its message existed: one a process left so is sent again (its idempotency key finds a message already queued).
+      const { count } = await strapi.db.query(UID.notificationFiring as any).updateMany({ where: { state: 'queued', messageId: null }, data: { state: 'pending', lockedUntil: null } });
+      if (count) strapi.log.warn(`[whatsapp] ${count} notification firing(s) claimed by an earlier version and never sent; sending them now`);
+      upgraded = true;
+    }
     for (let rows = await claims.due(0, CLAIM_PAGE); rows.length && !stopped(); rows = await claims.due(0, CLAIM_PAGE)) {
       for (const firing of rows) {
         const [claimed] = await claims.claim([firing]);
@@ -80,5 +88,13 @@ export const firingWorker = (strapi: Core.Strapi) => {
       }
     }
   };
-  return createWorkerLoop(strapi, 'notification worker', pass, SWEEP_MS);
+  const loop = createWorkerLoop(strapi, 'notification worker', pass, SWEEP_MS);
+  return {
+    ...loop,
+    /** The first pass after each start looks for firings an earlier version left claimed. */
+    start() {
+      upgraded = false;
+      loop.start();
+    },
+  };
 };
