@@ -10,6 +10,12 @@ export interface Claimable {
   attempts: number;
 }
 
+/** A claim this worker holds: the lease it wrote is its proof, so a claim another worker took over after it ran out is not ours to end. */
+export interface Held {
+  id: number;
+  claimedUntil: Date;
+}
+
 export interface ClaimOptions {
   uid: string;
   /** How long a claim holds a row; a worker that dies mid-row gives it up when this runs out. */
@@ -86,38 +92,54 @@ export const createClaims = <R extends Claimable>(strapi: Core.Strapi, { uid, le
 
     /**
      * Claims the rows in one UPDATE per 500: each gets a lease (and one more attempt). The WHERE
-     * repeats the due test, so of two workers racing for a row only one's UPDATE matches it.
+     * repeats the due test, so of two workers racing for a row only one's UPDATE matches it. Each
+     * claimed row carries its lease (`claimedUntil`), which ending the claim must name.
      */
-    async claim(rows: R[], now = new Date()): Promise<R[]> {
+    async claim(rows: R[], now = new Date()): Promise<(R & Held)[]> {
       const returned: { id: unknown; attempts: unknown }[] = [];
       const attempts = column('attempts');
       const counted = countsAttempts ? { [attempts]: db().raw('coalesce(??, 0) + 1', [attempts]) } : {};
+      const claimedUntil = new Date(now.getTime() + leaseMs);
       for (const part of chunksOf(rows, IN_LIMIT)) {
         const query = db()(table()).whereIn('id', part.map((r) => r.id));
         const updated = await free(pendingWhere(query), now)
-          .update({ ...counted, [column(leaseField)]: new Date(now.getTime() + leaseMs) })
+          .update({ ...counted, [column(leaseField)]: claimedUntil })
           .returning(['id', attempts]);
         for (const r of updated) returned.push({ id: r.id, attempts: r[attempts] });
       }
-      return claimedRows(rows, returned);
+      return claimedRows(rows, returned).map((row) => ({ ...row, claimedUntil }));
     },
 
-    /** Gives claimed rows back without counting the attempt: they were claimed but not worked on. */
-    async unclaim(ids: number[]) {
+    /** Gives claimed rows back without counting the attempt (claimed but not worked on), where the lease is still this claim's. Answers how many. */
+    async unclaim(held: Held[]): Promise<number> {
       const attempts = column('attempts');
       const uncounted = countsAttempts ? { [attempts]: db().raw('?? - 1', [attempts]) } : {};
-      for (const part of chunksOf(ids, IN_LIMIT)) {
-        await db()(table()).whereIn('id', part).update({ ...uncounted, [column(leaseField)]: null });
+      let given = 0;
+      for (const [claimedUntil, part] of byLease(held)) {
+        given += Number(await db()(table()).whereIn('id', part).where(column(leaseField), claimedUntil).update({ ...uncounted, [column(leaseField)]: null }));
       }
+      return given;
     },
 
-    /** Ends the claim of these rows, writing `data` (attribute names) to each; one UPDATE per 500. */
-    async release(ids: number[], data: Record<string, unknown>) {
-      for (const part of chunksOf(ids, IN_LIMIT)) {
-        await strapi.db.query(uid as any).updateMany({ where: { id: { $in: part } }, data: { [leaseField]: null, ...data } });
+    /**
+     * Ends the claim of these rows, writing `data` (attribute names) to each, one UPDATE per 500,
+     * only where the lease is still the one this claim wrote. Answers how many it ended.
+     */
+    async release(held: Held[], data: Record<string, unknown>): Promise<number> {
+      let ended = 0;
+      for (const [claimedUntil, part] of byLease(held)) {
+        ended += (await strapi.db.query(uid as any).updateMany({ where: { id: { $in: part }, [leaseField]: claimedUntil }, data: { [leaseField]: null, ...data } })).count;
       }
+      return ended;
     },
   };
+};
+
+/** Held rows by the lease they carry (a claim writes one per call), in runs of at most 500 ids. */
+const byLease = (held: Held[]): [Date, number[]][] => {
+  const groups = new Map<number, number[]>();
+  for (const h of held) groups.set(h.claimedUntil.getTime(), [...(groups.get(h.claimedUntil.getTime()) ?? []), h.id]);
+  return [...groups].flatMap(([at, ids]) => chunksOf(ids, IN_LIMIT).map((part) => [new Date(at), part] as [Date, number[]]));
 };
 
 export type Claims<R extends Claimable> = ReturnType<typeof createClaims<R>>;

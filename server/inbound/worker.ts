@@ -13,7 +13,7 @@ import type { NumberRow } from '../number-rows';
 import { getConfig, getService } from '../utils';
 import { createWorkerLoop } from '../worker-loop';
 import { routerFor } from '../webhook-routing';
-import { backoffMs, createClaims } from '../claims';
+import { backoffMs, createClaims, type Held } from '../claims';
 import { createChunkApplier, type RowState, type Step } from './chunk';
 import { inOrder, lanesOf, newPassState, planTurns, type PassState, type Planned } from './plan';
 
@@ -36,6 +36,8 @@ const PRESSURE_MS = 100;
 const SHARE_UNDER_PRESSURE = 0.2;
 
 export type WebhookRow = { id: number; numberId: number; provider: NumberRow['provider']; rawBody: string; bodyEncoding?: string | null; attempts: number; lockedUntil: string | null };
+/** A row this worker claimed: ending its claim names the lease. */
+type ClaimedRow = WebhookRow & Held;
 
 /**
  * The people a row's events are about. Rows sharing one are applied one after another, in row
@@ -90,20 +92,20 @@ export const createInboundWorker = (strapi: Core.Strapi) => {
    * Ends a row's turn: back to pending for its next turn or a retry, or done/dead with its note.
    * Answers false when the row's events are not all applied and later rows of its people must wait.
    */
-  const finishRow = async (item: Planned<WebhookRow>, state: RowState, end: number, done: number[]): Promise<boolean> => {
+  const finishRow = async (item: Planned<ClaimedRow>, state: RowState, end: number, done: Held[]): Promise<boolean> => {
     const { row } = item;
     const events = item.events as CanonicalEvent[];
     if (state.deferred && !state.retry && !state.failed) {
       // An earlier event of one of its people failed in this chunk: the row waits, its attempt not counted.
       if (item.turn.from > 0) carried.set(row.id, { ...state, deferred: false, unmatched: 0 });
-      await claims.unclaim([row.id]);
+      await claims.unclaim([row]);
       return false;
     }
     if (end < events.length) {
       // Another row's turn: released without counting an attempt, resumed from `end`.
       progress.set(row.id, end);
       carried.set(row.id, state);
-      await claims.unclaim([row.id]);
+      await claims.unclaim([row]);
       return true; // planTurns holds its people until its next turn
     }
     progress.delete(row.id);
@@ -112,28 +114,28 @@ export const createInboundWorker = (strapi: Core.Strapi) => {
     const notes = [...(receipts ? [`unmatched: ${receipts} (statuses of messages this number never sent, kept as unmatched receipts)`] : []), ...state.problems];
     const lastError = notes.length ? notes.join('\n').slice(0, 4000) : null;
     if ((state.retry || state.failed) && row.attempts < MAX_ATTEMPTS) {
-      await claims.release([row.id], { state: 'pending', lockedUntil: new Date(Date.now() + backoffMs(row.attempts)), lastError });
+      await claims.release([row], { state: 'pending', lockedUntil: new Date(Date.now() + backoffMs(row.attempts)), lastError });
       return false;
     }
     if (!lastError && !state.failed) {
-      done.push(row.id); // finished together in one UPDATE
+      done.push(row); // finished together in one UPDATE
       return true;
     }
-    await claims.release([row.id], { state: state.failed ? 'dead' : 'done', lastError, processedAt: new Date() });
+    await claims.release([row], { state: state.failed ? 'dead' : 'done', lastError, processedAt: new Date() });
     return true;
   };
 
   /** Applies a run of rows' turns in one chunk and finishes each row; answers the rows later rows of their people must wait for. */
-  const runChunk = async (items: Planned<WebhookRow>[], routers: Map<number, (businessId: string | null) => Promise<NumberRow | null>>) => {
+  const runChunk = async (items: Planned<ClaimedRow>[], routers: Map<number, (businessId: string | null) => Promise<NumberRow | null>>) => {
     const steps: Step[] = [];
-    const waitFor: Planned<WebhookRow>[] = [];
-    const ends: { item: Planned<WebhookRow>; state: RowState; end: number }[] = [];
-    const done: number[] = [];
+    const waitFor: Planned<ClaimedRow>[] = [];
+    const ends: { item: Planned<ClaimedRow>; state: RowState; end: number }[] = [];
+    const done: Held[] = [];
     for (const item of items) {
       const { row, turn } = item;
       const number = await numbers().findRowCached(row.numberId);
       if (!number || number.deletedAt) {
-        await claims.release([row.id], { state: 'ignored', lastError: 'the number was deleted', processedAt: new Date() });
+        await claims.release([row], { state: 'ignored', lastError: 'the number was deleted', processedAt: new Date() });
         continue;
       }
       if (!item.events) {
@@ -143,7 +145,7 @@ export const createInboundWorker = (strapi: Core.Strapi) => {
         } catch (error) {
           reason = (error as Error).message;
         }
-        await claims.release([row.id], { state: 'dead', lastError: `cannot parse the stored body: ${reason}`, processedAt: new Date() });
+        await claims.release([row], { state: 'dead', lastError: `cannot parse the stored body: ${reason}`, processedAt: new Date() });
         continue;
       }
       const events = item.events as CanonicalEvent[];
@@ -187,18 +189,21 @@ export const createInboundWorker = (strapi: Core.Strapi) => {
   };
 
   /** Runs a lane's rows in order, a chunk per transaction; a row left pending holds back its people's later rows. */
-  const runLane = async (lane: Planned<WebhookRow>[], stopped: () => boolean, routers: Map<number, any>, state: PassState) => {
+  const runLane = async (lane: Planned<ClaimedRow>[], stopped: () => boolean, routers: Map<number, any>, state: PassState) => {
     for (let i = 0; i < lane.length; ) {
       const limit = chunkEvents(sqlite(), pressed());
-      if (stopped()) return claims.unclaim(lane.slice(i).map((item) => item.row.id));
-      const chunk: Planned<WebhookRow>[] = [];
-      const back: number[] = [];
+      if (stopped()) {
+        await claims.unclaim(lane.slice(i).map((item) => item.row));
+        return;
+      }
+      const chunk: Planned<ClaimedRow>[] = [];
+      const back: Held[] = [];
       let size = 0;
       while (i < lane.length && (chunk.length === 0 || size < limit)) {
         const item = lane[i++];
         if (item.people.some((person) => state.waiting.has(person))) {
           for (const person of item.people) state.waiting.add(person);
-          back.push(item.row.id);
+          back.push(item.row);
           continue;
         }
         chunk.push(item);
@@ -255,7 +260,7 @@ export const createInboundWorker = (strapi: Core.Strapi) => {
       const claimed = new Map((await claims.claim(run.map((p) => p.row))).map((row) => [row.id, row]));
       // A row another worker claimed first holds back its people's later rows in this batch.
       const { keep, back } = inOrder(run, (p) => claimed.has(p.row.id), state.waiting);
-      const giveBack = back.filter((p) => claimed.has(p.row.id)).map((p) => p.row.id);
+      const giveBack = back.filter((p) => claimed.has(p.row.id)).map((p) => claimed.get(p.row.id)!);
       if (giveBack.length) await claims.unclaim(giveBack);
       const items = keep.map((p) => ({ ...p, row: claimed.get(p.row.id)! }));
       await Promise.all(lanesOf(items, concurrency()).map((lane) => runLane(lane, stopped, routers, state)));

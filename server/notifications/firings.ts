@@ -15,10 +15,15 @@ const CLAIM_PAGE = 50;
 /** Longer than any send takes: a claim this old was left by a process that stopped, and its firing is taken again. */
 const LEASE_MS = 5 * 60_000;
 
-/** Renders one claimed firing and queues its message, recording the outcome (and a trace) on the firing. */
+/**
+ * Renders one firing and queues its message, recording the outcome (and a trace) on the firing:
+ * a claimed one only while its lease is still this claim's (a worker past its lease ends nothing
+ * another took over), a test send's unclaimed one as it is.
+ */
 export const fire = async (strapi: Core.Strapi, firing: Row) => {
   const q = (uid: string) => strapi.db.query(uid as any);
-  const finish = (data: Row) => q(UID.notificationFiring).update({ where: { id: firing.id }, data: { attempts: (firing.attempts ?? 0) + 1, lockedUntil: null, ...data } });
+  const finish = (data: Row) =>
+    q(UID.notificationFiring).updateMany({ where: { id: firing.id, lockedUntil: firing.claimedUntil ?? null }, data: { attempts: (firing.attempts ?? 0) + 1, lockedUntil: null, ...data } });
   const rule = await q(UID.notificationRule).findOne({ where: { id: firing.ruleId } });
   if (!rule) return finish({ state: 'skipped', error: 'the rule was deleted', trace: { matched: false, reason: 'rule deleted' } });
   const refused = await refusalOf(strapi, rule);
@@ -66,14 +71,30 @@ export const fire = async (strapi: Core.Strapi, firing: Row) => {
  */
 export const firingWorker = (strapi: Core.Strapi) => {
   const claims = createClaims<Row & Claimable>(strapi, { uid: UID.notificationFiring, leaseMs: LEASE_MS, pending: { state: 'pending' }, countsAttempts: false });
+  /** Whether this start's first pass has looked for firings an earlier version left claimed. */
+  let upgraded = false;
   const pass = async (stopped: () => boolean) => {
+    if (!upgraded) {
+      // Before the claims had a lease, a claimed firing was `queued` until its message existed: one a process left so is sent again (its idempotency key finds a message already queued).
+      const { count } = await strapi.db.query(UID.notificationFiring as any).updateMany({ where: { state: 'queued', messageId: null }, data: { state: 'pending', lockedUntil: null } });
+      if (count) strapi.log.warn(`[whatsapp] ${count} notification firing(s) claimed by an earlier version and never sent; sending them now`);
+      upgraded = true;
+    }
     for (let rows = await claims.due(0, CLAIM_PAGE); rows.length && !stopped(); rows = await claims.due(0, CLAIM_PAGE)) {
       for (const firing of rows) {
         const [claimed] = await claims.claim([firing]);
         if (!claimed) continue;
-        await fire(strapi, claimed).catch((error) => claims.release([firing.id], { state: 'failed', error: (error as Error).message }));
+        await fire(strapi, claimed).catch((error) => claims.release([claimed], { state: 'failed', error: (error as Error).message }));
       }
     }
   };
-  return createWorkerLoop(strapi, 'notification worker', pass, SWEEP_MS);
+  const loop = createWorkerLoop(strapi, 'notification worker', pass, SWEEP_MS);
+  return {
+    ...loop,
+    /** The first pass after each start looks for firings an earlier version left claimed. */
+    start() {
+      upgraded = false;
+      loop.start();
+    },
+  };
 };

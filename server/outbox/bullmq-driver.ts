@@ -4,8 +4,9 @@ import { UID } from '../constants';
 import { loadBullmq } from '../optional-deps';
 import { getService } from '../utils';
 import { createWorkerLoop } from '../worker-loop';
-import { REVIEW, type Delivery, type Row } from './deliver';
+import type { Delivery, Row } from './deliver';
 import { numberKey, pairKey, perSecond, PAIR_LIMIT, PAIR_WINDOW_MS, type OutboxDriver } from './driver';
+import { reviewStalled } from './stalled';
 
 /** Sends each instance works on at once, how far ahead of its slot a send waits in memory, sweeps. */
 const CONCURRENCY = 64;
@@ -80,26 +81,8 @@ export const createBullmqDriver = (strapi: Core.Strapi, delivery: Delivery): Out
     }
   };
 
-  /**
-   * Rows left `sending` by an instance that no longer beats (or by a single-instance process), or
-   * by this one outside any send it is making (its send failed past the provider call), may or may
-   * not have gone: review.
-   */
-  const reviewOrphans = async () => {
-    const rows = await q(UID.message).findMany({ where: { direction: 'out', status: 'sending' }, select: ['id', 'dispatchedBy', 'attempts'], limit: 1000 });
-    if (!rows.length) return 0;
-    const self = cluster().instanceId;
-    const alive = await cluster().alive(rows.map((r: Row) => r.dispatchedBy).filter((id: string | null) => id && id !== self));
-    const orphans = rows.filter((r: Row) => (r.dispatchedBy === self ? !sendingHere.has(r.id) : !r.dispatchedBy || !alive.has(r.dispatchedBy)));
-    let count = 0;
-    for (const r of orphans) {
-      // Only the claim that was seen: a row sent again since (retried, claimed anew) is not an orphan.
-      const where = { id: r.id, status: 'sending', attempts: r.attempts ?? { $null: true }, dispatchedBy: r.dispatchedBy ?? { $null: true } };
-      count += (await q(UID.message).updateMany({ where, data: REVIEW })).count;
-    }
-    if (count) strapi.log.warn(`[whatsapp] ${count} message(s) were being sent by an instance that stopped; marked for review`);
-    return count;
-  };
+  /** Rows left `sending` that no send owns: another instance's once it stopped, this one's once its lease ran out (server/outbox/stalled.ts). */
+  const reviewOrphans = () => reviewStalled(strapi, { ownedHere: (id) => sendingHere.has(id), cluster: { self: cluster().instanceId, alive: (ids) => cluster().alive(ids) } });
 
   /** Due rows without a job (queued before Redis was configured, or while it was unreachable) get one. */
   const sweep = async (stopped: () => boolean) => {

@@ -11,6 +11,7 @@ import type { NumberRow } from '../number-rows';
 import type { Refusal } from './admission';
 import { createReadmission, type Candidate } from './readmit';
 import { createSentRecorder } from './record-sent';
+import { SENDING_LEASE_MS } from './stalled';
 
 export type Row = Record<string, any>;
 
@@ -195,10 +196,11 @@ export const createDelivery = (strapi: Core.Strapi) => {
       return null;
     },
 
-    /** Claims a queued row for sending (once: the attempt count is the claim's version); false when another got it. */
+    /** Claims a queued row for sending (once: the attempt count is the claim's version), with a lease the stalled check reads; null when another got it. */
     async claim(row: Row, data: Row = {}) {
       const attempts = (row.attempts ?? 0) + 1;
-      const { count } = await q(UID.message).updateMany({ where: { id: row.id, status: 'queued', attempts: row.attempts ?? 0 }, data: { status: 'sending', attempts, ...data } });
+      const lockedUntil = new Date(Date.now() + SENDING_LEASE_MS);
+      const { count } = await q(UID.message).updateMany({ where: { id: row.id, status: 'queued', attempts: row.attempts ?? 0 }, data: { status: 'sending', attempts, lockedUntil, ...data } });
       return count === 1 ? { ...row, attempts } : null;
     },
 
@@ -214,7 +216,7 @@ export const createDelivery = (strapi: Core.Strapi) => {
           .whereIn('id', group.map((r) => r.id))
           .where(col('status'), 'queued')
           .where(col('attempts'), attempts)
-          .update({ [col('status')]: 'sending', [col('attempts')]: attempts + 1, updated_at: new Date() }, ['id']);
+          .update({ [col('status')]: 'sending', [col('attempts')]: attempts + 1, [col('lockedUntil')]: new Date(Date.now() + SENDING_LEASE_MS), updated_at: new Date() }, ['id']);
         const byId = new Map(group.map((r) => [r.id, r]));
         for (const { id } of won) claimed.set(Number(id), { ...byId.get(Number(id))!, attempts: attempts + 1 });
       }

@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
 import { rowInserter } from '../db-rows';
+import { lowerThan } from '../inbound/apply/status';
 import { updateEach } from '../inbound/update-each';
 import type { Row } from './deliver';
 
@@ -8,6 +9,8 @@ import type { Row } from './deliver';
 const MAX_ROWS = 200;
 const GATHER_MS = 5;
 const TRIES = 3;
+/** The statuses our own write may move a row from (below `sent`: still ours, or put to review by the stalled sweep); a receipt's delivered, read or failed stays. */
+const UNMOVED = lowerThan('sent');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 type Entry = { row: Row; providerMessageId: string | null; done: () => void };
@@ -25,16 +28,27 @@ export const createSentRecorder = (strapi: Core.Strapi, published: (row: Row) =>
   let timer: NodeJS.Timeout | null = null;
   let flushing = false;
 
+  /** `value` only while the row is below `sent`: a receipt that got there first keeps its status and its reason. */
+  const ifUnmoved = (column: string, value: unknown) =>
+    strapi.db.connection.raw(`CASE WHEN ?? IN (${UNMOVED.map(() => '?').join(', ')}) THEN ? ELSE ?? END`, [col('status'), ...UNMOVED, value, column]);
+
+  /** Forward-only like the receipts (server/inbound/apply/status.ts): the provider's id is always kept, the status only moves up. */
   const write = (entries: Entry[], status = 'sent', errorText: string | null = null) =>
     updateEach(
       strapi.db.connection,
       (sql, bindings) => strapi.db.connection.raw(sql, bindings as any[]),
       messages.table,
       entries.map((e) => ({ id: e.row.id as number, set: { [col('providerMessageId')]: e.providerMessageId } })),
-      { [col('status')]: status, [col('errorClass')]: status === 'sent' ? null : 'permanent', [col('errorCode')]: null, [col('errorText')]: errorText, updated_at: new Date() }
+      {
+        [col('status')]: ifUnmoved(col('status'), status),
+        [col('errorClass')]: ifUnmoved(col('errorClass'), status === 'sent' ? null : 'permanent'),
+        [col('errorCode')]: ifUnmoved(col('errorCode'), null),
+        [col('errorText')]: ifUnmoved(col('errorText'), errorText),
+        updated_at: new Date(),
+      }
     );
 
-  /** One row on its own, a few tries; then review with the reason (a row still `sending` goes there at the next start). */
+  /** One row on its own, a few tries; then review with the reason (should that fail too, the stalled check puts the row there once its lease runs out). */
   const alone = async (entry: Entry) => {
     const { row, providerMessageId } = entry;
     for (let attempt = 1; attempt <= TRIES; attempt += 1) {

@@ -84,7 +84,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       await store(message);
     } catch (error) {
       const last = attempts >= MAX_ATTEMPTS || error instanceof MediaRefusedError;
-      await claims.release([message.id], {
+      await claims.release([message], {
         attempts,
         mediaState: last ? 'failed' : 'pending',
         mediaError: `${(error as Error).message}`.slice(0, 1000),
