@@ -11,6 +11,8 @@ import notificationFiring from './notification-firing/schema.json';
 import campaign from './campaign/schema.json';
 import campaignOccurrence from './campaign-occurrence/schema.json';
 import campaignRecipient from './campaign-recipient/schema.json';
+import consent from './consent/schema.json';
+import consentChange from './consent-change/schema.json';
 
 export default {
   number: { schema: number },
@@ -26,4 +28,6 @@ export default {
   campaign: { schema: campaign },
   'campaign-occurrence': { schema: campaignOccurrence },
   'campaign-recipient': { schema: campaignRecipient },
+  consent: { schema: consent },
+  'consent-change': { schema: consentChange },
 };

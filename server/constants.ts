@@ -19,6 +19,8 @@ export const UID = {
   campaign: 'plugin::whatsapp.campaign',
   campaignOccurrence: 'plugin::whatsapp.campaign-occurrence',
   campaignRecipient: 'plugin::whatsapp.campaign-recipient',
+  consent: 'plugin::whatsapp.consent',
+  consentChange: 'plugin::whatsapp.consent-change',
 } as const;
 
 export { ACTIONS, actionId, type ActionKey } from '../contracts/permissions';

@@ -25,6 +25,9 @@ export const replyKey = (conversationId: number, callerKey: string) => `reply:${
 /** The out-of-hours reply's caller key: one per closed period (and its source reference). */
 export const outOfHoursKey = (period: string) => `out-of-hours:${period}`;
 
+/** A consent keyword's confirmation: one per customer message, so a replayed STOP finds it. */
+export const consentReplyKey = (messageEventKey: string) => `consent:${messageEventKey}`;
+
 /** A notification firing's caller key: a firing sent again after a crash finds its message. */
 export const firingMessageKey = (firingId: number) => `firing:${firingId}`;
 

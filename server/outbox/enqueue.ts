@@ -9,7 +9,7 @@ import { templateText } from '../template-params';
 import { replyKey } from '../keys';
 import { getService } from '../utils';
 import type { NumberRow } from '../number-rows';
-import { admit, businessInitiated, type Refusal, type SendSource } from './admission';
+import { admit, businessInitiated, consentReason, needsOptIn, type Refusal, type SendSource } from './admission';
 import type { Row } from './deliver';
 
 /** Where a message goes: an existing conversation, or a number and a customer's phone (E.164). */
@@ -115,11 +115,13 @@ export const createEnqueue = (strapi: Core.Strapi, schedule: (rows: Row[]) => Pr
       const windowExpiresAt = conversation?.windowExpiresAt ?? null;
       const open = Boolean(windowExpiresAt && new Date(windowExpiresAt) > new Date());
       const unreachable = Boolean(conversation?.unreachable);
-      // The CRM lookups only when the answer matters: the business starts this exchange.
-      const optedOut =
-        number && e164 && businessInitiated(source, open)
-          ? await getService('opt-out', { strapi }).reason(e164, regionOf(number), byNumber ? target.crmHint?.recipientOf : undefined)
-          : null;
+      // The consent and CRM lookups only when the answer matters: the business starts this exchange.
+      const initiated = Boolean(number && e164 && businessInitiated(source, open));
+      const consent = initiated ? await getService('consents', { strapi }).find(number!.id, e164!) : null;
+      const optedOut = initiated
+        ? consentReason(consent) ?? (await getService('opt-out', { strapi }).reason(e164!, regionOf(number!), byNumber ? target.crmHint?.recipientOf : undefined))
+        : null;
+      const optInNeeded = initiated && needsOptIn(source, template?.category, (await getService('settings', { strapi }).get()).requireMarketingOptIn);
       const refusal = admit({
         source,
         target: byNumber ? 'number' : 'conversation',
@@ -129,6 +131,7 @@ export const createEnqueue = (strapi: Core.Strapi, schedule: (rows: Row[]) => Pr
         template: input.type === 'template' ? { name: input.template.name, language: input.template.language, params: input.template.params, stored: template } : undefined,
         unreachable,
         optedOut,
+        consent: optInNeeded ? consent?.status === 'opted-in' : undefined,
       });
       if (refusal) throw new NotAdmittedError(refusal);
 
@@ -136,6 +139,9 @@ export const createEnqueue = (strapi: Core.Strapi, schedule: (rows: Row[]) => Pr
       if (!conversation) conversation = await openConversation(strapi, number!, e164!, byNumber ? target.crmHint?.link : null);
       const conversationId = conversation!.id as number;
       const data: Row = { conversationId, numberId: number!.id, direction: 'out', status: 'queued', source, sourceRef: author.sourceRef ?? null, authorId: author.id, attempts: 0, ...content };
+      // The record the phone came from, so readmission asks its own opt-out flag again.
+      const holder = byNumber && target.crmHint?.recipientOf ? getService('opt-out', { strapi }).holder(target.crmHint.recipientOf) : null;
+      if (holder) data.payload = { ...(data.payload ?? {}), recipientOf: holder };
       if (input.idempotencyKey) data.idempotencyKey = replyKey(conversationId, input.idempotencyKey);
       const { row, created } = await insert(data);
       if (!created) return row;

@@ -1,5 +1,6 @@
 import campaigns from './campaigns';
 import cluster from './cluster';
+import consents from './consents';
 import crmLinks from './crm-links';
 import crypto from './crypto';
 import hostSchema from './host-schema';
@@ -24,4 +25,4 @@ import stream from './stream';
 import templates from './templates';
 import webhooks from './webhooks';
 
-export default { campaigns, cluster, 'crm-links': crmLinks, crypto, 'host-schema': hostSchema, identity, inbound, inbox, logs, media, 'media-access': mediaAccess, 'notification-rules': notificationRules, notifications, numbers, 'opt-out': optOut, outbox, 'out-of-hours': outOfHours, 'provider-calls': providerCalls, 'quick-replies': quickReplies, realtime, scope, settings, stream, templates, webhooks };
+export default { campaigns, cluster, consents, 'crm-links': crmLinks, crypto, 'host-schema': hostSchema, identity, inbound, inbox, logs, media, 'media-access': mediaAccess, 'notification-rules': notificationRules, notifications, numbers, 'opt-out': optOut, outbox, 'out-of-hours': outOfHours, 'provider-calls': providerCalls, 'quick-replies': quickReplies, realtime, scope, settings, stream, templates, webhooks };
