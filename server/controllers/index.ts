@@ -1,4 +1,5 @@
 import campaigns from './campaigns';
+import consents from './consents';
 import host from './host';
 import logs from './logs';
 import mediaAccess from './media-access';
@@ -11,4 +12,4 @@ import stream from './stream';
 import templates from './templates';
 import webhooks from './webhooks';
 
-export default { campaigns, conversations, host, logs, 'media-access': mediaAccess, 'notification-rules': notificationRules, numbers, 'quick-replies': quickReplies, settings, stream, templates, webhooks };
+export default { campaigns, consents, conversations, host, logs, 'media-access': mediaAccess, 'notification-rules': notificationRules, numbers, 'quick-replies': quickReplies, settings, stream, templates, webhooks };

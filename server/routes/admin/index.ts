@@ -1,4 +1,5 @@
 import campaigns from './campaigns';
+import consents from './consents';
 import host from './host';
 import logs from './logs';
 import mediaAccess from './media-access';
@@ -12,5 +13,5 @@ import templates from './templates';
 
 export default () => ({
   type: 'admin',
-  routes: [...conversations, ...numbers, ...settings, ...logs, ...templates, ...quickReplies, ...stream, ...notificationRules, ...host, ...mediaAccess, ...campaigns],
+  routes: [...conversations, ...numbers, ...settings, ...logs, ...templates, ...quickReplies, ...stream, ...notificationRules, ...host, ...mediaAccess, ...campaigns, ...consents],
 });
