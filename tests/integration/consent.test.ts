@@ -23,7 +23,7 @@ const MAY = '15550071903'; // a send to her fails with 131050
 const ROY = '15550071904'; // staff change his CRM record's field
 const GIA = '15550071905'; // a Gupshup user-event
 const NED = '15550071906'; // requireMarketingOptIn
-const IVY = '15550071907'; // a campaign recipient who did not opt out
+const IVY = '447700900719'; // a campaign recipient who did not opt out (marketing templates never go to +1 numbers)
 
 const q = (name: string) => bed.app.strapi.db.query(`plugin::whatsapp.${name}` as any);
 const outbox = () => bed.app.strapi.plugin('whatsapp').service('outbox');
