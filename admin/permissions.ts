@@ -20,6 +20,8 @@ export const PERMISSIONS = {
   readCampaigns: permission('campaignsRead'),
   manageCampaigns: permission('campaignsManage'),
   launchCampaigns: permission('campaignsLaunch'),
+  readConsents: permission('consentsRead'),
+  manageConsents: permission('consentsManage'),
   readLogs: permission('logsRead'),
   replayLogs: permission('logsReplay'),
   settings: permission('settingsManage'),

@@ -14,6 +14,8 @@ import campaignRecipient from './campaign-recipient/schema.json';
 import bot from './bot/schema.json';
 import botNumber from './bot-number/schema.json';
 import botState from './bot-state/schema.json';
+import consent from './consent/schema.json';
+import consentChange from './consent-change/schema.json';
 
 export default {
   number: { schema: number },
@@ -32,4 +34,6 @@ export default {
   bot: { schema: bot },
   'bot-number': { schema: botNumber },
   'bot-state': { schema: botState },
+  consent: { schema: consent },
+  'consent-change': { schema: consentChange },
 };

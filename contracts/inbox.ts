@@ -1,4 +1,5 @@
 /** Conversations and messages of the inbox API, shared by the server and the admin panel. */
+import type { Consent } from './consent';
 import type { TemplateParams } from './templates';
 
 export interface CrmLink {
@@ -49,6 +50,8 @@ export interface Conversation {
 export interface ConversationDetail extends Conversation {
   /** Null when there is none or the caller may not read it in the Content Manager; `fields` holds only fields they may read. */
   crmRecord: { type: string; fields: Record<string, unknown>; adminPath: string } | null;
+  /** The customer's marketing consent on this number; null while nothing is recorded (they may get messages until they opt out). */
+  consent: Consent | null;
 }
 
 export interface Message {

@@ -1,4 +1,5 @@
 /** Plugin settings (`GET/PUT /whatsapp/settings`), shared by the server and the admin panel. */
+import { DEFAULT_CONSENT_REPLIES, DEFAULT_OPT_IN_KEYWORDS, DEFAULT_OPT_OUT_KEYWORDS, type ConsentKeywords, type ConsentReplies } from './consent';
 
 export interface IdentitySource {
   /** The app's own key for a match from this source (`customer`, `patient`): a slug, unique among sources; the inbox filters by it. */
@@ -78,6 +79,15 @@ export interface Settings {
    * null (the default) sends nothing.
    */
   outOfHoursReply: string | null;
+  /** Whole messages that opt a customer out or back in (compared after `normalizeText`). */
+  consentKeywords: ConsentKeywords;
+  /** The one confirmation a keyword gets; null sends none. */
+  consentReplies: ConsentReplies;
+  /**
+   * Off (the default): a customer may get marketing templates until they opt out. On: campaigns and
+   * CRM events send MARKETING templates only to customers with an explicit opt-in.
+   */
+  requireMarketingOptIn: boolean;
 }
 
 /** A kind key: what `crm=` filters by and conversations store. */
@@ -121,6 +131,9 @@ export const DEFAULT_SETTINGS: Settings = {
   defaultNumberId: null,
   businessHours: null,
   outOfHoursReply: null,
+  consentKeywords: { optOut: [...DEFAULT_OPT_OUT_KEYWORDS], optIn: [...DEFAULT_OPT_IN_KEYWORDS] },
+  consentReplies: { ...DEFAULT_CONSENT_REPLIES },
+  requireMarketingOptIn: false,
 };
 
 /** A collection type of the app with a phone-like field, and the mapping the General page suggests for it. */

@@ -22,6 +22,8 @@ export const UID = {
   bot: 'plugin::whatsapp.bot',
   botNumber: 'plugin::whatsapp.bot-number',
   botState: 'plugin::whatsapp.bot-state',
+  consent: 'plugin::whatsapp.consent',
+  consentChange: 'plugin::whatsapp.consent-change',
 } as const;
 
 export { ACTIONS, actionId, type ActionKey } from '../contracts/permissions';

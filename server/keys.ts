@@ -30,6 +30,8 @@ export const botReplyKey = (messageId: number) => `bot:${messageId}`;
 
 /** A timed bot's caller key: once per bot and the message it follows up. */
 export const botTimedKey = (botId: number, trigger: string, messageId: number) => `bot:${botId}:${trigger}:${messageId}`;
+/** A consent keyword's confirmation: one per customer message, so a replayed STOP finds it. */
+export const consentReplyKey = (messageEventKey: string) => `consent:${messageEventKey}`;
 
 /** A notification firing's caller key: a firing sent again after a crash finds its message. */
 export const firingMessageKey = (firingId: number) => `firing:${firingId}`;

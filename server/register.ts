@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { PERMISSION_ACTIONS } from './constants';
 import { getConfig, getService } from './utils';
+import { consentFieldMiddleware } from './consent-field';
 
 type MiddlewareEntry = string | { name?: string; resolve?: string; config?: Record<string, unknown> };
 
@@ -30,5 +31,7 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   strapi.documents.use(getService('crm-links', { strapi }).middleware() as any);
   // CRM events: firing rows are written inside the host's own write (see server/notifications/middleware).
   strapi.documents.use(getService('notifications', { strapi }).middleware() as any);
+  // The CRM's opt-out field, changed by staff, becomes the customer's consent (after the write committed).
+  strapi.documents.use(consentFieldMiddleware(strapi) as any);
   await strapi.service('admin::permission').actionProvider.registerMany(PERMISSION_ACTIONS);
 };

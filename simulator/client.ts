@@ -232,6 +232,14 @@ export class SimulatorClient {
   sendMetaEvent(phoneNumberId: string, field: string, value: unknown) {
     return this.call<{ webhook: WebhookResult }>('POST', '/meta/events', { phoneNumberId, field, value });
   }
+  /** Meta's `user_preferences` webhook: the customer stops (or resumes) marketing messages from the business. */
+  metaUserPreference(phoneNumberId: string, waId: string, value: 'stop' | 'resume', name = 'Customer') {
+    const detail = value === 'stop' ? 'User requested to stop marketing messages' : 'User requested to resume marketing messages';
+    return this.sendMetaEvent(phoneNumberId, 'user_preferences', {
+      contacts: [{ profile: { name }, wa_id: waId }],
+      user_preferences: [{ wa_id: waId, detail, category: 'marketing_messages', value, timestamp: Math.floor(Date.now() / 1000) }],
+    });
+  }
   gupshupUserEvent(app: string, phone: string, type: 'opted-in' | 'opted-out' | 'sandbox-start' | string) {
     return this.call<{ webhook: WebhookResult }>('POST', '/gupshup/user-events', { app, phone, type });
   }

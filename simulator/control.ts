@@ -326,8 +326,8 @@ const route = async (sim: Simulator, ctx: Ctx): Promise<{ status?: number; body:
     need(body, 'phoneNumberId', 'field', 'value');
     const n = st.metaNumbers.get(String(body.phoneNumberId));
     if (!n) throw new ControlError(404, 'no such Meta number');
-    // A `messages` value (e.g. value.errors[]) gets the usual messaging_product + metadata.
-    const value = body.field === 'messages'
+    // A `messages` or `user_preferences` value (e.g. value.errors[]) gets the usual messaging_product + metadata.
+    const value = body.field === 'messages' || body.field === 'user_preferences'
       ? { messaging_product: 'whatsapp', metadata: { display_phone_number: n.displayPhoneNumber, phone_number_id: n.phoneNumberId }, ...body.value }
       : body.value;
     const unit: MetaUnit = { wabaId: n.wabaId, phoneNumberId: n.phoneNumberId, displayPhoneNumber: n.displayPhoneNumber, field: String(body.field), value };

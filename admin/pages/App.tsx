@@ -3,6 +3,7 @@ import { Route, Routes } from 'react-router-dom';
 import CampaignBuilderPage from './Campaigns/CampaignBuilderPage';
 import CampaignDetailPage from './Campaigns/CampaignDetailPage';
 import CampaignsPage from './Campaigns/CampaignsPage';
+import ConsentsPage from './Consents/ConsentsPage';
 import InboxPage from './Inbox/InboxPage';
 import LogsPage from './Logs/LogsPage';
 import NotificationsPage from './Notifications/NotificationsPage';
@@ -21,6 +22,7 @@ const App = () => (
     <Route path="campaigns/new" element={<CampaignBuilderPage />} />
     <Route path="campaigns/:id" element={<CampaignDetailPage />} />
     <Route path="campaigns/:id/edit" element={<CampaignBuilderPage />} />
+    <Route path="consents" element={<ConsentsPage />} />
     <Route path="logs" element={<LogsPage />} />
     <Route path="*" element={<Page.Error />} />
   </Routes>

@@ -16,6 +16,7 @@ const BY_CODE: Record<string, string> = {
 const BY_CLASS: Record<string, string> = {
   'template-problem': 'The template was refused (missing, not approved, paused, disabled or wrong parameters); fix the template, not retried',
   'invalid-recipient': 'Undeliverable to this phone; not retried',
+  'opted-out': 'The customer stopped marketing messages from this business; they are opted out, not retried',
   'window-closed': 'The customer’s 24-hour window is closed; not retried',
   'auth-problem': 'The provider refused the number’s credentials; enter new ones, then retry failed',
   'rate-limited': 'Rate limited by the provider after every retry; retry failed later',

@@ -31,9 +31,9 @@ export interface Evaluation {
   recipients: Evaluated[];
 }
 
-/** Phones (same-person keys) opted out on any identity source's record, read once per evaluation. */
-const optedOutKeys = async (strapi: Core.Strapi, region: string | null) => {
-  const keys = new Set<string>();
+/** Phones (same-person keys) opted out on this number's consent records or any identity source's record, read once per evaluation. */
+const optedOutKeys = async (strapi: Core.Strapi, numberId: number, region: string | null) => {
+  const keys = new Set<string>(((await strapi.db.query(UID.consent as any).findMany({ where: { numberId, status: 'opted-out' }, select: ['personKey'] })) as Row[]).map((r) => r.personKey));
   for (const source of (await getService('settings', { strapi }).get()).identitySources) {
     if (!source.optOutField || !strapi.contentTypes[source.uid as keyof typeof strapi.contentTypes]) continue;
     const rows = await strapi.db.query(source.uid as any).findMany({ where: { [source.optOutField]: true }, select: [source.phoneField] });
@@ -79,7 +79,7 @@ export const evaluate = async (strapi: Core.Strapi, campaign: Row): Promise<Eval
     const message = `the audience cannot be read: ${error.message}`;
     throw new errors.ValidationError(message, { errors: [{ path: ['audience'], message, name: 'ValidationError', value: null }] });
   });
-  const optedOut = await optedOutKeys(strapi, region);
+  const optedOut = await optedOutKeys(strapi, number.id, region);
   const unreachable = await unreachableIds(strapi, number.id);
   const hours = Number(campaign.options?.contactedWithinHours ?? 0);
   const recent = hours > 0 ? await recentlyContacted(strapi, campaign.id, hours) : new Set<string>();

@@ -1,5 +1,6 @@
 import bots from './bots';
 import campaigns from './campaigns';
+import consents from './consents';
 import host from './host';
 import logs from './logs';
 import mediaAccess from './media-access';
@@ -12,4 +13,4 @@ import stream from './stream';
 import templates from './templates';
 import webhooks from './webhooks';
 
-export default { bots, campaigns, conversations, host, logs, 'media-access': mediaAccess, 'notification-rules': notificationRules, numbers, 'quick-replies': quickReplies, settings, stream, templates, webhooks };
+export default { bots, campaigns, consents, conversations, host, logs, 'media-access': mediaAccess, 'notification-rules': notificationRules, numbers, 'quick-replies': quickReplies, settings, stream, templates, webhooks };

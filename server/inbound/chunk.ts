@@ -10,6 +10,7 @@ import type { NumberRow } from '../number-rows';
 import type { RealtimeEvent } from '../services/realtime';
 import { getService } from '../utils';
 import type { Db } from '../db-rows';
+import { createConsentApplier, type Confirmation } from './apply/consent';
 import { createMessageApplier } from './apply/message';
 import { applyNumberHealth } from './apply/number';
 import { createStatusApplier, type ReceiptInput } from './apply/status';
@@ -49,14 +50,17 @@ interface Effects {
   inbound: { number: NumberRow; event: CanonicalEvent; published: RealtimeEvent[] }[];
   media: boolean;
   syncs: Set<number>;
+  /** Keyword opt-outs and opt-ins to confirm. */
+  confirmations: Confirmation[];
 }
 
-const newEffects = (): Effects => ({ published: [], inbound: [], media: false, syncs: new Set() });
+const newEffects = (): Effects => ({ published: [], inbound: [], media: false, syncs: new Set(), confirmations: [] });
 
 export const createChunkApplier = (strapi: Core.Strapi) => {
   const keys = createKeys(strapi);
   const statuses = createStatusApplier(strapi, keys);
   const messages = createMessageApplier(strapi, keys);
+  const consent = createConsentApplier(strapi);
 
   /** Applies `steps` inside `trx`; receipts that must wait mark their row for a retry. */
   const applySteps = async (trx: Db, steps: Step[], effects: Effects) => {
@@ -79,9 +83,13 @@ export const createChunkApplier = (strapi: Core.Strapi) => {
         // A template the plugin has not stored yet (created at the provider): fetch the number's list.
         if (!(await applyTemplate(strapi, number, event))) effects.syncs.add(number.id);
       } else if (event.kind === 'number' || event.kind === 'error') await applyNumberHealth(strapi, number, event);
+      else if (event.kind === 'consent') await consent.event(number, event);
     }
     if (customer.length) {
       const announced = await messages.applyMany(trx, customer);
+      // In the same transaction and in order: a STOP is never lost between the message and the opt-out.
+      const conversationIds = announced.map((events) => events.find((e) => e.type === 'message.created')!.conversationId);
+      effects.confirmations.push(...(await consent.keywords(customer.map((c, i) => ({ ...c, conversationId: conversationIds[i] })))));
       customer.forEach(({ number, event }, i) => {
         effects.published.push(...announced[i]);
         effects.inbound.push({ number, event, published: announced[i] });
@@ -98,6 +106,7 @@ export const createChunkApplier = (strapi: Core.Strapi) => {
       receipts[i].state.problems.push(`${receipts[i].event.key}: no message ${inputs[i].event.providerMessageId} yet`);
     }
     for (const i of outcome.unmatched) receipts[i].state.unmatched += 1;
+    if (outcome.optedOut.length) await consent.refusedSends(outcome.optedOut);
   };
 
   const runEffects = async (effects: Effects) => {
@@ -107,6 +116,7 @@ export const createChunkApplier = (strapi: Core.Strapi) => {
       await getService('out-of-hours', { strapi }).afterInbound(number, event, published);
       await getService('bots', { strapi }).afterInbound(number, event, published);
     }
+    for (const c of effects.confirmations) await getService('consents', { strapi }).confirm(c);
     if (effects.media) getService('media', { strapi }).kick();
     for (const id of effects.syncs) {
       getService('templates', { strapi })
@@ -137,6 +147,7 @@ export const createChunkApplier = (strapi: Core.Strapi) => {
           effects.published.push(...own.published);
           effects.inbound.push(...own.inbound);
           effects.media ||= own.media;
+          effects.confirmations.push(...own.confirmations);
           for (const id of own.syncs) effects.syncs.add(id);
         } catch (error) {
           stuck.add(step.person);

@@ -48,6 +48,7 @@ export const peopleOf = (events: CanonicalEvent[]) =>
   events.map((event) => {
     if (event.kind === 'message') return personOrderKey(event.from.waId ?? event.from.userId);
     if (event.kind === 'status') return personOrderKey(event.recipient.waId ?? event.recipient.userId ?? event.providerMessageId);
+    if (event.kind === 'consent') return personOrderKey(event.customer.waId ?? event.customer.userId);
     return `${event.kind}:${event.businessId ?? ''}`;
   });
 

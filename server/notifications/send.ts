@@ -17,7 +17,7 @@ export interface NotificationSend {
 }
 
 /** Why the customer may not be sent to, recorded as a skip rather than a failure. */
-export type Skip = { skipped: string; reason: 'opted-out' | 'unreachable' };
+export type Skip = { skipped: string; reason: 'opted-out' | 'no-consent' | 'unreachable' };
 
 /** Queues a template for a customer; answers the message's id, or the skip the outbox refused it with (other refusals throw). */
 export const sendNotification = async (strapi: Core.Strapi, send: NotificationSend): Promise<{ messageId: number } | Skip> => {
@@ -30,7 +30,7 @@ export const sendNotification = async (strapi: Core.Strapi, send: NotificationSe
     return { messageId: message.id };
   } catch (error) {
     const refusal = error instanceof NotAdmittedError ? error.refusal : null;
-    if (refusal?.reason === 'opted-out' || refusal?.reason === 'unreachable') return { skipped: refusal.message, reason: refusal.reason };
+    if (refusal?.reason === 'opted-out' || refusal?.reason === 'no-consent' || refusal?.reason === 'unreachable') return { skipped: refusal.message, reason: refusal.reason };
     throw error;
   }
 };

@@ -3,8 +3,8 @@ import type { TemplateParams } from '../providers/types';
 import { assertTemplateParams } from '../template-params';
 
 /** Who asked for a message: every way out names one, and admission is decided by it. */
-export type SendSource = 'inbox' | 'notification' | 'campaign' | 'bot' | 'ai' | 'auto-reply';
-export const SEND_SOURCES: readonly SendSource[] = ['inbox', 'notification', 'campaign', 'bot', 'ai', 'auto-reply'];
+export type SendSource = 'inbox' | 'notification' | 'campaign' | 'bot' | 'ai' | 'auto-reply' | 'consent';
+export const SEND_SOURCES: readonly SendSource[] = ['inbox', 'notification', 'campaign', 'bot', 'ai', 'auto-reply', 'consent'];
 
 export type RefusalReason =
   | 'number-removed'
@@ -53,7 +53,7 @@ export interface AdmissionFacts {
   unreachable: boolean;
   /** Why the customer opted out (their CRM record says so), or null. */
   optedOut: string | null;
-  /** Marketing consent; undefined while no consent is recorded anywhere (nothing refuses yet). */
+  /** Marketing opt-in where one is required (`needsOptIn`); undefined when none is. */
   consent?: boolean;
   /** A daily cap on business-initiated sends, where one is configured. */
   daily?: { limit: number; used: number };
@@ -68,9 +68,21 @@ const windowOpen = (facts: AdmissionFacts) => Boolean(facts.windowExpiresAt && n
  */
 export const businessInitiated = (source: SendSource, open: boolean) => {
   if (source === 'inbox') return false;
-  if (source === 'bot' || source === 'ai') return !open;
+  // A consent confirmation answers the customer's own STOP / START, like a bot's reply.
+  if (source === 'bot' || source === 'ai' || source === 'consent') return !open;
   return true;
 };
+
+/**
+ * Whether this send needs the customer's explicit marketing opt-in: only with the setting
+ * `requireMarketingOptIn` on, and only for campaigns and CRM events sending a MARKETING template.
+ */
+export const needsOptIn = (source: SendSource, category: string | null | undefined, requireMarketingOptIn: boolean) =>
+  requireMarketingOptIn && (source === 'campaign' || source === 'notification') && String(category ?? '').toUpperCase() === 'MARKETING';
+
+/** Why a consent record refuses business-initiated sends, as the refusal says it; null when it does not. */
+export const consentReason = (consent: { status?: unknown; source?: unknown; at?: unknown; detail?: unknown } | null | undefined) =>
+  consent?.status === 'opted-out' ? `${consent.source} on ${new Date(consent.at as string).toISOString().slice(0, 10)}${consent.detail ? `: ${consent.detail}` : ''}` : null;
 
 const refuse = (reason: RefusalReason, path: string, message: string, title?: string): Refusal => ({ reason, path: [path], message, ...(title ? { title } : {}) });
 
@@ -85,7 +97,7 @@ export const admit = (facts: AdmissionFacts): Refusal | null => {
   if (businessInitiated(facts.source, open) && facts.optedOut) return refuse('opted-out', 'conversation', `the customer opted out (${facts.optedOut})`);
   if (facts.unreachable) return refuse('unreachable', 'conversation', 'the customer is unreachable on WhatsApp');
   if (businessInitiated(facts.source, open)) {
-    if (facts.consent === false) return refuse('no-consent', 'conversation', 'the customer has not agreed to receive these messages');
+    if (facts.consent === false) return refuse('no-consent', 'conversation', 'the customer has not opted in to marketing messages (requireMarketingOptIn is on)');
     if (facts.daily && facts.daily.used >= facts.daily.limit) return refuse('daily-limit', 'numberId', `the number has reached its ${facts.daily.limit} business-initiated sends for today`);
   }
   if (facts.kind === 'template') {

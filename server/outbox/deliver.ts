@@ -86,7 +86,13 @@ export const createDelivery = (strapi: Core.Strapi) => {
     if (count) publish(row, 'failed');
   };
 
-  const consequences = async (row: Row, cls: string) => {
+  const consequences = async (row: Row, cls: string, c?: { code: string | null; text: string }) => {
+    if (cls === 'opted-out') {
+      // The provider says the customer stopped marketing messages (Meta 131050): recorded, so the next send is refused before it costs a call.
+      const conversation = await q(UID.conversation).findOne({ where: { id: row.conversationId }, select: ['customerPhone', 'customerWaId'] });
+      const phone = conversation?.customerPhone ?? conversation?.customerWaId;
+      if (phone) await getService('consents', { strapi }).change({ numberId: row.numberId, phone, status: 'opted-out', source: 'provider-error', detail: `the provider refused a send: ${c?.code ?? ''} ${c?.text ?? ''}`.trim(), key: `send:${row.id}` });
+    }
     if (cls === 'window-closed') await q(UID.conversation).update({ where: { id: row.conversationId }, data: { templateOnly: true } });
     if (cls === 'invalid-recipient') await q(UID.conversation).update({ where: { id: row.conversationId }, data: { unreachable: true } });
     if (cls === 'auth-problem') {
@@ -111,7 +117,7 @@ export const createDelivery = (strapi: Core.Strapi) => {
         : { status: 'failed', failedAt: new Date(), errorClass: c.class, errorCode: c.code, errorText: c.text },
     });
     if (!retry) {
-      await consequences(row, c.class);
+      await consequences(row, c.class, c);
       publish(row, 'failed');
     }
     return retry ? nextAttemptAt : null;

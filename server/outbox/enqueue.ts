@@ -9,7 +9,7 @@ import { templateText } from '../template-params';
 import { replyKey } from '../keys';
 import { getService } from '../utils';
 import type { NumberRow } from '../number-rows';
-import { admit, businessInitiated, type Refusal, type SendSource } from './admission';
+import { admit, businessInitiated, consentReason, needsOptIn, type Refusal, type SendSource } from './admission';
 import { dailyFact } from './daily-budget';
 import type { Row } from './deliver';
 
@@ -118,11 +118,13 @@ export const createEnqueue = (strapi: Core.Strapi, schedule: (rows: Row[]) => Pr
       const windowExpiresAt = conversation?.windowExpiresAt ?? null;
       const open = Boolean(windowExpiresAt && new Date(windowExpiresAt) > new Date());
       const unreachable = Boolean(conversation?.unreachable);
-      // The CRM lookups only when the answer matters: the business starts this exchange.
-      const optedOut =
-        number && e164 && businessInitiated(source, open)
-          ? await getService('opt-out', { strapi }).reason(e164, regionOf(number), byNumber ? target.crmHint?.recipientOf : undefined)
-          : null;
+      // The consent and CRM lookups only when the answer matters: the business starts this exchange.
+      const initiated = Boolean(number && e164 && businessInitiated(source, open));
+      const consent = initiated ? await getService('consents', { strapi }).find(number!.id, e164!) : null;
+      const optedOut = initiated
+        ? consentReason(consent) ?? (await getService('opt-out', { strapi }).reason(e164!, regionOf(number!), byNumber ? target.crmHint?.recipientOf : undefined))
+        : null;
+      const optInNeeded = initiated && needsOptIn(source, template?.category, (await getService('settings', { strapi }).get()).requireMarketingOptIn);
       const daily = number && businessInitiated(source, open) && BUDGET_SOURCES.has(source) ? await dailyFact(strapi, number, conversation?.id ?? null) : undefined;
       const refusal = admit({
         source,
@@ -134,6 +136,7 @@ export const createEnqueue = (strapi: Core.Strapi, schedule: (rows: Row[]) => Pr
         unreachable,
         optedOut,
         daily,
+        consent: optInNeeded ? consent?.status === 'opted-in' : undefined,
       });
       if (refusal) throw new NotAdmittedError(refusal);
 
@@ -142,6 +145,9 @@ export const createEnqueue = (strapi: Core.Strapi, schedule: (rows: Row[]) => Pr
       const conversationId = conversation!.id as number;
       const data: Row = { conversationId, numberId: number!.id, direction: 'out', status: 'queued', source, sourceRef: author.sourceRef ?? null, authorId: author.id, attempts: 0, ...content };
       if (author.bot) data.payload = { ...(data.payload ?? {}), bot: author.bot };
+      // The record the phone came from, so readmission asks its own opt-out flag again.
+      const holder = byNumber && target.crmHint?.recipientOf ? getService('opt-out', { strapi }).holder(target.crmHint.recipientOf) : null;
+      if (holder) data.payload = { ...(data.payload ?? {}), recipientOf: holder };
       if (input.idempotencyKey) data.idempotencyKey = replyKey(conversationId, input.idempotencyKey);
       const { row, created } = await insert(data);
       if (!created) return row;

@@ -3,7 +3,8 @@ import { UID } from '../constants';
 import { regionOf } from '../phone';
 import { getService } from '../utils';
 import type { NumberRow } from '../number-rows';
-import { admit, businessInitiated, type AdmissionFacts, type Refusal, type SendSource } from './admission';
+import { samePersonKey } from '../phone';
+import { admit, businessInitiated, consentReason, needsOptIn, type AdmissionFacts, type Refusal, type SendSource } from './admission';
 import type { Row } from './deliver';
 
 type StoredTemplate = NonNullable<AdmissionFacts['template']>['stored'];
@@ -46,18 +47,35 @@ export const createReadmission = (strapi: Core.Strapi) => ({
     for (const c of asked) byRegion.set(regionOf(c.number), [...(byRegion.get(regionOf(c.number)) ?? []), e164Of(c.conversation)]);
     const optedOut = new Map<string, string>();
     for (const [region, phones] of byRegion) for (const [e164, reason] of await getService('opt-out', { strapi }).reasons(phones, region)) optedOut.set(e164, reason);
+    // The consent records of these people, one query per number.
+    const byNumber = new Map<number, string[]>();
+    for (const c of asked) byNumber.set(c.number.id, [...(byNumber.get(c.number.id) ?? []), e164Of(c.conversation)]);
+    const consents = new Map<string, Row>();
+    for (const [numberId, phones] of byNumber) for (const [person, row] of await getService('consents', { strapi }).statuses(numberId, phones)) consents.set(`${numberId}:${person}`, row);
+    // A row that carries the CRM record its phone came from asks that record's own flag too.
+    const ownRecord = new Map<number, string>();
+    for (const c of asked) {
+      const hint = c.row.payload?.recipientOf;
+      const reason = hint?.uid && hint?.documentId ? await getService('opt-out', { strapi }).recordReason(hint) : null;
+      if (reason) ownRecord.set(c.row.id, reason);
+    }
+    const { requireMarketingOptIn } = asked.length ? await getService('settings', { strapi }).get() : { requireMarketingOptIn: false };
+    const askedIds = new Set(asked.map((c) => c.row.id));
 
     const refused = await humanTookOver(strapi, candidates);
     for (const { row, number, conversation, template } of candidates) {
+      const consent = askedIds.has(row.id) ? consents.get(`${number.id}:${samePersonKey(e164Of(conversation))}`) : undefined;
+      const source = (row.source ?? 'inbox') as SendSource;
       const refusal = admit({
-        source: (row.source ?? 'inbox') as SendSource,
+        source,
         target: 'conversation',
         kind: row.type === 'template' ? 'template' : 'free',
         number: { removed: Boolean(number.deletedAt), active: Boolean(number.active), freeForm: getService('provider-calls', { strapi }).for(number).capabilities.freeForm, provider: number.provider },
         windowExpiresAt: conversation.windowExpiresAt ?? null,
         template: row.type === 'template' ? { name: row.template.name, language: row.template.language, params: row.template.params, stored: template } : undefined,
         unreachable: Boolean(conversation.unreachable),
-        optedOut: optedOut.get(e164Of(conversation)) ?? null,
+        optedOut: consentReason(consent) ?? ownRecord.get(row.id) ?? optedOut.get(e164Of(conversation)) ?? null,
+        consent: askedIds.has(row.id) && needsOptIn(source, (template as { category?: string } | null)?.category, requireMarketingOptIn) ? consent?.status === 'opted-in' : undefined,
       });
       if (refusal && !refused.has(row.id)) refused.set(row.id, refusal);
     }

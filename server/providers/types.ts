@@ -144,6 +144,19 @@ export interface ProviderErrorEvent {
   raw: unknown;
 }
 
+/** The customer stopped or resumed marketing messages at the provider (Meta `user_preferences`, Gupshup `user-event`). */
+export interface ConsentEvent {
+  kind: 'consent';
+  key: string;
+  businessId: string | null;
+  customer: Customer;
+  status: 'opted-in' | 'opted-out';
+  source: 'meta-preference' | 'gupshup-event';
+  detail: string | null;
+  timestamp: Date;
+  raw: unknown;
+}
+
 /** A part of a webhook this plugin does not act on; kept so nothing is silently dropped. */
 export interface OtherEvent {
   kind: 'other';
@@ -154,7 +167,7 @@ export interface OtherEvent {
   raw: unknown;
 }
 
-export type CanonicalEvent = InboundMessageEvent | StatusEvent | TemplateEvent | NumberEvent | ProviderErrorEvent | OtherEvent;
+export type CanonicalEvent = InboundMessageEvent | StatusEvent | TemplateEvent | NumberEvent | ProviderErrorEvent | ConsentEvent | OtherEvent;
 
 export type ErrorClass =
   | 'retryable'
@@ -162,6 +175,8 @@ export type ErrorClass =
   | 'pair-rate-limited'
   | 'window-closed'
   | 'invalid-recipient'
+  /** The customer stopped marketing messages (Meta 131050, Gupshup 1012): they are opted out, never retried. */
+  | 'opted-out'
   | 'template-problem'
   | 'auth-problem'
   /** No clear answer to a call that may have reached the provider: a send is not repeated blindly. */

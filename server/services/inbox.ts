@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { consentOut } from './consents';
 import { errors } from '@strapi/utils';
 import type { AssigneeOption, Conversation, MessagesQuery, ReplyRequest } from '../../contracts/inbox';
 import { UID, actionId } from '../constants';
@@ -136,7 +137,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      */
     async get(user: AdminUser, id: unknown) {
       const row = await visible(user, id);
-      const out = await named(row, user);
+      // The header shows whether the customer may get business-initiated messages on this number.
+      const stored = row.customerWaId || row.customerPhone ? await getService('consents', { strapi }).find(row.numberId, row.customerPhone ?? `+${row.customerWaId}`) : null;
+      const out = { ...(await named(row, user)), consent: stored ? consentOut(stored) : null };
       if (!row.crmUid || !row.crmDocumentId) return { ...out, crmRecord: null };
       const ct = strapi.contentTypes[row.crmUid as keyof typeof strapi.contentTypes] as { attributes: Record<string, any>; info?: { displayName?: string } } | undefined;
       if (!ct) return { ...out, crmRecord: null };

@@ -1,20 +1,15 @@
 import type { Core } from '@strapi/strapi';
 import type { IdentitySource } from '../../contracts/settings';
-import type { InboundMessageEvent } from '../providers';
-import { customerE164, recordE164, regionOf, samePersonKey } from '../phone';
+import { recordE164, samePersonKey } from '../phone';
 import { getService } from '../utils';
-import type { NumberRow } from '../number-rows';
 
 type Row = Record<string, any>;
 type Source = IdentitySource & { optOutField: string };
 
-const STOP = /^(stop|stopall|unsubscribe|opt[ -]?out)$/i;
-const START = /^(start|unstop|subscribe|opt[ -]?in)$/i;
-
 /**
  * Opt-out lives on the customer's CRM record (each identity source's `optOutField`, a boolean), so
- * the CRM shows it and can change it. Notification rules ask `reason()` before sending; a STOP from
- * the customer's phone sets it on every record with that phone, START clears it.
+ * the CRM shows it and can change it. The outbox asks `reason()` before a business-initiated send; a
+ * consent change (services/consents.ts) sets or clears it on every record with that phone.
  */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const attributes = (uid: string) => (strapi.contentTypes[uid as keyof typeof strapi.contentTypes] as { attributes: Record<string, any> } | undefined)?.attributes;
@@ -29,7 +24,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const wanted = samePersonKey(e164);
     const rows = (await strapi.db.query(source.uid as any).findMany({
       where: { [source.phoneField]: { $contains: e164.slice(-4) }, ...where },
-      select: ['id', 'documentId', source.phoneField],
+      select: ['id', 'documentId', source.phoneField, source.optOutField],
       limit: 200,
     })) as Row[];
     return rows.filter((r) => {
@@ -81,7 +76,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async reasons(e164s: string[], region: string | null): Promise<Map<string, string>> {
       const found = new Map<string, string>();
       const list = e164s.length ? await sources() : [];
-      const wanted = new Map(e164s.map((e164) => [samePersonKey(e164), e164]));
+      // Every phone asked under each person key: an opt-out stored under one form refuses its twin too (Mexico's +52 1 and +52).
+      const wanted = new Map<string, string[]>();
+      for (const e164 of e164s) wanted.set(samePersonKey(e164), [...(wanted.get(samePersonKey(e164)) ?? []), e164]);
       for (const source of list) {
         const tails = [...new Set(e164s.map((e164) => e164.slice(-4)))];
         const rows = (await strapi.db.query(source.uid as any).findMany({
@@ -90,23 +87,34 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         })) as Row[];
         for (const row of rows) {
           const phone = recordE164(row[source.phoneField], region);
-          const e164 = phone === null ? undefined : wanted.get(samePersonKey(phone));
-          if (e164 && !found.has(e164)) found.set(e164, `${source.uid} ${row.documentId} has ${source.optOutField}`);
+          for (const e164 of phone === null ? [] : wanted.get(samePersonKey(phone)) ?? []) if (!found.has(e164)) found.set(e164, `${source.uid} ${row.documentId} has ${source.optOutField}`);
         }
       }
       return found;
     },
 
-    /** STOP / START from the customer: sets or clears the opt-out on their records. Answers how many records changed. */
-    async fromMessage(number: NumberRow, event: InboundMessageEvent) {
-      const word = (event.text ?? '').trim().replace(/[.!]+$/, '');
-      const optOut = STOP.test(word) ? true : START.test(word) ? false : null;
-      if (optOut === null || !event.from.waId) return 0;
-      const e164 = customerE164(event.from.waId);
-      if (!e164) return 0;
+    /** The record a phone path leads to (`contact.phone` on an invoice → the contact), as a row may carry it to readmission. */
+    holder(from: { uid: string; record: Row; path: string }): { uid: string; documentId: string } | null {
+      const found = holderOf(from.uid, from.record, from.path);
+      return found && typeof found.record.documentId === 'string' ? { uid: found.uid, documentId: found.record.documentId } : null;
+    },
+
+    /** Why a row that carries its CRM record may not leave: that record's own opt-out flag (any of its versions), or null. */
+    async recordReason(hint: { uid: string; documentId: string }): Promise<string | null> {
+      const own = (await sources()).find((s) => s.uid === hint.uid);
+      if (!own) return null;
+      const row = await strapi.db.query(own.uid as any).findOne({ where: { documentId: hint.documentId, [own.optOutField]: true }, select: ['id'] });
+      return row ? `${own.uid} ${hint.documentId} has ${own.optOutField}` : null;
+    },
+
+    /**
+     * Keeps the CRM in step with a consent change: sets or clears the opt-out field on every record
+     * with this phone. Answers how many records changed.
+     */
+    async setOnRecords(e164: string, region: string | null, optOut: boolean) {
       let changed = 0;
       for (const source of await sources()) {
-        const rows = await rowsFor(source, e164, regionOf(number));
+        const rows = (await rowsFor(source, e164, region)).filter((r) => r[source.optOutField] !== optOut);
         if (!rows.length) continue;
         // The query engine, not the Document Service: consent is a fact about the person, not a
         // draft edit, so drafts and published versions change together and no "updated" rule fires.
@@ -115,6 +123,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       }
       if (changed) strapi.log.info(`[whatsapp] ${e164} ${optOut ? 'opted out of' : 'opted back in to'} notifications (${changed} record(s))`);
       return changed;
+    },
+
+    /** The identity source of a type with an opt-out field, for the CRM-field middleware. */
+    async sourceOf(uid: string): Promise<Source | null> {
+      return (await sources()).find((s) => s.uid === uid) ?? null;
     },
   };
 };

@@ -191,6 +191,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       }
       if (input.businessHours !== undefined) next.businessHours = withoutClosedDays(input.businessHours);
       if (input.outOfHoursReply !== undefined) next.outOfHoursReply = input.outOfHoursReply?.trim() || null;
+      if (input.consentKeywords) next.consentKeywords = input.consentKeywords;
+      if (input.consentReplies) next.consentReplies = { optOut: input.consentReplies.optOut?.trim() || null, optIn: input.consentReplies.optIn?.trim() || null };
+      if (input.requireMarketingOptIn !== undefined) next.requireMarketingOptIn = input.requireMarketingOptIn;
 
       if (input.defaultNumberId) {
         const number = await strapi.db.query(UID.number).findOne({ where: { id: input.defaultNumberId, deletedAt: null }, select: ['id'] });

@@ -114,6 +114,12 @@ const schema = yup
     defaultNumberId: yup.number().integer().positive().nullable(),
     businessHours,
     outOfHoursReply: yup.string().nullable().max(4096),
+    consentKeywords: yup
+      .object({ optOut: yup.array(yup.string().trim().min(1).max(60).required()).max(50).required(), optIn: yup.array(yup.string().trim().min(1).max(60).required()).max(50).required() })
+      .noUnknown()
+      .default(undefined),
+    consentReplies: yup.object({ optOut: yup.string().nullable().max(1024).defined(), optIn: yup.string().nullable().max(1024).defined() }).noUnknown().default(undefined),
+    requireMarketingOptIn: yup.boolean(),
     notificationFields: yup
       .object()
       .test('field-lists', 'notificationFields maps content type uids to lists of field paths', (v) =>

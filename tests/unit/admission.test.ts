@@ -1,4 +1,4 @@
-import { admit, businessInitiated, SEND_SOURCES, type AdmissionFacts, type SendSource } from '../../server/outbox/admission';
+import { admit, businessInitiated, consentReason, needsOptIn, SEND_SOURCES, type AdmissionFacts, type SendSource } from '../../server/outbox/admission';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
 const OPEN = new Date('2026-06-01T20:00:00Z');
@@ -87,5 +87,24 @@ describe('admission', () => {
     expect(admit(facts({ source: 'inbox', consent: false }))).toBeNull();
     expect(admit(facts({ source: 'campaign', daily: { limit: 2, used: 2 } }))).toMatchObject({ reason: 'daily-limit' });
     expect(admit(facts({ source: 'campaign', daily: { limit: 2, used: 1 } }))).toBeNull();
+  });
+});
+
+describe('marketing consent', () => {
+  test('an explicit opt-in is needed only with requireMarketingOptIn, for campaigns and CRM events sending MARKETING templates', () => {
+    expect(needsOptIn('campaign', 'MARKETING', true)).toBe(true);
+    expect(needsOptIn('notification', 'marketing', true)).toBe(true);
+    expect(needsOptIn('campaign', 'MARKETING', false)).toBe(false);
+    expect(needsOptIn('campaign', 'UTILITY', true)).toBe(false);
+    expect(needsOptIn('inbox', 'MARKETING', true)).toBe(false);
+  });
+  test('a consent confirmation answers the customer: not business-initiated while their window is open', () => {
+    expect(businessInitiated('consent', true)).toBe(false);
+    expect(businessInitiated('consent', false)).toBe(true);
+  });
+  test('an opted-out record says why; an opted-in one refuses nothing', () => {
+    expect(consentReason({ status: 'opted-out', source: 'keyword', at: '2026-01-02T10:00:00Z', detail: 'the customer wrote "STOP"' })).toBe('keyword on 2026-01-02: the customer wrote "STOP"');
+    expect(consentReason({ status: 'opted-in', source: 'staff', at: '2026-01-02T10:00:00Z' })).toBeNull();
+    expect(consentReason(null)).toBeNull();
   });
 });

@@ -14,7 +14,7 @@ const EXPECTED: Record<string, Partial<CanonicalEvent> & Record<string, unknown>
   'message-event-read.json': { kind: 'status', status: 'read', providerMessageId: 'ee4a68a0-1203-4c85-8dc3-49d0b3226a35' },
   'message-event-failed.json': { kind: 'status', status: 'failed' },
   'template-event-status-update.json': { kind: 'template', status: 'APPROVED', name: 'invoice_ready', language: 'en' },
-  'user-event-opted-in.json': { kind: 'other', field: 'user-event' },
+  'user-event-opted-in.json': { kind: 'consent', status: 'opted-in', source: 'gupshup-event', customer: { waId: '15550002222' } },
   'user-event-sandbox-start.json': { kind: 'other', field: 'user-event' },
   'v3-status-enqueued.json': { kind: 'status', status: 'enqueued', providerMessageId: 'ee4a68a0-1203-4c85-8dc3-49d0b3226a35' },
 };

@@ -30,6 +30,7 @@ const EXPECTED: Record<string, { counts: Record<string, number>; type?: string }
   'template-status-update-approved.json': { counts: { template: 1 } },
   'template-status-update-rejected.json': { counts: { template: 1 } },
   'phone-number-quality-update.json': { counts: { number: 1 } },
+  'user-preferences-stop.json': { counts: { consent: 1 } },
 };
 
 describe('Meta webhook fixtures parse to exactly the events they hold', () => {
@@ -131,5 +132,17 @@ describe('Meta parse details', () => {
     ['message without id', { object: 'whatsapp_business_account', entry: [{ changes: [{ field: 'messages', value: { metadata: {}, messages: [{ from: '1', type: 'text' }] } }] }] }],
   ])('%s is a malformed payload', (_name, body) => {
     expect(() => meta.parse(body)).toThrow(MalformedPayloadError);
+  });
+});
+
+describe('user_preferences', () => {
+  test('a marketing stop is a consent event for the customer; other categories are not consent', () => {
+    const [event] = meta.parse(fixture('meta/user-preferences-stop.json'));
+    expect(event).toMatchObject({ kind: 'consent', status: 'opted-out', source: 'meta-preference', customer: { waId: '15550002222' }, businessId: '109876543210987', detail: 'User requested to stop marketing messages' });
+    const body = fixture('meta/user-preferences-stop.json') as any;
+    body.entry[0].changes[0].value.user_preferences[0].category = 'offers';
+    expect(meta.parse(body).filter((e) => e.kind === 'consent')).toEqual([]);
+    body.entry[0].changes[0].value.user_preferences[0] = { ...body.entry[0].changes[0].value.user_preferences[0], category: 'marketing_messages', value: 'resume' };
+    expect(meta.parse(body)[0]).toMatchObject({ kind: 'consent', status: 'opted-in' });
   });
 });

@@ -7,6 +7,9 @@ import type { AssigneeOption, ConversationDetail } from '../../../contracts/inbo
 import { useActOnConversationMutation, useNotifyError, type ConversationAction } from '../../api';
 import { useInboxSettings } from '../../hooks/useInboxSettings';
 import { useTranslate, type Translate } from '../../hooks/useTranslate';
+import { useAllowed } from '../../hooks/useAllowed';
+import { PERMISSIONS } from '../../permissions';
+import { ConsentBadge } from '../consents/ConsentBadge';
 import { CrmBadge, conversationName } from './ConversationList';
 
 const UNASSIGNED = 'unassigned';
@@ -48,6 +51,7 @@ export const ConversationHeader = ({ conversation: c, canAssign, assignees }: Co
   // Tickets switched off in the settings: no "Create ticket" that can only fail.
   const { tickets } = useInboxSettings();
   const now = useNow(30_000);
+  const { allowed: canManageConsent } = useAllowed(PERMISSIONS.manageConsents);
   const win = windowText(t, c.windowExpiresAt, now);
 
   // The conversation and the list reload through their tags once the API has answered.
@@ -86,6 +90,7 @@ export const ConversationHeader = ({ conversation: c, canAssign, assignees }: Co
         </Flex>
         <Flex gap={2} wrap="wrap" alignItems="center">
           <CrmBadge kind={c.crm?.kind ?? 'unknown'} />
+          <ConsentBadge consent={c.consent ?? null} numberId={c.numberId} phone={c.customerPhone ?? `+${c.customerWaId}`} conversationId={c.id} canManage={Boolean(canManageConsent)} />
           {c.state === 'closed' && (
             <Badge backgroundColor="neutral150" textColor="neutral700">
               {t('inbox.list.closed', 'Closed')}

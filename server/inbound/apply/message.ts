@@ -175,8 +175,6 @@ export const createMessageApplier = (strapi: Core.Strapi, keys: Keys) => {
         },
       }))
     );
-    // In the same transaction and in order: a STOP is never lost between the message and the opt-out.
-    for (const { number, event } of entries) if (event.text) await getService('opt-out', { strapi }).fromMessage(number, event);
     return entries.map(({ number }, i) => [
       { type: 'message.created', conversationId: rows[i].conversationId, numberId: number.id, messageId: ids[i] },
       { type: 'conversation.updated', conversationId: rows[i].conversationId, numberId: number.id },

@@ -86,6 +86,8 @@ export interface ReceiptOutcome {
   retry: Set<number>;
   /** Inputs (by index) stored as unmatched receipts. */
   unmatched: Set<number>;
+  /** Sends that failed because the customer stopped marketing messages (error class `opted-out`). */
+  optedOut: { number: NumberRow; conversationId: number; code: string | null; text: string; key: string }[];
 }
 
 export const createStatusApplier = (strapi: Core.Strapi, keys: Keys) => {
@@ -111,7 +113,7 @@ export const createStatusApplier = (strapi: Core.Strapi, keys: Keys) => {
 
   /** Applies the receipts inside `trx`; pushes what changed to `published`. */
   const apply = async (trx: Db, inputs: ReceiptInput[], published: RealtimeEvent[]): Promise<ReceiptOutcome> => {
-    const outcome: ReceiptOutcome = { retry: new Set(), unmatched: new Set() };
+    const outcome: ReceiptOutcome = { retry: new Set(), unmatched: new Set(), optedOut: [] };
     // Which stored message each receipt is about, looked up once per number.
     const byNumber = new Map<number, Set<string>>();
     for (const { number, event } of inputs) {
@@ -137,21 +139,22 @@ export const createStatusApplier = (strapi: Core.Strapi, keys: Keys) => {
     const fresh = await keys.claim(trx, keyRows);
 
     // A key new in this batch is applied once, by its first receipt.
-    const perMessage = new Map<number, { message: StoredMessage; number: NumberRow; events: StatusEvent[] }>();
+    const perMessage = new Map<number, { message: StoredMessage; number: NumberRow; events: StatusEvent[]; key: string }>();
     for (const [i, input] of inputs.entries()) {
       const key = eventKey(input.number, input.event.key);
       if (outcome.retry.has(i) || outcome.unmatched.has(i) || !fresh.delete(key)) continue;
       const message = messageOf(input)!;
-      const entry = perMessage.get(message.id) ?? { message, number: input.number, events: [] };
+      const entry = perMessage.get(message.id) ?? { message, number: input.number, events: [], key };
       entry.events.push(input.event);
       perMessage.set(message.id, entry);
     }
 
     const changes: { id: number; data: Record<string, unknown> }[] = [];
     const moves = new Map<string, { message: StoredMessage; number: NumberRow }[]>();
-    for (const { message, number, events } of perMessage.values()) {
+    for (const { message, number, events, key } of perMessage.values()) {
       const { data, status } = foldStatuses(message, events, (detail) => getService('provider-calls', { strapi }).for(number).classifyDetail(detail));
       if (Object.keys(data).length) changes.push({ id: message.id, data });
+      if (data.errorClass === 'opted-out') outcome.optedOut.push({ number, conversationId: message.conversationId, code: (data.errorCode as string | null) ?? null, text: String(data.errorText ?? ''), key });
       if (status) moves.set(status, [...(moves.get(status) ?? []), { message, number }]);
     }
     if (changes.length) await writeFields(trx, changes);

@@ -5,6 +5,7 @@ import type { ClassifiedError, ErrorClass, ProviderErrorDetail } from '../types'
 const GUPSHUP: Record<string, ErrorClass> = {
   '1002': 'invalid-recipient', // number does not exist on WhatsApp
   '1005': 'auth-problem',
+  '1012': 'opted-out', // the number opted out
   '1007': 'auth-problem',
   '4001': 'rate-limited',
   '4002': 'rate-limited',

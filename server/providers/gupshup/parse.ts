@@ -142,6 +142,15 @@ export const parse = (body: unknown): CanonicalEvent[] => {
         raw: p,
       }];
     }
+    case 'user-event': {
+      const p = body.payload;
+      const type = str(p.type);
+      const phone = str(p.phone);
+      if ((type === 'opted-out' || type === 'opted-in') && phone) {
+        return [{ kind: 'consent', key: `user-event:${phone}:${type}:${body.timestamp ?? ''}`, businessId, customer: { waId: phone }, status: type, source: 'gupshup-event', detail: `Gupshup user-event ${type}`, timestamp, raw: p }];
+      }
+      return [{ kind: 'other', key: `other:${body.type}:${phone ?? ''}:${type ?? ''}:${body.timestamp ?? ''}`, businessId, field: String(body.type), timestamp, raw: p }];
+    }
     default:
       return [{ kind: 'other', key: `other:${body.type}:${str(body.payload.phone) ?? ''}:${str(body.payload.type) ?? ''}:${body.timestamp ?? ''}`, businessId, field: String(body.type), timestamp, raw: body.payload }];
   }

@@ -21,6 +21,7 @@ const BY_CODE: Record<string, ErrorClass> = {
   '131021': 'invalid-recipient',
   '131026': 'invalid-recipient',
   '131030': 'invalid-recipient',
+  '131050': 'opted-out',
   '132000': 'template-problem',
   '132001': 'template-problem',
   '132005': 'template-problem',

@@ -164,6 +164,24 @@ const parseTemplateChange = (field: string, v: Json, entry: Json, businessId: st
   };
 };
 
+/** A `user_preferences` entry about marketing messages: `stop` opts out, `resume` opts back in (other categories are not consent). */
+const parsePreference = (p: Json, businessId: string | null): CanonicalEvent | null => {
+  const value = str(p.value);
+  const waId = str(p.wa_id);
+  if (str(p.category) !== 'marketing_messages' || (value !== 'stop' && value !== 'resume') || !waId) return null;
+  return {
+    kind: 'consent',
+    key: `preference:${waId}:${value}:${p.timestamp ?? digest(p)}`,
+    businessId,
+    customer: { waId, userId: str(p.user_id) },
+    status: value === 'stop' ? 'opted-out' : 'opted-in',
+    source: 'meta-preference',
+    detail: str(p.detail) ?? null,
+    timestamp: when(p.timestamp),
+    raw: p,
+  };
+};
+
 /**
  * Splits one webhook body into every atomic event it carries: all entries × changes × messages ×
  * statuses × errors × template and number updates. Unknown message types become `unsupported`
@@ -194,6 +212,10 @@ export const parse = (body: unknown): CanonicalEvent[] => {
         for (const s of list(v.statuses)) {
           if (!isObject(s)) throw new MalformedPayloadError('a status is not an object');
           events.push(parseStatus(s, businessId));
+        }
+        for (const preference of list(v.user_preferences)) {
+          const event = isObject(preference) ? parsePreference(preference, businessId) : null;
+          if (event) events.push(event);
         }
         const errors = errorsOf(v.errors);
         if (errors) events.push({ kind: 'error', key: `error:${businessId}:${digest(v.errors)}:${entry.time ?? ''}`, businessId, errors, timestamp: when(entry.time), raw: v });

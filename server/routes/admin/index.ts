@@ -1,5 +1,6 @@
 import bots from './bots';
 import campaigns from './campaigns';
+import consents from './consents';
 import host from './host';
 import logs from './logs';
 import mediaAccess from './media-access';
@@ -13,5 +14,5 @@ import templates from './templates';
 
 export default () => ({
   type: 'admin',
-  routes: [...conversations, ...numbers, ...settings, ...logs, ...templates, ...quickReplies, ...stream, ...notificationRules, ...host, ...mediaAccess, ...campaigns, ...bots],
+  routes: [...conversations, ...numbers, ...settings, ...logs, ...templates, ...quickReplies, ...stream, ...notificationRules, ...host, ...mediaAccess, ...campaigns, ...bots, ...consents],
 });
