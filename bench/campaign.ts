@@ -47,8 +47,15 @@ const lags = (sends: number[], polls: { at: number; count: number }[]) => {
 };
 
 const run = async (app: ExampleServer, sim: SimulatorClient, token: string, rate: number) => {
-  const api = async (method: string, url: string, body?: unknown) => {
-    const res = await fetch(`${app.baseUrl}${url}`, { method, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const api = async (method: string, url: string, body?: unknown, tries = method === 'GET' ? 3 : 1): Promise<any> => {
+    let res: Response;
+    try {
+      res = await fetch(`${app.baseUrl}${url}`, { method, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch (error) {
+      // A kept-alive socket the busy server closed as it was reused: a read is asked again.
+      if (tries > 1) return api(method, url, body, tries - 1);
+      throw new Error(`${method} ${url}: ${(error as Error).message}\n${app.logs()}`);
+    }
     const json = (await res.json()) as any;
     if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(json)}`);
     return json.data;
@@ -119,7 +126,8 @@ const run = async (app: ExampleServer, sim: SimulatorClient, token: string, rate
 };
 
 const main = async () => {
-  prepare();
+  // BENCH_PREPARED=1: the plugin and the example are already built (another build is reading dist/).
+  if (process.env.BENCH_PREPARED !== '1') prepare();
   const simulator = await startSimulatorProcess();
   const sim = new SimulatorClient(simulator.url);
   const app = await startExample({ WHATSAPP_META_BASE_URL: simulator.url }, { adminPanel: false });

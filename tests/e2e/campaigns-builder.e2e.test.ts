@@ -50,6 +50,8 @@ beforeAll(async () => {
   server = await startExample({ WHATSAPP_META_BASE_URL: sim.url, WHATSAPP_CRON_CAMPAIGNS: '*/2 * * * * *' }, { database });
   session = await openAdminSession(server, 'campaign-builder');
   page = session.page;
+  // The machine is shared: a cold admin page can take longer than the default 20 s to load.
+  page.setDefaultNavigationTimeout(90_000);
   api = await adminApi(server);
   numberId = (await numberWithTemplate(server, sim, api, 20)).id;
   await session.logIn();
