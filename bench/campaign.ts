@@ -67,12 +67,12 @@ const run = async (app: ExampleServer, sim: SimulatorClient, token: string, rate
   // Receipts (sent, delivered, read) go back to the app, batched as Meta does under load.
   await sim.addMetaNumber({ phoneNumberId: pnid, wabaId: WABA, displayPhoneNumber: `1555${pnid.slice(-7)}`, ...credentials, webhookUrl: `${app.baseUrl}${hook.pathname}${hook.search}`, throughputMps: rate } as any);
   await sim.setFault(pnid, { batch: Number(process.env.BENCH_RECEIPT_BATCH ?? 100) } as any);
-  await sim.createTemplate({ wabaId: WABA, name: 'bench_notice', language: 'en_US', category: 'UTILITY', status: 'APPROVED', body: 'Hello {{1}}, this is a notice.' } as any);
+  await sim.createTemplate({ wabaId: WABA, name: `bench_notice_${rate}`, language: 'en_US', category: 'UTILITY', status: 'APPROVED', body: 'Hello {{1}}, this is a notice.' } as any);
   await api('POST', '/whatsapp/templates/sync', { numberId: number.id });
 
   const phones = Array.from({ length: RECIPIENTS }, (_, i) => `+33${rate === 80 ? 6 : 7}${String(10_000_000 + i)}`);
   const csv = ['phone,name', ...phones.map((p, i) => `${p},Customer ${i}`)].join('\n');
-  const campaign = await api('POST', '/whatsapp/campaigns', { name: `Bench ${rate}/s`, numberId: number.id, template: { name: 'bench_notice', language: 'en_US' }, parameters: [{ component: 'body', index: 0, from: 'column', value: 'name' }], audience: { csv }, schedule: { type: 'now' } });
+  const campaign = await api('POST', '/whatsapp/campaigns', { name: `Bench ${rate}/s`, numberId: number.id, template: { name: `bench_notice_${rate}`, language: 'en_US' }, parameters: [{ component: 'body', index: 0, from: 'column', value: 'name' }], audience: { csv }, schedule: { type: 'now' } });
   const since = (await sim.requests({ provider: 'meta' })).reduce((max, r) => Math.max(max, r.seq), 0);
   const rssBefore = procKb(app.pid, 'VmRSS');
   const launchedAt = Date.now();
