@@ -3,8 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/tests'],
   testMatch: ['**/tests/{unit,integration}/**/*.test.ts'],
-  // Several instances need PostgreSQL (and Redis): that file runs, always on PostgreSQL, in the TEST_DB=postgres run.
-  testPathIgnorePatterns: process.env.TEST_DB === 'postgres' ? ['/node_modules/'] : ['/node_modules/', '/tests/integration/cluster\\.test\\.ts$'],
+  // Several instances need PostgreSQL (and Redis): those files run, always on PostgreSQL, in the TEST_DB=postgres run.
+  testPathIgnorePatterns: process.env.TEST_DB === 'postgres' ? ['/node_modules/'] : ['/node_modules/', '/tests/integration/(campaigns-)?cluster\\.test\\.ts$'],
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest'] },
   // file-type (content sniffing of customer media) is ESM only: Node loads it natively, Jest needs it compiled.
   transformIgnorePatterns: ['/node_modules/(?!(file-type|strtok3|token-types|@tokenizer|uint8array-extras|@borewit)/)'],

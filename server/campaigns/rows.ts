@@ -20,7 +20,7 @@ export const campaignData = (input: Partial<CampaignInput>, scopeFilters?: Recor
     if (csv) {
       const parsed = parseCsv(csv);
       data.csv = { text: csv, rows: parsed.rows.length, columns: parsed.columns };
-    } else data.csv = null;
+    } else if (csv === null) data.csv = null; // An absent csv keeps the stored one (the builder sends it only when a new one was read).
   }
   return data;
 };

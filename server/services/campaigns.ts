@@ -122,6 +122,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (frozen.length) invalid(frozen.map((k) => ({ path: [k], message: `a ${campaign.state} campaign's ${k} cannot be changed; only a draft or scheduled campaign can be edited` })));
       const data = campaignData(input, input.audience ? await scopeFiltersOf(input.audience.contentType, scope) : campaign.audience?.scopeFilters);
       const merged = { ...campaign, ...data };
+      if (!merged.audience?.contentType && !merged.csv) invalid([{ path: ['audience'], message: 'choose a content type or upload a CSV' }]);
       await check(merged, scope, { template: Boolean(input.template || input.parameters || input.numberId) });
       if (campaign.state === 'scheduled') {
         // A scheduled campaign switched to `now` is due at once (the next tick runs it), never left without a run.

@@ -72,7 +72,8 @@ const audience = yup
   })
   .noUnknown()
   .default(undefined)
-  .test('who', 'choose a content type or upload a CSV', (v) => !v || Boolean(v.contentType || v.csv));
+  // On update an absent csv keeps the stored one; the service checks the merged campaign.
+  .test('who', 'choose a content type or upload a CSV', (v) => !v || Boolean(v.contentType || v.csv) || v.csv === undefined);
 
 const schedule = yup
   .object({
@@ -132,7 +133,7 @@ export const validateCampaignCreate = validateYupSchema(
       name: fields.name.required('give the campaign a name'),
       numberId: fields.numberId.required('choose a number'),
       template: fields.template.required('choose a template'),
-      audience: audience.required('choose a content type or upload a CSV'),
+      audience: audience.required('choose a content type or upload a CSV').test('who-new', 'choose a content type or upload a CSV', (v: { contentType?: string | null; csv?: string | null } | undefined) => Boolean(v && (v.contentType || v.csv))),
       schedule: schedule.required('choose when to send'),
     })
     .noUnknown()

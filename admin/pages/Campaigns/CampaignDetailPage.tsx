@@ -7,6 +7,7 @@ import { ConfirmDeleteDialog } from '../../components/ConfirmDeleteDialog';
 import { AuditTrail } from '../../components/campaigns/detail/AuditTrail';
 import { CampaignActions } from '../../components/campaigns/detail/CampaignActions';
 import { Funnel } from '../../components/campaigns/detail/Funnel';
+import { OccurrencePicker } from '../../components/campaigns/detail/OccurrencePicker';
 import { RecipientsTable } from '../../components/campaigns/detail/RecipientsTable';
 import { TestSendModal } from '../../components/campaigns/detail/TestSendModal';
 import { TimelineChart } from '../../components/campaigns/detail/TimelineChart';
@@ -34,6 +35,8 @@ const Detail = ({ id }: { id: number }) => {
   const [deleteCampaign] = useDeleteCampaignMutation();
   const [testing, setTesting] = React.useState(false);
   const [deleting, setDeleting] = React.useState<number | null>(null);
+  // Null follows the latest occurrence, so a new run of a recurring campaign shows by itself.
+  const [occurrenceId, setOccurrenceId] = React.useState<number | null>(null);
   const campaign = query.data;
   // The funnel, chart and recipients move by themselves while it runs.
   const wanted = pollingOf(campaign);
@@ -105,8 +108,13 @@ const Detail = ({ id }: { id: number }) => {
               </Section>
             </Grid.Item>
           </Grid.Root>
+          {(campaign.schedule.type === 'recurring' || campaign.occurrences.length > 1) && (
+            <Section title={t('campaigns.occurrences', 'Occurrences')}>
+              <OccurrencePicker name={campaign.name} occurrences={campaign.occurrences} value={occurrenceId} onChange={setOccurrenceId} />
+            </Section>
+          )}
           <Section title={t('campaigns.recipients', 'Recipients')}>
-            <RecipientsTable campaignId={id} pollingInterval={poll} compact={compact} />
+            <RecipientsTable key={occurrenceId ?? 'latest'} campaignId={id} occurrenceId={occurrenceId ?? undefined} pollingInterval={poll} compact={compact} />
           </Section>
           <Section title={t('campaigns.audit', 'Audit trail')}>
             <Box>

@@ -24,12 +24,20 @@ const Reason = ({ r }: { r: CampaignRecipient }) => (
   </Typography>
 );
 
-/** The latest occurrence's recipients, filtered by status, a page at a time; polled while the campaign runs. */
-export const RecipientsTable = ({ campaignId, pollingInterval, compact }: { campaignId: number; pollingInterval: number; compact: boolean }) => {
+export interface RecipientsTableProps {
+  campaignId: number;
+  /** One occurrence's recipients; undefined: the latest occurrence's. */
+  occurrenceId?: number;
+  pollingInterval: number;
+  compact: boolean;
+}
+
+/** One occurrence's recipients (the latest by default), filtered by status, a page at a time; polled while the campaign runs. */
+export const RecipientsTable = ({ campaignId, occurrenceId, pollingInterval, compact }: RecipientsTableProps) => {
   const t = useTranslate();
   const [status, setStatus] = React.useState<string>(ALL);
   const [page, setPage] = React.useState(1);
-  const { data, isError } = useListCampaignRecipientsQuery({ id: campaignId, status: status === ALL ? undefined : (status as RecipientStatus), page, pageSize: PAGE_SIZE }, { pollingInterval });
+  const { data, isError } = useListCampaignRecipientsQuery({ id: campaignId, occurrenceId, status: status === ALL ? undefined : (status as RecipientStatus), page, pageSize: PAGE_SIZE }, { pollingInterval });
   const rows = data?.data ?? [];
   const pagination = data?.meta.pagination;
   const label = t('campaigns.recipients', 'Recipients');
