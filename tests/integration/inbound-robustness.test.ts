@@ -1,0 +1,67 @@
+import { startStrapi, type TestApp } from '../helpers/strapi';
+import { as, login } from '../helpers/admin';
+import { fixture } from '../helpers/fixtures';
+import { postMeta, settle, settleWithRetries } from '../helpers/webhooks';
+
+const SECRET = 'robustness-app-secret';
+const NUMBER = { label: 'Main', provider: 'meta', phone: '+15550001111', phoneNumberId: '109876543210987', wabaId: '102030405060708', accessToken: 'token-main-0000000000', appSecret: SECRET, verifyToken: 'verify-main' };
+
+let app: TestApp;
+let number: any;
+
+const q = (name: string) => app.strapi.db.query(`plugin::whatsapp.${name}` as any);
+const postgres = () => app.strapi.db.dialect.client === 'postgres';
+const table = (uid: string) => (app.strapi.db.metadata.get(uid as any) as { tableName: string }).tableName;
+
+/** A customer's text message, signed body text. */
+const textFrom = (from: string, id: string, text: string) => {
+  const body = fixture('meta/inbound-text.json');
+  const value = body.entry[0].changes[0].value;
+  value.contacts = [{ profile: { name: `Customer ${from}` }, wa_id: from }];
+  value.messages[0] = { ...value.messages[0], from, id, text: { body: text } };
+  delete value.messages[0].from_user_id;
+  return JSON.stringify(body);
+};
+
+/** A trigger that makes the database refuse a statement on `tableName` (`when` in SQL over NEW) with `message`. */
+const refuse = async (name: string, tableName: string, event: 'INSERT' | 'UPDATE', when: string, message: string) => {
+  const knex = app.strapi.db.connection;
+  if (postgres()) {
+    await knex.raw(`CREATE OR REPLACE FUNCTION ${name}() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION '${message}'; END; $$ LANGUAGE plpgsql`);
+    await knex.raw(`CREATE TRIGGER ${name} BEFORE ${event} ON ${tableName} FOR EACH ROW WHEN (${when}) EXECUTE FUNCTION ${name}()`);
+  } else {
+    await knex.raw(`CREATE TRIGGER ${name} BEFORE ${event} ON ${tableName} FOR EACH ROW WHEN ${when} BEGIN SELECT RAISE(ABORT, '${message}'); END`);
+  }
+  return () => knex.raw(postgres() ? `DROP TRIGGER IF EXISTS ${name} ON ${tableName}` : `DROP TRIGGER IF EXISTS ${name}`);
+};
+
+beforeAll(async () => {
+  app = await startStrapi();
+  const admin = as(app.server, await login(app.server));
+  number = (await admin.post('/whatsapp/numbers').send(NUMBER)).body.data;
+});
+afterAll(async () => {
+  await app?.stop();
+});
+
+describe('a webhook call the database cannot store', () => {
+  test('is answered 503 with Retry-After (the provider delivers it again), never 500, and is stored when delivered again', async () => {
+    const raw = textFrom('15550701001', 'wamid.store-refused-1', 'stored on the second delivery');
+    const drop = await refuse('wa_refuse_store', table('plugin::whatsapp.webhook-event'), 'INSERT', '1 = 1', 'disk I/O error');
+    let refused;
+    try {
+      refused = await postMeta(app.server, number.webhookUrl, raw, SECRET);
+    } finally {
+      await drop();
+    }
+    expect(refused.status).toBe(503);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect(refused.body).toMatchObject({ ok: false, error: expect.stringMatching(/could not be stored/) });
+    expect(await q('message').count({ where: { providerMessageId: 'wamid.store-refused-1' } })).toBe(0);
+
+    const again = await postMeta(app.server, number.webhookUrl, raw, SECRET);
+    expect(again.status).toBe(200);
+    await settle(app.strapi);
+    expect(await q('message').count({ where: { providerMessageId: 'wamid.store-refused-1' } })).toBe(1);
+  });
+});
