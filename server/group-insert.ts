@@ -3,6 +3,7 @@
  * multi-row INSERT (one statement and one commit instead of one each), and each call still waits
  * for its own row to be stored before it is answered.
  */
+import { reasonOf } from './db-rows';
 
 /** Rows one statement carries at most (bind limits: about 15 columns a row). */
 const MAX_ROWS = 200;
@@ -21,13 +22,6 @@ export const isConnectionError = (error: unknown): boolean => {
   const code = String(e.code ?? '');
   if (CONNECTION_CODES.has(code) || code.startsWith('08') || code.startsWith('SQLITE_IOERR')) return true;
   return e.name === 'KnexTimeoutError' || /Timeout acquiring a connection|Connection terminated|connection is closed|pool is probably full/i.test(String(e.message ?? ''));
-};
-
-/** An error's reason without the statement knex puts before it (which would log the body). */
-export const reasonOf = (error: unknown) => {
-  const message = String((error as Error)?.message ?? error);
-  const cut = message.lastIndexOf(' - ');
-  return (cut >= 0 ? message.slice(cut + 3) : message).slice(0, 300);
 };
 
 export interface GroupInsertLimits {

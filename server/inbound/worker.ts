@@ -14,6 +14,7 @@ import { getConfig, getService } from '../utils';
 import { createWorkerLoop } from '../worker-loop';
 import { routerFor } from '../webhook-routing';
 import { backoffMs, createClaims } from '../claims';
+import { reasonOf } from '../db-rows';
 import { createChunkApplier, type RowState, type Step } from './chunk';
 import { inOrder, lanesOf, newPassState, planTurns, type PassState, type Planned } from './plan';
 
@@ -186,6 +187,36 @@ export const createInboundWorker = (strapi: Core.Strapi) => {
     while (pressed() && Date.now() - started < rest) await tick();
   };
 
+  /**
+   * After a chunk failed as a whole (outside the per-event isolation of chunk.ts), runs its rows
+   * alone in order: the others apply, and the row that fails alone is marked with its reason, its
+   * attempt counted (its claim counted it), retried after a backoff and dead after MAX_ATTEMPTS.
+   */
+  const oneByOne = async (chunk: Planned<WebhookRow>[], routers: Map<number, any>, state: PassState) => {
+    for (const item of chunk) {
+      const { row } = item;
+      if (item.people.some((person) => state.waiting.has(person))) {
+        for (const person of item.people) state.waiting.add(person);
+        await claims.unclaim([row.id]).catch(() => undefined); // its lease runs out otherwise
+        continue;
+      }
+      try {
+        for (const waits of await runChunk([item], routers)) for (const person of waits.people) state.waiting.add(person);
+      } catch (error) {
+        for (const person of item.people) state.waiting.add(person);
+        progress.delete(row.id);
+        carried.delete(row.id);
+        const lastError = `could not be processed: ${reasonOf(error)}`;
+        const dead = row.attempts >= MAX_ATTEMPTS;
+        strapi.log.error(`[whatsapp] webhook event ${row.id} ${lastError}${dead ? `; dead after ${row.attempts} attempts` : '; tried again later'}`);
+        // Should this write fail too (the database is down), the row stays claimed and its lease runs out.
+        await claims
+          .release([row.id], dead ? { state: 'dead', lastError, processedAt: new Date() } : { state: 'pending', lockedUntil: new Date(Date.now() + backoffMs(row.attempts)), lastError })
+          .catch(() => undefined);
+      }
+    }
+  };
+
   /** Runs a lane's rows in order, a chunk per transaction; a row left pending holds back its people's later rows. */
   const runLane = async (lane: Planned<WebhookRow>[], stopped: () => boolean, routers: Map<number, any>, state: PassState) => {
     for (let i = 0; i < lane.length; ) {
@@ -212,9 +243,8 @@ export const createInboundWorker = (strapi: Core.Strapi) => {
       try {
         for (const item of await runChunk(chunk, routers)) for (const person of item.people) state.waiting.add(person);
       } catch (error) {
-        // A database error leaves these rows claimed: their lease runs out and a later pass takes them again.
-        for (const item of chunk) for (const person of item.people) state.waiting.add(person);
-        strapi.log.error(`[whatsapp] webhook events ${chunk.map((c) => c.row.id).join(', ')} could not be processed: ${(error as Error).message}`);
+        strapi.log.warn(`[whatsapp] webhook events ${chunk.map((c) => c.row.id).join(', ')} failed together (${reasonOf(error)}); trying them one by one`);
+        await oneByOne(chunk, routers, state);
       } finally {
         chunking -= 1;
       }

@@ -65,3 +65,27 @@ describe('a webhook call the database cannot store', () => {
     expect(await q('message').count({ where: { providerMessageId: 'wamid.store-refused-1' } })).toBe(1);
   });
 });
+
+describe('a webhook row whose chunk fails as a whole', () => {
+  test('is isolated: the others apply, the poison row is tried again and goes dead with its reason, nothing applied twice', async () => {
+    // The database refuses to finish one row (outside the per-event transactions chunk.ts isolates).
+    const drop = await refuse('wa_refuse_done', table('plugin::whatsapp.webhook-event'), 'UPDATE', "NEW.state = 'done' AND NEW.raw_body LIKE '%poison-pill%'", 'poison refused');
+    try {
+      const bodies = [textFrom('15550702001', 'wamid.chunk-ok-1', 'first'), textFrom('15550702002', 'wamid.chunk-poison', 'poison-pill'), textFrom('15550702003', 'wamid.chunk-ok-2', 'third')];
+      const answers = await Promise.all(bodies.map((raw) => postMeta(app.server, number.webhookUrl, raw, SECRET)));
+      expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+      const [ok1, poison, ok2] = answers.map((a) => a.body.eventId);
+      await settle(app.strapi);
+      const state = async (id: number) => (await q('webhook-event').findOne({ where: { id } })) as { state: string; lastError: string | null; attempts: number };
+      expect((await state(ok1)).state).toBe('done');
+      expect((await state(ok2)).state).toBe('done');
+      expect(await state(poison)).toMatchObject({ state: 'pending', lastError: expect.stringMatching(/poison refused/) });
+
+      for (let i = 0; i < 10 && (await state(poison)).state !== 'dead'; i += 1) await settleWithRetries(app.strapi);
+      expect(await state(poison)).toMatchObject({ state: 'dead', lastError: expect.stringMatching(/poison refused/) });
+      for (const id of ['wamid.chunk-ok-1', 'wamid.chunk-poison', 'wamid.chunk-ok-2']) expect(await q('message').count({ where: { providerMessageId: id } })).toBe(1);
+    } finally {
+      await drop();
+    }
+  });
+});
