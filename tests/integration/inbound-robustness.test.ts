@@ -1,4 +1,6 @@
+import { Client } from 'pg';
 import { startStrapi, type TestApp } from '../helpers/strapi';
+import { pgConfig } from '../helpers/pg';
 import { as, login } from '../helpers/admin';
 import { fixture } from '../helpers/fixtures';
 import { postMeta, settle, settleWithRetries } from '../helpers/webhooks';
@@ -89,3 +91,53 @@ describe('a webhook row whose chunk fails as a whole', () => {
     }
   });
 });
+
+if (process.env.TEST_DB === 'postgres') {
+  describe('shutdown while an index builds (PostgreSQL)', () => {
+    test('does not wait for the build: it is cancelled, and the index is built at the next start', async () => {
+      const schema = app.database.env.DATABASE_SCHEMA;
+      const name = 'whatsapp_conversations_recent_idx';
+      const holder = new Client(pgConfig());
+      const watcher = new Client(pgConfig());
+      await Promise.all([holder.connect(), watcher.connect()]);
+      const indexState = async () => (await watcher.query(`SELECT i.indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2`, [schema, name])).rows[0] ?? null;
+      let released = false;
+      let fallback: NodeJS.Timeout | undefined;
+      try {
+        for (const c of [holder, watcher]) await c.query(`SET search_path TO "${schema}"`);
+        await app.stop({ keepDatabase: true });
+        await watcher.query(`DROP INDEX ${name}`);
+        // A transaction that may write the table: a concurrent build waits for it to end.
+        await holder.query('BEGIN');
+        await holder.query('LOCK TABLE whatsapp_conversations IN ROW EXCLUSIVE MODE');
+        app = await startStrapi({}, app.database);
+        // The build has started once its (still invalid) index is in the catalog.
+        for (let i = 0; !(await indexState()); i += 1) {
+          if (i > 400) throw new Error('the index build never started');
+          await new Promise((r) => setTimeout(r, 25));
+        }
+        // Only so that an unfixed shutdown ends at all: the order of the two flags decides the test.
+        fallback = setTimeout(() => {
+          released = true;
+          void holder.query('COMMIT');
+        }, 30_000);
+        await app.stop({ keepDatabase: true });
+        expect(released).toBe(false);
+        expect(await indexState()).toEqual({ valid: false });
+      } finally {
+        clearTimeout(fallback);
+        if (!released) await holder.query('ROLLBACK').catch(() => undefined);
+        await holder.end();
+      }
+      try {
+        app = await startStrapi({}, app.database);
+        for (let i = 0; (await indexState())?.valid !== true; i += 1) {
+          if (i > 400) throw new Error('the index was not built again');
+          await new Promise((r) => setTimeout(r, 25));
+        }
+      } finally {
+        await watcher.end();
+      }
+    }, 120_000);
+  });
+}
