@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { startStrapi, type TestApp } from '../helpers/strapi';
 import { pgConfig } from '../helpers/pg';
+import { rowInserter } from '../../server/db-rows';
 import { as, login } from '../helpers/admin';
 import { fixture } from '../helpers/fixtures';
 import { postMeta, settle, settleWithRetries } from '../helpers/webhooks';
@@ -90,6 +91,47 @@ describe('a webhook row whose chunk fails as a whole', () => {
       await drop();
     }
   });
+});
+
+describe('per-person order with many rows waiting', () => {
+  test('over 32,766 earlier rows on their backoff (past SQLite’s variable limit): their people wait, everyone else is applied', async () => {
+    const WAITING = 33_000;
+    const inserter = rowInserter(app.strapi, 'plugin::whatsapp.webhook-event');
+    const later = new Date(Date.now() + 3_600_000);
+    const person = (i: number) => String(15560000000 + i);
+    const ids: number[] = [];
+    for (let from = 0; from < WAITING; from += 500) {
+      const rows = Array.from({ length: Math.min(500, WAITING - from) }, (_, k) => ({
+        numberId: number.id,
+        provider: 'meta',
+        receivedAt: new Date(),
+        rawBody: textFrom(person(from + k), `wamid.waiting-${from + k}`, 'waiting on its backoff'),
+        bodyEncoding: 'utf8',
+        headers: {},
+        signatureOk: true,
+        state: 'pending',
+        attempts: 1,
+        eventCount: 1,
+        lockedUntil: later,
+      }));
+      ids.push(...(await inserter.insert(app.strapi.db.connection, rows)));
+    }
+    try {
+      const waits = await postMeta(app.server, number.webhookUrl, textFrom(person(17), 'wamid.after-waiting-17', 'after my earlier message'), SECRET);
+      const free = await postMeta(app.server, number.webhookUrl, textFrom('15550703001', 'wamid.nobody-waiting', 'nothing before me'), SECRET);
+      expect([waits.status, free.status]).toEqual([200, 200]);
+      await settle(app.strapi);
+      expect((await q('webhook-event').findOne({ where: { id: free.body.eventId } })).state).toBe('done');
+      expect(await q('message').count({ where: { providerMessageId: 'wamid.nobody-waiting' } })).toBe(1);
+      // Person 17's earlier row waits on its backoff: their later message must not overtake it.
+      expect((await q('webhook-event').findOne({ where: { id: waits.body.eventId } })).state).toBe('pending');
+      expect(await q('message').count({ where: { providerMessageId: 'wamid.after-waiting-17' } })).toBe(0);
+    } finally {
+      for (let i = 0; i < ids.length; i += 500) await q('webhook-event').deleteMany({ where: { id: { $in: ids.slice(i, i + 500) } } });
+    }
+    await settle(app.strapi);
+    expect(await q('message').count({ where: { providerMessageId: 'wamid.after-waiting-17' } })).toBe(1);
+  }, 120_000);
 });
 
 if (process.env.TEST_DB === 'postgres') {
