@@ -27,7 +27,7 @@ const BATCH = 200;
 const LOCKED_PAGE = 1000;
 const BODIES_PER_READ = 50;
 /** Rows whose people are remembered: a stored body never changes, so a waiting row is parsed once. */
-const PEOPLE_CACHE_MAX = 10_000;
+const PEOPLE_CACHE_MAX = 50_000;
 /** Events per transaction: SQLite has one writer, and an acknowledgement waits for the whole of one (fewer while calls queue). */
 const chunkEvents = (sqlite: boolean, pressed: boolean) => (sqlite ? (pressed ? 10 : 40) : 100);
 /** On SQLite, how long a chunk waits for acknowledgements in flight to be stored first. */

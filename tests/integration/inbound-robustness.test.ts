@@ -94,8 +94,9 @@ describe('a webhook row whose chunk fails as a whole', () => {
 });
 
 describe('per-person order with many rows waiting', () => {
-  test('over 32,766 earlier rows on their backoff (past SQLite’s variable limit): their people wait, everyone else is applied', async () => {
-    const WAITING = 33_000;
+  test('thousands of earlier rows on their backoff (33,000 on SQLite, past its variable limit): their people wait, everyone else is applied', async () => {
+    // SQLite's limit is what the big figure passes; PostgreSQL (65,535) checks the paging with fewer.
+    const WAITING = postgres() ? 2_500 : 33_000;
     const inserter = rowInserter(app.strapi, 'plugin::whatsapp.webhook-event');
     const later = new Date(Date.now() + 3_600_000);
     const person = (i: number) => String(15560000000 + i);
