@@ -82,11 +82,17 @@ export const createClaims = <R extends Claimable>(strapi: Core.Strapi, { uid, le
       }) as Promise<R[]>;
     },
 
-    /** Ids of rows below `beforeId` that are due later (a backoff) or held by another worker's lease. */
-    async lockedBefore(beforeId: number, now = new Date()): Promise<number[]> {
+    /**
+     * Ids of rows below `beforeId` that are due later (a backoff) or held by another worker's lease,
+     * a page at a time: those above `afterId`, in id order, at most `limit`.
+     */
+    async lockedBefore(beforeId: number, { afterId = 0, limit = IN_LIMIT, now = new Date() }: { afterId?: number; limit?: number; now?: Date } = {}): Promise<number[]> {
       const rows = await pendingWhere(db()(table()).select('id'))
+        .where('id', '>', afterId)
         .where('id', '<', beforeId)
-        .where(column(leaseField), '>', now);
+        .where(column(leaseField), '>', now)
+        .orderBy('id', 'asc')
+        .limit(limit);
       return rows.map((r: { id: unknown }) => Number(r.id));
     },
 

@@ -79,3 +79,16 @@ export const DAILY_LIMIT_REASON = 'daily-limit';
 
 /** How many rows past the requested page a list counts before it stops: a lower bound beyond that is enough to page on. */
 export const COUNT_AHEAD = 1000;
+
+/**
+ * Webhook calls waiting to be stored at most (rows, and bytes of their bodies): past either, or
+ * while the database cannot be reached, a call is answered 503 with Retry-After and the provider
+ * delivers it again, so a slow database never fills memory.
+ */
+export const WEBHOOK_QUEUE_MAX_ROWS = 5000;
+export const WEBHOOK_QUEUE_MAX_BYTES = 64 * 1024 * 1024;
+/** Seconds a provider is asked to wait before delivering a call again that could not be stored. */
+export const WEBHOOK_RETRY_AFTER_S = 5;
+
+/** API log rows held in memory at most while the database is slow: past it the oldest are dropped (and counted). */
+export const API_LOG_BUFFER_MAX_ROWS = 10_000;

@@ -66,29 +66,48 @@ const existingOnPostgres = async (knex: any): Promise<Map<string, 'valid' | 'inv
   return new Map(rows.map((r: { name: string; valid: boolean; building: boolean }) => [r.name, r.valid ? 'valid' : r.building ? 'building' : 'invalid']));
 };
 
+/** A background build: `stopIndexes` sets `stopped` and cancels the statement running on `pid`. */
+interface Build {
+  done: Promise<void>;
+  stopped: boolean;
+  pid: number | null;
+}
+
 /**
  * On PostgreSQL each missing index is built CONCURRENTLY (outside any transaction), so a large
  * table keeps taking writes while it builds; an invalid one is dropped and built again (unless
- * another instance is building it). Each index on its own: one that fails is logged and the others still come.
+ * another instance is building it). Each index on its own: one that fails is logged and the others
+ * still come. The statements run on one connection of their own, so shutdown can cancel them.
  */
-const createOnPostgres = async (strapi: Core.Strapi) => {
+const createOnPostgres = async (strapi: Core.Strapi, build: Build) => {
   const knex = strapi.db.connection;
   const schema = await trigramSchema(knex).catch(() => null);
   if (!schema) strapi.log.info('[whatsapp] pg_trgm is not available: searching conversations by part of a name or phone scans the table');
   const wanted = [...PLAIN, ...(schema ? trigram(`${quote(schema)}.gin_trgm_ops`) : [])];
   const existing = await existingOnPostgres(knex);
+  const missing = wanted.filter((index) => existing.get(index.name) !== 'valid' && existing.get(index.name) !== 'building');
+  if (!missing.length || build.stopped) return;
   const built: string[] = [];
-  for (const index of wanted) {
-    const state = existing.get(index.name);
-    if (state === 'valid' || state === 'building') continue;
-    try {
-      if (state === 'invalid') await knex.raw(`DROP INDEX CONCURRENTLY IF EXISTS ${quote(index.name)}`);
-      await knex.raw(`CREATE INDEX CONCURRENTLY IF NOT EXISTS ${quote(index.name)} ON ${index.on}`);
-      built.push(index.name);
-    } catch (error) {
-      strapi.log.warn(`[whatsapp] could not create index ${index.name} (lists and search will be slower): ${(error as Error).message}`);
+  const client = knex.client as { acquireConnection(): Promise<any>; releaseConnection(connection: any): Promise<unknown> };
+  const connection = await client.acquireConnection();
+  try {
+    build.pid = Number((await connection.query('SELECT pg_backend_pid() AS pid')).rows[0].pid);
+    for (const index of missing) {
+      if (build.stopped) break;
+      try {
+        if (existing.get(index.name) === 'invalid') await connection.query(`DROP INDEX CONCURRENTLY IF EXISTS ${quote(index.name)}`);
+        await connection.query(`CREATE INDEX CONCURRENTLY IF NOT EXISTS ${quote(index.name)} ON ${index.on}`);
+        built.push(index.name);
+      } catch (error) {
+        if (build.stopped) break;
+        strapi.log.warn(`[whatsapp] could not create index ${index.name} (lists and search will be slower): ${(error as Error).message}`);
+      }
     }
+  } finally {
+    build.pid = null;
+    await client.releaseConnection(connection);
   }
+  if (build.stopped) strapi.log.info('[whatsapp] inbox index build cancelled by shutdown; it is built again at the next start');
   if (built.length) strapi.log.info(`[whatsapp] built ${built.length} inbox index(es): ${built.join(', ')}`);
 };
 
@@ -96,7 +115,7 @@ const createOnSqlite = async (strapi: Core.Strapi) => {
   for (const index of PLAIN) await strapi.db.connection.raw(`CREATE INDEX IF NOT EXISTS ${index.name} ON ${index.on}`);
 };
 
-const building = new WeakMap<object, Promise<void>>();
+const builds = new WeakMap<object, Build>();
 
 /**
  * Starts ensuring the indexes. SQLite's are built before this resolves; PostgreSQL's build in the
@@ -105,14 +124,32 @@ const building = new WeakMap<object, Promise<void>>();
  * without CREATE rights must still get a working plugin.
  */
 export const ensureIndexes = async (strapi: Core.Strapi) => {
-  const build = (strapi.db.dialect.client === 'postgres' ? createOnPostgres(strapi) : createOnSqlite(strapi)).catch((error: Error) => {
+  const build: Build = { done: Promise.resolve(), stopped: false, pid: null };
+  build.done = (strapi.db.dialect.client === 'postgres' ? createOnPostgres(strapi, build) : createOnSqlite(strapi)).catch((error: Error) => {
     strapi.log.warn(`[whatsapp] could not create the inbox's indexes (lists and search will be slower): ${error.message}`);
   });
-  building.set(strapi, build);
-  if (strapi.db.dialect.client !== 'postgres') await build;
+  builds.set(strapi, build);
+  if (strapi.db.dialect.client !== 'postgres') await build.done;
 };
 
 /** Resolves once a build `ensureIndexes` started has ended (before the database closes). */
 export const indexesSettled = async (strapi: Core.Strapi) => {
-  await building.get(strapi);
+  await builds.get(strapi)?.done;
+};
+
+/**
+ * Ends a build in progress for shutdown without waiting for it: the statement running is cancelled
+ * (the index it leaves invalid is built again at the next start), and its connection given back
+ * before the database closes. Cancelled again until the build ends: a statement may just be starting.
+ */
+export const stopIndexes = async (strapi: Core.Strapi) => {
+  const build = builds.get(strapi);
+  if (!build) return;
+  build.stopped = true;
+  let ended = false;
+  void build.done.then(() => (ended = true));
+  while (!ended) {
+    if (build.pid !== null) await strapi.db.connection.raw('SELECT pg_cancel_backend(?)', [build.pid]).catch(() => undefined);
+    await Promise.race([build.done, new Promise((resolve) => setTimeout(resolve, 100))]);
+  }
 };

@@ -5,6 +5,13 @@ import type { Core } from '@strapi/strapi';
 export type Db = (table: string) => any;
 export type RowData = Record<string, unknown>;
 
+/** A database error's reason without the statement knex puts before it (which would log a row's body). */
+export const reasonOf = (error: unknown) => {
+  const message = String((error as Error)?.message ?? error);
+  const cut = message.lastIndexOf(' - ');
+  return (cut >= 0 ? message.slice(cut + 3) : message).slice(0, 300);
+};
+
 const JSON_TYPES = new Set(['json']);
 
 /**

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { stopCronJobs } from './cron';
-import { indexesSettled } from './db-indexes';
+import { stopIndexes } from './db-indexes';
 import { getService } from './utils';
 
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
@@ -13,6 +13,6 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   await getService('notifications', { strapi }).stop();
   await getService('provider-calls', { strapi }).flushLog();
   await getService('cluster', { strapi }).stop();
-  // An index still building holds a connection the database's close would cut.
-  await indexesSettled(strapi);
+  // An index still building holds a connection the database's close would cut: it is cancelled, not waited for.
+  await stopIndexes(strapi);
 };

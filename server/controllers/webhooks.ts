@@ -38,6 +38,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       })
     );
     ctx.status = answer.status;
+    if (answer.retryAfter) ctx.set('Retry-After', String(answer.retryAfter));
     ctx.body = answer.body;
   },
 });

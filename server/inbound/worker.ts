@@ -13,7 +13,8 @@ import type { NumberRow } from '../number-rows';
 import { getConfig, getService } from '../utils';
 import { createWorkerLoop } from '../worker-loop';
 import { routerFor } from '../webhook-routing';
-import { backoffMs, createClaims, type Held } from '../claims';
+import { backoffMs, chunksOf, createClaims, type Held } from '../claims';
+import { reasonOf } from '../db-rows';
 import { createChunkApplier, type RowState, type Step } from './chunk';
 import { inOrder, lanesOf, newPassState, planTurns, type PassState, type Planned } from './plan';
 
@@ -22,6 +23,11 @@ const MAX_ATTEMPTS = 6;
 const SWEEP_MS = 5_000;
 /** Rows one claim takes. */
 const BATCH = 200;
+/** Ids of waiting rows read at once, and bodies of them (a body may be 4 MB): bounded reads, under SQLite's variable limit. */
+const LOCKED_PAGE = 1000;
+const BODIES_PER_READ = 50;
+/** Rows whose people are remembered: a stored body never changes, so a waiting row is parsed once. */
+const PEOPLE_CACHE_MAX = 50_000;
 /** Events per transaction: SQLite has one writer, and an acknowledgement waits for the whole of one (fewer while calls queue). */
 const chunkEvents = (sqlite: boolean, pressed: boolean) => (sqlite ? (pressed ? 10 : 40) : 100);
 /** On SQLite, how long a chunk waits for acknowledgements in flight to be stored first. */
@@ -71,7 +77,7 @@ export const createInboundWorker = (strapi: Core.Strapi) => {
   const pressed = () => unheld >= PRESSURE || Date.now() - pressedAt < PRESSURE_MS;
   /** How long the worker's last chunk took: under pressure it rests four times that. */
   let lastChunkMs = 0;
-  /** Row id → the people its events are about; a stored body never changes, so a waiting row is parsed once. */
+  /** Row id → the people its events are about. */
   const peopleCache = new Map<number, string[]>();
 
   const parseRow = (row: WebhookRow) => {
@@ -189,6 +195,36 @@ export const createInboundWorker = (strapi: Core.Strapi) => {
     while (pressed() && Date.now() - started < rest) await tick();
   };
 
+  /**
+   * After a chunk failed as a whole (outside the per-event isolation of chunk.ts), runs its rows
+   * alone in order: the others apply, and the row that fails alone is marked with its reason, its
+   * attempt counted (its claim counted it), retried after a backoff and dead after MAX_ATTEMPTS.
+   */
+  const oneByOne = async (chunk: Planned<ClaimedRow>[], routers: Map<number, any>, state: PassState) => {
+    for (const item of chunk) {
+      const { row } = item;
+      if (item.people.some((person) => state.waiting.has(person))) {
+        for (const person of item.people) state.waiting.add(person);
+        await claims.unclaim([row]).catch(() => undefined); // its lease runs out otherwise
+        continue;
+      }
+      try {
+        for (const waits of await runChunk([item], routers)) for (const person of waits.people) state.waiting.add(person);
+      } catch (error) {
+        for (const person of item.people) state.waiting.add(person);
+        progress.delete(row.id);
+        carried.delete(row.id);
+        const lastError = `could not be processed: ${reasonOf(error)}`;
+        const dead = row.attempts >= MAX_ATTEMPTS;
+        strapi.log.error(`[whatsapp] webhook event ${row.id} ${lastError}${dead ? `; dead after ${row.attempts} attempts` : '; tried again later'}`);
+        // Should this write fail too (the database is down), the row stays claimed and its lease runs out.
+        await claims
+          .release([row], dead ? { state: 'dead', lastError, processedAt: new Date() } : { state: 'pending', lockedUntil: new Date(Date.now() + backoffMs(row.attempts)), lastError })
+          .catch(() => undefined);
+      }
+    }
+  };
+
   /** Runs a lane's rows in order, a chunk per transaction; a row left pending holds back its people's later rows. */
   const runLane = async (lane: Planned<ClaimedRow>[], stopped: () => boolean, routers: Map<number, any>, state: PassState) => {
     for (let i = 0; i < lane.length; ) {
@@ -218,9 +254,8 @@ export const createInboundWorker = (strapi: Core.Strapi) => {
       try {
         for (const item of await runChunk(chunk, routers)) for (const person of item.people) state.waiting.add(person);
       } catch (error) {
-        // A database error leaves these rows claimed: their lease runs out and a later pass takes them again.
-        for (const item of chunk) for (const person of item.people) state.waiting.add(person);
-        strapi.log.error(`[whatsapp] webhook events ${chunk.map((c) => c.row.id).join(', ')} could not be processed: ${(error as Error).message}`);
+        strapi.log.warn(`[whatsapp] webhook events ${chunk.map((c) => c.row.id).join(', ')} failed together (${reasonOf(error)}); trying them one by one`);
+        await oneByOne(chunk, routers, state);
       } finally {
         chunking -= 1;
       }
@@ -228,19 +263,28 @@ export const createInboundWorker = (strapi: Core.Strapi) => {
     }
   };
 
-  /** The people of stored rows below `beforeId` still waiting on a backoff or another worker: their later rows wait too. */
+  /**
+   * The people of stored rows below `beforeId` still waiting on a backoff or another worker: their
+   * later rows wait too. Read a page of ids at a time and their bodies a few at a time, so neither
+   * memory nor a statement's variables grow with the rows waiting.
+   */
   const waitingPeople = async (beforeId: number, into: Set<string>) => {
-    const ids = await claims.lockedBefore(beforeId);
-    const unknown = ids.filter((id) => !peopleCache.has(id));
-    if (unknown.length) {
-      if (peopleCache.size > 10_000) peopleCache.clear();
-      const rows = (await strapi.db.query(UID.webhookEvent as any).findMany({ select: ['id', 'provider', 'rawBody', 'bodyEncoding'], where: { id: { $in: unknown } } })) as WebhookRow[];
-      for (const row of rows) {
-        const events = parseOrNothing(row);
-        peopleCache.set(row.id, events ? peopleOf(events) : []);
+    for (let afterId = 0; ; ) {
+      const ids = await claims.lockedBefore(beforeId, { afterId, limit: LOCKED_PAGE });
+      if (!ids.length) return;
+      afterId = ids[ids.length - 1];
+      const unknown = ids.filter((id) => !peopleCache.has(id));
+      if (peopleCache.size + unknown.length > PEOPLE_CACHE_MAX) peopleCache.clear();
+      for (const part of chunksOf(unknown, BODIES_PER_READ)) {
+        const rows = (await strapi.db.query(UID.webhookEvent as any).findMany({ select: ['id', 'provider', 'rawBody', 'bodyEncoding'], where: { id: { $in: part } } })) as WebhookRow[];
+        for (const row of rows) {
+          const events = parseOrNothing(row);
+          peopleCache.set(row.id, events ? peopleOf(events) : []);
+        }
       }
+      for (const id of ids) for (const person of peopleCache.get(id) ?? []) into.add(person);
+      if (ids.length < LOCKED_PAGE) return;
     }
-    for (const id of ids) for (const person of peopleCache.get(id) ?? []) into.add(person);
   };
 
   /** One pass: claim due rows a batch at a time and apply them, until none is left. */

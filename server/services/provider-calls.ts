@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { UID } from '../constants';
+import { API_LOG_BUFFER_MAX_ROWS, UID } from '../constants';
 import type { NumberRow } from '../number-rows';
 import {
   adapterFor,
@@ -21,41 +21,11 @@ import {
 } from '../providers';
 import { originOf } from '../providers/media-fetch';
 import { rowInserter } from '../db-rows';
+import { createLogBuffer } from '../log-buffer';
 import { getConfig, getService } from '../utils';
 
-/** API log rows wait a moment and go in one insert: at a number's full rate a send must not cost an insert of its own. */
 const LOG_FLUSH_MS = 50;
 const LOG_BATCH = 200;
-const createLogBuffer = (strapi: Core.Strapi) => {
-  let pending: Record<string, unknown>[] = [];
-  let timer: NodeJS.Timeout | null = null;
-  let writing: Promise<void> = Promise.resolve();
-  const flush = (): Promise<void> => {
-    if (timer) clearTimeout(timer);
-    timer = null;
-    const rows = pending;
-    pending = [];
-    if (rows.length) {
-      writing = writing
-        .then(() => rowInserter(strapi, UID.apiLog).insert(strapi.db.connection, rows))
-        .then(
-          () => undefined,
-          (error: Error) => {
-            strapi.log.warn(`[whatsapp] could not write the API log: ${error.message}`);
-          }
-        );
-    }
-    return writing;
-  };
-  return {
-    flush,
-    add(row: Record<string, unknown>) {
-      pending.push(row);
-      if (pending.length >= LOG_BATCH) void flush();
-      else timer ??= setTimeout(() => void flush(), LOG_FLUSH_MS);
-    },
-  };
-};
 
 /**
  * One number's provider, ready to call: the adapter, the call context (base URL, API log) and the
@@ -90,7 +60,10 @@ export interface ProviderClient {
  * waiting: a slow log must never slow a send.
  */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
-  const apiLog = createLogBuffer(strapi);
+  const apiLog = createLogBuffer<Record<string, unknown>>(
+    { insert: (rows) => rowInserter(strapi, UID.apiLog).insert(strapi.db.connection, rows), warn: (message) => strapi.log.warn(message) },
+    { flushMs: LOG_FLUSH_MS, batch: LOG_BATCH, maxRows: API_LOG_BUFFER_MAX_ROWS }
+  );
   const opened = new Map<number, { cacheKey: string; number: ProviderNumber; readable: boolean }>();
 
   const contextFor = (number: Pick<NumberRow, 'id' | 'provider'>): ProviderContext => {

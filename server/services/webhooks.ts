@@ -1,8 +1,8 @@
 import { isUtf8 } from 'node:buffer';
 import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
-import { REJECTED_BODY_KEPT_BYTES, UID } from '../constants';
-import { rowInserter } from '../db-rows';
+import { REJECTED_BODY_KEPT_BYTES, UID, WEBHOOK_QUEUE_MAX_BYTES, WEBHOOK_QUEUE_MAX_ROWS, WEBHOOK_RETRY_AFTER_S } from '../constants';
+import { reasonOf, rowInserter } from '../db-rows';
 import { createGroupInsert } from '../group-insert';
 import { MalformedPayloadError, type CanonicalEvent, type HandshakeResult } from '../providers';
 import { parseWebhookJson } from '../providers/json';
@@ -22,6 +22,8 @@ export interface IncomingWebhook {
 export interface WebhookAnswer {
   status: number;
   body: { ok: boolean; error?: string; eventId?: number };
+  /** Seconds the caller should wait before delivering the call again (a 503). */
+  retryAfter?: number;
 }
 
 /**
@@ -66,8 +68,21 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   // Plain inserts: the query engine's create costs three round trips on this hot path.
   const grouped = createGroupInsert(
     (data: Record<string, unknown>[]) => rows().insert(strapi.db.connection, data),
-    (row) => String(row.rawBody ?? '').length
+    (row) => String(row.rawBody ?? '').length,
+    { maxRows: WEBHOOK_QUEUE_MAX_ROWS, maxWeight: WEBHOOK_QUEUE_MAX_BYTES }
   );
+  /** Calls answered 503 since the last log line: a database outage logs a line a second, not one per call. */
+  let refused = 0;
+  let loggedAt = 0;
+  const unavailable = (error: unknown): WebhookAnswer => {
+    refused += 1;
+    if (Date.now() - loggedAt >= 1000) {
+      strapi.log.error(`[whatsapp] ${refused} webhook call(s) answered 503 (the provider delivers them again): ${reasonOf(error)}`);
+      refused = 0;
+      loggedAt = Date.now();
+    }
+    return { status: 503, body: { ok: false, error: 'the call could not be stored now; deliver it again later' }, retryAfter: WEBHOOK_RETRY_AFTER_S };
+  };
 
   const store = async (number: NumberRow, incoming: IncomingWebhook, fields: { state: string; signatureOk: boolean | null; lastError?: string | null; eventCount?: number }) => {
     const bytes = incoming.raw === null ? null : bytesOf(incoming.raw);
@@ -90,6 +105,68 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     });
   };
 
+  const receiveOnce = async (incoming: IncomingWebhook): Promise<WebhookAnswer> => {
+    const number = await numbers().findByWebhookKey(incoming.key);
+    if (!number) return { status: 404, body: { ok: false, error: 'unknown webhook URL' } };
+
+    const reject = async (status: number, error: string, signatureOk: boolean | null) => {
+      const eventId = await store(number, incoming, { state: 'rejected', signatureOk, lastError: error });
+      strapi.log.warn(`[whatsapp] webhook for number ${number.id} rejected (${status}): ${error}`);
+      return { status, body: { ok: false, error, eventId } };
+    };
+    const ignore = async (reason: string, signatureOk: boolean, eventCount: number) => {
+      const eventId = await store(number, incoming, { state: 'ignored', signatureOk, lastError: reason, eventCount });
+      return { status: 200, body: { ok: true, eventId } };
+    };
+
+    if (incoming.bodyError) {
+      const { status, message } = incoming.bodyError;
+      return reject(status === 413 ? 413 : 400, status === 413 ? `body too large: ${message}` : `malformed body: ${message}`, null);
+    }
+    if (incoming.raw === null || incoming.raw.length === 0) return reject(400, 'empty body', null);
+
+    // Credentials that cannot be decrypted (the encryption key changed) must not read as "none set":
+    // that would switch signature checks off.
+    const client = getService('provider-calls', { strapi }).for(number);
+    if (number.credentials && !client.credentialsReadable) {
+      return reject(403, "the number's stored credentials cannot be read (was the encryption key changed?); enter them again", null);
+    }
+
+    const verdict = client.verify({ rawBody: incoming.raw, headers: incoming.headers });
+    if (!verdict.ok) return reject(verdict.status, verdict.reason, false);
+
+    // JSON is UTF-8: bytes that are not would be stored as base64 and never parse again in the worker.
+    const bytes = bytesOf(incoming.raw);
+    if (!isUtf8(bytes)) return reject(400, 'malformed body: not UTF-8 text', true);
+
+    let events: CanonicalEvent[];
+    try {
+      events = client.parse(parseWebhookJson(bytes.toString('utf8')));
+    } catch (error) {
+      const reason = error instanceof MalformedPayloadError ? error.message : `malformed JSON: ${(error as Error).message}`;
+      return reject(400, reason, true);
+    }
+    if (events.length > MAX_EVENTS_PER_CALL) return reject(400, `too many events in one call: ${events.length}, at most ${MAX_EVENTS_PER_CALL}`, true);
+
+    if (!number.active) return ignore('number is not active', true, events.length);
+
+    const route = routerFor(strapi, number);
+    const targets = await Promise.all(events.map((e) => route(e.businessId)));
+    if (events.length > 0 && targets.every((t) => t === null)) {
+      const foreign = [...new Set(events.map((e) => e.businessId))].join(', ');
+      // Meta sends every number of an app to one callback and retries anything but a 2xx for days:
+      // a signed body for a number we do not have is acknowledged and kept, not refused.
+      if (signsBodies(number)) return ignore(`the body addresses ${foreign}, which is no number here`, true, events.length);
+      // An unsigned call is authenticated by its URL key only, which speaks for this number alone.
+      return reject(403, `the body addresses ${foreign}, which is not this number; this URL accepts only its own number's events`, true);
+    }
+
+    const inbound = getService('inbound', { strapi });
+    const eventId = await store(number, incoming, { state: 'pending', signatureOk: true, eventCount: events.length });
+    inbound.kick();
+    return { status: 200, body: { ok: true, eventId } };
+  };
+
   return {
     async handshake(key: string, query: Record<string, unknown>): Promise<HandshakeResult> {
       const number = await numbers().findByWebhookKey(key);
@@ -97,66 +174,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return getService('provider-calls', { strapi }).for(number).handshake(query);
     },
 
+    /**
+     * Stores the call and answers it. Nothing is acknowledged before its row is committed: when it
+     * cannot be (too much waiting, the database down or failing), the answer is 503 with
+     * Retry-After, which providers deliver again, never a 500.
+     */
     async receive(incoming: IncomingWebhook): Promise<WebhookAnswer> {
-      const number = await numbers().findByWebhookKey(incoming.key);
-      if (!number) return { status: 404, body: { ok: false, error: 'unknown webhook URL' } };
-
-      const reject = async (status: number, error: string, signatureOk: boolean | null) => {
-        const eventId = await store(number, incoming, { state: 'rejected', signatureOk, lastError: error });
-        strapi.log.warn(`[whatsapp] webhook for number ${number.id} rejected (${status}): ${error}`);
-        return { status, body: { ok: false, error, eventId } };
-      };
-      const ignore = async (reason: string, signatureOk: boolean, eventCount: number) => {
-        const eventId = await store(number, incoming, { state: 'ignored', signatureOk, lastError: reason, eventCount });
-        return { status: 200, body: { ok: true, eventId } };
-      };
-
-      if (incoming.bodyError) {
-        const { status, message } = incoming.bodyError;
-        return reject(status === 413 ? 413 : 400, status === 413 ? `body too large: ${message}` : `malformed body: ${message}`, null);
-      }
-      if (incoming.raw === null || incoming.raw.length === 0) return reject(400, 'empty body', null);
-
-      // Credentials that cannot be decrypted (the encryption key changed) must not read as "none set":
-      // that would switch signature checks off.
-      const client = getService('provider-calls', { strapi }).for(number);
-      if (number.credentials && !client.credentialsReadable) {
-        return reject(403, "the number's stored credentials cannot be read (was the encryption key changed?); enter them again", null);
-      }
-
-      const verdict = client.verify({ rawBody: incoming.raw, headers: incoming.headers });
-      if (!verdict.ok) return reject(verdict.status, verdict.reason, false);
-
-      // JSON is UTF-8: bytes that are not would be stored as base64 and never parse again in the worker.
-      const bytes = bytesOf(incoming.raw);
-      if (!isUtf8(bytes)) return reject(400, 'malformed body: not UTF-8 text', true);
-
-      let events: CanonicalEvent[];
       try {
-        events = client.parse(parseWebhookJson(bytes.toString('utf8')));
+        return await receiveOnce(incoming);
       } catch (error) {
-        const reason = error instanceof MalformedPayloadError ? error.message : `malformed JSON: ${(error as Error).message}`;
-        return reject(400, reason, true);
+        return unavailable(error);
       }
-      if (events.length > MAX_EVENTS_PER_CALL) return reject(400, `too many events in one call: ${events.length}, at most ${MAX_EVENTS_PER_CALL}`, true);
-
-      if (!number.active) return ignore('number is not active', true, events.length);
-
-      const route = routerFor(strapi, number);
-      const targets = await Promise.all(events.map((e) => route(e.businessId)));
-      if (events.length > 0 && targets.every((t) => t === null)) {
-        const foreign = [...new Set(events.map((e) => e.businessId))].join(', ');
-        // Meta sends every number of an app to one callback and retries anything but a 2xx for days:
-        // a signed body for a number we do not have is acknowledged and kept, not refused.
-        if (signsBodies(number)) return ignore(`the body addresses ${foreign}, which is no number here`, true, events.length);
-        // An unsigned call is authenticated by its URL key only, which speaks for this number alone.
-        return reject(403, `the body addresses ${foreign}, which is not this number; this URL accepts only its own number's events`, true);
-      }
-
-      const inbound = getService('inbound', { strapi });
-      const eventId = await store(number, incoming, { state: 'pending', signatureOk: true, eventCount: events.length });
-      inbound.kick();
-      return { status: 200, body: { ok: true, eventId } };
     },
   };
 };
