@@ -20,6 +20,8 @@ export const PERMISSIONS = {
   readCampaigns: permission('campaignsRead'),
   manageCampaigns: permission('campaignsManage'),
   launchCampaigns: permission('campaignsLaunch'),
+  readBots: permission('botsRead'),
+  manageBots: permission('botsManage'),
   readLogs: permission('logsRead'),
   replayLogs: permission('logsReplay'),
   settings: permission('settingsManage'),

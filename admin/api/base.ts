@@ -21,6 +21,7 @@ export const TAGS = [
   'WaApiLog',
   'WaCampaign',
   'WaCampaignRecipient',
+  'WaBot',
 ] as const;
 export type Tag = (typeof TAGS)[number];
 
