@@ -15,6 +15,7 @@ export const PluginNav = () => {
   const templates = useRBAC(PERMISSIONS.readTemplates).allowedActions.canRead;
   const notifications = useRBAC(PERMISSIONS.readNotifications).allowedActions.canRead;
   const campaigns = useRBAC(PERMISSIONS.readCampaigns).allowedActions.canRead;
+  const bots = useRBAC(PERMISSIONS.readBots).allowedActions.canRead;
   const logs = useRBAC(PERMISSIONS.readLogs).allowedActions.canRead;
 
   const links = [
@@ -22,6 +23,7 @@ export const PluginNav = () => {
     { to: `${BASE}/templates`, label: t('nav.templates', 'Templates'), allowed: templates },
     { to: `${BASE}/notifications`, label: t('nav.notifications', 'CRM events'), allowed: notifications },
     { to: `${BASE}/campaigns`, label: t('nav.campaigns', 'Campaigns'), allowed: campaigns },
+    { to: `${BASE}/bots`, label: t('nav.bots', 'Bots'), allowed: bots },
     { to: `${BASE}/logs`, label: t('nav.logs', 'Logs'), allowed: logs },
   ].filter((link) => link.allowed);
 
