@@ -4,9 +4,9 @@ import { SortableContext, arrayMove, sortableKeyboardCoordinates, useSortable, v
 import { CSS } from '@dnd-kit/utilities';
 import { Badge, Box, Flex, IconButton, Switch, Typography } from '@strapi/design-system';
 import { Drag, Pencil, Trash } from '@strapi/icons';
-import { BOT_PRECEDENCE, type Bot, type BotStage } from '../../../contracts/bots';
+import type { Bot, BotStage } from '../../../contracts/bots';
 import { useTranslate } from '../../hooks/useTranslate';
-import { stageOf } from './form';
+import { groupByStage } from './form';
 import { responseLabel, stageLabel, triggerSummary } from './messages';
 
 export interface BotsListProps {
@@ -21,13 +21,6 @@ export interface BotsListProps {
   /** The number's bots top to bottom after a drop. */
   onReorder: (ids: number[]) => void;
 }
-
-/** The bots grouped by precedence stage (timed last), each group in priority order. */
-export const groupByStage = (bots: Bot[]): { stage: BotStage | null; bots: Bot[] }[] => {
-  const order = [...BOT_PRECEDENCE, null];
-  const sorted = [...bots].sort((a, b) => a.priority - b.priority || a.id - b.id);
-  return order.map((stage) => ({ stage, bots: sorted.filter((b) => stageOf(b.trigger.type) === stage) })).filter((g) => g.bots.length > 0);
-};
 
 const Row = ({ bot, canManage, pending, onToggleActive, onEdit, onDelete }: Omit<BotsListProps, 'bots' | 'onReorder'> & { bot: Bot }) => {
   const t = useTranslate();

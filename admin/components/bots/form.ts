@@ -1,4 +1,5 @@
 import {
+  BOT_PRECEDENCE,
   DEFAULT_BOT_LIMITS,
   STAGE_OF_TRIGGER,
   TIMED_TRIGGERS,
@@ -218,4 +219,10 @@ export const errorAt = (errors: FormErrors, name: string): string | undefined =>
   if (errors[name]) return errors[name];
   const under = Object.entries(errors).filter(([k, m]) => m && k.startsWith(`${name}.`));
   return under.length ? under.map(([, m]) => m).join('; ') : undefined;
+};
+
+/** The bots grouped by precedence stage (timed last), each group in priority order, then by id. */
+export const groupByStage = (bots: Bot[]): { stage: BotStage | null; bots: Bot[] }[] => {
+  const sorted = [...bots].sort((a, b) => a.priority - b.priority || a.id - b.id);
+  return [...BOT_PRECEDENCE, null].map((stage) => ({ stage, bots: sorted.filter((b) => stageOf(b.trigger.type) === stage) })).filter((g) => g.bots.length > 0);
 };
