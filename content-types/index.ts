@@ -11,6 +11,9 @@ import notificationFiring from './notification-firing/schema.json';
 import campaign from './campaign/schema.json';
 import campaignOccurrence from './campaign-occurrence/schema.json';
 import campaignRecipient from './campaign-recipient/schema.json';
+import bot from './bot/schema.json';
+import botNumber from './bot-number/schema.json';
+import botState from './bot-state/schema.json';
 
 export default {
   number: { schema: number },
@@ -26,4 +29,7 @@ export default {
   campaign: { schema: campaign },
   'campaign-occurrence': { schema: campaignOccurrence },
   'campaign-recipient': { schema: campaignRecipient },
+  bot: { schema: bot },
+  'bot-number': { schema: botNumber },
+  'bot-state': { schema: botState },
 };

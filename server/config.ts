@@ -11,7 +11,7 @@ export interface PluginConfig {
   /** Let the plugin read webhook bodies itself (middlewares/webhook-body.ts; signatures need the exact bytes); false: the host's `strapi::body` keeps them. */
   rawBody?: boolean;
   /** Scheduled jobs (template sync, recovery sweeps). Off in tests unless a test turns it on. */
-  cron?: { enabled?: boolean; templateSync?: string; reminders?: string; logRetention?: string; campaigns?: string };
+  cron?: { enabled?: boolean; templateSync?: string; reminders?: string; logRetention?: string; campaigns?: string; bots?: string };
   /** Days webhook and API log rows are kept; older ones are deleted by the daily cron job. */
   logRetentionDays?: number;
   defaultThroughputMps?: number;
@@ -71,7 +71,7 @@ const defaults = (): PluginConfig => ({
   previousEncryptionKeys: [],
   publicUrl: env('WHATSAPP_PUBLIC_URL'),
   rawBody: true,
-  cron: { enabled: env('NODE_ENV') !== 'test', templateSync: '17 * * * *', reminders: '5 * * * *', logRetention: '41 3 * * *', campaigns: '* * * * *' },
+  cron: { enabled: env('NODE_ENV') !== 'test', templateSync: '17 * * * *', reminders: '5 * * * *', logRetention: '41 3 * * *', campaigns: '* * * * *', bots: '* * * * *' },
   logRetentionDays: DEFAULT_LOG_RETENTION_DAYS,
   streamHeartbeatMs: DEFAULT_STREAM_HEARTBEAT_MS,
   maxStreamsPerUser: DEFAULT_MAX_STREAMS_PER_USER,

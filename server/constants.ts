@@ -19,6 +19,9 @@ export const UID = {
   campaign: 'plugin::whatsapp.campaign',
   campaignOccurrence: 'plugin::whatsapp.campaign-occurrence',
   campaignRecipient: 'plugin::whatsapp.campaign-recipient',
+  bot: 'plugin::whatsapp.bot',
+  botNumber: 'plugin::whatsapp.bot-number',
+  botState: 'plugin::whatsapp.bot-state',
 } as const;
 
 export { ACTIONS, actionId, type ActionKey } from '../contracts/permissions';

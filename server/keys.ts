@@ -25,6 +25,12 @@ export const replyKey = (conversationId: number, callerKey: string) => `reply:${
 /** The out-of-hours reply's caller key: one per closed period (and its source reference). */
 export const outOfHoursKey = (period: string) => `out-of-hours:${period}`;
 
+/** A bot's answer to a customer's message (the last of a burst): decided twice, it is still sent once. */
+export const botReplyKey = (messageId: number) => `bot:${messageId}`;
+
+/** A timed bot's caller key: once per bot and the message it follows up. */
+export const botTimedKey = (botId: number, trigger: string, messageId: number) => `bot:${botId}:${trigger}:${messageId}`;
+
 /** A notification firing's caller key: a firing sent again after a crash finds its message. */
 export const firingMessageKey = (firingId: number) => `firing:${firingId}`;
 

@@ -31,7 +31,9 @@ export default ({ env }) => ({
       publicUrl: env('WHATSAPP_PUBLIC_URL', `http://localhost:${env('PORT', '1337')}`),
       // Set for several instances (with PostgreSQL): sends, limits, live events and cron locks go through Redis.
       ...(env('WHATSAPP_REDIS_URL') ? { redis: { url: env('WHATSAPP_REDIS_URL'), prefix: env('WHATSAPP_REDIS_PREFIX', 'whatsapp') } } : {}),
-      ...(env('WHATSAPP_CRON_TEMPLATE_SYNC') ? { cron: { enabled: true, templateSync: env('WHATSAPP_CRON_TEMPLATE_SYNC') } } : {}),
+      ...(env('WHATSAPP_CRON_TEMPLATE_SYNC') || env('WHATSAPP_CRON_BOTS')
+        ? { cron: { enabled: true, ...(env('WHATSAPP_CRON_TEMPLATE_SYNC') ? { templateSync: env('WHATSAPP_CRON_TEMPLATE_SYNC') } : {}), ...(env('WHATSAPP_CRON_BOTS') ? { bots: env('WHATSAPP_CRON_BOTS') } : {}) } }
+        : {}),
     },
   },
 });

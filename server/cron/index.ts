@@ -14,7 +14,7 @@ import { getConfig, getService } from '../utils';
 export interface CronJob {
   name: string;
   /** The config key under `cron` that can override the schedule. */
-  scheduleKey: 'templateSync' | 'reminders' | 'logRetention' | 'campaigns';
+  scheduleKey: 'templateSync' | 'reminders' | 'logRetention' | 'campaigns' | 'bots';
   defaultSchedule: string;
   run: (strapi: Core.Strapi) => Promise<unknown>;
 }
@@ -38,6 +38,13 @@ export const JOBS: CronJob[] = [
     scheduleKey: 'campaigns',
     defaultSchedule: '* * * * *',
     run: (strapi) => getService('campaigns', { strapi }).tick(),
+  },
+  {
+    // Every minute: idle nudges and no-staff-reply bots go within a minute of their time (once each, by key).
+    name: 'bots-timed',
+    scheduleKey: 'bots',
+    defaultSchedule: '* * * * *',
+    run: (strapi) => getService('bots', { strapi }).tick(),
   },
   {
     name: 'log-retention',

@@ -103,7 +103,10 @@ export const createChunkApplier = (strapi: Core.Strapi) => {
   const runEffects = async (effects: Effects) => {
     const realtime = getService('realtime', { strapi });
     for (const e of effects.published) realtime.publish(e);
-    for (const { number, event, published } of effects.inbound) await getService('out-of-hours', { strapi }).afterInbound(number, event, published);
+    for (const { number, event, published } of effects.inbound) {
+      await getService('out-of-hours', { strapi }).afterInbound(number, event, published);
+      await getService('bots', { strapi }).afterInbound(number, event, published);
+    }
     if (effects.media) getService('media', { strapi }).kick();
     for (const id of effects.syncs) {
       getService('templates', { strapi })

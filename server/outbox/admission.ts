@@ -17,7 +17,9 @@ export type RefusalReason =
   | 'unreachable'
   | 'opted-out'
   | 'no-consent'
-  | 'daily-limit';
+  | 'daily-limit'
+  /** A bot's reply whose conversation a person answered after it was queued. */
+  | 'human-took-over';
 
 /** Why a message may not leave: a reason code callers can act on, the field to blame and a sentence. */
 export interface Refusal {

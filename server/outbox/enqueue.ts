@@ -25,6 +25,8 @@ export interface Author {
   id: number | null;
   source?: SendSource;
   sourceRef?: string | null;
+  /** The bot that sends it, shown in the thread as "Bot: <name>" (source `bot`). */
+  bot?: { id: number; name: string; trigger: string };
 }
 
 /** A message admission refused: a 400 naming the field, and the refusal for callers that record it. */
@@ -136,11 +138,14 @@ export const createEnqueue = (strapi: Core.Strapi, schedule: (rows: Row[]) => Pr
       if (!conversation) conversation = await openConversation(strapi, number!, e164!, byNumber ? target.crmHint?.link : null);
       const conversationId = conversation!.id as number;
       const data: Row = { conversationId, numberId: number!.id, direction: 'out', status: 'queued', source, sourceRef: author.sourceRef ?? null, authorId: author.id, attempts: 0, ...content };
+      if (author.bot) data.payload = { ...(data.payload ?? {}), bot: author.bot };
       if (input.idempotencyKey) data.idempotencyKey = replyKey(conversationId, input.idempotencyKey);
       const { row, created } = await insert(data);
       if (!created) return row;
       // Only a staff reply means the customer's messages were read; an automated one leaves them waiting.
       await q(UID.conversation).update({ where: { id: conversationId }, data: { lastMessageAt: new Date(), lastMessagePreview: String(row.text ?? `[${row.type}]`).slice(0, 200), ...(STAFF_REPLY_SOURCES.has(source) ? { unread: 0 } : {}) } });
+      // A person answering takes the conversation from the bots (and drops their replies still queued).
+      if (STAFF_REPLY_SOURCES.has(source)) await getService('bots', { strapi }).staffReplied(conversationId, number!.id);
       getService('realtime', { strapi }).publish({ type: 'message.created', conversationId, numberId: row.numberId, messageId: row.id });
       await schedule([row]);
       return row;

@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { UID } from '../constants';
 import { regionOf } from '../phone';
 import { getService } from '../utils';
 import type { NumberRow } from '../number-rows';
@@ -17,6 +18,20 @@ export interface Candidate {
 const e164Of = (conversation: Row) => conversation.customerPhone ?? `+${conversation.customerWaId}`;
 const windowOpen = (conversation: Row) => Boolean(conversation.windowExpiresAt && new Date(conversation.windowExpiresAt) > new Date());
 
+/** Bot replies queued before a person answered the conversation: dropped, the person has it now. */
+const humanTookOver = async (strapi: Core.Strapi, candidates: Candidate[]) => {
+  const refused = new Map<number, Refusal>();
+  const bots = candidates.filter((c) => c.row.source === 'bot');
+  if (!bots.length) return refused;
+  const states = await strapi.db.query(UID.botState as any).findMany({ where: { conversationId: { $in: [...new Set(bots.map((c) => c.row.conversationId))] } }, select: ['conversationId', 'staffAt'] });
+  const staffAt = new Map<number, number>(states.filter((s: Row) => s.staffAt).map((s: Row) => [s.conversationId, new Date(s.staffAt).getTime()]));
+  for (const { row } of bots) {
+    const at = staffAt.get(row.conversationId);
+    if (at !== undefined && at >= new Date(row.createdAt).getTime()) refused.set(row.id, { reason: 'human-took-over', path: ['source'], message: 'a person answered the conversation after this bot reply was queued' });
+  }
+  return refused;
+};
+
 /**
  * Admission again, right before the provider call: a row may have waited (backoff, its number's
  * rate, a schedule) while the customer opted out or became unreachable, the template was paused or
@@ -32,7 +47,7 @@ export const createReadmission = (strapi: Core.Strapi) => ({
     const optedOut = new Map<string, string>();
     for (const [region, phones] of byRegion) for (const [e164, reason] of await getService('opt-out', { strapi }).reasons(phones, region)) optedOut.set(e164, reason);
 
-    const refused = new Map<number, Refusal>();
+    const refused = await humanTookOver(strapi, candidates);
     for (const { row, number, conversation, template } of candidates) {
       const refusal = admit({
         source: (row.source ?? 'inbox') as SendSource,
@@ -44,7 +59,7 @@ export const createReadmission = (strapi: Core.Strapi) => ({
         unreachable: Boolean(conversation.unreachable),
         optedOut: optedOut.get(e164Of(conversation)) ?? null,
       });
-      if (refusal) refused.set(row.id, refusal);
+      if (refusal && !refused.has(row.id)) refused.set(row.id, refusal);
     }
     return refused;
   },

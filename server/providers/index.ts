@@ -38,7 +38,7 @@ export interface ProviderAdapter {
   uploadMedia(ctx: ProviderContext, number: ProviderNumber, file: MediaFile): Promise<{ mediaId: string }>;
   checkConnection(ctx: ProviderContext, number: ProviderNumber): Promise<ConnectionCheck>;
   /** What this provider can do, for the README's table and for callers choosing a path. */
-  capabilities: { freeForm: boolean; markRead: boolean; reactions: boolean; templateSync: boolean; signedWebhooks: 'always' | 'optional' | 'never' };
+  capabilities: { freeForm: boolean; /** Reply buttons and lists (bots send numbered text where false). */ interactive: boolean; markRead: boolean; reactions: boolean; templateSync: boolean; signedWebhooks: 'always' | 'optional' | 'never' };
 }
 
 const ADAPTERS: Record<Provider, ProviderAdapter> = { meta, gupshup, aisensy };

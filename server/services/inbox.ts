@@ -210,7 +210,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async setState(user: AdminUser, id: unknown, state: 'open' | 'closed') {
-      return update(user, await visible(user, id), { state });
+      const conversation = await visible(user, id);
+      const updated = await update(user, conversation, { state });
+      // Closing asks the `closed` bots (a rating request) once; a failure there does not undo the close.
+      if (state === 'closed' && conversation.state !== 'closed') await getService('bots', { strapi }).closed(conversation.id);
+      return updated;
     },
 
     /** Marks the conversation read here and, where the provider can, on the customer's phone (not awaited). */

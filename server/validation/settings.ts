@@ -33,8 +33,8 @@ const openingHours = yup
   .nullable()
   .default(undefined);
 
-/** `null` is always open; otherwise a time zone and the open days. */
-const businessHours = yup
+/** `null` is always open; otherwise a time zone and the open days (also a number's own hours, server/bots/validate.ts). */
+export const businessHours = yup
   .object({
     timezone: yup
       .string()

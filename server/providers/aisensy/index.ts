@@ -124,5 +124,5 @@ export const aisensy = {
   downloadMedia: downloadByLink,
   uploadMedia: unsupported('aisensy', 'host uploaded media; send media by public link'),
   checkConnection,
-  capabilities: { freeForm: false, markRead: false, reactions: false, templateSync: false, signedWebhooks: 'optional' as const },
+  capabilities: { freeForm: false, interactive: false, markRead: false, reactions: false, templateSync: false, signedWebhooks: 'optional' as const },
 };

@@ -21,5 +21,5 @@ export const gupshup = {
   downloadMedia: downloadByLink,
   uploadMedia: unsupported('gupshup', 'host uploaded media; send media by public link'),
   checkConnection,
-  capabilities: { freeForm: true, markRead: false, reactions: false, templateSync: true, signedWebhooks: 'never' as const },
+  capabilities: { freeForm: true, interactive: true, markRead: false, reactions: false, templateSync: true, signedWebhooks: 'never' as const },
 };

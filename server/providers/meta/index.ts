@@ -20,5 +20,5 @@ export const meta = {
   downloadMedia,
   uploadMedia,
   checkConnection,
-  capabilities: { freeForm: true, markRead: true, reactions: true, templateSync: true, signedWebhooks: 'always' as const },
+  capabilities: { freeForm: true, interactive: true, markRead: true, reactions: true, templateSync: true, signedWebhooks: 'always' as const },
 };

@@ -1,3 +1,4 @@
+import bots from './bots';
 import campaigns from './campaigns';
 import host from './host';
 import logs from './logs';
@@ -12,5 +13,5 @@ import templates from './templates';
 
 export default () => ({
   type: 'admin',
-  routes: [...conversations, ...numbers, ...settings, ...logs, ...templates, ...quickReplies, ...stream, ...notificationRules, ...host, ...mediaAccess, ...campaigns],
+  routes: [...conversations, ...numbers, ...settings, ...logs, ...templates, ...quickReplies, ...stream, ...notificationRules, ...host, ...mediaAccess, ...campaigns, ...bots],
 });

@@ -1,0 +1,57 @@
+/** What a fired bot does: its message through the outbox, and its hand-off, assignment, ticket or CRM field. */
+import type { Core } from '@strapi/strapi';
+import type { Bot, BotResponse } from '../../contracts/bots';
+import { SUPER_ADMIN_ROLE, UID } from '../constants';
+import { NotAdmittedError } from '../outbox/enqueue';
+import { getService } from '../utils';
+import { requestOf } from './render';
+import type { createRows } from './rows';
+
+/** The plugin acting on its own (a ticket a bot creates): sees every number, like the cron jobs. */
+const SYSTEM = { id: 0, roles: [{ id: 0, code: SUPER_ADMIN_ROLE }] };
+const SCALAR = new Set(['string', 'text', 'email', 'enumeration', 'integer', 'biginteger', 'float', 'decimal', 'boolean', 'date', 'datetime']);
+
+export const createActor = (strapi: Core.Strapi, rows: ReturnType<typeof createRows>) => {
+  const conversationQ = () => strapi.db.query(UID.conversation as any);
+
+  /** Sets a scalar field of the conversation's linked CRM record; anything else is logged and skipped. */
+  const setField = async (conversation: any, field: string, value: unknown) => {
+    const ct = conversation.crmUid ? (strapi.contentTypes as Record<string, any>)[conversation.crmUid] : null;
+    const attribute = ct?.attributes?.[field];
+    if (!ct || !conversation.crmDocumentId || !attribute || !SCALAR.has(attribute.type) || attribute.private) {
+      strapi.log.warn(`[whatsapp] bot set-field: conversation ${conversation.id} has no linked record with a writable field ${field}`);
+      return;
+    }
+    await strapi.documents(conversation.crmUid).update({ documentId: conversation.crmDocumentId, data: { [field]: value } as any });
+  };
+
+  return {
+    /** Sends the response (idempotent by `key`) and applies its side effects. */
+    async act(bot: Bot, response: BotResponse, conversationId: number, key: string, interactive: boolean) {
+      const conversation = await conversationQ().findOne({ where: { id: conversationId } });
+      if (!conversation) return;
+      if (['handoff', 'ai', 'assign'].includes(response.type) || bot.trigger.type === 'asks-human') {
+        await rows.patchState(conversationId, conversation.numberId, { owner: 'queue', menu: null });
+      }
+      if (response.type === 'assign') {
+        await conversationQ().update({ where: { id: conversationId }, data: { assigneeId: response.userId ?? null } });
+        getService('realtime', { strapi }).publish({ type: 'conversation.updated', conversationId, numberId: conversation.numberId });
+      }
+      const request = requestOf(response, interactive);
+      if (request) {
+        await getService('outbox', { strapi })
+          .enqueue(conversationId, { ...request, idempotencyKey: key }, { id: null, source: 'bot', sourceRef: `bot:${bot.id}`, bot: { id: bot.id, name: bot.name, trigger: bot.trigger.type } })
+          .catch((error) => {
+            if (!(error instanceof NotAdmittedError)) throw error;
+            strapi.log.debug(`[whatsapp] bot ${bot.id} not sent in conversation ${conversationId}: ${error.refusal.message}`);
+          });
+      }
+      if (response.type === 'ticket' && !conversation.ticketDocumentId) {
+        await getService('inbox', { strapi })
+          .createTicket(SYSTEM as any, conversationId, { subject: response.subject })
+          .catch((error: Error) => strapi.log.warn(`[whatsapp] bot ${bot.id} could not create a ticket: ${error.message}`));
+      }
+      if (response.type === 'set-field') await setField(conversation, response.field, response.value).catch((error: Error) => strapi.log.warn(`[whatsapp] bot ${bot.id} set-field: ${error.message}`));
+    },
+  };
+};
