@@ -125,7 +125,9 @@ export const valuesFromBot = (bot: Bot): BotFormValues => {
 
 const triggerOf = (v: BotFormValues): BotTrigger => {
   const type = v.triggerType;
-  if (['exact', 'starts-with', 'contains', 'asks-human'].includes(type)) return { type, keywords: lines(v.keywords) };
+  // No keywords of its own: `asks-human` listens for ASKS_HUMAN_KEYWORDS.
+  if (type === 'asks-human') return lines(v.keywords).length ? { type, keywords: lines(v.keywords) } : { type };
+  if (['exact', 'starts-with', 'contains'].includes(type)) return { type, keywords: lines(v.keywords) };
   if (type === 'keywords') {
     const synonyms = Object.fromEntries(
       lines(v.synonyms).map((line) => {
