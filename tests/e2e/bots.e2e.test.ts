@@ -105,7 +105,7 @@ test('a keyword bot with buttons: made, previewed, answering a customer, and qui
     expect(await precedence.locator('[aria-current="step"]').textContent()).toContain('Keywords and synonyms');
     await editor.getByRole('combobox', { name: 'Answers with' }).click();
     await page.getByRole('option', { name: 'Reply buttons', exact: true }).click();
-    await editor.getByRole('textbox', { name: 'Message' }).fill(ANSWER);
+    await editor.getByRole('textbox', { name: 'Message', exact: true }).fill(ANSWER);
     await editor.getByRole('textbox', { name: 'Button 1 title' }).fill('Basic plan, monthly billing');
     await editor.getByRole('button', { name: 'Add button' }).click();
     await editor.getByRole('textbox', { name: 'Button 2 title' }).fill('Pro');
@@ -184,6 +184,27 @@ test('a keyword bot with buttons: made, previewed, answering a customer, and qui
     expect(judged.body.data.fired).toBeNull();
     expect(judged.body.data.stopped?.stage).toBe('stopped');
     expect(await thread.getByTestId('bot-mark').count()).toBe(1);
+  });
+
+  await step('order within a stage from the keyboard: the lower bot moves up and wins', async () => {
+    for (const [name, word] of [['Hello first', 'hello'], ['Hello second', 'hello']]) {
+      const res = await api('POST', '/whatsapp/bots', { name, numberId, trigger: { type: 'exact', keywords: [word] }, response: { type: 'text', text: `${name} here` } });
+      expect(res.status).toBe(201);
+    }
+    const judge = async () => (await api<TestBots.Response>('POST', '/whatsapp/bots/test', { numberId, text: 'Hello' })).body.data.fired?.name;
+    expect(await judge()).toBe('Hello first');
+    await page.goto('/admin/plugins/whatsapp/bots');
+    const stage = page.getByRole('list', { name: 'Exact text' });
+    await stage.getByRole('listitem', { name: 'Hello second' }).waitFor();
+    expect(await stage.getByRole('listitem').evaluateAll((items) => items.map((li) => li.getAttribute('aria-label')))).toEqual(['Hello first', 'Hello second']);
+    const handle = stage.getByRole('button', { name: 'Move Hello second (space, then arrows)' });
+    await handle.focus();
+    await page.keyboard.press('Space');
+    await page.keyboard.press('ArrowUp');
+    const [res] = await Promise.all([page.waitForResponse((r) => new URL(r.url()).pathname === '/whatsapp/bots/order'), page.keyboard.press('Space')]);
+    expect(res.status()).toBe(200);
+    expect(await judge()).toBe('Hello second');
+    await until('the list to show the new order', async () => (await stage.getByRole('listitem').first().getAttribute('aria-label')) === 'Hello second');
   });
 
   await step('the page at 390 px: nothing overflows', async () => {
