@@ -53,6 +53,8 @@ beforeAll(async () => {
   server = await startExample({ WHATSAPP_META_BASE_URL: sim.url });
   session = await openAdminSession(server, 'bots');
   page = session.page;
+  // The admin bundle's first load takes over 20 s when the shared machine is busy.
+  session.context.setDefaultNavigationTimeout(90_000);
   token = await adminToken(server.baseUrl);
 });
 
