@@ -15,6 +15,8 @@ import { businessHours as hoursSchema } from '../validation/settings';
 import { getService } from '../utils';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+/** The preview's message id: after every stored message, and still a valid PostgreSQL integer. */
+const PREVIEW_ID = 2 ** 31 - 1;
 
 /** Bots: CRUD, order and per-number switch (team-scoped), the preview (`test`) and the runtime hooks. */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
@@ -132,7 +134,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         if (!c) fail(['conversationId'], 'names no conversation of this number');
         conversationId = c.id;
       }
-      const { decision } = await runtime.judge(input.numberId, conversationId, { id: Number.MAX_SAFE_INTEGER, text: input.text, replyId: input.replyId ?? null, at }, { firstMessage: Boolean(input.firstMessage), newSession: Boolean(input.newSession) });
+      const { decision } = await runtime.judge(input.numberId, conversationId, { id: PREVIEW_ID, text: input.text, replyId: input.replyId ?? null, at }, { firstMessage: Boolean(input.firstMessage), newSession: Boolean(input.newSession) });
       const { bot: _bot, menu: _menu, handoff: _handoff, ...out } = decision;
       return out;
     },
