@@ -22,6 +22,8 @@ export const PERMISSIONS = {
   launchCampaigns: permission('campaignsLaunch'),
   readConsents: permission('consentsRead'),
   manageConsents: permission('consentsManage'),
+  readBots: permission('botsRead'),
+  manageBots: permission('botsManage'),
   readLogs: permission('logsRead'),
   replayLogs: permission('logsReplay'),
   settings: permission('settingsManage'),

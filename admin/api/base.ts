@@ -22,6 +22,7 @@ export const TAGS = [
   'WaCampaign',
   'WaCampaignRecipient',
   'WaConsent',
+  'WaBot',
 ] as const;
 export type Tag = (typeof TAGS)[number];
 

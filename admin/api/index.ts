@@ -9,4 +9,5 @@ export * from './logs';
 export * from './inbox';
 export * from './campaigns';
 export * from './consents';
+export * from './bots';
 export { errorOf, useApiAction, useErrorMessage, useNotifyError } from './errors';

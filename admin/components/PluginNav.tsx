@@ -16,6 +16,7 @@ export const PluginNav = () => {
   const notifications = useRBAC(PERMISSIONS.readNotifications).allowedActions.canRead;
   const campaigns = useRBAC(PERMISSIONS.readCampaigns).allowedActions.canRead;
   const consents = useRBAC(PERMISSIONS.readConsents).allowedActions.canRead;
+  const bots = useRBAC(PERMISSIONS.readBots).allowedActions.canRead;
   const logs = useRBAC(PERMISSIONS.readLogs).allowedActions.canRead;
 
   const links = [
@@ -24,6 +25,7 @@ export const PluginNav = () => {
     { to: `${BASE}/notifications`, label: t('nav.notifications', 'CRM events'), allowed: notifications },
     { to: `${BASE}/campaigns`, label: t('nav.campaigns', 'Campaigns'), allowed: campaigns },
     { to: `${BASE}/consents`, label: t('nav.consents', 'Consent'), allowed: consents },
+    { to: `${BASE}/bots`, label: t('nav.bots', 'Bots'), allowed: bots },
     { to: `${BASE}/logs`, label: t('nav.logs', 'Logs'), allowed: logs },
   ].filter((link) => link.allowed);
 

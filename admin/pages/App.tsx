@@ -1,5 +1,6 @@
 import { Page } from '@strapi/strapi/admin';
 import { Route, Routes } from 'react-router-dom';
+import BotsPage from './Bots/BotsPage';
 import CampaignBuilderPage from './Campaigns/CampaignBuilderPage';
 import CampaignDetailPage from './Campaigns/CampaignDetailPage';
 import CampaignsPage from './Campaigns/CampaignsPage';
@@ -11,7 +12,7 @@ import TemplatesPage from './Templates/TemplatesPage';
 
 /**
  * The plugin's main page (the WhatsApp menu entry): the inbox, and beside it the templates, the CRM
- * event rules, the campaigns and the logs, each behind its own permission. PluginNav links them.
+ * event rules, the campaigns, the bots and the logs, each behind its own permission. PluginNav links them.
  */
 const App = () => (
   <Routes>
@@ -23,6 +24,7 @@ const App = () => (
     <Route path="campaigns/:id" element={<CampaignDetailPage />} />
     <Route path="campaigns/:id/edit" element={<CampaignBuilderPage />} />
     <Route path="consents" element={<ConsentsPage />} />
+    <Route path="bots" element={<BotsPage />} />
     <Route path="logs" element={<LogsPage />} />
     <Route path="*" element={<Page.Error />} />
   </Routes>

@@ -178,6 +178,13 @@ export const Thread = ({ conversation, messages }: ThreadProps) => {
               style={{ maxWidth: 'min(85%, 42rem)', minWidth: 0, overflowWrap: 'anywhere' }}
             >
               {m.replyToProviderId && <Quote quoted={quoted} templates={templates} />}
+              {m.bot && (
+                <Box paddingBottom={1} data-testid="bot-mark" title={t('inbox.thread.botTrigger', 'Sent by a bot (trigger: {trigger})', { trigger: m.bot.trigger })}>
+                  <Badge backgroundColor="alternative100" textColor="alternative700">
+                    {t('inbox.thread.botBadge', 'Bot · {name}', { name: m.bot.name })}
+                  </Badge>
+                </Box>
+              )}
               {sent && (
                 <Box paddingBottom={1}>
                   <Badge>{t('inbox.thread.templateBadge', 'Template · {name}', { name: sent.name ?? '' })}</Badge>

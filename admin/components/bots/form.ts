@@ -1,0 +1,230 @@
+import {
+  BOT_PRECEDENCE,
+  DEFAULT_BOT_LIMITS,
+  STAGE_OF_TRIGGER,
+  TIMED_TRIGGERS,
+  type Bot,
+  type BotButton,
+  type BotLimits,
+  type BotMenuItem,
+  type BotResponse,
+  type BotResponseType,
+  type BotStage,
+  type BotTrigger,
+  type BotTriggerType,
+  type SaveBot,
+} from '../../../contracts/bots';
+import type { ApiErrorBody } from '../../api/errors';
+import type { FormErrors } from '../../hooks/useFormState';
+
+/** The editor's values: lists as text (one keyword a line), numbers as the inputs hold them. */
+export interface BotFormValues {
+  name: string;
+  numberId: string;
+  active: boolean;
+  triggerType: BotTriggerType;
+  keywords: string;
+  /** One line per keyword: `price: cost, how much`. */
+  synonyms: string;
+  pattern: string;
+  minutes: number | undefined;
+  responseType: BotResponseType;
+  text: string;
+  header: string;
+  footer: string;
+  buttons: BotButton[];
+  buttonText: string;
+  /** List rows, one a line: `id | title | description`. */
+  rows: string;
+  templateName: string;
+  templateLanguage: string;
+  mediaType: 'image' | 'video' | 'audio' | 'document';
+  link: string;
+  caption: string;
+  latitude: number | undefined;
+  longitude: number | undefined;
+  placeName: string;
+  address: string;
+  contactName: string;
+  contactPhone: string;
+  userId: number | undefined;
+  teamId: number | undefined;
+  subject: string;
+  field: string;
+  value: string;
+  /** A menu's items as JSON (`BotMenuItem[]`): nested menus do not fit a flat form. */
+  menuItems: string;
+  limits: { maxPerHour: number | undefined; pauseAfterStaffMinutes: number | undefined; debounceMs: number | undefined };
+}
+
+const lines = (text: string) => text.split('\n').map((l) => l.trim()).filter(Boolean);
+
+export const emptyBotValues = (numberId = ''): BotFormValues => ({
+  name: '',
+  numberId,
+  active: true,
+  triggerType: 'keywords',
+  keywords: '',
+  synonyms: '',
+  pattern: '',
+  minutes: 30,
+  responseType: 'text',
+  text: '',
+  header: '',
+  footer: '',
+  buttons: [{ id: '', title: '' }],
+  buttonText: '',
+  rows: '',
+  templateName: '',
+  templateLanguage: 'en',
+  mediaType: 'image',
+  link: '',
+  caption: '',
+  latitude: undefined,
+  longitude: undefined,
+  placeName: '',
+  address: '',
+  contactName: '',
+  contactPhone: '',
+  userId: undefined,
+  teamId: undefined,
+  subject: '',
+  field: '',
+  value: '',
+  menuItems: '[]',
+  limits: { ...DEFAULT_BOT_LIMITS },
+});
+
+export const valuesFromBot = (bot: Bot): BotFormValues => {
+  const v = emptyBotValues(String(bot.numberId));
+  const { trigger: tr, response: r } = bot;
+  Object.assign(v, {
+    name: bot.name,
+    active: bot.active,
+    triggerType: tr.type,
+    keywords: (tr.keywords ?? []).join('\n'),
+    synonyms: Object.entries(tr.synonyms ?? {}).map(([k, list]) => `${k}: ${list.join(', ')}`).join('\n'),
+    pattern: tr.pattern ?? '',
+    minutes: tr.minutes ?? v.minutes,
+    responseType: r.type,
+    limits: { ...bot.limits },
+  });
+  const a = r as Record<string, any>;
+  for (const key of ['text', 'header', 'footer', 'buttonText', 'mediaType', 'link', 'caption', 'latitude', 'longitude', 'address', 'userId', 'teamId', 'subject', 'field'] as const) {
+    if (a[key] !== undefined && a[key] !== null) (v as any)[key] = a[key];
+  }
+  if (r.type === 'buttons') v.buttons = r.buttons.map((b) => ({ ...b }));
+  if (r.type === 'list') v.rows = r.sections.flatMap((s) => s.rows).map((row) => [row.id, row.title, row.description].filter((x) => x !== undefined).join(' | ')).join('\n');
+  if (r.type === 'template') Object.assign(v, { templateName: r.template.name, templateLanguage: r.template.language });
+  if (r.type === 'location') v.placeName = r.name ?? '';
+  if (r.type === 'contact') Object.assign(v, { contactName: r.name, contactPhone: r.phone });
+  if (r.type === 'set-field') v.value = r.value === null ? '' : String(r.value);
+  if (r.type === 'menu') v.menuItems = JSON.stringify(r.items, null, 2);
+  return v;
+};
+
+const triggerOf = (v: BotFormValues): BotTrigger => {
+  const type = v.triggerType;
+  // No keywords of its own: `asks-human` listens for ASKS_HUMAN_KEYWORDS.
+  if (type === 'asks-human') return lines(v.keywords).length ? { type, keywords: lines(v.keywords) } : { type };
+  if (['exact', 'starts-with', 'contains'].includes(type)) return { type, keywords: lines(v.keywords) };
+  if (type === 'keywords') {
+    const synonyms = Object.fromEntries(
+      lines(v.synonyms).map((line) => {
+        const [key, rest = ''] = line.split(/:(.*)/s);
+        return [key.trim(), rest.split(',').map((s) => s.trim()).filter(Boolean)];
+      })
+    );
+    return { type, keywords: lines(v.keywords), synonyms };
+  }
+  if (type === 'regex') return { type, pattern: v.pattern };
+  if (type === 'idle' || type === 'no-staff-reply') return { type, minutes: v.minutes };
+  return { type };
+};
+
+/** `undefined` for an empty optional text, so the server sees it absent rather than empty. */
+const opt = (s: string) => (s.trim() ? s : undefined);
+
+/** The menu's JSON, or the text itself when it does not parse (the server then names `response.items`). */
+const parseItems = (json: string): BotMenuItem[] => {
+  try {
+    return JSON.parse(json) as BotMenuItem[];
+  } catch {
+    return json as unknown as BotMenuItem[];
+  }
+};
+
+const responseOf = (v: BotFormValues): BotResponse => {
+  const text = opt(v.text);
+  switch (v.responseType) {
+    case 'text':
+      return { type: 'text', text: v.text };
+    case 'template':
+      return { type: 'template', template: { name: v.templateName, language: v.templateLanguage } };
+    case 'media':
+      return { type: 'media', mediaType: v.mediaType, link: v.link, caption: opt(v.caption) };
+    case 'location':
+      return { type: 'location', latitude: v.latitude as number, longitude: v.longitude as number, name: opt(v.placeName), address: opt(v.address) };
+    case 'contact':
+      return { type: 'contact', name: v.contactName, phone: v.contactPhone };
+    case 'buttons':
+      // A button without an id answers with its title, which is what the customer taps.
+      return { type: 'buttons', text: v.text, header: opt(v.header), footer: opt(v.footer), buttons: v.buttons.map((b) => ({ id: b.id.trim() || b.title.trim(), title: b.title })) };
+    case 'list': {
+      const rows = lines(v.rows).map((line) => {
+        const [id, title = id, description] = line.split('|').map((s) => s.trim());
+        return { id, title, ...(description ? { description } : {}) };
+      });
+      return { type: 'list', text: v.text, buttonText: v.buttonText, header: opt(v.header), footer: opt(v.footer), sections: [{ rows }] };
+    }
+    case 'menu':
+      return { type: 'menu', text: v.text, buttonText: opt(v.buttonText), items: parseItems(v.menuItems) };
+    case 'assign':
+      return { type: 'assign', userId: v.userId, teamId: v.teamId, text };
+    case 'ticket':
+      return { type: 'ticket', subject: opt(v.subject), text };
+    case 'set-field':
+      return { type: 'set-field', field: v.field, value: v.value, text };
+    case 'handoff':
+      return { type: 'handoff', text };
+    case 'ai':
+      return { type: 'ai' };
+  }
+};
+
+export const toBotRequest = (v: BotFormValues): SaveBot.Request => {
+  const limits = Object.fromEntries(Object.entries(v.limits).filter(([, n]) => n !== undefined)) as Partial<BotLimits>;
+  return { name: v.name, numberId: v.numberId ? Number(v.numberId) : undefined, active: v.active, trigger: triggerOf(v), response: responseOf(v), limits };
+};
+
+/** The precedence stage a trigger type is tried in; null for timed triggers (not tried for messages). */
+export const stageOf = (type: BotTriggerType): BotStage | null =>
+  (TIMED_TRIGGERS as readonly string[]).includes(type) ? null : STAGE_OF_TRIGGER[type as keyof typeof STAGE_OF_TRIGGER];
+
+/**
+ * The server's ValidationError by field, keyed by the full dotted path (`response.buttons.0.title`);
+ * `form` holds what no field names.
+ */
+export const botErrorsOf = (error: ApiErrorBody | undefined): FormErrors => {
+  const out: FormErrors = {};
+  for (const issue of error?.details?.errors ?? []) {
+    if (!issue.message) continue;
+    const key = (issue.path ?? []).join('.') || 'form';
+    out[key] = out[key] ? `${out[key]}; ${issue.message}` : issue.message;
+  }
+  if (!Object.keys(out).length && error?.message) out.form = error.message;
+  return out;
+};
+
+/** The error for a field: its own, or one about anything under it (`trigger.keywords.2` shows at `trigger.keywords`). */
+export const errorAt = (errors: FormErrors, name: string): string | undefined => {
+  if (errors[name]) return errors[name];
+  const under = Object.entries(errors).filter(([k, m]) => m && k.startsWith(`${name}.`));
+  return under.length ? under.map(([, m]) => m).join('; ') : undefined;
+};
+
+/** The bots grouped by precedence stage (timed last), each group in priority order, then by id. */
+export const groupByStage = (bots: Bot[]): { stage: BotStage | null; bots: Bot[] }[] => {
+  const sorted = [...bots].sort((a, b) => a.priority - b.priority || a.id - b.id);
+  return [...BOT_PRECEDENCE, null].map((stage) => ({ stage, bots: sorted.filter((b) => stageOf(b.trigger.type) === stage) })).filter((g) => g.bots.length > 0);
+};

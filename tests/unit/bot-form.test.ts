@@ -1,0 +1,64 @@
+import { DEFAULT_BOT_LIMITS, type Bot } from '../../contracts/bots';
+import { botErrorsOf, emptyBotValues, errorAt, groupByStage, stageOf, toBotRequest, valuesFromBot } from '../../admin/components/bots/form';
+
+const bot = (over: Partial<Bot>): Bot => ({
+  id: 1, name: 'Prices', numberId: 3, active: true, priority: 0,
+  trigger: { type: 'keywords', keywords: ['price'], synonyms: { price: ['cost', 'how much'] } },
+  response: { type: 'buttons', text: 'Which plan?', buttons: [{ id: 'basic', title: 'Basic' }, { id: 'pro', title: 'Pro' }], footer: 'Prices in EUR' },
+  limits: { ...DEFAULT_BOT_LIMITS }, createdAt: '', updatedAt: '', ...over,
+});
+
+describe('bot editor form', () => {
+  test('a saved bot comes back from its form values as the same request', () => {
+    const b = bot({});
+    expect(toBotRequest(valuesFromBot(b))).toEqual({
+      name: 'Prices', numberId: 3, active: true, limits: DEFAULT_BOT_LIMITS,
+      trigger: b.trigger,
+      response: { type: 'buttons', text: 'Which plan?', header: undefined, footer: 'Prices in EUR', buttons: b.response.type === 'buttons' ? b.response.buttons : [] },
+    });
+  });
+
+  test('lines become keywords, synonyms and list rows; a button without an id sends its title', () => {
+    const v = { ...emptyBotValues('2'), name: 'x', keywords: ' price \n\n offer ', synonyms: 'price: cost,  how much\noffer:', responseType: 'buttons' as const, text: 'Hi', buttons: [{ id: '', title: 'Talk to sales' }] };
+    const req = toBotRequest(v);
+    expect(req.trigger).toEqual({ type: 'keywords', keywords: ['price', 'offer'], synonyms: { price: ['cost', 'how much'], offer: [] } });
+    expect(req.response).toMatchObject({ buttons: [{ id: 'Talk to sales', title: 'Talk to sales' }] });
+    const list = toBotRequest({ ...v, responseType: 'list', buttonText: 'Plans', rows: 'basic | Basic | 10 EUR\npro | Pro' });
+    expect(list.response).toMatchObject({ sections: [{ rows: [{ id: 'basic', title: 'Basic', description: '10 EUR' }, { id: 'pro', title: 'Pro' }] }] });
+    // Only the trigger type's own fields go: a regex keeps no keywords.
+    expect(toBotRequest({ ...v, triggerType: 'regex', pattern: 'ord(er)?' }).trigger).toEqual({ type: 'regex', pattern: 'ord(er)?' });
+  });
+
+  test('an unparsable menu goes to the server as it was typed, which names response.items', () => {
+    const req = toBotRequest({ ...emptyBotValues('1'), responseType: 'menu', text: 'Pick', menuItems: '[{ broken' });
+    expect(req.response).toMatchObject({ type: 'menu', items: '[{ broken' });
+  });
+
+  test('the server’s ValidationError lands at the field it names, or under it, or at the form', () => {
+    const errors = botErrorsOf({
+      name: 'ValidationError', message: '2 errors',
+      details: { errors: [{ path: ['response', 'buttons', 0, 'title'], message: 'at most 20 characters' }, { path: ['trigger', 'keywords', 2], message: 'too long' }, { path: [], message: 'number is off' }] },
+    });
+    expect(errorAt(errors, 'response.buttons.0.title')).toBe('at most 20 characters');
+    expect(errorAt(errors, 'trigger.keywords')).toBe('too long');
+    expect(errorAt(errors, 'response.text')).toBeUndefined();
+    expect(errors.form).toBe('number is off');
+    expect(botErrorsOf({ name: 'ValidationError', message: 'numberId is not a number you may see' })).toEqual({ form: 'numberId is not a number you may see' });
+  });
+
+  test('the list groups bots by precedence stage, each stage by priority then id; timed bots last', () => {
+    const bots = [
+      bot({ id: 1, priority: 2, trigger: { type: 'fallback' } }),
+      bot({ id: 2, priority: 1, trigger: { type: 'exact', keywords: ['hi'] } }),
+      bot({ id: 3, priority: 0, trigger: { type: 'idle', minutes: 30 } }),
+      bot({ id: 4, priority: 0, trigger: { type: 'contains', keywords: ['refund'] } }),
+      bot({ id: 5, priority: 0, trigger: { type: 'exact', keywords: ['hello'] } }),
+      bot({ id: 6, priority: 1, trigger: { type: 'asks-human' } }),
+    ];
+    expect(groupByStage(bots).map((g) => [g.stage, g.bots.map((b) => b.id)])).toEqual([
+      ['stop-bot', [6]], ['exact', [5, 2]], ['contains', [4]], ['fallback', [1]], [null, [3]],
+    ]);
+    expect(stageOf('keywords')).toBe('synonyms');
+    expect(stageOf('closed')).toBeNull();
+  });
+});
