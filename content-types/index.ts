@@ -11,6 +11,9 @@ import notificationFiring from './notification-firing/schema.json';
 import campaign from './campaign/schema.json';
 import campaignOccurrence from './campaign-occurrence/schema.json';
 import campaignRecipient from './campaign-recipient/schema.json';
+import assistantSource from './assistant-source/schema.json';
+import assistantChunk from './assistant-chunk/schema.json';
+import assistantSuggestion from './assistant-suggestion/schema.json';
 
 export default {
   number: { schema: number },
@@ -26,4 +29,7 @@ export default {
   campaign: { schema: campaign },
   'campaign-occurrence': { schema: campaignOccurrence },
   'campaign-recipient': { schema: campaignRecipient },
+  'assistant-source': { schema: assistantSource },
+  'assistant-chunk': { schema: assistantChunk },
+  'assistant-suggestion': { schema: assistantSuggestion },
 };

@@ -19,6 +19,9 @@ export const UID = {
   campaign: 'plugin::whatsapp.campaign',
   campaignOccurrence: 'plugin::whatsapp.campaign-occurrence',
   campaignRecipient: 'plugin::whatsapp.campaign-recipient',
+  assistantSource: 'plugin::whatsapp.assistant-source',
+  assistantChunk: 'plugin::whatsapp.assistant-chunk',
+  assistantSuggestion: 'plugin::whatsapp.assistant-suggestion',
 } as const;
 
 export { ACTIONS, actionId, type ActionKey } from '../contracts/permissions';
@@ -68,3 +71,11 @@ export const STAFF_REPLY_SOURCES: ReadonlySet<string> = new Set(['inbox']);
 
 /** How many rows past the requested page a list counts before it stops: a lower bound beyond that is enough to page on. */
 export const COUNT_AHEAD = 1000;
+
+/** The assistant: how long an engine call may take, how many recent messages and knowledge chunks it is given. */
+export const ASSISTANT_TIMEOUT_MS = 20_000;
+export const ASSISTANT_RECENT_MESSAGES = 12;
+export const ASSISTANT_TOP_CHUNKS = 4;
+/** Largest knowledge text (typed or uploaded) and the size a chunk is cut to. */
+export const KNOWLEDGE_MAX_CHARS = 1_000_000;
+export const KNOWLEDGE_CHUNK_CHARS = 1200;

@@ -1,3 +1,5 @@
+import assistant from './assistant';
+import assistantKnowledge from './assistant-knowledge';
 import campaigns from './campaigns';
 import host from './host';
 import logs from './logs';
@@ -11,4 +13,4 @@ import stream from './stream';
 import templates from './templates';
 import webhooks from './webhooks';
 
-export default { campaigns, conversations, host, logs, 'media-access': mediaAccess, 'notification-rules': notificationRules, numbers, 'quick-replies': quickReplies, settings, stream, templates, webhooks };
+export default { assistant, 'assistant-knowledge': assistantKnowledge, campaigns, conversations, host, logs, 'media-access': mediaAccess, 'notification-rules': notificationRules, numbers, 'quick-replies': quickReplies, settings, stream, templates, webhooks };

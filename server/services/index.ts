@@ -1,3 +1,5 @@
+import assistant from './assistant';
+import assistantKnowledge from './assistant-knowledge';
 import campaigns from './campaigns';
 import cluster from './cluster';
 import crmLinks from './crm-links';
@@ -24,4 +26,4 @@ import stream from './stream';
 import templates from './templates';
 import webhooks from './webhooks';
 
-export default { campaigns, cluster, 'crm-links': crmLinks, crypto, 'host-schema': hostSchema, identity, inbound, inbox, logs, media, 'media-access': mediaAccess, 'notification-rules': notificationRules, notifications, numbers, 'opt-out': optOut, outbox, 'out-of-hours': outOfHours, 'provider-calls': providerCalls, 'quick-replies': quickReplies, realtime, scope, settings, stream, templates, webhooks };
+export default { assistant, 'assistant-knowledge': assistantKnowledge, campaigns, cluster, 'crm-links': crmLinks, crypto, 'host-schema': hostSchema, identity, inbound, inbox, logs, media, 'media-access': mediaAccess, 'notification-rules': notificationRules, notifications, numbers, 'opt-out': optOut, outbox, 'out-of-hours': outOfHours, 'provider-calls': providerCalls, 'quick-replies': quickReplies, realtime, scope, settings, stream, templates, webhooks };

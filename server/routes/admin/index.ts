@@ -1,3 +1,5 @@
+import assistant from './assistant';
+import assistantKnowledge from './assistant-knowledge';
 import campaigns from './campaigns';
 import host from './host';
 import logs from './logs';
@@ -12,5 +14,5 @@ import templates from './templates';
 
 export default () => ({
   type: 'admin',
-  routes: [...conversations, ...numbers, ...settings, ...logs, ...templates, ...quickReplies, ...stream, ...notificationRules, ...host, ...mediaAccess, ...campaigns],
+  routes: [...conversations, ...numbers, ...settings, ...logs, ...templates, ...quickReplies, ...stream, ...notificationRules, ...host, ...mediaAccess, ...campaigns, ...assistant, ...assistantKnowledge],
 });
