@@ -21,6 +21,8 @@ export const TAGS = [
   'WaApiLog',
   'WaCampaign',
   'WaCampaignRecipient',
+  'WaAssistantSettings',
+  'WaKnowledge',
 ] as const;
 export type Tag = (typeof TAGS)[number];
 

@@ -8,4 +8,5 @@ export * from './notifications';
 export * from './logs';
 export * from './inbox';
 export * from './campaigns';
+export * from './assistant';
 export { errorOf, useApiAction, useErrorMessage, useNotifyError } from './errors';

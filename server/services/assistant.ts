@@ -10,7 +10,7 @@ import { proposeTemplate } from '../assistant/template';
 import { ASSISTANT_RECENT_MESSAGES, ASSISTANT_TIMEOUT_MS, ASSISTANT_TOP_CHUNKS, PLUGIN_ID, UID } from '../constants';
 import type { AdminUser } from './inbox';
 import { toId } from '../ids';
-import { getService } from '../utils';
+import { getConfig, getService } from '../utils';
 
 const KEY = 'assistant';
 const EXCERPT_CHARS = 300;
@@ -49,7 +49,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const citations = context.hits.map(citationOf);
     const used = context.hits.map((h) => h.text);
     try {
-      const answer = await callChatCompletions({ baseUrl: settings.baseUrl!, model: settings.model!, apiKey, messages: buildPrompt(context, { redact: settings.redact }), timeoutMs: ASSISTANT_TIMEOUT_MS });
+      const answer = await callChatCompletions({ baseUrl: settings.baseUrl!, model: settings.model!, apiKey, messages: buildPrompt(context, { redact: settings.redact }), timeoutMs: getConfig(strapi, 'assistant')?.timeoutMs ?? ASSISTANT_TIMEOUT_MS });
       if (answer.handoff !== null) return { text: '', citations, confidence: 0, handoff: { reason: answer.handoff }, tokens: answer.tokens, context: used };
       // A model's own certainty is not reported; how well the knowledge covers the question stands in for it.
       return { text: toWhatsApp(answer.reply!), citations, confidence: context.hits.length ? confidenceOf(context.hits) : 0, tokens: answer.tokens, context: used };
