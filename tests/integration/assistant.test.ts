@@ -63,7 +63,9 @@ beforeAll(async () => {
   const started = await startWithSimulator({ WHATSAPP_ASSISTANT_TIMEOUT_MS: '500' });
   ({ sim, app, admin } = started);
   numberId = (await connectMetaNumber(started, { label: 'Shop', phone: '+15550003000', phoneNumberId: PNID, wabaId: WABA, accessToken: 'assistant-token', appSecret: 'assistant-secret' })).id;
-});
+
+  // Booting Strapi takes minutes when the shared 2-core machine is loaded.
+}, 300_000);
 afterAll(async () => {
   hanging.forEach((res) => res.destroy());
   await new Promise((resolve) => stub?.close(resolve));
