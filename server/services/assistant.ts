@@ -77,6 +77,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     async saveSettings(input: SaveAssistantSettings.Request): Promise<AssistantSettings> {
       const current = await read();
+      const known = new Set((await strapi.db.query(UID.number).findMany({ where: { deletedAt: null }, select: ['id'] })).map((n: { id: number }) => n.id));
+      input.numbers.forEach((n, i) => {
+        if (known.has(n.numberId)) return;
+        const message = `no WhatsApp number with id ${n.numberId}`;
+        throw new errors.ValidationError(`numbers.${i}.numberId: ${message}`, { errors: [{ path: ['numbers', String(i), 'numberId'], message, name: 'ValidationError', value: n.numberId }] });
+      });
       // The key is write-only: left out keeps it, null removes it, a string replaces it (encrypted like provider credentials).
       const apiKeyEncrypted = input.apiKey === undefined ? current.apiKeyEncrypted : input.apiKey ? crypto().encrypt(input.apiKey) : null;
       const next: Stored = {

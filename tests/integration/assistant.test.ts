@@ -120,6 +120,7 @@ test('settings: the API key is write-only and stored encrypted; auto mode is ref
   expect(auto.status).toBe(400);
   expect(auto.body.error.details.errors[0]).toMatchObject({ path: ['numbers', '0', 'mode'], message: expect.stringContaining('evaluation') });
   expect((await admin.put('/whatsapp/assistant/settings').send({ engine: 'openai', numbers: [] })).body.error.details.errors[0].path).toEqual(['baseUrl']);
+  expect((await admin.put('/whatsapp/assistant/settings').send({ engine: 'builtin', numbers: [{ numberId: 999999, mode: 'suggest' }] })).body.error.details.errors[0].path).toEqual(['numbers', '0', 'numberId']);
 
   const saved = await admin.put('/whatsapp/assistant/settings').send({ engine: 'openai', baseUrl: stubUrl, model: 'shop-model', apiKey: 'sk-test-secret-1', numbers: [{ numberId, mode: 'suggest' }] });
   expect(saved.status).toBe(200);
@@ -202,4 +203,18 @@ test('staff of another team cannot ask for a suggestion on a conversation they c
   expect((await outsider.post(`/whatsapp/conversations/${conversation.id}/suggest`).send({})).status).toBe(404);
   expect((await outsider.get('/whatsapp/assistant/settings')).status).toBe(403);
   expect((await outsider.post('/whatsapp/assistant/knowledge').send({ title: 'x', text: 'y' })).status).toBe(403);
+});
+
+test('a number switched off gets no suggestion, and the per-conversation budget hands off', async () => {
+  const conversation = await conversationOf('15550003001');
+  const base = { engine: 'builtin', numbers: [{ numberId, mode: 'off' }] };
+  expect((await admin.put('/whatsapp/assistant/settings').send(base)).status).toBe(200);
+  const off = await admin.post(`/whatsapp/conversations/${conversation.id}/suggest`).send({});
+  expect(off.status).toBe(400);
+  expect(off.body.error.details.errors[0].path).toEqual(['numberId']);
+
+  // One suggestion was logged for this conversation already (the FAQ test): a budget of 1 is spent.
+  expect((await admin.put('/whatsapp/assistant/settings').send({ ...base, numbers: [{ numberId, mode: 'suggest' }], budgetPerConversation: 1 })).status).toBe(200);
+  const spent = await admin.post(`/whatsapp/conversations/${conversation.id}/suggest`).send({});
+  expect(spent.body.data).toMatchObject({ text: '', handoff: { reason: 'this conversation’s assistant budget is spent' } });
 });
