@@ -38,6 +38,13 @@ export default {
         // Any one of them shows the link (Strapi's rule): inbox users read the list, managers edit it.
         permissions: [...PERMISSIONS.inbox, ...PERMISSIONS.manageQuickReplies],
       },
+      {
+        id: 'whatsapp-assistant',
+        to: `${PLUGIN_ID}/assistant`,
+        intlLabel: { id: getTranslation('settings.assistant.link'), defaultMessage: 'AI assistant' },
+        Component: () => import('./pages/Settings/AssistantPage'),
+        permissions: PERMISSIONS.manageAssistant,
+      },
     ]);
 
     app.registerPlugin({ id: PLUGIN_ID, name: PLUGIN_ID });

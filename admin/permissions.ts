@@ -27,6 +27,7 @@ export const PERMISSIONS = {
   readLogs: permission('logsRead'),
   replayLogs: permission('logsReplay'),
   settings: permission('settingsManage'),
+  manageAssistant: permission('assistantManage'),
   /** Strapi's own: attaching a file uploads it to the Media Library first. */
   uploadFiles: [{ action: 'plugin::upload.assets.create', subject: null }],
 };

@@ -16,6 +16,9 @@ import botNumber from './bot-number/schema.json';
 import botState from './bot-state/schema.json';
 import consent from './consent/schema.json';
 import consentChange from './consent-change/schema.json';
+import assistantSource from './assistant-source/schema.json';
+import assistantChunk from './assistant-chunk/schema.json';
+import assistantSuggestion from './assistant-suggestion/schema.json';
 
 export default {
   number: { schema: number },
@@ -36,4 +39,7 @@ export default {
   'bot-state': { schema: botState },
   consent: { schema: consent },
   'consent-change': { schema: consentChange },
+  'assistant-source': { schema: assistantSource },
+  'assistant-chunk': { schema: assistantChunk },
+  'assistant-suggestion': { schema: assistantSuggestion },
 };

@@ -24,6 +24,7 @@ export const ACTIONS = {
   logsRead: 'logs.read',
   logsReplay: 'logs.replay',
   settingsManage: 'settings.manage',
+  assistantManage: 'assistant.manage',
 } as const;
 
 export type ActionKey = keyof typeof ACTIONS;
@@ -53,4 +54,5 @@ export const ACTION_LABELS: Record<ActionKey, { subCategory: string; displayName
   logsRead: { subCategory: 'logs', displayName: 'Read webhook and API logs' },
   logsReplay: { subCategory: 'logs', displayName: 'Replay stored webhooks' },
   settingsManage: { subCategory: 'settings', displayName: 'Change settings' },
+  assistantManage: { subCategory: 'assistant', displayName: 'Configure the AI assistant and its knowledge' },
 };

@@ -25,4 +25,6 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   getService('notifications', { strapi }).start();
   getService('campaigns', { strapi }).start();
   startCronJobs(strapi);
+  // The assistant's search index lives in memory: built from the stored chunks before the first question.
+  await getService('assistant-knowledge', { strapi }).warm();
 };

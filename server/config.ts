@@ -1,5 +1,5 @@
 import { DEFAULT_THROUGHPUT_MPS } from '../contracts/numbers';
-import { DEFAULT_LOG_RETENTION_DAYS, DEFAULT_MAX_STREAMS_PER_USER, DEFAULT_STREAM_HEARTBEAT_MS } from './constants';
+import { ASSISTANT_TIMEOUT_MS, DEFAULT_LOG_RETENTION_DAYS, DEFAULT_MAX_STREAMS_PER_USER, DEFAULT_STREAM_HEARTBEAT_MS } from './constants';
 
 export interface PluginConfig {
   /** Key for credentials at rest. Any string; 32+ random characters recommended. */
@@ -32,6 +32,8 @@ export interface PluginConfig {
   redis?: { url?: string; prefix?: string };
   /** Inbound media downloads: largest file in bytes, and the longest a whole download may take. */
   media?: { maxBytes?: number; deadlineMs?: number };
+  /** The assistant: the longest a call to a model may take before the conversation is handed to a person. */
+  assistant?: { timeoutMs?: number };
   providers?: {
     meta?: { baseUrl?: string; graphVersion?: string };
     gupshup?: { baseUrl?: string };
@@ -76,6 +78,7 @@ const defaults = (): PluginConfig => ({
   streamHeartbeatMs: DEFAULT_STREAM_HEARTBEAT_MS,
   maxStreamsPerUser: DEFAULT_MAX_STREAMS_PER_USER,
   defaultThroughputMps: DEFAULT_THROUGHPUT_MPS,
+  assistant: { timeoutMs: env('WHATSAPP_ASSISTANT_TIMEOUT_MS') ? Number(env('WHATSAPP_ASSISTANT_TIMEOUT_MS')) : ASSISTANT_TIMEOUT_MS },
   // Never from the environment here: a stray variable must not turn a single instance (or a test) into a cluster member.
   redis: { prefix: 'whatsapp' },
   providers: {
@@ -111,6 +114,8 @@ export default {
     if (config.maxStreamsPerUser !== undefined && !(Number.isInteger(config.maxStreamsPerUser) && config.maxStreamsPerUser >= 1 && config.maxStreamsPerUser <= 100)) {
       throw new Error('whatsapp: `maxStreamsPerUser` must be a whole number from 1 to 100');
     }
+    const timeoutMs = config.assistant?.timeoutMs;
+    if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs >= 100 && timeoutMs <= 600_000)) throw new Error('whatsapp: `assistant.timeoutMs` must be a whole number of milliseconds from 100 to 600000');
     for (const key of ['maxBytes', 'deadlineMs'] as const) {
       const value = config.media?.[key];
       if (value !== undefined && !(Number.isInteger(value) && value > 0)) throw new Error(`whatsapp: \`media.${key}\` must be a positive whole number`);

@@ -24,6 +24,9 @@ export const UID = {
   botState: 'plugin::whatsapp.bot-state',
   consent: 'plugin::whatsapp.consent',
   consentChange: 'plugin::whatsapp.consent-change',
+  assistantSource: 'plugin::whatsapp.assistant-source',
+  assistantChunk: 'plugin::whatsapp.assistant-chunk',
+  assistantSuggestion: 'plugin::whatsapp.assistant-suggestion',
 } as const;
 
 export { ACTIONS, actionId, type ActionKey } from '../contracts/permissions';
@@ -92,3 +95,10 @@ export const WEBHOOK_RETRY_AFTER_S = 5;
 
 /** API log rows held in memory at most while the database is slow: past it the oldest are dropped (and counted). */
 export const API_LOG_BUFFER_MAX_ROWS = 10_000;
+/** The assistant: how long an engine call may take, how many recent messages and knowledge chunks it is given. */
+export const ASSISTANT_TIMEOUT_MS = 20_000;
+export const ASSISTANT_RECENT_MESSAGES = 12;
+export const ASSISTANT_TOP_CHUNKS = 4;
+/** Largest knowledge text (typed or uploaded) and the size a chunk is cut to. */
+export const KNOWLEDGE_MAX_CHARS = 1_000_000;
+export const KNOWLEDGE_CHUNK_CHARS = 1200;

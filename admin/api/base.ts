@@ -23,6 +23,8 @@ export const TAGS = [
   'WaCampaignRecipient',
   'WaConsent',
   'WaBot',
+  'WaAssistantSettings',
+  'WaKnowledge',
 ] as const;
 export type Tag = (typeof TAGS)[number];
 

@@ -10,4 +10,5 @@ export * from './inbox';
 export * from './campaigns';
 export * from './consents';
 export * from './bots';
+export * from './assistant';
 export { errorOf, useApiAction, useErrorMessage, useNotifyError } from './errors';

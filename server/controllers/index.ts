@@ -1,4 +1,6 @@
 import bots from './bots';
+import assistant from './assistant';
+import assistantKnowledge from './assistant-knowledge';
 import campaigns from './campaigns';
 import consents from './consents';
 import host from './host';
@@ -13,4 +15,4 @@ import stream from './stream';
 import templates from './templates';
 import webhooks from './webhooks';
 
-export default { bots, campaigns, consents, conversations, host, logs, 'media-access': mediaAccess, 'notification-rules': notificationRules, numbers, 'quick-replies': quickReplies, settings, stream, templates, webhooks };
+export default { assistant, 'assistant-knowledge': assistantKnowledge, bots, campaigns, consents, conversations, host, logs, 'media-access': mediaAccess, 'notification-rules': notificationRules, numbers, 'quick-replies': quickReplies, settings, stream, templates, webhooks };

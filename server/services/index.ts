@@ -1,4 +1,6 @@
 import bots from './bots';
+import assistant from './assistant';
+import assistantKnowledge from './assistant-knowledge';
 import campaigns from './campaigns';
 import cluster from './cluster';
 import consents from './consents';
@@ -26,4 +28,4 @@ import stream from './stream';
 import templates from './templates';
 import webhooks from './webhooks';
 
-export default { bots, campaigns, cluster, consents, 'crm-links': crmLinks, crypto, 'host-schema': hostSchema, identity, inbound, inbox, logs, media, 'media-access': mediaAccess, 'notification-rules': notificationRules, notifications, numbers, 'opt-out': optOut, outbox, 'out-of-hours': outOfHours, 'provider-calls': providerCalls, 'quick-replies': quickReplies, realtime, scope, settings, stream, templates, webhooks };
+export default { assistant, 'assistant-knowledge': assistantKnowledge, bots, campaigns, cluster, consents, 'crm-links': crmLinks, crypto, 'host-schema': hostSchema, identity, inbound, inbox, logs, media, 'media-access': mediaAccess, 'notification-rules': notificationRules, notifications, numbers, 'opt-out': optOut, outbox, 'out-of-hours': outOfHours, 'provider-calls': providerCalls, 'quick-replies': quickReplies, realtime, scope, settings, stream, templates, webhooks };

@@ -1,6 +1,6 @@
 import * as React from 'react';
 import { Box, Button, Field, Flex, IconButton, SimpleMenu, MenuItem, Textarea, Typography } from '@strapi/design-system';
-import { BulletList, Cross, Feather, Lightning, PaperPlane, Paperclip } from '@strapi/icons';
+import { BulletList, Cross, Feather, Lightning, PaperPlane, Paperclip, Sparkle } from '@strapi/icons';
 import { useRBAC } from '@strapi/strapi/admin';
 import type { Conversation } from '../../../contracts/inbox';
 import { useUploadFileMutation, type UploadedFile } from '../../api';
@@ -12,6 +12,8 @@ import { EMPTY_CHOICE, TemplatePicker, choiceReady, templateRequest, type Templa
 import { insertReply, matchReplies, slashQuery, type QuickReply } from './composer/quickReplyText';
 import { useQuickReplies } from './composer/useQuickReplies';
 import { useReply } from './composer/useReply';
+import { SuggestionPanel } from './composer/SuggestionPanel';
+import { useSuggestion } from './composer/useSuggestion';
 import { useSendOptions, type SendOptionsState } from './composer/useSendOptions';
 import { mediaTypeOf } from './composer/upload';
 
@@ -106,6 +108,7 @@ const FreeComposer = ({ conversation, sendOptions }: Omit<ComposerProps, 'canSen
   const [uploadFile] = useUploadFileMutation();
   const { send, notifyError } = useReply(conversation.id);
   const { replies } = useQuickReplies();
+  const assistant = useSuggestion(conversation.id);
   const [text, setText] = React.useState('');
   const [file, setFile] = React.useState<File | null>(null);
   const [sending, setSending] = React.useState(false);
@@ -155,6 +158,7 @@ const FreeComposer = ({ conversation, sendOptions }: Omit<ComposerProps, 'canSen
       }
     } else {
       ok = await send({ type: 'text', text: value });
+      if (ok) assistant.sent(value);
     }
     setSending(false);
     if (ok) {
@@ -199,6 +203,16 @@ const FreeComposer = ({ conversation, sendOptions }: Omit<ComposerProps, 'canSen
       }}
     >
       <Flex direction="column" alignItems="stretch" gap={2}>
+        {assistant.suggestion && (
+          <SuggestionPanel
+            suggestion={assistant.suggestion}
+            onReject={assistant.reject}
+            onUse={() => {
+              setText(assistant.use());
+              textarea.current?.focus();
+            }}
+          />
+        )}
         {file && (
           <Flex gap={2} alignItems="center" background="neutral100" hasRadius padding={2} aria-label={t('inbox.composer.attachment', 'Attachment')} role="group">
             {preview ? <img src={preview} alt="" style={{ width: 40, height: 40, objectFit: 'cover', borderRadius: 4 }} /> : <Paperclip aria-hidden />}
@@ -259,6 +273,9 @@ const FreeComposer = ({ conversation, sendOptions }: Omit<ComposerProps, 'canSen
           </IconButton>
           <IconButton label={t('inbox.composer.template', 'Template')} variant="ghost" onClick={() => setModal('template')} disabled={sending}>
             <Feather />
+          </IconButton>
+          <IconButton label={t('inbox.composer.suggest', 'Suggest a reply')} variant="ghost" onClick={assistant.ask} disabled={sending || assistant.asking}>
+            <Sparkle />
           </IconButton>
           <Box flex={1} />
           <Button type="submit" startIcon={<PaperPlane />} loading={sending} disabled={!text.trim() && !file}>

@@ -1,4 +1,6 @@
 import bots from './bots';
+import assistant from './assistant';
+import assistantKnowledge from './assistant-knowledge';
 import campaigns from './campaigns';
 import consents from './consents';
 import host from './host';
@@ -14,5 +16,5 @@ import templates from './templates';
 
 export default () => ({
   type: 'admin',
-  routes: [...conversations, ...numbers, ...settings, ...logs, ...templates, ...quickReplies, ...stream, ...notificationRules, ...host, ...mediaAccess, ...campaigns, ...bots, ...consents],
+  routes: [...conversations, ...numbers, ...settings, ...logs, ...templates, ...quickReplies, ...stream, ...notificationRules, ...host, ...mediaAccess, ...campaigns, ...bots, ...consents, ...assistant, ...assistantKnowledge],
 });

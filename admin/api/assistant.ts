@@ -1,0 +1,68 @@
+import type { AddKnowledge, GetAssistantSettings, ListKnowledge, RecordOutcome, ReindexKnowledge, SaveAssistantSettings, Suggest, UploadKnowledge } from '../../contracts/assistant';
+import { baseApi, listTags, FRESH } from './base';
+
+/** The AI assistant: its settings, its knowledge sources and suggestions in the inbox. */
+export const assistantApi = baseApi.injectEndpoints({
+  endpoints: (build) => ({
+    waGetAssistantSettings: build.query<GetAssistantSettings.Response['data'], void>({
+      keepUnusedDataFor: FRESH,
+      query: () => '/whatsapp/assistant/settings',
+      transformResponse: (res: GetAssistantSettings.Response) => res.data,
+      providesTags: ['WaAssistantSettings'],
+    }),
+    waSaveAssistantSettings: build.mutation<SaveAssistantSettings.Response['data'], SaveAssistantSettings.Request>({
+      query: (body) => ({ url: '/whatsapp/assistant/settings', method: 'PUT', data: body }),
+      transformResponse: (res: SaveAssistantSettings.Response) => res.data,
+      invalidatesTags: ['WaAssistantSettings'],
+    }),
+    waListKnowledge: build.query<ListKnowledge.Response['data'], void>({
+      keepUnusedDataFor: FRESH,
+      query: () => '/whatsapp/assistant/knowledge',
+      transformResponse: (res: ListKnowledge.Response) => res.data,
+      providesTags: (rows) => listTags('WaKnowledge', rows),
+    }),
+    waAddKnowledge: build.mutation<AddKnowledge.Response['data'], AddKnowledge.Request>({
+      query: (body) => ({ url: '/whatsapp/assistant/knowledge', method: 'POST', data: body }),
+      transformResponse: (res: AddKnowledge.Response) => res.data,
+      invalidatesTags: [{ type: 'WaKnowledge', id: 'LIST' }],
+    }),
+    waUploadKnowledge: build.mutation<UploadKnowledge.Response['data'], File[]>({
+      query: (files) => {
+        const data = new FormData();
+        files.forEach((file) => data.append('files', file));
+        return { url: '/whatsapp/assistant/knowledge/upload', method: 'POST', data };
+      },
+      transformResponse: (res: UploadKnowledge.Response) => res.data,
+      invalidatesTags: [{ type: 'WaKnowledge', id: 'LIST' }],
+    }),
+    waDeleteKnowledge: build.mutation<void, number>({
+      query: (id) => ({ url: `/whatsapp/assistant/knowledge/${id}`, method: 'DELETE' }),
+      invalidatesTags: (_r, _e, id) => [{ type: 'WaKnowledge', id }, { type: 'WaKnowledge', id: 'LIST' }],
+    }),
+    waReindexKnowledge: build.mutation<ReindexKnowledge.Response['data'], void>({
+      query: () => ({ url: '/whatsapp/assistant/knowledge/reindex', method: 'POST', data: {} }),
+      transformResponse: (res: ReindexKnowledge.Response) => res.data,
+      invalidatesTags: [{ type: 'WaKnowledge', id: 'LIST' }],
+    }),
+    waSuggest: build.mutation<Suggest.Response['data'], number>({
+      query: (conversationId) => ({ url: `/whatsapp/conversations/${conversationId}/suggest`, method: 'POST', data: {} }),
+      transformResponse: (res: Suggest.Response) => res.data,
+    }),
+    waRecordOutcome: build.mutation<RecordOutcome.Response['data'], { id: number; body: RecordOutcome.Request }>({
+      query: ({ id, body }) => ({ url: `/whatsapp/assistant/suggestions/${id}/outcome`, method: 'POST', data: body }),
+      transformResponse: (res: RecordOutcome.Response) => res.data,
+    }),
+  }),
+});
+
+export const {
+  useWaGetAssistantSettingsQuery: useGetAssistantSettingsQuery,
+  useWaSaveAssistantSettingsMutation: useSaveAssistantSettingsMutation,
+  useWaListKnowledgeQuery: useListKnowledgeQuery,
+  useWaAddKnowledgeMutation: useAddKnowledgeMutation,
+  useWaUploadKnowledgeMutation: useUploadKnowledgeMutation,
+  useWaDeleteKnowledgeMutation: useDeleteKnowledgeMutation,
+  useWaReindexKnowledgeMutation: useReindexKnowledgeMutation,
+  useWaSuggestMutation: useSuggestMutation,
+  useWaRecordOutcomeMutation: useRecordOutcomeMutation,
+} = assistantApi;

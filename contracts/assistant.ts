@@ -1,0 +1,139 @@
+/** The AI assistant (`/whatsapp/assistant/…`, `POST /whatsapp/conversations/:id/suggest`), shared by the server and the admin panel. */
+
+export const ASSISTANT_ENGINES = ['builtin', 'openai'] as const;
+export type AssistantEngine = (typeof ASSISTANT_ENGINES)[number];
+
+export const ASSISTANT_MODES = ['off', 'suggest', 'auto'] as const;
+export type AssistantMode = (typeof ASSISTANT_MODES)[number];
+
+/** WhatsApp's limit for one text message. */
+export const WHATSAPP_TEXT_LIMIT = 4096;
+
+/** Knowledge files the server reads (PDF is not read yet). */
+export const KNOWLEDGE_EXTENSIONS = ['.txt', '.md'] as const;
+
+export interface AssistantNumber {
+  numberId: number;
+  mode: AssistantMode;
+  /** The confidence (0–1) an automatic answer needs. */
+  threshold?: number | null;
+}
+
+/** The settings as the server returns them: the API key is never sent back, only whether one is set. */
+export interface AssistantSettings {
+  engine: AssistantEngine;
+  baseUrl: string | null;
+  model: string | null;
+  apiKeySet: boolean;
+  numbers: AssistantNumber[];
+  /** Phones and e-mails are replaced before a call leaves the server. */
+  redact: boolean;
+  /** Engine calls allowed per conversation; null: no limit. */
+  budgetPerConversation: number | null;
+}
+
+export namespace GetAssistantSettings {
+  export interface Response {
+    data: AssistantSettings;
+  }
+}
+
+export namespace SaveAssistantSettings {
+  /** `apiKey`: a new key; `null` removes it; left out keeps the stored one. */
+  export interface Request {
+    engine: AssistantEngine;
+    baseUrl?: string | null;
+    model?: string | null;
+    apiKey?: string | null;
+    numbers: AssistantNumber[];
+    redact?: boolean;
+    budgetPerConversation?: number | null;
+  }
+  export type Response = GetAssistantSettings.Response;
+}
+
+export interface KnowledgeSource {
+  id: number;
+  title: string;
+  /** `text`: typed in the admin or sent to the API; `file`: an uploaded .txt or .md file. */
+  kind: 'text' | 'file';
+  filename: string | null;
+  chunks: number;
+  createdAt: string;
+}
+
+export namespace ListKnowledge {
+  export interface Response {
+    data: KnowledgeSource[];
+    meta: { total: number };
+  }
+}
+
+export namespace AddKnowledge {
+  export interface Request {
+    title: string;
+    text: string;
+  }
+  export interface Response {
+    data: KnowledgeSource;
+  }
+}
+
+export namespace UploadKnowledge {
+  export interface Response {
+    data: KnowledgeSource[];
+  }
+}
+
+export namespace ReindexKnowledge {
+  export interface Response {
+    data: { sources: number; chunks: number };
+  }
+}
+
+export interface Citation {
+  sourceId: number;
+  title: string;
+  excerpt: string;
+}
+
+/** An approved template proposed instead of free text outside the 24-hour window. */
+export interface ProposedTemplate {
+  name: string;
+  language: string;
+  body: string;
+  params: { body: { type: 'text'; text: string }[] };
+}
+
+export interface Suggestion {
+  /** The logged suggestion row, for reporting its outcome. */
+  id: number;
+  text: string;
+  citations: Citation[];
+  /** 0–1. */
+  confidence: number;
+  /** False when a number, price or date of the text is in neither the sources nor the CRM record. */
+  grounded: boolean;
+  /** Set when the engine (or a timeout, an error, the budget) says a person should answer. */
+  handoff?: { reason: string };
+  /** Set outside the 24-hour window: free text cannot be sent, this template can. */
+  template?: ProposedTemplate;
+}
+
+export namespace Suggest {
+  export interface Response {
+    data: Suggestion;
+  }
+}
+
+export const SUGGESTION_OUTCOMES = ['accepted', 'edited', 'rejected'] as const;
+export type SuggestionOutcome = (typeof SUGGESTION_OUTCOMES)[number];
+
+export namespace RecordOutcome {
+  export interface Request {
+    outcome: SuggestionOutcome;
+  }
+  export interface Response {
+    data: { id: number; outcome: SuggestionOutcome };
+  }
+}

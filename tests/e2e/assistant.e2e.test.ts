@@ -1,0 +1,85 @@
+/**
+ * The assistant in a real browser: staff ask for a suggestion in the inbox composer, see its source,
+ * use it, edit it and send it; the customer gets the edited text and the suggestion is logged as edited.
+ */
+import type { Page } from 'playwright-core';
+import type { CreateNumber } from '../../contracts/numbers';
+import { createSimulator, type RunningSimulator } from '../../simulator';
+import { openAdminSession, until, type AdminSession } from './support/browser';
+import { adminToken, startExample, type ExampleServer } from './support/exampleServer';
+
+const META = {
+  label: 'Shop',
+  phone: '+15550007000',
+  phoneNumberId: '109876543217000',
+  wabaId: '102030405067000',
+  accessToken: 'EAAG-e2e-assistant-access-token-0123456789',
+  appSecret: 'e2e-assistant-app-secret-0123456789abcdef',
+  verifyToken: 'e2e-assistant-verify-token-2026',
+};
+const DANA = { phone: '15550007001', name: 'Dana Example' };
+
+jest.setTimeout(300_000);
+
+let sim: RunningSimulator;
+let server: ExampleServer;
+let session: AdminSession;
+let page: Page;
+let token: string;
+const step = (name: string, fn: () => Promise<void>) => session.step(name, fn);
+
+const api = async (method: string, path: string, body?: unknown) => {
+  const res = await fetch(`${server.baseUrl}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+};
+
+beforeAll(async () => {
+  sim = await createSimulator({ port: 0 });
+  server = await startExample({ WHATSAPP_META_BASE_URL: sim.url });
+  session = await openAdminSession(server, 'assistant');
+  page = session.page;
+  token = await adminToken(server.baseUrl);
+  const created = await api('POST', '/whatsapp/numbers', { provider: 'meta', ...META });
+  expect(created.status).toBe(201);
+  const hook = new URL((created.body as CreateNumber.Response).data.webhookUrl);
+  await sim.client.addMetaNumber({ phoneNumberId: META.phoneNumberId, wabaId: META.wabaId, displayPhoneNumber: '15550007000', accessToken: META.accessToken, appSecret: META.appSecret, webhookUrl: `http://127.0.0.1:${server.port}${hook.pathname}${hook.search}` });
+  const faq = '# Opening hours\nWe are open Monday to Friday from 9:00 to 17:00.\n\n# Returns\nYou can return an item within 30 days with its receipt.';
+  expect((await api('POST', '/whatsapp/assistant/knowledge', { title: 'Shop FAQ', text: faq })).status).toBe(201);
+  await sim.client.customerSends({ from: DANA.phone, to: META.phoneNumberId, name: DANA.name, text: 'What are your opening hours?' });
+  await session.logIn();
+  await page.goto('/admin/plugins/whatsapp');
+  await page.getByRole('heading', { name: 'WhatsApp', level: 1 }).waitFor();
+});
+
+afterAll(async () => {
+  await session?.close();
+  await server?.stop();
+  await sim?.close();
+});
+
+test('a suggestion is asked for in the inbox, shown with its source, edited and sent', async () => {
+  await step('open the conversation and ask for a suggestion', async () => {
+    const item = page.getByRole('list', { name: 'Conversations' }).getByRole('listitem', { name: DANA.name });
+    await item.waitFor({ state: 'visible', timeout: 30_000 });
+    await item.getByRole('button').click();
+    await page.getByRole('log', { name: 'Messages' }).getByText('What are your opening hours?').waitFor();
+    await page.getByRole('button', { name: 'Suggest a reply' }).click();
+    const panel = page.getByRole('region', { name: 'Suggested reply' });
+    await panel.getByText('We are open Monday to Friday from 9:00 to 17:00.').waitFor();
+    await panel.getByText('Source: Shop FAQ — Opening hours').waitFor();
+  });
+
+  await step('use it, edit it and send it', async () => {
+    await page.getByRole('button', { name: 'Use this reply' }).click();
+    const box = page.getByRole('textbox', { name: 'Message' });
+    expect(await box.inputValue()).toBe('We are open Monday to Friday from 9:00 to 17:00.');
+    await box.fill('We are open Monday to Friday from 9:00 to 17:00. See you soon!');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await until('Dana to receive the edited reply', async () => (await sim.client.outbound({ to: DANA.phone })).some((m: any) => m.text === 'We are open Monday to Friday from 9:00 to 17:00. See you soon!'));
+  });
+});
