@@ -68,7 +68,7 @@ describe('an opted-out customer', () => {
     await settle();
     await admin.put(`/whatsapp/notification-rules/${rule.id}`).send({ active: false });
     const [firing] = (await admin.get(`/whatsapp/notification-rules/${rule.id}/firings`)).body.data;
-    expect(firing).toMatchObject({ state: 'skipped', error: expect.stringMatching(/^the customer opted out \(api::contact\.contact .* has whatsappOptOut\)$/), trace: { reason: 'opted out', recipient: `+${OLGA}` } });
+    expect(firing).toMatchObject({ state: 'skipped', error: expect.stringMatching(/^the customer opted out \(crm-import on \d{4}-\d\d-\d\d: api::contact\.contact \S+ whatsappOptOut = true\)$/), trace: { reason: 'opted out', recipient: `+${OLGA}` } });
     expect((await arrivals(OLGA)).filter((m) => m.type === 'template')).toEqual([]);
   });
 
