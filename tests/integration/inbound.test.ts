@@ -143,7 +143,8 @@ describe('a batch', () => {
     const body = fixture('meta/batch-two-entries-2-messages-3-statuses.json');
     const wamid = body.entry[1].changes[0].value.statuses[0].id;
     const conversation = await q('conversation').create({ data: { numberId: n2.id, customerWaId: '15550002222', customerPhone: '+15550002222' } });
-    await q('message').create({ data: { numberId: n2.id, conversationId: conversation.id, direction: 'out', type: 'text', text: 'Your invoice', status: 'queued', source: 'inbox', providerMessageId: wamid } });
+    // Not due for the outbox (it would try to send it meanwhile): only the receipts move it.
+    await q('message').create({ data: { numberId: n2.id, conversationId: conversation.id, direction: 'out', type: 'text', text: 'Your invoice', status: 'queued', source: 'inbox', providerMessageId: wamid, nextAttemptAt: new Date(Date.now() + 3600_000) } });
 
     const res = await postMeta(app.server, n1.webhookUrl, fixtureText('meta/batch-two-entries-2-messages-3-statuses.json'), SECRET);
     expect(res.status).toBe(200);
