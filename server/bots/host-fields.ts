@@ -1,0 +1,42 @@
+/** The CRM fields a `set-field` bot may write: plain values of the identity sources' types, never private or secret ones. */
+import type { Core } from '@strapi/strapi';
+import type { BotResponse } from '../../contracts/bots';
+import { getService } from '../utils';
+import { fail } from './validate';
+
+const SCALAR: Record<string, 'string' | 'number' | 'boolean'> = {
+  string: 'string', text: 'string', email: 'string', enumeration: 'string', date: 'string', datetime: 'string',
+  integer: 'number', biginteger: 'number', float: 'number', decimal: 'number', boolean: 'boolean',
+};
+/** Names that hold credentials in the host's types even when not marked private. */
+const SECRET = /password|secret|token|api_?key|credential|hash|salt/i;
+
+/** Whether `field` of `uid` is a plain, public, non-secret attribute that accepts `value`. */
+export const writableField = (strapi: Core.Strapi, uid: string, field: string, value: unknown) => {
+  const attribute = (strapi.contentTypes as Record<string, any>)[uid]?.attributes?.[field];
+  const kind = attribute ? SCALAR[attribute.type] : undefined;
+  if (!kind || attribute.private || attribute.writable === false || SECRET.test(field)) return false;
+  if (value === null) return !attribute.required;
+  if (typeof value !== kind) return false;
+  return attribute.type !== 'enumeration' || (attribute.enum as string[]).includes(value as string);
+};
+
+/** Every `set-field` in a response (menu items included), with its path. */
+const setFields = (r: BotResponse, path: string[]): { path: string[]; field: string; value: unknown }[] => {
+  if (r.type === 'set-field') return [{ path, field: r.field, value: r.value }];
+  if (r.type !== 'menu') return [];
+  const walk = (items: any[], p: string[]): { path: string[]; field: string; value: unknown }[] =>
+    items.flatMap((item, i) => (item.items ? walk(item.items, [...p, String(i), 'items']) : item.reply ? setFields(item.reply, [...p, String(i), 'reply']) : []));
+  return walk(r.items, [...path, 'items']);
+};
+
+/** On save: a `set-field` must name a field one of the identity sources' types can take this value in. */
+export const checkHostFields = async (strapi: Core.Strapi, response: BotResponse | undefined) => {
+  if (!response) return;
+  const { identitySources } = await getService('settings', { strapi }).get();
+  for (const { path, field, value } of setFields(response, ['response'])) {
+    if (!identitySources.some((s) => writableField(strapi, s.uid, field, value))) {
+      fail([...path, 'field'], `is not a public, writable field of a CRM type customers are matched to (${identitySources.map((s) => s.uid).join(', ') || 'none set'}) that accepts this value`);
+    }
+  }
+};
