@@ -108,15 +108,18 @@ describe('a bot never answers itself', () => {
     await open(phones);
     const BURST = 20;
     for (let round = 0; round < 2; round += 1) {
-      for (const phone of phones) await customerWrites(phone, Array.from({ length: BURST }, (_, i) => ({ text: `hello ${round}-${i}` })), 'a', false);
+      // All customers at once, as a busy number sees them; each burst is one webhook.
+      await Promise.all(phones.map((phone) => customerWrites(phone, Array.from({ length: BURST }, (_, i) => ({ text: `hello ${round}-${i}` })), 'a', false)));
       await settle();
       await pollFor(async () => (await sim.client.outbound({})).length, (n) => n >= phones.length * (round + 1));
       // Our replies come back as echoes (the business app's copy), and as a replay of the receipts: none is a customer's message.
       const ours = ((await sim.client.outbound({})) as any[]).filter((m) => phones.includes(m.to));
-      for (const m of ours) {
-        await post('a', 'smb_message_echoes', { message_echoes: [{ from: numbers.a.phone, to: m.to, id: m.id, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: 'hello, we read you' } }] });
-        await post('a', 'messages', { statuses: [{ id: m.id, status: 'read', timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: m.to }] });
-      }
+      await Promise.all(
+        ours.map(async (m) => {
+          await post('a', 'smb_message_echoes', { message_echoes: [{ from: numbers.a.phone, to: m.to, id: m.id, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: 'hello, we read you' } }] });
+          await post('a', 'messages', { statuses: [{ id: m.id, status: 'read', timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: m.to }] });
+        })
+      );
       await settle();
     }
     const out = ((await sim.client.outbound({})) as any[]).filter((m) => phones.includes(m.to));
@@ -227,9 +230,9 @@ describe('responses with side effects', () => {
   test('template and media: sent as they are configured', async () => {
     await sim.client.createTemplate({ wabaId: numbers.a.waba, name: 'bot_welcome', language: 'en_US', category: 'UTILITY', status: 'APPROVED', components: [{ type: 'BODY', text: 'Welcome to our shop' }] as any });
     expect((await admin.post('/whatsapp/templates/sync').send({ numberId: numbers.a.row.id })).status).toBeLessThan(300);
-    await createBot({ name: 'Welcome', trigger: { type: 'exact', keywords: ['start'] }, response: { type: 'template', template: { name: 'bot_welcome', language: 'en_US' } } });
+    await createBot({ name: 'Welcome', trigger: { type: 'exact', keywords: ['welcome'] }, response: { type: 'template', template: { name: 'bot_welcome', language: 'en_US' } } });
     await createBot({ name: 'Menu card', trigger: { type: 'exact', keywords: ['card'] }, response: { type: 'media', mediaType: 'image', link: 'https://cdn.example.com/menu.png', caption: 'Our menu' } });
-    await customerWrites(mPhone, 'start');
+    await customerWrites(mPhone, 'welcome');
     await customerWrites(mPhone, 'card');
     const sent = await pollFor(() => arrived(mPhone), (r) => r.length >= 2);
     expect(sent).toHaveLength(2);
