@@ -236,9 +236,9 @@ describe('responses with side effects', () => {
     await customerWrites(mPhone, 'card');
     const sent = await pollFor(() => arrived(mPhone), (r) => r.length >= 2);
     expect(sent).toHaveLength(2);
-    expect(JSON.stringify(sent[0])).toContain('bot_welcome');
-    expect(JSON.stringify(sent[1])).toContain('https://cdn.example.com/menu.png');
-    expect((await botReplies(mPhone)).map((m) => m.type)).toEqual(['template', 'media']);
+    expect(sent[0].template).toMatchObject({ name: 'bot_welcome', language: 'en_US' });
+    expect(sent[1]).toMatchObject({ type: 'image', caption: 'Our menu', media: { url: 'https://cdn.example.com/menu.png' } });
+    expect((await botReplies(mPhone)).map((m) => m.type)).toEqual(['template', 'image']);
   });
 });
 
