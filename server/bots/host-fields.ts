@@ -21,21 +21,32 @@ export const writableField = (strapi: Core.Strapi, uid: string, field: string, v
   return attribute.type !== 'enumeration' || (attribute.enum as string[]).includes(value as string);
 };
 
-/** Every `set-field` in a response (menu items included), with its path. */
-const setFields = (r: BotResponse, path: string[]): { path: string[]; field: string; value: unknown }[] => {
-  if (r.type === 'set-field') return [{ path, field: r.field, value: r.value }];
-  if (r.type !== 'menu') return [];
-  const walk = (items: any[], p: string[]): { path: string[]; field: string; value: unknown }[] =>
-    items.flatMap((item, i) => (item.items ? walk(item.items, [...p, String(i), 'items']) : item.reply ? setFields(item.reply, [...p, String(i), 'reply']) : []));
+/** A response and every reply of its menu items, each with its path. */
+export const responsesIn = (r: BotResponse, path: string[] = ['response']): { path: string[]; response: BotResponse }[] => {
+  if (r.type !== 'menu') return [{ path, response: r }];
+  const walk = (items: any[], p: string[]): { path: string[]; response: BotResponse }[] =>
+    items.flatMap((item, i) => (item.items ? walk(item.items, [...p, String(i), 'items']) : item.reply ? responsesIn(item.reply, [...p, String(i), 'reply']) : []));
   return walk(r.items, [...path, 'items']);
+};
+
+/** On save: an `assign` names a person who can see the number's conversations (as the inbox's assign does). */
+export const checkAssignees = async (strapi: Core.Strapi, user: any, numberId: number, response: BotResponse | undefined) => {
+  if (!response) return;
+  for (const { path, response: r } of responsesIn(response)) {
+    if (r.type !== 'assign' || r.userId === undefined) continue;
+    if (!(await getService('inbox', { strapi }).assignees(user, numberId)).some((a) => a.id === r.userId)) {
+      fail([...path, 'userId'], "is not an active admin user who can read this number's conversations");
+    }
+  }
 };
 
 /** On save: a `set-field` must name a field one of the identity sources' types can take this value in. */
 export const checkHostFields = async (strapi: Core.Strapi, response: BotResponse | undefined) => {
   if (!response) return;
   const { identitySources } = await getService('settings', { strapi }).get();
-  for (const { path, field, value } of setFields(response, ['response'])) {
-    if (!identitySources.some((s) => writableField(strapi, s.uid, field, value))) {
+  for (const { path, response: r } of responsesIn(response)) {
+    if (r.type !== 'set-field') continue;
+    if (!identitySources.some((s) => writableField(strapi, s.uid, r.field, r.value))) {
       fail([...path, 'field'], `is not a public, writable field of a CRM type customers are matched to (${identitySources.map((s) => s.uid).join(', ') || 'none set'}) that accepts this value`);
     }
   }

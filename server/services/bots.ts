@@ -3,7 +3,7 @@ import { errors, yup } from '@strapi/utils';
 import { BOT_LIMITS, BOT_PRECEDENCE, type Bot, type BotNumber, type BotNumberSettings, type OrderBots, type TestBots } from '../../contracts/bots';
 import { createRuntime } from '../bots/runtime';
 import { createTimed } from '../bots/timed';
-import { checkHostFields } from '../bots/host-fields';
+import { checkAssignees, checkHostFields } from '../bots/host-fields';
 import { botOut, numberSettingsOut } from '../bots/rows';
 import { fail, validateBot, type ValidBot } from '../bots/validate';
 import { UID } from '../constants';
@@ -55,6 +55,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const input = validateBot(body, true);
       await checkHostFields(strapi, input.response);
       await numberOf(user, input.numberId!);
+      await checkAssignees(strapi, user, input.numberId!, input.response);
       const last = await q(UID.bot).findOne({ where: { numberId: input.numberId }, orderBy: { priority: 'desc' }, select: ['priority'] });
       return botOut(await q(UID.bot).create({ data: { active: true, priority: last ? last.priority + 1 : 0, limits: {}, ...data(input) } }));
     },
@@ -64,6 +65,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const input = validateBot(body, false);
       await checkHostFields(strapi, input.response);
       if (input.numberId !== undefined && input.numberId !== row.numberId) await numberOf(user, input.numberId);
+      await checkAssignees(strapi, user, input.numberId ?? row.numberId, input.response ?? (input.numberId !== undefined ? botOut(row).response : undefined));
       const limits = input.limits ? { ...(row.limits ?? {}), ...input.limits } : undefined;
       return botOut(await q(UID.bot).update({ where: { id: row.id }, data: { ...data(input), ...(limits ? { limits } : {}) } }));
     },

@@ -202,6 +202,9 @@ describe('responses with side effects', () => {
 
   test('assign: to the admin configured, the conversation waits for that person', async () => {
     const me = (await admin.get('/admin/users/me')).body.data;
+    const nobody = await admin.post('/whatsapp/bots').send({ name: 'To nobody', numberId: numbers.a.row.id, trigger: { type: 'fallback' }, response: { type: 'assign', userId: 999_999 } });
+    expect(nobody.status).toBe(400);
+    expect(nobody.body.error.details.errors[0].path).toEqual(['response', 'userId']);
     await createBot({ name: 'To Ana', trigger: { type: 'contains', keywords: ['human'] }, response: { type: 'assign', userId: me.id, text: 'Passing you to a colleague' } });
     await createBot({ name: 'Catch', trigger: { type: 'fallback' }, response: { type: 'text', text: 'catch-all' } });
     await customerWrites(aPhone, 'a human please');
