@@ -1,24 +1,21 @@
 /** What a fired bot does: its message through the outbox, and its hand-off, assignment, ticket or CRM field. */
 import type { Core } from '@strapi/strapi';
 import type { Bot, BotResponse } from '../../contracts/bots';
-import { SUPER_ADMIN_ROLE, UID } from '../constants';
+import { UID } from '../constants';
 import { NotAdmittedError } from '../outbox/enqueue';
 import { getService } from '../utils';
+import { writableField } from './host-fields';
 import { requestOf } from './render';
 import type { createRows } from './rows';
 
-/** The plugin acting on its own (a ticket a bot creates): sees every number, like the cron jobs. */
-const SYSTEM = { id: 0, roles: [{ id: 0, code: SUPER_ADMIN_ROLE }] };
-const SCALAR = new Set(['string', 'text', 'email', 'enumeration', 'integer', 'biginteger', 'float', 'decimal', 'boolean', 'date', 'datetime']);
 
 export const createActor = (strapi: Core.Strapi, rows: ReturnType<typeof createRows>) => {
   const conversationQ = () => strapi.db.query(UID.conversation as any);
 
   /** Sets a scalar field of the conversation's linked CRM record; anything else is logged and skipped. */
   const setField = async (conversation: any, field: string, value: unknown) => {
-    const ct = conversation.crmUid ? (strapi.contentTypes as Record<string, any>)[conversation.crmUid] : null;
-    const attribute = ct?.attributes?.[field];
-    if (!ct || !conversation.crmDocumentId || !attribute || !SCALAR.has(attribute.type) || attribute.private) {
+    // The plugin writes as itself (no admin user): only the field the admin saved on the bot, checked again against the record's type.
+    if (!conversation.crmUid || !conversation.crmDocumentId || !writableField(strapi, conversation.crmUid, field, value)) {
       strapi.log.warn(`[whatsapp] bot set-field: conversation ${conversation.id} has no linked record with a writable field ${field}`);
       return;
     }
@@ -48,7 +45,7 @@ export const createActor = (strapi: Core.Strapi, rows: ReturnType<typeof createR
       }
       if (response.type === 'ticket' && !conversation.ticketDocumentId) {
         await getService('inbox', { strapi })
-          .createTicket(SYSTEM as any, conversationId, { subject: response.subject })
+          .openTicket(conversation, { subject: response.subject })
           .catch((error: Error) => strapi.log.warn(`[whatsapp] bot ${bot.id} could not create a ticket: ${error.message}`));
       }
       if (response.type === 'set-field') await setField(conversation, response.field, response.value).catch((error: Error) => strapi.log.warn(`[whatsapp] bot ${bot.id} set-field: ${error.message}`));

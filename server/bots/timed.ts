@@ -40,11 +40,16 @@ export const createTimed = (strapi: Core.Strapi, runtime: ReturnType<typeof crea
     });
     const interactive = await interactiveOf(bot.numberId);
     for (const c of conversations) {
-      const last = await q(UID.message).findOne({ where: { conversationId: c.id }, orderBy: { id: 'desc' }, select: ['id', 'direction', 'source'] });
+      const last = await q(UID.message).findOne({ where: { conversationId: c.id }, orderBy: { id: 'desc' }, select: ['id', 'direction', 'source', 'payload'] });
       if (!last) continue;
-      // idle: our message is the last word; no-staff-reply: the customer's is.
-      if (bot.trigger.type === 'idle' ? last.direction !== 'out' : last.direction !== 'in') continue;
+      const idle = bot.trigger.type === 'idle';
+      // idle: our message is the last word (a nudge is never nudged again); no-staff-reply: the customer's is.
+      if (idle ? last.direction !== 'out' || last.payload?.bot?.trigger === 'idle' : last.direction !== 'in') continue;
       if (!(await mayAnswer(bot, c.id))) continue;
+      // Once per message followed up, whatever the response: a silent hand-off or a ticket is not done again on the next tick.
+      const marker = idle ? 'idleNudgedFor' : 'noStaffFor';
+      if ((await runtime.rows.state(c.id))?.[marker] === last.id) continue;
+      await runtime.rows.patchState(c.id, c.numberId, { [marker]: last.id });
       await runtime.actor.act(bot, bot.response, c.id, botTimedKey(bot.id, bot.trigger.type, last.id), interactive);
     }
   };
@@ -59,10 +64,15 @@ export const createTimed = (strapi: Core.Strapi, runtime: ReturnType<typeof crea
       }
     },
 
-    /** The conversation was closed: the number's first `closed` bot answers (a rating request), once per close. */
+    /**
+     * The conversation was closed: it is the bots' again (a hand-off, a person's pause, the hourly
+     * count and the menu end with it), and the number's first `closed` bot answers (a rating request), once per close.
+     */
     async closed(conversationId: number) {
       const conversation = await q(UID.conversation).findOne({ where: { id: conversationId } });
-      if (!conversation || !(await runtime.rows.numberSettings(conversation.numberId)).enabled) return;
+      if (!conversation) return;
+      await runtime.rows.patchState(conversationId, conversation.numberId, { owner: 'bot', staffAt: null, menu: null, hourStart: null, hourCount: 0, burstFirstId: null });
+      if (!(await runtime.rows.numberSettings(conversation.numberId)).enabled) return;
       const bot = (await runtime.rows.botsOf(conversation.numberId)).find((b) => b.active && b.trigger.type === 'closed');
       if (!bot) return;
       const last = await q(UID.message).findOne({ where: { conversationId }, orderBy: { id: 'desc' }, select: ['id'] });

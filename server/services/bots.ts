@@ -3,6 +3,7 @@ import { errors, yup } from '@strapi/utils';
 import { BOT_LIMITS, BOT_PRECEDENCE, type Bot, type BotNumber, type BotNumberSettings, type OrderBots, type TestBots } from '../../contracts/bots';
 import { createRuntime } from '../bots/runtime';
 import { createTimed } from '../bots/timed';
+import { checkAssignees, checkHostFields } from '../bots/host-fields';
 import { botOut, numberSettingsOut } from '../bots/rows';
 import { fail, validateBot, type ValidBot } from '../bots/validate';
 import { UID } from '../constants';
@@ -52,7 +53,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     async create(user: ScopedUser, body: unknown): Promise<Bot> {
       const input = validateBot(body, true);
+      await checkHostFields(strapi, input.response);
       await numberOf(user, input.numberId!);
+      await checkAssignees(strapi, user, input.numberId!, input.response);
       const last = await q(UID.bot).findOne({ where: { numberId: input.numberId }, orderBy: { priority: 'desc' }, select: ['priority'] });
       return botOut(await q(UID.bot).create({ data: { active: true, priority: last ? last.priority + 1 : 0, limits: {}, ...data(input) } }));
     },
@@ -60,7 +63,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async update(user: ScopedUser, id: unknown, body: unknown): Promise<Bot> {
       const row = await find(user, id);
       const input = validateBot(body, false);
+      await checkHostFields(strapi, input.response);
       if (input.numberId !== undefined && input.numberId !== row.numberId) await numberOf(user, input.numberId);
+      await checkAssignees(strapi, user, input.numberId ?? row.numberId, input.response ?? (input.numberId !== undefined ? botOut(row).response : undefined));
       const limits = input.limits ? { ...(row.limits ?? {}), ...input.limits } : undefined;
       return botOut(await q(UID.bot).update({ where: { id: row.id }, data: { ...data(input), ...(limits ? { limits } : {}) } }));
     },
@@ -149,6 +154,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         // The customer's message is in already: a failed bot answer must not send the webhook row back for a retry.
         strapi.log.warn(`[whatsapp] bot answer on number ${number.id} not queued: ${(error as Error).message}`);
       }
+    },
+    /** Whether the number's own outside-hours bot answers there (then the global out-of-hours reply keeps quiet). */
+    async answersOutsideHours(numberId: number) {
+      if (!(await runtime.rows.numberSettings(numberId)).enabled) return false;
+      return (await runtime.rows.botsOf(numberId)).some((b) => b.active && b.trigger.type === 'outside-hours');
     },
     staffReplied: (conversationId: number, numberId: number) => runtime.staffReplied(conversationId, numberId),
     closed: (conversationId: number) => timed.closed(conversationId).catch((error: Error) => strapi.log.warn(`[whatsapp] closed bot: ${error.message}`)),

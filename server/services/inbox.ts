@@ -230,6 +230,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     /** A ticket in the host's ticket type, linked to the customer's record and back to the conversation. */
     async createTicket(user: AdminUser, id: unknown, input: { subject?: string; description?: string }) {
       const conversation = await visible(user, id);
+      const ticket = await this.openTicket(conversation, input);
+      return { conversation: await named(await q(UID.conversation).findOne({ where: { id: conversation.id } }), user), ticket };
+    },
+
+    /**
+     * The ticket itself, written by the plugin with the fields the admin set in the ticket settings
+     * (a person's request checked their access first; a bot's acts as the plugin, like the cron jobs).
+     */
+    async openTicket(conversation: any, input: { subject?: string; description?: string }) {
       if (conversation.ticketDocumentId) throw new errors.ValidationError('This conversation already has a ticket');
       const { ticket } = await getService('settings', { strapi }).get();
       if (!ticket) throw new errors.ApplicationError('Tickets are switched off in the settings');
@@ -254,8 +263,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         if (count !== 1) throw new errors.ValidationError('This conversation already has a ticket');
         return doc;
       });
-      const updated = await update(user, conversation, { ticketUid: ticket.uid, ticketDocumentId: created.documentId });
-      return { conversation: updated, ticket: { uid: ticket.uid, documentId: created.documentId, adminPath: recordAdminPath(ticket.uid, created.documentId) } };
+      getService('realtime', { strapi }).publish({ type: 'conversation.updated', conversationId: conversation.id, numberId: conversation.numberId });
+      return { uid: ticket.uid as string, documentId: created.documentId as string, adminPath: recordAdminPath(ticket.uid, created.documentId) };
     },
 
     /**

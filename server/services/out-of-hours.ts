@@ -21,6 +21,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     if (!created) return;
     const { businessHours, outOfHoursReply } = await getService('settings', { strapi }).get();
     if (!outOfHoursReply) return;
+    // One closed-hours answer, not two: a number's outside-hours bot replaces the global reply.
+    if (await getService('bots', { strapi }).answersOutsideHours(number.id)) return;
     // Judged by when the customer wrote: a message held up at the provider is not moved into opening hours.
     const period = nextOpening(businessHours, event.timestamp);
     if (!period || !getService('provider-calls', { strapi }).for(number).capabilities.freeForm) return;

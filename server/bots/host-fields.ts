@@ -1,0 +1,53 @@
+/** The CRM fields a `set-field` bot may write: plain values of the identity sources' types, never private or secret ones. */
+import type { Core } from '@strapi/strapi';
+import type { BotResponse } from '../../contracts/bots';
+import { getService } from '../utils';
+import { fail } from './validate';
+
+const SCALAR: Record<string, 'string' | 'number' | 'boolean'> = {
+  string: 'string', text: 'string', email: 'string', enumeration: 'string', date: 'string', datetime: 'string',
+  integer: 'number', biginteger: 'number', float: 'number', decimal: 'number', boolean: 'boolean',
+};
+/** Names that hold credentials in the host's types even when not marked private. */
+const SECRET = /password|secret|token|api_?key|credential|hash|salt/i;
+
+/** Whether `field` of `uid` is a plain, public, non-secret attribute that accepts `value`. */
+export const writableField = (strapi: Core.Strapi, uid: string, field: string, value: unknown) => {
+  const attribute = (strapi.contentTypes as Record<string, any>)[uid]?.attributes?.[field];
+  const kind = attribute ? SCALAR[attribute.type] : undefined;
+  if (!kind || attribute.private || attribute.writable === false || SECRET.test(field)) return false;
+  if (value === null) return !attribute.required;
+  if (typeof value !== kind) return false;
+  return attribute.type !== 'enumeration' || (attribute.enum as string[]).includes(value as string);
+};
+
+/** A response and every reply of its menu items, each with its path. */
+export const responsesIn = (r: BotResponse, path: string[] = ['response']): { path: string[]; response: BotResponse }[] => {
+  if (r.type !== 'menu') return [{ path, response: r }];
+  const walk = (items: any[], p: string[]): { path: string[]; response: BotResponse }[] =>
+    items.flatMap((item, i) => (item.items ? walk(item.items, [...p, String(i), 'items']) : item.reply ? responsesIn(item.reply, [...p, String(i), 'reply']) : []));
+  return walk(r.items, [...path, 'items']);
+};
+
+/** On save: an `assign` names a person who can see the number's conversations (as the inbox's assign does). */
+export const checkAssignees = async (strapi: Core.Strapi, user: any, numberId: number, response: BotResponse | undefined) => {
+  if (!response) return;
+  for (const { path, response: r } of responsesIn(response)) {
+    if (r.type !== 'assign' || r.userId === undefined) continue;
+    if (!(await getService('inbox', { strapi }).assignees(user, numberId)).some((a) => a.id === r.userId)) {
+      fail([...path, 'userId'], "is not an active admin user who can read this number's conversations");
+    }
+  }
+};
+
+/** On save: a `set-field` must name a field one of the identity sources' types can take this value in. */
+export const checkHostFields = async (strapi: Core.Strapi, response: BotResponse | undefined) => {
+  if (!response) return;
+  const { identitySources } = await getService('settings', { strapi }).get();
+  for (const { path, response: r } of responsesIn(response)) {
+    if (r.type !== 'set-field') continue;
+    if (!identitySources.some((s) => writableField(strapi, s.uid, r.field, r.value))) {
+      fail([...path, 'field'], `is not a public, writable field of a CRM type customers are matched to (${identitySources.map((s) => s.uid).join(', ') || 'none set'}) that accepts this value`);
+    }
+  }
+};
