@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { ACTIONS } from '../../contracts/permissions';
 import { startStrapi, type TestApp } from '../helpers/strapi';
 import { as, createStaff, login } from '../helpers/admin';
 
@@ -272,10 +273,11 @@ describe('permissions', () => {
 
   test('every plugin action is registered with Strapi, and none for features not built yet', () => {
     const registered = app.strapi.service('admin::permission').actionProvider.values().map((a: any) => a.actionId);
-    for (const action of ['inbox.read', 'inbox.send', 'inbox.assign', 'numbers.read', 'numbers.manage', 'templates.read', 'notifications.manage', 'quick-replies.manage', 'logs.read', 'settings.manage', 'campaigns.read', 'campaigns.manage', 'campaigns.launch']) {
+    for (const action of ['inbox.read', 'inbox.send', 'inbox.assign', 'numbers.read', 'numbers.manage', 'templates.read', 'notifications.manage', 'quick-replies.manage', 'logs.read', 'settings.manage', 'campaigns.read', 'campaigns.manage', 'campaigns.launch', 'bots.read', 'bots.manage', 'consents.read', 'consents.manage', 'assistant.manage']) {
       expect(registered).toContain(`plugin::whatsapp.${action}`);
     }
-    for (const action of ['bots.manage', 'bots.read']) expect(registered).not.toContain(`plugin::whatsapp.${action}`);
+    // Exactly the shared list: a role editor never offers a right no page or route uses.
+    expect(registered.filter((a: string) => a.startsWith('plugin::whatsapp.')).sort()).toEqual(Object.values(ACTIONS).map((a) => `plugin::whatsapp.${a}`).sort());
   });
 });
 
