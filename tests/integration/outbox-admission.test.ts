@@ -189,7 +189,8 @@ describe('a row that waited is admitted again right before the provider call', (
     const row = await outbox().enqueue({ numberId: number.id, phone: `+${NINA}` }, hello('Nina'), { id: null, source: 'notification' });
     await settle();
     expect(await rowOf(row.id)).toMatchObject({ status: 'queued', attempts: 1, errorClass: 'retryable' });
-    // While it waits for its next attempt, the customer says STOP.
+    // While it waits for its next attempt (held back until the STOP is in, however slow the machine), the customer says STOP.
+    await q('message').update({ where: { id: row.id }, data: { nextAttemptAt: new Date(Date.now() + 3600_000) } });
     await sim.client.customerSends({ from: NINA, to: PNID, name: 'Nina', text: 'STOP' });
     for (let i = 0; i < 50 && (await app.strapi.db.query('api::contact.contact').count({ where: { phone: `+${NINA}`, whatsappOptOut: true } })) === 0; i += 1) await settle();
     await q('message').update({ where: { id: row.id }, data: { nextAttemptAt: new Date(0) } });
