@@ -57,14 +57,14 @@ export const checkHostFields = async (strapi: Core.Strapi, response: BotResponse
   for (const { path, response: r } of responsesIn(response)) {
     if (r.type !== 'set-field') continue;
     const owner = identitySources.find((s) => protectedField(identitySources, s.uid, r.field));
-    if (owner) fail([...path, 'field'], `is the phone or opt-out field of ${owner.uid}: only the customer's consent and matching change it`);
+    if (owner) fail([...path, 'field'], `'${r.field}' is the phone or opt-out field of ${owner.uid}: only the customer's consent and matching change it`);
     const types = [...new Set(identitySources.filter((s) => writableField(strapi, identitySources, s.uid, r.field, r.value)).map((s) => s.uid))];
     if (!types.length) {
       fail([...path, 'field'], `is not a public, writable field of a CRM type customers are matched to (${identitySources.map((s) => s.uid).join(', ') || 'none set'}) that accepts this value`);
     }
     for (const uid of types) {
       const checker = userAbility ? strapi.plugin('content-manager').service('permission-checker').create({ userAbility, model: uid }) : null;
-      if (!checker || checker.cannot.update(null, r.field)) fail([...path, 'field'], `is a field of ${uid} you may not update in the Content Manager`);
+      if (!checker || checker.cannot.update(null, r.field)) fail([...path, 'field'], `'${r.field}' is a field of ${uid} you may not update in the Content Manager`);
     }
   }
 };
