@@ -15,7 +15,8 @@ export const createActor = (strapi: Core.Strapi, rows: ReturnType<typeof createR
   /** Sets a scalar field of the conversation's linked CRM record; anything else is logged and skipped. */
   const setField = async (conversation: any, field: string, value: unknown) => {
     // The plugin writes as itself (no admin user): only the field the admin saved on the bot, checked again against the record's type.
-    if (!conversation.crmUid || !conversation.crmDocumentId || !writableField(strapi, conversation.crmUid, field, value)) {
+    const { identitySources } = await getService('settings', { strapi }).get();
+    if (!conversation.crmUid || !conversation.crmDocumentId || !writableField(strapi, identitySources, conversation.crmUid, field, value)) {
       strapi.log.warn(`[whatsapp] bot set-field: conversation ${conversation.id} has no linked record with a writable field ${field}`);
       return;
     }

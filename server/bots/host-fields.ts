@@ -1,6 +1,7 @@
 /** The CRM fields a `set-field` bot may write: plain values of the identity sources' types, never private or secret ones. */
 import type { Core } from '@strapi/strapi';
 import type { BotResponse } from '../../contracts/bots';
+import type { IdentitySource } from '../../contracts/settings';
 import { getService } from '../utils';
 import { fail } from './validate';
 
@@ -11,8 +12,13 @@ const SCALAR: Record<string, 'string' | 'number' | 'boolean'> = {
 /** Names that hold credentials in the host's types even when not marked private. */
 const SECRET = /password|secret|token|api_?key|credential|hash|salt/i;
 
-/** Whether `field` of `uid` is a plain, public, non-secret attribute that accepts `value`. */
-export const writableField = (strapi: Core.Strapi, uid: string, field: string, value: unknown) => {
+/** Whether `field` is an identity source's phone or opt-out field on `uid`: consent and matching own those, never a bot. */
+export const protectedField = (sources: IdentitySource[], uid: string, field: string) =>
+  sources.some((s) => s.uid === uid && (s.phoneField === field || s.optOutField === field));
+
+/** Whether `field` of `uid` is a plain, public, non-secret attribute that accepts `value`, and no source's phone or opt-out field. */
+export const writableField = (strapi: Core.Strapi, sources: IdentitySource[], uid: string, field: string, value: unknown) => {
+  if (protectedField(sources, uid, field)) return false;
   const attribute = (strapi.contentTypes as Record<string, any>)[uid]?.attributes?.[field];
   const kind = attribute ? SCALAR[attribute.type] : undefined;
   if (!kind || attribute.private || attribute.writable === false || SECRET.test(field)) return false;
@@ -40,14 +46,25 @@ export const checkAssignees = async (strapi: Core.Strapi, user: any, numberId: n
   }
 };
 
-/** On save: a `set-field` must name a field one of the identity sources' types can take this value in. */
-export const checkHostFields = async (strapi: Core.Strapi, response: BotResponse | undefined) => {
+/**
+ * On save: a `set-field` must name a field one of the identity sources' types can take this value in,
+ * and the saving user must be allowed to update that field of every such type in the Content Manager
+ * (the bot later writes it as the plugin, on whichever of those records the conversation is linked to).
+ */
+export const checkHostFields = async (strapi: Core.Strapi, response: BotResponse | undefined, userAbility: unknown) => {
   if (!response) return;
   const { identitySources } = await getService('settings', { strapi }).get();
   for (const { path, response: r } of responsesIn(response)) {
     if (r.type !== 'set-field') continue;
-    if (!identitySources.some((s) => writableField(strapi, s.uid, r.field, r.value))) {
+    const owner = identitySources.find((s) => protectedField(identitySources, s.uid, r.field));
+    if (owner) fail([...path, 'field'], `'${r.field}' is the phone or opt-out field of ${owner.uid}: only the customer's consent and matching change it`);
+    const types = [...new Set(identitySources.filter((s) => writableField(strapi, identitySources, s.uid, r.field, r.value)).map((s) => s.uid))];
+    if (!types.length) {
       fail([...path, 'field'], `is not a public, writable field of a CRM type customers are matched to (${identitySources.map((s) => s.uid).join(', ') || 'none set'}) that accepts this value`);
+    }
+    for (const uid of types) {
+      const checker = userAbility ? strapi.plugin('content-manager').service('permission-checker').create({ userAbility, model: uid }) : null;
+      if (!checker || checker.cannot.update(null, r.field)) fail([...path, 'field'], `'${r.field}' is a field of ${uid} you may not update in the Content Manager`);
     }
   }
 };

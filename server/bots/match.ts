@@ -11,6 +11,9 @@ const words = (list: readonly string[] | undefined) => (list ?? []).map(normaliz
 /** Whole words: "hi" is in "hi there" but not in "this". */
 const hasWords = (text: string, phrase: string) => ` ${text} `.includes(` ${phrase} `);
 
+/** Patterns see only this much of a message, so even a slow one has bounded input. */
+const REGEX_INPUT = 500;
+
 export const matchText = (trigger: BotTrigger, text: string): TextMatch => {
   const said = normalizeText(text);
   const keywords = words(trigger.keywords);
@@ -38,7 +41,7 @@ export const matchText = (trigger: BotTrigger, text: string): TextMatch => {
     }
     case 'regex': {
       try {
-        const hit = new RegExp(trigger.pattern ?? '', 'iu').exec(said);
+        const hit = new RegExp(trigger.pattern ?? '', 'iu').exec(said.slice(0, REGEX_INPUT));
         return hit ? { matched: true, why: `the pattern /${trigger.pattern}/ matches '${hit[0]}'` } : { matched: false, why: `the pattern /${trigger.pattern}/ does not match` };
       } catch {
         return { matched: false, why: 'the pattern is not a valid regular expression' };

@@ -48,6 +48,7 @@ export const createRuntime = (strapi: Core.Strapi) => {
       facts: { firstMessage, newSession, open: openAt(hours, message.at), period: closedPeriod(hours, message.at) },
       now: new Date(),
       interactive,
+      optKeywords: global.consentKeywords,
     });
     return { decision, stateRow, interactive, period: closedPeriod(hours, message.at) };
   };

@@ -1,5 +1,6 @@
 /** What saving a bot checks (contracts/bots.ts `BOT_LIMITS`): every problem named by its field path, as a Strapi ValidationError. */
 import { errors } from '@strapi/utils';
+import safeRegex from 'safe-regex2';
 import { BOT_LIMITS, BOT_RESPONSE_TYPES, BOT_TRIGGER_TYPES, DEFAULT_BOT_LIMITS, type BotLimits, type BotResponse, type BotTrigger, type SaveBot } from '../../contracts/bots';
 
 type Issue = { path: string[]; message: string };
@@ -48,13 +49,15 @@ const checkTrigger = (c: Checker, t: unknown) => {
     if (t.type !== 'keywords' || !isObj(t.synonyms)) c.add([...p, 'synonyms'], "must be an object of lists, for the 'keywords' trigger");
     else
       for (const [k, list] of Object.entries(t.synonyms)) {
-        if (!(t.keywords ?? []).includes(k)) c.add([...p, 'synonyms', k], 'names no keyword of this trigger');
+        if (!Array.isArray(t.keywords) || !t.keywords.includes(k)) c.add([...p, 'synonyms', k], 'names no keyword of this trigger');
         else if (c.list(list, [...p, 'synonyms', k], BOT_LIMITS.synonymsPerKeyword)) (list as unknown[]).forEach((s, i) => c.str(s, [...p, 'synonyms', k, String(i)], BOT_LIMITS.keywordLength));
       }
   }
   if (t.type === 'regex' && c.str(t.pattern, [...p, 'pattern'], BOT_LIMITS.pattern)) {
     try {
       new RegExp(t.pattern, 'iu');
+      // Runs on every customer message: a pattern that can backtrack exponentially would stall the server.
+      if (!safeRegex(t.pattern)) c.add([...p, 'pattern'], 'may take exponential time on some messages (nested repetition such as (a+)+); simplify it');
     } catch (error) {
       c.add([...p, 'pattern'], `is not a valid regular expression (${(error as Error).message})`);
     }

@@ -10,10 +10,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       ctx.body = { data, meta: { total: data.length, precedence: BOT_PRECEDENCE } };
     },
     async create(ctx: any) {
-      ctx.created({ data: await bots().create(ctx.state.user, ctx.request.body) });
+      ctx.created({ data: await bots().create(ctx.state.user, ctx.request.body, ctx.state.userAbility) });
     },
     async update(ctx: any) {
-      ctx.body = { data: await bots().update(ctx.state.user, ctx.params.id, ctx.request.body) };
+      ctx.body = { data: await bots().update(ctx.state.user, ctx.params.id, ctx.request.body, ctx.state.userAbility) };
     },
     async delete(ctx: any) {
       ctx.body = { data: await bots().remove(ctx.state.user, ctx.params.id) };

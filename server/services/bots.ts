@@ -51,19 +51,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return (await q(UID.bot).findMany({ where, orderBy: [{ numberId: 'asc' }, { priority: 'asc' }, { id: 'asc' }] })).map(botOut);
     },
 
-    async create(user: ScopedUser, body: unknown): Promise<Bot> {
+    /** `userAbility`: the saving user's, so a `set-field` writes only what they could write in the Content Manager. */
+    async create(user: ScopedUser, body: unknown, userAbility: unknown): Promise<Bot> {
       const input = validateBot(body, true);
-      await checkHostFields(strapi, input.response);
+      await checkHostFields(strapi, input.response, userAbility);
       await numberOf(user, input.numberId!);
       await checkAssignees(strapi, user, input.numberId!, input.response);
       const last = await q(UID.bot).findOne({ where: { numberId: input.numberId }, orderBy: { priority: 'desc' }, select: ['priority'] });
       return botOut(await q(UID.bot).create({ data: { active: true, priority: last ? last.priority + 1 : 0, limits: {}, ...data(input) } }));
     },
 
-    async update(user: ScopedUser, id: unknown, body: unknown): Promise<Bot> {
+    async update(user: ScopedUser, id: unknown, body: unknown, userAbility: unknown): Promise<Bot> {
       const row = await find(user, id);
       const input = validateBot(body, false);
-      await checkHostFields(strapi, input.response);
+      await checkHostFields(strapi, input.response, userAbility);
       if (input.numberId !== undefined && input.numberId !== row.numberId) await numberOf(user, input.numberId);
       await checkAssignees(strapi, user, input.numberId ?? row.numberId, input.response ?? (input.numberId !== undefined ? botOut(row).response : undefined));
       const limits = input.limits ? { ...(row.limits ?? {}), ...input.limits } : undefined;
