@@ -115,7 +115,11 @@ export const campaignActions = (strapi: Core.Strapi, { row, kick }: { row: (id: 
       const next = type === 'now' ? null : nextRun(campaign.schedule, now);
       if (type !== 'now' && !next) refuse(['schedule'], 'the schedule has no future run');
       const options = { ...(campaign.options ?? {}), spreadOverDays: spread };
-      const moved = await move(campaign, ['draft'], type === 'now' ? { state: 'running', options, nextRunAt: null } : { state: 'scheduled', options, nextRunAt: next }, auditEntry(type === 'now' ? 'launched' : 'scheduled', user, next ? `next run ${next.toISOString()}` : null));
+      // The launcher vouches for the campaign: its runs read with the launcher's row filters and are checked against the launcher's rights.
+      const contentType = campaign.audience?.contentType;
+      const audience = scope && contentType ? { ...campaign.audience, scopeFilters: (await scope(contentType))?.filters ?? null } : campaign.audience;
+      const author = { authorId: user?.id ?? campaign.authorId ?? null, audience };
+      const moved = await move(campaign, ['draft'], type === 'now' ? { state: 'running', options, nextRunAt: null, ...author } : { state: 'scheduled', options, nextRunAt: next, ...author }, auditEntry(type === 'now' ? 'launched' : 'scheduled', user, next ? `next run ${next.toISOString()}` : null));
       if (!moved) refuse(['state'], 'the campaign was launched meanwhile');
       if (type === 'now') await start(moved, now, spread, NOW_KEY);
       return { data: await out(moved), meta: { preflight } };
@@ -180,7 +184,8 @@ export const campaignActions = (strapi: Core.Strapi, { row, kick }: { row: (id: 
       // with none and no next run goes back to running too, where the sweep starts its run or finishes it with its audit.
       const open = await openOccurrences(campaign.id, OPEN);
       const to = open.length || !campaign.nextRunAt ? 'running' : 'scheduled';
-      const moved = await move(campaign, ['paused'], { state: to, pausedReason: null }, auditEntry('resumed', user));
+      // Resuming vouches for the runs to come, as launching does: the next scheduled run is checked against the resumer.
+      const moved = await move(campaign, ['paused'], { state: to, pausedReason: null, ...(user ? { authorId: user.id } : {}) }, auditEntry('resumed', user));
       if (!moved) refuse(['state'], `the campaign is ${campaign.state}; only a paused campaign can be resumed`);
       await q(UID.campaignOccurrence).updateMany({ where: { campaignId: campaign.id, state: 'paused' }, data: { state: 'running' } });
       if (!open.length && to === 'running') await repairRunning();

@@ -10,6 +10,7 @@ import { proposeTemplate } from '../assistant/template';
 import { ASSISTANT_RECENT_MESSAGES, ASSISTANT_TIMEOUT_MS, ASSISTANT_TOP_CHUNKS, PLUGIN_ID, UID } from '../constants';
 import type { AdminUser } from './inbox';
 import { toId } from '../ids';
+import { originOf } from '../providers/media-fetch';
 import { getConfig, getService } from '../utils';
 
 const KEY = 'assistant';
@@ -83,6 +84,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         const message = `no WhatsApp number with id ${n.numberId}`;
         throw new errors.ValidationError(`numbers.${i}.numberId: ${message}`, { errors: [{ path: ['numbers', String(i), 'numberId'], message, name: 'ValidationError', value: n.numberId }] });
       });
+      // A kept key would be sent as Bearer to whichever host the new address names, so a new origin needs the key entered again.
+      const newOrigin = originOf(input.baseUrl);
+      if (input.apiKey === undefined && current.apiKeyEncrypted && newOrigin && newOrigin !== originOf(current.baseUrl)) {
+        const message = 'enter the key again for the new address: the saved key is only sent to the address it was entered for';
+        throw new errors.ValidationError(`apiKey: ${message}`, { errors: [{ path: ['apiKey'], message, name: 'ValidationError', value: null }] });
+      }
       // The key is write-only: left out keeps it, null removes it, a string replaces it (encrypted like provider credentials).
       const apiKeyEncrypted = input.apiKey === undefined ? current.apiKeyEncrypted : input.apiKey ? crypto().encrypt(input.apiKey) : null;
       const next: Stored = {

@@ -129,6 +129,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         data.nextRunAt = merged.schedule?.type === 'now' ? new Date() : nextRun(merged.schedule, new Date());
         if (!data.nextRunAt) invalid([{ path: ['schedule'], message: 'the schedule has no future run' }]);
       }
+      // Who changed what is sent, to whom or when vouches for it: scheduled runs are checked against their rights.
+      if (user && Object.keys(input).some((k) => k !== 'name')) data.authorId = user.id;
       const changed = Object.keys(input).join(', ');
       // Only in the state it was read in: a tick that started the run meanwhile wins.
       const { count } = await q(UID.campaign).updateMany({ where: { id: campaign.id, state: campaign.state }, data: { ...data, audit: withAudit(campaign, auditEntry('edited', user, changed)), updatedAt: new Date() } });

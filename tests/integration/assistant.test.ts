@@ -218,3 +218,52 @@ test('a number switched off gets no suggestion, and the per-conversation budget 
   const spent = await admin.post(`/whatsapp/conversations/${conversation.id}/suggest`).send({});
   expect(spent.body.data).toMatchObject({ text: '', handoff: { reason: 'this conversation’s assistant budget is spent' } });
 });
+
+test('a new address needs the key entered again: the saved key never reaches another host', async () => {
+  const atB: { headers: http.IncomingHttpHeaders; raw: string }[] = [];
+  const stubB = http.createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c) => (raw += c));
+    req.on('end', () => {
+      atB.push({ headers: req.headers, raw });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ choices: [{ message: { role: 'assistant', content: JSON.stringify({ reply: 'We are open Monday to Friday.', handoff: false }) } }], usage: { total_tokens: 5 } }));
+    });
+  });
+  await new Promise<void>((resolve) => stubB.listen(0, '127.0.0.1', resolve));
+  const stubBUrl = `http://127.0.0.1:${(stubB.address() as AddressInfo).port}/v1`;
+  try {
+    const base = { engine: 'openai', model: 'shop-model', numbers: [{ numberId, mode: 'suggest' }], budgetPerConversation: null };
+    expect((await admin.put('/whatsapp/assistant/settings').send({ ...base, baseUrl: stubUrl, apiKey: 'sk-key-for-a' })).status).toBe(200);
+    // Another path on the same origin keeps the key.
+    const samePlace = await admin.put('/whatsapp/assistant/settings').send({ ...base, baseUrl: `${stubUrl}/` });
+    expect(samePlace.status).toBe(200);
+    expect(samePlace.body.data.apiKeySet).toBe(true);
+
+    const moved = await admin.put('/whatsapp/assistant/settings').send({ ...base, baseUrl: stubBUrl });
+    expect(moved.status).toBe(400);
+    expect(moved.body.error.details.errors[0]).toMatchObject({ path: ['apiKey'], message: expect.stringContaining('enter the key again') });
+    expect((await admin.get('/whatsapp/assistant/settings')).body.data).toMatchObject({ baseUrl: `${stubUrl}/`, apiKeySet: true });
+
+    // Through the built-in engine (no address) and back: still a new origin for the kept key.
+    expect((await admin.put('/whatsapp/assistant/settings').send({ ...base, engine: 'builtin', baseUrl: null })).status).toBe(200);
+    expect((await admin.put('/whatsapp/assistant/settings').send({ ...base, baseUrl: stubBUrl })).body.error.details.errors[0].path).toEqual(['apiKey']);
+
+    const withKey = await admin.put('/whatsapp/assistant/settings').send({ ...base, baseUrl: stubBUrl, apiKey: 'sk-key-for-b' });
+    expect(withKey.status).toBe(200);
+    expect(withKey.body.data).toMatchObject({ baseUrl: stubBUrl, apiKeySet: true });
+
+    await sim.client.customerSends({ from: '15550003009', to: PNID, name: 'Carla', text: 'When are you open?' });
+    await settle();
+    received.length = 0;
+    const res = await admin.post(`/whatsapp/conversations/${(await conversationOf('15550003009')).id}/suggest`).send({});
+    expect(res.status).toBe(200);
+    expect(res.body.data.text).toBe('We are open Monday to Friday.');
+    expect(atB).toHaveLength(1);
+    expect(atB[0].headers.authorization).toBe('Bearer sk-key-for-b');
+    expect(JSON.stringify(atB)).not.toContain('sk-key-for-a');
+    expect(received).toHaveLength(0);
+  } finally {
+    await new Promise((resolve) => stubB.close(resolve));
+  }
+});
