@@ -89,35 +89,38 @@ describe('receipts from the provider', () => {
     return app.strapi.plugin('whatsapp').service('numbers').toProviderNumber(row);
   };
   /** Sends through the adapter and records the message as the dispatcher will, then lets every webhook land. */
-  const sendAndSettle = async (to: string, text: string) => {
+  /** Sends, then settles until the message reaches `final` (receipts arrive whenever a loaded machine gets to them). */
+  const sendAndSettle = async (to: string, text: string, final: string) => {
     const { providerMessageId } = await meta().send({ baseUrl: sim.url }, await providerNumber(), { kind: 'text', to, text });
     const conversations = app.strapi.db.query('plugin::whatsapp.conversation');
     const where = { numberId: number.id, customerWaId: to.replace('+', '') };
     const conversation = (await conversations.findOne({ where })) ?? (await conversations.create({ data: { ...where, customerPhone: to } }));
     await app.strapi.db.query('plugin::whatsapp.message').create({ data: { numberId: number.id, conversationId: conversation.id, direction: 'out', type: 'text', text, status: 'sent', source: 'inbox', providerMessageId } });
     await sim.client.settle();
-    for (let i = 0; i < 3; i += 1) {
+    const row = () => app.strapi.db.query('plugin::whatsapp.message').findOne({ where: { providerMessageId } });
+    for (let i = 0; i < 60 && (await row()).status !== final; i += 1) {
+      await sim.client.settle();
       await app.strapi.db.query('plugin::whatsapp.webhook-event').updateMany({ where: { state: 'pending' }, data: { lockedUntil: null } });
       await settleAll();
     }
-    return app.strapi.db.query('plugin::whatsapp.message').findOne({ where: { providerMessageId } });
+    return row();
   };
 
   test('delivered and read move a sent message forward, each with its time', async () => {
     await sim.client.setFault(undefined, { autoDeliver: true, autoRead: true } as any);
-    const message = await sendAndSettle('+15550002222', 'Your invoice is ready');
+    const message = await sendAndSettle('+15550002222', 'Your invoice is ready', 'read');
     expect(message).toMatchObject({ status: 'read' });
     expect(message.deliveredAt && message.readAt).toBeTruthy();
   });
 
   test('free text to a customer outside the 24-hour window fails later with 131047, classed window-closed', async () => {
     await sim.client.setCustomer({ phone: '15550007777', name: 'Quiet Customer', reachable: true });
-    const message = await sendAndSettle('+15550007777', 'Hello after a long time');
+    const message = await sendAndSettle('+15550007777', 'Hello after a long time', 'failed');
     expect(message).toMatchObject({ status: 'failed', errorClass: 'window-closed', errorCode: '131047' });
   });
 
   test('an unreachable number fails with 131026, classed invalid-recipient', async () => {
-    const message = await sendAndSettle('+15550009999', 'Anyone there?');
+    const message = await sendAndSettle('+15550009999', 'Anyone there?', 'failed');
     expect(message).toMatchObject({ status: 'failed', errorClass: 'invalid-recipient', errorCode: '131026' });
   });
 });
