@@ -9,12 +9,11 @@
  *   TEST_DB=postgres npm run bench:dispatch
  *   BENCH_COUNT_80=800 BENCH_COUNT_1000=3000 BENCH_CEILING_SECONDS=5 BENCH_CEILING_CONCURRENCY=32 npm run bench:dispatch
  */
-import http from 'node:http';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import axios from 'axios';
 import request from 'supertest';
 import { SimulatorClient } from '../simulator/client';
+import { machineCeiling } from './processes';
 import { startStrapi } from '../tests/helpers/strapi';
 import { login } from '../tests/helpers/admin';
 
@@ -58,31 +57,6 @@ const arrivals = async (sim: SimulatorClient, pnid: string, since: number) => {
     arrivalsPerSecond: spanSeconds ? Math.round((accepted.length - 1) / spanSeconds) : null,
     idByText: new Map(accepted.map((r) => [(r.body as any)?.text?.body, (r.response as any)?.messages?.[0]?.id])),
   };
-};
-
-/** The machine's ceiling: a bare keep-alive loop posting text messages to the simulator, nothing else. */
-const ceiling = async (sim: SimulatorClient, seconds: number, concurrency: number) => {
-  const pnid = '400000000009999';
-  await sim.addMetaNumber({ phoneNumberId: pnid, wabaId: WABA, displayPhoneNumber: '15559999999', accessToken: 'ceiling-token', appSecret: 'ceiling-secret', webhookUrl: 'http://127.0.0.1:9/none', throughputMps: 1_000_000_000 });
-  await sim.setFault(pnid, { autoDeliver: false, autoRead: false } as any);
-  const recipients = Array.from({ length: 64 }, (_, i) => `1558${String(i).padStart(7, '0')}`);
-  for (const to of recipients) await sim.setWindow(pnid, to, true);
-  const client = axios.create({ baseURL: sim.url, httpAgent: new http.Agent({ keepAlive: true, maxSockets: concurrency }), headers: { Authorization: 'Bearer ceiling-token' }, validateStatus: () => true });
-  let sent = 0;
-  let failed = 0;
-  const deadline = Date.now() + seconds * 1000;
-  const started = Date.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async (_, lane) => {
-      while (Date.now() < deadline) {
-        const to = recipients[(sent + lane) % recipients.length];
-        const res = await client.post(`/v23.0/${pnid}/messages`, { messaging_product: 'whatsapp', to, type: 'text', text: { body: `ceiling ${lane} ${sent}` } });
-        if (res.status < 300) sent += 1;
-        else failed += 1;
-      }
-    })
-  );
-  return { concurrency, seconds: Number(((Date.now() - started) / 1000).toFixed(2)), sent, failed, perSecond: Math.round(sent / ((Date.now() - started) / 1000)) };
 };
 
 const main = async () => {
@@ -141,7 +115,7 @@ const main = async () => {
 
   const at80 = await rateRun(80, Number(process.env.BENCH_COUNT_80 ?? 800), '400000000000080');
   const at1000 = await rateRun(1000, Number(process.env.BENCH_COUNT_1000 ?? 3000), '400000000001000');
-  const machine = await ceiling(sim, Number(process.env.BENCH_CEILING_SECONDS ?? 5), Number(process.env.BENCH_CEILING_CONCURRENCY ?? 32));
+  const machine = await machineCeiling(sim, Number(process.env.BENCH_CEILING_SECONDS ?? 5), Number(process.env.BENCH_CEILING_CONCURRENCY ?? 32));
 
   const result = {
     database: process.env.TEST_DB === 'postgres' ? 'postgres' : 'sqlite',
