@@ -79,6 +79,8 @@ export const BUDGET_SOURCES: ReadonlySet<string> = new Set(['campaign', 'notific
 
 /** Why a campaign recipient was not sent today: the number's daily budget was used up (admission's reason code). */
 export const DAILY_LIMIT_REASON = 'daily-limit';
+/** Why a campaign's recipient was not sent: the campaign was cancelled first. */
+export const CANCELLED_REASON = 'cancelled: the campaign was cancelled before this recipient was sent';
 
 /** How many rows past the requested page a list counts before it stops: a lower bound beyond that is enough to page on. */
 export const COUNT_AHEAD = 1000;

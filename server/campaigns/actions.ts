@@ -2,7 +2,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Campaign, CampaignRecipient } from '../../contracts/campaigns';
-import { UID } from '../constants';
+import { CANCELLED_REASON, UID } from '../constants';
 import type { ReadScope } from '../content-manager-scope';
 import { campaignSourceRef } from '../keys';
 import { getService } from '../utils';
@@ -51,8 +51,20 @@ export const campaignActions = (strapi: Core.Strapi, { row, kick }: { row: (id: 
     if ((await q(UID.campaign).findOne({ where: { id: campaign.id }, select: ['state'] }))?.state === 'cancelled') await skipCancelled(occurrenceIds);
   };
 
-  const skipCancelled = (occurrenceIds: number[]) =>
-    q(UID.campaignRecipient).updateMany({ where: { occurrenceId: { $in: occurrenceIds }, state: 'pending' }, data: { state: 'skipped', reason: 'cancelled: the campaign was cancelled before this recipient was sent' } });
+  /** Pending recipients, and queued ones whose message was taken back, are skipped with the reason. */
+  const skipCancelled = async (occurrenceIds: number[]) => {
+    await q(UID.campaignRecipient).updateMany({ where: { occurrenceId: { $in: occurrenceIds }, state: 'pending' }, data: { state: 'skipped', reason: CANCELLED_REASON } });
+    const table = (uid: string) => strapi.db.metadata.get(uid as any).tableName;
+    const gone = (
+      await strapi.db.connection(`${table(UID.campaignRecipient)} as r`)
+        .leftJoin(`${table(UID.message)} as m`, 'm.id', 'r.message_id')
+        .whereIn('r.occurrence_id', occurrenceIds)
+        .where('r.state', 'queued')
+        .whereNull('m.id')
+        .select('r.id')
+    ).map((r: Row) => r.id);
+    if (gone.length) await q(UID.campaignRecipient).updateMany({ where: { id: { $in: gone }, state: 'queued' }, data: { state: 'skipped', messageId: null, queuedAt: null, reason: CANCELLED_REASON } });
+  };
 
   /** A tick's occurrence whose campaign was paused or cancelled before the tick moved it: no run, so no occurrence. */
   const dropUnclaimed = async (campaignId: number, dueAt: Date, occurrence: Row) => {

@@ -6,7 +6,7 @@
  */
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { DAILY_LIMIT_REASON, UID } from '../constants';
+import { CANCELLED_REASON, DAILY_LIMIT_REASON, UID } from '../constants';
 import { campaignMessageKey, campaignSourceRef } from '../keys';
 import { dailyLimitOf, usedToday } from '../outbox/daily-budget';
 import { NotAdmittedError, type CrmHint } from '../outbox/enqueue';
@@ -116,6 +116,17 @@ export const createFeed = (strapi: Core.Strapi, hooks: FeedHooks) => {
     return hints;
   };
 
+  /**
+   * A cancel that ran between the door and the recipient's update skipped a recipient whose message
+   * it could not take back (the outbox had claimed it): the recipient records that message instead.
+   */
+  const relink = async (recipientId: number, messageId: number) => {
+    const { count } = await q(UID.campaignRecipient).updateMany({ where: { id: recipientId, state: 'skipped', reason: { $startsWith: 'cancelled:' } }, data: { state: 'queued', messageId, queuedAt: new Date(), reason: null } });
+    // Taken back meanwhile after all: the recipient stays skipped.
+    if (count && !(await q(UID.message).count({ where: { id: messageId } })))
+      await q(UID.campaignRecipient).updateMany({ where: { id: recipientId, messageId }, data: { state: 'skipped', messageId: null, queuedAt: null, reason: CANCELLED_REASON } });
+  };
+
   /** One recipient through the door; the recipient row records the message, or why it was skipped. */
   const feedOne = async (campaign: Row, occurrence: Row, r: Row, recipientOf?: CrmHint['recipientOf']): Promise<'fed' | 'skipped' | 'failed' | 'wait' | { stop: string }> => {
     const set = (data: Row) => q(UID.campaignRecipient).updateMany({ where: { id: r.id, state: 'pending' }, data });
@@ -126,7 +137,8 @@ export const createFeed = (strapi: Core.Strapi, hooks: FeedHooks) => {
         { type: 'template', template: { name: campaign.template.name, language: campaign.template.language, params: r.params ?? {} }, idempotencyKey: key },
         { id: null, source: 'campaign', sourceRef: campaignSourceRef(campaign.id, occurrence.id) }
       );
-      await set({ state: 'queued', messageId: message.id, queuedAt: new Date() });
+      const { count } = await set({ state: 'queued', messageId: message.id, queuedAt: new Date() });
+      if (!count) await relink(r.id, message.id);
       return 'fed';
     } catch (error) {
       const refusal = error instanceof NotAdmittedError ? error.refusal : null;

@@ -201,8 +201,11 @@ test('a keyword bot with buttons: made, previewed, answering a customer, and qui
     expect(await stage.getByRole('listitem').evaluateAll((items) => items.map((li) => li.getAttribute('aria-label')))).toEqual(['Hello first', 'Hello second']);
     const handle = stage.getByRole('button', { name: 'Move Hello second (space, then arrows)' });
     await handle.focus();
+    // Each key waits for dnd-kit to have taken the previous one (picked up, then moved over the upper bot).
     await page.keyboard.press('Space');
+    await until('the bot to be picked up', async () => (await handle.getAttribute('aria-pressed')) === 'true');
     await page.keyboard.press('ArrowUp');
+    await page.getByRole('status').filter({ hasText: /was moved over droppable area/ }).waitFor({ state: 'attached' });
     const [res] = await Promise.all([page.waitForResponse((r) => new URL(r.url()).pathname === '/whatsapp/bots/order'), page.keyboard.press('Space')]);
     expect(res.status()).toBe(200);
     expect(await judge()).toBe('Hello second');
