@@ -189,9 +189,11 @@ test('a keyword bot with buttons: made, previewed, answering a customer, and qui
   });
 
   await step('order within a stage from the keyboard: the lower bot moves up and wins', async () => {
+    const ids: number[] = [];
     for (const [name, word] of [['Hello first', 'hello'], ['Hello second', 'hello']]) {
-      const res = await api('POST', '/whatsapp/bots', { name, numberId, trigger: { type: 'exact', keywords: [word] }, response: { type: 'text', text: `${name} here` } });
+      const res = await api<{ data: { id: number } }>('POST', '/whatsapp/bots', { name, numberId, trigger: { type: 'exact', keywords: [word] }, response: { type: 'text', text: `${name} here` } });
       expect(res.status).toBe(201);
+      ids.push(res.body.data.id);
     }
     const judge = async () => (await api<TestBots.Response>('POST', '/whatsapp/bots/test', { numberId, text: 'Hello' })).body.data.fired?.name;
     expect(await judge()).toBe('Hello first');
@@ -204,8 +206,13 @@ test('a keyword bot with buttons: made, previewed, answering a customer, and qui
     // Each key waits for dnd-kit to have taken the previous one (picked up, then moved over the upper bot).
     await page.keyboard.press('Space');
     await until('the bot to be picked up', async () => (await handle.getAttribute('aria-pressed')) === 'true');
-    await page.keyboard.press('ArrowUp');
-    await page.getByRole('status').filter({ hasText: /was moved over droppable area/ }).waitFor({ state: 'attached' });
+    // dnd-kit measures the list after the pick-up, so an arrow pressed before that moves nothing: pressed again until it says it is over the upper bot.
+    const overFirst = page.getByRole('status').filter({ hasText: `was moved over droppable area ${ids[0]}.` });
+    await until('the bot to be over the upper one', async () => {
+      if (await overFirst.count()) return true;
+      await page.keyboard.press('ArrowUp');
+      return (await overFirst.count()) > 0;
+    }, 10_000, 300);
     const [res] = await Promise.all([page.waitForResponse((r) => new URL(r.url()).pathname === '/whatsapp/bots/order'), page.keyboard.press('Space')]);
     expect(res.status()).toBe(200);
     expect(await judge()).toBe('Hello second');
