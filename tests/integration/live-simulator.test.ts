@@ -88,14 +88,19 @@ describe('receipts from the provider', () => {
     const row = await app.strapi.db.query('plugin::whatsapp.number').findOne({ where: { id: number.id } });
     return app.strapi.plugin('whatsapp').service('numbers').toProviderNumber(row);
   };
-  /** Sends through the adapter and records the message as the dispatcher will, then lets every webhook land. */
-  /** Sends, then settles until the message reaches `final` (receipts arrive whenever a loaded machine gets to them). */
+  /**
+   * Sends through the adapter and records the message as the outbox does (a `sending` row before the
+   * call, its provider id after, so a receipt that beats the answer waits for it), then settles until
+   * the message reaches `final` (receipts arrive whenever a loaded machine gets to them).
+   */
   const sendAndSettle = async (to: string, text: string, final: string) => {
-    const { providerMessageId } = await meta().send({ baseUrl: sim.url }, await providerNumber(), { kind: 'text', to, text });
     const conversations = app.strapi.db.query('plugin::whatsapp.conversation');
     const where = { numberId: number.id, customerWaId: to.replace('+', '') };
     const conversation = (await conversations.findOne({ where })) ?? (await conversations.create({ data: { ...where, customerPhone: to } }));
-    await app.strapi.db.query('plugin::whatsapp.message').create({ data: { numberId: number.id, conversationId: conversation.id, direction: 'out', type: 'text', text, status: 'sent', source: 'inbox', providerMessageId } });
+    const messages = app.strapi.db.query('plugin::whatsapp.message');
+    const pending = await messages.create({ data: { numberId: number.id, conversationId: conversation.id, direction: 'out', type: 'text', text, status: 'sending', source: 'inbox' } });
+    const { providerMessageId } = await meta().send({ baseUrl: sim.url }, await providerNumber(), { kind: 'text', to, text });
+    await messages.update({ where: { id: pending.id }, data: { status: 'sent', providerMessageId } });
     await sim.client.settle();
     const row = () => app.strapi.db.query('plugin::whatsapp.message').findOne({ where: { providerMessageId } });
     for (let i = 0; i < 60 && (await row()).status !== final; i += 1) {
