@@ -10,6 +10,7 @@ export const isPdf = (bytes: Buffer) => bytes.subarray(0, 5).toString('latin1') 
 
 export const readPdf = async (bytes: Buffer): Promise<string[]> => {
   if (!isPdf(bytes)) throw new UnreadablePdf('is not a PDF (it does not start with %PDF-)');
+  // Outside the try: a library that fails to load is the server's fault, not the file's.
   const { getDocumentProxy, extractText } = await import('unpdf');
   let pages: string[];
   try {
