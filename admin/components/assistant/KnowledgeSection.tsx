@@ -81,6 +81,7 @@ export const KnowledgeSection = () => {
           type="file"
           multiple
           hidden
+          aria-label={t('assistant.knowledge.files', 'Knowledge files')}
           accept={KNOWLEDGE_EXTENSIONS.join(',')}
           onChange={(e) => {
             const files = [...(e.target.files ?? [])];
