@@ -97,6 +97,10 @@ test('a collection source indexes the records, one section each, and re-indexes 
   expect(added.status).toBe(201);
   expect(added.body.data).toMatchObject({ kind: 'collection', title: 'Ticket', chunks: 2, error: null, collection: { contentType: TICKET, titleField: 'subject', fields: ['description'] } });
 
+  const filtered = await admin.post('/whatsapp/assistant/knowledge').send({ contentType: TICKET, titleField: 'subject', fields: ['description'], filters: { subject: { $startsWith: 'Chain' } } });
+  expect(filtered.body.data).toMatchObject({ chunks: 1, collection: { filters: { subject: { $startsWith: 'Chain' } } } });
+  expect((await admin.del(`/whatsapp/assistant/knowledge/${filtered.body.data.id}`)).status).toBe(200);
+
   const first = await ask('What tyre pressure do road tyres take?');
   expect(first).toMatchObject({ text: 'Road tyres take 6 bar of pressure.', citations: [expect.objectContaining({ title: 'Ticket — Tyre pressure' })] });
 
