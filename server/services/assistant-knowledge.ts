@@ -104,6 +104,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if ('problem' in checked) throw invalid(checked.problem.path, checked.problem.message);
       const ct = (strapi.contentTypes as Record<string, any>)[config.contentType];
       const title = String(ct.info?.displayName ?? config.contentType).slice(0, 200);
+      // Read once before storing, so filters the database refuses are the caller's 400 and leave no source behind.
+      await collectionChunks(strapi, config, checked.filters).catch((error: Error) => {
+        throw invalid(['filters'], `cannot be applied: ${error.message}`);
+      });
       const row = await sources().create({ data: { title, text: '-', kind: 'collection', config, ownerId: user.id, chunkCount: 0 } });
       await indexCollection(row);
       return out(await sources().findOne({ where: { id: row.id }, select: SELECT }));

@@ -118,6 +118,10 @@ test("a collection source is refused a private field, a field or a type the admi
   expect(unknown.body.error.details.errors[0].path).toEqual(['contentType']);
   const noFields = await admin.post('/whatsapp/assistant/knowledge').send({ contentType: TICKET, titleField: 'subject', fields: [] });
   expect(noFields.body.error.details.errors[0].path).toEqual(['fields']);
+  const badFilter = await admin.post('/whatsapp/assistant/knowledge').send({ contentType: TICKET, titleField: 'subject', fields: ['description'], filters: { subject: { $nope: 1 } } });
+  expect(badFilter.status).toBe(400);
+  expect(badFilter.body.error.details.errors[0].path).toEqual(['filters']);
+  expect((await admin.get('/whatsapp/assistant/knowledge')).body.data.filter((s: any) => s.kind === 'collection')).toEqual([]);
 
   const staff = await createStaff(app.strapi, app.server, 'KnowledgeEditor', ['plugin::whatsapp.assistant.manage', contentManagerRead(TICKET, ['subject', 'description'])]);
   const editor = as(app.server, staff.token);
