@@ -9,8 +9,8 @@ export type AssistantMode = (typeof ASSISTANT_MODES)[number];
 /** WhatsApp's limit for one text message. */
 export const WHATSAPP_TEXT_LIMIT = 4096;
 
-/** Knowledge files the server reads (PDF is not read yet). */
-export const KNOWLEDGE_EXTENSIONS = ['.txt', '.md'] as const;
+/** Knowledge files the server reads (a PDF needs a text layer). */
+export const KNOWLEDGE_EXTENSIONS = ['.txt', '.md', '.pdf'] as const;
 
 export interface AssistantNumber {
   numberId: number;
@@ -55,12 +55,39 @@ export namespace SaveAssistantSettings {
 export interface KnowledgeSource {
   id: number;
   title: string;
-  /** `text`: typed in the admin or sent to the API; `file`: an uploaded .txt or .md file. */
-  kind: 'text' | 'file';
+  /** `text`: typed in the admin or sent to the API; `file`: an uploaded .txt, .md or .pdf file; `collection`: a host collection type's records. */
+  kind: 'text' | 'file' | 'collection';
   filename: string | null;
   chunks: number;
   createdAt: string;
+  /** Set for a collection source. */
+  collection?: CollectionKnowledge | null;
+  /** Why the source is not indexed now (its saver lost the right to read the collection). */
+  error?: string | null;
 }
+
+// --- Knowledge from a host collection type (assistant-knowledge) ---
+
+/**
+ * A host collection type as a knowledge source, read with its saver's Content Manager rights: one
+ * section per record, headed by `titleField`, holding `fields`. `filters`: Strapi filters on
+ * readable fields of the type, keeping only the records to index.
+ */
+export interface CollectionKnowledge {
+  contentType: string;
+  titleField: string;
+  fields: string[];
+  filters?: Record<string, unknown> | null;
+}
+
+export namespace AddCollectionKnowledge {
+  export type Request = CollectionKnowledge;
+  export interface Response {
+    data: KnowledgeSource;
+  }
+}
+
+// --- end of knowledge from a host collection type ---
 
 export namespace ListKnowledge {
   export interface Response {

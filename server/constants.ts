@@ -104,3 +104,8 @@ export const ASSISTANT_TOP_CHUNKS = 4;
 /** Largest knowledge text (typed or uploaded) and the size a chunk is cut to. */
 export const KNOWLEDGE_MAX_CHARS = 1_000_000;
 export const KNOWLEDGE_CHUNK_CHARS = 1200;
+/** Knowledge from PDF files and host collections: the largest PDF read, the records and fields one collection source indexes, and how long record edits gather before a re-index. */
+export const KNOWLEDGE_PDF_MAX_BYTES = 20 * 1024 * 1024;
+export const KNOWLEDGE_COLLECTION_MAX_RECORDS = 5_000;
+export const KNOWLEDGE_COLLECTION_MAX_FIELDS = 20;
+export const KNOWLEDGE_REINDEX_DEBOUNCE_MS = 300;

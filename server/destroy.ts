@@ -11,6 +11,7 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   await getService('media', { strapi }).stop();
   await getService('outbox', { strapi }).stop();
   await getService('notifications', { strapi }).stop();
+  getService('assistant-knowledge', { strapi }).stop();
   await getService('provider-calls', { strapi }).flushLog();
   await getService('cluster', { strapi }).stop();
   // An index still building holds a connection the database's close would cut: it is cancelled, not waited for.

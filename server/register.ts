@@ -33,5 +33,7 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   strapi.documents.use(getService('notifications', { strapi }).middleware() as any);
   // The CRM's opt-out field, changed by staff, becomes the customer's consent (after the write committed).
   strapi.documents.use(consentFieldMiddleware(strapi) as any);
+  // Collection knowledge sources re-index when their type's records change (after the write committed).
+  strapi.documents.use(getService('assistant-knowledge', { strapi }).middleware() as any);
   await strapi.service('admin::permission').actionProvider.registerMany(PERMISSION_ACTIONS);
 };

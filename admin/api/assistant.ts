@@ -1,4 +1,4 @@
-import type { AddKnowledge, GetAssistantSettings, ListKnowledge, RecordOutcome, ReindexKnowledge, SaveAssistantSettings, Suggest, UploadKnowledge } from '../../contracts/assistant';
+import type { AddCollectionKnowledge, AddKnowledge, GetAssistantSettings, ListKnowledge, RecordOutcome, ReindexKnowledge, SaveAssistantSettings, Suggest, UploadKnowledge } from '../../contracts/assistant';
 import { baseApi, listTags, FRESH } from './base';
 
 /** The AI assistant: its settings, its knowledge sources and suggestions in the inbox. */
@@ -24,6 +24,11 @@ export const assistantApi = baseApi.injectEndpoints({
     waAddKnowledge: build.mutation<AddKnowledge.Response['data'], AddKnowledge.Request>({
       query: (body) => ({ url: '/whatsapp/assistant/knowledge', method: 'POST', data: body }),
       transformResponse: (res: AddKnowledge.Response) => res.data,
+      invalidatesTags: [{ type: 'WaKnowledge', id: 'LIST' }],
+    }),
+    waAddCollectionKnowledge: build.mutation<AddCollectionKnowledge.Response['data'], AddCollectionKnowledge.Request>({
+      query: (body) => ({ url: '/whatsapp/assistant/knowledge', method: 'POST', data: body }),
+      transformResponse: (res: AddCollectionKnowledge.Response) => res.data,
       invalidatesTags: [{ type: 'WaKnowledge', id: 'LIST' }],
     }),
     waUploadKnowledge: build.mutation<UploadKnowledge.Response['data'], File[]>({
@@ -60,6 +65,7 @@ export const {
   useWaSaveAssistantSettingsMutation: useSaveAssistantSettingsMutation,
   useWaListKnowledgeQuery: useListKnowledgeQuery,
   useWaAddKnowledgeMutation: useAddKnowledgeMutation,
+  useWaAddCollectionKnowledgeMutation: useAddCollectionKnowledgeMutation,
   useWaUploadKnowledgeMutation: useUploadKnowledgeMutation,
   useWaDeleteKnowledgeMutation: useDeleteKnowledgeMutation,
   useWaReindexKnowledgeMutation: useReindexKnowledgeMutation,

@@ -33,3 +33,14 @@ export const chunkText = (text: string, limit = KNOWLEDGE_CHUNK_CHARS): Chunk[] 
     return bodies.length ? bodies.map((body) => ({ heading: s.heading, text: body })) : s.heading ? [{ heading: s.heading, text: s.heading }] : [];
   });
 };
+
+/**
+ * A stored source cut into chunks: a PDF's pages (joined by form feeds) each cut on its own, its
+ * chunks headed with their page ("p. 3", or "Warranty (p. 3)") so a citation says where to look.
+ */
+export const chunkSource = (source: { text: string; filename?: string | null }): Chunk[] => {
+  if (!source.filename?.toLowerCase().endsWith('.pdf')) return chunkText(source.text);
+  return source.text.split('\f').flatMap((page, i) =>
+    chunkText(page).map((c) => ({ heading: c.heading ? `${c.heading} (p. ${i + 1})` : `p. ${i + 1}`, text: c.text }))
+  );
+};

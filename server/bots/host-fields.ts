@@ -10,7 +10,7 @@ const SCALAR: Record<string, 'string' | 'number' | 'boolean'> = {
   integer: 'number', biginteger: 'number', float: 'number', decimal: 'number', boolean: 'boolean',
 };
 /** Names that hold credentials in the host's types even when not marked private. */
-const SECRET = /password|secret|token|api_?key|credential|hash|salt/i;
+export const SECRET = /password|secret|token|api_?key|credential|hash|salt/i;
 
 /** Whether `field` is an identity source's phone or opt-out field on `uid`: consent and matching own those, never a bot. */
 export const protectedField = (sources: IdentitySource[], uid: string, field: string) =>

@@ -2,15 +2,27 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { KNOWLEDGE_EXTENSIONS } from '../../contracts/assistant';
-import { KNOWLEDGE_MAX_CHARS } from '../constants';
+import { KNOWLEDGE_EXTENSIONS, type CollectionKnowledge } from '../../contracts/assistant';
+import { PAGE_BREAK, UnreadablePdf, readPdf } from '../assistant/pdf';
+import { KNOWLEDGE_MAX_CHARS, KNOWLEDGE_PDF_MAX_BYTES } from '../constants';
 import { getService } from '../utils';
-import { validateKnowledge } from '../validation/assistant';
+import { validateCollectionKnowledge, validateKnowledge } from '../validation/assistant';
 
 const invalidFile = (message: string) => new errors.ValidationError(`files: ${message}`, { errors: [{ path: ['files'], message, name: 'ValidationError', value: null }] });
 
 /** Every uploaded file of a multipart body, whatever the field is called. */
 const filesOf = (ctx: any): any[] => Object.values(ctx.request.files ?? {}).flatMap((f) => (Array.isArray(f) ? f : [f]));
+
+/** A PDF's text, its pages joined by form feeds; anything that is not a readable text PDF is the caller's 400. */
+const pdfText = async (name: string, file: any) => {
+  if (Number(file.size) > KNOWLEDGE_PDF_MAX_BYTES) throw invalidFile(`${name} is larger than ${KNOWLEDGE_PDF_MAX_BYTES / 1024 / 1024} MB`);
+  try {
+    return (await readPdf(await fs.readFile(file.filepath ?? file.path))).join(PAGE_BREAK).trim();
+  } catch (error) {
+    if (error instanceof UnreadablePdf) throw invalidFile(`${name} ${error.message}`);
+    throw error;
+  }
+};
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const knowledge = () => getService('assistant-knowledge', { strapi });
@@ -19,19 +31,25 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const data = await knowledge().list();
       ctx.body = { data, meta: { total: data.length } };
     },
+    /** `{ title, text }`, or `{ contentType, titleField, fields, filters? }`: a host collection read with the caller's rights. */
     async create(ctx: any) {
-      ctx.created({ data: await knowledge().add((await validateKnowledge(ctx.request.body)) as { title: string; text: string }) });
+      const body = ctx.request.body;
+      if (body && typeof body === 'object' && 'contentType' in body) {
+        const config = (await validateCollectionKnowledge(body)) as CollectionKnowledge;
+        return ctx.created({ data: await knowledge().addCollection(ctx.state.user, ctx.state.userAbility, config) });
+      }
+      ctx.created({ data: await knowledge().add((await validateKnowledge(body)) as { title: string; text: string }) });
     },
-    /** .txt and .md files, each one source titled by its file name; all are checked before any is stored. */
+    /** .txt, .md and .pdf files, each one source titled by its file name; all are checked before any is stored. */
     async upload(ctx: any) {
       const files = filesOf(ctx);
-      if (!files.length) throw invalidFile('send one or more .txt or .md files (multipart/form-data)');
+      if (!files.length) throw invalidFile('send one or more .txt, .md or .pdf files (multipart/form-data)');
       const read = [];
       for (const file of files) {
         const name = String(file.originalFilename ?? file.name ?? 'file');
         const ext = path.extname(name).toLowerCase();
         if (!(KNOWLEDGE_EXTENSIONS as readonly string[]).includes(ext)) throw invalidFile(`${name}: only ${KNOWLEDGE_EXTENSIONS.join(', ')} files are read`);
-        const text = (await fs.readFile(file.filepath ?? file.path, 'utf8')).trim();
+        const text = ext === '.pdf' ? await pdfText(name, file) : (await fs.readFile(file.filepath ?? file.path, 'utf8')).trim();
         if (!text) throw invalidFile(`${name} is empty`);
         if (text.length > KNOWLEDGE_MAX_CHARS) throw invalidFile(`${name} is longer than ${KNOWLEDGE_MAX_CHARS} characters`);
         read.push({ title: path.basename(name, ext).slice(0, 200), text, filename: name.slice(0, 255) });

@@ -1,6 +1,6 @@
 import { errors, yup, validateYupSchema } from '@strapi/utils';
 import { ASSISTANT_ENGINES, ASSISTANT_MODES, SUGGESTION_OUTCOMES } from '../../contracts/assistant';
-import { KNOWLEDGE_MAX_CHARS } from '../constants';
+import { KNOWLEDGE_COLLECTION_MAX_FIELDS, KNOWLEDGE_MAX_CHARS } from '../constants';
 
 const settings = yup
   .object({
@@ -50,6 +50,21 @@ export const validateKnowledge = validateYupSchema(
     .object({
       title: yup.string().trim().min(1).max(200).required(),
       text: yup.string().trim().min(1).max(KNOWLEDGE_MAX_CHARS).required(),
+    })
+    .noUnknown()
+);
+
+/** A host collection as knowledge: the fields are checked against the admin's rights by the service. */
+export const validateCollectionKnowledge = validateYupSchema(
+  yup
+    .object({
+      contentType: yup.string().trim().min(1).max(200).required(),
+      titleField: yup.string().trim().min(1).max(200).required(),
+      fields: yup.array().of(yup.string().trim().min(1).max(200).required()).min(1).max(KNOWLEDGE_COLLECTION_MAX_FIELDS).required(),
+      filters: yup
+        .object()
+        .nullable()
+        .test('plain', 'keys must be field names (no $ operators at the top level)', (v) => !v || Object.keys(v).every((k) => !k.startsWith('$'))),
     })
     .noUnknown()
 );

@@ -2,6 +2,8 @@
  * The assistant in a real browser: staff ask for a suggestion in the inbox composer, see its source,
  * use it, edit it and send it; the customer gets the edited text and the suggestion is logged as edited.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { CreateNumber } from '../../contracts/numbers';
 import { createSimulator, type RunningSimulator } from '../../simulator';
@@ -81,5 +83,31 @@ test('a suggestion is asked for in the inbox, shown with its source, edited and 
     await box.fill('We are open Monday to Friday from 9:00 to 17:00. See you soon!');
     await page.getByRole('button', { name: 'Send', exact: true }).click();
     await until('Dana to receive the edited reply', async () => (await sim.client.outbound({ to: DANA.phone })).some((m: any) => m.text === 'We are open Monday to Friday from 9:00 to 17:00. See you soon!'));
+  });
+});
+
+test('knowledge from a PDF file and from a collection is added in Settings → AI assistant', async () => {
+  await step('upload a PDF: it is listed with its pages as sections', async () => {
+    await page.goto('/admin/settings/whatsapp/assistant');
+    await page.getByRole('heading', { name: 'AI assistant', level: 1 }).waitFor();
+    const pdf = fs.readFileSync(path.join(__dirname, '../fixtures/knowledge/bike-guide.pdf'));
+    await page.getByLabel('Knowledge files').setInputFiles({ name: 'bike-guide.pdf', mimeType: 'application/pdf', buffer: pdf });
+    const row = page.getByRole('row').filter({ hasText: 'bike-guide.pdf' });
+    await row.waitFor();
+    expect(await row.getByRole('gridcell').nth(2).innerText()).toBe('2');
+  });
+
+  await step('add the tickets collection: subject as the title, description indexed', async () => {
+    expect((await api('POST', '/content-manager/collection-types/api::ticket.ticket', { subject: 'Tyre pressure', description: 'Road tyres take 6 bar.' })).status).toBe(201);
+    const form = page.getByRole('form', { name: 'Add a collection' });
+    await form.getByRole('combobox', { name: 'Collection type' }).click();
+    await page.getByRole('option', { name: 'Ticket' }).click();
+    await form.getByRole('combobox', { name: /^Title field/ }).click();
+    await page.getByRole('option', { name: 'subject' }).click();
+    await form.getByRole('checkbox', { name: 'description' }).click();
+    await form.getByRole('button', { name: 'Add collection' }).click();
+    const row = page.getByRole('row').filter({ hasText: 'api::ticket.ticket' });
+    await row.waitFor();
+    expect(await row.getByRole('gridcell').nth(2).innerText()).toBe('1');
   });
 });

@@ -6,10 +6,11 @@ import { useAddKnowledgeMutation, useDeleteKnowledgeMutation, useListKnowledgeQu
 import { useApiAction } from '../../api/errors';
 import { useTranslate } from '../../hooks/useTranslate';
 import { FormField } from '../FormField';
+import { CollectionKnowledgeForm } from './CollectionKnowledgeForm';
 import { Section } from '../settings/Section';
 import { fieldErrorsOf, type FieldErrors } from '../settings/fieldErrors';
 
-/** The knowledge sources: a typed text or uploaded .txt/.md files, listed with their chunks; deleted, re-indexed. */
+/** The knowledge sources: a typed text, uploaded .txt/.md/.pdf files or a host collection, listed with their chunks; deleted, re-indexed. */
 export const KnowledgeSection = () => {
   const t = useTranslate();
   const run = useApiAction();
@@ -44,7 +45,7 @@ export const KnowledgeSection = () => {
   return (
     <Section id="assistant-knowledge" title={t('assistant.knowledge.title', 'Knowledge')} description={t('assistant.knowledge.description', 'What the assistant answers from: FAQs, policies, prices. Markdown headings make good sections (an FAQ question per heading).')}>
       {rows.length === 0 ? (
-        <Typography textColor="neutral600">{t('assistant.knowledge.empty', 'No knowledge yet: add a text or upload .txt or .md files.')}</Typography>
+        <Typography textColor="neutral600">{t('assistant.knowledge.empty', 'No knowledge yet: add a text, upload .txt, .md or .pdf files, or add a collection.')}</Typography>
       ) : (
         <Table colCount={4} rowCount={rows.length + 1}>
           <Thead>
@@ -59,8 +60,11 @@ export const KnowledgeSection = () => {
             {rows.map((s) => (
               <Tr key={s.id}>
                 <Td><Typography>{s.title}</Typography></Td>
-                <Td><Typography textColor="neutral600">{s.filename ?? '—'}</Typography></Td>
-                <Td><Typography>{s.chunks}</Typography></Td>
+                <Td><Typography textColor="neutral600">{s.filename ?? s.collection?.contentType ?? '—'}</Typography></Td>
+                <Td>
+                  <Typography>{s.chunks}</Typography>
+                  {s.error && <Typography variant="pi" textColor="danger600" display="block">{s.error}</Typography>}
+                </Td>
                 <Td>
                   <IconButton label={t('assistant.knowledge.delete', 'Delete {title}', { title: s.title })} variant="ghost" onClick={() => run(() => remove(s.id).unwrap(), t('assistant.knowledge.deleted', '“{title}” was deleted.', { title: s.title }))}>
                     <Trash />
@@ -77,6 +81,7 @@ export const KnowledgeSection = () => {
           type="file"
           multiple
           hidden
+          aria-label={t('assistant.knowledge.files', 'Knowledge files')}
           accept={KNOWLEDGE_EXTENSIONS.join(',')}
           onChange={(e) => {
             const files = [...(e.target.files ?? [])];
@@ -85,7 +90,7 @@ export const KnowledgeSection = () => {
           }}
         />
         <Button variant="secondary" loading={uploading.isLoading} onClick={() => fileInput.current?.click()}>
-          {t('assistant.knowledge.upload', 'Upload .txt or .md files')}
+          {t('assistant.knowledge.upload', 'Upload .txt, .md or .pdf files')}
         </Button>
         <Button variant="tertiary" loading={reindexing.isLoading} onClick={() => run(() => reindex().unwrap(), t('assistant.knowledge.reindexed', 'The knowledge was re-indexed.'))}>
           {t('assistant.knowledge.reindex', 'Re-index')}
@@ -106,6 +111,7 @@ export const KnowledgeSection = () => {
           </Flex>
         </Flex>
       </form>
+      <CollectionKnowledgeForm />
     </Section>
   );
 };
