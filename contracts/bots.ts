@@ -103,9 +103,9 @@ export type BotLeafResponse =
   /** Sent when the 24-hour window is closed too (the only response that is). */
   | { type: 'template'; template: { name: string; language: string; params?: TemplateParams } }
   | { type: 'media'; mediaType: 'image' | 'video' | 'audio' | 'document'; link: string; caption?: string; filename?: string }
-  /** Sent as text with a map link (providers' location messages are not wired yet). */
+  /** A location message (Meta, Gupshup); the thread shows it with a map link. */
   | { type: 'location'; latitude: number; longitude: number; name?: string; address?: string }
-  /** Sent as text (name and phone). */
+  /** A contacts message with one card (Meta, Gupshup). */
   | { type: 'contact'; name: string; phone: string; email?: string }
   /** Reply buttons; numbered text where the provider has no interactive messages. */
   | { type: 'buttons'; text: string; buttons: BotButton[]; header?: string; footer?: string }
@@ -278,7 +278,7 @@ export interface BotConsidered {
 
 /** A message as it would leave: the interactive form, and the numbered text for providers without one. */
 export interface BotOutgoing {
-  kind: 'text' | 'template' | 'media' | 'interactive';
+  kind: 'text' | 'template' | 'media' | 'interactive' | 'location' | 'contacts';
   text: string | null;
   interactive?: { type: 'button' | 'list'; body: string; buttons?: BotButton[]; buttonText?: string; sections?: { title?: string; rows: BotListRow[] }[] };
 }
