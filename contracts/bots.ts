@@ -111,8 +111,13 @@ export type BotLeafResponse =
   | { type: 'buttons'; text: string; buttons: BotButton[]; header?: string; footer?: string }
   /** A list message; numbered text where the provider has no interactive messages. */
   | { type: 'list'; text: string; buttonText: string; sections: { title?: string; rows: BotListRow[] }[]; header?: string; footer?: string }
-  /** The conversation goes to a staff member (`userId`, an admin user) or back to the number's team queue (`teamId`, an admin role of the number's teams); `text` tells the customer. */
-  | { type: 'assign'; userId?: number; teamId?: number; text?: string }
+  /**
+   * The conversation goes to a staff member (`userId`, an admin user who can read the number's
+   * conversations); `text` tells the customer. A `teamId` is refused on save (conversations have no
+   * team: `handoff` sends to the number's queue). If the person is gone or lost access when it fires,
+   * the conversation goes to the queue instead.
+   */
+  | { type: 'assign'; userId: number; text?: string }
   /** Creates the host ticket of the settings (as the inbox's "Create ticket"), subject from `subject`. */
   | { type: 'ticket'; subject?: string; text?: string }
   /** Sets a field of the conversation's linked CRM record (the field must exist and be writable). */
