@@ -24,7 +24,9 @@ export const createActor = (strapi: Core.Strapi, rows: ReturnType<typeof createR
   };
 
   /** Why `userId` can no longer take the number's conversations (null when they can), asked as the inbox's assign list answers that user. */
-  const assigneeGone = async (userId: number, numberId: number): Promise<string | null> => {
+  const assigneeGone = async (userId: unknown, numberId: number): Promise<string | null> => {
+    // A bot saved before a person was required (a team only) names nobody: never look up an undefined id.
+    if (typeof userId !== 'number') return 'the bot names no person';
     const user = await strapi.db.query('admin::user' as any).findOne({ where: { id: userId }, populate: ['roles'] });
     if (!user) return 'the user no longer exists';
     const options = await getService('inbox', { strapi })
