@@ -95,7 +95,7 @@ test('consent keywords saved in the settings, a holiday on the Bots page, and a 
     await holidays.fill('next friday');
     await page.getByRole('button', { name: 'Save hours and holidays' }).click();
     await until('the holidays to be marked invalid', async () => (await holidays.getAttribute('aria-invalid')) === 'true');
-    await page.getByText('Must be a date such as 2026-12-25', { exact: false }).waitFor();
+    await page.getByText('Must be a date such as 2026-12-25', { exact: true }).waitFor();
     // Yesterday to tomorrow: today in any time zone the browser picked for the hours.
     await holidays.fill(`${day(-1)}, ${day(0)}, ${day(1)}`);
     await page.getByRole('button', { name: 'Save hours and holidays' }).click();
