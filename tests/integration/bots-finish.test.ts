@@ -124,6 +124,27 @@ describe('location and contact-card answers are real messages', () => {
   });
 });
 
+describe('a templates-only number (AiSensy)', () => {
+  test('a location, contact or text answer is refused on save naming response.type; a template answer saves', async () => {
+    const res = await admin.post('/whatsapp/numbers').send({ label: 'Finish AiSensy', provider: 'aisensy', phone: '+919876500950', apiKey: 'ai-finish-key-0001' });
+    expect(res.status).toBe(201);
+    const aisensy = res.body.data;
+    for (const response of [PLACE, CARD, { type: 'text', text: 'hi' }]) {
+      const refused = await admin.post('/whatsapp/bots').send({ name: 'Refused', numberId: aisensy.id, trigger: { type: 'fallback' }, response });
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.details.errors[0].path).toEqual(['response', 'type']);
+      expect(refused.body.error.message).toContain('aisensy numbers send templates only');
+    }
+    const menu = await admin.post('/whatsapp/bots').send({ name: 'Menu', numberId: aisensy.id, trigger: { type: 'fallback' }, response: { type: 'menu', text: 'Pick', items: [{ id: 'a', title: 'A', reply: PLACE }] } });
+    expect(menu.body.error.details.errors[0].path).toEqual(['response', 'type']);
+    await createBot({ name: 'Template', trigger: { type: 'fallback' }, response: { type: 'template', template: { name: 'hello', language: 'en' } } }, aisensy.id);
+    // Moving a text bot onto it is refused the same way.
+    const text = await createBot({ name: 'Text', trigger: { type: 'fallback' }, response: { type: 'text', text: 'hi' } });
+    const moved = await admin.put(`/whatsapp/bots/${text.id}`).send({ numberId: aisensy.id });
+    expect(moved.body.error.details.errors[0].path).toEqual(['response', 'type']);
+  });
+});
+
 describe('assign', () => {
   test('a team target is refused on save, naming response.teamId; a person is required', async () => {
     const team = await admin.post('/whatsapp/bots').send({ name: 'To team', numberId: meta.id, trigger: { type: 'fallback' }, response: { type: 'assign', teamId: 1 } });
