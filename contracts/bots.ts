@@ -103,16 +103,21 @@ export type BotLeafResponse =
   /** Sent when the 24-hour window is closed too (the only response that is). */
   | { type: 'template'; template: { name: string; language: string; params?: TemplateParams } }
   | { type: 'media'; mediaType: 'image' | 'video' | 'audio' | 'document'; link: string; caption?: string; filename?: string }
-  /** Sent as text with a map link (providers' location messages are not wired yet). */
+  /** A location message (Meta, Gupshup); the thread shows it with a map link. */
   | { type: 'location'; latitude: number; longitude: number; name?: string; address?: string }
-  /** Sent as text (name and phone). */
+  /** A contacts message with one card (Meta, Gupshup). */
   | { type: 'contact'; name: string; phone: string; email?: string }
   /** Reply buttons; numbered text where the provider has no interactive messages. */
   | { type: 'buttons'; text: string; buttons: BotButton[]; header?: string; footer?: string }
   /** A list message; numbered text where the provider has no interactive messages. */
   | { type: 'list'; text: string; buttonText: string; sections: { title?: string; rows: BotListRow[] }[]; header?: string; footer?: string }
-  /** The conversation goes to a staff member (`userId`, an admin user) or back to the number's team queue (`teamId`, an admin role of the number's teams); `text` tells the customer. */
-  | { type: 'assign'; userId?: number; teamId?: number; text?: string }
+  /**
+   * The conversation goes to a staff member (`userId`, an admin user who can read the number's
+   * conversations); `text` tells the customer. A `teamId` is refused on save (conversations have no
+   * team: `handoff` sends to the number's queue). If the person is gone or lost access when it fires,
+   * the conversation goes to the queue instead.
+   */
+  | { type: 'assign'; userId: number; text?: string }
   /** Creates the host ticket of the settings (as the inbox's "Create ticket"), subject from `subject`. */
   | { type: 'ticket'; subject?: string; text?: string }
   /** Sets a field of the conversation's linked CRM record (the field must exist and be writable). */
@@ -278,7 +283,7 @@ export interface BotConsidered {
 
 /** A message as it would leave: the interactive form, and the numbered text for providers without one. */
 export interface BotOutgoing {
-  kind: 'text' | 'template' | 'media' | 'interactive';
+  kind: 'text' | 'template' | 'media' | 'interactive' | 'location' | 'contacts';
   text: string | null;
   interactive?: { type: 'button' | 'list'; body: string; buttons?: BotButton[]; buttonText?: string; sections?: { title?: string; rows: BotListRow[] }[] };
 }

@@ -76,6 +76,10 @@ export interface Message {
   media: { url: string; mime: string | null; filename: string | null; size: number | null } | null;
   /** What an interactive message the business sent offered (its buttons, list or link); null otherwise. */
   interactive: { type: string; buttons?: { id: string; title: string }[]; buttonText?: string; displayText?: string; url?: string; footer?: string; header?: string } | null;
+  /** A shared place (a location message either way): open it with `mapUrl`. Null for other messages. */
+  location: SharedLocation | null;
+  /** A contact card the business sent (a `contacts` message); null otherwise. */
+  contact: ContactCard | null;
   sentAt: string | null;
   deliveredAt: string | null;
   readAt: string | null;
@@ -112,6 +116,24 @@ export interface MessagesMeta {
   nextBefore: number | null;
 }
 
+/** A place sent as a WhatsApp location message. */
+export interface SharedLocation {
+  latitude: number;
+  longitude: number;
+  name?: string;
+  address?: string;
+}
+
+/** One person sent as a WhatsApp contacts message. */
+export interface ContactCard {
+  name: string;
+  phone: string;
+  email?: string;
+}
+
+/** A map link for a shared place (what the inbox and text fallbacks show). */
+export const mapUrl = (l: Pick<SharedLocation, 'latitude' | 'longitude'>) => `https://maps.google.com/?q=${l.latitude},${l.longitude}`;
+
 /** Body of `POST /whatsapp/conversations/:id/messages`. */
 export type ReplyRequest =
   | { type: 'text'; text: string; replyTo?: string; idempotencyKey?: string }
@@ -119,4 +141,7 @@ export type ReplyRequest =
   /** A file by public link, or from the Media Library by id (`fileId`, uploaded through Strapi's upload plugin). */
   | { type: 'media'; mediaType?: 'image' | 'video' | 'audio' | 'document'; link?: string; fileId?: number; caption?: string; filename?: string; replyTo?: string; idempotencyKey?: string }
   | { type: 'template'; template: { name: string; language: string; params?: TemplateParams }; idempotencyKey?: string }
-  | { type: 'interactive'; interactive: { type: 'button' | 'list' | 'cta_url'; body: string; header?: string; footer?: string; buttons?: { id: string; title: string }[]; buttonText?: string; sections?: { title?: string; rows: { id: string; title: string; description?: string }[] }[]; displayText?: string; url?: string }; replyTo?: string; idempotencyKey?: string };
+  | { type: 'interactive'; interactive: { type: 'button' | 'list' | 'cta_url'; body: string; header?: string; footer?: string; buttons?: { id: string; title: string }[]; buttonText?: string; sections?: { title?: string; rows: { id: string; title: string; description?: string }[] }[]; displayText?: string; url?: string }; replyTo?: string; idempotencyKey?: string }
+  /** Bots only for now (the inbox reply route does not take them): a place and a contact card, free-form like text. */
+  | { type: 'location'; location: SharedLocation; idempotencyKey?: string }
+  | { type: 'contacts'; contact: ContactCard; idempotencyKey?: string };

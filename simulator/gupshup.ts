@@ -138,8 +138,20 @@ const sessionView = (m: Json): { error: string } | Partial<OutboundMessage> => {
     }
     case 'location':
       return Number.isFinite(Number(m.latitude)) && Number.isFinite(Number(m.longitude))
-        ? { type, text: [str(m.name), str(m.address)].filter(Boolean).join(', ') || `${m.latitude},${m.longitude}` }
+        ? {
+            type,
+            text: [str(m.name), str(m.address)].filter(Boolean).join(', ') || `${m.latitude},${m.longitude}`,
+            location: { latitude: Number(m.latitude), longitude: Number(m.longitude), ...(str(m.name) ? { name: str(m.name) } : {}), ...(str(m.address) ? { address: str(m.address) } : {}) },
+          }
         : { error: 'Invalid location' };
+    case 'contact': {
+      const c = isObject(m.contact) ? m.contact : null;
+      const name = c && isObject(c.name) ? str(c.name.formattedName) : undefined;
+      if (!c || !name) return { error: 'Invalid contact: contact.name.formattedName is required' };
+      const phone = Array.isArray(c.phones) ? str(c.phones[0]?.phone) : undefined;
+      const email = Array.isArray(c.emails) ? str(c.emails[0]?.email) : undefined;
+      return { type: 'contacts', text: name, contacts: [{ name, phone, email }] };
+    }
     default:
       return { type, text: JSON.stringify(m) };
   }

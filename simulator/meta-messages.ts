@@ -112,13 +112,16 @@ export const validateFreeForm = (body: Json, mediaExists: (id: string) => boolea
   if (type === 'interactive') return interactive(o);
   if (type === 'location') {
     if (!isObject(o) || !Number.isFinite(Number(o.latitude)) || !Number.isFinite(Number(o.longitude))) return missing('Location needs latitude and longitude');
-    return { view: { type, text: [str(o.name), str(o.address)].filter(Boolean).join(', ') || `${o.latitude}, ${o.longitude}` } };
+    const location = { latitude: Number(o.latitude), longitude: Number(o.longitude), ...(str(o.name) ? { name: str(o.name) } : {}), ...(str(o.address) ? { address: str(o.address) } : {}) };
+    return { view: { type, text: [str(o.name), str(o.address)].filter(Boolean).join(', ') || `${o.latitude}, ${o.longitude}`, location } };
   }
   if (type === 'contacts') {
     if (!Array.isArray(o) || !o.length || !o.every((c) => isObject(c) && isObject(c.name) && str(c.name.formatted_name))) {
       return missing('contacts needs at least one contact with name.formatted_name');
     }
-    return { view: { type, text: o.map((c: Json) => c.name.formatted_name).join(', ') } };
+    if (!o.every((c: Json) => str(c.name.first_name) || str(c.name.last_name))) return missing('contacts name needs first_name or last_name beside formatted_name');
+    const contacts = o.map((c: Json) => ({ name: c.name.formatted_name as string, phone: str(c.phones?.[0]?.phone), email: str(c.emails?.[0]?.email) }));
+    return { view: { type, text: o.map((c: Json) => c.name.formatted_name).join(', '), contacts } };
   }
   if (type === 'reaction') {
     if (!isObject(o) || !str(o.message_id)) return missing("Param reaction['message_id'] is required");

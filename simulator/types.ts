@@ -91,6 +91,10 @@ export interface OutboundMessage {
   list?: { button: string; rows: { id: string; title: string; description?: string }[] };
   template?: { name: string; language: string; category: string; id?: string; params?: unknown };
   reaction?: { messageId: string; emoji: string };
+  /** A location message as the customer's map shows it. */
+  location?: { latitude: number; longitude: number; name?: string; address?: string };
+  /** A contacts message's cards (name and first phone / email). */
+  contacts?: { name: string; phone?: string; email?: string }[];
   contextMessageId?: string;
   bizOpaqueCallbackData?: string;
   category: string;

@@ -23,6 +23,18 @@ export const createActor = (strapi: Core.Strapi, rows: ReturnType<typeof createR
     await strapi.documents(conversation.crmUid).update({ documentId: conversation.crmDocumentId, data: { [field]: value } as any });
   };
 
+  /** Why `userId` can no longer take the number's conversations (null when they can), asked as the inbox's assign list answers that user. */
+  const assigneeGone = async (userId: unknown, numberId: number): Promise<string | null> => {
+    // A bot saved before a person was required (a team only) names nobody: never look up an undefined id.
+    if (typeof userId !== 'number') return 'the bot names no person';
+    const user = await strapi.db.query('admin::user' as any).findOne({ where: { id: userId }, populate: ['roles'] });
+    if (!user) return 'the user no longer exists';
+    const options = await getService('inbox', { strapi })
+      .assignees({ id: user.id, roles: user.roles ?? [] }, numberId)
+      .catch(() => []);
+    return options.some((a) => a.id === userId) ? null : "the user is inactive or can no longer read this number's conversations";
+  };
+
   return {
     /** Sends the response (idempotent by `key`) and applies its side effects. */
     async act(bot: Bot, response: BotResponse, conversationId: number, key: string, interactive: boolean) {
@@ -32,8 +44,13 @@ export const createActor = (strapi: Core.Strapi, rows: ReturnType<typeof createR
         await rows.patchState(conversationId, conversation.numberId, { owner: 'queue', menu: null });
       }
       if (response.type === 'assign') {
-        await conversationQ().update({ where: { id: conversationId }, data: { assigneeId: response.userId ?? null } });
-        getService('realtime', { strapi }).publish({ type: 'conversation.updated', conversationId, numberId: conversation.numberId });
+        const gone = await assigneeGone(response.userId, conversation.numberId);
+        // Whoever was checked on save may have left since: the conversation still reaches a person, through the queue.
+        if (gone) strapi.log.warn(`[whatsapp] bot ${bot.id} could not assign conversation ${conversationId} to admin user ${response.userId} (${gone}): handed to the queue`);
+        else {
+          await conversationQ().update({ where: { id: conversationId }, data: { assigneeId: response.userId } });
+          getService('realtime', { strapi }).publish({ type: 'conversation.updated', conversationId, numberId: conversation.numberId });
+        }
       }
       const request = requestOf(response, interactive);
       if (request) {

@@ -2,7 +2,9 @@
 import type { Core } from '@strapi/strapi';
 import type { BotResponse } from '../../contracts/bots';
 import type { IdentitySource } from '../../contracts/settings';
+import type { NumberRow } from '../number-rows';
 import { getService } from '../utils';
+import { requestOf } from './render';
 import { fail } from './validate';
 
 const SCALAR: Record<string, 'string' | 'number' | 'boolean'> = {
@@ -66,5 +68,14 @@ export const checkHostFields = async (strapi: Core.Strapi, response: BotResponse
       const checker = userAbility ? strapi.plugin('content-manager').service('permission-checker').create({ userAbility, model: uid }) : null;
       if (!checker || checker.cannot.update(null, r.field)) fail([...path, 'field'], `'${r.field}' is a field of ${uid} you may not update in the Content Manager`);
     }
+  }
+};
+
+/** On save: a number whose provider sends templates only (AiSensy) takes only responses that send a template or nothing. */
+export const checkFreeForm = (strapi: Core.Strapi, number: NumberRow, response: BotResponse | undefined) => {
+  if (!response || getService('provider-calls', { strapi }).for(number).capabilities.freeForm) return;
+  for (const { path, response: r } of [{ path: ['response'], response }, ...(response.type === 'menu' ? responsesIn(response) : [])]) {
+    const request = requestOf(r, false);
+    if (request && request.type !== 'template') fail([...path, 'type'], `sends a ${request.type} message, but ${number.provider} numbers send templates only (use a template response, or one without text)`);
   }
 };

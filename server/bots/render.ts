@@ -1,6 +1,6 @@
 /** A bot's response as the messages that leave: interactive where the provider has them, numbered text where not. */
 import type { BotButton, BotListRow, BotOutgoing, BotResponse } from '../../contracts/bots';
-import type { ReplyRequest } from '../../contracts/inbox';
+import { mapUrl, type ReplyRequest } from '../../contracts/inbox';
 
 type Interactive = NonNullable<BotOutgoing['interactive']>;
 
@@ -37,8 +37,9 @@ export const outgoingOf = (response: BotResponse, interactive = true): BotOutgoi
     case 'media':
       return { kind: 'media', text: response.caption ?? null };
     case 'location':
+      return { kind: 'location', text: textOf(response) };
     case 'contact':
-      return { kind: 'text', text: textOf(response) };
+      return { kind: 'contacts', text: textOf(response) };
     default: {
       const note = noteOf(response);
       return note ? { kind: 'text', text: note } : null;
@@ -48,7 +49,7 @@ export const outgoingOf = (response: BotResponse, interactive = true): BotOutgoi
 
 const textOf = (response: Extract<BotResponse, { type: 'location' | 'contact' }>) =>
   response.type === 'location'
-    ? [response.name, response.address, `https://maps.google.com/?q=${response.latitude},${response.longitude}`].filter(Boolean).join('\n')
+    ? [response.name, response.address, mapUrl(response)].filter(Boolean).join('\n')
     : [response.name, response.phone, response.email].filter(Boolean).join('\n');
 
 /** The outbox request of a response; null when it sends nothing (a silent hand-off). */
@@ -60,9 +61,12 @@ export const requestOf = (response: BotResponse, interactive: boolean): ReplyReq
       return { type: 'template', template: response.template };
     case 'media':
       return { type: 'media', mediaType: response.mediaType, link: response.link, caption: response.caption, filename: response.filename };
-    case 'location':
+    case 'location': {
+      const { latitude, longitude, name, address } = response;
+      return { type: 'location', location: { latitude, longitude, ...(name ? { name } : {}), ...(address ? { address } : {}) } };
+    }
     case 'contact':
-      return { type: 'text', text: textOf(response) };
+      return { type: 'contacts', contact: { name: response.name, phone: response.phone, ...(response.email ? { email: response.email } : {}) } };
     default: {
       const note = noteOf(response);
       return note ? { type: 'text', text: note } : null;

@@ -153,9 +153,10 @@ export const checkResponse = (c: Checker, r: unknown, p: string[] = ['response']
       c.str(r.buttonText, at('buttonText'), BOT_LIMITS.listButtonText, false);
       return checkMenuItems(c, r.items, at('items'), 1);
     case 'assign':
-      if (r.userId === undefined && r.teamId === undefined) c.add(p, 'needs a userId or a teamId');
-      if (r.userId !== undefined) c.num(r.userId, at('userId'), { min: 1, max: Number.MAX_SAFE_INTEGER });
-      if (r.teamId !== undefined) c.num(r.teamId, at('teamId'), { min: 1, max: Number.MAX_SAFE_INTEGER });
+      // Conversations carry no team (a number's teams only decide who sees it): a team target would be silently dropped.
+      if (r.teamId !== undefined) c.add(at('teamId'), "is not supported: conversations have no team; use a 'handoff' response to send the conversation to the number's queue");
+      else if (r.userId === undefined) c.add(at('userId'), 'is required (the admin user who takes the conversation)');
+      else c.num(r.userId, at('userId'), { min: 1, max: Number.MAX_SAFE_INTEGER });
       return void c.str(r.text, at('text'), BOT_LIMITS.text, false);
     case 'ticket':
       c.str(r.subject, at('subject'), 200, false);

@@ -38,6 +38,13 @@ const mediaOut = (row: any): Message['media'] => {
   return { url: row.direction === 'in' ? messageMediaPath(row.id) : file.url, mime: file.mime ?? null, filename: file.name ?? null, size: file.size ?? null };
 };
 
+/** Ours keeps the place in `payload.location`; a customer's Meta message keeps it there in the raw event too. */
+const locationOut = (row: any): Message['location'] => {
+  const l = row.type === 'location' ? row.payload?.location : null;
+  if (!l || !Number.isFinite(Number(l.latitude)) || !Number.isFinite(Number(l.longitude))) return null;
+  return { latitude: Number(l.latitude), longitude: Number(l.longitude), ...(typeof l.name === 'string' ? { name: l.name } : {}), ...(typeof l.address === 'string' ? { address: l.address } : {}) };
+};
+
 export const messageOut = (row: any): Message => ({
   id: row.id,
   conversationId: row.conversationId ?? null,
@@ -52,6 +59,8 @@ export const messageOut = (row: any): Message => ({
   mediaError: row.mediaError ?? null,
   media: mediaOut(row),
   interactive: row.direction === 'out' && row.type === 'interactive' ? row.payload?.interactive ?? null : null,
+  location: locationOut(row),
+  contact: row.direction === 'out' && row.type === 'contacts' && row.payload?.contact ? row.payload.contact : null,
   sentAt: row.sentAt ?? null,
   deliveredAt: row.deliveredAt ?? null,
   readAt: row.readAt ?? null,

@@ -39,6 +39,8 @@ const outbound = (row: Row, conversation: Row, template: Row | null): OutboundMe
     return { kind: 'template', to, name: row.template.name, language: row.template.language, params: row.template.params, providerTemplateId: template?.providerTemplateId ?? null };
   }
   if (row.type === 'interactive') return { kind: 'interactive', to, interactive: payload.interactive, replyTo: row.replyToProviderId ?? undefined };
+  if (row.type === 'location') return { kind: 'location', to, location: payload.location };
+  if (row.type === 'contacts') return { kind: 'contacts', to, contact: payload.contact };
   if (['image', 'video', 'audio', 'document'].includes(row.type)) {
     return { kind: 'media', to, mediaType: row.type, link: payload.link, mediaId: payload.providerMediaId, caption: row.text ?? undefined, filename: payload.filename, replyTo: row.replyToProviderId ?? undefined };
   }

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import type { ReplyRequest } from '../../contracts/inbox';
+import { mapUrl, type ReplyRequest } from '../../contracts/inbox';
 import { BUDGET_SOURCES, STAFF_REPLY_SOURCES, UID } from '../constants';
 import type { CrmLink } from '../conversation-row';
 import { openConversation } from '../conversations/open';
@@ -74,6 +74,9 @@ export const createEnqueue = (strapi: Core.Strapi, schedule: (rows: Row[]) => Pr
     if (input.type === 'text') return { type: 'text', text: input.text, replyToProviderId };
     if (input.type === 'media') return { ...(await mediaFields(input)), replyToProviderId };
     if (input.type === 'interactive') return { type: 'interactive', text: input.interactive.body, payload: { interactive: input.interactive }, replyToProviderId };
+    // The text is what the thread preview and the conversation list show; the payload is what leaves.
+    if (input.type === 'location') return { type: 'location', text: [input.location.name, input.location.address, mapUrl(input.location)].filter(Boolean).join('\n'), payload: { location: input.location } };
+    if (input.type === 'contacts') return { type: 'contacts', text: [input.contact.name, input.contact.phone, input.contact.email].filter(Boolean).join('\n'), payload: { contact: input.contact } };
     return fail('type', `a ${(input as { type: string }).type} message cannot be queued; resolve it first`);
   };
 

@@ -221,6 +221,8 @@ export type OutboundMessage =
   | { kind: 'media'; to: string; mediaType: 'image' | 'video' | 'audio' | 'document' | 'sticker'; link?: string; mediaId?: string; caption?: string; filename?: string; replyTo?: string }
   | { kind: 'template'; to: string; name: string; language: string; params?: TemplateParams; replyTo?: string; providerTemplateId?: string | null }
   | { kind: 'interactive'; to: string; interactive: InteractiveContent; replyTo?: string }
+  | { kind: 'location'; to: string; location: { latitude: number; longitude: number; name?: string; address?: string } }
+  | { kind: 'contacts'; to: string; contact: { name: string; phone: string; email?: string } }
   | { kind: 'reaction'; to: string; messageId: string; emoji: string };
 
 export interface SendResult {

@@ -3,7 +3,7 @@ import { errors, yup } from '@strapi/utils';
 import { BOT_LIMITS, BOT_PRECEDENCE, type Bot, type BotNumber, type BotNumberSettings, type OrderBots, type TestBots } from '../../contracts/bots';
 import { createRuntime } from '../bots/runtime';
 import { createTimed } from '../bots/timed';
-import { checkAssignees, checkHostFields } from '../bots/host-fields';
+import { checkAssignees, checkFreeForm, checkHostFields } from '../bots/host-fields';
 import { botOut, numberSettingsOut } from '../bots/rows';
 import { fail, validateBot, type ValidBot } from '../bots/validate';
 import { UID } from '../constants';
@@ -55,7 +55,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async create(user: ScopedUser, body: unknown, userAbility: unknown): Promise<Bot> {
       const input = validateBot(body, true);
       await checkHostFields(strapi, input.response, userAbility);
-      await numberOf(user, input.numberId!);
+      checkFreeForm(strapi, await numberOf(user, input.numberId!), input.response);
       await checkAssignees(strapi, user, input.numberId!, input.response);
       const last = await q(UID.bot).findOne({ where: { numberId: input.numberId }, orderBy: { priority: 'desc' }, select: ['priority'] });
       return botOut(await q(UID.bot).create({ data: { active: true, priority: last ? last.priority + 1 : 0, limits: {}, ...data(input) } }));
@@ -65,7 +65,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const row = await find(user, id);
       const input = validateBot(body, false);
       await checkHostFields(strapi, input.response, userAbility);
-      if (input.numberId !== undefined && input.numberId !== row.numberId) await numberOf(user, input.numberId);
+      const number = input.numberId !== undefined && input.numberId !== row.numberId ? await numberOf(user, input.numberId) : await q(UID.number).findOne({ where: { id: row.numberId } });
+      if (number) checkFreeForm(strapi, number, input.response ?? (input.numberId !== undefined ? botOut(row).response : undefined));
       await checkAssignees(strapi, user, input.numberId ?? row.numberId, input.response ?? (input.numberId !== undefined ? botOut(row).response : undefined));
       const limits = input.limits ? { ...(row.limits ?? {}), ...input.limits } : undefined;
       return botOut(await q(UID.bot).update({ where: { id: row.id }, data: { ...data(input), ...(limits ? { limits } : {}) } }));

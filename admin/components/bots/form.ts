@@ -48,7 +48,6 @@ export interface BotFormValues {
   contactName: string;
   contactPhone: string;
   userId: number | undefined;
-  teamId: number | undefined;
   subject: string;
   field: string;
   value: string;
@@ -87,7 +86,6 @@ export const emptyBotValues = (numberId = ''): BotFormValues => ({
   contactName: '',
   contactPhone: '',
   userId: undefined,
-  teamId: undefined,
   subject: '',
   field: '',
   value: '',
@@ -110,7 +108,7 @@ export const valuesFromBot = (bot: Bot): BotFormValues => {
     limits: { ...bot.limits },
   });
   const a = r as Record<string, any>;
-  for (const key of ['text', 'header', 'footer', 'buttonText', 'mediaType', 'link', 'caption', 'latitude', 'longitude', 'address', 'userId', 'teamId', 'subject', 'field'] as const) {
+  for (const key of ['text', 'header', 'footer', 'buttonText', 'mediaType', 'link', 'caption', 'latitude', 'longitude', 'address', 'userId', 'subject', 'field'] as const) {
     if (a[key] !== undefined && a[key] !== null) (v as any)[key] = a[key];
   }
   if (r.type === 'buttons') v.buttons = r.buttons.map((b) => ({ ...b }));
@@ -180,7 +178,8 @@ const responseOf = (v: BotFormValues): BotResponse => {
     case 'menu':
       return { type: 'menu', text: v.text, buttonText: opt(v.buttonText), items: parseItems(v.menuItems) };
     case 'assign':
-      return { type: 'assign', userId: v.userId, teamId: v.teamId, text };
+      // An empty person is left to the server, which names `response.userId`.
+      return { type: 'assign', userId: v.userId as number, text };
     case 'ticket':
       return { type: 'ticket', subject: opt(v.subject), text };
     case 'set-field':

@@ -6,6 +6,7 @@ import type { TemplateParams } from '../../../contracts/templates';
 import { useTranslate, type Translate } from '../../hooks/useTranslate';
 import { previewOf, previewText, valuesFromParams } from './composer/templateValues';
 import { MediaPreview, isMedia } from './thread/MediaPreview';
+import { SharedCard, isShared } from './thread/SharedCard';
 import { useNumberTemplates } from './thread/useNumberTemplates';
 
 const statusText = (t: Translate, m: Message) => {
@@ -195,7 +196,8 @@ export const Thread = ({ conversation, messages }: ThreadProps) => {
                   <MediaPreview message={m} />
                 </Box>
               )}
-              {text && (
+              {isShared(m) && <SharedCard message={m} />}
+              {text && !isShared(m) && (
                 <Typography tag="p" textColor="neutral800" style={{ whiteSpace: 'pre-wrap' }}>
                   {text}
                 </Typography>

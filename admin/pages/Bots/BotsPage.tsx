@@ -10,6 +10,7 @@ import { BotEditorModal } from '../../components/bots/BotEditorModal';
 import { BotPreview } from '../../components/bots/BotPreview';
 import { BotsList } from '../../components/bots/BotsList';
 import { NumberBar } from '../../components/bots/NumberBar';
+import { NumberHours } from '../../components/bots/NumberHours';
 import { emptyBotValues, valuesFromBot, type BotFormValues } from '../../components/bots/form';
 import { useAllowed } from '../../hooks/useAllowed';
 import { useIsCompact } from '../../hooks/useIsCompact';
@@ -110,6 +111,7 @@ const Bots = () => {
               <BotPreview numberId={numberId} />
             </Box>
           </Flex>
+          <NumberHours numberId={numberId} canManage={Boolean(canManage)} />
         </Flex>
       )}
     </PluginPage>

@@ -9,6 +9,7 @@ import { PageStatus } from '../../components/PageStatus';
 import { PluginPage } from '../../components/PluginPage';
 import { AutoLeadSection } from '../../components/settings/AutoLeadSection';
 import { BusinessHoursSection } from '../../components/settings/BusinessHoursSection';
+import { ConsentSection, consentDraftOf, consentSettingsOf, type ConsentDraft } from '../../components/settings/ConsentSection';
 import { DefaultNumberSection } from '../../components/settings/DefaultNumberSection';
 import { IdentitySourcesSection } from '../../components/settings/IdentitySourcesSection';
 import { NotificationFieldsSection } from '../../components/settings/NotificationFieldsSection';
@@ -25,6 +26,7 @@ interface Draft {
   defaultNumberId: number | null;
   hours: HoursDraft;
   notificationFields: Record<string, string[]>;
+  consent: ConsentDraft;
 }
 
 /** Auto-lead switched off (null) is edited as the example's mapping, off; saved only when changed. */
@@ -37,6 +39,7 @@ const draftOf = (s: Settings): Draft => ({
   defaultNumberId: s.defaultNumberId,
   hours: hoursDraftOf(s.businessHours, s.outOfHoursReply),
   notificationFields: s.notificationFields ?? {},
+  consent: consentDraftOf(s.consentKeywords, s.consentReplies, s.requireMarketingOptIn),
 });
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -56,6 +59,10 @@ const changesOf = (saved: Settings, draft: Draft, types: HostContentType[]): Upd
     // A type the host no longer has cannot be shown, so it is dropped rather than sent back to be refused.
     body.notificationFields = Object.fromEntries(Object.entries(draft.notificationFields).filter(([uid]) => types.some((ty) => ty.uid === uid)));
   }
+  const consent = consentSettingsOf(draft.consent);
+  if (!same(saved.consentKeywords, consent.consentKeywords)) body.consentKeywords = consent.consentKeywords;
+  if (!same(saved.consentReplies, consent.consentReplies)) body.consentReplies = consent.consentReplies;
+  if (saved.requireMarketingOptIn !== consent.requireMarketingOptIn) body.requireMarketingOptIn = consent.requireMarketingOptIn;
   return body;
 };
 
@@ -67,6 +74,7 @@ const SECTIONS = {
   defaultNumber: { keys: ['defaultNumberId'], draft: ['defaultNumberId'], errors: ['defaultNumberId'] },
   hours: { keys: ['businessHours', 'outOfHoursReply'], draft: ['hours'], errors: ['businessHours', 'outOfHoursReply'] },
   notificationFields: { keys: ['notificationFields'], draft: ['notificationFields'], errors: ['notificationFields'] },
+  consent: { keys: ['consentKeywords', 'consentReplies', 'requireMarketingOptIn'], draft: ['consent'], errors: ['consentKeywords', 'consentReplies', 'requireMarketingOptIn'] },
 } as const satisfies Record<string, { keys: readonly (keyof UpdateSettings.Request)[]; draft: readonly (keyof Draft)[]; errors: readonly string[] }>;
 type SectionName = keyof typeof SECTIONS;
 
@@ -108,10 +116,10 @@ const General = () => {
   }, [rejections]);
 
   const change =
-    <K extends keyof Draft>(key: K, errorPrefix: string) =>
+    <K extends keyof Draft>(key: K, errorPrefix: string | readonly string[]) =>
     (value: Draft[K]) => {
       setDraft((prev) => (prev ? { ...prev, [key]: value } : prev));
-      setErrors((prev) => withoutPrefix(prev, errorPrefix));
+      setErrors((prev) => (typeof errorPrefix === 'string' ? [errorPrefix] : errorPrefix).reduce(withoutPrefix, prev));
     };
 
   if (!draft || !saved) return <PageStatus queries={[settings, host]} loading={!failure}>{null}</PageStatus>;
@@ -185,6 +193,8 @@ const General = () => {
       {saveButton('hours', t('settings.hours.title', 'Business hours'))}
       <NotificationFieldsSection value={draft.notificationFields} types={types} errors={errors} onChange={change('notificationFields', 'notificationFields')} />
       {saveButton('notificationFields', t('settings.notificationFields.title', 'Fields CRM events may send'))}
+      <ConsentSection value={draft.consent} errors={errors} onChange={change('consent', SECTIONS.consent.errors)} />
+      {saveButton('consent', t('settings.consent.title', 'Consent'))}
     </PluginPage>
   );
 };

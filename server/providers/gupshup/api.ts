@@ -47,6 +47,14 @@ export const messageObject = (message: OutboundMessage): Record<string, unknown>
       }
       return { type: 'cta_url', body: i.body, display_text: i.displayText, url: i.url };
     }
+    case 'location': {
+      const { latitude, longitude, name, address } = message.location;
+      return { type: 'location', latitude, longitude, ...(name ? { name } : {}), ...(address ? { address } : {}) };
+    }
+    case 'contacts': {
+      const c = message.contact;
+      return { type: 'contact', contact: { name: { formattedName: c.name, firstName: c.name }, phones: [{ phone: c.phone, type: 'MOBILE' }], ...(c.email ? { emails: [{ email: c.email, type: 'WORK' }] } : {}) } };
+    }
     default:
       throw new UnsupportedByProviderError('gupshup', `send a ${message.kind} message`);
   }

@@ -80,6 +80,16 @@ export const requestBody = (message: OutboundMessage): Record<string, unknown> =
       return { ...base, ...context, type: 'template', template: { name: message.name, language: { code: message.language }, components: templateComponents(message.params) } };
     case 'interactive':
       return { ...base, ...context, type: 'interactive', interactive: interactive(message.interactive) };
+    case 'location': {
+      const { latitude, longitude, name, address } = message.location;
+      return { ...base, type: 'location', location: { latitude, longitude, ...(name ? { name } : {}), ...(address ? { address } : {}) } };
+    }
+    case 'contacts': {
+      const c = message.contact;
+      // Meta wants formatted_name plus one of first_name/last_name; the whole name serves as both.
+      const card = { name: { formatted_name: c.name, first_name: c.name }, phones: [{ phone: c.phone, type: 'CELL' }], ...(c.email ? { emails: [{ email: c.email, type: 'WORK' }] } : {}) };
+      return { ...base, type: 'contacts', contacts: [card] };
+    }
     case 'reaction':
       return { ...base, type: 'reaction', reaction: { message_id: message.messageId, emoji: message.emoji } };
   }

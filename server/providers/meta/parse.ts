@@ -205,8 +205,14 @@ export const parse = (body: unknown): CanonicalEvent[] => {
 
       if (field === 'messages' || isObject(v.metadata)) {
         const contacts = list(v.contacts).filter(isObject);
+        const own = (str(v.metadata?.display_phone_number) ?? '').replace(/\D/g, '');
         for (const m of list(v.messages)) {
           if (!isObject(m)) throw new MalformedPayloadError('a message is not an object');
+          // Our own number as the sender is an echo of something we (or the Business app) sent: never a customer to open a conversation for or answer.
+          if (own && (str(m.from) ?? '').replace(/\D/g, '') === own) {
+            events.push({ kind: 'other', key: `own-message:${businessId}:${str(m.id) ?? digest(m)}`, businessId, field: 'own-message', timestamp: when(m.timestamp), raw: m });
+            continue;
+          }
           events.push(parseMessage(m, contacts, businessId));
         }
         for (const s of list(v.statuses)) {

@@ -82,7 +82,7 @@ const TypeFields = (props: BotSectionProps) => {
       <Field.Input value={String(v[key] ?? '')} onChange={onText((x) => set(key, x as never, path))} autoComplete="off" />
     </GridField>
   );
-  const num = (key: 'latitude' | 'longitude' | 'userId' | 'teamId', path: string, label: string, required = false) => (
+  const num = (key: 'latitude' | 'longitude' | 'userId', path: string, label: string, required = false) => (
     <GridField name={path} label={label} error={errorAt(errors, path)} required={required}>
       <NumberInput value={v[key]} onValueChange={(x) => set(key, x, path)} step={key.endsWith('Id') ? 1 : 0.000001} />
     </GridField>
@@ -160,12 +160,7 @@ const TypeFields = (props: BotSectionProps) => {
         </>
       );
     case 'assign':
-      return (
-        <>
-          {num('userId', 'response.userId', t('bots.form.userId', 'Staff member (admin user id)'))}
-          {num('teamId', 'response.teamId', t('bots.form.teamId', 'Team (role id)'))}
-        </>
-      );
+      return num('userId', 'response.userId', t('bots.form.userId', 'Staff member (admin user id)'), true);
     case 'ticket':
       return text('subject', 'response.subject', t('bots.form.subject', 'Ticket subject'));
     case 'set-field':

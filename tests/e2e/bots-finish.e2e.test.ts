@@ -1,0 +1,124 @@
+/**
+ * The last bot and consent pieces in a real browser against the example CRM and the simulator: the
+ * Consent card of the general settings (a refused keyword shown beside its field, a custom keyword
+ * that then opts a customer out), a number's holidays on the Bots page (an outside-hours bot answers
+ * on a holiday), and a bot's location answer shown in the thread with its map link.
+ */
+import type { Page } from 'playwright-core';
+import type { CreateNumber } from '../../contracts/numbers';
+import { createSimulator, type RunningSimulator } from '../../simulator';
+import { openAdminSession, until, type AdminSession } from './support/browser';
+import { adminToken, startExample, type ExampleServer } from './support/exampleServer';
+
+const META = {
+  label: 'Finish desk',
+  phone: '+15550004848',
+  phoneNumberId: '109876543210848',
+  wabaId: '102030405060848',
+  accessToken: 'EAAG-e2e-finish-access-token-0123456789',
+  appSecret: 'e2e-finish-app-secret-0123456789abcdef',
+  verifyToken: 'e2e-finish-verify-token-2026',
+};
+const BEA = { phone: '15550008481', name: 'Bea Basta' };
+const HAL = { phone: '15550008482', name: 'Hal Holiday' };
+const LIA = { phone: '15550008483', name: 'Lia Location' };
+
+jest.setTimeout(300_000);
+
+let sim: RunningSimulator | undefined;
+let server: ExampleServer | undefined;
+let session: AdminSession | undefined;
+let page: Page;
+let token: string;
+const step = (name: string, fn: () => Promise<void>) => session!.step(name, fn);
+
+const api = async <T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => {
+  const res = await fetch(`${server!.baseUrl}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json().catch(() => null)) as T };
+};
+const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+
+beforeAll(async () => {
+  sim = await createSimulator({ port: 0 });
+  server = await startExample({ WHATSAPP_META_BASE_URL: sim.url });
+  session = await openAdminSession(server, 'bots-finish');
+  page = session.page;
+  session.context.setDefaultNavigationTimeout(90_000);
+  token = await adminToken(server.baseUrl);
+});
+
+afterAll(async () => {
+  await session?.close();
+  await server?.stop();
+  await sim?.close();
+});
+
+test('consent keywords saved in the settings, a holiday on the Bots page, and a location answer in the thread', async () => {
+  let numberId = 0;
+  await step('a number with bots on, known to the simulator', async () => {
+    const created = await api<CreateNumber.Response>('POST', '/whatsapp/numbers', { provider: 'meta', ...META });
+    expect(created.status).toBe(201);
+    numberId = created.body.data.id;
+    const hook = new URL(created.body.data.webhookUrl);
+    await sim!.client.addMetaNumber({ phoneNumberId: META.phoneNumberId, wabaId: META.wabaId, displayPhoneNumber: META.phone.slice(1), accessToken: META.accessToken, appSecret: META.appSecret, webhookUrl: `http://127.0.0.1:${server!.port}${hook.pathname}${hook.search}` });
+    expect((await api('PUT', `/whatsapp/bots/numbers/${numberId}`, { enabled: true })).status).toBe(200);
+  });
+
+  await step('the Consent card: a keyword over 60 characters is refused beside its field; a custom one saves', async () => {
+    await session!.logIn();
+    await page.goto('/admin/settings/whatsapp/general');
+    const optOut = page.getByLabel('Opt-out keywords');
+    await optOut.fill(`stop, ${'x'.repeat(61)}`);
+    await page.getByRole('button', { name: 'Save Consent' }).click();
+    await until('the keywords to be marked invalid', async () => (await optOut.getAttribute('aria-invalid')) === 'true');
+    await page.getByText('Must be at most 60 characters', { exact: false }).first().waitFor();
+    await optOut.fill('stop, basta ya');
+    await page.getByLabel('Opt-out confirmation').fill('Hecho, no más mensajes.');
+    await page.getByRole('button', { name: 'Save Consent' }).click();
+    await until('the keywords to be saved', async () => (await api('GET', '/whatsapp/settings')).body.data.consentKeywords.optOut.join() === 'stop,basta ya');
+  });
+
+  await step('a customer writes the custom keyword: opted out, with the saved confirmation', async () => {
+    await sim!.client.customerSends({ from: BEA.phone, to: META.phoneNumberId, name: BEA.name, text: 'Basta ya' });
+    await until('Bea to be opted out', async () => (await api('GET', `/whatsapp/consents/${numberId}/${BEA.phone}`)).body?.data?.consent?.status === 'opted-out', 60_000);
+    await until('the confirmation', async () => (await sim!.client.outbound({ to: BEA.phone })).some((m) => m.text === 'Hecho, no más mensajes.'), 30_000);
+  });
+
+  await step('the Bots page: a bad holiday is refused beside the field; today as a holiday saves', async () => {
+    await page.goto('/admin/plugins/whatsapp/bots');
+    await page.getByRole('checkbox', { name: 'Own hours for this number' }).click({ force: true });
+    const holidays = page.getByLabel('Holidays');
+    await holidays.fill('next friday');
+    await page.getByRole('button', { name: 'Save hours and holidays' }).click();
+    await until('the holidays to be marked invalid', async () => (await holidays.getAttribute('aria-invalid')) === 'true');
+    await page.getByText('Must be a date such as 2026-12-25', { exact: true }).waitFor();
+    // Yesterday to tomorrow: today in any time zone the browser picked for the hours.
+    await holidays.fill(`${day(-1)}, ${day(0)}, ${day(1)}`);
+    await page.getByRole('button', { name: 'Save hours and holidays' }).click();
+    await until('the holidays to be saved', async () => (await api('GET', `/whatsapp/bots/numbers/${numberId}`)).body.data.holidays.length === 3);
+    expect((await api('GET', `/whatsapp/bots/numbers/${numberId}`)).body.data.businessHours).not.toBeNull();
+  });
+
+  await step('on the holiday the outside-hours bot answers', async () => {
+    expect((await api('POST', '/whatsapp/bots', { name: 'Holiday', numberId, trigger: { type: 'outside-hours' }, response: { type: 'text', text: 'Closed today for the holiday' }, limits: { debounceMs: 0 } })).status).toBe(201);
+    await sim!.client.customerSends({ from: HAL.phone, to: META.phoneNumberId, name: HAL.name, text: 'are you open?' });
+    await until('Hal to get the holiday answer', async () => (await sim!.client.outbound({ to: HAL.phone })).some((m) => m.text === 'Closed today for the holiday'), 30_000);
+  });
+
+  await step('a location answer: a real location message, shown in the thread with its map link', async () => {
+    const place = { type: 'location', latitude: 40.4168, longitude: -3.7038, name: 'Our shop', address: 'Puerta del Sol 1, Madrid' };
+    expect((await api('POST', '/whatsapp/bots', { name: 'Where', numberId, trigger: { type: 'exact', keywords: ['where'] }, response: place, limits: { debounceMs: 0 } })).status).toBe(201);
+    await sim!.client.customerSends({ from: LIA.phone, to: META.phoneNumberId, name: LIA.name, text: 'where' });
+    await until('Lia to get the location', async () => (await sim!.client.outbound({ to: LIA.phone })).some((m) => m.type === 'location'), 30_000);
+    await page.goto('/admin/plugins/whatsapp');
+    await page.getByRole('list', { name: 'Conversations' }).getByRole('listitem', { name: LIA.name }).getByRole('button').click();
+    const card = page.getByRole('log', { name: 'Messages' }).getByTestId('shared-location');
+    await card.waitFor();
+    expect(await card.textContent()).toContain('Puerta del Sol 1, Madrid');
+    expect(await card.getByRole('link').getAttribute('href')).toBe('https://maps.google.com/?q=40.4168,-3.7038');
+  });
+});
