@@ -42,6 +42,18 @@ export const rowInserter = (strapi: Core.Strapi, uid: string) => {
     return row;
   };
 
+  /** INSERT … ON CONFLICT DO NOTHING, answering the column `returning` of the rows that were new. */
+  const insertIgnoring = async (db: Db, rows: RowData[], conflict: string[], returning: string): Promise<unknown[]> => {
+    if (!rows.length) return [];
+    const now = new Date();
+    const inserted = await db(meta.tableName)
+      .insert(rows.map((r) => toColumns(r, now)))
+      .onConflict(conflict.map(column))
+      .ignore()
+      .returning(returning);
+    return Array.isArray(inserted) ? inserted.map((r) => (typeof r === 'object' && r !== null ? (r as Record<string, unknown>)[returning] : r)) : [];
+  };
+
   return {
     table: meta.tableName,
     column,
@@ -60,14 +72,12 @@ export const rowInserter = (strapi: Core.Strapi, uid: string) => {
      * the ids of the rows that were new. Never throws on a duplicate, so it is safe inside a transaction.
      */
     async insertIfNone(db: Db, rows: RowData[], conflict: string[]): Promise<number[]> {
-      if (!rows.length) return [];
-      const now = new Date();
-      const inserted = await db(meta.tableName)
-        .insert(rows.map((r) => toColumns(r, now)))
-        .onConflict(conflict.map(column))
-        .ignore()
-        .returning('id');
-      return Array.isArray(inserted) ? inserted.map((r) => Number(typeof r === 'object' && r !== null ? (r as { id: unknown }).id : r)) : [];
+      return (await insertIgnoring(db, rows, conflict, 'id')).map(Number);
+    },
+
+    /** As `insertIfNone`, answering the attribute `returning` of the rows that were new (a key rather than an id). */
+    async insertIfNoneReturning(db: Db, rows: RowData[], conflict: string[], returning: string): Promise<unknown[]> {
+      return insertIgnoring(db, rows, conflict, column(returning));
     },
   };
 };
