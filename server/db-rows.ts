@@ -12,6 +12,17 @@ export const reasonOf = (error: unknown) => {
   return (cut >= 0 ? message.slice(cut + 3) : message).slice(0, 300);
 };
 
+/**
+ * A content type's table and its columns by attribute name, read on first use (a worker may be made
+ * in register(), before the database is loaded); a name that is no attribute is taken as the column.
+ */
+export const lazyColumns = (strapi: Core.Strapi, uid: string) => {
+  type Meta = { tableName: string; attributes: Record<string, { columnName?: string }> };
+  let meta: Meta | null = null;
+  const metaOf = () => (meta ??= strapi.db.metadata.get(uid as any) as Meta);
+  return { table: () => metaOf().tableName, column: (name: string) => metaOf().attributes[name]?.columnName ?? name };
+};
+
 const JSON_TYPES = new Set(['json']);
 
 /**
