@@ -5,6 +5,7 @@
 import type { Page } from 'playwright-core';
 import type { CreateNumber } from '../../../contracts/numbers';
 import { createSimulator, type RunningSimulator } from '../../../simulator';
+import type { MetaNumberInput } from '../../helpers/simulated-app';
 import { openAdminSession, type AdminSession } from './browser';
 import { adminToken, startExample, type ExampleServer } from './exampleServer';
 
@@ -51,18 +52,8 @@ export const adminRequest = async <T = any>(server: Pick<ExampleServer, 'baseUrl
   return { status: res.status, body: (text ? (/json/.test(res.headers.get('content-type') ?? '') ? JSON.parse(text) : text) : null) as T };
 };
 
-export interface MetaNumber {
-  label: string;
-  phone: string;
-  phoneNumberId: string;
-  wabaId: string;
-  accessToken: string;
-  appSecret: string;
-  verifyToken: string;
-}
-
 /** Creates the number over the admin API and makes it known to the simulator, its webhook pointed at the example app; answers the created number. */
-export const connectMetaNumber = async ({ sim, server, token }: Pick<BrowserTest, 'sim' | 'server' | 'token'>, meta: MetaNumber) => {
+export const connectMetaNumber = async ({ sim, server, token }: Pick<BrowserTest, 'sim' | 'server' | 'token'>, meta: MetaNumberInput) => {
   const created = await adminRequest<CreateNumber.Response>(server, token, 'POST', '/whatsapp/numbers', { provider: 'meta', ...meta });
   if (created.status !== 201) throw new Error(`creating the number answered ${created.status}: ${JSON.stringify(created.body)}`);
   const hook = new URL(created.body.data.webhookUrl);
