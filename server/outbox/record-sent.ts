@@ -2,8 +2,8 @@ import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
 import { rowInserter } from '../db-rows';
 import { createGroupCommit } from '../group-commit';
-import { lowerThan } from '../inbound/apply/status';
-import { updateEach } from '../inbound/update-each';
+import { lowerThan } from '../status-order';
+import { updateEach } from '../update-each';
 import type { Row } from './deliver';
 
 /** Answers recorded by one statement at most, and how long an answer waits for others to share it. */
@@ -30,7 +30,7 @@ export const createSentRecorder = (strapi: Core.Strapi, published: (row: Row) =>
   const ifUnmoved = (column: string, value: unknown) =>
     strapi.db.connection.raw(`CASE WHEN ?? IN (${UNMOVED.map(() => '?').join(', ')}) THEN ? ELSE ?? END`, [col('status'), ...UNMOVED, value, column]);
 
-  /** Forward-only like the receipts (server/inbound/apply/status.ts): the provider's id is always kept, the status only moves up. */
+  /** Forward-only like the receipts (server/inbound/apply/status.ts, by server/status-order.ts): the provider's id is always kept, the status only moves up. */
   const write = (entries: Entry[], status = 'sent', errorText: string | null = null) =>
     updateEach(
       strapi.db.connection,
