@@ -56,7 +56,13 @@ export const adminRequest = async <T = any>(server: Pick<ExampleServer, 'baseUrl
 export const connectMetaNumber = async ({ sim, server, token }: Pick<BrowserTest, 'sim' | 'server' | 'token'>, meta: MetaNumberInput) => {
   const created = await adminRequest<CreateNumber.Response>(server, token, 'POST', '/whatsapp/numbers', { provider: 'meta', ...meta });
   if (created.status !== 201) throw new Error(`creating the number answered ${created.status}: ${JSON.stringify(created.body)}`);
-  const hook = new URL(created.body.data.webhookUrl);
+  await simulateMetaNumber({ sim, server }, meta, created.body.data.webhookUrl);
+  return created.body.data;
+};
+
+/** Makes a created number known to the simulator, its webhook (the URL the plugin gave) pointed at the example app's port. */
+export const simulateMetaNumber = async ({ sim, server }: Pick<BrowserTest, 'sim' | 'server'>, meta: MetaNumberInput, webhookUrl: string, extra: { throughputMps?: number } = {}) => {
+  const hook = new URL(webhookUrl);
   await sim.client.addMetaNumber({
     phoneNumberId: meta.phoneNumberId,
     wabaId: meta.wabaId,
@@ -64,6 +70,6 @@ export const connectMetaNumber = async ({ sim, server, token }: Pick<BrowserTest
     accessToken: meta.accessToken,
     appSecret: meta.appSecret,
     webhookUrl: `http://127.0.0.1:${server.port}${hook.pathname}${hook.search}`,
-  });
-  return created.body.data;
+    ...extra,
+  } as Parameters<RunningSimulator['client']['addMetaNumber']>[0]);
 };
