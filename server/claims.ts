@@ -4,6 +4,7 @@
  * finish them, and back off between attempts.
  */
 import type { Core } from '@strapi/strapi';
+import { lazyColumns } from './db-rows';
 
 export interface Claimable {
   id: number;
@@ -55,12 +56,7 @@ export const chunksOf = <T>(items: T[], size: number): T[][] => {
 const IN_LIMIT = 500;
 
 export const createClaims = <R extends Claimable>(strapi: Core.Strapi, { uid, leaseMs, pending, select, leaseField = 'lockedUntil', countsAttempts = true }: ClaimOptions) => {
-  type Meta = { tableName: string; attributes: Record<string, { columnName?: string }> };
-  // Read on first use: a worker may be made in register(), before the database is loaded.
-  let meta: Meta | null = null;
-  const metaOf = () => (meta ??= strapi.db.metadata.get(uid as any) as Meta);
-  const table = () => metaOf().tableName;
-  const column = (name: string) => metaOf().attributes[name]?.columnName ?? name;
+  const { table, column } = lazyColumns(strapi, uid);
   const db = () => strapi.db.connection;
 
   /** Rows due now (never claimed, or their lease ran out), oldest first, with an id above `afterId`. */

@@ -12,6 +12,17 @@ export const reasonOf = (error: unknown) => {
   return (cut >= 0 ? message.slice(cut + 3) : message).slice(0, 300);
 };
 
+/**
+ * A content type's table and its columns by attribute name, read on first use (a worker may be made
+ * in register(), before the database is loaded); a name that is no attribute is taken as the column.
+ */
+export const lazyColumns = (strapi: Core.Strapi, uid: string) => {
+  type Meta = { tableName: string; attributes: Record<string, { columnName?: string }> };
+  let meta: Meta | null = null;
+  const metaOf = () => (meta ??= strapi.db.metadata.get(uid as any) as Meta);
+  return { table: () => metaOf().tableName, column: (name: string) => metaOf().attributes[name]?.columnName ?? name };
+};
+
 const JSON_TYPES = new Set(['json']);
 
 /**
@@ -42,6 +53,18 @@ export const rowInserter = (strapi: Core.Strapi, uid: string) => {
     return row;
   };
 
+  /** INSERT … ON CONFLICT DO NOTHING, answering the column `returning` of the rows that were new. */
+  const insertIgnoring = async (db: Db, rows: RowData[], conflict: string[], returning: string): Promise<unknown[]> => {
+    if (!rows.length) return [];
+    const now = new Date();
+    const inserted = await db(meta.tableName)
+      .insert(rows.map((r) => toColumns(r, now)))
+      .onConflict(conflict.map(column))
+      .ignore()
+      .returning(returning);
+    return Array.isArray(inserted) ? inserted.map((r) => (typeof r === 'object' && r !== null ? (r as Record<string, unknown>)[returning] : r)) : [];
+  };
+
   return {
     table: meta.tableName,
     column,
@@ -60,14 +83,12 @@ export const rowInserter = (strapi: Core.Strapi, uid: string) => {
      * the ids of the rows that were new. Never throws on a duplicate, so it is safe inside a transaction.
      */
     async insertIfNone(db: Db, rows: RowData[], conflict: string[]): Promise<number[]> {
-      if (!rows.length) return [];
-      const now = new Date();
-      const inserted = await db(meta.tableName)
-        .insert(rows.map((r) => toColumns(r, now)))
-        .onConflict(conflict.map(column))
-        .ignore()
-        .returning('id');
-      return Array.isArray(inserted) ? inserted.map((r) => Number(typeof r === 'object' && r !== null ? (r as { id: unknown }).id : r)) : [];
+      return (await insertIgnoring(db, rows, conflict, 'id')).map(Number);
+    },
+
+    /** As `insertIfNone`, answering the attribute `returning` of the rows that were new (a key rather than an id). */
+    async insertIfNoneReturning(db: Db, rows: RowData[], conflict: string[], returning: string): Promise<unknown[]> {
+      return insertIgnoring(db, rows, conflict, column(returning));
     },
   };
 };

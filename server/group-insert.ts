@@ -4,6 +4,7 @@
  * for its own row to be stored before it is answered.
  */
 import { reasonOf } from './db-rows';
+import { createGroupCommit } from './group-commit';
 
 /** Rows one statement carries at most (bind limits: about 15 columns a row). */
 const MAX_ROWS = 200;
@@ -32,41 +33,30 @@ export interface GroupInsertLimits {
 }
 
 export const createGroupInsert = <R>(insertMany: (rows: R[]) => Promise<number[]>, weigh: (row: R) => number = () => 0, limits: GroupInsertLimits = { maxRows: Infinity, maxWeight: Infinity }) => {
-  let queue: { row: R; weight: number; resolve: (id: number) => void; reject: (error: unknown) => void }[] = [];
-  let flushing = false;
+  type Entry = { row: R; resolve: (id: number) => void; reject: (error: unknown) => void };
   /** Rows added and not yet settled, and their weight: what a slow database holds in memory. */
   let held = 0;
   let heldWeight = 0;
 
-  const flush = async () => {
-    flushing = true;
-    try {
-      while (queue.length) {
-        let end = 1;
-        for (let weight = queue[0].weight; end < Math.min(queue.length, MAX_ROWS); end += 1) {
-          weight += queue[end].weight;
-          if (weight > MAX_WEIGHT) break;
+  const groups = createGroupCommit<Entry>({
+    maxRows: MAX_ROWS,
+    maxWeight: MAX_WEIGHT,
+    async commit(group) {
+      try {
+        const ids = await insertMany(group.map((g) => g.row));
+        group.forEach((g, i) => g.resolve(ids[i]));
+      } catch (error) {
+        if (isConnectionError(error)) {
+          // The database, not a row: trying each row alone would only keep the callers waiting longer.
+          const refused = new StoreUnavailableError(`the database cannot store calls now: ${reasonOf(error)}`);
+          for (const g of group) g.reject(refused);
+          return;
         }
-        const group = queue.slice(0, end);
-        queue = queue.slice(end);
-        try {
-          const ids = await insertMany(group.map((g) => g.row));
-          group.forEach((g, i) => g.resolve(ids[i]));
-        } catch (error) {
-          if (isConnectionError(error)) {
-            // The database, not a row: trying each row alone would only keep the callers waiting longer.
-            const refused = new StoreUnavailableError(`the database cannot store calls now: ${reasonOf(error)}`);
-            for (const g of group) g.reject(refused);
-            continue;
-          }
-          // One bad row must not fail the others: each is stored (or refused) on its own.
-          for (const g of group) await insertMany([g.row]).then(([id]) => g.resolve(id), g.reject);
-        }
+        // One bad row must not fail the others: each is stored (or refused) on its own.
+        for (const g of group) await insertMany([g.row]).then(([id]) => g.resolve(id), g.reject);
       }
-    } finally {
-      flushing = false;
-    }
-  };
+    },
+  });
 
   return {
     /** Rows added and not yet stored, and their weight. */
@@ -84,14 +74,8 @@ export const createGroupInsert = <R>(insertMany: (rows: R[]) => Promise<number[]
         held -= 1;
         heldWeight -= weight;
       };
-      return new Promise<number>((resolve, reject) => {
-        queue.push({ row, weight, resolve, reject });
-        // Calls arriving in the same turn of the event loop, or while a group is being written, join the next group.
-        if (!flushing) {
-          flushing = true;
-          setImmediate(() => void flush());
-        }
-      }).finally(settle);
+      // Calls arriving in the same turn of the event loop, or while a group is being written, join the next group.
+      return new Promise<number>((resolve, reject) => groups.add({ row, resolve, reject }, weight)).finally(settle);
     },
   };
 };

@@ -17,7 +17,6 @@ export const eventKey = (number: { provider: NumberRow['provider']; id: number }
 
 export const createKeys = (strapi: Core.Strapi) => {
   const rows = rowInserter(strapi, UID.appliedEvent);
-  const keyColumn = rows.column('key');
 
   /**
    * Inserts the keys in one statement per 500 and answers those that were new: the events to
@@ -26,14 +25,8 @@ export const createKeys = (strapi: Core.Strapi) => {
   const claim = async (trx: Db, keys: KeyRow[]): Promise<Set<string>> => {
     const fresh = new Set<string>();
     const unique = [...new Map(keys.map((k) => [k.key, k])).values()];
-    const now = new Date();
     for (const part of chunksOf(unique, 500)) {
-      const inserted = await trx(rows.table)
-        .insert(part.map((k) => rows.toColumns({ ...k }, now)))
-        .onConflict([keyColumn])
-        .ignore()
-        .returning([keyColumn]);
-      for (const r of inserted as Record<string, string>[]) fresh.add(r[keyColumn]);
+      for (const key of await rows.insertIfNoneReturning(trx, part.map((k) => ({ ...k })), ['key'], 'key')) fresh.add(String(key));
     }
     return fresh;
   };

@@ -6,16 +6,16 @@
  */
 import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
-import { adapterFor, type CanonicalEvent } from '../providers';
-import { parseWebhookJson } from '../providers/json';
-import { personOrderKey } from '../keys';
+import type { CanonicalEvent } from '../providers';
 import type { NumberRow } from '../number-rows';
 import { getConfig, getService } from '../utils';
 import { createWorkerLoop } from '../worker-loop';
 import { routerFor } from '../webhook-routing';
-import { backoffMs, chunksOf, createClaims, type Held } from '../claims';
+import { backoffMs, createClaims, type Held } from '../claims';
 import { reasonOf } from '../db-rows';
 import { createChunkApplier, type RowState, type Step } from './chunk';
+import { createGiveWay } from './give-way';
+import { createWaitingPeople, parseOrNothing, parseRow, peopleOf, type WebhookRow } from './people';
 import { inOrder, lanesOf, newPassState, planTurns, type PassState, type Planned } from './plan';
 
 const LEASE_MS = 60_000;
@@ -23,75 +23,23 @@ const MAX_ATTEMPTS = 6;
 const SWEEP_MS = 5_000;
 /** Rows one claim takes. */
 const BATCH = 200;
-/** Ids of waiting rows read at once, and bodies of them (a body may be 4 MB): bounded reads, under SQLite's variable limit. */
-const LOCKED_PAGE = 1000;
-const BODIES_PER_READ = 50;
-/** Rows whose people are remembered: a stored body never changes, so a waiting row is parsed once. */
-const PEOPLE_CACHE_MAX = 50_000;
 /** Events per transaction: SQLite has one writer, and an acknowledgement waits for the whole of one (fewer while calls queue). */
 const chunkEvents = (sqlite: boolean, pressed: boolean) => (sqlite ? (pressed ? 10 : 40) : 100);
-/** On SQLite, how long a chunk waits for acknowledgements in flight to be stored first. */
-const MAX_DEFER_MS = 20;
-/** Webhook calls in flight at once, of those that came while no chunk ran, that mean callers outpace acknowledging. */
-const PRESSURE = 4;
-/** On SQLite, how long the worker looks for calls coming while none is held before it takes the next chunk. */
-const LOOK_MS = 3;
-/** How long after calls last queued the worker still counts them as queuing (they come and go in groups). */
-const PRESSURE_MS = 100;
-/** On SQLite (one process does both), the worker's share of the time while calls queue: acknowledging comes first. */
-const SHARE_UNDER_PRESSURE = 0.2;
 
-export type WebhookRow = { id: number; numberId: number; provider: NumberRow['provider']; rawBody: string; bodyEncoding?: string | null; attempts: number; lockedUntil: string | null };
 /** A row this worker claimed: ending its claim names the lease. */
 type ClaimedRow = WebhookRow & Held;
-
-/**
- * The people a row's events are about. Rows sharing one are applied one after another, in row
- * order: one customer's messages in the order they came, a STOP before a later START, one lead
- * per person even when they write to two numbers at once.
- */
-export const peopleOf = (events: CanonicalEvent[]) =>
-  events.map((event) => {
-    if (event.kind === 'message') return personOrderKey(event.from.waId ?? event.from.userId);
-    if (event.kind === 'status') return personOrderKey(event.recipient.waId ?? event.recipient.userId ?? event.providerMessageId);
-    if (event.kind === 'consent') return personOrderKey(event.customer.waId ?? event.customer.userId);
-    return `${event.kind}:${event.businessId ?? ''}`;
-  });
 
 export const createInboundWorker = (strapi: Core.Strapi) => {
   const numbers = () => getService('numbers', { strapi });
   const claims = createClaims<WebhookRow>(strapi, { uid: UID.webhookEvent, leaseMs: LEASE_MS, pending: { state: 'pending' }, select: ['numberId', 'provider', 'rawBody', 'bodyEncoding', 'lockedUntil'] });
   const chunks = createChunkApplier(strapi);
   const sqlite = () => strapi.db.dialect.client === 'sqlite';
+  const giveWay = createGiveWay(sqlite);
+  const waitingPeople = createWaitingPeople(strapi, claims);
   /** Row id → where its next turn starts; lost on a restart, which only restarts a row from its first event (applied ones are no-ops). */
   const progress = new Map<number, number>();
   /** What a row's earlier turns found, so its last turn can say it; lost on a restart, which only shortens a note. */
   const carried = new Map<number, RowState>();
-  let acknowledging = 0;
-  /** Calls in flight that came while no chunk ran: those held up by a chunk say nothing about the callers' pace. */
-  let unheld = 0;
-  /** Chunks running now (one on SQLite). */
-  let chunking = 0;
-  /** When unheld calls in flight last reached PRESSURE. */
-  let pressedAt = 0;
-  const pressed = () => unheld >= PRESSURE || Date.now() - pressedAt < PRESSURE_MS;
-  /** How long the worker's last chunk took: under pressure it rests four times that. */
-  let lastChunkMs = 0;
-  /** Row id → the people its events are about. */
-  const peopleCache = new Map<number, string[]>();
-
-  const parseRow = (row: WebhookRow) => {
-    // Ingest stores only UTF-8 JSON now; rows kept as base64 before that still parse.
-    const text = row.bodyEncoding === 'base64' ? Buffer.from(row.rawBody, 'base64').toString('utf8') : row.rawBody;
-    return adapterFor(row.provider).parse(parseWebhookJson(text));
-  };
-  const parseOrNothing = (row: WebhookRow) => {
-    try {
-      return parseRow(row);
-    } catch {
-      return undefined; // finishRow records why.
-    }
-  };
 
   const concurrency = () => getConfig(strapi, 'inboundConcurrency') || (sqlite() ? 1 : 4);
 
@@ -177,25 +125,6 @@ export const createInboundWorker = (strapi: Core.Strapi) => {
   };
 
   /**
-   * On SQLite the worker and the acknowledgements share one writer and one event loop: calls in
-   * flight go first, briefly; while callers outpace acknowledging (calls queue with no chunk
-   * running), the worker rests four times as long as its last chunk took.
-   */
-  const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
-  const giveWay = async () => {
-    if (!sqlite()) return;
-    // Calls received during the last chunk reach the route first, so they are counted below.
-    await new Promise((resolve) => setImmediate(resolve));
-    const started = Date.now();
-    const rest = Math.max(MAX_DEFER_MS, (lastChunkMs * (1 - SHARE_UNDER_PRESSURE)) / SHARE_UNDER_PRESSURE);
-    while ((pressed() || acknowledging > 0) && Date.now() - started < (pressed() ? rest : MAX_DEFER_MS)) await tick();
-    // Callers that wait for each answer call again as soon as the chunk's held calls are answered: a short look tells them from a steady pace.
-    const looked = Date.now();
-    while (!pressed() && Date.now() - looked < LOOK_MS) await tick();
-    while (pressed() && Date.now() - started < rest) await tick();
-  };
-
-  /**
    * After a chunk failed as a whole (outside the per-event isolation of chunk.ts), runs its rows
    * alone in order: the others apply, and the row that fails alone is marked with its reason, its
    * attempt counted (its claim counted it), retried after a backoff and dead after MAX_ATTEMPTS.
@@ -228,7 +157,7 @@ export const createInboundWorker = (strapi: Core.Strapi) => {
   /** Runs a lane's rows in order, a chunk per transaction; a row left pending holds back its people's later rows. */
   const runLane = async (lane: Planned<ClaimedRow>[], stopped: () => boolean, routers: Map<number, any>, state: PassState) => {
     for (let i = 0; i < lane.length; ) {
-      const limit = chunkEvents(sqlite(), pressed());
+      const limit = chunkEvents(sqlite(), giveWay.pressed());
       if (stopped()) {
         await claims.unclaim(lane.slice(i).map((item) => item.row));
         return;
@@ -248,42 +177,15 @@ export const createInboundWorker = (strapi: Core.Strapi) => {
       }
       if (back.length) await claims.unclaim(back);
       if (!chunk.length) continue;
-      await giveWay();
-      const started = Date.now();
-      chunking += 1;
-      try {
-        for (const item of await runChunk(chunk, routers)) for (const person of item.people) state.waiting.add(person);
-      } catch (error) {
-        strapi.log.warn(`[whatsapp] webhook events ${chunk.map((c) => c.row.id).join(', ')} failed together (${reasonOf(error)}); trying them one by one`);
-        await oneByOne(chunk, routers, state);
-      } finally {
-        chunking -= 1;
-      }
-      lastChunkMs = Date.now() - started;
-    }
-  };
-
-  /**
-   * The people of stored rows below `beforeId` still waiting on a backoff or another worker: their
-   * later rows wait too. Read a page of ids at a time and their bodies a few at a time, so neither
-   * memory nor a statement's variables grow with the rows waiting.
-   */
-  const waitingPeople = async (beforeId: number, into: Set<string>) => {
-    for (let afterId = 0; ; ) {
-      const ids = await claims.lockedBefore(beforeId, { afterId, limit: LOCKED_PAGE });
-      if (!ids.length) return;
-      afterId = ids[ids.length - 1];
-      const unknown = ids.filter((id) => !peopleCache.has(id));
-      if (peopleCache.size + unknown.length > PEOPLE_CACHE_MAX) peopleCache.clear();
-      for (const part of chunksOf(unknown, BODIES_PER_READ)) {
-        const rows = (await strapi.db.query(UID.webhookEvent as any).findMany({ select: ['id', 'provider', 'rawBody', 'bodyEncoding'], where: { id: { $in: part } } })) as WebhookRow[];
-        for (const row of rows) {
-          const events = parseOrNothing(row);
-          peopleCache.set(row.id, events ? peopleOf(events) : []);
+      await giveWay.giveWay();
+      await giveWay.chunk(async () => {
+        try {
+          for (const item of await runChunk(chunk, routers)) for (const person of item.people) state.waiting.add(person);
+        } catch (error) {
+          strapi.log.warn(`[whatsapp] webhook events ${chunk.map((c) => c.row.id).join(', ')} failed together (${reasonOf(error)}); trying them one by one`);
+          await oneByOne(chunk, routers, state);
         }
-      }
-      for (const id of ids) for (const person of peopleCache.get(id) ?? []) into.add(person);
-      if (ids.length < LOCKED_PAGE) return;
+      });
     }
   };
 
@@ -317,17 +219,7 @@ export const createInboundWorker = (strapi: Core.Strapi) => {
 
   return {
     ...loop,
-    /** Called by the webhook route around a call (reading aside): on SQLite the worker lets it go first. */
-    acknowledging<T>(work: Promise<T>): Promise<T> {
-      acknowledging += 1;
-      // A call that comes while a chunk runs queues because of the worker: only calls that queue without one mean pressure.
-      const counted = chunking === 0;
-      if (counted && ++unheld >= PRESSURE) pressedAt = Date.now();
-      return work.finally(() => {
-        acknowledging -= 1;
-        if (counted) unheld -= 1;
-      });
-    },
+    acknowledging: giveWay.acknowledging,
     forgetUnknownSenders: chunks.forgetUnknownSenders,
   };
 };

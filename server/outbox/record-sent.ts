@@ -1,8 +1,9 @@
 import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
 import { rowInserter } from '../db-rows';
-import { lowerThan } from '../inbound/apply/status';
-import { updateEach } from '../inbound/update-each';
+import { createGroupCommit } from '../group-commit';
+import { lowerThan } from '../status-order';
+import { updateEach } from '../update-each';
 import type { Row } from './deliver';
 
 /** Answers recorded by one statement at most, and how long an answer waits for others to share it. */
@@ -24,15 +25,12 @@ type Entry = { row: Row; providerMessageId: string | null; done: () => void };
 export const createSentRecorder = (strapi: Core.Strapi, published: (row: Row) => void) => {
   const messages = rowInserter(strapi, UID.message);
   const col = messages.column;
-  let queue: Entry[] = [];
-  let timer: NodeJS.Timeout | null = null;
-  let flushing = false;
 
   /** `value` only while the row is below `sent`: a receipt that got there first keeps its status and its reason. */
   const ifUnmoved = (column: string, value: unknown) =>
     strapi.db.connection.raw(`CASE WHEN ?? IN (${UNMOVED.map(() => '?').join(', ')}) THEN ? ELSE ?? END`, [col('status'), ...UNMOVED, value, column]);
 
-  /** Forward-only like the receipts (server/inbound/apply/status.ts): the provider's id is always kept, the status only moves up. */
+  /** Forward-only like the receipts (server/inbound/apply/status.ts, by server/status-order.ts): the provider's id is always kept, the status only moves up. */
   const write = (entries: Entry[], status = 'sent', errorText: string | null = null) =>
     updateEach(
       strapi.db.connection,
@@ -68,40 +66,24 @@ export const createSentRecorder = (strapi: Core.Strapi, published: (row: Row) =>
     }
   };
 
-  const flush = async () => {
-    timer = null;
-    flushing = true;
-    try {
-      while (queue.length) {
-        const group = queue.slice(0, MAX_ROWS);
-        queue = queue.slice(MAX_ROWS);
-        try {
-          await write(group);
-          for (const entry of group) published(entry.row);
-        } catch {
-          await Promise.all(group.map(alone));
-        }
-        for (const entry of group) entry.done();
+  const groups = createGroupCommit<Entry>({
+    maxRows: MAX_ROWS,
+    gatherMs: GATHER_MS,
+    async commit(group) {
+      try {
+        await write(group);
+        for (const entry of group) published(entry.row);
+      } catch {
+        await Promise.all(group.map(alone));
       }
-    } finally {
-      flushing = false;
-    }
-  };
+      for (const entry of group) entry.done();
+    },
+  });
 
   return {
     /** Records the row `sent` with whatever else was answered meanwhile; resolves once it is written (or given up on). */
     add(row: Row, providerMessageId: string | null): Promise<void> {
-      return new Promise<void>((done) => {
-        queue.push({ row, providerMessageId, done });
-        // While a group is being written, answers join the next one.
-        if (flushing) return;
-        if (queue.length >= MAX_ROWS) {
-          if (timer) clearTimeout(timer);
-          void flush();
-        } else {
-          timer ??= setTimeout(() => void flush(), GATHER_MS);
-        }
-      });
+      return new Promise<void>((done) => groups.add({ row, providerMessageId, done }));
     },
   };
 };

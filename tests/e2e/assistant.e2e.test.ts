@@ -5,10 +5,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import type { CreateNumber } from '../../contracts/numbers';
-import { createSimulator, type RunningSimulator } from '../../simulator';
-import { openAdminSession, until, type AdminSession } from './support/browser';
-import { adminToken, startExample, type ExampleServer } from './support/exampleServer';
+import type { RunningSimulator } from '../../simulator';
+import { adminRequest, connectMetaNumber, startBrowserTest, stopBrowserTest } from './support/admin';
+import { until, type AdminSession } from './support/browser';
+import type { ExampleServer } from './support/exampleServer';
 
 const META = {
   label: 'Shop',
@@ -30,26 +30,11 @@ let page: Page;
 let token: string;
 const step = (name: string, fn: () => Promise<void>) => session.step(name, fn);
 
-const api = async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${server.baseUrl}${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-};
+const api = (method: string, path: string, body?: unknown) => adminRequest(server, token, method, path, body);
 
 beforeAll(async () => {
-  sim = await createSimulator({ port: 0 });
-  server = await startExample({ WHATSAPP_META_BASE_URL: sim.url });
-  session = await openAdminSession(server, 'assistant');
-  page = session.page;
-  token = await adminToken(server.baseUrl);
-  const created = await api('POST', '/whatsapp/numbers', { provider: 'meta', ...META });
-  expect(created.status).toBe(201);
-  const hook = new URL((created.body as CreateNumber.Response).data.webhookUrl);
-  await sim.client.addMetaNumber({ phoneNumberId: META.phoneNumberId, wabaId: META.wabaId, displayPhoneNumber: '15550007000', accessToken: META.accessToken, appSecret: META.appSecret, webhookUrl: `http://127.0.0.1:${server.port}${hook.pathname}${hook.search}` });
+  ({ sim, server, session, page, token } = await startBrowserTest('assistant'));
+  await connectMetaNumber({ sim, server, token }, META);
   const faq = '# Opening hours\nWe are open Monday to Friday from 9:00 to 17:00.\n\n# Returns\nYou can return an item within 30 days with its receipt.';
   expect((await api('POST', '/whatsapp/assistant/knowledge', { title: 'Shop FAQ', text: faq })).status).toBe(201);
   await sim.client.customerSends({ from: DANA.phone, to: META.phoneNumberId, name: DANA.name, text: 'What are your opening hours?' });
@@ -58,11 +43,7 @@ beforeAll(async () => {
   await page.getByRole('heading', { name: 'WhatsApp', level: 1 }).waitFor();
 });
 
-afterAll(async () => {
-  await session?.close();
-  await server?.stop();
-  await sim?.close();
-});
+afterAll(() => stopBrowserTest({ sim, server, session }));
 
 test('a suggestion is asked for in the inbox, shown with its source, edited and sent', async () => {
   await step('open the conversation and ask for a suggestion', async () => {

@@ -8,10 +8,10 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { Bot, TestBots } from '../../contracts/bots';
-import type { CreateNumber } from '../../contracts/numbers';
-import { createSimulator, type RunningSimulator } from '../../simulator';
-import { openAdminSession, until, type AdminSession } from './support/browser';
-import { ARTIFACTS, adminToken, startExample, type ExampleServer } from './support/exampleServer';
+import type { RunningSimulator } from '../../simulator';
+import { adminRequest, connectMetaNumber, startBrowserTest, stopBrowserTest } from './support/admin';
+import { until, type AdminSession } from './support/browser';
+import { ARTIFACTS, type ExampleServer } from './support/exampleServer';
 
 const META = {
   label: 'Shop bots',
@@ -36,51 +36,25 @@ let page: Page;
 let token: string;
 const step = (name: string, fn: () => Promise<void>) => session!.step(name, fn);
 
-const api = async <T = any>(method: string, url: string, body?: unknown): Promise<{ status: number; body: T }> => {
-  const res = await fetch(`${server!.baseUrl}${url}`, {
-    method,
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json().catch(() => null)) as T };
-};
+const api = <T = any>(method: string, url: string, body?: unknown) => adminRequest<T>(server!, token, method, url, body);
 const conversationOf = async (waId: string) => (await api<{ data: any[] }>('GET', `/whatsapp/conversations?q=${waId}`)).body.data.find((c) => c.customerWaId === waId);
 const messagesOf = async (conversationId: number) => (await api<{ data: any[] }>('GET', `/whatsapp/conversations/${conversationId}/messages?pageSize=100`)).body.data.slice().reverse();
 const noOverflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 
 beforeAll(async () => {
-  sim = await createSimulator({ port: 0 });
-  server = await startExample({ WHATSAPP_META_BASE_URL: sim.url });
-  session = await openAdminSession(server, 'bots');
-  page = session.page;
+  ({ sim, server, session, page, token } = await startBrowserTest('bots'));
   // The admin bundle's first load takes over 20 s when the shared machine is busy.
   session.context.setDefaultNavigationTimeout(90_000);
-  token = await adminToken(server.baseUrl);
 });
 
-afterAll(async () => {
-  await session?.close();
-  await server?.stop();
-  await sim?.close();
-});
+afterAll(() => stopBrowserTest({ sim, server, session }));
 
 test('a keyword bot with buttons: made, previewed, answering a customer, and quiet once staff take over', async () => {
   let numberId = 0;
   const editor = page.getByRole('dialog');
 
   await step('a number known to the simulator', async () => {
-    const created = await api<CreateNumber.Response>('POST', '/whatsapp/numbers', { provider: 'meta', ...META });
-    expect(created.status).toBe(201);
-    numberId = created.body.data.id;
-    const hook = new URL(created.body.data.webhookUrl);
-    await sim!.client.addMetaNumber({
-      phoneNumberId: META.phoneNumberId,
-      wabaId: META.wabaId,
-      displayPhoneNumber: META.phone.slice(1),
-      accessToken: META.accessToken,
-      appSecret: META.appSecret,
-      webhookUrl: `http://127.0.0.1:${server!.port}${hook.pathname}${hook.search}`,
-    });
+    numberId = (await connectMetaNumber({ sim: sim!, server: server!, token }, META)).id;
   });
 
   await step('the Bots page: linked from the nav, empty, bots off on the number', async () => {

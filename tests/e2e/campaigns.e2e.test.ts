@@ -8,10 +8,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import type { CreateNumber } from '../../contracts/numbers';
-import { createSimulator, type RunningSimulator } from '../../simulator';
-import { openAdminSession, until, type AdminSession } from './support/browser';
-import { ARTIFACTS, adminToken, startExample, type ExampleServer } from './support/exampleServer';
+import type { RunningSimulator } from '../../simulator';
+import { adminRequest, connectMetaNumber, startBrowserTest, stopBrowserTest } from './support/admin';
+import { until, type AdminSession } from './support/browser';
+import { ARTIFACTS, type ExampleServer } from './support/exampleServer';
 
 const META = {
   label: 'Campaigns US',
@@ -41,47 +41,22 @@ let page: Page;
 let token: string;
 const step = (name: string, fn: () => Promise<void>) => session!.step(name, fn);
 
-const api = async (method: string, url: string, body?: unknown) => {
-  const res = await fetch(`${server!.baseUrl}${url}`, {
-    method,
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as any };
-};
+const api = (method: string, url: string, body?: unknown) => adminRequest(server!, token, method, url, body);
 
 const isPost = (path: RegExp) => (res: { request: () => { method: () => string }; url: () => string }) => res.request().method() === 'POST' && path.test(new URL(res.url()).pathname);
 const noOverflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 
 beforeAll(async () => {
-  sim = await createSimulator({ port: 0 });
-  server = await startExample({ WHATSAPP_META_BASE_URL: sim.url });
-  session = await openAdminSession(server, 'campaigns');
-  page = session.page;
+  ({ sim, server, session, page, token } = await startBrowserTest('campaigns'));
 });
 
-afterAll(async () => {
-  await session?.close();
-  await server?.stop();
-  await sim?.close();
-});
+afterAll(() => stopBrowserTest({ sim, server, session }));
 
 test('a campaign built from a filter of leads shows its pre-flight, runs live to done and exports its recipients', async () => {
   let campaignId = 0;
 
   await step('a number on the simulator, an approved template, leads', async () => {
-    token = await adminToken(server!.baseUrl);
-    const created = await api('POST', '/whatsapp/numbers', { provider: 'meta', ...META });
-    expect(created.status).toBe(201);
-    const hook = new URL((created.body as CreateNumber.Response).data.webhookUrl);
-    await sim!.client.addMetaNumber({
-      phoneNumberId: META.phoneNumberId,
-      wabaId: META.wabaId,
-      displayPhoneNumber: '15550001111',
-      accessToken: META.accessToken,
-      appSecret: META.appSecret,
-      webhookUrl: `http://127.0.0.1:${server!.port}${hook.pathname}${hook.search}`,
-    });
+    await connectMetaNumber({ sim: sim!, server: server!, token }, META);
     // Receipts a little after each send, so the funnel has steps to climb.
     await sim!.client.setFault(META.phoneNumberId, { delaysMs: { enqueued: 2, sent: 200, delivered: 1200, read: 2500 } });
     await sim!.client.createTemplate({ wabaId: META.wabaId, name: 'december_offer', language: 'en_US', category: 'UTILITY', status: 'APPROVED', body: 'Hello {{1}}, your December offer is ready.' });

@@ -4,10 +4,10 @@
  * Consent page lists, filters and exports the records.
  */
 import type { Page } from 'playwright-core';
-import type { CreateNumber } from '../../contracts/numbers';
-import { createSimulator, type RunningSimulator } from '../../simulator';
-import { openAdminSession, until, type AdminSession } from './support/browser';
-import { adminToken, startExample, type ExampleServer } from './support/exampleServer';
+import type { RunningSimulator } from '../../simulator';
+import { adminRequest, connectMetaNumber, startBrowserTest, stopBrowserTest } from './support/admin';
+import { until, type AdminSession } from './support/browser';
+import type { ExampleServer } from './support/exampleServer';
 
 const META = {
   label: 'Consent desk',
@@ -29,37 +29,18 @@ let page: Page;
 let token: string;
 const step = (name: string, fn: () => Promise<void>) => session!.step(name, fn);
 
-const api = async <T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => {
-  const res = await fetch(`${server!.baseUrl}${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json().catch(() => null)) as T };
-};
+const api = <T = any>(method: string, path: string, body?: unknown) => adminRequest<T>(server!, token, method, path, body);
 
 beforeAll(async () => {
-  sim = await createSimulator({ port: 0 });
-  server = await startExample({ WHATSAPP_META_BASE_URL: sim.url });
-  session = await openAdminSession(server, 'consent');
-  page = session.page;
-  token = await adminToken(server.baseUrl);
+  ({ sim, server, session, page, token } = await startBrowserTest('consent'));
 });
 
-afterAll(async () => {
-  await session?.close();
-  await server?.stop();
-  await sim?.close();
-});
+afterAll(() => stopBrowserTest({ sim, server, session }));
 
 test('a STOP shows in the inbox header, staff opt the customer back in, and the Consent page lists it', async () => {
   let numberId = 0;
   await step('a number, and a customer who says STOP', async () => {
-    const created = await api<CreateNumber.Response>('POST', '/whatsapp/numbers', { provider: 'meta', ...META });
-    expect(created.status).toBe(201);
-    numberId = created.body.data.id;
-    const hook = new URL(created.body.data.webhookUrl);
-    await sim!.client.addMetaNumber({ phoneNumberId: META.phoneNumberId, wabaId: META.wabaId, displayPhoneNumber: META.phone.slice(1), accessToken: META.accessToken, appSecret: META.appSecret, webhookUrl: `http://127.0.0.1:${server!.port}${hook.pathname}${hook.search}` });
+    numberId = (await connectMetaNumber({ sim: sim!, server: server!, token }, META)).id;
     await sim!.client.customerSends({ from: OLIVE.phone, to: META.phoneNumberId, name: OLIVE.name, text: 'STOP' });
     await until('the opt-out to be recorded', async () => (await api('GET', `/whatsapp/consents/${numberId}/${OLIVE.phone}`)).body?.data?.consent?.status === 'opted-out', 60_000);
   });

@@ -5,10 +5,10 @@
  * type, close and reopen, the CRM record link, and "Load more".
  */
 import type { Page } from 'playwright-core';
-import type { CreateNumber } from '../../contracts/numbers';
-import { createSimulator, type RunningSimulator } from '../../simulator';
-import { openAdminSession, until, type AdminSession } from './support/browser';
-import { adminToken, startExample, type ExampleServer } from './support/exampleServer';
+import type { RunningSimulator } from '../../simulator';
+import { adminRequest, connectMetaNumber, startBrowserTest, stopBrowserTest } from './support/admin';
+import { until, type AdminSession } from './support/browser';
+import type { ExampleServer } from './support/exampleServer';
 
 const META = {
   label: 'Support EU',
@@ -33,14 +33,7 @@ let token: string;
 const step = (name: string, fn: () => Promise<void>) => session!.step(name, fn);
 
 /** The example's admin API, as the e2e super admin. */
-const api = async <T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => {
-  const res = await fetch(`${server!.baseUrl}${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json().catch(() => null)) as T };
-};
+const api = <T = any>(method: string, path: string, body?: unknown) => adminRequest<T>(server!, token, method, path, body);
 
 const conversationOf = async (waId: string) => {
   const res = await api<{ data: any[] }>('GET', `/whatsapp/conversations?q=${waId}`);
@@ -48,36 +41,17 @@ const conversationOf = async (waId: string) => {
 };
 
 beforeAll(async () => {
-  sim = await createSimulator({ port: 0 });
-  server = await startExample({ WHATSAPP_META_BASE_URL: sim.url });
-  session = await openAdminSession(server, 'inbox-actions');
-  page = session.page;
-  token = await adminToken(server.baseUrl);
+  ({ sim, server, session, page, token } = await startBrowserTest('inbox-actions'));
 });
 
-afterAll(async () => {
-  await session?.close();
-  await server?.stop();
-  await sim?.close();
-});
+afterAll(() => stopBrowserTest({ sim, server, session }));
 
 test('staff work a conversation from the inbox, and it stays live', async () => {
-  const { port } = server!;
   let secondId = 0;
   let bobContact = '';
 
   await step('a number, a second admin, and a contact in the CRM', async () => {
-    const created = await api<CreateNumber.Response>('POST', '/whatsapp/numbers', { provider: 'meta', ...META });
-    expect(created.status).toBe(201);
-    const hook = new URL(created.body.data.webhookUrl);
-    await sim!.client.addMetaNumber({
-      phoneNumberId: META.phoneNumberId,
-      wabaId: META.wabaId,
-      displayPhoneNumber: META.phone.slice(1),
-      accessToken: META.accessToken,
-      appSecret: META.appSecret,
-      webhookUrl: `http://127.0.0.1:${port}${hook.pathname}${hook.search}`,
-    });
+    await connectMetaNumber({ sim: sim!, server: server!, token }, META);
     // Receipts come from the test, not by themselves: read is what the customer does below.
     await sim!.client.setFault(undefined, { autoRead: false });
 

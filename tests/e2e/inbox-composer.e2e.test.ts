@@ -5,11 +5,11 @@
  * read-only colleague who sees the thread but cannot write.
  */
 import type { Page } from 'playwright-core';
-import type { CreateNumber } from '../../contracts/numbers';
-import { createSimulator, type RunningSimulator } from '../../simulator';
+import type { RunningSimulator } from '../../simulator';
 import { tinyPng } from '../helpers/png';
-import { openAdminSession, until, type AdminSession } from './support/browser';
-import { ARTIFACTS, adminToken, startExample, type ExampleServer } from './support/exampleServer';
+import { adminRequest, connectMetaNumber, startBrowserTest, stopBrowserTest } from './support/admin';
+import { until, type AdminSession } from './support/browser';
+import { ARTIFACTS, adminToken, type ExampleServer } from './support/exampleServer';
 
 const META = {
   label: 'Sales US',
@@ -36,15 +36,7 @@ let page: Page;
 let token: string;
 const step = (name: string, fn: () => Promise<void>) => session.step(name, fn);
 
-const api = async (method: string, path: string, body?: unknown, bearer = token) => {
-  const res = await fetch(`${server.baseUrl}${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${bearer}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-};
+const api = (method: string, path: string, body?: unknown, bearer = token) => adminRequest(server, bearer, method, path, body);
 
 /** The body parameters of the template message the simulator's customer received. */
 const bodyParams = (message: any) => (message.request?.template?.components ?? []).find((c: any) => c.type === 'body')?.parameters;
@@ -95,23 +87,8 @@ const chooseTemplate = async (scope: Page | ReturnType<Page['getByRole']>, label
 };
 
 beforeAll(async () => {
-  sim = await createSimulator({ port: 0 });
-  server = await startExample({ WHATSAPP_META_BASE_URL: sim.url });
-  session = await openAdminSession(server, 'inbox-composer');
-  page = session.page;
-  token = await adminToken(server.baseUrl);
-
-  const created = await api('POST', '/whatsapp/numbers', { provider: 'meta', ...META });
-  expect(created.status).toBe(201);
-  const hook = new URL((created.body as CreateNumber.Response).data.webhookUrl);
-  await sim.client.addMetaNumber({
-    phoneNumberId: META.phoneNumberId,
-    wabaId: META.wabaId,
-    displayPhoneNumber: '15550001111',
-    accessToken: META.accessToken,
-    appSecret: META.appSecret,
-    webhookUrl: `http://127.0.0.1:${server.port}${hook.pathname}${hook.search}`,
-  });
+  ({ sim, server, session, page, token } = await startBrowserTest('inbox-composer'));
+  await connectMetaNumber({ sim, server, token }, META);
   await sim.client.createTemplate({ wabaId: META.wabaId, name: 'order_update', language: 'en_US', category: 'UTILITY', status: 'APPROVED', body: 'Hi {{1}}, your order {{2}} has shipped.' });
   await sim.client.createTemplate({
     wabaId: META.wabaId,
@@ -141,11 +118,7 @@ beforeAll(async () => {
   await page.getByRole('heading', { name: 'WhatsApp', level: 1 }).waitFor();
 });
 
-afterAll(async () => {
-  await session?.close();
-  await server?.stop();
-  await sim?.close();
-});
+afterAll(() => stopBrowserTest({ sim, server, session }));
 
 test('after the window closes the composer offers templates, and the customer gets exactly the parameters filled in', async () => {
   await step('open the conversation whose window is closed', async () => {

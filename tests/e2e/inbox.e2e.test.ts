@@ -7,11 +7,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import type { CreateNumber } from '../../contracts/numbers';
-import { createSimulator, type RunningSimulator } from '../../simulator';
+import type { RunningSimulator } from '../../simulator';
 import { tinyPng } from '../helpers/png';
-import { openAdminSession, until, type AdminSession } from './support/browser';
-import { ARTIFACTS, ROOT, adminToken, startExample, type ExampleServer } from './support/exampleServer';
+import { connectMetaNumber, startBrowserTest, stopBrowserTest } from './support/admin';
+import { until, type AdminSession } from './support/browser';
+import { ARTIFACTS, ROOT, adminToken, type ExampleServer } from './support/exampleServer';
 
 const META = {
   label: 'Sales US',
@@ -36,43 +36,18 @@ let sim: RunningSimulator | undefined;
 let server: ExampleServer | undefined;
 let session: AdminSession | undefined;
 let page: Page;
+let token: string;
 const step = (name: string, fn: () => Promise<void>) => session!.step(name, fn);
 
 beforeAll(async () => {
-  sim = await createSimulator({ port: 0 });
-  server = await startExample({ WHATSAPP_META_BASE_URL: sim.url });
-  session = await openAdminSession(server, 'inbox');
-  page = session.page;
+  ({ sim, server, session, page, token } = await startBrowserTest('inbox'));
 });
 
-afterAll(async () => {
-  await session?.close();
-  await server?.stop();
-  await sim?.close();
-});
+afterAll(() => stopBrowserTest({ sim, server, session }));
 
 test('a customer writes, the inbox shows it live, and the reply reaches the phone', async () => {
-  const { baseUrl, port } = server!;
-
   await step('connect a Meta number to the simulator', async () => {
-    const token = await adminToken(baseUrl);
-    const res = await fetch(`${baseUrl}/whatsapp/numbers`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ provider: 'meta', ...META }),
-    });
-    expect(res.status).toBe(201);
-    const created = ((await res.json()) as CreateNumber.Response).data;
-    const hook = new URL(created.webhookUrl);
-    const webhookUrl = `http://127.0.0.1:${port}${hook.pathname}${hook.search}`;
-    await sim!.client.addMetaNumber({
-      phoneNumberId: META.phoneNumberId,
-      wabaId: META.wabaId,
-      displayPhoneNumber: '15550001111',
-      accessToken: META.accessToken,
-      appSecret: META.appSecret,
-      webhookUrl,
-    });
+    await connectMetaNumber({ sim: sim!, server: server!, token }, META);
   });
 
   await step('log in and open the inbox', async () => {

@@ -6,10 +6,10 @@
  */
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import type { CreateNumber } from '../../contracts/numbers';
-import { createSimulator, type RunningSimulator } from '../../simulator';
-import { openAdminSession, until, type AdminSession } from './support/browser';
-import { ARTIFACTS, adminToken, startExample, type ExampleServer } from './support/exampleServer';
+import type { RunningSimulator } from '../../simulator';
+import { adminRequest, connectMetaNumber, startBrowserTest, stopBrowserTest } from './support/admin';
+import { until, type AdminSession } from './support/browser';
+import { ARTIFACTS, adminToken, type ExampleServer } from './support/exampleServer';
 
 const META = {
   label: 'Sales US',
@@ -32,46 +32,22 @@ let page: Page;
 let token: string;
 const step = (name: string, fn: () => Promise<void>) => session!.step(name, fn);
 
-const api = async (method: string, url: string, body?: unknown) => {
-  const res = await fetch(`${server!.baseUrl}${url}`, {
-    method,
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as any };
-};
+const api = (method: string, url: string, body?: unknown) => adminRequest(server!, token, method, url, body);
 
 const createLead = (lead: { name: string; phone: string }) => api('POST', '/content-manager/collection-types/api::lead.lead', lead);
 
 beforeAll(async () => {
-  sim = await createSimulator({ port: 0 });
-  server = await startExample({ WHATSAPP_META_BASE_URL: sim.url });
-  session = await openAdminSession(server, 'notifications');
-  page = session.page;
+  ({ sim, server, session, page } = await startBrowserTest('notifications'));
 });
 
-afterAll(async () => {
-  await session?.close();
-  await server?.stop();
-  await sim?.close();
-});
+afterAll(() => stopBrowserTest({ sim, server, session }));
 
 test('a rule from the "lead created" preset sends the template, shows its trace, switches off and test-sends', async () => {
   let ruleId = 0;
 
   await step('connect a number to the simulator and sync an approved template', async () => {
     token = await adminToken(server!.baseUrl);
-    const created = await api('POST', '/whatsapp/numbers', { provider: 'meta', ...META });
-    expect(created.status).toBe(201);
-    const hook = new URL((created.body as CreateNumber.Response).data.webhookUrl);
-    await sim!.client.addMetaNumber({
-      phoneNumberId: META.phoneNumberId,
-      wabaId: META.wabaId,
-      displayPhoneNumber: '15550001111',
-      accessToken: META.accessToken,
-      appSecret: META.appSecret,
-      webhookUrl: `http://127.0.0.1:${server!.port}${hook.pathname}${hook.search}`,
-    });
+    await connectMetaNumber({ sim: sim!, server: server!, token }, META);
     await sim!.client.createTemplate({ wabaId: META.wabaId, name: 'welcome_lead', language: 'en_US', category: 'MARKETING', status: 'APPROVED', body: 'Welcome {{1}}! Thanks for your interest.' });
     const sync = await api('POST', '/whatsapp/templates/sync', {});
     expect(sync.body.data[0]).toMatchObject({ synced: 1, error: null });

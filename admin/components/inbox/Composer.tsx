@@ -8,7 +8,9 @@ import { useTranslate } from '../../hooks/useTranslate';
 import { PERMISSIONS } from '../../permissions';
 import { InteractiveModal } from './composer/InteractiveModal';
 import { TemplateModal } from './composer/TemplateModal';
-import { EMPTY_CHOICE, TemplatePicker, choiceReady, templateRequest, type TemplateChoice } from './composer/TemplatePicker';
+import { QuickReplyList } from './composer/QuickReplyList';
+import { TemplateComposer } from './composer/TemplateComposer';
+import { templateRequest } from './composer/TemplatePicker';
 import { insertReply, matchReplies, slashQuery, type QuickReply } from './composer/quickReplyText';
 import { useQuickReplies } from './composer/useQuickReplies';
 import { useReply } from './composer/useReply';
@@ -22,85 +24,6 @@ export interface ComposerProps {
   /** The user holds inbox.send. */
   canSend: boolean;
 }
-
-/** Outside the 24-hour window only a template may be sent: choose one and fill it in. */
-const TemplateComposer = ({ conversation, sendOptions, templatesOnly }: Omit<ComposerProps, 'canSend'> & { sendOptions: SendOptionsState; templatesOnly: boolean }) => {
-  const t = useTranslate();
-  const { send } = useReply(conversation.id);
-  const [choice, setChoice] = React.useState<TemplateChoice>(EMPTY_CHOICE);
-  const [sending, setSending] = React.useState(false);
-  const submit = async (e: React.FormEvent) => {
-    e.preventDefault();
-    if (!choiceReady(choice) || sending) return;
-    setSending(true);
-    const ok = await send({ type: 'template', template: templateRequest(choice) });
-    setSending(false);
-    if (ok) setChoice(EMPTY_CHOICE);
-  };
-  return (
-    <Box tag="form" padding={4} background="neutral0" onSubmit={submit} aria-label={t('inbox.composer.templateForm', 'Send a template')}>
-      <Flex direction="column" alignItems="stretch" gap={3}>
-        <Box background="warning100" hasRadius padding={3}>
-          <Typography textColor="warning700">
-            {templatesOnly
-              ? t('inbox.composer.templatesOnly', 'This number’s provider sends templates only')
-              : t('inbox.composer.windowClosed', 'The 24-hour window is closed — send a template')}
-          </Typography>
-        </Box>
-        <TemplatePicker numberId={conversation.numberId} sendOptions={sendOptions} value={choice} onChange={setChoice} disabled={sending} />
-        <Flex justifyContent="flex-end">
-          <Button type="submit" startIcon={<PaperPlane />} loading={sending} disabled={!choiceReady(choice)}>
-            {t('inbox.template.send', 'Send template')}
-          </Button>
-        </Flex>
-      </Flex>
-    </Box>
-  );
-};
-
-const SuggestionList = ({ id, replies, active, onPick }: { id: string; replies: QuickReply[]; active: number; onPick: (r: QuickReply) => void }) => {
-  const t = useTranslate();
-  return (
-    <Box
-      tag="ul"
-      id={id}
-      role="listbox"
-      aria-label={t('inbox.quickReplies.label', 'Quick replies')}
-      background="neutral0"
-      shadow="popupShadow"
-      hasRadius
-      padding={1}
-      marginBottom={2}
-      style={{ listStyle: 'none', margin: 0, maxHeight: '16rem', overflowY: 'auto' }}
-    >
-      {replies.map((r, i) => (
-        <Box
-          tag="li"
-          key={r.id}
-          id={`${id}-${r.id}`}
-          role="option"
-          aria-selected={i === active}
-          background={i === active ? 'primary100' : 'neutral0'}
-          hasRadius
-          padding={2}
-          style={{ cursor: 'pointer' }}
-          // mousedown, not click: the textarea keeps its focus.
-          onMouseDown={(e: React.MouseEvent) => {
-            e.preventDefault();
-            onPick(r);
-          }}
-        >
-          <Typography fontWeight="semiBold" textColor="neutral800">
-            /{r.name}
-          </Typography>{' '}
-          <Typography variant="pi" textColor="neutral600" ellipsis>
-            {r.text}
-          </Typography>
-        </Box>
-      ))}
-    </Box>
-  );
-};
 
 /** Inside the window: text (Enter sends, Shift+Enter starts a new line), a file, quick replies, reply buttons or a template. */
 const FreeComposer = ({ conversation, sendOptions }: Omit<ComposerProps, 'canSend'> & { sendOptions: SendOptionsState }) => {
@@ -224,7 +147,7 @@ const FreeComposer = ({ conversation, sendOptions }: Omit<ComposerProps, 'canSen
             </IconButton>
           </Flex>
         )}
-        {suggestions.length > 0 && <SuggestionList id={listId} replies={suggestions} active={active} onPick={pick} />}
+        {suggestions.length > 0 && <QuickReplyList id={listId} replies={suggestions} active={active} onPick={pick} />}
         <Field.Root name="message" hint={t('inbox.composer.hint', 'Enter sends · Shift+Enter for a new line · type / for quick replies')}>
           <Field.Label>{file ? t('inbox.composer.caption', 'Caption') : t('inbox.composer.label', 'Message')}</Field.Label>
           <Textarea

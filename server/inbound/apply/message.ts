@@ -11,7 +11,7 @@ import type { NumberRow } from '../../number-rows';
 import type { RealtimeEvent } from '../../services/realtime';
 import { getService } from '../../utils';
 import { eventKey, type Keys } from '../keys';
-import { updateEach } from '../update-each';
+import { updateEach } from '../../update-each';
 
 const DAY_MS = 24 * 3600_000;
 /** How long "no CRM record has this phone" is believed before the identity sources are asked again. */

@@ -12,10 +12,12 @@ import type { NumberRow } from '../../number-rows';
 import type { RealtimeEvent } from '../../services/realtime';
 import { getService } from '../../utils';
 import { eventKey, type Keys } from '../keys';
-import { updateEach } from '../update-each';
+import { updateEach } from '../../update-each';
+import { lowerThan, RANK } from '../../status-order';
 
-/** Forward-only delivery order; `failed` is terminal and outranks everything. */
-export const RANK: Record<string, number> = { received: 0, queued: 0, sending: 0, review: 0, enqueued: 0, sent: 1, delivered: 2, read: 3, played: 3, failed: 9 };
+// The receipts module answers its own order too (tests and callers read it here).
+export { lowerThan };
+
 /** Statuses a message may reach from a receipt, in the order their UPDATEs run. */
 const TARGETS = ['sent', 'delivered', 'read', 'failed'];
 
@@ -69,9 +71,6 @@ export const foldStatuses = (message: StoredMessage, events: StatusEvent[], clas
   }
   return { data, status };
 };
-
-/** The statuses below `status`: the only ones an UPDATE to it may move a message from. */
-export const lowerThan = (status: string) => Object.keys(RANK).filter((s) => RANK[s] < RANK[status]);
 
 export interface ReceiptInput {
   number: NumberRow;

@@ -1,5 +1,6 @@
 /** What the campaign browser tests share: a number on the simulator with one approved template, and admin API calls. */
 import type { RunningSimulator } from '../../../simulator';
+import { simulateMetaNumber } from './admin';
 import { adminToken, type ExampleServer } from './exampleServer';
 
 export const META = {
@@ -33,16 +34,7 @@ export const adminApi = async (server: ExampleServer): Promise<Api> => {
 export const numberWithTemplate = async (server: ExampleServer, sim: RunningSimulator, api: Api, throughputMps: number) => {
   const created = await api('POST', '/whatsapp/numbers', { provider: 'meta', ...META, throughputMps });
   if (created.status !== 201) throw new Error(`number: ${created.status} ${JSON.stringify(created.body)}`);
-  const hook = new URL(created.body.data.webhookUrl);
-  await sim.client.addMetaNumber({
-    phoneNumberId: META.phoneNumberId,
-    wabaId: META.wabaId,
-    displayPhoneNumber: META.phone.slice(1),
-    accessToken: META.accessToken,
-    appSecret: META.appSecret,
-    webhookUrl: `http://127.0.0.1:${server.port}${hook.pathname}${hook.search}`,
-    throughputMps,
-  } as any);
+  await simulateMetaNumber({ sim, server }, META, created.body.data.webhookUrl, { throughputMps });
   await sim.client.createTemplate({ wabaId: META.wabaId, name: TEMPLATE.name, language: TEMPLATE.language, category: 'UTILITY', status: 'APPROVED', body: TEMPLATE.body });
   const sync = await api('POST', '/whatsapp/templates/sync', {});
   if (sync.body.data?.[0]?.synced !== 1) throw new Error(`template sync: ${JSON.stringify(sync.body)}`);

@@ -1,6 +1,6 @@
-/** One UPDATE that writes each row its own values, for the worker's batches (README: Receiving messages). */
-import type { Db } from '../db-rows';
-import { chunksOf } from '../claims';
+/** One UPDATE that writes each row its own values, for the inbound worker's batches and the outbox's sent records (README: Receiving messages). */
+import type { Db } from './db-rows';
+import { chunksOf } from './claims';
 
 /** Adds `by` to the column's current value (null counts as 0) instead of overwriting it. */
 export interface Increment {

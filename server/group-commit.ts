@@ -1,0 +1,65 @@
+/**
+ * The group-commit core, written once for the webhook route's inserts (server/group-insert.ts) and
+ * the outbox's `sent` updates (server/outbox/record-sent.ts): what is added in one moment is written
+ * by one statement, a group at a time, and what comes while a group is being written joins the next.
+ */
+
+export interface GroupCommitOptions<E> {
+  /** Writes one group and settles each of its entries (the core never sees an entry again). */
+  commit: (group: E[]) => Promise<void>;
+  /** Entries one group carries at most; that many waiting start a group at once. */
+  maxRows: number;
+  /** Weight one group carries at most (a first entry always goes, however heavy). */
+  maxWeight?: number;
+  /** How long the first entry waits for others; 0: those added in the same turn of the event loop. */
+  gatherMs?: number;
+}
+
+export const createGroupCommit = <E>({ commit, maxRows, maxWeight = Infinity, gatherMs = 0 }: GroupCommitOptions<E>) => {
+  let queue: { entry: E; weight: number }[] = [];
+  let flushing = false;
+  let timer: { cancel: () => void } | null = null;
+
+  const flush = async () => {
+    timer = null;
+    flushing = true;
+    try {
+      while (queue.length) {
+        let end = 1;
+        for (let weight = queue[0].weight; end < Math.min(queue.length, maxRows); end += 1) {
+          weight += queue[end].weight;
+          if (weight > maxWeight) break;
+        }
+        const group = queue.slice(0, end);
+        queue = queue.slice(end);
+        await commit(group.map((g) => g.entry));
+      }
+    } finally {
+      flushing = false;
+    }
+  };
+
+  const schedule = () => {
+    if (gatherMs > 0) {
+      const handle = setTimeout(() => void flush(), gatherMs);
+      return { cancel: () => clearTimeout(handle) };
+    }
+    const handle = setImmediate(() => void flush());
+    return { cancel: () => clearImmediate(handle) };
+  };
+
+  return {
+    /** Queues the entry for the next group; its `commit` settles it. */
+    add(entry: E, weight = 0) {
+      queue.push({ entry, weight });
+      // While a group is being written, entries join the next one.
+      if (flushing) return;
+      if (queue.length >= maxRows) {
+        timer?.cancel();
+        void flush();
+      } else {
+        timer ??= schedule();
+      }
+    },
+  };
+};
