@@ -84,6 +84,28 @@ describe('quiet hours', () => {
     expect(res.status).toBe(400);
     expect(res.body.error.details.errors[0].path).toEqual(['schedule', 'quietHours', 'timeZone']);
   });
+
+  test("per recipient, each is read in the recipient's own zone: one 12 h away is sent now, one inside them waits, and a page of waiting ones does not hold the rest back", async () => {
+    // More waiting recipients than a feed page (200) come first: the two due ones come after them.
+    const waiting = phones('14', 210);
+    const [iceland, kamchatka, india] = ['+3546111234', '+33614999001', '+919876543210'];
+    const csv = ['phone,timezone', ...waiting.map((p) => `${p},UTC`), `${iceland},`, `${kamchatka},Asia/Kamchatka`, `${india},`].join('\n');
+    const id = await create({ name: 'Quiet per recipient', audience: { csv }, schedule: { type: 'now', quietHours: { ...quiet, timeZone: 'UTC', perRecipient: true } } });
+    expect((await get(id)).schedule.quietHours.perRecipient).toBe(true);
+    await launch(id);
+    // Kamchatka (UTC+12, from the CSV) and India (UTC+5:30, from the phone's country) are outside the UTC window around now.
+    await until(app, sim, async () => (await templatesTo(kamchatka)).length === 1 && (await templatesTo(india)).length === 1);
+    const end = new Date(Math.floor((now.getTime() + 3600_000) / 60_000) * 60_000).toISOString();
+    const rows = await recipients(id);
+    const byPhone = new Map(rows.map((r) => [r.phone, r]));
+    // The UTC rows (from the CSV) and the Icelandic phone (Atlantic/Reykjavik, from its country: UTC all year) wait until the end of their quiet hours.
+    for (const p of [...waiting, iceland]) {
+      expect(byPhone.get(p)).toMatchObject({ status: 'queued', nextAttemptAt: end });
+      expect(await templatesTo(p)).toHaveLength(0);
+    }
+    for (const p of [kamchatka, india]) expect(byPhone.get(p)!.nextAttemptAt).toBeNull();
+    expect((await get(id)).state).toBe('running');
+  });
 });
 
 test("a scheduled run checks its author's rights as they are then: a removed permission refuses it, nothing sent", async () => {
