@@ -239,6 +239,8 @@ export interface PreflightResult {
   /** False with `problems` saying why (template not approved, past the budget without `spreadOverDays`, …). */
   canLaunch: boolean;
   problems: { path: string[]; message: string }[];
+  /** What the number's provider cannot do for this campaign (no launch is blocked by them), e.g. AiSensy's missing template sync. */
+  warnings: { path: string[]; message: string }[];
   /** A few recipients with their rendered parameters, for a preview. */
   sample: { phone: string; parameters: unknown }[];
 }

@@ -100,6 +100,24 @@ export const evaluate = async (strapi: Core.Strapi, campaign: Row): Promise<Eval
   return { number, template, recipients };
 };
 
+/**
+ * What the number's provider does not do for a campaign, said rather than faked: AiSensy sends a
+ * template only through an API campaign of the same name, lists no templates, takes header media only
+ * by public link, and its receipts come only by the webhook set up in its dashboard.
+ */
+const providerWarnings = (number: Row, template: Row | null): PreflightResult['warnings'] => {
+  if (number.provider !== 'aisensy') return [];
+  const name = template?.name ?? 'the template';
+  const warnings = [
+    { path: ['template'], message: `AiSensy sends ${name} only through a live API campaign named ${name} in AiSensy's dashboard; its templates cannot be synced from AiSensy` },
+    { path: ['numberId'], message: "AiSensy reports delivered and read only through the webhook set up in AiSensy's dashboard; without it the funnel stops at sent" },
+  ];
+  const header = (template?.components ?? []).find((c: Row) => String(c.type).toUpperCase() === 'HEADER');
+  if (header && ['IMAGE', 'VIDEO', 'DOCUMENT'].includes(String(header.format).toUpperCase()))
+    warnings.push({ path: ['parameters'], message: 'AiSensy takes header media only by public link: a Media Library file cannot be uploaded to it' });
+  return warnings;
+};
+
 /** The pre-flight answer for an evaluation; `spreadOverDays` lets a launch go past today's budget. */
 export const preflightOf = async (strapi: Core.Strapi, campaign: Row, evaluation: Evaluation, spreadOverDays = Boolean(campaign.options?.spreadOverDays)): Promise<PreflightResult> => {
   const { number, template, recipients } = evaluation;
@@ -129,6 +147,7 @@ export const preflightOf = async (strapi: Core.Strapi, campaign: Row, evaluation
     days,
     canLaunch: problems.length === 0,
     problems,
+    warnings: providerWarnings(number, template),
     sample: sendable.slice(0, 3).map((r) => ({ phone: r.phone, parameters: r.params })),
   };
 };
