@@ -14,6 +14,7 @@ import { perSecond } from '../outbox/driver';
 import { getService } from '../utils';
 import { ECOSYSTEM_CODE, ECOSYSTEM_DELAY_MS } from './errors';
 import { perRecipient, quietUntil } from './quiet-hours';
+import { CAMPAIGN_FIELDS } from './rows';
 import { snapshot } from './snapshot';
 import { toDate } from './status';
 
@@ -268,7 +269,7 @@ export const createFeed = (strapi: Core.Strapi, hooks: FeedHooks) => {
     const occurrences: Row[] = await q(UID.campaignOccurrence).findMany({ where: { state: 'running' }, orderBy: { id: 'asc' } });
     for (const occurrence of occurrences) {
       if (stopped()) return;
-      const campaign = await q(UID.campaign).findOne({ where: { id: occurrence.campaignId } });
+      const campaign = await q(UID.campaign).findOne({ where: { id: occurrence.campaignId }, select: CAMPAIGN_FIELDS });
       if (!campaign || !FEEDING.has(campaign.state)) continue;
       try {
         await feedOccurrence(campaign, occurrence, stopped);

@@ -74,7 +74,9 @@ export const evaluate = async (strapi: Core.Strapi, campaign: Row): Promise<Eval
   const audience = (campaign.audience ?? {}) as StoredAudience;
   const optOutField = audience.contentType ? (await getService('opt-out', { strapi }).fields())[audience.contentType] : undefined;
   const parameters = (campaign.parameters ?? []) as CampaignParameter[];
-  const list = await candidates(strapi, audience, campaign.csv?.text ?? null, parameters, region, optOutField).catch((error: Error) => {
+  // The CSV text lives in its own column, left out of list and get (older rows kept it inside `csv`).
+  const csvText = !campaign.csv ? null : campaign.csvText ?? campaign.csv.text ?? (await strapi.db.query(UID.campaign as any).findOne({ where: { id: campaign.id }, select: ['csvText'] }))?.csvText ?? null;
+  const list = await candidates(strapi, audience, csvText, parameters, region, optOutField).catch((error: Error) => {
     // An audience the query engine cannot read is the campaign's problem, named on its field, never a 500.
     const message = `the audience cannot be read: ${error.message}`;
     throw new errors.ValidationError(message, { errors: [{ path: ['audience'], message, name: 'ValidationError', value: null }] });
