@@ -40,7 +40,8 @@ const csvZone = (row?: Record<string, string> | null) => (row ? zoneOfValue(row.
 /** The paths of an audience a rule-like check reads: its parameters' fields and the phone and consent fields. */
 const asRule = (audience: StoredAudience, parameters: CampaignParameter[]) => ({
   contentType: audience.contentType,
-  parameters: parameters.filter((p) => p.from === 'field').map((p) => ({ ...p, from: 'field' })),
+  // The time-zone field is read like a parameter's field: the author must be able to read it.
+  parameters: [...parameters.filter((p) => p.from === 'field'), ...(audience.timeZoneField ? [{ component: 'body', index: 0, from: 'field', value: audience.timeZoneField }] : [])].map((p) => ({ ...p, from: 'field' })),
   recipient: audience.phoneField ? { from: 'field', value: audience.phoneField } : undefined,
   condition: audience.consentField ? { [audience.consentField]: true } : {},
 });

@@ -106,6 +106,21 @@ describe('quiet hours', () => {
     for (const p of [kamchatka, india]) expect(byPhone.get(p)!.nextAttemptAt).toBeNull();
     expect((await get(id)).state).toBe('running');
   });
+
+  test("per recipient, a record's time-zone field names the zone; a field that is not text is refused, naming it", async () => {
+    const [utc, kamchatka] = ['+33615000001', '+33615000002'];
+    for (const [phone, zone] of [[utc, 'UTC'], [kamchatka, 'Asia/Kamchatka']]) await app.strapi.documents('api::lead.lead').create({ data: { name: 'tz-lead', phone, source: zone } as any, status: 'published' } as any);
+    const audience = { contentType: 'api::lead.lead', phoneField: 'phone', filters: { name: { $eq: 'tz-lead' } } };
+    const bad = await admin.post('/whatsapp/campaigns').send(body({ name: 'Bad zone field', audience: { ...audience, timeZoneField: 'marketingConsent' }, schedule: { type: 'now', quietHours: { ...quiet, perRecipient: true } } }));
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.errors.map((e: any) => e.path)).toContainEqual(['audience', 'timeZoneField']);
+    const id = await create({ name: 'Zone from the record', audience: { ...audience, timeZoneField: 'source' }, schedule: { type: 'now', quietHours: { ...quiet, timeZone: 'UTC', perRecipient: true } } });
+    await launch(id);
+    await until(app, sim, async () => (await templatesTo(kamchatka)).length === 1);
+    const byPhone = new Map((await recipients(id)).map((r) => [r.phone, r]));
+    expect(byPhone.get(utc)).toMatchObject({ status: 'queued', nextAttemptAt: expect.any(String) });
+    expect(await templatesTo(utc)).toHaveLength(0);
+  });
 });
 
 test("a scheduled run checks its author's rights as they are then: a removed permission refuses it, nothing sent", async () => {
