@@ -72,6 +72,8 @@ export interface CampaignAudienceInput {
   csv?: string | null;
   /** The CSV's phone column (default `phone`). */
   phoneColumn?: string | null;
+  /** A text attribute of the record holding the recipient's IANA time zone (per-recipient quiet hours). */
+  timeZoneField?: string | null;
 }
 
 /** The audience as answered: the CSV itself is not sent back, only what it holds. */
@@ -93,8 +95,10 @@ export interface CampaignSchedule {
   /**
    * No sends from `start` to `end` (HH:MM, wrapping midnight when `end` is earlier), local time in
    * `timeZone` (default the schedule's, else UTC): recipients due inside wait, queued, until `end`.
+   * `perRecipient`: read in each recipient's own zone instead (the record's `audience.timeZoneField`,
+   * else a CSV `timezone`/`time_zone` column, else the phone's country, else `timeZone`).
    */
-  quietHours?: { start: string; end: string; timeZone?: string | null } | null;
+  quietHours?: { start: string; end: string; timeZone?: string | null; perRecipient?: boolean | null } | null;
 }
 
 export interface CampaignOptions {
@@ -235,6 +239,8 @@ export interface PreflightResult {
   /** False with `problems` saying why (template not approved, past the budget without `spreadOverDays`, …). */
   canLaunch: boolean;
   problems: { path: string[]; message: string }[];
+  /** What the number's provider cannot do for this campaign (no launch is blocked by them), e.g. AiSensy's missing template sync. */
+  warnings: { path: string[]; message: string }[];
   /** A few recipients with their rendered parameters, for a preview. */
   sample: { phone: string; parameters: unknown }[];
 }

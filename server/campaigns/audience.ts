@@ -12,6 +12,7 @@ import { at, text } from '../notifications/logic';
 import { pathIssues, populateFor } from '../notifications/paths';
 import { recordE164 } from '../phone';
 import type { Source } from './bind';
+import { zoneOfValue } from './country-zones';
 import { parseCsv } from './csv';
 
 type Row = Record<string, any>;
@@ -29,12 +30,18 @@ export interface Candidate extends Source {
   phone: string;
   excluded: ExclusionReason | null;
   origin: { contentType: string; documentId: string } | { csvRow: number };
+  /** The zone the record's time-zone field or the CSV's `timezone`/`time_zone` column names (a valid IANA zone), else null. */
+  timeZone?: string | null;
 }
+
+/** The zone a CSV row's `timezone` or `time_zone` column names, if it is a real one. */
+const csvZone = (row?: Record<string, string> | null) => (row ? zoneOfValue(row.timezone ?? row.time_zone ?? row.timeZone) : null);
 
 /** The paths of an audience a rule-like check reads: its parameters' fields and the phone and consent fields. */
 const asRule = (audience: StoredAudience, parameters: CampaignParameter[]) => ({
   contentType: audience.contentType,
-  parameters: parameters.filter((p) => p.from === 'field').map((p) => ({ ...p, from: 'field' })),
+  // The time-zone field is read like a parameter's field: the author must be able to read it.
+  parameters: [...parameters.filter((p) => p.from === 'field'), ...(audience.timeZoneField ? [{ component: 'body', index: 0, from: 'field', value: audience.timeZoneField }] : [])].map((p) => ({ ...p, from: 'field' })),
   recipient: audience.phoneField ? { from: 'field', value: audience.phoneField } : undefined,
   condition: audience.consentField ? { [audience.consentField]: true } : {},
 });
@@ -84,6 +91,8 @@ export const audienceIssues = async (strapi: Core.Strapi, audience: StoredAudien
   if (!ct || ct.kind !== 'collectionType' || !uid.startsWith('api::')) return [{ path: ['audience', 'contentType'], message: `no collection type ${uid} of this app` }];
   if (!audience.phoneField) issues.push({ path: ['audience', 'phoneField'], message: 'choose the field holding the phone' });
   if (audience.consentField && ownAttribute(strapi, uid, audience.consentField)?.type !== 'boolean') issues.push({ path: ['audience', 'consentField'], message: `${audience.consentField} is not a true/false field of ${uid}` });
+  if (audience.timeZoneField && !['string', 'text', 'enumeration'].includes(ownAttribute(strapi, uid, audience.timeZoneField)?.type ?? ''))
+    issues.push({ path: ['audience', 'timeZoneField'], message: `${audience.timeZoneField} is not a text field of ${uid}` });
   const where = { recipient: ['audience', 'phoneField'], parameters: ['parameters'], condition: ['audience', 'consentField'], field: ['audience'] } as const;
   for (const i of await pathIssues(strapi, asRule(audience, parameters), scope)) issues.push({ path: [...where[i.where]], message: i.message });
   const { paths, bad } = filterPaths(audience.filters ?? {});
@@ -105,7 +114,7 @@ export const audienceIssues = async (strapi: Core.Strapi, audience: StoredAudien
 
 /** The record's own fields a run reads: the phone, the consent flag, the opt-out flag and the parameters' fields (a relation's come by populate). */
 const fieldsOf = (audience: StoredAudience, parameters: CampaignParameter[], optOutField?: string) => {
-  const own = [audience.phoneField, audience.consentField, optOutField, ...parameters.filter((p) => p.from === 'field').map((p) => p.value)];
+  const own = [audience.phoneField, audience.consentField, audience.timeZoneField, optOutField, ...parameters.filter((p) => p.from === 'field').map((p) => p.value)];
   return ['documentId', ...new Set(own.filter((f): f is string => Boolean(f) && !f!.includes('.')))];
 };
 
@@ -136,9 +145,10 @@ export const candidates = async (strapi: Core.Strapi, audience: StoredAudience, 
     const seen = e164 ? byPhone.get(e164) : undefined;
     if (seen && mergeCsv && 'documentId' in seen.origin && !seen.csv) {
       seen.csv = source.csv;
+      seen.timeZone ??= csvZone(source.csv);
       return;
     }
-    const candidate: Candidate = { phone: e164 ?? raw.trim(), excluded: excluded ?? (seen ? 'duplicate' : null), origin, ...source };
+    const candidate: Candidate = { phone: e164 ?? raw.trim(), excluded: excluded ?? (seen ? 'duplicate' : null), origin, timeZone: csvZone(source.csv), ...source };
     if (e164 && !seen) byPhone.set(e164, candidate);
     out.push(candidate);
   };
@@ -147,6 +157,7 @@ export const candidates = async (strapi: Core.Strapi, audience: StoredAudience, 
       for (const record of page) {
         add(text(at(record, audience.phoneField)), { contentType: audience.contentType, documentId: record.documentId }, { record }, false);
         const last = out[out.length - 1];
+        if (audience.timeZoneField) last.timeZone = zoneOfValue(record[audience.timeZoneField]);
         if (!last.excluded && optOutField && record[optOutField] === true) last.excluded = 'opted-out';
         if (!last.excluded && audience.consentField && record[audience.consentField] !== true) last.excluded = 'no-marketing-consent';
       }

@@ -8,12 +8,13 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { CANCELLED_REASON, DAILY_LIMIT_REASON, UID } from '../constants';
 import { campaignMessageKey, campaignSourceRef } from '../keys';
-import { dailyLimitOf, usedToday } from '../outbox/daily-budget';
+import { dailyLimitOf, usedToday, type DailyTally } from '../outbox/daily-budget';
 import { NotAdmittedError, type CrmHint } from '../outbox/enqueue';
 import { perSecond } from '../outbox/driver';
 import { getService } from '../utils';
 import { ECOSYSTEM_CODE, ECOSYSTEM_DELAY_MS } from './errors';
-import { quietUntil } from './quiet-hours';
+import { perRecipient, quietUntil } from './quiet-hours';
+import { CAMPAIGN_FIELDS } from './rows';
 import { snapshot } from './snapshot';
 import { toDate } from './status';
 
@@ -22,6 +23,9 @@ type Row = Record<string, any>;
 const WINDOW_SECONDS = 3;
 const MIN_WINDOW = 20;
 const MAX_WINDOW = 2000;
+/** The campaign's state is read again after this many recipients or milliseconds, whichever comes first. */
+const SLICE = 20;
+const SLICE_MS = 250;
 /** Refusals that say something about this customer: the recipient is skipped, the campaign goes on. */
 const SKIPS = new Set(['opted-out', 'unreachable', 'no-consent']);
 /** Refusals that stop every send of the campaign: it pauses with the reason. */
@@ -127,13 +131,33 @@ export const createFeed = (strapi: Core.Strapi, hooks: FeedHooks) => {
       await q(UID.campaignRecipient).updateMany({ where: { id: recipientId, messageId }, data: { state: 'skipped', messageId: null, queuedAt: null, reason: CANCELLED_REASON } });
   };
 
+  /**
+   * Per-recipient quiet hours: a page's recipients inside their own quiet hours get notBefore at
+   * its end (one update per end) so the next page moves past them; answers the others.
+   */
+  const waitQuiet = async (campaign: Row, page: Row[]) => {
+    if (!perRecipient(campaign.schedule)) return page;
+    const now = new Date();
+    const endOf = new Map<string, Date | null>();
+    const waiting = new Map<number, number[]>();
+    const due = page.filter((r) => {
+      const zone = r.timeZone || '';
+      if (!endOf.has(zone)) endOf.set(zone, quietUntil(campaign.schedule, now, zone || null));
+      const end = endOf.get(zone);
+      if (end) waiting.set(end.getTime(), [...(waiting.get(end.getTime()) ?? []), r.id]);
+      return !end;
+    });
+    for (const [end, ids] of waiting) await q(UID.campaignRecipient).updateMany({ where: { id: { $in: ids }, state: 'pending' }, data: { notBefore: new Date(end) } });
+    return due;
+  };
+
   /** One recipient through the door; the recipient row records the message, or why it was skipped. */
-  const feedOne = async (campaign: Row, occurrence: Row, r: Row, recipientOf?: CrmHint['recipientOf']): Promise<'fed' | 'skipped' | 'failed' | 'wait' | { stop: string }> => {
+  const feedOne = async (campaign: Row, occurrence: Row, r: Row, recipientOf?: CrmHint['recipientOf'], dailyTally?: DailyTally): Promise<'fed' | 'skipped' | 'failed' | 'wait' | { stop: string }> => {
     const set = (data: Row) => q(UID.campaignRecipient).updateMany({ where: { id: r.id, state: 'pending' }, data });
     const key = campaignMessageKey(occurrence.id, r.id, r.attempt ?? 0);
     try {
       const message = await getService('outbox', { strapi }).enqueue(
-        { numberId: campaign.numberId, phone: r.phone, crmHint: recipientOf ? { recipientOf } : null },
+        { numberId: campaign.numberId, phone: r.phone, crmHint: recipientOf ? { recipientOf } : null, dailyTally },
         { type: 'template', template: { name: campaign.template.name, language: campaign.template.language, params: r.params ?? {} }, idempotencyKey: key },
         { id: null, source: 'campaign', sourceRef: campaignSourceRef(campaign.id, occurrence.id) }
       );
@@ -181,7 +205,7 @@ export const createFeed = (strapi: Core.Strapi, hooks: FeedHooks) => {
       await hooks.pause(campaign.id, `automatic pause: ${reason}`);
       return;
     }
-    const quietEnd = quietUntil(campaign.schedule);
+    const quietEnd = perRecipient(campaign.schedule) ? null : quietUntil(campaign.schedule);
     if (quietEnd) {
       // Quiet now: every recipient still to send waits, queued, until the quiet hours end.
       await q(UID.campaignRecipient).updateMany({ where: { occurrenceId: occurrence.id, state: 'pending', $or: [{ notBefore: { $null: true } }, { notBefore: { $lt: quietEnd } }] }, data: { notBefore: quietEnd } });
@@ -193,18 +217,34 @@ export const createFeed = (strapi: Core.Strapi, hooks: FeedHooks) => {
     const limit = number ? dailyLimitOf(number) : null;
     // Past the daily budget, a spread campaign waits for tomorrow's (its admission refused otherwise).
     if (limit !== null && occurrence.spreadOverDays) room = Math.min(room, limit - (await usedToday(strapi, campaign.numberId)));
+    // The campaign's state is read once a slice: a pause or cancel seen then takes back all the slice fed.
+    let sinceCheck = 0;
+    let checkedAt = Date.now();
+    const stillFeeding = async () => {
+      sinceCheck = 0;
+      checkedAt = Date.now();
+      const current = await q(UID.campaign).findOne({ where: { id: campaign.id }, select: ['state'] });
+      if (FEEDING.has(current?.state)) return true;
+      await hooks.takeBack(campaign, [occurrence.id]);
+      return false;
+    };
     while (room > 0 && !stopped()) {
-      const due: Row[] = await q(UID.campaignRecipient).findMany({
+      const page: Row[] = await q(UID.campaignRecipient).findMany({
         where: { occurrenceId: occurrence.id, state: 'pending', $or: [{ notBefore: { $null: true } }, { notBefore: { $lte: new Date() } }] },
         orderBy: { id: 'asc' },
         limit: Math.min(room, 200),
       });
-      if (!due.length) break;
+      if (!page.length) break;
+      const due = await waitQuiet(campaign, page);
+      if (!due.length) continue;
+      if (!(await stillFeeding())) return;
       const hints = await recordHints(campaign, due);
+      // One daily-budget count per page, raised by each conversation the page opens.
+      const tally: DailyTally = new Map();
       for (const r of due) {
-        const current = await q(UID.campaign).findOne({ where: { id: campaign.id }, select: ['state'] });
-        if (!FEEDING.has(current?.state)) return;
-        const outcome = await feedOne(campaign, occurrence, r, hints.get(r.id));
+        if ((sinceCheck >= SLICE || Date.now() - checkedAt >= SLICE_MS) && !(await stillFeeding())) return;
+        const outcome = await feedOne(campaign, occurrence, r, hints.get(r.id), tally);
+        sinceCheck += 1;
         if (typeof outcome === 'object') {
           await hooks.pause(campaign.id, `automatic pause: ${outcome.stop}`);
           return;
@@ -214,13 +254,9 @@ export const createFeed = (strapi: Core.Strapi, hooks: FeedHooks) => {
           return;
         }
         if (outcome === 'fed') room -= 1;
-        // Paused or cancelled while this one went through the door: its message is taken back too.
-        const after = await q(UID.campaign).findOne({ where: { id: campaign.id }, select: ['state'] });
-        if (!FEEDING.has(after?.state)) {
-          await hooks.takeBack(campaign, [occurrence.id]);
-          return;
-        }
       }
+      // Paused or cancelled while the last slice went through the door: its messages are taken back too.
+      if (!(await stillFeeding())) return;
       getService('outbox', { strapi }).kick();
     }
     const left = await q(UID.campaignRecipient).count({ where: { occurrenceId: occurrence.id, state: 'pending' } });
@@ -233,7 +269,7 @@ export const createFeed = (strapi: Core.Strapi, hooks: FeedHooks) => {
     const occurrences: Row[] = await q(UID.campaignOccurrence).findMany({ where: { state: 'running' }, orderBy: { id: 'asc' } });
     for (const occurrence of occurrences) {
       if (stopped()) return;
-      const campaign = await q(UID.campaign).findOne({ where: { id: occurrence.campaignId } });
+      const campaign = await q(UID.campaign).findOne({ where: { id: occurrence.campaignId }, select: CAMPAIGN_FIELDS });
       if (!campaign || !FEEDING.has(campaign.state)) continue;
       try {
         await feedOccurrence(campaign, occurrence, stopped);

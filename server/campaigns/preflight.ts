@@ -74,7 +74,9 @@ export const evaluate = async (strapi: Core.Strapi, campaign: Row): Promise<Eval
   const audience = (campaign.audience ?? {}) as StoredAudience;
   const optOutField = audience.contentType ? (await getService('opt-out', { strapi }).fields())[audience.contentType] : undefined;
   const parameters = (campaign.parameters ?? []) as CampaignParameter[];
-  const list = await candidates(strapi, audience, campaign.csv?.text ?? null, parameters, region, optOutField).catch((error: Error) => {
+  // The CSV text lives in its own column, left out of list and get (older rows kept it inside `csv`).
+  const csvText = !campaign.csv ? null : campaign.csvText ?? campaign.csv.text ?? (await strapi.db.query(UID.campaign as any).findOne({ where: { id: campaign.id }, select: ['csvText'] }))?.csvText ?? null;
+  const list = await candidates(strapi, audience, csvText, parameters, region, optOutField).catch((error: Error) => {
     // An audience the query engine cannot read is the campaign's problem, named on its field, never a 500.
     const message = `the audience cannot be read: ${error.message}`;
     throw new errors.ValidationError(message, { errors: [{ path: ['audience'], message, name: 'ValidationError', value: null }] });
@@ -98,6 +100,24 @@ export const evaluate = async (strapi: Core.Strapi, campaign: Row): Promise<Eval
     return { ...c, params };
   });
   return { number, template, recipients };
+};
+
+/**
+ * What the number's provider does not do for a campaign, said rather than faked: AiSensy sends a
+ * template only through an API campaign of the same name, lists no templates, takes header media only
+ * by public link, and its receipts come only by the webhook set up in its dashboard.
+ */
+const providerWarnings = (number: Row, template: Row | null): PreflightResult['warnings'] => {
+  if (number.provider !== 'aisensy') return [];
+  const name = template?.name ?? 'the template';
+  const warnings = [
+    { path: ['template'], message: `AiSensy sends ${name} only through a live API campaign named ${name} in AiSensy's dashboard; its templates cannot be synced from AiSensy` },
+    { path: ['numberId'], message: "AiSensy reports delivered and read only through the webhook set up in AiSensy's dashboard; without it the funnel stops at sent" },
+  ];
+  const header = (template?.components ?? []).find((c: Row) => String(c.type).toUpperCase() === 'HEADER');
+  if (header && ['IMAGE', 'VIDEO', 'DOCUMENT'].includes(String(header.format).toUpperCase()))
+    warnings.push({ path: ['parameters'], message: 'AiSensy takes header media only by public link: a Media Library file cannot be uploaded to it' });
+  return warnings;
 };
 
 /** The pre-flight answer for an evaluation; `spreadOverDays` lets a launch go past today's budget. */
@@ -129,6 +149,7 @@ export const preflightOf = async (strapi: Core.Strapi, campaign: Row, evaluation
     days,
     canLaunch: problems.length === 0,
     problems,
+    warnings: providerWarnings(number, template),
     sample: sendable.slice(0, 3).map((r) => ({ phone: r.phone, parameters: r.params })),
   };
 };

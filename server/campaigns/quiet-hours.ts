@@ -22,13 +22,16 @@ const localParts = (at: Date, timeZone: string) => {
 /** The zone quiet hours are read in: their own, else the schedule's, else UTC. */
 export const quietZone = (schedule: CampaignSchedule | null | undefined) => schedule?.quietHours?.timeZone || schedule?.timeZone || 'UTC';
 
-/** When the quiet hours around `now` end, or null when `now` is outside them (or none are set). */
-export const quietUntil = (schedule: CampaignSchedule | null | undefined, now = new Date()): Date | null => {
+/** Whether quiet hours are read in each recipient's own zone rather than one zone for all. */
+export const perRecipient = (schedule: CampaignSchedule | null | undefined) => Boolean(schedule?.quietHours?.perRecipient);
+
+/** When the quiet hours around `now` end, or null when `now` is outside them (or none are set); `zone` overrides the campaign's (a recipient's own). */
+export const quietUntil = (schedule: CampaignSchedule | null | undefined, now = new Date(), zoneOverride?: string | null): Date | null => {
   const quiet: Quiet | null | undefined = schedule?.quietHours;
   if (!quiet?.start || !quiet?.end) return null;
   const [start, end] = [minutesOf(quiet.start), minutesOf(quiet.end)];
   if (start === end) return null;
-  const zone = quietZone(schedule);
+  const zone = zoneOverride || quietZone(schedule);
   const local = localParts(now, zone);
   const inside = start < end ? local.minute >= start && local.minute < end : local.minute >= start || local.minute < end;
   if (!inside) return null;

@@ -5,6 +5,9 @@ import { parseCsv } from './csv';
 type Row = Record<string, any>;
 const AUDIT_KEPT = 200;
 
+/** A campaign row's columns but the CSV text (its own column, read only when an occurrence or pre-flight evaluates the audience). */
+export const CAMPAIGN_FIELDS = ['id', 'documentId', 'name', 'numberId', 'template', 'parameters', 'audience', 'csv', 'schedule', 'options', 'state', 'pausedReason', 'nextRunAt', 'audit', 'authorId', 'createdAt', 'updatedAt'];
+
 export const DEFAULT_OPTIONS = { contactedWithinHours: 0, spreadOverDays: false, ecosystemRetries: 1, autoPause: null, replyWindowHours: 24 };
 
 export const replyWindowMs = (campaign: Row) => Number(campaign.options?.replyWindowHours ?? DEFAULT_OPTIONS.replyWindowHours) * 3600_000;
@@ -19,8 +22,9 @@ export const campaignData = (input: Partial<CampaignInput>, scopeFilters?: Recor
     data.audience = { ...audience, scopeFilters: scopeFilters ?? null };
     if (csv) {
       const parsed = parseCsv(csv);
-      data.csv = { text: csv, rows: parsed.rows.length, columns: parsed.columns };
-    } else if (csv === null) data.csv = null; // An absent csv keeps the stored one (the builder sends it only when a new one was read).
+      data.csv = { rows: parsed.rows.length, columns: parsed.columns };
+      data.csvText = csv;
+    } else if (csv === null) [data.csv, data.csvText] = [null, null]; // An absent csv keeps the stored one (the builder sends it only when a new one was read).
   }
   return data;
 };

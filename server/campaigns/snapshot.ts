@@ -8,7 +8,9 @@ import { EXCLUSION_LABELS } from '../../contracts/campaigns';
 import { UID } from '../constants';
 import { rowInserter } from '../db-rows';
 import { campaignOccurrenceKey } from '../keys';
+import { zoneOfPhone } from './country-zones';
 import { evaluate, type Evaluated } from './preflight';
+import { perRecipient } from './quiet-hours';
 
 type Row = Record<string, any>;
 const CHUNK = 200;
@@ -36,6 +38,7 @@ export const snapshot = async (strapi: Core.Strapi, campaign: Row, occurrence: R
   const { recipients } = await evaluate(strapi, campaign);
   const inserter = rowInserter(strapi, UID.campaignRecipient);
   const knex = strapi.db.connection;
+  const zoned = perRecipient(campaign.schedule);
   for (let i = 0; i < recipients.length; i += CHUNK) {
     const rows = recipients.slice(i, i + CHUNK).map((r) => ({
       campaignId: campaign.id,
@@ -46,6 +49,8 @@ export const snapshot = async (strapi: Core.Strapi, campaign: Row, occurrence: R
       params: r.params,
       source: r.origin,
       attempt: 0,
+      // Per-recipient quiet hours: the zone the audience names, else the phone's country's (null: the campaign's).
+      timeZone: zoned && !r.excluded ? r.timeZone ?? zoneOfPhone(r.phone) : null,
     }));
     await inserter.insertIfNone(knex, rows, ['occurrenceId', 'phone']);
   }

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { getService } from '../utils';
-import { validateSyncBody, validateTemplateQuery } from '../validation/templates';
+import { validateRegisterBody, validateSyncBody, validateTemplateQuery } from '../validation/templates';
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   // Every template route stays within the numbers the caller's teams see.
@@ -14,6 +14,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     /** For those who may send: their numbers and approved templates, without templates.read or numbers.read. */
     async sendOptions(ctx: any) {
       ctx.body = { data: await getService('templates', { strapi }).sendOptions(await visibleNumberIds(ctx)) };
+    },
+    /** A template entered by hand for a number whose provider cannot list its templates (AiSensy). */
+    async register(ctx: any) {
+      const body = (await validateRegisterBody(ctx.request.body ?? {})) as { numberId: number; name: string; language: string; category: string; body: string };
+      ctx.status = 201;
+      ctx.body = { data: await getService('templates', { strapi }).register(body, await visibleNumberIds(ctx)) };
     },
     async sync(ctx: any) {
       const body = ((await validateSyncBody(ctx.request.body ?? {})) ?? {}) as { numberId?: number };

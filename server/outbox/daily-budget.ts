@@ -29,9 +29,24 @@ export const usedToday = async (strapi: Core.Strapi, numberId: number) => {
  * The admission fact for one business-initiated send: the cap and what is used, or undefined when
  * the number has no cap or this conversation is already counted today (another send opens nothing new).
  */
-export const dailyFact = async (strapi: Core.Strapi, number: Row, conversationId: number | null): Promise<{ limit: number; used: number } | undefined> => {
+export const dailyFact = async (strapi: Core.Strapi, number: Row, conversationId: number | null, tally?: DailyTally): Promise<{ limit: number; used: number } | undefined> => {
   const limit = dailyLimitOf(number);
   if (limit === null) return undefined;
   if (conversationId !== null && (await counted(strapi).andWhere('conversation_id', conversationId).first('id'))) return undefined;
-  return { limit, used: await usedToday(strapi, number.id) };
+  const known = tally?.get(number.id);
+  const used = known ?? (await usedToday(strapi, number.id));
+  tally?.set(number.id, used);
+  return { limit, used };
+};
+
+/**
+ * A batch sender's running count per number (a campaign feed's page): counted once, then raised by
+ * each conversation the batch opens, so a send costs no count query. Sends by others meanwhile are
+ * seen at the next batch.
+ */
+export type DailyTally = Map<number, number>;
+
+/** Records one more conversation opened from the number, when the tally counted it. */
+export const tallyOne = (tally: DailyTally | undefined, numberId: number) => {
+  if (tally?.has(numberId)) tally.set(numberId, tally.get(numberId)! + 1);
 };

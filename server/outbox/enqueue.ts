@@ -10,11 +10,11 @@ import { replyKey } from '../keys';
 import { getService } from '../utils';
 import type { NumberRow } from '../number-rows';
 import { admit, businessInitiated, consentReason, needsOptIn, type Refusal, type SendSource } from './admission';
-import { dailyFact } from './daily-budget';
+import { dailyFact, tallyOne, type DailyTally } from './daily-budget';
 import type { Row } from './deliver';
 
 /** Where a message goes: an existing conversation, or a number and a customer's phone (E.164). */
-export type Target = number | { numberId: number; phone: string; crmHint?: CrmHint | null };
+export type Target = number | { numberId: number; phone: string; crmHint?: CrmHint | null; dailyTally?: DailyTally };
 export interface CrmHint {
   /** The CRM record a new conversation is linked to (else the identity sources' match). */
   link?: CrmLink | null;
@@ -128,7 +128,7 @@ export const createEnqueue = (strapi: Core.Strapi, schedule: (rows: Row[]) => Pr
         ? consentReason(consent) ?? (await getService('opt-out', { strapi }).reason(e164!, regionOf(number!), byNumber ? target.crmHint?.recipientOf : undefined))
         : null;
       const optInNeeded = initiated && needsOptIn(source, template?.category, (await getService('settings', { strapi }).get()).requireMarketingOptIn);
-      const daily = number && businessInitiated(source, open) && BUDGET_SOURCES.has(source) ? await dailyFact(strapi, number, conversation?.id ?? null) : undefined;
+      const daily = number && businessInitiated(source, open) && BUDGET_SOURCES.has(source) ? await dailyFact(strapi, number, conversation?.id ?? null, byNumber ? target.dailyTally : undefined) : undefined;
       const refusal = admit({
         source,
         target: byNumber ? 'number' : 'conversation',
@@ -154,6 +154,7 @@ export const createEnqueue = (strapi: Core.Strapi, schedule: (rows: Row[]) => Pr
       if (input.idempotencyKey) data.idempotencyKey = replyKey(conversationId, input.idempotencyKey);
       const { row, created } = await insert(data);
       if (!created) return row;
+      if (daily && byNumber) tallyOne(target.dailyTally, number!.id);
       // Only a staff reply means the customer's messages were read; an automated one leaves them waiting.
       await q(UID.conversation).update({ where: { id: conversationId }, data: { lastMessageAt: new Date(), lastMessagePreview: String(row.text ?? `[${row.type}]`).slice(0, 200), ...(STAFF_REPLY_SOURCES.has(source) ? { unread: 0 } : {}) } });
       // A person answering takes the conversation from the bots (and drops their replies still queued).

@@ -14,7 +14,7 @@ import { audienceIssues } from '../campaigns/audience';
 import { campaignActions } from '../campaigns/actions';
 import { createFeed } from '../campaigns/feed';
 import { evaluate, preflightOf } from '../campaigns/preflight';
-import { auditEntry, campaignData, campaignOut, occurrenceOut, replyWindowMs, withAudit } from '../campaigns/rows';
+import { auditEntry, CAMPAIGN_FIELDS, campaignData, campaignOut, occurrenceOut, replyWindowMs, withAudit } from '../campaigns/rows';
 import { nextRun } from '../campaigns/schedule';
 import { countersByOccurrence, sumCounters } from '../campaigns/counters';
 import { countersOf, emptyCounters, funnelOf, loadJoined, recipientOut, timelineOf } from '../campaigns/status';
@@ -33,7 +33,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   const row = async (id: unknown): Promise<Row> => {
     const n = toId(id);
-    const found = n ? await q(UID.campaign).findOne({ where: { id: n } }) : null;
+    const found = n ? await q(UID.campaign).findOne({ where: { id: n }, select: CAMPAIGN_FIELDS }) : null;
     if (!found) throw new errors.NotFoundError('No campaign with this id');
     return found;
   };
@@ -88,7 +88,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     idle: () => loop.current!.idle(),
 
     async list(where: Row, page = 1, pageSize = 25) {
-      const [rows, total] = await Promise.all([q(UID.campaign).findMany({ where, orderBy: { id: 'desc' }, offset: (page - 1) * pageSize, limit: pageSize }), q(UID.campaign).count({ where })]);
+      const [rows, total] = await Promise.all([q(UID.campaign).findMany({ where, select: CAMPAIGN_FIELDS, orderBy: { id: 'desc' }, offset: (page - 1) * pageSize, limit: pageSize }), q(UID.campaign).count({ where })]);
       return { data: await outMany(rows), meta: { pagination: { page, pageSize, total } } };
     },
 

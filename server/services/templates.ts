@@ -111,6 +111,21 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /** Syncs one number, or every number among `numberIds` (the caller's; the hourly job: all). */
+    /**
+     * A template entered by hand, only for a number whose provider cannot list templates: stored
+     * approved (the provider approved it in its own dashboard), upserted by name and language.
+     */
+    async register(input: { numberId: number; name: string; language: string; category: string; body: string }, numberIds: number[] | 'all' = 'all'): Promise<WhatsAppTemplate> {
+      const number = (await strapi.db.query(UID.number).findOne({ where: { id: input.numberId } })) as NumberRow | null;
+      const field = (message: string) => new errors.ValidationError(message, { errors: [{ path: ['numberId'], message, name: 'ValidationError' }] });
+      if (!number || number.deletedAt || (numberIds !== 'all' && !numberIds.includes(number.id))) throw field('no number with this id');
+      if (getService('provider-calls', { strapi }).for(number).capabilities.templateSync) throw field("this number's templates come from its provider: sync them instead");
+      const components = [{ type: 'BODY', text: input.body }];
+      const where = { numberId: number.id, name: input.name, language: input.language };
+      const data = { category: input.category, status: 'APPROVED', components, parameterFormat: 'positional', parameterSchema: parameterSchemaOf(components), removedAt: null, syncedAt: null };
+      const existing = await q().findOne({ where, select: ['id'] });
+      return format(existing ? await q().update({ where: { id: existing.id }, data }) : await q().create({ data: { ...where, ...data } }));
+    },
     async sync(numberId?: number, numberIds: number[] | 'all' = 'all'): Promise<SyncResult[]> {
       if (numberId !== undefined) {
         const number = await strapi.db.query(UID.number).findOne({ where: { id: numberId, deletedAt: null } });

@@ -60,6 +60,7 @@ const audience = yup
       .test('size', `a filter may nest ${MAX_FILTER_DEPTH} levels and hold ${MAX_FILTER_NODES} conditions at most`, (v) => !v || withinBounds(v)),
     phoneField: yup.string().nullable().max(200),
     consentField: yup.string().nullable().max(100),
+    timeZoneField: yup.string().nullable().max(100),
     csv: yup
       .string()
       .nullable()
@@ -95,6 +96,7 @@ const schedule = yup
         start: yup.string().matches(HHMM, 'quietHours.start must be HH:MM').required(),
         end: yup.string().matches(HHMM, 'quietHours.end must be HH:MM').required(),
         timeZone: yup.string().nullable().max(64).test('zone', 'quietHours.timeZone must be an IANA time zone, e.g. Europe/Paris', (v) => !v || isTimeZone(v)),
+        perRecipient: yup.boolean().nullable(),
       })
       .nullable()
       .default(undefined)

@@ -98,7 +98,7 @@ const requireProviderFields = (merged: Partial<NumberInput>, storedSecrets: Read
 const rejectForeignFields = (provider: Provider, body: Partial<NumberInput>): Issue[] => {
   const own = new Set<string>([...PROVIDER_ID_FIELDS[provider], ...CREDENTIAL_FIELDS[provider]]);
   const foreign = ['phoneNumberId', 'wabaId', 'appId', 'appName', 'accessToken', 'appSecret', 'verifyToken', 'apiKey', 'webhookSecret'].filter(
-    (f) => !own.has(f) && !(provider === 'meta' && f === 'appId') && !isBlank(body[f as keyof NumberInput])
+    (f) => !own.has(f) && !((provider === 'meta' || provider === 'gupshup') && f === 'appId') && !isBlank(body[f as keyof NumberInput])
   );
   return foreign.map((path) => ({ path, message: `${path} does not apply to ${provider} numbers` }));
 };

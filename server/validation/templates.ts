@@ -12,3 +12,16 @@ export const validateTemplateQuery = validateYupSchema(
     includeRemoved: yup.string().oneOf(['true', 'false']),
   })
 );
+
+/** A template entered by hand, for a number whose provider lists none (AiSensy): its body text with {{1}}… placeholders. */
+export const validateRegisterBody = validateYupSchema(
+  yup
+    .object({
+      numberId: idNumber().required(),
+      name: yup.string().trim().matches(/^[a-z0-9_]+$/, 'name: lower-case letters, digits and _ only').max(512).required(),
+      language: yup.string().trim().matches(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'language: a code such as en or en_US').required(),
+      category: yup.string().oneOf(['MARKETING', 'UTILITY', 'AUTHENTICATION']).required(),
+      body: yup.string().trim().max(1024).required(),
+    })
+    .noUnknown()
+);

@@ -84,6 +84,43 @@ describe('quiet hours', () => {
     expect(res.status).toBe(400);
     expect(res.body.error.details.errors[0].path).toEqual(['schedule', 'quietHours', 'timeZone']);
   });
+
+  test("per recipient, each is read in the recipient's own zone: one 12 h away is sent now, one inside them waits, and a page of waiting ones does not hold the rest back", async () => {
+    // More waiting recipients than a feed page (200) come first: the two due ones come after them.
+    const waiting = phones('14', 210);
+    const [iceland, kamchatka, india] = ['+3546111234', '+33614999001', '+919876543210'];
+    const csv = ['phone,timezone', ...waiting.map((p) => `${p},UTC`), `${iceland},`, `${kamchatka},Asia/Kamchatka`, `${india},`].join('\n');
+    const id = await create({ name: 'Quiet per recipient', audience: { csv }, schedule: { type: 'now', quietHours: { ...quiet, timeZone: 'UTC', perRecipient: true } } });
+    expect((await get(id)).schedule.quietHours.perRecipient).toBe(true);
+    await launch(id);
+    // Kamchatka (UTC+12, from the CSV) and India (UTC+5:30, from the phone's country) are outside the UTC window around now.
+    await until(app, sim, async () => (await templatesTo(kamchatka)).length === 1 && (await templatesTo(india)).length === 1);
+    const end = new Date(Math.floor((now.getTime() + 3600_000) / 60_000) * 60_000).toISOString();
+    const rows = await recipients(id);
+    const byPhone = new Map(rows.map((r) => [r.phone, r]));
+    // The UTC rows (from the CSV) and the Icelandic phone (Atlantic/Reykjavik, from its country: UTC all year) wait until the end of their quiet hours.
+    for (const p of [...waiting, iceland]) {
+      expect(byPhone.get(p)).toMatchObject({ status: 'queued', nextAttemptAt: end });
+      expect(await templatesTo(p)).toHaveLength(0);
+    }
+    for (const p of [kamchatka, india]) expect(byPhone.get(p)!.nextAttemptAt).toBeNull();
+    expect((await get(id)).state).toBe('running');
+  });
+
+  test("per recipient, a record's time-zone field names the zone; a field that is not text is refused, naming it", async () => {
+    const [utc, kamchatka] = ['+33615000001', '+33615000002'];
+    for (const [phone, zone] of [[utc, 'UTC'], [kamchatka, 'Asia/Kamchatka']]) await app.strapi.documents('api::lead.lead').create({ data: { name: 'tz-lead', phone, source: zone } as any, status: 'published' } as any);
+    const audience = { contentType: 'api::lead.lead', phoneField: 'phone', filters: { name: { $eq: 'tz-lead' } } };
+    const bad = await admin.post('/whatsapp/campaigns').send(body({ name: 'Bad zone field', audience: { ...audience, timeZoneField: 'marketingConsent' }, schedule: { type: 'now', quietHours: { ...quiet, perRecipient: true } } }));
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.errors.map((e: any) => e.path)).toContainEqual(['audience', 'timeZoneField']);
+    const id = await create({ name: 'Zone from the record', audience: { ...audience, timeZoneField: 'source' }, schedule: { type: 'now', quietHours: { ...quiet, timeZone: 'UTC', perRecipient: true } } });
+    await launch(id);
+    await until(app, sim, async () => (await templatesTo(kamchatka)).length === 1);
+    const byPhone = new Map((await recipients(id)).map((r) => [r.phone, r]));
+    expect(byPhone.get(utc)).toMatchObject({ status: 'queued', nextAttemptAt: expect.any(String) });
+    expect(await templatesTo(utc)).toHaveLength(0);
+  });
 });
 
 test("a scheduled run checks its author's rights as they are then: a removed permission refuses it, nothing sent", async () => {

@@ -58,3 +58,22 @@ test(`${COUNT} recipients at ${RATE}/s: each sent once, never over the limit, re
   expect(detail.funnel).toMatchObject({ audience: COUNT, sent: COUNT - rows.length, delivered: COUNT - rows.length, read: COUNT - rows.length, failed: rows.length });
   expect(detail.timeline.buckets.reduce((n: number, b: any) => n + b.sent, 0)).toBe(COUNT - rows.length);
 }, 2_400_000);
+
+test('a 20,000-row CSV is stored once, apart: the list and the campaign answer only what it holds, and the pre-flight still reads it', async () => {
+  const phones = Array.from({ length: 20_000 }, (_, i) => `+336${String(40_000_000 + i)}`);
+  const csv = ['phone,name', ...phones.map((p, i) => `${p},Customer ${i}`)].join('\n');
+  const created = await admin.post('/whatsapp/campaigns').send({ name: 'Big CSV', numberId: number.id, template: { name: 'bulk_notice', language: 'en_US' }, parameters: [{ component: 'body', index: 0, from: 'column', value: 'name' }], audience: { csv }, schedule: { type: 'now' } });
+  expect(created.status).toBe(201);
+  const id = created.body.data.id;
+  const listed = await admin.get('/whatsapp/campaigns');
+  expect(listed.body.data.find((c: any) => c.id === id).audience.csv).toEqual({ rows: 20_000, columns: ['phone', 'name'] });
+  // The list stays small however big the CSV: no row's text is in it.
+  expect(JSON.stringify(listed.body).length).toBeLessThan(50_000);
+  expect((await admin.get(`/whatsapp/campaigns/${id}`)).body.data.audience.csv).toEqual({ rows: 20_000, columns: ['phone', 'name'] });
+  // In the database the text is in its own column, not in the metadata every list reads.
+  const stored = await app.strapi.db.query('plugin::whatsapp.campaign' as any).findOne({ where: { id }, select: ['csv', 'csvText'] });
+  expect(stored.csv).toEqual({ rows: 20_000, columns: ['phone', 'name'] });
+  expect(stored.csvText).toBe(csv);
+  const preflight = (await admin.post(`/whatsapp/campaigns/${id}/preflight`).send({})).body.data;
+  expect(preflight).toMatchObject({ audience: 20_000, sendable: 20_000 });
+});

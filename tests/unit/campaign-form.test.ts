@@ -38,6 +38,10 @@ test('the body sends the CSV only when one was read or it was removed, and only 
   expect(toCampaignBody({ ...values, useCsv: true, csv: 'phone\n+1555' }, slots, lead).audience.csv).toBe('phone\n+1555');
   const recurring = toCampaignBody({ ...values, scheduleType: 'recurring', frequency: 'cron', cron: ' 0 9 * * 1 ', at: '2026-12-24T09:00', until: '2027-01-31T00:00' }, slots, lead).schedule;
   expect(recurring).toMatchObject({ type: 'recurring', frequency: null, cron: '0 9 * * 1', at: '2026-12-24T09:00', until: '2027-01-31T00:00' });
+  // Quiet hours in each recipient's own zone go out as perRecipient, and come back as the checkbox.
+  const quiet = toCampaignBody({ ...values, quietStart: '21:00', quietEnd: '08:00', quietPerRecipient: true }, slots, lead).schedule;
+  expect(quiet.quietHours).toEqual({ start: '21:00', end: '08:00', perRecipient: true });
+  expect(toCampaignBody({ ...values, quietStart: '21:00', quietEnd: '08:00' }, slots, lead).schedule.quietHours).toEqual({ start: '21:00', end: '08:00' });
 });
 
 test('a saved campaign reads back into the form, its instants on the wall clock of its time zone', () => {

@@ -116,6 +116,15 @@ export const PreflightPanel = ({ result, template, spread, canLaunchPermission, 
             ))}
           </Flex>
         )}
+        {(result.warnings ?? []).length > 0 && (
+          <Flex tag="ul" direction="column" alignItems="stretch" gap={1} aria-label={t('campaigns.preflight.warnings', 'Provider limits')}>
+            {result.warnings.map((w, i) => (
+              <Typography key={i} tag="li" textColor="warning600">
+                {w.message}
+              </Typography>
+            ))}
+          </Flex>
+        )}
         <Flex gap={3} wrap="wrap" alignItems="center">
           <Button startIcon={<PaperPlane />} onClick={onLaunch} disabled={Boolean(blocked) || checking} loading={launching}>
             {t('campaigns.launch', 'Launch')}

@@ -48,6 +48,8 @@ export interface CampaignFormValues {
   until: string;
   quietStart: string;
   quietEnd: string;
+  /** Quiet hours read in each recipient's own zone (record field, CSV column, phone's country). */
+  quietPerRecipient: boolean;
   contactedWithinHours: string;
   replyWindowHours: string;
   ecosystemRetries: string;
@@ -83,6 +85,7 @@ export const emptyCampaignValues = (numberId = ''): CampaignFormValues => ({
   until: '',
   quietStart: '',
   quietEnd: '',
+  quietPerRecipient: false,
   contactedWithinHours: '',
   replyWindowHours: '24',
   ecosystemRetries: '1',
@@ -183,6 +186,7 @@ export const valuesFromCampaign = (c: Campaign): CampaignFormValues => {
     until: wallTime(c.schedule.until, tz),
     quietStart: c.schedule.quietHours?.start ?? '',
     quietEnd: c.schedule.quietHours?.end ?? '',
+    quietPerRecipient: Boolean(c.schedule.quietHours?.perRecipient),
     contactedWithinHours: c.options.contactedWithinHours ? String(c.options.contactedWithinHours) : '',
     replyWindowHours: String(c.options.replyWindowHours),
     ecosystemRetries: String(c.options.ecosystemRetries),
@@ -218,7 +222,7 @@ export const toCampaignBody = (v: CampaignFormValues, slots: Slot[], type: HostC
       frequency: recurring && v.frequency !== 'cron' ? v.frequency : null,
       cron: recurring && v.frequency === 'cron' ? v.cron.trim() : null,
       until: recurring ? v.until || null : null,
-      quietHours: v.quietStart && v.quietEnd ? { start: v.quietStart, end: v.quietEnd } : null,
+      quietHours: v.quietStart && v.quietEnd ? { start: v.quietStart, end: v.quietEnd, ...(v.quietPerRecipient ? { perRecipient: true } : {}) } : null,
     },
     options: {
       contactedWithinHours: num(v.contactedWithinHours),

@@ -1,5 +1,5 @@
 import * as React from 'react';
-import { Field, Grid, SingleSelect, SingleSelectOption } from '@strapi/design-system';
+import { Checkbox, Field, Grid, SingleSelect, SingleSelectOption } from '@strapi/design-system';
 import { useTranslate } from '../../../hooks/useTranslate';
 import { GridField } from '../../FormField';
 import { leftoverErrors, type CampaignFormValues } from '../form';
@@ -65,12 +65,17 @@ export const ScheduleSection = ({ values, errors, set }: CampaignSectionProps) =
             </GridField>
           </>
         )}
-        <GridField col={3} name="schedule.quietHours.start" label={t('campaigns.schedule.quietStart', 'Quiet hours from')} error={errors['schedule.quietHours.start'] ?? errors['schedule.quietHours']} hint={t('campaigns.schedule.quiet.hint', 'Recipient’s local time.')}>
+        <GridField col={3} name="schedule.quietHours.start" label={t('campaigns.schedule.quietStart', 'Quiet hours from')} error={errors['schedule.quietHours.start'] ?? errors['schedule.quietHours']} hint={t('campaigns.schedule.quiet.hint', 'In the schedule’s time zone, or each recipient’s own.')}>
           <Field.Input type="time" value={values.quietStart} onChange={input('quietStart', 'schedule.quietHours')} />
         </GridField>
         <GridField col={3} name="schedule.quietHours.end" label={t('campaigns.schedule.quietEnd', 'to')} error={errors['schedule.quietHours.end']}>
           <Field.Input type="time" value={values.quietEnd} onChange={input('quietEnd', 'schedule.quietHours')} />
         </GridField>
+        <Grid.Item col={6} alignItems="center">
+          <Checkbox checked={values.quietPerRecipient} onCheckedChange={(c: boolean) => set('quietPerRecipient', c, 'schedule.quietHours')}>
+            {t('campaigns.schedule.quietPerRecipient', 'In each recipient’s own time zone (a CSV timezone column, else the phone’s country)')}
+          </Checkbox>
+        </Grid.Item>
       </Grid.Root>
     </Section>
   );
