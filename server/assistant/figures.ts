@@ -18,7 +18,7 @@ export const figuresOf = async (strapi: Core.Strapi, numberIds: number[]): Promi
   return numberIds.map((numberId) => {
     const mine = rows.filter((r) => r.numberId === numberId);
     // A draft an automatic answer kept for staff waits like a suggestion; a sent one is no suggestion.
-    const drafts = mine.filter((r) => !r.sent);
+    const drafts = mine.filter((r) => !r.sent && r.handoffReason !== 'human-took-over');
     const count = (outcome: string) => drafts.filter((r) => r.outcome === outcome).length;
     return {
       numberId,
