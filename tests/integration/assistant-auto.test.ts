@@ -178,6 +178,28 @@ test('figures per number count automatic answers, handoffs, pending drafts and t
   expect(mine.medianFirstAnswerMs).toEqual(expect.any(Number));
 });
 
+test('a bot answering `ai` hands the message to the assistant; its answer still queued when staff reply is dropped as human-took-over', async () => {
+  expect((await admin.put(`/whatsapp/bots/numbers/${numberId}`).send({ enabled: true })).status).toBeLessThan(300);
+  const bot = await admin.post('/whatsapp/bots').send({ numberId, name: 'Ask the assistant', trigger: { type: 'contains', keywords: ['gift'] }, response: { type: 'ai' }, limits: { debounceMs: 0 } });
+  expect(bot.status).toBe(201);
+  answerWith('Delivery within the city costs €4.90.');
+  // The provider fails the first send: the assistant's answer waits in the outbox for its retry.
+  await sim.client.setFault(PNID, { flap5xx: 1 });
+  await sim.client.customerSends({ from: '15550004007', to: PNID, name: 'Gina', text: 'A gift: how much does delivery cost?' });
+  await settle();
+  const conversation = await conversationOf('15550004007');
+  expect(await autoRows(conversation.id)).toEqual([expect.objectContaining({ sent: true })]);
+  expect((await admin.post(`/whatsapp/conversations/${conversation.id}/messages`).send({ type: 'text', text: 'Gina, staff here.' })).status).toBeLessThan(300);
+  let ai: any[] = [];
+  for (let i = 0; i < 100 && !(ai.length === 1 && ai[0].status === 'failed'); i += 1) {
+    await settle();
+    await new Promise((r) => setTimeout(r, 100));
+    ai = (await thread(conversation.id)).filter((m) => m.source === 'ai');
+  }
+  expect(ai).toEqual([expect.objectContaining({ status: 'failed', errorCode: 'human-took-over' })]);
+  await admin.del(`/whatsapp/bots/${bot.body.data.id}`);
+});
+
 test('outside the 24-hour window no free text goes out: the conversation is handed to a person', async () => {
   await sim.client.clock({ freeze: true, at: Date.now() - 25 * 3600_000 });
   try {
