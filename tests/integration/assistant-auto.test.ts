@@ -6,7 +6,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RunningSimulator } from '../../simulator';
-import { as } from '../helpers/admin';
+import { as, createStaff } from '../helpers/admin';
 import { connectMetaNumber, startWithSimulator } from '../helpers/simulated-app';
 import type { TestApp } from '../helpers/strapi';
 
@@ -212,4 +212,16 @@ test('outside the 24-hour window no free text goes out: the conversation is hand
   expect((await thread(conversation.id)).filter((m) => m.direction === 'out')).toEqual([]);
   expect(await autoRows(conversation.id)).toEqual([expect.objectContaining({ sent: false, handoffReason: expect.stringContaining('window') })]);
   expect(await ownerOf(conversation.id)).toBe('queue');
+});
+
+test('figures and evaluations list only the numbers the viewer’s teams may see', async () => {
+  const other = await createStaff(app.strapi, app.server, 'AutoOutsider', ['plugin::whatsapp.assistant.manage']);
+  const owners = await app.strapi.service('admin::role').create({ name: 'Auto shop team', description: 'owns the auto shop number' });
+  expect((await admin.put(`/whatsapp/numbers/${numberId}`).send({ teamRoleIds: [owners.id] })).status).toBe(200);
+  const outsider = as(app.server, other.token);
+  const figures = await outsider.get('/whatsapp/assistant/figures');
+  expect(figures.status).toBe(200);
+  expect(figures.body.data.map((f: any) => f.numberId)).not.toContain(numberId);
+  expect((await outsider.get('/whatsapp/assistant/evaluations')).body.data).toEqual([]);
+  expect((await admin.get('/whatsapp/assistant/figures')).body.data.map((f: any) => f.numberId)).toContain(numberId);
 });
