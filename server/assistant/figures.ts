@@ -12,9 +12,20 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? sorted[mid] : Math.round((sorted[mid - 1] + sorted[mid]) / 2);
 };
 
+/** The first answer's delay per customer message: later suggestions on the same message are not first answers. */
+const firstAnswers = (rows: Row[]) => {
+  const first = new Map<string, number>();
+  rows.forEach((r, i) => {
+    if (typeof r.latencyMs !== 'number') return;
+    const key = r.messageId ? `m:${r.messageId}` : `row:${i}`;
+    first.set(key, Math.min(first.get(key) ?? Infinity, r.latencyMs));
+  });
+  return [...first.values()];
+};
+
 export const figuresOf = async (strapi: Core.Strapi, numberIds: number[]): Promise<AssistantFigures[]> => {
   if (!numberIds.length) return [];
-  const rows: Row[] = await strapi.db.query(UID.assistantSuggestion as any).findMany({ where: { numberId: { $in: numberIds } }, select: ['numberId', 'kind', 'outcome', 'sent', 'handoffReason', 'latencyMs', 'tokens'] });
+  const rows: Row[] = await strapi.db.query(UID.assistantSuggestion as any).findMany({ where: { numberId: { $in: numberIds } }, select: ['numberId', 'messageId', 'kind', 'outcome', 'sent', 'handoffReason', 'latencyMs', 'tokens'] });
   return numberIds.map((numberId) => {
     const mine = rows.filter((r) => r.numberId === numberId);
     // A draft an automatic answer kept for staff waits like a suggestion; a sent one is no suggestion.
@@ -28,7 +39,7 @@ export const figuresOf = async (strapi: Core.Strapi, numberIds: number[]): Promi
       pending: count('pending'),
       automatic: mine.filter((r) => r.kind === 'auto' && r.sent).length,
       handoffs: mine.filter((r) => r.handoffReason && r.handoffReason !== 'human-took-over').length,
-      medianFirstAnswerMs: median(mine.filter((r) => typeof r.latencyMs === 'number').map((r) => r.latencyMs)),
+      medianFirstAnswerMs: median(firstAnswers(mine)),
       tokens: mine.reduce((sum, r) => sum + (r.tokens ?? 0), 0),
     };
   });

@@ -99,7 +99,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const crm = (conversation as any).crmRecord ? { type: (conversation as any).crmRecord.type, fields: (conversation as any).crmRecord.fields } : null;
       const draft = await engine.draft(settings, { messages, question, crm, windowOpen, spent, numberId: conversation.numberId, customerName: conversation.customerName ?? null });
       const grounded = draft.grounded;
-      const asked = await strapi.db.query(UID.message).findOne({ where: { conversationId: conversation.id, direction: 'in' }, orderBy: { id: 'desc' }, select: ['createdAt'] });
+      const asked = await strapi.db.query(UID.message).findOne({ where: { conversationId: conversation.id, direction: 'in' }, orderBy: { id: 'desc' }, select: ['id', 'createdAt'] });
       const row = await suggestions.create({
         data: {
           kind: 'suggest',
@@ -115,6 +115,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           template: draft.template ?? null,
           tokens: draft.tokens,
           outcome: 'pending',
+          messageId: asked?.id ?? null,
           latencyMs: asked ? Date.now() - new Date(asked.createdAt).getTime() : null,
         },
       });
