@@ -12,11 +12,19 @@ export const WHATSAPP_TEXT_LIMIT = 4096;
 /** Knowledge files the server reads (a PDF needs a text layer). */
 export const KNOWLEDGE_EXTENSIONS = ['.txt', '.md', '.pdf'] as const;
 
+/** A question of a number's golden set and the knowledge sources (ids or titles) its answer must cite. */
+export interface GoldenQuestion {
+  question: string;
+  expectedSources: string[];
+}
+
 export interface AssistantNumber {
   numberId: number;
   mode: AssistantMode;
-  /** The confidence (0–1) an automatic answer needs. */
+  /** The confidence (0–1) an automatic answer needs; null: the default (0.6). */
   threshold?: number | null;
+  /** The golden set the evaluation runs; auto mode needs its latest run passed. */
+  golden?: GoldenQuestion[];
 }
 
 /** The settings as the server returns them: the API key is never sent back, only whether one is set. */
@@ -50,6 +58,67 @@ export namespace SaveAssistantSettings {
     budgetPerConversation?: number | null;
   }
   export type Response = GetAssistantSettings.Response;
+}
+
+export interface EvaluatedQuestion {
+  question: string;
+  expectedSources: string[];
+  /** Titles of the sources the answer cites. */
+  citedSources: string[];
+  passed: boolean;
+  answer: string;
+  confidence: number;
+  grounded: boolean;
+  /** Why the engine handed off instead of answering. */
+  handoff?: string | null;
+}
+
+/** A number's golden set run through the engine that suggests and answers automatically. */
+export interface Evaluation {
+  numberId: number;
+  passed: boolean;
+  passedCount: number;
+  total: number;
+  at: string;
+  results: EvaluatedQuestion[];
+}
+
+export namespace Evaluate {
+  export interface Request {
+    numberId: number;
+  }
+  export interface Response {
+    data: Evaluation;
+  }
+}
+
+export namespace ListEvaluations {
+  /** The latest evaluation of each number. */
+  export interface Response {
+    data: Evaluation[];
+  }
+}
+
+/** What the assistant did on one number. */
+export interface AssistantFigures {
+  numberId: number;
+  accepted: number;
+  edited: number;
+  rejected: number;
+  pending: number;
+  /** Answers sent automatically. */
+  automatic: number;
+  /** Drafts that handed the conversation to a person (automatic or not). */
+  handoffs: number;
+  /** From the customer's message to the automatic answer or suggestion; null without any. */
+  medianFirstAnswerMs: number | null;
+  tokens: number;
+}
+
+export namespace GetFigures {
+  export interface Response {
+    data: AssistantFigures[];
+  }
 }
 
 export interface KnowledgeSource {

@@ -101,6 +101,10 @@ export const API_LOG_BUFFER_MAX_ROWS = 10_000;
 export const ASSISTANT_TIMEOUT_MS = 20_000;
 export const ASSISTANT_RECENT_MESSAGES = 12;
 export const ASSISTANT_TOP_CHUNKS = 4;
+/** The confidence an automatic answer needs when the number sets none. */
+export const ASSISTANT_AUTO_THRESHOLD = 0.6;
+/** How automatic answers are labelled in the thread (like a bot's name). */
+export const ASSISTANT_AUTHOR = { id: 0, name: 'AI assistant', trigger: 'ai' } as const;
 /** Largest knowledge text (typed or uploaded) and the size a chunk is cut to. */
 export const KNOWLEDGE_MAX_CHARS = 1_000_000;
 export const KNOWLEDGE_CHUNK_CHARS = 1200;

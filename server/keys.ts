@@ -28,6 +28,9 @@ export const outOfHoursKey = (period: string) => `out-of-hours:${period}`;
 /** A bot's answer to a customer's message (the last of a burst): decided twice, it is still sent once. */
 export const botReplyKey = (messageId: number) => `bot:${messageId}`;
 
+/** The assistant's automatic answer to a customer's message: claimed once, sent once, also on a redelivered webhook. */
+export const assistantAutoKey = (messageId: number) => `ai:${messageId}`;
+
 /** A timed bot's caller key: once per bot and the message it follows up. */
 export const botTimedKey = (botId: number, trigger: string, messageId: number) => `bot:${botId}:${trigger}:${messageId}`;
 /** A consent keyword's confirmation: one per customer message, so a replayed STOP finds it. */

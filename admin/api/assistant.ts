@@ -1,4 +1,4 @@
-import type { AddCollectionKnowledge, AddKnowledge, GetAssistantSettings, ListKnowledge, RecordOutcome, ReindexKnowledge, SaveAssistantSettings, Suggest, UploadKnowledge } from '../../contracts/assistant';
+import type { AddCollectionKnowledge, AddKnowledge, Evaluate, GetAssistantSettings, GetFigures, ListEvaluations, ListKnowledge, RecordOutcome, ReindexKnowledge, SaveAssistantSettings, Suggest, UploadKnowledge } from '../../contracts/assistant';
 import { baseApi, listTags, FRESH } from './base';
 
 /** The AI assistant: its settings, its knowledge sources and suggestions in the inbox. */
@@ -14,6 +14,23 @@ export const assistantApi = baseApi.injectEndpoints({
       query: (body) => ({ url: '/whatsapp/assistant/settings', method: 'PUT', data: body }),
       transformResponse: (res: SaveAssistantSettings.Response) => res.data,
       invalidatesTags: ['WaAssistantSettings'],
+    }),
+    waListEvaluations: build.query<ListEvaluations.Response['data'], void>({
+      keepUnusedDataFor: FRESH,
+      query: () => '/whatsapp/assistant/evaluations',
+      transformResponse: (res: ListEvaluations.Response) => res.data,
+      providesTags: ['WaAssistantEvaluations'],
+    }),
+    waEvaluate: build.mutation<Evaluate.Response['data'], Evaluate.Request>({
+      query: (body) => ({ url: '/whatsapp/assistant/evaluate', method: 'POST', data: body }),
+      transformResponse: (res: Evaluate.Response) => res.data,
+      invalidatesTags: ['WaAssistantEvaluations'],
+    }),
+    waGetAssistantFigures: build.query<GetFigures.Response['data'], void>({
+      keepUnusedDataFor: FRESH,
+      query: () => '/whatsapp/assistant/figures',
+      transformResponse: (res: GetFigures.Response) => res.data,
+      providesTags: ['WaAssistantFigures'],
     }),
     waListKnowledge: build.query<ListKnowledge.Response['data'], void>({
       keepUnusedDataFor: FRESH,
@@ -63,6 +80,9 @@ export const assistantApi = baseApi.injectEndpoints({
 export const {
   useWaGetAssistantSettingsQuery: useGetAssistantSettingsQuery,
   useWaSaveAssistantSettingsMutation: useSaveAssistantSettingsMutation,
+  useWaListEvaluationsQuery: useListEvaluationsQuery,
+  useWaEvaluateMutation: useEvaluateMutation,
+  useWaGetAssistantFiguresQuery: useGetAssistantFiguresQuery,
   useWaListKnowledgeQuery: useListKnowledgeQuery,
   useWaAddKnowledgeMutation: useAddKnowledgeMutation,
   useWaAddCollectionKnowledgeMutation: useAddCollectionKnowledgeMutation,

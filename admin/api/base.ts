@@ -25,6 +25,8 @@ export const TAGS = [
   'WaBot',
   'WaAssistantSettings',
   'WaKnowledge',
+  'WaAssistantEvaluations',
+  'WaAssistantFigures',
 ] as const;
 export type Tag = (typeof TAGS)[number];
 

@@ -24,6 +24,7 @@ export const createRuntime = (strapi: Core.Strapi) => {
   const actor = createActor(strapi, rows);
   const q = (uid: string) => strapi.db.query(uid as any);
   const pending = new Set<Promise<unknown>>();
+  const assistant = () => getService('assistant', { strapi });
 
   /** The engine's input for a conversation's message, from what is stored now. */
   const judge = async (numberId: number, conversationId: number | null, message: { id: number; text: string; replyId?: string | null; at: Date }, given: { firstMessage?: boolean; newSession?: boolean } = {}) => {
@@ -77,7 +78,11 @@ export const createRuntime = (strapi: Core.Strapi) => {
     if (stateRow?.decidedId && stateRow.decidedId >= messageId) return;
     const { decision, interactive, period } = await judge(numberId, conversationId, { id: messageId, text: last.text ?? '', replyId: stateRow?.pendingReplyId ?? null, at: new Date(last.createdAt) });
     await record(conversationId, numberId, messageId, decision, stateRow, period);
+    // An `ai` response is the assistant's to answer where the number is in auto mode; elsewhere it hands off.
+    if (decision.fired && decision.response?.type === 'ai' && (await assistant().autoAnswer(conversationId, messageId))) return;
     if (decision.fired && decision.bot && decision.response) await actor.act(decision.bot, decision.response, conversationId, botReplyKey(messageId), interactive);
+    // No bot answered and none holds the conversation (a menu, a handoff): the assistant may.
+    else if (!decision.fired && !decision.handoff && !stateRow?.menu) await assistant().autoAnswer(conversationId, messageId);
   };
 
   const track = (work: Promise<unknown>) => {
@@ -95,11 +100,14 @@ export const createRuntime = (strapi: Core.Strapi) => {
       if (event.kind !== 'message' || event.type === 'reaction') return;
       const created = published.find((e): e is Extract<RealtimeEvent, { type: 'message.created' }> => e.type === 'message.created');
       if (!created) return;
-      const settings = await rows.numberSettings(number.id);
-      if (!settings.enabled) return;
-      const bots = (await rows.botsOf(number.id)).filter((b) => b.active);
-      if (!bots.length) return;
       const { conversationId, messageId } = created;
+      const settings = await rows.numberSettings(number.id);
+      const bots = settings.enabled ? (await rows.botsOf(number.id)).filter((b) => b.active) : [];
+      // Without bots the assistant's automatic answer runs alone, off the webhook's path.
+      if (!bots.length) {
+        if (await assistant().autoActive(number.id)) track(assistant().autoAnswer(conversationId, messageId));
+        return;
+      }
       const state = await rows.state(conversationId);
       await rows.patchState(conversationId, number.id, { burstFirstId: state?.burstFirstId ?? messageId, pendingReplyId: event.interactive?.id ?? null });
       const wait = Math.max(...bots.map((b) => b.limits.debounceMs));

@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import type { SaveAssistantSettings, SuggestionOutcome } from '../../contracts/assistant';
 import { contentManagerScope } from '../content-manager-scope';
 import { getService } from '../utils';
-import { validateAssistantSettings, validateOutcome } from '../validation/assistant';
+import { validateAssistantSettings, validateEvaluate, validateOutcome } from '../validation/assistant';
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const assistant = () => getService('assistant', { strapi });
@@ -17,6 +17,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
     async suggest(ctx: any) {
       ctx.body = { data: await assistant().suggest(viewer(ctx), ctx.params.id) };
+    },
+    async evaluate(ctx: any) {
+      const { numberId } = (await validateEvaluate(ctx.request.body)) as { numberId: number };
+      ctx.body = { data: await assistant().evaluate(numberId) };
+    },
+    async evaluations(ctx: any) {
+      ctx.body = { data: await assistant().evaluations(ctx.state.user) };
+    },
+    async figures(ctx: any) {
+      ctx.body = { data: await assistant().figures(ctx.state.user) };
     },
     async outcome(ctx: any) {
       const { outcome } = (await validateOutcome(ctx.request.body)) as { outcome: SuggestionOutcome };

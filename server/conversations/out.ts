@@ -70,6 +70,6 @@ export const messageOut = (row: any): Message => ({
   errorText: row.errorText ?? null,
   source: row.source,
   authorId: row.authorId ?? null,
-  bot: row.source === 'bot' && row.payload?.bot ? row.payload.bot : null,
+  bot: (row.source === 'bot' || row.source === 'ai') && row.payload?.bot ? row.payload.bot : null,
   createdAt: row.createdAt,
 });

@@ -19,16 +19,16 @@ export interface Candidate {
 const e164Of = (conversation: Row) => conversation.customerPhone ?? `+${conversation.customerWaId}`;
 const windowOpen = (conversation: Row) => Boolean(conversation.windowExpiresAt && new Date(conversation.windowExpiresAt) > new Date());
 
-/** Bot replies queued before a person answered the conversation: dropped, the person has it now. */
+/** Bot and assistant replies queued before a person answered the conversation: dropped, the person has it now. */
 const humanTookOver = async (strapi: Core.Strapi, candidates: Candidate[]) => {
   const refused = new Map<number, Refusal>();
-  const bots = candidates.filter((c) => c.row.source === 'bot');
+  const bots = candidates.filter((c) => c.row.source === 'bot' || c.row.source === 'ai');
   if (!bots.length) return refused;
   const states = await strapi.db.query(UID.botState as any).findMany({ where: { conversationId: { $in: [...new Set(bots.map((c) => c.row.conversationId))] } }, select: ['conversationId', 'staffAt'] });
   const staffAt = new Map<number, number>(states.filter((s: Row) => s.staffAt).map((s: Row) => [s.conversationId, new Date(s.staffAt).getTime()]));
   for (const { row } of bots) {
     const at = staffAt.get(row.conversationId);
-    if (at !== undefined && at >= new Date(row.createdAt).getTime()) refused.set(row.id, { reason: 'human-took-over', path: ['source'], message: 'a person answered the conversation after this bot reply was queued' });
+    if (at !== undefined && at >= new Date(row.createdAt).getTime()) refused.set(row.id, { reason: 'human-took-over', path: ['source'], message: `a person answered the conversation after this ${row.source === 'ai' ? 'assistant' : 'bot'} reply was queued` });
   }
   return refused;
 };

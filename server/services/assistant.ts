@@ -1,64 +1,31 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import type { AssistantMode, AssistantSettings, Citation, SaveAssistantSettings, Suggestion, SuggestionOutcome } from '../../contracts/assistant';
-import { confidenceOf } from '../assistant/knowledge-index';
-import { callChatCompletions, EngineError } from '../assistant/openai';
-import { buildPrompt, type ConversationContext } from '../assistant/prompt';
-import { toWhatsApp } from '../assistant/format';
-import { ungroundedFigures } from '../assistant/grounding';
-import { proposeTemplate } from '../assistant/template';
-import { ASSISTANT_RECENT_MESSAGES, ASSISTANT_TIMEOUT_MS, ASSISTANT_TOP_CHUNKS, PLUGIN_ID, UID } from '../constants';
+import type { AssistantFigures, AssistantMode, AssistantSettings, Evaluation, SaveAssistantSettings, Suggestion, SuggestionOutcome } from '../../contracts/assistant';
+import { createAuto } from '../assistant/auto';
+import { createEngine, type Stored } from '../assistant/engine';
+import { createEvaluation } from '../assistant/evaluation';
+import { figuresOf } from '../assistant/figures';
+import { ASSISTANT_RECENT_MESSAGES, PLUGIN_ID, UID } from '../constants';
 import type { AdminUser } from './inbox';
 import { toId } from '../ids';
 import { originOf } from '../providers/media-fetch';
-import { getConfig, getService } from '../utils';
+import { getService } from '../utils';
 
 const KEY = 'assistant';
-const EXCERPT_CHARS = 300;
-
-interface Stored extends Omit<AssistantSettings, 'apiKeySet'> {
-  apiKeyEncrypted: string | null;
-}
 
 const DEFAULTS: Stored = { engine: 'builtin', baseUrl: null, model: null, apiKeyEncrypted: null, numbers: [], redact: true, budgetPerConversation: null };
 
 const publicOf = ({ apiKeyEncrypted, ...rest }: Stored): AssistantSettings => ({ ...rest, apiKeySet: Boolean(apiKeyEncrypted) });
 
-type Draft = Omit<Suggestion, 'id' | 'grounded'> & { tokens: number; context: string[] };
+const invalid = (path: string[], message: string, value: unknown) => new errors.ValidationError(`${path.join('.')}: ${message}`, { errors: [{ path, message, name: 'ValidationError', value }] });
 
-/** The assistant's settings, and suggestions for staff: drafts from the knowledge base (built-in) or a model. */
+/** The assistant's settings, suggestions for staff, automatic answers, evaluations and figures. */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const store = () => strapi.store({ type: 'plugin', name: PLUGIN_ID, key: KEY });
   const read = async (): Promise<Stored> => ({ ...DEFAULTS, ...(((await store().get({})) as Partial<Stored> | null) ?? {}) });
   const crypto = () => getService('crypto', { strapi });
-
-  const citationOf = (h: { sourceId: number; title: string; heading: string | null; text: string }): Citation => ({
-    sourceId: h.sourceId,
-    title: h.heading ? `${h.title} — ${h.heading}` : h.title,
-    excerpt: h.text.length > EXCERPT_CHARS ? `${h.text.slice(0, EXCERPT_CHARS - 1)}…` : h.text,
-  });
-
-  /** The best matching section, as it is written: the built-in engine needs no model. */
-  const builtin = (context: ConversationContext): Draft => {
-    const [top] = context.hits;
-    if (!top) return { text: '', citations: [], confidence: 0, handoff: { reason: 'nothing in the knowledge base matches the question' }, tokens: 0, context: [] };
-    return { text: toWhatsApp(top.text), citations: [citationOf(top)], confidence: confidenceOf(context.hits), tokens: 0, context: [top.text] };
-  };
-
-  const openai = async (settings: Stored, context: ConversationContext): Promise<Draft> => {
-    const apiKey = settings.apiKeyEncrypted ? crypto().decrypt(settings.apiKeyEncrypted) : null;
-    const citations = context.hits.map(citationOf);
-    const used = context.hits.map((h) => h.text);
-    try {
-      const answer = await callChatCompletions({ baseUrl: settings.baseUrl!, model: settings.model!, apiKey, messages: buildPrompt(context, { redact: settings.redact }), timeoutMs: getConfig(strapi, 'assistant')?.timeoutMs ?? ASSISTANT_TIMEOUT_MS });
-      if (answer.handoff !== null) return { text: '', citations, confidence: 0, handoff: { reason: answer.handoff }, tokens: answer.tokens, context: used };
-      // A model's own certainty is not reported; how well the knowledge covers the question stands in for it.
-      return { text: toWhatsApp(answer.reply!), citations, confidence: context.hits.length ? confidenceOf(context.hits) : 0, tokens: answer.tokens, context: used };
-    } catch (error) {
-      if (!(error instanceof EngineError)) throw error;
-      return { text: '', citations, confidence: 0, handoff: { reason: error.message }, tokens: 0, context: used };
-    }
-  };
+  const engine = createEngine(strapi);
+  const evaluation = createEvaluation(strapi, engine, read);
 
   /** The conversation's recent messages, oldest first, and the question: what the customer wrote since staff last answered. */
   const recentMessages = async (conversationId: number) => {
@@ -68,6 +35,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const asked = messages.slice(lastOut + 1).filter((m) => m.direction === 'in');
     return { messages, question: (asked.length ? asked : messages.slice(-1)).map((m) => m.text).join('\n') };
   };
+
+  const auto = createAuto(strapi, { engine, read, recentMessages, evaluationPassed: async (numberId) => Boolean((await evaluation.latest(numberId))?.passed) });
 
   const modeOf = (settings: Stored, numberId: number): AssistantMode => settings.numbers.find((n) => n.numberId === numberId)?.mode ?? 'suggest';
 
@@ -80,10 +49,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const current = await read();
       const known = new Set((await strapi.db.query(UID.number).findMany({ where: { deletedAt: null }, select: ['id'] })).map((n: { id: number }) => n.id));
       input.numbers.forEach((n, i) => {
-        if (known.has(n.numberId)) return;
-        const message = `no WhatsApp number with id ${n.numberId}`;
-        throw new errors.ValidationError(`numbers.${i}.numberId: ${message}`, { errors: [{ path: ['numbers', String(i), 'numberId'], message, name: 'ValidationError', value: n.numberId }] });
+        if (!known.has(n.numberId)) throw invalid(['numbers', String(i), 'numberId'], `no WhatsApp number with id ${n.numberId}`, n.numberId);
       });
+      // Auto mode answers customers unreviewed: only where the number's golden set passed its latest evaluation.
+      for (const [i, n] of input.numbers.entries()) {
+        if (n.mode !== 'auto') continue;
+        const latest = await evaluation.latest(n.numberId);
+        if (latest?.passed) continue;
+        const why = latest ? `its latest evaluation passed ${latest.passedCount} of ${latest.total} questions` : 'it has not been evaluated yet';
+        throw invalid(['numbers', String(i), 'mode'], `auto mode needs a passing evaluation of this number’s golden set: ${why}`, n.mode);
+      }
       // A kept key would be sent as Bearer to whichever host the new address names, so a new origin needs the key entered again.
       const newOrigin = originOf(input.baseUrl);
       if (input.apiKey === undefined && current.apiKeyEncrypted && newOrigin && newOrigin !== originOf(current.baseUrl)) {
@@ -97,7 +72,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         baseUrl: input.baseUrl ?? null,
         model: input.model ?? null,
         apiKeyEncrypted,
-        numbers: input.numbers.map((n) => ({ numberId: n.numberId, mode: n.mode, threshold: n.threshold ?? null })),
+        numbers: input.numbers.map((n) => ({ numberId: n.numberId, mode: n.mode, threshold: n.threshold ?? null, golden: n.golden ?? [] })),
         redact: input.redact ?? current.redact,
         budgetPerConversation: input.budgetPerConversation === undefined ? current.budgetPerConversation : input.budgetPerConversation,
       };
@@ -122,24 +97,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const spent = settings.budgetPerConversation !== null && (await suggestions.count({ where: { conversationId: conversation.id } })) >= settings.budgetPerConversation;
       const windowOpen = Boolean(conversation.windowExpiresAt && new Date(conversation.windowExpiresAt) > new Date());
       const crm = (conversation as any).crmRecord ? { type: (conversation as any).crmRecord.type, fields: (conversation as any).crmRecord.fields } : null;
-
-      let draft: Draft;
-      if (spent) {
-        draft = { text: '', citations: [], confidence: 0, handoff: { reason: 'this conversation’s assistant budget is spent' }, tokens: 0, context: [] };
-      } else if (!windowOpen) {
-        const template = await proposeTemplate(strapi, conversation.numberId, question, conversation.customerName ?? null);
-        draft = template
-          ? { text: template.body, citations: [], confidence: 0, template, tokens: 0, context: [] }
-          : { text: '', citations: [], confidence: 0, handoff: { reason: 'the 24-hour window is closed and the number has no approved text template' }, tokens: 0, context: [] };
-      } else {
-        const hits = (await getService('assistant-knowledge', { strapi }).index()).query(question, ASSISTANT_TOP_CHUNKS);
-        const context: ConversationContext = { messages, crm, hits };
-        draft = settings.engine === 'openai' ? await openai(settings, context) : builtin(context);
-      }
-      const crmValues = crm ? Object.values(crm.fields).map(String) : [];
-      const grounded = draft.template ? true : ungroundedFigures(draft.text, [...draft.context, ...crmValues]).length === 0;
+      const draft = await engine.draft(settings, { messages, question, crm, windowOpen, spent, numberId: conversation.numberId, customerName: conversation.customerName ?? null });
+      const grounded = draft.grounded;
+      const asked = await strapi.db.query(UID.message).findOne({ where: { conversationId: conversation.id, direction: 'in' }, orderBy: { id: 'desc' }, select: ['id', 'createdAt'] });
       const row = await suggestions.create({
         data: {
+          kind: 'suggest',
           conversationId: conversation.id,
           numberId: conversation.numberId,
           authorId: viewer.id,
@@ -152,6 +115,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           template: draft.template ?? null,
           tokens: draft.tokens,
           outcome: 'pending',
+          messageId: asked?.id ?? null,
+          latencyMs: asked ? Date.now() - new Date(asked.createdAt).getTime() : null,
         },
       });
       return {
@@ -177,5 +142,29 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       await strapi.db.query(UID.assistantSuggestion).update({ where: { id: row.id }, data: { outcome, outcomeAt: new Date() } });
       return { id: row.id, outcome };
     },
+
+    /** Runs the number's golden set through the engine and stores the result as its latest evaluation. */
+    evaluate: (numberId: number): Promise<Evaluation> => evaluation.run(numberId),
+
+    /** The latest evaluation of each number the viewer may see. */
+    async evaluations(viewer: AdminUser): Promise<Evaluation[]> {
+      const scope = getService('scope', { strapi });
+      const out: Evaluation[] = [];
+      for (const e of Object.values(await evaluation.all())) if (await scope.canSeeNumber(viewer, e.numberId)) out.push(e);
+      return out;
+    },
+
+    /** Per number the viewer may see: what staff did with suggestions, automatic answers, handoffs, speed, tokens. */
+    async figures(viewer: AdminUser): Promise<AssistantFigures[]> {
+      const scope = getService('scope', { strapi });
+      const numbers = await strapi.db.query(UID.number).findMany({ where: { deletedAt: null }, select: ['id'], orderBy: { id: 'asc' } });
+      const visible: number[] = [];
+      for (const n of numbers) if (await scope.canSeeNumber(viewer, n.id)) visible.push(n.id);
+      return figuresOf(strapi, visible);
+    },
+
+    /** Answers a customer's message automatically where the number is in auto mode (false: it is not). */
+    autoActive: (numberId: number) => auto.active(numberId),
+    autoAnswer: (conversationId: number, messageId: number) => auto.answer(conversationId, messageId),
   };
 };

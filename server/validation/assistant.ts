@@ -18,6 +18,17 @@ const settings = yup
             numberId: yup.number().integer().min(1).required(),
             mode: yup.string().oneOf([...ASSISTANT_MODES]).required(),
             threshold: yup.number().nullable().min(0).max(1),
+            golden: yup
+              .array()
+              .of(
+                yup
+                  .object({
+                    question: yup.string().trim().min(1).max(1000).required(),
+                    expectedSources: yup.array().of(yup.string().trim().min(1).max(200).required()).max(20).default([]),
+                  })
+                  .noUnknown()
+              )
+              .max(100),
           })
           .noUnknown()
       )
@@ -31,10 +42,6 @@ const invalid = (path: (string | number)[], message: string) =>
 
 export const validateAssistantSettings = async (body: unknown) => {
   const value = (await validateYupSchema(settings)(body)) as any;
-  value.numbers.forEach((n: { mode: string }, i: number) => {
-    // The golden-set evaluation that must pass first is not built yet, so nothing can switch auto on.
-    if (n.mode === 'auto') throw invalid(['numbers', i, 'mode'], 'auto mode needs an evaluation that passes; use suggest for now');
-  });
   const seen = new Set<number>();
   value.numbers.forEach((n: { numberId: number }, i: number) => {
     if (seen.has(n.numberId)) throw invalid(['numbers', i, 'numberId'], 'this number is listed twice');
@@ -70,3 +77,5 @@ export const validateCollectionKnowledge = validateYupSchema(
 );
 
 export const validateOutcome = validateYupSchema(yup.object({ outcome: yup.string().oneOf([...SUGGESTION_OUTCOMES]).required() }).noUnknown());
+
+export const validateEvaluate = validateYupSchema(yup.object({ numberId: yup.number().integer().min(1).required() }).noUnknown());

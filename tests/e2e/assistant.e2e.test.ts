@@ -1,6 +1,7 @@
 /**
  * The assistant in a real browser: staff ask for a suggestion in the inbox composer, see its source,
- * use it, edit it and send it; the customer gets the edited text and the suggestion is logged as edited.
+ * use it, edit it and send it; the customer gets the edited text and the suggestion is logged as edited;
+ * a golden set is written and evaluated before auto mode can be chosen.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -90,5 +91,36 @@ test('knowledge from a PDF file and from a collection is added in Settings → A
     const row = page.getByRole('row').filter({ hasText: 'api::ticket.ticket' });
     await row.waitFor();
     expect(await row.getByRole('gridcell').nth(2).innerText()).toBe('1');
+  });
+});
+
+test('a golden set is written and evaluated in Settings → AI assistant, and then auto mode can be chosen', async () => {
+  const numberId = (await api('GET', '/whatsapp/numbers')).body.data[0].id;
+  // A low threshold: the built-in engine's confidence depends on how the question's words spread over the knowledge.
+  expect((await api('PUT', '/whatsapp/assistant/settings', { engine: 'builtin', numbers: [{ numberId, mode: 'suggest', threshold: 0.05 }] })).status).toBe(200);
+
+  await step('auto mode is offered only with a passing evaluation, and says why', async () => {
+    await page.goto('/admin/settings/whatsapp/assistant');
+    await page.getByRole('heading', { name: 'AI assistant', level: 1 }).waitFor();
+    await page.getByText('Auto mode needs a passing evaluation: run this number’s golden set below.').waitFor();
+  });
+
+  await step('write a question with its expected source, save it and run the evaluation', async () => {
+    await page.getByRole('button', { name: 'Add a question' }).click();
+    await page.getByRole('textbox', { name: 'Question 1' }).fill('What are your opening hours?');
+    await page.getByRole('textbox', { name: 'Expected sources (comma-separated)' }).fill('Shop FAQ');
+    await page.getByRole('button', { name: 'Save golden set' }).click();
+    await until('the golden set to be saved', async () => (await api('GET', '/whatsapp/assistant/settings')).body.data.numbers[0].golden?.length === 1);
+    await page.getByRole('button', { name: 'Run evaluation' }).click();
+    await page.getByText(/^Passed: 1 of 1 questions/).waitFor();
+    const row = page.getByRole('row').filter({ hasText: 'What are your opening hours?' }).filter({ hasText: 'Shop FAQ / Shop FAQ' });
+    await row.getByText('Pass', { exact: true }).waitFor();
+  });
+
+  await step('choose auto mode and save', async () => {
+    await page.getByRole('combobox', { name: 'Mode for Shop' }).click();
+    await page.getByRole('option', { name: 'Answer automatically (needs a passing evaluation)' }).click();
+    await page.getByRole('form', { name: 'Assistant settings' }).getByRole('button', { name: 'Save' }).click();
+    await until('auto mode to be saved', async () => (await api('GET', '/whatsapp/assistant/settings')).body.data.numbers[0].mode === 'auto');
   });
 });

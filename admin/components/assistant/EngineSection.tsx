@@ -1,6 +1,6 @@
 import * as React from 'react';
 import { Button, Field, Flex, Grid, NumberInput, SingleSelect, SingleSelectOption, TextInput, Toggle } from '@strapi/design-system';
-import type { AssistantMode, AssistantSettings, SaveAssistantSettings } from '../../../contracts/assistant';
+import type { AssistantMode, AssistantNumber, AssistantSettings, Evaluation, SaveAssistantSettings } from '../../../contracts/assistant';
 import { useListNumbersQuery, useSaveAssistantSettingsMutation } from '../../api';
 import { useApiAction } from '../../api/errors';
 import { useTranslate } from '../../hooks/useTranslate';
@@ -13,7 +13,7 @@ type Values = Omit<SaveAssistantSettings.Request, 'apiKey'> & { apiKey: string }
 const valuesOf = (s: AssistantSettings): Values => ({ engine: s.engine, baseUrl: s.baseUrl ?? '', model: s.model ?? '', apiKey: '', numbers: s.numbers, redact: s.redact, budgetPerConversation: s.budgetPerConversation });
 
 /** Engine (built-in or an OpenAI-compatible server), its key (write-only), redaction, budget and the mode of each number. */
-export const EngineSection = ({ settings }: { settings: AssistantSettings }) => {
+export const EngineSection = ({ settings, evaluations }: { settings: AssistantSettings; evaluations: Evaluation[] }) => {
   const t = useTranslate();
   const run = useApiAction();
   const numbers = useListNumbersQuery();
@@ -22,7 +22,15 @@ export const EngineSection = ({ settings }: { settings: AssistantSettings }) => 
   const [errors, setErrors] = React.useState<FieldErrors>({});
   const set = <K extends keyof Values>(key: K, value: Values[K]) => setValues((v) => ({ ...v, [key]: value }));
   const modeOf = (numberId: number): AssistantMode => values.numbers.find((n) => n.numberId === numberId)?.mode ?? 'suggest';
-  const setMode = (numberId: number, mode: AssistantMode) => set('numbers', [...values.numbers.filter((n) => n.numberId !== numberId), { numberId, mode }]);
+  const entryOf = (numberId: number): AssistantNumber => values.numbers.find((n) => n.numberId === numberId) ?? { numberId, mode: 'suggest' };
+  // The golden set and threshold stay as saved: only the mode changes here.
+  const setMode = (numberId: number, mode: AssistantMode) => set('numbers', values.numbers.some((n) => n.numberId === numberId) ? values.numbers.map((n) => (n.numberId === numberId ? { ...n, mode } : n)) : [...values.numbers, { numberId, mode }]);
+  /** Why auto mode cannot be chosen for the number (null: it can). */
+  const autoBlocked = (numberId: number) => {
+    const latest = evaluations.find((e) => e.numberId === numberId);
+    if (!latest) return t('assistant.mode.auto.never', 'Auto mode needs a passing evaluation: run this number’s golden set below.');
+    return latest.passed ? null : t('assistant.mode.auto.failed', 'Auto mode needs a passing evaluation: the latest passed {passed} of {total}.', { passed: latest.passedCount, total: latest.total });
+  };
   const openai = values.engine === 'openai';
 
   const submit = async (e: React.FormEvent) => {
@@ -30,6 +38,8 @@ export const EngineSection = ({ settings }: { settings: AssistantSettings }) => 
     setErrors({});
     const body: SaveAssistantSettings.Request = {
       ...values,
+      // In the order of the list shown, so an error on numbers.<i> lands on its row.
+      numbers: (numbers.data ?? []).map((n) => entryOf(n.id)),
       baseUrl: values.baseUrl || null,
       model: values.model || null,
       // Left empty, the stored key is kept: it is never sent back to be shown.
@@ -77,11 +87,11 @@ export const EngineSection = ({ settings }: { settings: AssistantSettings }) => 
               </>
             )}
             {(numbers.data ?? []).map((n, i) => (
-              <GridField key={n.id} name={`numbers.${i}.mode`} label={t('assistant.mode', 'Mode for {label}', { label: n.label })} error={errors[`numbers.${i}.mode`]}>
+              <GridField key={n.id} name={`numbers.${i}.mode`} label={t('assistant.mode', 'Mode for {label}', { label: n.label })} hint={autoBlocked(n.id) ?? undefined} error={errors[`numbers.${i}.mode`]}>
                 <SingleSelect value={modeOf(n.id)} onChange={(v: string | number) => setMode(n.id, String(v) as AssistantMode)}>
                   <SingleSelectOption value="off">{t('assistant.mode.off', 'Off')}</SingleSelectOption>
                   <SingleSelectOption value="suggest">{t('assistant.mode.suggest', 'Suggest drafts to staff')}</SingleSelectOption>
-                  <SingleSelectOption value="auto" disabled>{t('assistant.mode.auto', 'Answer automatically (needs a passing evaluation)')}</SingleSelectOption>
+                  <SingleSelectOption value="auto" disabled={Boolean(autoBlocked(n.id))}>{t('assistant.mode.auto', 'Answer automatically (needs a passing evaluation)')}</SingleSelectOption>
                 </SingleSelect>
               </GridField>
             ))}

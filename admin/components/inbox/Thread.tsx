@@ -180,9 +180,9 @@ export const Thread = ({ conversation, messages }: ThreadProps) => {
             >
               {m.replyToProviderId && <Quote quoted={quoted} templates={templates} />}
               {m.bot && (
-                <Box paddingBottom={1} data-testid="bot-mark" title={t('inbox.thread.botTrigger', 'Sent by a bot (trigger: {trigger})', { trigger: m.bot.trigger })}>
+                <Box paddingBottom={1} data-testid="bot-mark" title={m.source === 'ai' ? t('inbox.thread.aiTitle', 'Answered automatically by the AI assistant') : t('inbox.thread.botTrigger', 'Sent by a bot (trigger: {trigger})', { trigger: m.bot.trigger })}>
                   <Badge backgroundColor="alternative100" textColor="alternative700">
-                    {t('inbox.thread.botBadge', 'Bot · {name}', { name: m.bot.name })}
+                    {m.source === 'ai' ? m.bot.name : t('inbox.thread.botBadge', 'Bot · {name}', { name: m.bot.name })}
                   </Badge>
                 </Box>
               )}
