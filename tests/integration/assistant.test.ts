@@ -60,7 +60,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => stub.listen(0, '127.0.0.1', resolve));
   stubUrl = `http://127.0.0.1:${(stub.address() as AddressInfo).port}/v1`;
-  const started = await startWithSimulator({ WHATSAPP_ASSISTANT_TIMEOUT_MS: '500' });
+  const started = await startWithSimulator({ WHATSAPP_ASSISTANT_TIMEOUT_MS: '3000' });
   ({ sim, app, admin } = started);
   numberId = (await connectMetaNumber(started, { label: 'Shop', phone: '+15550003000', phoneNumberId: PNID, wabaId: WABA, accessToken: 'assistant-token', appSecret: 'assistant-secret' })).id;
 
