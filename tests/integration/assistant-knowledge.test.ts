@@ -5,8 +5,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { KNOWLEDGE_PDF_MAX_PAGES } from '../../server/constants';
 import type { RunningSimulator } from '../../simulator';
 import { as, contentManagerRead, createStaff } from '../helpers/admin';
+import { makePdf } from '../helpers/pdf';
 import { connectMetaNumber, startWithSimulator } from '../helpers/simulated-app';
 import type { TestApp } from '../helpers/strapi';
 
@@ -87,6 +89,17 @@ test('a scanned PDF, a malformed one and a renamed text file are refused with th
   expect(renamed.status).toBe(400);
   expect(renamed.body.error.details.errors[0].message).toContain('does not start with %PDF-');
   expect((await admin.get('/whatsapp/assistant/knowledge')).body.data.map((s: any) => s.title)).toEqual(['bike-guide']);
+});
+
+test('a PDF with too many pages is refused naming the limit, and the server answers meanwhile', async () => {
+  // The PDF is read in a worker thread: while it is, the same server answers another request.
+  const upload = admin.post('/whatsapp/assistant/knowledge/upload').attach('files', makePdf({ pages: KNOWLEDGE_PDF_MAX_PAGES + 1 }), { filename: 'huge.pdf', contentType: 'application/pdf' }).then((r) => r);
+  const list = await admin.get('/whatsapp/assistant/knowledge');
+  expect(list.status).toBe(200);
+  const refused = await upload;
+  expect(refused.status).toBe(400);
+  expect(refused.body.error.details.errors[0]).toMatchObject({ path: ['files'], message: expect.stringContaining(`huge.pdf has ${KNOWLEDGE_PDF_MAX_PAGES + 1} pages: at most ${KNOWLEDGE_PDF_MAX_PAGES} are read`) });
+  expect((await admin.get('/whatsapp/assistant/knowledge')).body.data.map((s: any) => s.title)).not.toContain('huge');
 });
 
 test('a collection source indexes the records, one section each, and re-indexes when a record changes', async () => {
