@@ -14,15 +14,18 @@ export const PAGE_BREAK = '\f';
 
 export const isPdf = (bytes: Buffer) => bytes.subarray(0, 5).toString('latin1') === '%PDF-';
 
-/** Two folders up from both server/assistant/ (the TypeScript sources) and dist/server/ (the built plugin). */
-const WORKER = path.join(__dirname, '..', '..', 'workers', 'pdf-text.mjs');
+/**
+ * Two folders up from both server/assistant/ (the TypeScript sources) and dist/server/index.js (the built
+ * plugin, which Strapi requires); resolved when used, so loading the ESM build never touches `__dirname`.
+ */
+const workerFile = () => path.join(__dirname, '..', '..', 'workers', 'pdf-text.mjs');
 
 type Outcome = { pages: string[] } | { tooManyPages: number } | { tooLong: true } | { error: { name: string; message: string } };
 
 const runWorker = (bytes: Buffer) =>
   new Promise<Outcome>((resolve, reject) => {
     const copy = new Uint8Array(bytes).buffer;
-    const worker = new Worker(WORKER, {
+    const worker = new Worker(workerFile(), {
       workerData: { bytes: copy, maxPages: KNOWLEDGE_PDF_MAX_PAGES, maxChars: KNOWLEDGE_MAX_CHARS },
       transferList: [copy],
       resourceLimits: { maxOldGenerationSizeMb: KNOWLEDGE_PDF_MAX_HEAP_MB },

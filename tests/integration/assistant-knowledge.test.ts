@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { KNOWLEDGE_PDF_MAX_PAGES } from '../../server/constants';
 import type { RunningSimulator } from '../../simulator';
-import { as, contentManagerRead, createStaff } from '../helpers/admin';
+import { as, contentManagerRead, createStaff, login } from '../helpers/admin';
 import { makePdf } from '../helpers/pdf';
 import { connectMetaNumber, startWithSimulator } from '../helpers/simulated-app';
 import type { TestApp } from '../helpers/strapi';
@@ -156,4 +156,25 @@ test("a collection source is refused a private field, a field or a type the admi
   expect((await admin.post('/whatsapp/assistant/knowledge/reindex').send({})).status).toBe(200);
   const listed = (await admin.get('/whatsapp/assistant/knowledge')).body.data.find((s: any) => s.id === ok.body.data.id);
   expect(listed).toMatchObject({ chunks: 0, error: expect.stringContaining(`may not read ${TICKET}`) });
+});
+
+test("with two roles, a field only the conditional one grants is refused: it would be read on the records the other role lets through", async () => {
+  const roles = app.strapi.service('admin::role');
+  const grant = async (name: string, read: ReturnType<typeof contentManagerRead>) => {
+    const role = await roles.create({ name: `${name} role`, description: name });
+    await roles.assignPermissions(role.id, [{ action: 'plugin::whatsapp.assistant.manage', subject: null, properties: {}, conditions: [] }, { subject: null, properties: {}, conditions: [], ...(read as object) }]);
+    return role.id;
+  };
+  const everyTicket = await grant('AllTicketsTitles', contentManagerRead(TICKET, ['subject', 'status']));
+  const ownTickets = await grant('OwnTicketsDetail', contentManagerRead(TICKET, ['subject', 'status', 'description'], ['admin::is-creator']));
+  await app.strapi.service('admin::user').create({ email: 'tworoles@test.local', firstname: 'Two', lastname: 'Roles', password: 'Staff-Member-2026', isActive: true, registrationToken: null, roles: [everyTicket, ownTickets] });
+  const twoRoles = as(app.server, await login(app.server, 'tworoles@test.local', 'Staff-Member-2026'));
+
+  const refused = await twoRoles.post('/whatsapp/assistant/knowledge').send({ contentType: TICKET, titleField: 'subject', fields: ['description'] });
+  expect(refused.status).toBe(400);
+  expect(refused.body.error.details.errors[0]).toMatchObject({ path: ['fields', '0'], message: expect.stringContaining("may not read 'description'") });
+  // A field the unconditional role grants is read on every record it lets through.
+  const allowed = await twoRoles.post('/whatsapp/assistant/knowledge').send({ contentType: TICKET, titleField: 'subject', fields: ['status'] });
+  expect(allowed.status).toBe(201);
+  expect((await admin.del(`/whatsapp/assistant/knowledge/${allowed.body.data.id}`)).status).toBe(200);
 });
