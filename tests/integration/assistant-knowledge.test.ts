@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { KNOWLEDGE_PDF_MAX_PAGES } from '../../server/constants';
+import { KNOWLEDGE_MAX_CHARS, KNOWLEDGE_PDF_MAX_PAGES } from '../../server/constants';
 import type { RunningSimulator } from '../../simulator';
 import { as, contentManagerRead, createStaff, login } from '../helpers/admin';
 import { makePdf } from '../helpers/pdf';
@@ -133,7 +133,7 @@ test("a collection source is refused a private field, a field or a type the admi
   expect(noFields.body.error.details.errors[0].path).toEqual(['fields']);
   const badFilter = await admin.post('/whatsapp/assistant/knowledge').send({ contentType: TICKET, titleField: 'subject', fields: ['description'], filters: { subject: { $nope: 1 } } });
   expect(badFilter.status).toBe(400);
-  expect(badFilter.body.error.details.errors[0].path).toEqual(['filters']);
+  expect(badFilter.body.error.details.errors[0]).toMatchObject({ path: ['filters'], message: 'cannot be applied to this content type: check the field names, operators and values' });
   expect((await admin.get('/whatsapp/assistant/knowledge')).body.data.filter((s: any) => s.kind === 'collection')).toEqual([]);
 
   const staff = await createStaff(app.strapi, app.server, 'KnowledgeEditor', ['plugin::whatsapp.assistant.manage', contentManagerRead(TICKET, ['subject', 'description'])]);
@@ -177,4 +177,19 @@ test("with two roles, a field only the conditional one grants is refused: it wou
   const allowed = await twoRoles.post('/whatsapp/assistant/knowledge').send({ contentType: TICKET, titleField: 'subject', fields: ['status'] });
   expect(allowed.status).toBe(201);
   expect((await admin.del(`/whatsapp/assistant/knowledge/${allowed.body.data.id}`)).status).toBe(200);
+});
+
+test('a collection source is held to the knowledge size limit, saying it was truncated', async () => {
+  const tickets = app.strapi.documents(TICKET as any);
+  const made = [];
+  // Eleven records of 100,000 characters: the eleventh passes the limit.
+  for (let i = 0; i < 11; i += 1) made.push(await tickets.create({ data: { subject: `Long ${i}`, description: `Spoke tension ${i}. `.repeat(7_000).slice(0, 100_000) } as any }));
+  const added = await admin.post('/whatsapp/assistant/knowledge').send({ contentType: TICKET, titleField: 'subject', fields: ['description'], filters: { subject: { $startsWith: 'Long' } } });
+  expect(added.status).toBe(201);
+  expect(added.body.data.error).toBe(`Truncated to ${KNOWLEDGE_MAX_CHARS} characters: the records past it are not indexed`);
+  const stored = await app.strapi.db.query('plugin::whatsapp.assistant-source' as any).findOne({ where: { id: added.body.data.id } });
+  expect(stored.text.length).toBeLessThanOrEqual(KNOWLEDGE_MAX_CHARS + added.body.data.chunks * 5);
+  expect(stored.text).not.toContain('# Long 10');
+  expect((await admin.del(`/whatsapp/assistant/knowledge/${added.body.data.id}`)).status).toBe(200);
+  for (const t of made) await tickets.delete({ documentId: t.documentId });
 });
