@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { KNOWLEDGE_MAX_CHARS, KNOWLEDGE_PDF_MAX_PAGES } from '../../server/constants';
+import { KNOWLEDGE_MAX_CHARS, KNOWLEDGE_PDF_MAX_PAGES, KNOWLEDGE_PDF_TIMEOUT_MS } from '../../server/constants';
 import type { RunningSimulator } from '../../simulator';
 import { as, contentManagerRead, createStaff, login } from '../helpers/admin';
 import { makePdf } from '../helpers/pdf';
@@ -91,12 +91,21 @@ test('a scanned PDF, a malformed one and a renamed text file are refused with th
   expect((await admin.get('/whatsapp/assistant/knowledge')).body.data.map((s: any) => s.title)).toEqual(['bike-guide']);
 });
 
-test('a PDF with too many pages is refused naming the limit, and the server answers meanwhile', async () => {
-  // The PDF is read in a worker thread: while it is, the same server answers another request.
-  const upload = admin.post('/whatsapp/assistant/knowledge/upload').attach('files', makePdf({ pages: KNOWLEDGE_PDF_MAX_PAGES + 1 }), { filename: 'huge.pdf', contentType: 'application/pdf' }).then((r) => r);
+test('a PDF too slow to read is stopped and refused, and the server answers other requests while it is read', async () => {
+  // 500 pages each running a million empty text operations: a 10 KB file pdf.js would parse for minutes.
+  const slow = makePdf({ pages: KNOWLEDGE_PDF_MAX_PAGES, content: `BT /F1 1 Tf ${'() Tj '.repeat(1_000_000)} ET` });
+  const done: string[] = [];
+  const upload = admin.post('/whatsapp/assistant/knowledge/upload').attach('files', slow, { filename: 'slow.pdf', contentType: 'application/pdf' }).then((r) => (done.push('upload'), r));
   const list = await admin.get('/whatsapp/assistant/knowledge');
   expect(list.status).toBe(200);
+  expect(done).toEqual([]);
   const refused = await upload;
+  expect(refused.status).toBe(400);
+  expect(refused.body.error.details.errors[0]).toMatchObject({ path: ['files'], message: expect.stringContaining(`slow.pdf took longer than ${KNOWLEDGE_PDF_TIMEOUT_MS / 1000} s to read`) });
+});
+
+test('a PDF with too many pages is refused naming the limit', async () => {
+  const refused = await admin.post('/whatsapp/assistant/knowledge/upload').attach('files', makePdf({ pages: KNOWLEDGE_PDF_MAX_PAGES + 1 }), { filename: 'huge.pdf', contentType: 'application/pdf' });
   expect(refused.status).toBe(400);
   expect(refused.body.error.details.errors[0]).toMatchObject({ path: ['files'], message: expect.stringContaining(`huge.pdf has ${KNOWLEDGE_PDF_MAX_PAGES + 1} pages: at most ${KNOWLEDGE_PDF_MAX_PAGES} are read`) });
   expect((await admin.get('/whatsapp/assistant/knowledge')).body.data.map((s: any) => s.title)).not.toContain('huge');
