@@ -50,10 +50,18 @@ const runWorker = (bytes: Buffer) =>
     worker.once('exit', (code) => finish(() => reject(new UnreadablePdf(`could not be read as a PDF (the reader stopped, code ${code})`))));
   });
 
+/** One PDF read at a time per instance, so simultaneous uploads cannot each claim a worker's heap. */
+let queue: Promise<unknown> = Promise.resolve();
+const inTurn = <T>(task: () => Promise<T>): Promise<T> => {
+  const turn = queue.then(task, task);
+  queue = turn.catch(() => undefined);
+  return turn;
+};
+
 export const readPdf = async (bytes: Buffer): Promise<string[]> => {
   if (!isPdf(bytes)) throw new UnreadablePdf('is not a PDF (it does not start with %PDF-)');
   // A worker that fails to start (its file missing) rejects with a plain Error: the server's fault, not the file's.
-  const outcome = await runWorker(bytes);
+  const outcome = await inTurn(() => runWorker(bytes));
   if ('tooManyPages' in outcome) throw new UnreadablePdf(`has ${outcome.tooManyPages} pages: at most ${KNOWLEDGE_PDF_MAX_PAGES} are read, split it`);
   if ('tooLong' in outcome) throw new UnreadablePdf(`is longer than ${KNOWLEDGE_MAX_CHARS} characters`);
   if ('error' in outcome) {
