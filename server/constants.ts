@@ -113,3 +113,11 @@ export const KNOWLEDGE_PDF_MAX_BYTES = 20 * 1024 * 1024;
 export const KNOWLEDGE_COLLECTION_MAX_RECORDS = 5_000;
 export const KNOWLEDGE_COLLECTION_MAX_FIELDS = 20;
 export const KNOWLEDGE_REINDEX_DEBOUNCE_MS = 300;
+/** A PDF is read in a worker thread: past this many pages it is refused unread, past this heap or time the worker is killed. */
+export const KNOWLEDGE_PDF_MAX_PAGES = 500;
+export const KNOWLEDGE_PDF_MAX_HEAP_MB = 256;
+export const KNOWLEDGE_PDF_TIMEOUT_MS = 20_000;
+/** A collection source re-indexes at most once in this long, however often its records are written. */
+export const KNOWLEDGE_REINDEX_THROTTLE_MS = 30_000;
+/** How long an instance trusts its list of the content types collection sources watch (another instance may add one). */
+export const KNOWLEDGE_WATCHED_TTL_MS = 10_000;

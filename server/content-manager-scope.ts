@@ -1,5 +1,7 @@
 import type { Core } from '@strapi/strapi';
 
+const READ = 'plugin::content-manager.explorer.read';
+
 /**
  * What a caller may read of a content type: which fields, and which records (null: nothing).
  * `everyRecord`: no role condition or locale keeps any record from them (a locale list naming every
@@ -19,10 +21,25 @@ const coversEveryRecord = async (strapi: Core.Strapi, filters: any) => {
   return branches.some((b) => Array.isArray(b?.$and) && b.$and.every((c: any) => everyLocale(c, codes)));
 };
 
+type ReadRule = { inverted?: boolean; fields?: string | string[]; conditions?: unknown; matchesField?: (field: string) => boolean };
+
+/** The caller's rules that let them read records of `uid` (one per role permission, each with its own fields and conditions). */
+const readRules = (userAbility: unknown, uid: string): ReadRule[] =>
+  (((userAbility as { rulesFor?: (action: string, subject: string) => ReadRule[] }).rulesFor?.(READ, uid) ?? []) as ReadRule[]).filter((rule) => !rule.inverted);
+
+/** A rule without `fields` grants every field. */
+const grantsField = (rule: ReadRule, field: string) =>
+  typeof rule.matchesField === 'function' ? rule.matchesField(field) : !rule.fields || ([] as string[]).concat(rule.fields).includes(field);
+
+const hasConditions = (rule: ReadRule) => !!rule.conditions && Object.keys(rule.conditions as object).length > 0;
+
 /**
  * The Content Manager's own permission checker, so what the plugin shows of a host record is what
  * the caller could see in the Content Manager: the type, the fields and, through role conditions
  * such as "is creator", the records.
+ * A field is readable only when a rule without conditions grants it or every rule that lets the caller read
+ * records does: asked without a record, CASL ignores conditions, so one role's field on its own records would
+ * otherwise be read on the records another role lets through (the record filters join the rules with `$or`).
  */
 export const contentManagerScope = (strapi: Core.Strapi, userAbility: unknown): ReadScope => async (uid) => {
   if (!userAbility) return null;
@@ -30,7 +47,13 @@ export const contentManagerScope = (strapi: Core.Strapi, userAbility: unknown): 
   if (checker.cannot.read()) return null;
   const { filters } = await checker.sanitizedQuery.read({});
   const some = filters && Object.keys(filters).length ? filters : undefined;
-  return { canReadField: (field: string) => !checker.cannot.read(null, field), filters: some, everyRecord: !some || (await coversEveryRecord(strapi, some)) };
+  const granting = readRules(userAbility, uid);
+  return {
+    canReadField: (field: string) =>
+      !checker.cannot.read(null, field) && (granting.some((rule) => !hasConditions(rule) && grantsField(rule, field)) || granting.every((rule) => grantsField(rule, field))),
+    filters: some,
+    everyRecord: !some || (await coversEveryRecord(strapi, some)),
+  };
 };
 
 /** Where a record opens in the Content Manager, as a path of the admin panel's router. */

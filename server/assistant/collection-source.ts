@@ -71,3 +71,13 @@ export const collectionChunks = async (strapi: Core.Strapi, c: CollectionKnowled
   });
   return { chunks, records: rows.length };
 };
+
+/** The chunks up to `maxChars` of text in all (headings counted): a collection source is held to the size of any other source. */
+export const capChunks = (chunks: Chunk[], maxChars: number): { chunks: Chunk[]; truncated: boolean } => {
+  let total = 0;
+  for (let i = 0; i < chunks.length; i += 1) {
+    total += (chunks[i].heading?.length ?? 0) + chunks[i].text.length;
+    if (total > maxChars) return { chunks: chunks.slice(0, i), truncated: true };
+  }
+  return { chunks, truncated: false };
+};

@@ -134,7 +134,9 @@ export const checkResponse = (c: Checker, r: unknown, p: string[] = ['response']
     case 'contact':
       c.str(r.name, at('name'), 200);
       if (c.str(r.phone, at('phone'), 32) && !/^\+?[\d\s().-]{5,}$/.test(r.phone)) c.add(at('phone'), 'must be a phone number');
-      return void c.str(r.email, at('email'), 200, false);
+      // The provider refuses a card with a malformed address: said here, naming the field, not at send time.
+      if (c.str(r.email, at('email'), 200, false) && r.email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(r.email)) c.add(at('email'), 'must be an email address');
+      return;
     case 'buttons':
       c.str(r.text, at('text'), BOT_LIMITS.interactiveText);
       c.str(r.header, at('header'), BOT_LIMITS.headerFooter, false);

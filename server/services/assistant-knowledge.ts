@@ -2,9 +2,10 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { CollectionKnowledge, KnowledgeSource } from '../../contracts/assistant';
 import { chunkSource, type Chunk } from '../assistant/chunk';
-import { checkCollection, collectionChunks } from '../assistant/collection-source';
+import { capChunks, checkCollection, collectionChunks } from '../assistant/collection-source';
 import { buildIndex, type KnowledgeIndex } from '../assistant/knowledge-index';
-import { KNOWLEDGE_REINDEX_DEBOUNCE_MS, UID } from '../constants';
+import { reindexSchedule } from '../assistant/reindex-schedule';
+import { KNOWLEDGE_MAX_CHARS, KNOWLEDGE_REINDEX_DEBOUNCE_MS, KNOWLEDGE_REINDEX_THROTTLE_MS, KNOWLEDGE_WATCHED_TTL_MS, UID } from '../constants';
 import { toId } from '../ids';
 
 const KINDS = new Set(['text', 'file', 'collection']);
@@ -21,7 +22,7 @@ const SELECT = ['id', 'title', 'kind', 'filename', 'chunkCount', 'createdAt', 'c
 const invalid = (path: string[], message: string) =>
   new errors.ValidationError(`${path.join('.')}: ${message}`, { errors: [{ path, message, name: 'ValidationError', value: null }] });
 /** Host writes that change what a collection source holds. */
-const RECORD_ACTIONS = new Set(['create', 'update', 'delete', 'publish', 'unpublish', 'discardDraft']);
+const RECORD_ACTIONS = new Set(['create', 'update', 'delete', 'clone', 'publish', 'unpublish', 'discardDraft']);
 
 /**
  * The assistant's knowledge: sources stored whole, cut into chunks stored beside them, and an
@@ -31,6 +32,7 @@ const RECORD_ACTIONS = new Set(['create', 'update', 'delete', 'publish', 'unpubl
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const sources = () => strapi.db.query(UID.assistantSource);
   const chunks = () => strapi.db.query(UID.assistantChunk);
+  const sourceTable = () => strapi.db.metadata.get(UID.assistantSource).tableName;
   let built: { index: KnowledgeIndex; signature: string } | null = null;
 
   /** Changes whenever a chunk is added or removed: a count and the highest id. */
@@ -48,13 +50,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return index;
   };
 
+  /**
+   * In one transaction that first locks the source's row: a removal running meanwhile either waits for it
+   * (and then deletes these chunks too) or went first (and this stores nothing), so no chunk is orphaned.
+   */
   const storeChunks = async (sourceId: number, parts: Chunk[], extra: Record<string, unknown> = {}) => {
-    await strapi.db.transaction(async () => {
+    return strapi.db.transaction(async ({ trx }) => {
+      if (!(await trx(sourceTable()).where({ id: sourceId }).forUpdate().first('id'))) return 0;
       await chunks().deleteMany({ where: { sourceId } });
       if (parts.length) await chunks().createMany({ data: parts.map((p, position) => ({ sourceId, position, heading: p.heading?.slice(0, 255) ?? null, text: p.text })) });
       await sources().update({ where: { id: sourceId }, data: { chunkCount: parts.length, ...extra } });
+      return parts.length;
     });
-    return parts.length;
   };
   const writeChunks = (source: any) => storeChunks(source.id, chunkSource(source));
 
@@ -74,23 +81,42 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       await storeChunks(row.id, [], { error: `Not indexed: ${checked.problem.message}` });
       return 0;
     }
-    const { chunks: parts } = await collectionChunks(strapi, config, checked.filters);
-    return storeChunks(row.id, parts, { error: null, text: parts.map((p) => `# ${p.heading}\n${p.text}`).join('\n\n') || '-' });
+    const read = await collectionChunks(strapi, config, checked.filters);
+    const { chunks: parts, truncated } = capChunks(read.chunks, KNOWLEDGE_MAX_CHARS);
+    const note = truncated ? `Truncated to ${KNOWLEDGE_MAX_CHARS} characters: the records past it are not indexed` : null;
+    return storeChunks(row.id, parts, { error: note, text: parts.map((p) => `# ${p.heading}\n${p.text}`).join('\n\n') || '-' });
   };
 
-  /** Record edits gather for a moment, so a bulk import re-indexes a source once. */
-  const pending = new Map<number, NodeJS.Timeout>();
-  const schedule = (sourceId: number) => {
-    clearTimeout(pending.get(sourceId));
-    const timer = setTimeout(() => {
-      pending.delete(sourceId);
-      void (async () => {
-        const row = await sources().findOne({ where: { id: sourceId }, select: SELECT });
-        if (row?.kind === 'collection') await indexCollection(row);
-      })().catch((error: Error) => strapi.log.error(`[whatsapp] knowledge source ${sourceId} re-index: ${error.message}`));
-    }, KNOWLEDGE_REINDEX_DEBOUNCE_MS);
-    timer.unref();
-    pending.set(sourceId, timer);
+  /** Record edits gather for a moment and a source re-indexes at most once per throttle window, so a bulk import or a write storm costs little. */
+  const reindexing = reindexSchedule(
+    async (sourceId) => {
+      const row = await sources().findOne({ where: { id: sourceId }, select: SELECT }).catch(() => null);
+      if (row?.kind === 'collection') await indexCollection(row).catch((error: Error) => strapi.log.error(`[whatsapp] knowledge source ${sourceId} re-index: ${error.message}`));
+    },
+    { gatherMs: KNOWLEDGE_REINDEX_DEBOUNCE_MS, everyMs: KNOWLEDGE_REINDEX_THROTTLE_MS },
+  );
+
+  /** Which collection sources watch each content type, kept a while so a host write costs no query (another instance may add a source: hence the expiry). */
+  let watched: { byType: Map<string, number[]>; at: number } | null = null;
+  let generation = 0;
+  const sourcesChanged = () => {
+    watched = null;
+    generation += 1;
+  };
+  const watchers = async (uid: string) => {
+    if (!watched || Date.now() - watched.at > KNOWLEDGE_WATCHED_TTL_MS) {
+      const reading = generation;
+      const rows = await sources().findMany({ where: { kind: 'collection' }, select: ['id', 'config'] });
+      const byType = new Map<string, number[]>();
+      for (const row of rows) {
+        const type = (row.config as CollectionKnowledge | null)?.contentType;
+        if (type) byType.set(type, [...(byType.get(type) ?? []), row.id]);
+      }
+      // A source added or removed while this was read: the list is used once, not kept.
+      if (reading !== generation) return byType.get(uid) ?? [];
+      watched = { byType, at: Date.now() };
+    }
+    return watched.byType.get(uid) ?? [];
   };
 
   return {
@@ -106,9 +132,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const title = String(ct.info?.displayName ?? config.contentType).slice(0, 200);
       // Read once before storing, so filters the database refuses are the caller's 400 and leave no source behind.
       await collectionChunks(strapi, config, checked.filters).catch((error: Error) => {
-        throw invalid(['filters'], `cannot be applied: ${error.message}`);
+        // The database's own words (SQL) stay in the log.
+        strapi.log.warn(`[whatsapp] knowledge collection filters refused: ${error.message}`);
+        throw invalid(['filters'], 'cannot be applied to this content type: check the field names, operators and values');
       });
       const row = await sources().create({ data: { title, text: '-', kind: 'collection', config, ownerId: user.id, chunkCount: 0 } });
+      sourcesChanged();
       await indexCollection(row);
       return out(await sources().findOne({ where: { id: row.id }, select: SELECT }));
     },
@@ -119,8 +148,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         const result = await next();
         if (!ctx.uid.startsWith('api::') || !RECORD_ACTIONS.has(ctx.action)) return result;
         const run = async () => {
-          const rows = await sources().findMany({ where: { kind: 'collection' }, select: ['id', 'config'] });
-          for (const row of rows) if ((row.config as CollectionKnowledge | null)?.contentType === ctx.uid) schedule(row.id);
+          for (const id of await watchers(ctx.uid)) reindexing.schedule(id);
         };
         const safely = () => run().catch((error: Error) => strapi.log.error(`[whatsapp] knowledge after ${ctx.uid} ${ctx.action}: ${error.message}`));
         if (strapi.db.inTransaction()) await strapi.db.transaction(async ({ onCommit }) => onCommit(() => void safely()));
@@ -130,8 +158,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     stop() {
-      pending.forEach((t) => clearTimeout(t));
-      pending.clear();
+      reindexing.stop();
     },
 
     async add(input: { title: string; text: string; kind?: 'text' | 'file'; filename?: string | null }) {
@@ -144,15 +171,19 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const n = toId(id);
       const row = n ? await sources().findOne({ where: { id: n } }) : null;
       if (!row) throw new errors.NotFoundError('No knowledge source with this id');
+      // The source's row first: it waits for a re-index storing chunks, whose chunks the next statement then sees.
       await strapi.db.transaction(async () => {
-        await chunks().deleteMany({ where: { sourceId: row.id } });
         await sources().delete({ where: { id: row.id } });
+        await chunks().deleteMany({ where: { sourceId: row.id } });
       });
+      reindexing.cancel(row.id);
+      sourcesChanged();
       return out(row);
     },
 
     /** Every source cut again from its stored text (the chunking may have changed) and the index rebuilt. */
     async reindex() {
+      sourcesChanged();
       let total = 0;
       const rows = await sources().findMany({ select: [...SELECT, 'text'] });
       for (const row of rows) total += row.kind === 'collection' ? await indexCollection(row) : await writeChunks(row);

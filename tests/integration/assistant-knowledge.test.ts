@@ -5,8 +5,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { KNOWLEDGE_MAX_CHARS, KNOWLEDGE_PDF_MAX_PAGES, KNOWLEDGE_PDF_TIMEOUT_MS } from '../../server/constants';
 import type { RunningSimulator } from '../../simulator';
-import { as, contentManagerRead, createStaff } from '../helpers/admin';
+import { as, contentManagerRead, createStaff, login } from '../helpers/admin';
+import { makePdf } from '../helpers/pdf';
 import { connectMetaNumber, startWithSimulator } from '../helpers/simulated-app';
 import type { TestApp } from '../helpers/strapi';
 
@@ -89,6 +91,26 @@ test('a scanned PDF, a malformed one and a renamed text file are refused with th
   expect((await admin.get('/whatsapp/assistant/knowledge')).body.data.map((s: any) => s.title)).toEqual(['bike-guide']);
 });
 
+test('a PDF too slow to read is stopped and refused, and the server answers other requests while it is read', async () => {
+  // 500 pages each running a million empty text operations: a 10 KB file pdf.js would parse for minutes.
+  const slow = makePdf({ pages: KNOWLEDGE_PDF_MAX_PAGES, content: `BT /F1 1 Tf ${'() Tj '.repeat(1_000_000)} ET` });
+  const done: string[] = [];
+  const upload = admin.post('/whatsapp/assistant/knowledge/upload').attach('files', slow, { filename: 'slow.pdf', contentType: 'application/pdf' }).then((r) => (done.push('upload'), r));
+  const list = await admin.get('/whatsapp/assistant/knowledge');
+  expect(list.status).toBe(200);
+  expect(done).toEqual([]);
+  const refused = await upload;
+  expect(refused.status).toBe(400);
+  expect(refused.body.error.details.errors[0]).toMatchObject({ path: ['files'], message: expect.stringContaining(`slow.pdf took longer than ${KNOWLEDGE_PDF_TIMEOUT_MS / 1000} s to read`) });
+});
+
+test('a PDF with too many pages is refused naming the limit', async () => {
+  const refused = await admin.post('/whatsapp/assistant/knowledge/upload').attach('files', makePdf({ pages: KNOWLEDGE_PDF_MAX_PAGES + 1 }), { filename: 'huge.pdf', contentType: 'application/pdf' });
+  expect(refused.status).toBe(400);
+  expect(refused.body.error.details.errors[0]).toMatchObject({ path: ['files'], message: expect.stringContaining(`huge.pdf has ${KNOWLEDGE_PDF_MAX_PAGES + 1} pages: at most ${KNOWLEDGE_PDF_MAX_PAGES} are read`) });
+  expect((await admin.get('/whatsapp/assistant/knowledge')).body.data.map((s: any) => s.title)).not.toContain('huge');
+});
+
 test('a collection source indexes the records, one section each, and re-indexes when a record changes', async () => {
   const tickets = app.strapi.documents(TICKET as any);
   const ticket = await tickets.create({ data: { subject: 'Tyre pressure', description: 'Road tyres take 6 bar of pressure.' } as any });
@@ -120,7 +142,7 @@ test("a collection source is refused a private field, a field or a type the admi
   expect(noFields.body.error.details.errors[0].path).toEqual(['fields']);
   const badFilter = await admin.post('/whatsapp/assistant/knowledge').send({ contentType: TICKET, titleField: 'subject', fields: ['description'], filters: { subject: { $nope: 1 } } });
   expect(badFilter.status).toBe(400);
-  expect(badFilter.body.error.details.errors[0].path).toEqual(['filters']);
+  expect(badFilter.body.error.details.errors[0]).toMatchObject({ path: ['filters'], message: 'cannot be applied to this content type: check the field names, operators and values' });
   expect((await admin.get('/whatsapp/assistant/knowledge')).body.data.filter((s: any) => s.kind === 'collection')).toEqual([]);
 
   const staff = await createStaff(app.strapi, app.server, 'KnowledgeEditor', ['plugin::whatsapp.assistant.manage', contentManagerRead(TICKET, ['subject', 'description'])]);
@@ -143,4 +165,40 @@ test("a collection source is refused a private field, a field or a type the admi
   expect((await admin.post('/whatsapp/assistant/knowledge/reindex').send({})).status).toBe(200);
   const listed = (await admin.get('/whatsapp/assistant/knowledge')).body.data.find((s: any) => s.id === ok.body.data.id);
   expect(listed).toMatchObject({ chunks: 0, error: expect.stringContaining(`may not read ${TICKET}`) });
+});
+
+test("with two roles, a field only the conditional one grants is refused: it would be read on the records the other role lets through", async () => {
+  const roles = app.strapi.service('admin::role');
+  const grant = async (name: string, read: ReturnType<typeof contentManagerRead>) => {
+    const role = await roles.create({ name: `${name} role`, description: name });
+    await roles.assignPermissions(role.id, [{ action: 'plugin::whatsapp.assistant.manage', subject: null, properties: {}, conditions: [] }, { subject: null, properties: {}, conditions: [], ...(read as object) }]);
+    return role.id;
+  };
+  const everyTicket = await grant('AllTicketsTitles', contentManagerRead(TICKET, ['subject', 'status']));
+  const ownTickets = await grant('OwnTicketsDetail', contentManagerRead(TICKET, ['subject', 'status', 'description'], ['admin::is-creator']));
+  await app.strapi.service('admin::user').create({ email: 'tworoles@test.local', firstname: 'Two', lastname: 'Roles', password: 'Staff-Member-2026', isActive: true, registrationToken: null, roles: [everyTicket, ownTickets] });
+  const twoRoles = as(app.server, await login(app.server, 'tworoles@test.local', 'Staff-Member-2026'));
+
+  const refused = await twoRoles.post('/whatsapp/assistant/knowledge').send({ contentType: TICKET, titleField: 'subject', fields: ['description'] });
+  expect(refused.status).toBe(400);
+  expect(refused.body.error.details.errors[0]).toMatchObject({ path: ['fields', '0'], message: expect.stringContaining("may not read 'description'") });
+  // A field the unconditional role grants is read on every record it lets through.
+  const allowed = await twoRoles.post('/whatsapp/assistant/knowledge').send({ contentType: TICKET, titleField: 'subject', fields: ['status'] });
+  expect(allowed.status).toBe(201);
+  expect((await admin.del(`/whatsapp/assistant/knowledge/${allowed.body.data.id}`)).status).toBe(200);
+});
+
+test('a collection source is held to the knowledge size limit, saying it was truncated', async () => {
+  const tickets = app.strapi.documents(TICKET as any);
+  const made = [];
+  // Eleven records of 100,000 characters: the eleventh passes the limit.
+  for (let i = 0; i < 11; i += 1) made.push(await tickets.create({ data: { subject: `Long ${i}`, description: `Spoke tension ${i}. `.repeat(7_000).slice(0, 100_000) } as any }));
+  const added = await admin.post('/whatsapp/assistant/knowledge').send({ contentType: TICKET, titleField: 'subject', fields: ['description'], filters: { subject: { $startsWith: 'Long' } } });
+  expect(added.status).toBe(201);
+  expect(added.body.data.error).toBe(`Truncated to ${KNOWLEDGE_MAX_CHARS} characters: the records past it are not indexed`);
+  const stored = await app.strapi.db.query('plugin::whatsapp.assistant-source' as any).findOne({ where: { id: added.body.data.id } });
+  expect(stored.text.length).toBeLessThanOrEqual(KNOWLEDGE_MAX_CHARS + added.body.data.chunks * 5);
+  expect(stored.text).not.toContain('# Long 10');
+  expect((await admin.del(`/whatsapp/assistant/knowledge/${added.body.data.id}`)).status).toBe(200);
+  for (const t of made) await tickets.delete({ documentId: t.documentId });
 });

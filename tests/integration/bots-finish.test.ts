@@ -247,3 +247,12 @@ describe('our own number as a sender', () => {
     expect(await app.strapi.db.query('plugin::whatsapp.conversation' as any).count({ where: { customerWaId: OWN } })).toBe(0);
   });
 });
+
+describe('contact-card checks', () => {
+  test('a contact card with a malformed email is refused on save, naming response.email', async () => {
+    const refused = await admin.post('/whatsapp/bots').send({ name: 'Bad card', numberId: meta.id, trigger: { type: 'fallback' }, response: { ...CARD, email: 'ana at example' } });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.details.errors[0]).toMatchObject({ path: ['response', 'email'], message: expect.stringContaining('must be an email address') });
+    await createBot({ name: 'Good card', trigger: { type: 'fallback' }, response: CARD });
+  });
+});
