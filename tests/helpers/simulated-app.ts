@@ -52,3 +52,19 @@ export const connectMetaNumber = async ({ admin, sim, base }: Pick<SimulatedApp,
   await sim.client.addMetaNumber({ phoneNumberId, wabaId, displayPhoneNumber: input.phone.replace('+', ''), accessToken, appSecret, webhookUrl: number.webhookUrl.replace(TEST_PUBLIC_URL, base) });
   return number;
 };
+
+/**
+ * Three rounds of: the simulator's webhooks land, then each named worker is kicked (when it has a
+ * kick) and waited for, in order; three because a send's receipts and a bot's reply follow later rounds.
+ */
+export const settleWorkers = async ({ app, sim }: Pick<SimulatedApp, 'app' | 'sim'>, workers: string[] = ['inbound', 'outbox']) => {
+  const plugin = app.strapi.plugin('whatsapp');
+  for (let i = 0; i < 3; i += 1) {
+    await sim.client.settle();
+    for (const name of workers) {
+      const service = plugin.service(name);
+      service.kick?.();
+      await service.idle();
+    }
+  }
+};

@@ -7,7 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RunningSimulator } from '../../simulator';
 import { as, createStaff } from '../helpers/admin';
-import { connectMetaNumber, startWithSimulator } from '../helpers/simulated-app';
+import { connectMetaNumber, startWithSimulator, settleWorkers } from '../helpers/simulated-app';
 import type { TestApp } from '../helpers/strapi';
 
 const PNID = '109876543210777';
@@ -32,17 +32,7 @@ Delivery within the city costs €4.90; orders over €50 are delivered free.
 You can return an item within 30 days with its receipt.
 `;
 
-const settle = async () => {
-  const plugin = app.strapi.plugin('whatsapp');
-  for (let i = 0; i < 3; i += 1) {
-    await sim.client.settle();
-    plugin.service('inbound').kick();
-    await plugin.service('inbound').idle();
-    await plugin.service('bots').idle();
-    plugin.service('outbox').kick();
-    await plugin.service('outbox').idle();
-  }
-};
+const settle = () => settleWorkers({ app, sim }, ['inbound', 'bots', 'outbox']);
 const answerWith = (text: string) => (reply = JSON.stringify({ reply: text, handoff: false }));
 const conversationOf = async (phone: string) => (await admin.get('/whatsapp/conversations')).body.data.find((c: any) => c.customerPhone === `+${phone}`);
 const thread = async (conversationId: number) => (await admin.get(`/whatsapp/conversations/${conversationId}/messages`)).body.data as any[];

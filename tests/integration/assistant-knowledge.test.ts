@@ -9,7 +9,7 @@ import { KNOWLEDGE_MAX_CHARS, KNOWLEDGE_PDF_MAX_PAGES, KNOWLEDGE_PDF_TIMEOUT_MS 
 import type { RunningSimulator } from '../../simulator';
 import { as, contentManagerRead, createStaff, login } from '../helpers/admin';
 import { makePdf } from '../helpers/pdf';
-import { connectMetaNumber, startWithSimulator } from '../helpers/simulated-app';
+import { connectMetaNumber, startWithSimulator, settleWorkers } from '../helpers/simulated-app';
 import type { TestApp } from '../helpers/strapi';
 
 const PNID = '109876543210777';
@@ -21,16 +21,7 @@ let app: TestApp;
 let admin: ReturnType<typeof as>;
 let conversationId: number;
 
-const settle = async () => {
-  const plugin = app.strapi.plugin('whatsapp');
-  for (let i = 0; i < 3; i += 1) {
-    await sim.client.settle();
-    for (const name of ['inbound', 'outbox']) {
-      plugin.service(name).kick();
-      await plugin.service(name).idle();
-    }
-  }
-};
+const settle = () => settleWorkers({ app, sim }, ['inbound', 'outbox']);
 
 /** The built-in engine's draft for the conversation's latest question. */
 const ask = async (question: string) => {

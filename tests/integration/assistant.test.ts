@@ -7,7 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RunningSimulator } from '../../simulator';
 import { as, createStaff } from '../helpers/admin';
-import { connectMetaNumber, startWithSimulator } from '../helpers/simulated-app';
+import { connectMetaNumber, startWithSimulator, settleWorkers } from '../helpers/simulated-app';
 import type { TestApp } from '../helpers/strapi';
 
 const PNID = '109876543210555';
@@ -24,16 +24,7 @@ let stub: http.Server;
 let stubUrl: string;
 const hanging: http.ServerResponse[] = [];
 
-const settle = async () => {
-  const plugin = app.strapi.plugin('whatsapp');
-  for (let i = 0; i < 3; i += 1) {
-    await sim.client.settle();
-    for (const name of ['inbound', 'outbox']) {
-      plugin.service(name).kick();
-      await plugin.service(name).idle();
-    }
-  }
-};
+const settle = () => settleWorkers({ app, sim }, ['inbound', 'outbox']);
 
 const FAQ = `# Opening hours
 We are open Monday to Friday from 9:00 to 17:00.

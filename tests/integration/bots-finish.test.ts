@@ -6,7 +6,7 @@
  */
 import type { RunningSimulator } from '../../simulator';
 import { as, createStaff } from '../helpers/admin';
-import { connectMetaNumber, startWithSimulator } from '../helpers/simulated-app';
+import { connectMetaNumber, startWithSimulator, settleWorkers } from '../helpers/simulated-app';
 import { TEST_PUBLIC_URL, type TestApp } from '../helpers/strapi';
 import { postMeta } from '../helpers/webhooks';
 
@@ -25,17 +25,7 @@ const SECRET = 'bots-finish-secret';
 const GS_APP = 'BotsFinishApp';
 const customer = (n: number) => `1555000${String(9400 + n)}`;
 
-const settle = async () => {
-  const plugin = app.strapi.plugin('whatsapp');
-  for (let i = 0; i < 3; i += 1) {
-    await sim.client.settle();
-    for (const name of ['inbound', 'outbox']) {
-      plugin.service(name).kick();
-      await plugin.service(name).idle();
-    }
-    await plugin.service('bots').idle();
-  }
-};
+const settle = () => settleWorkers({ app, sim }, ['inbound', 'outbox', 'bots']);
 const pollFor = async <T>(read: () => Promise<T>, ok: (v: T) => boolean) => {
   for (let i = 0; i < 100; i += 1) {
     const v = await read();

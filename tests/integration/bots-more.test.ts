@@ -5,7 +5,7 @@
  */
 import { JOBS } from '../../server/cron';
 import type { RunningSimulator } from '../../simulator';
-import { connectMetaNumber, startWithSimulator } from '../helpers/simulated-app';
+import { connectMetaNumber, startWithSimulator, settleWorkers } from '../helpers/simulated-app';
 import type { TestApp } from '../helpers/strapi';
 import { as } from '../helpers/admin';
 import { postMeta } from '../helpers/webhooks';
@@ -20,17 +20,7 @@ const numbers: Record<'a' | 'b', { row: any; pnid: string; waba: string; phone: 
 const SECRET = 'bots-more-secret';
 const customer = (n: number) => `1555000${String(8000 + n)}`;
 
-const settle = async () => {
-  const plugin = app.strapi.plugin('whatsapp');
-  for (let i = 0; i < 3; i += 1) {
-    await sim.client.settle();
-    for (const name of ['inbound', 'outbox']) {
-      plugin.service(name).kick();
-      await plugin.service(name).idle();
-    }
-    await plugin.service('bots').idle();
-  }
-};
+const settle = () => settleWorkers({ app, sim }, ['inbound', 'outbox', 'bots']);
 
 let seq = 0;
 type Msg = { text: string; replyId?: string };

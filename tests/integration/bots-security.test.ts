@@ -5,7 +5,7 @@
  */
 import { DEFAULT_CONSENT_REPLIES, DEFAULT_OPT_IN_KEYWORDS, DEFAULT_OPT_OUT_KEYWORDS } from '../../contracts/consent';
 import type { RunningSimulator } from '../../simulator';
-import { connectMetaNumber, startWithSimulator } from '../helpers/simulated-app';
+import { connectMetaNumber, startWithSimulator, settleWorkers } from '../helpers/simulated-app';
 import type { TestApp } from '../helpers/strapi';
 import { as, contentManagerRead, createStaff } from '../helpers/admin';
 import { postMeta } from '../helpers/webhooks';
@@ -16,17 +16,7 @@ let admin: ReturnType<typeof as>;
 const number = { row: null as any, pnid: '109876543210949', waba: '102030405060949', phone: '15550001949' };
 const SECRET = 'bots-security-secret';
 
-const settle = async () => {
-  const plugin = app.strapi.plugin('whatsapp');
-  for (let i = 0; i < 3; i += 1) {
-    await sim.client.settle();
-    for (const name of ['inbound', 'outbox']) {
-      plugin.service(name).kick();
-      await plugin.service(name).idle();
-    }
-    await plugin.service('bots').idle();
-  }
-};
+const settle = () => settleWorkers({ app, sim }, ['inbound', 'outbox', 'bots']);
 
 let seq = 0;
 const customerWrites = async (waId: string, text: string) => {

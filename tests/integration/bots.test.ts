@@ -1,6 +1,6 @@
 /** Bots against the simulator: the API and its limits, the preview, and the runtime through the outbox. */
 import type { RunningSimulator } from '../../simulator';
-import { connectMetaNumber, startWithSimulator } from '../helpers/simulated-app';
+import { connectMetaNumber, startWithSimulator, settleWorkers } from '../helpers/simulated-app';
 import type { TestApp } from '../helpers/strapi';
 import { as } from '../helpers/admin';
 import { postMeta } from '../helpers/webhooks';
@@ -15,17 +15,7 @@ const WABA = '102030405060919';
 const SECRET = 'bots-app-secret';
 const CUSTOMERS = ['15550007001', '15550007002', '15550007003', '15550007004', '15550007005', '15550007006'];
 
-const settle = async () => {
-  const plugin = app.strapi.plugin('whatsapp');
-  for (let i = 0; i < 3; i += 1) {
-    await sim.client.settle();
-    for (const name of ['inbound', 'outbox']) {
-      plugin.service(name).kick();
-      await plugin.service(name).idle();
-    }
-    await plugin.service('bots').idle();
-  }
-};
+const settle = () => settleWorkers({ app, sim }, ['inbound', 'outbox', 'bots']);
 
 let seq = 0;
 /** A customer's text (or a tap on a reply button) as Meta delivers it, signed. */

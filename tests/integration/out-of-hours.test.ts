@@ -3,7 +3,7 @@ import type { RunningSimulator } from '../../simulator';
 import { WEEKDAYS } from '../../contracts/settings';
 import { as, createStaff } from '../helpers/admin';
 import { fixture } from '../helpers/fixtures';
-import { connectMetaNumber, startWithSimulator } from '../helpers/simulated-app';
+import { connectMetaNumber, startWithSimulator, settleWorkers } from '../helpers/simulated-app';
 import type { TestApp } from '../helpers/strapi';
 import { postMeta } from '../helpers/webhooks';
 
@@ -18,16 +18,7 @@ const SECRET = 'ooh-app-secret';
 const REPLY = 'We are closed right now; we answer from 9:00.';
 
 /** Lets every queued send reach the simulator and every receipt come back. */
-const settle = async () => {
-  const plugin = app.strapi.plugin('whatsapp');
-  for (let i = 0; i < 3; i += 1) {
-    await sim.client.settle();
-    for (const name of ['inbound', 'outbox']) {
-      plugin.service(name).kick();
-      await plugin.service(name).idle();
-    }
-  }
-};
+const settle = () => settleWorkers({ app, sim }, ['inbound', 'outbox']);
 
 let seq = 0;
 /** A customer's text as Meta delivers it, signed, written at `at`. */

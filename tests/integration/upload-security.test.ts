@@ -5,7 +5,7 @@
 import type { RunningSimulator } from '../../simulator';
 import type { as } from '../helpers/admin';
 import { tinyPng } from '../helpers/png';
-import { connectMetaNumber, startWithSimulator } from '../helpers/simulated-app';
+import { connectMetaNumber, startWithSimulator, settleWorkers } from '../helpers/simulated-app';
 import type { TestApp } from '../helpers/strapi';
 
 let sim: RunningSimulator;
@@ -16,16 +16,7 @@ let number: any;
 const PNID = '109876543210616';
 const WABA = '102030405060616';
 
-const settle = async () => {
-  const plugin = app.strapi.plugin('whatsapp');
-  for (let i = 0; i < 3; i += 1) {
-    await sim.client.settle();
-    for (const name of ['inbound', 'media']) {
-      plugin.service(name).kick();
-      await plugin.service(name).idle();
-    }
-  }
-};
+const settle = () => settleWorkers({ app, sim }, ['inbound', 'media']);
 
 beforeAll(async () => {
   const started = await startWithSimulator({
