@@ -5,10 +5,10 @@
  * on a holiday), and a bot's location answer shown in the thread with its map link.
  */
 import type { Page } from 'playwright-core';
-import type { CreateNumber } from '../../contracts/numbers';
-import { createSimulator, type RunningSimulator } from '../../simulator';
-import { openAdminSession, until, type AdminSession } from './support/browser';
-import { adminToken, startExample, type ExampleServer } from './support/exampleServer';
+import type { RunningSimulator } from '../../simulator';
+import { adminRequest, connectMetaNumber, startBrowserTest, stopBrowserTest } from './support/admin';
+import { until, type AdminSession } from './support/browser';
+import type { ExampleServer } from './support/exampleServer';
 
 const META = {
   label: 'Finish desk',
@@ -32,39 +32,20 @@ let page: Page;
 let token: string;
 const step = (name: string, fn: () => Promise<void>) => session!.step(name, fn);
 
-const api = async <T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => {
-  const res = await fetch(`${server!.baseUrl}${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json().catch(() => null)) as T };
-};
+const api = <T = any>(method: string, path: string, body?: unknown) => adminRequest<T>(server!, token, method, path, body);
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
 beforeAll(async () => {
-  sim = await createSimulator({ port: 0 });
-  server = await startExample({ WHATSAPP_META_BASE_URL: sim.url });
-  session = await openAdminSession(server, 'bots-finish');
-  page = session.page;
+  ({ sim, server, session, page, token } = await startBrowserTest('bots-finish'));
   session.context.setDefaultNavigationTimeout(90_000);
-  token = await adminToken(server.baseUrl);
 });
 
-afterAll(async () => {
-  await session?.close();
-  await server?.stop();
-  await sim?.close();
-});
+afterAll(() => stopBrowserTest({ sim, server, session }));
 
 test('consent keywords saved in the settings, a holiday on the Bots page, and a location answer in the thread', async () => {
   let numberId = 0;
   await step('a number with bots on, known to the simulator', async () => {
-    const created = await api<CreateNumber.Response>('POST', '/whatsapp/numbers', { provider: 'meta', ...META });
-    expect(created.status).toBe(201);
-    numberId = created.body.data.id;
-    const hook = new URL(created.body.data.webhookUrl);
-    await sim!.client.addMetaNumber({ phoneNumberId: META.phoneNumberId, wabaId: META.wabaId, displayPhoneNumber: META.phone.slice(1), accessToken: META.accessToken, appSecret: META.appSecret, webhookUrl: `http://127.0.0.1:${server!.port}${hook.pathname}${hook.search}` });
+    numberId = (await connectMetaNumber({ sim: sim!, server: server!, token }, META)).id;
     expect((await api('PUT', `/whatsapp/bots/numbers/${numberId}`, { enabled: true })).status).toBe(200);
   });
 
