@@ -68,3 +68,14 @@ export const settleWorkers = async ({ app, sim }: Pick<SimulatedApp, 'app' | 'si
     }
   }
 };
+
+/** Reads until `ok` holds, settling the workers between reads (at most `rounds`), then answers the last read. */
+export const pollFor = async <T>(settle: () => Promise<unknown>, read: () => Promise<T>, ok: (v: T) => boolean, rounds = 100) => {
+  for (let i = 0; i < rounds; i += 1) {
+    const v = await read();
+    if (ok(v)) return v;
+    await settle();
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return read();
+};

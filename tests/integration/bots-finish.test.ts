@@ -6,7 +6,7 @@
  */
 import type { RunningSimulator } from '../../simulator';
 import { as, createStaff } from '../helpers/admin';
-import { connectMetaNumber, startWithSimulator, settleWorkers } from '../helpers/simulated-app';
+import { connectMetaNumber, startWithSimulator, settleWorkers, pollFor as pollWith } from '../helpers/simulated-app';
 import { TEST_PUBLIC_URL, type TestApp } from '../helpers/strapi';
 import { postMeta } from '../helpers/webhooks';
 
@@ -26,15 +26,7 @@ const GS_APP = 'BotsFinishApp';
 const customer = (n: number) => `1555000${String(9400 + n)}`;
 
 const settle = () => settleWorkers({ app, sim }, ['inbound', 'outbox', 'bots']);
-const pollFor = async <T>(read: () => Promise<T>, ok: (v: T) => boolean) => {
-  for (let i = 0; i < 100; i += 1) {
-    const v = await read();
-    if (ok(v)) return v;
-    await settle();
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return read();
-};
+const pollFor = <T>(read: () => Promise<T>, ok: (v: T) => boolean) => pollWith(settle, read, ok);
 const open = async (phone: string, business = PNID) => {
   await sim.client.setCustomer({ phone, reachable: true });
   await sim.client.setWindow(business, phone, true);

@@ -5,7 +5,7 @@
  */
 import { DEFAULT_CONSENT_REPLIES, DEFAULT_OPT_IN_KEYWORDS, DEFAULT_OPT_OUT_KEYWORDS } from '../../contracts/consent';
 import type { RunningSimulator } from '../../simulator';
-import { connectMetaNumber, startWithSimulator, settleWorkers } from '../helpers/simulated-app';
+import { connectMetaNumber, startWithSimulator, settleWorkers, pollFor as pollWith } from '../helpers/simulated-app';
 import type { TestApp } from '../helpers/strapi';
 import { as, contentManagerRead, createStaff } from '../helpers/admin';
 import { postMeta } from '../helpers/webhooks';
@@ -27,15 +27,7 @@ const customerWrites = async (waId: string, text: string) => {
   await settle();
 };
 const arrived = async (waId: string) => (await sim.client.outbound({ to: waId, business: number.pnid })) as any[];
-const pollFor = async <T>(read: () => Promise<T>, ok: (v: T) => boolean) => {
-  for (let i = 0; i < 150; i += 1) {
-    const v = await read();
-    if (ok(v)) return v;
-    await settle();
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return read();
-};
+const pollFor = <T>(read: () => Promise<T>, ok: (v: T) => boolean) => pollWith(settle, read, ok, 150);
 const bot = (body: object, who = admin) => who.post('/whatsapp/bots').send({ name: 'Sec', numberId: number.row.id, limits: { debounceMs: 0 }, ...body });
 const paths = (res: any) => (res.body.error?.details?.errors ?? []).map((e: any) => e.path);
 

@@ -1,6 +1,6 @@
 /** Bots against the simulator: the API and its limits, the preview, and the runtime through the outbox. */
 import type { RunningSimulator } from '../../simulator';
-import { connectMetaNumber, startWithSimulator, settleWorkers } from '../helpers/simulated-app';
+import { connectMetaNumber, startWithSimulator, settleWorkers, pollFor as pollWith } from '../helpers/simulated-app';
 import type { TestApp } from '../helpers/strapi';
 import { as } from '../helpers/admin';
 import { postMeta } from '../helpers/webhooks';
@@ -35,15 +35,7 @@ const customerWrites = async (waId: string, text: string, replyId?: string) => {
 const conversationOf = async (waId: string) => (await admin.get('/whatsapp/conversations').query({ q: waId })).body.data[0];
 const thread = async (waId: string) => ((await admin.get(`/whatsapp/conversations/${(await conversationOf(waId)).id}/messages`)).body.data as any[]).slice().reverse();
 const botReplies = async (waId: string) => (await thread(waId)).filter((m) => m.source === 'bot');
-const pollFor = async <T>(read: () => Promise<T>, ok: (v: T) => boolean) => {
-  for (let i = 0; i < 100; i += 1) {
-    const v = await read();
-    if (ok(v)) return v;
-    await settle();
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return read();
-};
+const pollFor = <T>(read: () => Promise<T>, ok: (v: T) => boolean) => pollWith(settle, read, ok);
 const createBot = async (body: object) => {
   const res = await admin.post('/whatsapp/bots').send({ numberId: number.id, limits: { debounceMs: 0 }, ...body });
   expect(res.status).toBe(201);
