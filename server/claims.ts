@@ -69,10 +69,12 @@ export const createClaims = <R extends Claimable>(strapi: Core.Strapi, { uid, le
   return {
     column,
 
-    due(afterId: number, limit: number, now = new Date()): Promise<R[]> {
+    /** `skip` leaves out rows whose attribute holds one of the values (e.g. numbers whose turn in this pass is spent). */
+    due(afterId: number, limit: number, { now = new Date(), skip }: { now?: Date; skip?: Record<string, number[]> } = {}): Promise<R[]> {
+      const skipped = Object.entries(skip ?? {}).filter(([, values]) => values.length).map(([name, values]) => ({ [name]: { $notIn: values } }));
       return strapi.db.query(uid as any).findMany({
         ...(select ? { select: ['id', 'attempts', ...select] } : {}),
-        where: { ...pending, id: { $gt: afterId }, $or: [{ [leaseField]: { $null: true } }, { [leaseField]: { $lte: now } }] },
+        where: { ...pending, id: { $gt: afterId }, $or: [{ [leaseField]: { $null: true } }, { [leaseField]: { $lte: now } }], ...(skipped.length ? { $and: skipped } : {}) },
         orderBy: { id: 'asc' },
         limit,
       }) as Promise<R[]>;

@@ -95,6 +95,10 @@ export const WEBHOOK_QUEUE_MAX_BYTES = 64 * 1024 * 1024;
 /** Seconds a provider is asked to wait before delivering a call again that could not be stored. */
 export const WEBHOOK_RETRY_AFTER_S = 5;
 
+/** How long a hot-path read (number, bot switch, assistant settings) is reused; writes on this instance clear it at once. */
+export const BRIEF_CACHE_MS = 5_000;
+export const BRIEF_CACHE_MAX = 10_000;
+
 /** API log rows held in memory at most while the database is slow: past it the oldest are dropped (and counted). */
 export const API_LOG_BUFFER_MAX_ROWS = 10_000;
 /** The assistant: how long an engine call may take, how many recent messages and knowledge chunks it is given. */

@@ -3,6 +3,7 @@ import crypto from 'node:crypto';
 import { errors } from '@strapi/utils';
 import type { CredentialField, Provider } from '../contracts/numbers';
 import type { ProviderNumber } from './providers/types';
+import { briefCache } from './brief-cache';
 
 /** A number row as stored (credentials still encrypted): the provider's view of it plus the plugin's own columns. */
 export interface NumberRow extends Omit<ProviderNumber, 'credentials'> {
@@ -54,24 +55,5 @@ export const saveNumber = async (provider: Provider, write: () => Promise<Number
   }
 };
 
-const CACHE_MS = 5_000;
-const CACHE_MAX = 10_000;
-
-/**
- * Number lookups on the hot paths (webhooks, the inbound worker), kept briefly: every write of a
- * number clears it, and the short life bounds staleness across instances.
- */
-export const rowCache = <K>() => {
-  const entries = new Map<K, { row: NumberRow | null; until: number }>();
-  return {
-    async get(key: K, load: () => Promise<NumberRow | null>): Promise<NumberRow | null> {
-      const hit = entries.get(key);
-      if (hit && hit.until > Date.now()) return hit.row;
-      const row = await load();
-      if (entries.size > CACHE_MAX) entries.clear();
-      entries.set(key, { row, until: Date.now() + CACHE_MS });
-      return row;
-    },
-    clear: () => entries.clear(),
-  };
-};
+/** Number lookups on the hot paths (webhooks, the inbound worker); every write of a number clears them. */
+export const rowCache = <K>() => briefCache<K, NumberRow | null>();

@@ -2,6 +2,7 @@
 import type { Core } from '@strapi/strapi';
 import { DEFAULT_BOT_LIMITS, type Bot, type BotNumberSettings } from '../../contracts/bots';
 import { UID } from '../constants';
+import { briefCache } from '../brief-cache';
 import type { EngineState } from './engine';
 
 type Row = Record<string, any>;
@@ -37,14 +38,17 @@ export const engineState = (row: Row | null): EngineState => ({
 
 export const createRows = (strapi: Core.Strapi) => {
   const q = (uid: string) => strapi.db.query(uid as any);
+  const switches = briefCache<number, BotNumberSettings>();
   return {
     /** The number's bots in stored order (the engine orders them by precedence). */
     async botsOf(numberId: number): Promise<Bot[]> {
       return (await q(UID.bot).findMany({ where: { numberId }, orderBy: [{ priority: 'asc' }, { id: 'asc' }] })).map(botOut);
     },
+    /** Read on every customer message, so kept briefly; `forgetNumber` after a write. */
     async numberSettings(numberId: number): Promise<BotNumberSettings> {
-      return numberSettingsOut(numberId, await q(UID.botNumber).findOne({ where: { numberId } }));
+      return switches.get(numberId, async () => numberSettingsOut(numberId, await q(UID.botNumber).findOne({ where: { numberId } })));
     },
+    forgetNumber: (numberId: number) => switches.clear(numberId),
     async state(conversationId: number): Promise<Row | null> {
       return q(UID.botState).findOne({ where: { conversationId } });
     },

@@ -41,6 +41,9 @@ export interface PassState {
 
 export const newPassState = (progress = new Map<number, number>()): PassState => ({ budget: new Map(), held: new Set(), waiting: new Set(), progress });
 
+/** Numbers that used their events for this pass. */
+export const spentNumbers = (state: PassState) => [...state.budget].filter(([, left]) => left <= 0).map(([numberId]) => numberId);
+
 /**
  * Rows run in id order. A row waits for a later pass when its number's budget is spent or one of
  * its people is held; a row whose turn ends before its last event holds its people, so no later

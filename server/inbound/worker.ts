@@ -16,7 +16,7 @@ import { reasonOf } from '../db-rows';
 import { createChunkApplier, type RowState, type Step } from './chunk';
 import { createGiveWay } from './give-way';
 import { createWaitingPeople, parseOrNothing, parseRow, peopleOf, type WebhookRow } from './people';
-import { inOrder, lanesOf, newPassState, planTurns, type PassState, type Planned } from './plan';
+import { inOrder, lanesOf, newPassState, planTurns, spentNumbers, type PassState, type Planned } from './plan';
 
 const LEASE_MS = 60_000;
 const MAX_ATTEMPTS = 6;
@@ -195,7 +195,8 @@ export const createInboundWorker = (strapi: Core.Strapi) => {
     const routers = new Map<number, any>();
     let cursor = 0;
     while (!stopped()) {
-      const rows = await claims.due(cursor, BATCH);
+      // A number whose turn in this pass is spent is not read again: its backlog waits for the next pass unparsed.
+      const rows = await claims.due(cursor, BATCH, { skip: { numberId: spentNumbers(state) } });
       if (!rows.length) break;
       cursor = rows[rows.length - 1].id;
       await waitingPeople(cursor, state.waiting);
@@ -212,7 +213,7 @@ export const createInboundWorker = (strapi: Core.Strapi) => {
       const items = keep.map((p) => ({ ...p, row: claimed.get(p.row.id)! }));
       await Promise.all(lanesOf(items, concurrency()).map((lane) => runLane(lane, stopped, routers, state)));
     }
-    if (state.held.size && !stopped()) loop.kick();
+    if ((state.held.size || spentNumbers(state).length) && !stopped()) loop.kick();
   };
 
   const loop = createWorkerLoop(strapi, 'inbound worker', pass, SWEEP_MS);

@@ -10,6 +10,7 @@ import type { AdminUser } from './inbox';
 import { toId } from '../ids';
 import { originOf } from '../providers/media-fetch';
 import { getService } from '../utils';
+import { briefCache } from '../brief-cache';
 
 const KEY = 'assistant';
 
@@ -22,7 +23,9 @@ const invalid = (path: string[], message: string, value: unknown) => new errors.
 /** The assistant's settings, suggestions for staff, automatic answers, evaluations and figures. */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const store = () => strapi.store({ type: 'plugin', name: PLUGIN_ID, key: KEY });
-  const read = async (): Promise<Stored> => ({ ...DEFAULTS, ...(((await store().get({})) as Partial<Stored> | null) ?? {}) });
+  // Read on every customer message (is auto mode on?), so kept briefly; saving clears it.
+  const cached = briefCache<'settings', Stored>();
+  const read = async (): Promise<Stored> => structuredClone(await cached.get('settings', async () => ({ ...DEFAULTS, ...(((await store().get({})) as Partial<Stored> | null) ?? {}) })));
   const crypto = () => getService('crypto', { strapi });
   const engine = createEngine(strapi);
   const evaluation = createEvaluation(strapi, engine, read);
@@ -77,6 +80,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         budgetPerConversation: input.budgetPerConversation === undefined ? current.budgetPerConversation : input.budgetPerConversation,
       };
       await store().set({ value: next });
+      cached.clear();
       return publicOf(next);
     },
 

@@ -123,6 +123,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const existing = await q(UID.botNumber).findOne({ where: { numberId: n } });
       const patch = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
       const row = existing ? await q(UID.botNumber).update({ where: { id: existing.id }, data: patch }) : await q(UID.botNumber).create({ data: { numberId: n, enabled: false, holidays: [], ...patch } });
+      runtime.rows.forgetNumber(n);
       return numberSettingsOut(n, row);
     },
 
