@@ -4,10 +4,10 @@
  * outpace acknowledging, so a burst of webhooks is answered before it is applied.
  */
 
-/** On SQLite, how long a chunk waits for acknowledgements in flight to be stored first. */
-const MAX_DEFER_MS = 20;
-/** Webhook calls in flight at once, of those that came while no chunk ran, that mean callers outpace acknowledging. */
-const PRESSURE = 4;
+/** On SQLite, how long a chunk waits for acknowledgements in flight to be stored first (longer puts a floor under live latency at a steady pace). */
+const MAX_DEFER_MS = 5;
+/** Webhook calls in flight at once, of those that came while no chunk ran, that mean callers outpace acknowledging (a steady 300 calls/s keeps 3-6 in flight). */
+const PRESSURE = 8;
 /** On SQLite, how long the worker looks for calls coming while none is held before it takes the next chunk. */
 const LOOK_MS = 3;
 /** How long after calls last queued the worker still counts them as queuing (they come and go in groups). */
