@@ -66,11 +66,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   );
   const opened = new Map<number, { cacheKey: string; number: ProviderNumber; readable: boolean }>();
 
+  /** Built once per number and configuration (a send is a hot path): `config.set` replaces the objects compared here. */
+  const contexts = new Map<string, { providers: unknown; media: unknown; context: ProviderContext }>();
   const contextFor = (number: Pick<NumberRow, 'id' | 'provider'>): ProviderContext => {
     const providers = getConfig(strapi, 'providers') ?? {};
-    const settings = providers[number.provider] ?? {};
     const media = getConfig(strapi, 'media') ?? {};
-    return {
+    const key = `${number.id}:${number.provider}`;
+    const hit = contexts.get(key);
+    if (hit && hit.providers === providers && hit.media === media) return hit.context;
+    const settings = providers[number.provider] ?? {};
+    const context: ProviderContext = {
       baseUrl: String(settings.baseUrl ?? '').replace(/\/+$/, ''),
       // Only the configured provider origins may be private (the simulator in tests and the demo); matched exactly.
       media: { allowedOrigins: Object.values(providers).map((p) => originOf(p?.baseUrl)).filter((o): o is string => Boolean(o)), maxBytes: media.maxBytes, deadlineMs: media.deadlineMs },
@@ -78,6 +83,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       timeoutMs: 15_000,
       log: (entry: ApiCall) => apiLog.add({ ...entry, numberId: number.id }),
     };
+    contexts.set(key, { providers, media, context });
+    return context;
   };
 
   /** The number's ids and decrypted credentials, opened once per stored version of the row (webhooks and sends are hot paths). */
