@@ -1,4 +1,5 @@
-import type { Bot, BotNumber, BotNumberSettings, DeleteBot, ListBots, OrderBots, SaveBot, TestBots } from '../../contracts/bots';
+import type { Bot, BotNumberSettings } from '../../contracts/bots';
+import type { BotNumber, DeleteBot, ListBots, OrderBots, SaveBot, TestBots } from '../../contracts/bot-api';
 import { baseApi, FRESH, listTags } from './base';
 
 /** The per-number switch is cached under the bots' tag, with an id no bot has. */

@@ -1,17 +1,5 @@
-import type {
-  Campaign,
-  CampaignAction,
-  CreateCampaign,
-  GetCampaign,
-  LaunchCampaign,
-  ListCampaigns,
-  ListRecipients,
-  Preflight,
-  PreflightResult,
-  RetryFailed,
-  TestSend,
-  UpdateCampaign,
-} from '../../contracts/campaigns';
+import type { Campaign, PreflightResult } from '../../contracts/campaigns';
+import type { CampaignAction, CreateCampaign, GetCampaign, LaunchCampaign, ListCampaigns, ListRecipients, Preflight, RetryFailed, TestSend, UpdateCampaign } from '../../contracts/campaign-api';
 import { baseApi, listTags, paramsOf, FRESH } from './base';
 
 export type CampaignDetail = GetCampaign.Response['data'];

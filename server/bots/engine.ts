@@ -2,7 +2,8 @@
  * The bot engine: one pure decision per customer message, used by the runtime and by
  * `POST /whatsapp/bots/test` alike, in the order of `BOT_PRECEDENCE` (contracts/bots.ts).
  */
-import { BOT_PRECEDENCE, STAGE_OF_TRIGGER, type Bot, type BotConsidered, type BotResponse, type BotStage, type ConversationOwner, type TestBots } from '../../contracts/bots';
+import { BOT_PRECEDENCE, STAGE_OF_TRIGGER, type Bot, type BotResponse, type BotStage, type ConversationOwner } from '../../contracts/bots';
+import type { BotConsidered, TestBots } from '../../contracts/bot-api';
 import { consentKeyword } from '../../contracts/consent';
 import { matchText } from './match';
 import { pickInMenu, type MenuState } from './menu';

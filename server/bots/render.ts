@@ -1,5 +1,6 @@
 /** A bot's response as the messages that leave: interactive where the provider has them, numbered text where not. */
-import type { BotButton, BotListRow, BotOutgoing, BotResponse } from '../../contracts/bots';
+import type { BotButton, BotListRow, BotResponse } from '../../contracts/bots';
+import type { BotOutgoing } from '../../contracts/bot-api';
 import { mapUrl, type ReplyRequest } from '../../contracts/inbox';
 
 type Interactive = NonNullable<BotOutgoing['interactive']>;

@@ -1,7 +1,8 @@
 /** What saving a bot checks (contracts/bots.ts `BOT_LIMITS`): every problem named by its field path, as a Strapi ValidationError. */
 import { errors } from '@strapi/utils';
 import safeRegex from 'safe-regex2';
-import { BOT_LIMITS, BOT_RESPONSE_TYPES, BOT_TRIGGER_TYPES, DEFAULT_BOT_LIMITS, type BotLimits, type BotResponse, type BotTrigger, type SaveBot } from '../../contracts/bots';
+import { BOT_LIMITS, BOT_RESPONSE_TYPES, BOT_TRIGGER_TYPES, DEFAULT_BOT_LIMITS, type BotLimits, type BotResponse, type BotTrigger } from '../../contracts/bots';
+import type { SaveBot } from '../../contracts/bot-api';
 
 type Issue = { path: string[]; message: string };
 const isObj = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -1,5 +1,6 @@
 /** The recipients export: every recipient of the campaign with its timestamps and error, spreadsheet-safe. */
-import { RECIPIENTS_CSV_COLUMNS, type CampaignRecipient } from '../../contracts/campaigns';
+import type { CampaignRecipient } from '../../contracts/campaigns';
+import { RECIPIENTS_CSV_COLUMNS } from '../../contracts/campaign-api';
 import { csvLine } from './csv';
 
 export const recipientsCsv = (rows: CampaignRecipient[]) =>

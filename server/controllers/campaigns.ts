@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import type { CampaignInput, ListRecipients } from '../../contracts/campaigns';
+import type { CampaignInput } from '../../contracts/campaigns';
+import type { ListRecipients } from '../../contracts/campaign-api';
 import { contentManagerScope } from '../content-manager-scope';
 import { exportName, recipientsCsv } from '../campaigns/export';
 import { getService } from '../utils';

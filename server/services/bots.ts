@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors, yup } from '@strapi/utils';
-import { BOT_LIMITS, BOT_PRECEDENCE, type Bot, type BotNumber, type BotNumberSettings, type OrderBots, type TestBots } from '../../contracts/bots';
+import { BOT_LIMITS, BOT_PRECEDENCE, type Bot, type BotNumberSettings } from '../../contracts/bots';
+import type { BotNumber, OrderBots, TestBots } from '../../contracts/bot-api';
 import { createRuntime } from '../bots/runtime';
 import { createTimed } from '../bots/timed';
 import { checkAssignees, checkFreeForm, checkHostFields } from '../bots/host-fields';

@@ -5,7 +5,8 @@
  */
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import type { CampaignInput, CampaignRecipient, ListRecipients, PreflightResult } from '../../contracts/campaigns';
+import type { CampaignInput, CampaignRecipient, PreflightResult } from '../../contracts/campaigns';
+import type { ListRecipients } from '../../contracts/campaign-api';
 import { UID } from '../constants';
 import type { ReadScope } from '../content-manager-scope';
 import { toId } from '../ids';

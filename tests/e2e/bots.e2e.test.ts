@@ -7,7 +7,8 @@
  */
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import type { Bot, TestBots } from '../../contracts/bots';
+import type { Bot } from '../../contracts/bots';
+import type { TestBots } from '../../contracts/bot-api';
 import type { RunningSimulator } from '../../simulator';
 import { adminRequest, connectMetaNumber, startBrowserTest, stopBrowserTest } from './support/admin';
 import { until, type AdminSession } from './support/browser';

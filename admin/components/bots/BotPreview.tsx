@@ -1,6 +1,6 @@
 import * as React from 'react';
 import { Badge, Box, Button, Checkbox, Field, Flex, Typography } from '@strapi/design-system';
-import type { BotOutgoing, TestBots } from '../../../contracts/bots';
+import type { BotOutgoing, TestBots } from '../../../contracts/bot-api';
 import { useNotifyError, useTestBotsMutation } from '../../api';
 import { useTranslate } from '../../hooks/useTranslate';
 import { responseLabel, stageLabel, triggerLabel } from './messages';

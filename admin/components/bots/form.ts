@@ -1,19 +1,5 @@
-import {
-  BOT_PRECEDENCE,
-  DEFAULT_BOT_LIMITS,
-  STAGE_OF_TRIGGER,
-  TIMED_TRIGGERS,
-  type Bot,
-  type BotButton,
-  type BotLimits,
-  type BotMenuItem,
-  type BotResponse,
-  type BotResponseType,
-  type BotStage,
-  type BotTrigger,
-  type BotTriggerType,
-  type SaveBot,
-} from '../../../contracts/bots';
+import { BOT_PRECEDENCE, DEFAULT_BOT_LIMITS, STAGE_OF_TRIGGER, TIMED_TRIGGERS, type Bot, type BotButton, type BotLimits, type BotMenuItem, type BotResponse, type BotResponseType, type BotStage, type BotTrigger, type BotTriggerType } from '../../../contracts/bots';
+import type { SaveBot } from '../../../contracts/bot-api';
 import type { ApiErrorBody } from '../../api/errors';
 import type { FormErrors } from '../../hooks/useFormState';
 

@@ -1,6 +1,6 @@
 import * as React from 'react';
 import { Button, Field, Flex, Modal, Typography } from '@strapi/design-system';
-import type { TestSend } from '../../../../contracts/campaigns';
+import type { TestSend } from '../../../../contracts/campaign-api';
 import { errorOf, useNotifyError, useTestSendCampaignMutation } from '../../../api';
 import { useTranslate } from '../../../hooks/useTranslate';
 import { campaignErrorsOf } from '../form';
