@@ -1,7 +1,8 @@
 /**
- * The group-commit core, written once for the webhook route's inserts (server/group-insert.ts) and
- * the outbox's `sent` updates (server/outbox/record-sent.ts): what is added in one moment is written
- * by one statement, a group at a time, and what comes while a group is being written joins the next.
+ * The group-commit core, written once for the webhook route's inserts (server/group-insert.ts), the
+ * outbox's `sent` updates (server/outbox/record-sent.ts) and the API log (server/log-buffer.ts):
+ * what is added in one moment is written by one statement, a group at a time, and what comes while
+ * a group is being written joins the next.
  */
 
 export interface GroupCommitOptions<E> {
@@ -18,10 +19,10 @@ export interface GroupCommitOptions<E> {
 export const createGroupCommit = <E>({ commit, maxRows, maxWeight = Infinity, gatherMs = 0 }: GroupCommitOptions<E>) => {
   let queue: { entry: E; weight: number }[] = [];
   let flushing = false;
+  let current: Promise<void> = Promise.resolve();
   let timer: { cancel: () => void } | null = null;
 
-  const flush = async () => {
-    timer = null;
+  const run = async () => {
     flushing = true;
     try {
       while (queue.length) {
@@ -39,6 +40,14 @@ export const createGroupCommit = <E>({ commit, maxRows, maxWeight = Infinity, ga
     }
   };
 
+  /** Starts writing now (or joins the writing under way); resolves when the queue is empty. */
+  const flush = (): Promise<void> => {
+    timer?.cancel();
+    timer = null;
+    if (!flushing) current = run();
+    return current;
+  };
+
   const schedule = () => {
     if (gatherMs > 0) {
       const handle = setTimeout(() => void flush(), gatherMs);
@@ -54,12 +63,16 @@ export const createGroupCommit = <E>({ commit, maxRows, maxWeight = Infinity, ga
       queue.push({ entry, weight });
       // While a group is being written, entries join the next one.
       if (flushing) return;
-      if (queue.length >= maxRows) {
-        timer?.cancel();
-        void flush();
-      } else {
-        timer ??= schedule();
-      }
+      if (queue.length >= maxRows) void flush();
+      else timer ??= schedule();
     },
+    /** Writes everything queued so far, without waiting for the gathering moment. */
+    async drain() {
+      while (queue.length || flushing) await flush();
+    },
+    /** Entries waiting (not in the group being written). */
+    size: () => queue.length,
+    /** Takes the oldest waiting entry out unwritten (a bounded queue's way to shed load). */
+    dropOldest: (): E | undefined => queue.shift()?.entry,
   };
 };
