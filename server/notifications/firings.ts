@@ -15,15 +15,17 @@ const CLAIM_PAGE = 50;
 /** Longer than any send takes: a claim this old was left by a process that stopped, and its firing is taken again. */
 const LEASE_MS = 5 * 60_000;
 
+/** A test send's firing was never claimed: its outcome is written as it is. */
+const finishUnclaimed = (strapi: Core.Strapi, firing: Row, data: Row) =>
+  strapi.db.query(UID.notificationFiring as any).update({ where: { id: firing.id }, data: { attempts: (firing.attempts ?? 0) + 1, lockedUntil: null, ...data } });
+
 /**
- * Renders one firing and queues its message, recording the outcome (and a trace) on the firing:
- * a claimed one only while its lease is still this claim's (a worker past its lease ends nothing
- * another took over), a test send's unclaimed one as it is.
+ * Renders one firing and queues its message, recording the outcome (and a trace) on the firing
+ * through `finish`: the worker's ends its claim (nothing another worker took over), a test send's
+ * is written as it is.
  */
-export const fire = async (strapi: Core.Strapi, firing: Row) => {
+export const fire = async (strapi: Core.Strapi, firing: Row, finish: (data: Row) => Promise<unknown> = (data) => finishUnclaimed(strapi, firing, data)) => {
   const q = (uid: string) => strapi.db.query(uid as any);
-  const finish = (data: Row) =>
-    q(UID.notificationFiring).updateMany({ where: { id: firing.id, lockedUntil: firing.claimedUntil ?? null }, data: { attempts: (firing.attempts ?? 0) + 1, lockedUntil: null, ...data } });
   const rule = await q(UID.notificationRule).findOne({ where: { id: firing.ruleId } });
   if (!rule) return finish({ state: 'skipped', error: 'the rule was deleted', trace: { matched: false, reason: 'rule deleted' } });
   const refused = await refusalOf(strapi, rule);
@@ -84,7 +86,9 @@ export const firingWorker = (strapi: Core.Strapi) => {
       for (const firing of rows) {
         const [claimed] = await claims.claim([firing]);
         if (!claimed) continue;
-        await fire(strapi, claimed).catch((error) => claims.release([claimed], { state: 'failed', error: (error as Error).message }));
+        // The outcome is written only while the lease is still this claim's (claims.release).
+        const finish = (data: Row) => claims.release([claimed], { attempts: (claimed.attempts ?? 0) + 1, ...data });
+        await fire(strapi, claimed, finish).catch((error) => claims.release([claimed], { state: 'failed', error: (error as Error).message }));
       }
     }
   };
