@@ -139,6 +139,35 @@ export const createClaims = <R extends Claimable>(strapi: Core.Strapi, { uid, le
   };
 };
 
+/**
+ * The outbox's claim: a row moves from one state to the next (`queued` → `sending`) only while it
+ * still has the attempt count it was read with, which is the claim's version, so of two claims of a
+ * row only one matches; one UPDATE per attempt count for the lot. Answers the rows claimed, by id,
+ * with their new attempt count.
+ */
+export const claimByVersion = async <R extends Claimable>(
+  strapi: Core.Strapi,
+  uid: string,
+  rows: R[],
+  { from, to, leaseField = 'lockedUntil', leaseMs }: { from: Record<string, string>; to: Record<string, unknown>; leaseField?: string; leaseMs: number }
+): Promise<Map<number, R>> => {
+  const { table, column } = lazyColumns(strapi, uid);
+  const claimed = new Map<number, R>();
+  const byAttempts = new Map<number, R[]>();
+  for (const row of rows) byAttempts.set(row.attempts ?? 0, [...(byAttempts.get(row.attempts ?? 0) ?? []), row]);
+  const named = (data: Record<string, unknown>) => Object.fromEntries(Object.entries(data).map(([name, value]) => [column(name), value]));
+  for (const [attempts, group] of byAttempts) {
+    for (const part of chunksOf(group, IN_LIMIT)) {
+      const query = strapi.db.connection(table()).whereIn('id', part.map((r) => r.id)).where(column('attempts'), attempts);
+      for (const [name, value] of Object.entries(from)) query.where(column(name), value);
+      const won: { id: unknown }[] = await query.update({ ...named(to), [column('attempts')]: attempts + 1, [column(leaseField)]: new Date(Date.now() + leaseMs), updated_at: new Date() }, ['id']);
+      const byId = new Map(part.map((r) => [r.id, r]));
+      for (const { id } of won) claimed.set(Number(id), { ...byId.get(Number(id))!, attempts: attempts + 1 });
+    }
+  }
+  return claimed;
+};
+
 /** Held rows by the lease they carry (a claim writes one per call), in runs of at most 500 ids. */
 const byLease = (held: Held[]): [Date, number[]][] => {
   const groups = new Map<number, number[]>();

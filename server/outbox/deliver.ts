@@ -2,9 +2,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Core } from '@strapi/strapi';
 import axios from 'axios';
-import { backoffMs } from '../claims';
+import { backoffMs, claimByVersion } from '../claims';
 import { UID } from '../constants';
-import { rowInserter } from '../db-rows';
 import { UnsupportedByProviderError, type OutboundMessage } from '../providers';
 import { getService } from '../utils';
 import type { NumberRow } from '../number-rows';
@@ -55,7 +54,6 @@ const outbound = (row: Row, conversation: Row, template: Row | null): OutboundMe
 export const createDelivery = (strapi: Core.Strapi) => {
   const q = (uid: string) => strapi.db.query(uid as any);
   const readmission = createReadmission(strapi);
-  const messages = rowInserter(strapi, UID.message);
   const publish = (row: Row, status: string) =>
     getService('realtime', { strapi }).publish({ type: 'message.status', conversationId: row.conversationId, numberId: row.numberId, messageId: row.id, status });
 
@@ -206,29 +204,12 @@ export const createDelivery = (strapi: Core.Strapi) => {
 
     /** Claims a queued row for sending (once: the attempt count is the claim's version), with a lease the stalled check reads; null when another got it. */
     async claim(row: Row, data: Row = {}) {
-      const attempts = (row.attempts ?? 0) + 1;
-      const lockedUntil = new Date(Date.now() + SENDING_LEASE_MS);
-      const { count } = await q(UID.message).updateMany({ where: { id: row.id, status: 'queued', attempts: row.attempts ?? 0 }, data: { status: 'sending', attempts, lockedUntil, ...data } });
-      return count === 1 ? { ...row, attempts } : null;
+      return (await claimByVersion(strapi, UID.message, [row as Row & { id: number; attempts: number }], { from: { status: 'queued' }, to: { status: 'sending', ...data }, leaseMs: SENDING_LEASE_MS })).get(row.id) ?? null;
     },
 
-    /** Claims these queued rows at once (one statement per attempt count, the claim's version); answers the rows this call claimed, by id. */
-    async claimMany(rows: Row[]): Promise<Map<number, Row>> {
-      const claimed = new Map<number, Row>();
-      const byAttempts = new Map<number, Row[]>();
-      for (const row of rows) byAttempts.set(row.attempts ?? 0, [...(byAttempts.get(row.attempts ?? 0) ?? []), row]);
-      const col = messages.column;
-      for (const [attempts, group] of byAttempts) {
-        const won: { id: number }[] = await strapi.db
-          .connection(messages.table)
-          .whereIn('id', group.map((r) => r.id))
-          .where(col('status'), 'queued')
-          .where(col('attempts'), attempts)
-          .update({ [col('status')]: 'sending', [col('attempts')]: attempts + 1, [col('lockedUntil')]: new Date(Date.now() + SENDING_LEASE_MS), updated_at: new Date() }, ['id']);
-        const byId = new Map(group.map((r) => [r.id, r]));
-        for (const { id } of won) claimed.set(Number(id), { ...byId.get(Number(id))!, attempts: attempts + 1 });
-      }
-      return claimed;
+    /** Claims these queued rows at once (one statement per attempt count); answers the rows this call claimed, by id. */
+    claimMany(rows: Row[]): Promise<Map<number, Row>> {
+      return claimByVersion(strapi, UID.message, rows as (Row & { id: number; attempts: number })[], { from: { status: 'queued' }, to: { status: 'sending' }, leaseMs: SENDING_LEASE_MS });
     },
 
     /** The recipient's sends wait: their pair rate is used up until then. */
