@@ -37,11 +37,13 @@ export interface Candidate extends Source {
 /** The zone a CSV row's `timezone` or `time_zone` column names, if it is a real one. */
 const csvZone = (row?: Record<string, string> | null) => (row ? zoneOfValue(row.timezone ?? row.time_zone ?? row.timeZone) : null);
 
-/** The paths of an audience a rule-like check reads: its parameters' fields and the phone and consent fields. */
-const asRule = (audience: StoredAudience, parameters: CampaignParameter[]) => ({
+/** A field read like a parameter's (the author must be able to read it). */
+const asParameter = (field: string) => ({ component: 'body', index: 0, from: 'field', value: field });
+
+/** The paths of an audience a rule-like check reads: its parameters' fields (and the time-zone field unless left out) and the phone and consent fields. */
+const asRule = (audience: StoredAudience, parameters: CampaignParameter[], { timeZone = true } = {}) => ({
   contentType: audience.contentType,
-  // The time-zone field is read like a parameter's field: the author must be able to read it.
-  parameters: [...parameters.filter((p) => p.from === 'field'), ...(audience.timeZoneField ? [{ component: 'body', index: 0, from: 'field', value: audience.timeZoneField }] : [])].map((p) => ({ ...p, from: 'field' })),
+  parameters: [...parameters.filter((p) => p.from === 'field'), ...(timeZone && audience.timeZoneField ? [asParameter(audience.timeZoneField)] : [])].map((p) => ({ ...p, from: 'field' })),
   recipient: audience.phoneField ? { from: 'field', value: audience.phoneField } : undefined,
   condition: audience.consentField ? { [audience.consentField]: true } : {},
 });
@@ -91,10 +93,13 @@ export const audienceIssues = async (strapi: Core.Strapi, audience: StoredAudien
   if (!ct || ct.kind !== 'collectionType' || !uid.startsWith('api::')) return [{ path: ['audience', 'contentType'], message: `no collection type ${uid} of this app` }];
   if (!audience.phoneField) issues.push({ path: ['audience', 'phoneField'], message: 'choose the field holding the phone' });
   if (audience.consentField && ownAttribute(strapi, uid, audience.consentField)?.type !== 'boolean') issues.push({ path: ['audience', 'consentField'], message: `${audience.consentField} is not a true/false field of ${uid}` });
-  if (audience.timeZoneField && !['string', 'text', 'enumeration'].includes(ownAttribute(strapi, uid, audience.timeZoneField)?.type ?? ''))
-    issues.push({ path: ['audience', 'timeZoneField'], message: `${audience.timeZoneField} is not a text field of ${uid}` });
+  const zoneIsText = !audience.timeZoneField || ['string', 'text', 'enumeration'].includes(ownAttribute(strapi, uid, audience.timeZoneField)?.type ?? '');
+  if (!zoneIsText) issues.push({ path: ['audience', 'timeZoneField'], message: `${audience.timeZoneField} is not a text field of ${uid}` });
   const where = { recipient: ['audience', 'phoneField'], parameters: ['parameters'], condition: ['audience', 'consentField'], field: ['audience'] } as const;
-  for (const i of await pathIssues(strapi, asRule(audience, parameters), scope)) issues.push({ path: [...where[i.where]], message: i.message });
+  for (const i of await pathIssues(strapi, asRule(audience, parameters, { timeZone: false }), scope)) issues.push({ path: [...where[i.where]], message: i.message });
+  // Checked on its own so its problem is named under its own field, not under `parameters`.
+  if (audience.timeZoneField && zoneIsText)
+    for (const i of await pathIssues(strapi, { contentType: uid, parameters: [asParameter(audience.timeZoneField)] }, scope)) issues.push({ path: ['audience', 'timeZoneField'], message: i.message });
   const { paths, bad } = filterPaths(audience.filters ?? {});
   if (bad) issues.push({ path: ['audience', 'filters'], message: `${bad} is not a filter operator` });
   for (const i of await pathIssues(strapi, { contentType: uid, condition: Object.fromEntries(paths.map((p) => [p, true])) }, scope)) {

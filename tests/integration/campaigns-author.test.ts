@@ -117,3 +117,23 @@ test("changing a scheduled campaign's audience makes the editor its author; rena
   await nothingSent(id, '+33612000004');
   expect(await templatesTo('+33612000003')).toHaveLength(0);
 });
+
+test("a time-zone field the author may not read is refused under audience.timeZoneField, not under parameters", async () => {
+  const { token } = await createStaff(app.strapi, app.server, 'Zoner', ['plugin::whatsapp.campaigns.read', 'plugin::whatsapp.campaigns.manage', contentManagerRead('api::lead.lead', ['name', 'phone'])]);
+  const zoner = as(app.server, token);
+  const body = (timeZoneField: string) => ({
+    name: 'Zoned',
+    numberId: number.id,
+    template: { name: 'notice', language: 'en_US' },
+    parameters: [{ component: 'body', index: 0, from: 'field', value: 'name' }],
+    audience: { contentType: 'api::lead.lead', phoneField: 'phone', timeZoneField },
+    schedule: { type: 'now' },
+  });
+  const refused = await zoner.post('/whatsapp/campaigns').send(body('source'));
+  expect(refused.status).toBe(400);
+  const paths = refused.body.error.details.errors.map((e: any) => e.path);
+  expect(paths).toContainEqual(['audience', 'timeZoneField']);
+  expect(paths).not.toContainEqual(['parameters']);
+  // The same campaign by someone who may read the field is accepted.
+  expect((await admin.post('/whatsapp/campaigns').send(body('source'))).status).toBe(201);
+});
