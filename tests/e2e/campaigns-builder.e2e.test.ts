@@ -1,6 +1,6 @@
 /**
  * In a real browser against the example CRM (`strapi start`) and the provider simulator: edit a
- * draft campaign and save it; upload a CSV audience, first a broken file (the server's reason beside
+ * draft campaign and save it; set quiet hours on a draft and see them again on Edit; upload a CSV audience, first a broken file (the server's reason beside
  * the field), then one with a bad phone row (the pre-flight names it); and a recurring campaign's
  * occurrences, each picked on the detail page with its own figures and recipients.
  */
@@ -89,6 +89,37 @@ test('edit a draft from its detail page and save it', async () => {
     const after = await get(id);
     expect(after).toMatchObject({ name: 'Summer draft', state: 'draft', parameters: [{ component: 'body', index: 0, from: 'constant', value: 'friend' }], audience: { csv: { rows: 2, columns: ['phone', 'name'] } } });
     expect(after.audit.map((a: any) => a.action)).toContain('edited');
+  });
+});
+
+test('quiet hours: set them and the per-recipient time zone on a draft, saved and shown again on Edit', async () => {
+  const created = await api('POST', '/whatsapp/campaigns', campaignBody(numberId, 'Night-safe draft', ['+15550007511']));
+  expect(created.status).toBe(201);
+  const id = created.body.data.id;
+  const perRecipient = () => page.getByRole('checkbox', { name: /In each recipient’s own time zone/ });
+
+  await step('open the draft for editing and set quiet hours from 21:30 to 08:15, in each recipient’s zone', async () => {
+    await page.goto(`/admin/plugins/whatsapp/campaigns/${id}`);
+    await page.getByRole('heading', { name: 'Night-safe draft', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'Edit', exact: true }).click();
+    await page.getByRole('heading', { name: 'Edit Night-safe draft', level: 1 }).waitFor();
+    await page.getByLabel('Quiet hours from').fill('21:30');
+    await page.getByLabel('to', { exact: true }).fill('08:15');
+    await perRecipient().click();
+    const [saved] = await Promise.all([page.waitForResponse(isWrite('PUT', new RegExp(`/whatsapp/campaigns/${id}$`))), page.getByRole('button', { name: 'Save draft' }).click()]);
+    expect(saved.status()).toBe(200);
+    await page.getByText('Draft saved.', { exact: true }).waitFor();
+    expect((await get(id)).schedule.quietHours).toMatchObject({ start: '21:30', end: '08:15', perRecipient: true });
+  });
+
+  await step('Edit again: the quiet hours and the box come back as saved', async () => {
+    await page.goto(`/admin/plugins/whatsapp/campaigns/${id}`);
+    await page.getByRole('heading', { name: 'Night-safe draft', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'Edit', exact: true }).click();
+    await page.getByRole('heading', { name: 'Edit Night-safe draft', level: 1 }).waitFor();
+    expect(await page.getByLabel('Quiet hours from').inputValue()).toBe('21:30');
+    expect(await page.getByLabel('to', { exact: true }).inputValue()).toBe('08:15');
+    expect(await perRecipient().getAttribute('aria-checked')).toBe('true');
   });
 });
 

@@ -29,6 +29,18 @@ const Figure = ({ label, value, testId }: { label: string; value: React.ReactNod
   </Grid.Item>
 );
 
+/** A list of the pre-flight's notes (problems or warnings), in one colour; nothing when there are none. */
+const Notes = ({ label, color, items }: { label: string; color: string; items: { message: string }[] }) =>
+  items.length ? (
+    <Flex tag="ul" direction="column" alignItems="stretch" gap={1} aria-label={label}>
+      {items.map((note, i) => (
+        <Typography key={i} tag="li" textColor={color}>
+          {note.message}
+        </Typography>
+      ))}
+    </Flex>
+  ) : null;
+
 /** What launching now would do: who is sent to and who is left out, the template, the budget, the problems; then Launch. */
 export const PreflightPanel = ({ result, template, spread, canLaunchPermission, launching, checking, onSpread, onLaunch }: PreflightPanelProps) => {
   const t = useTranslate();
@@ -107,24 +119,8 @@ export const PreflightPanel = ({ result, template, spread, canLaunchPermission, 
             {t('campaigns.preflight.spread', 'Past today’s budget: spread the sends over {days} days', { days: result.days })}
           </Checkbox>
         )}
-        {result.problems.length > 0 && (
-          <Flex tag="ul" direction="column" alignItems="stretch" gap={1} aria-label={t('campaigns.preflight.problems', 'Problems')}>
-            {result.problems.map((p, i) => (
-              <Typography key={i} tag="li" textColor="danger600">
-                {p.message}
-              </Typography>
-            ))}
-          </Flex>
-        )}
-        {(result.warnings ?? []).length > 0 && (
-          <Flex tag="ul" direction="column" alignItems="stretch" gap={1} aria-label={t('campaigns.preflight.warnings', 'Provider limits')}>
-            {result.warnings.map((w, i) => (
-              <Typography key={i} tag="li" textColor="warning600">
-                {w.message}
-              </Typography>
-            ))}
-          </Flex>
-        )}
+        <Notes label={t('campaigns.preflight.problems', 'Problems')} color="danger600" items={result.problems} />
+        <Notes label={t('campaigns.preflight.warnings', 'Provider limits')} color="warning600" items={result.warnings ?? []} />
         <Flex gap={3} wrap="wrap" alignItems="center">
           <Button startIcon={<PaperPlane />} onClick={onLaunch} disabled={Boolean(blocked) || checking} loading={launching}>
             {t('campaigns.launch', 'Launch')}
