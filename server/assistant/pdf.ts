@@ -2,6 +2,7 @@
  * The text layer of a PDF, page by page, read with unpdf (pdf.js's serverless build: no native code, no network)
  * in a worker thread: pdf.js parses synchronously, and a crafted file would otherwise hold the whole server.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { KNOWLEDGE_MAX_CHARS, KNOWLEDGE_PDF_MAX_HEAP_MB, KNOWLEDGE_PDF_MAX_PAGES, KNOWLEDGE_PDF_TIMEOUT_MS } from '../constants';
@@ -15,17 +16,29 @@ export const PAGE_BREAK = '\f';
 export const isPdf = (bytes: Buffer) => bytes.subarray(0, 5).toString('latin1') === '%PDF-';
 
 /**
- * Two folders up from both server/assistant/ (the TypeScript sources) and dist/server/index.js (the built
- * plugin, which Strapi requires); resolved when used, so loading the ESM build never touches `__dirname`.
+ * The worker script ships in the package's `workers/` folder. It is looked for above the plugin's
+ * folder as Strapi resolved it (`enabledPlugins`), else above this file when `__dirname` exists (the
+ * CommonJS build and the sources): the ESM build has no `__dirname`, and Strapi's path may name a
+ * folder inside the package.
  */
-const workerFile = () => path.join(__dirname, '..', '..', 'workers', 'pdf-text.mjs');
+const workerFile = (from?: string) => {
+  const starts = [from, typeof __dirname === 'string' ? __dirname : undefined].filter((s): s is string => Boolean(s));
+  for (const start of starts) {
+    for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
+      const file = path.join(dir, 'workers', 'pdf-text.mjs');
+      if (fs.existsSync(file)) return file;
+      if (dir === path.dirname(dir)) break;
+    }
+  }
+  throw new Error('the PDF reader (workers/pdf-text.mjs) is missing from the plugin package');
+};
 
 type Outcome = { pages: string[] } | { tooManyPages: number } | { tooLong: true } | { error: { name: string; message: string } };
 
-const runWorker = (bytes: Buffer) =>
+const runWorker = (bytes: Buffer, from?: string) =>
   new Promise<Outcome>((resolve, reject) => {
     const copy = new Uint8Array(bytes).buffer;
-    const worker = new Worker(workerFile(), {
+    const worker = new Worker(workerFile(from), {
       workerData: { bytes: copy, maxPages: KNOWLEDGE_PDF_MAX_PAGES, maxChars: KNOWLEDGE_MAX_CHARS },
       transferList: [copy],
       resourceLimits: { maxOldGenerationSizeMb: KNOWLEDGE_PDF_MAX_HEAP_MB },
@@ -58,10 +71,11 @@ const inTurn = <T>(task: () => Promise<T>): Promise<T> => {
   return turn;
 };
 
-export const readPdf = async (bytes: Buffer): Promise<string[]> => {
+/** `from`: the plugin's folder as Strapi resolved it, where the worker script is looked for first. */
+export const readPdf = async (bytes: Buffer, from?: string): Promise<string[]> => {
   if (!isPdf(bytes)) throw new UnreadablePdf('is not a PDF (it does not start with %PDF-)');
   // A worker that fails to start (its file missing) rejects with a plain Error: the server's fault, not the file's.
-  const outcome = await inTurn(() => runWorker(bytes));
+  const outcome = await inTurn(() => runWorker(bytes, from));
   if ('tooManyPages' in outcome) throw new UnreadablePdf(`has ${outcome.tooManyPages} pages: at most ${KNOWLEDGE_PDF_MAX_PAGES} are read, split it`);
   if ('tooLong' in outcome) throw new UnreadablePdf(`is longer than ${KNOWLEDGE_MAX_CHARS} characters`);
   if ('error' in outcome) {

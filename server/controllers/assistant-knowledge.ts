@@ -4,7 +4,7 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { KNOWLEDGE_EXTENSIONS, type CollectionKnowledge } from '../../contracts/assistant';
 import { PAGE_BREAK, UnreadablePdf, readPdf } from '../assistant/pdf';
-import { KNOWLEDGE_MAX_CHARS, KNOWLEDGE_PDF_MAX_BYTES } from '../constants';
+import { KNOWLEDGE_MAX_CHARS, KNOWLEDGE_PDF_MAX_BYTES, PLUGIN_ID } from '../constants';
 import { getService } from '../utils';
 import { validateCollectionKnowledge, validateKnowledge } from '../validation/assistant';
 
@@ -13,11 +13,14 @@ const invalidFile = (message: string) => new errors.ValidationError(`files: ${me
 /** Every uploaded file of a multipart body, whatever the field is called. */
 const filesOf = (ctx: any): any[] => Object.values(ctx.request.files ?? {}).flatMap((f) => (Array.isArray(f) ? f : [f]));
 
+/** The plugin's folder as Strapi resolved it (it holds the PDF reader's worker script). */
+const pluginFolder = (strapi: Core.Strapi): string | undefined => (strapi.config.get('enabledPlugins') as Record<string, { pathToPlugin?: string }> | undefined)?.[PLUGIN_ID]?.pathToPlugin;
+
 /** A PDF's text, its pages joined by form feeds; anything that is not a readable text PDF is the caller's 400. */
-const pdfText = async (name: string, file: any) => {
+const pdfText = async (strapi: Core.Strapi, name: string, file: any) => {
   if (Number(file.size) > KNOWLEDGE_PDF_MAX_BYTES) throw invalidFile(`${name} is larger than ${KNOWLEDGE_PDF_MAX_BYTES / 1024 / 1024} MB`);
   try {
-    return (await readPdf(await fs.readFile(file.filepath ?? file.path))).join(PAGE_BREAK).trim();
+    return (await readPdf(await fs.readFile(file.filepath ?? file.path), pluginFolder(strapi))).join(PAGE_BREAK).trim();
   } catch (error) {
     if (error instanceof UnreadablePdf) throw invalidFile(`${name} ${error.message}`);
     throw error;
@@ -49,7 +52,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         const name = String(file.originalFilename ?? file.name ?? 'file');
         const ext = path.extname(name).toLowerCase();
         if (!(KNOWLEDGE_EXTENSIONS as readonly string[]).includes(ext)) throw invalidFile(`${name}: only ${KNOWLEDGE_EXTENSIONS.join(', ')} files are read`);
-        const text = ext === '.pdf' ? await pdfText(name, file) : (await fs.readFile(file.filepath ?? file.path, 'utf8')).trim();
+        const text = ext === '.pdf' ? await pdfText(strapi, name, file) : (await fs.readFile(file.filepath ?? file.path, 'utf8')).trim();
         if (!text) throw invalidFile(`${name} is empty`);
         if (text.length > KNOWLEDGE_MAX_CHARS) throw invalidFile(`${name} is longer than ${KNOWLEDGE_MAX_CHARS} characters`);
         read.push({ title: path.basename(name, ext).slice(0, 200), text, filename: name.slice(0, 255) });
