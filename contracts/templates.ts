@@ -1,4 +1,10 @@
 /** Templates as the admin API answers them, shared by the server and the admin panel. */
+import type { Provider } from './numbers';
+
+/** Providers with no API listing templates (AiSensy): their numbers' templates are entered by hand (`POST /whatsapp/templates`). */
+export const HAND_ENTERED_TEMPLATES: readonly Provider[] = ['aisensy'];
+
+export const TEMPLATE_CATEGORIES = ['MARKETING', 'UTILITY', 'AUTHENTICATION'] as const;
 
 /** What a template needs filled in: names for named templates, "1", "2"… for positional ones. */
 export interface TemplateParameterSchema {
@@ -61,6 +67,20 @@ export namespace SyncTemplates {
   }
   export interface Response {
     data: SyncResult[];
+  }
+}
+
+export namespace RegisterTemplate {
+  /** A template approved at the provider, entered by hand: its body text with {{1}}, {{2}}… placeholders. */
+  export interface Request {
+    numberId: number;
+    name: string;
+    language: string;
+    category: (typeof TEMPLATE_CATEGORIES)[number];
+    body: string;
+  }
+  export interface Response {
+    data: WhatsAppTemplate;
   }
 }
 

@@ -1,4 +1,4 @@
-import type { ListSendOptions, ListTemplates, SyncTemplates } from '../../contracts/templates';
+import type { ListSendOptions, ListTemplates, RegisterTemplate, SyncTemplates } from '../../contracts/templates';
 import { baseApi, listTags, paramsOf, FRESH } from './base';
 
 export interface TemplatesQuery {
@@ -21,6 +21,11 @@ export const templatesApi = baseApi.injectEndpoints({
       transformResponse: (res: SyncTemplates.Response) => res.data,
       invalidatesTags: ['WaTemplate', 'WaSendOption'],
     }),
+    waRegisterTemplate: build.mutation<RegisterTemplate.Response['data'], RegisterTemplate.Request>({
+      query: (body) => ({ url: '/whatsapp/templates', method: 'POST', data: body }),
+      transformResponse: (res: RegisterTemplate.Response) => res.data,
+      invalidatesTags: ['WaTemplate', 'WaSendOption'],
+    }),
     waListSendOptions: build.query<ListSendOptions.Response['data'], void>({
       keepUnusedDataFor: FRESH,
       query: () => '/whatsapp/send-options',
@@ -33,5 +38,6 @@ export const templatesApi = baseApi.injectEndpoints({
 export const {
   useWaListTemplatesQuery: useListTemplatesQuery,
   useWaSyncTemplatesMutation: useSyncTemplatesMutation,
+  useWaRegisterTemplateMutation: useRegisterTemplateMutation,
   useWaListSendOptionsQuery: useListSendOptionsQuery,
 } = templatesApi;

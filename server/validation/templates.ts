@@ -1,4 +1,5 @@
 import { yup, validateYupSchema } from '@strapi/utils';
+import { TEMPLATE_CATEGORIES } from '../../contracts/templates';
 import { idNumber, idString } from '../ids';
 
 export const validateSyncBody = validateYupSchema(
@@ -20,7 +21,7 @@ export const validateRegisterBody = validateYupSchema(
       numberId: idNumber().required(),
       name: yup.string().trim().matches(/^[a-z0-9_]+$/, 'name: lower-case letters, digits and _ only').max(512).required(),
       language: yup.string().trim().matches(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'language: a code such as en or en_US').required(),
-      category: yup.string().oneOf(['MARKETING', 'UTILITY', 'AUTHENTICATION']).required(),
+      category: yup.string().oneOf([...TEMPLATE_CATEGORIES]).required(),
       body: yup.string().trim().max(1024).required(),
     })
     .noUnknown()

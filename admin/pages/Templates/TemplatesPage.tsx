@@ -10,11 +10,12 @@ import {
   SingleSelectOption,
   Typography,
 } from '@strapi/design-system';
-import { ArrowClockwise } from '@strapi/icons';
-import { Page } from '@strapi/strapi/admin';
-import type { SyncResult, SyncTemplates } from '../../../contracts/templates';
+import { ArrowClockwise, Plus } from '@strapi/icons';
+import { Page, useNotification } from '@strapi/strapi/admin';
+import { HAND_ENTERED_TEMPLATES, type SyncResult, type SyncTemplates } from '../../../contracts/templates';
 import { useListNumbersQuery, useListTemplatesQuery, useNotifyError, useSyncTemplatesMutation } from '../../api';
 import { EmptyState, PluginPage } from '../../components/PluginPage';
+import { AddTemplateModal } from '../../components/templates/AddTemplateModal';
 import { SyncResults } from '../../components/templates/SyncResults';
 import { TemplatesList } from '../../components/templates/TemplatesList';
 import { TEMPLATE_STATUSES, humanize } from '../../components/templates/messages';
@@ -36,6 +37,8 @@ const Templates = () => {
   const [includeRemoved, setIncludeRemoved] = React.useState(false);
   const [search, setSearch] = React.useState('');
   const [syncResults, setSyncResults] = React.useState<SyncResult[] | null>(null);
+  const [adding, setAdding] = React.useState(false);
+  const { toggleNotification } = useNotification();
   const list = useListTemplatesQuery({
     numberId: numberId !== ALL ? numberId : undefined,
     status: statusFilter !== ALL ? statusFilter : undefined,
@@ -45,6 +48,8 @@ const Templates = () => {
   const { data: numbers = [] } = useListNumbersQuery();
   const [syncTemplates, { isLoading: syncing }] = useSyncTemplatesMutation();
   const templates = list.data ?? [];
+  // Numbers whose provider cannot list templates: theirs are entered by hand (same permission as syncing).
+  const handEntered = numbers.filter((n) => HAND_ENTERED_TEMPLATES.includes(n.provider));
 
   const numberLabel = React.useCallback(
     (id: number) => numbers.find((n) => n.id === id)?.label ?? t('templates.number.fallback', 'Number #{id}', { id }),
@@ -75,12 +80,29 @@ const Templates = () => {
       loading={isLoadingRBAC}
       primaryAction={
         canSync ? (
-          <Button startIcon={syncing ? <Loader small /> : <ArrowClockwise />} onClick={sync} disabled={syncing} size="S">
-            {syncing ? t('templates.sync.running', 'Syncing…') : t('templates.sync', 'Sync now')}
-          </Button>
+          <Flex gap={2}>
+            {handEntered.length > 0 && (
+              <Button variant="secondary" startIcon={<Plus />} onClick={() => setAdding(true)} size="S">
+                {t('templates.add', 'Add template')}
+              </Button>
+            )}
+            <Button startIcon={syncing ? <Loader small /> : <ArrowClockwise />} onClick={sync} disabled={syncing} size="S">
+              {syncing ? t('templates.sync.running', 'Syncing…') : t('templates.sync', 'Sync now')}
+            </Button>
+          </Flex>
         ) : undefined
       }
     >
+      {adding && (
+        <AddTemplateModal
+          numbers={handEntered}
+          onClose={() => setAdding(false)}
+          onAdded={(name) => {
+            setAdding(false);
+            toggleNotification({ type: 'success', message: t('templates.add.done', 'Template {name} added.', { name }) });
+          }}
+        />
+      )}
       {syncResults && <SyncResults results={syncResults} numberLabel={numberLabel} />}
       <Flex gap={3} wrap="wrap" alignItems="center" paddingBottom={4}>
         <Box minWidth={0} style={{ flex: compact ? '1 1 100%' : '1 1 14rem', maxWidth: '100%' }}>
