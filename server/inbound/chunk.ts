@@ -11,7 +11,7 @@ import type { RealtimeEvent } from '../services/realtime';
 import { getService } from '../utils';
 import type { Db } from '../db-rows';
 import { createConsentApplier, type Confirmation } from './apply/consent';
-import { createMessageApplier } from './apply/message';
+import { createMessageApplier, fromOwnNumber } from './apply/message';
 import { applyNumberHealth } from './apply/number';
 import { createStatusApplier, type ReceiptInput } from './apply/status';
 import { applyTemplate } from './apply/template';
@@ -78,7 +78,10 @@ export const createChunkApplier = (strapi: Core.Strapi) => {
     for (const step of others) {
       const { number, event } = step;
       if (!fresh.delete(eventKey(number, event.key))) continue;
-      if (event.kind === 'message') customer.push({ number, event });
+      if (event.kind === 'message') {
+        // Our own number as the sender (an echo, whatever the provider's shape): no customer, no conversation, never answered.
+        if (!fromOwnNumber(number, event)) customer.push({ number, event });
+      }
       else if (event.kind === 'template') {
         // A template the plugin has not stored yet (created at the provider): fetch the number's list.
         if (!(await applyTemplate(strapi, number, event))) effects.syncs.add(number.id);

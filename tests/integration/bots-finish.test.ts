@@ -2,7 +2,7 @@
  * Bots, the last pieces (README: Bots, Consent and opt-out): location and contact-card answers as
  * real messages on Meta and Gupshup, assign refusing a team and falling back to the queue when its
  * person is gone, per-number holidays for the hours triggers, custom consent keywords saved through
- * the settings, and our own number as a sender never answered.
+ * the settings, and our own number as a sender never answered (Meta and Gupshup).
  */
 import type { RunningSimulator } from '../../simulator';
 import { as, createStaff } from '../helpers/admin';
@@ -227,6 +227,22 @@ describe('our own number as a sender', () => {
     expect((await arrived(phone)).map((m) => m.text)).toEqual(['bot answer']);
     expect(await arrived(OWN)).toEqual([]);
     expect(await app.strapi.db.query('plugin::whatsapp.conversation' as any).count({ where: { customerWaId: OWN } })).toBe(0);
+  });
+});
+
+describe('our own number as a sender, on Gupshup', () => {
+  test("a Gupshup message from the number's own phone opens no conversation and is never answered; a customer's is", async () => {
+    const phone = customer(7);
+    const own = gupshup.phone.replace(/\D/g, '');
+    await open(phone, GS_APP);
+    await open(own, GS_APP);
+    await createBot({ name: 'GS everything', trigger: { type: 'fallback' }, response: { type: 'text', text: 'gupshup bot answer' } }, gupshup.id);
+    await writes(own, 'hello from us', GS_APP, 'gupshup');
+    await writes(phone, 'hello', GS_APP, 'gupshup');
+    await pollFor(() => arrived(phone), (r) => r.length >= 1);
+    expect((await arrived(phone)).map((m) => m.text?.body ?? m.text)).toEqual(['gupshup bot answer']);
+    expect(await arrived(own)).toEqual([]);
+    expect(await app.strapi.db.query('plugin::whatsapp.conversation' as any).count({ where: { numberId: gupshup.id, customerWaId: own } })).toBe(0);
   });
 });
 

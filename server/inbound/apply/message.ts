@@ -20,6 +20,12 @@ const NO_MATCH_KEPT = 10_000;
 
 const later = (a: Date | string | null | undefined, b: Date) => (a && new Date(a) > b ? new Date(a) : b);
 
+/** Whether a message's sender is the business number itself (compared by digits, as providers write phones differently). */
+export const fromOwnNumber = (number: NumberRow, event: InboundMessageEvent) => {
+  const own = String(number.phone ?? '').replace(/\D/g, '');
+  return Boolean(own) && String(event.from.waId ?? '').replace(/\D/g, '') === own;
+};
+
 export const createMessageApplier = (strapi: Core.Strapi, keys: Keys) => {
   const messages = rowInserter(strapi, UID.message);
   const conversations = rowInserter(strapi, UID.conversation);
