@@ -1,6 +1,7 @@
 /**
  * The assistant's auto mode: the golden-set evaluation that gates it, automatic answers through
- * the outbox (grounded, confident, in the window), handoffs that keep the draft for staff, a person
+ * the outbox (grounded, confident, in the window), handoffs that keep the draft for staff (and the
+ * assistant quiet until the conversation is closed), a person
  * taking over during the model call, one answer per customer message, and the figures.
  */
 import http from 'node:http';
@@ -158,13 +159,36 @@ test('a webhook delivered three times gets one automatic answer', async () => {
   expect(await autoRows(conversation.id)).toHaveLength(1);
 });
 
+test('after a handoff the assistant stays quiet in that conversation until it is closed; then it answers again', async () => {
+  const phone = '15550004012';
+  answerWith('Delivery costs €7 today.');
+  await sim.client.customerSends({ from: phone, to: PNID, name: 'Berta', text: 'What does delivery cost?' });
+  await settle();
+  const conversation = await conversationOf(phone);
+  expect(await ownerOf(conversation.id)).toBe('queue');
+
+  // A grounded answer is ready now, but a person has the conversation: no call, nothing sent.
+  answerWith('Delivery within the city costs €4.90.');
+  await sim.client.customerSends({ from: phone, to: PNID, name: 'Berta', text: 'How much does delivery cost?' });
+  await settle();
+  expect(await autoRows(conversation.id)).toHaveLength(1);
+  expect(((await sim.client.outbound({ to: phone })) as any[]).length).toBe(0);
+
+  expect((await admin.post(`/whatsapp/conversations/${conversation.id}/close`).send({})).status).toBe(200);
+  await sim.client.customerSends({ from: phone, to: PNID, name: 'Berta', text: 'How much does delivery cost, please?' });
+  await settle();
+  expect(((await sim.client.outbound({ to: phone })) as any[]).length).toBe(1);
+  const out = (await thread(conversation.id)).filter((m) => m.direction === 'out');
+  expect(out).toEqual([expect.objectContaining({ source: 'ai', text: 'Delivery within the city costs €4.90.' })]);
+});
+
 test('figures per number count automatic answers, handoffs, pending drafts and tokens', async () => {
   const res = await admin.get('/whatsapp/assistant/figures');
   expect(res.status).toBe(200);
   const mine = res.body.data.find((f: any) => f.numberId === numberId);
-  expect(mine).toMatchObject({ automatic: 2, handoffs: 1, pending: 1, accepted: 0, edited: 0, rejected: 0 });
-  // Four model calls for customers (three evaluation calls are not logged as answers).
-  expect(mine.tokens).toBe(400);
+  expect(mine).toMatchObject({ automatic: 3, handoffs: 2, pending: 2, accepted: 0, edited: 0, rejected: 0 });
+  // Six model calls for customers (three evaluation calls are not logged as answers).
+  expect(mine.tokens).toBe(600);
   expect(mine.medianFirstAnswerMs).toEqual(expect.any(Number));
 });
 
