@@ -142,6 +142,6 @@ export type ReplyRequest =
   | { type: 'media'; mediaType?: 'image' | 'video' | 'audio' | 'document'; link?: string; fileId?: number; caption?: string; filename?: string; replyTo?: string; idempotencyKey?: string }
   | { type: 'template'; template: { name: string; language: string; params?: TemplateParams }; idempotencyKey?: string }
   | { type: 'interactive'; interactive: { type: 'button' | 'list' | 'cta_url'; body: string; header?: string; footer?: string; buttons?: { id: string; title: string }[]; buttonText?: string; sections?: { title?: string; rows: { id: string; title: string; description?: string }[] }[]; displayText?: string; url?: string }; replyTo?: string; idempotencyKey?: string }
-  /** Bots only for now (the inbox reply route does not take them): a place and a contact card, free-form like text. */
+  /** A place and a contact card, free-form like text (only where the provider sends free text). */
   | { type: 'location'; location: SharedLocation; idempotencyKey?: string }
   | { type: 'contacts'; contact: ContactCard; idempotencyKey?: string };

@@ -33,7 +33,7 @@ const callerKey = () => yup.string().max(100).matches(/^[A-Za-z0-9_-]+$/, 'idemp
 
 const reply = yup
   .object({
-    type: yup.string().oneOf(['text', 'media', 'template', 'interactive', 'quick-reply']).required(),
+    type: yup.string().oneOf(['text', 'media', 'template', 'interactive', 'quick-reply', 'location', 'contacts']).required(),
     name: yup.string().when('type', { is: 'quick-reply', then: (s) => s.required().max(50), otherwise: (s) => s.strip() }),
     idempotencyKey: callerKey(),
     text: yup.string().when('type', { is: 'text', then: (s) => s.required().min(1).max(4096), otherwise: (s) => s.strip() }),
@@ -46,6 +46,34 @@ const reply = yup
     template: yup.object().when('type', {
       is: 'template',
       then: () => yup.object({ name: yup.string().required().max(512), language: yup.string().required().max(20), params: templateParams }).noUnknown().required(),
+      otherwise: (s) => s.strip(),
+    }),
+    // A place and a contact card, with the limits the bots' answers have (server/bots/validate.ts).
+    location: yup.object().when('type', {
+      is: 'location',
+      then: () =>
+        yup
+          .object({
+            latitude: yup.number().typeError('location.latitude must be a number').min(-90).max(90).required(),
+            longitude: yup.number().typeError('location.longitude must be a number').min(-180).max(180).required(),
+            name: yup.string().max(1000),
+            address: yup.string().max(1000),
+          })
+          .noUnknown()
+          .required(),
+      otherwise: (s) => s.strip(),
+    }),
+    contact: yup.object().when('type', {
+      is: 'contacts',
+      then: () =>
+        yup
+          .object({
+            name: yup.string().trim().min(1).max(200).required(),
+            phone: yup.string().trim().max(32).matches(/^\+?[\d\s().-]{5,}$/, 'contact.phone must be a phone number').required(),
+            email: yup.string().trim().max(200).email('contact.email must be an email address'),
+          })
+          .noUnknown()
+          .required(),
       otherwise: (s) => s.strip(),
     }),
     interactive: yup.object().when('type', {

@@ -360,6 +360,31 @@ test('an image is attached and sent, and a quick reply is inserted with / and se
     expect(await offered.innerText()).toMatch(/Yes\s+No, wrong part/);
   });
 
+  await step('a place and a contact card from the composer', async () => {
+    await page.getByRole('button', { name: 'Send a place' }).click();
+    const place = page.getByRole('dialog', { name: 'Send a place' });
+    await place.getByRole('textbox', { name: 'Latitude' }).fill('48.8584');
+    await place.getByRole('textbox', { name: 'Longitude' }).fill('2.2945');
+    await place.getByRole('textbox', { name: 'Name of the place (optional)' }).fill('Our workshop');
+    await place.getByRole('button', { name: 'Send', exact: true }).click();
+    await place.waitFor({ state: 'hidden' });
+    await page.getByRole('button', { name: 'Send a contact card' }).click();
+    const card = page.getByRole('dialog', { name: 'Send a contact card' });
+    await card.getByRole('textbox', { name: 'Name' }).fill('Ana Support');
+    await card.getByRole('textbox', { name: 'Phone' }).fill('+33 6 00 00 00 00');
+    await card.getByRole('button', { name: 'Send', exact: true }).click();
+    await card.waitFor({ state: 'hidden' });
+    let sent: any[] = [];
+    await until('Alice to receive the place and the card', async () => {
+      sent = (await sim.client.outbound({ to: ALICE.phone })).filter((m) => m.type === 'location' || m.type === 'contacts');
+      return sent.length === 2;
+    });
+    expect(sent.map((m) => m.type)).toEqual(['location', 'contacts']);
+    expect(sent[0].location).toMatchObject({ latitude: 48.8584, longitude: 2.2945, name: 'Our workshop' });
+    await thread().getByText('Our workshop').first().waitFor();
+    await thread().getByText('Ana Support').first().waitFor();
+  });
+
   await step('the customer quotes the photo and reacts to it: the thread shows both', async () => {
     const image = (await sim.client.outbound({ to: ALICE.phone })).find((m) => m.type === 'image')!;
     await sim.client.customerSends({ from: ALICE.phone, to: META.phoneNumberId, name: ALICE.name, text: 'Yes, that is the one', contextMessageId: image.id });

@@ -1,7 +1,7 @@
 /**
  * What the inbox composer and thread need from the server: the stored file of a media message (a
  * customer's photo once the media worker stored it, a file sent from the Media Library), and the
- * CRM records a new conversation can be started with.
+ * CRM records a new conversation can be started with, and places and contact cards staff send.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -78,6 +78,34 @@ test('media messages carry their stored file (url, mime, name) in and out, inter
   });
   expect(pdf.status).toBe(200);
   expect((pdf.body as Buffer).toString()).toBe('%PDF-1.4 quote');
+});
+
+test('staff send a place and a contact card from the inbox: they reach the provider as location and contacts messages; bad ones are 400s naming the field', async () => {
+  await sim.client.customerSends({ from: '15550002288', to: PNID, name: 'Place Asker', text: 'where are you?' });
+  await settle();
+  const conversation = (await admin.get('/whatsapp/conversations')).body.data.find((c: any) => c.customerWaId === '15550002288');
+  const send = (body: object) => admin.post(`/whatsapp/conversations/${conversation.id}/messages`).send(body);
+
+  const badPlace = await send({ type: 'location', location: { latitude: 91, longitude: 2 } });
+  expect(badPlace.status).toBe(400);
+  expect(badPlace.body.error.details.errors.map((e: any) => e.path)).toContainEqual(['location', 'latitude']);
+  const badCard = await send({ type: 'contacts', contact: { name: 'Ana', phone: 'call me' } });
+  expect(badCard.status).toBe(400);
+  expect(badCard.body.error.details.errors.map((e: any) => e.path)).toContainEqual(['contact', 'phone']);
+
+  expect((await send({ type: 'location', location: { latitude: 48.8584, longitude: 2.2945, name: 'Our shop', address: 'Champ de Mars, Paris' } })).status).toBe(201);
+  expect((await send({ type: 'contacts', contact: { name: 'Ana Support', phone: '+33 6 00 00 00 00', email: 'ana@example.com' } })).status).toBe(201);
+  await settle();
+  const arrived = (await sim.client.outbound({ to: '15550002288' })) as any[];
+  expect(arrived.map((m) => m.type)).toEqual(['location', 'contacts']);
+  expect(arrived[0].location).toMatchObject({ latitude: 48.8584, longitude: 2.2945, name: 'Our shop' });
+  const thread = (await admin.get(`/whatsapp/conversations/${conversation.id}/messages`)).body.data as any[];
+  const out = thread.filter((m) => m.direction === 'out').reverse();
+  expect(out.map((m) => [m.type, m.source])).toEqual([
+    ['location', 'inbox'],
+    ['contacts', 'inbox'],
+  ]);
+  expect(out[1].contact).toEqual({ name: 'Ana Support', phone: '+33 6 00 00 00 00', email: 'ana@example.com' });
 });
 
 describe('recipients for a new conversation', () => {

@@ -1,12 +1,13 @@
 import * as React from 'react';
 import { Box, Button, Field, Flex, IconButton, SimpleMenu, MenuItem, Textarea, Typography } from '@strapi/design-system';
-import { BulletList, Cross, Feather, Lightning, PaperPlane, Paperclip, Sparkle } from '@strapi/icons';
+import { BulletList, Cross, Feather, Lightning, PaperPlane, Paperclip, PinMap, Sparkle, User } from '@strapi/icons';
 import { useRBAC } from '@strapi/strapi/admin';
 import type { Conversation } from '../../../contracts/inbox';
 import { useUploadFileMutation, type UploadedFile } from '../../api';
 import { useTranslate } from '../../hooks/useTranslate';
 import { PERMISSIONS } from '../../permissions';
 import { InteractiveModal } from './composer/InteractiveModal';
+import { ShareModal } from './composer/ShareModal';
 import { TemplateModal } from './composer/TemplateModal';
 import { QuickReplyList } from './composer/QuickReplyList';
 import { TemplateComposer } from './composer/TemplateComposer';
@@ -25,7 +26,7 @@ export interface ComposerProps {
   canSend: boolean;
 }
 
-/** Inside the window: text (Enter sends, Shift+Enter starts a new line), a file, quick replies, reply buttons or a template. */
+/** Inside the window: text (Enter sends, Shift+Enter starts a new line), a file, quick replies, reply buttons, a place, a contact card or a template. */
 const FreeComposer = ({ conversation, sendOptions }: Omit<ComposerProps, 'canSend'> & { sendOptions: SendOptionsState }) => {
   const t = useTranslate();
   const [uploadFile] = useUploadFileMutation();
@@ -35,7 +36,7 @@ const FreeComposer = ({ conversation, sendOptions }: Omit<ComposerProps, 'canSen
   const [text, setText] = React.useState('');
   const [file, setFile] = React.useState<File | null>(null);
   const [sending, setSending] = React.useState(false);
-  const [modal, setModal] = React.useState<'interactive' | 'template' | null>(null);
+  const [modal, setModal] = React.useState<'interactive' | 'template' | 'location' | 'contacts' | null>(null);
   const [active, setActive] = React.useState(0);
   const [dismissed, setDismissed] = React.useState(false);
   const fileInput = React.useRef<HTMLInputElement>(null);
@@ -194,6 +195,12 @@ const FreeComposer = ({ conversation, sendOptions }: Omit<ComposerProps, 'canSen
           <IconButton label={t('inbox.composer.buttons', 'Message with buttons')} variant="ghost" onClick={() => setModal('interactive')} disabled={sending}>
             <BulletList />
           </IconButton>
+          <IconButton label={t('inbox.composer.location', 'Send a place')} variant="ghost" onClick={() => setModal('location')} disabled={sending}>
+            <PinMap />
+          </IconButton>
+          <IconButton label={t('inbox.composer.contact', 'Send a contact card')} variant="ghost" onClick={() => setModal('contacts')} disabled={sending}>
+            <User />
+          </IconButton>
           <IconButton label={t('inbox.composer.template', 'Template')} variant="ghost" onClick={() => setModal('template')} disabled={sending}>
             <Feather />
           </IconButton>
@@ -207,6 +214,7 @@ const FreeComposer = ({ conversation, sendOptions }: Omit<ComposerProps, 'canSen
         </Flex>
       </Flex>
       {modal === 'interactive' && <InteractiveModal onClose={() => setModal(null)} onSubmit={(interactive) => send({ type: 'interactive', interactive })} />}
+      {(modal === 'location' || modal === 'contacts') && <ShareModal kind={modal} onClose={() => setModal(null)} onSubmit={send} />}
       {modal === 'template' && (
         <TemplateModal numberId={conversation.numberId} sendOptions={sendOptions} onClose={() => setModal(null)} onSubmit={(choice) => send({ type: 'template', template: templateRequest(choice) })} />
       )}
