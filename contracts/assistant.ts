@@ -81,6 +81,8 @@ export interface Evaluation {
   total: number;
   at: string;
   results: EvaluatedQuestion[];
+  /** The engine, model, threshold, golden set or knowledge changed since it ran: auto mode waits for a new run. */
+  stale: boolean;
 }
 
 export namespace Evaluate {

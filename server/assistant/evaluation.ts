@@ -1,24 +1,61 @@
 /**
  * A number's golden set run through the engine that suggests and answers automatically: each
  * question must be answered, grounded, confident enough and cite its expected sources. The
- * latest run per number is stored; auto mode needs it passed.
+ * latest run per number is stored with a fingerprint of what it ran on; auto mode needs it passed
+ * and not stale (the fingerprint of the setup now is the same).
  */
+import nodeCrypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { EvaluatedQuestion, Evaluation } from '../../contracts/assistant';
+
+/** As stored: with the fingerprint of what it ran on, without the staleness judged when read. */
+type StoredEvaluation = Omit<Evaluation, 'stale'> & { fingerprint?: string };
 import { ASSISTANT_AUTO_THRESHOLD, PLUGIN_ID, UID } from '../constants';
 import type { createEngine, Stored } from './engine';
 
 const KEY = 'assistant-evaluations';
 
+const sha = (value: unknown) => nodeCrypto.createHash('sha256').update(JSON.stringify(value)).digest('hex');
+
 export const createEvaluation = (strapi: Core.Strapi, engine: ReturnType<typeof createEngine>, read: () => Promise<Stored>) => {
   const store = () => strapi.store({ type: 'plugin', name: PLUGIN_ID, key: KEY });
-  const all = async () => ((await store().get({})) as Record<string, Evaluation> | null) ?? {};
+  const stored = async () => ((await store().get({})) as Record<string, StoredEvaluation> | null) ?? {};
+  const sources = () => strapi.db.query(UID.assistantSource as any);
+
+  /** The knowledge as set up: files' text, collections' configuration (their records may change without a new evaluation). Re-hashed only when a source changed. */
+  let knowledgeMemo: { mark: string; hash: string } | null = null;
+  const knowledgeHash = async () => {
+    const mark = sha(await sources().findMany({ select: ['id', 'updatedAt'], orderBy: { id: 'asc' } }));
+    if (knowledgeMemo?.mark === mark) return knowledgeMemo.hash;
+    const rows = await sources().findMany({ select: ['id', 'title', 'kind', 'text', 'config'], orderBy: { id: 'asc' } });
+    const hash = sha(rows.map((r: Record<string, unknown>) => [r.id, r.title, r.kind, r.kind === 'collection' ? r.config : r.text]));
+    knowledgeMemo = { mark, hash };
+    return hash;
+  };
+
+  /** What a number's evaluation depends on: the engine, its address and model, redaction, the threshold, the golden set and the knowledge. */
+  const fingerprint = async (settings: Stored, numberId: number) => {
+    const entry = settings.numbers.find((n) => n.numberId === numberId);
+    return sha({ engine: settings.engine, baseUrl: settings.baseUrl, model: settings.model, redact: settings.redact, threshold: entry?.threshold ?? null, golden: entry?.golden ?? [], knowledge: await knowledgeHash() });
+  };
+
+  /** An evaluation as answered: stale when the setup changed since it ran (one stored before fingerprints is stale too). */
+  const withStale = async (evaluation: StoredEvaluation, settings: Stored): Promise<Evaluation> => {
+    const { fingerprint: ran, ...rest } = evaluation;
+    return { ...rest, stale: ran !== (await fingerprint(settings, evaluation.numberId)) };
+  };
 
   return {
-    all,
-    async latest(numberId: number): Promise<Evaluation | null> {
-      return (await all())[String(numberId)] ?? null;
+    fingerprint,
+    async all(): Promise<Evaluation[]> {
+      const settings = await read();
+      return Promise.all(Object.values(await stored()).map((e) => withStale(e, settings)));
+    },
+    /** The number's latest evaluation, judged against `settings` (the saved ones unless given). */
+    async latest(numberId: number, settings?: Stored): Promise<Evaluation | null> {
+      const evaluation = (await stored())[String(numberId)];
+      return evaluation ? withStale(evaluation, settings ?? (await read())) : null;
     },
 
     async run(numberId: number): Promise<Evaluation> {
@@ -42,9 +79,9 @@ export const createEvaluation = (strapi: Core.Strapi, engine: ReturnType<typeof 
         results.push({ question, expectedSources, citedSources, passed, answer: draft.text, confidence: draft.confidence, grounded: draft.grounded, handoff: draft.handoff?.reason ?? null });
       }
       const passedCount = results.filter((r) => r.passed).length;
-      const evaluation: Evaluation = { numberId, passed: passedCount === results.length, passedCount, total: results.length, at: new Date().toISOString(), results };
-      await store().set({ value: { ...(await all()), [String(numberId)]: evaluation } });
-      return evaluation;
+      const evaluation: StoredEvaluation = { numberId, passed: passedCount === results.length, passedCount, total: results.length, at: new Date().toISOString(), results, fingerprint: await fingerprint(settings, numberId) };
+      await store().set({ value: { ...(await stored()), [String(numberId)]: evaluation } });
+      return withStale(evaluation, settings);
     },
   };
 };

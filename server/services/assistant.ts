@@ -39,7 +39,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return { messages, question: (asked.length ? asked : messages.slice(-1)).map((m) => m.text).join('\n') };
   };
 
-  const auto = createAuto(strapi, { engine, read, recentMessages, evaluationPassed: async (numberId) => Boolean((await evaluation.latest(numberId))?.passed) });
+  const auto = createAuto(strapi, { engine, read, recentMessages, evaluationPassed: async (numberId) => {
+    const latest = await evaluation.latest(numberId);
+    return Boolean(latest?.passed && !latest.stale);
+  } });
 
   const modeOf = (settings: Stored, numberId: number): AssistantMode => settings.numbers.find((n) => n.numberId === numberId)?.mode ?? 'suggest';
 
@@ -54,14 +57,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       input.numbers.forEach((n, i) => {
         if (!known.has(n.numberId)) throw invalid(['numbers', String(i), 'numberId'], `no WhatsApp number with id ${n.numberId}`, n.numberId);
       });
-      // Auto mode answers customers unreviewed: only where the number's golden set passed its latest evaluation.
-      for (const [i, n] of input.numbers.entries()) {
-        if (n.mode !== 'auto') continue;
-        const latest = await evaluation.latest(n.numberId);
-        if (latest?.passed) continue;
-        const why = latest ? `its latest evaluation passed ${latest.passedCount} of ${latest.total} questions` : 'it has not been evaluated yet';
-        throw invalid(['numbers', String(i), 'mode'], `auto mode needs a passing evaluation of this number’s golden set: ${why}`, n.mode);
-      }
       // A kept key would be sent as Bearer to whichever host the new address names, so a new origin needs the key entered again.
       const newOrigin = originOf(input.baseUrl);
       if (input.apiKey === undefined && current.apiKeyEncrypted && newOrigin && newOrigin !== originOf(current.baseUrl)) {
@@ -79,6 +74,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         redact: input.redact ?? current.redact,
         budgetPerConversation: input.budgetPerConversation === undefined ? current.budgetPerConversation : input.budgetPerConversation,
       };
+      // Auto mode answers customers unreviewed: only where the number's golden set passed its latest evaluation, run on this setup.
+      for (const [i, n] of next.numbers.entries()) {
+        if (n.mode !== 'auto') continue;
+        const latest = await evaluation.latest(n.numberId, next);
+        if (latest?.passed && !latest.stale) continue;
+        const why = !latest
+          ? 'it has not been evaluated yet'
+          : !latest.passed
+            ? `its latest evaluation passed ${latest.passedCount} of ${latest.total} questions`
+            : 'the engine, model, threshold, golden set or knowledge changed since its latest evaluation: save without auto, evaluate again, then switch auto on';
+        throw invalid(['numbers', String(i), 'mode'], `auto mode needs a passing evaluation of this number’s golden set: ${why}`, n.mode);
+      }
       await store().set({ value: next });
       cached.clear();
       return publicOf(next);
@@ -154,7 +161,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async evaluations(viewer: AdminUser): Promise<Evaluation[]> {
       const scope = getService('scope', { strapi });
       const out: Evaluation[] = [];
-      for (const e of Object.values(await evaluation.all())) if (await scope.canSeeNumber(viewer, e.numberId)) out.push(e);
+      for (const e of await evaluation.all()) if (await scope.canSeeNumber(viewer, e.numberId)) out.push(e);
       return out;
     },
 

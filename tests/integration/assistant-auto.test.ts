@@ -1,5 +1,5 @@
 /**
- * The assistant's auto mode: the golden-set evaluation that gates it, automatic answers through
+ * The assistant's auto mode: the golden-set evaluation that gates it (stale once the setup changes), automatic answers through
  * the outbox (grounded, confident, in the window), handoffs that keep the draft for staff (and the
  * assistant quiet until the conversation is closed), a person
  * taking over during the model call, one answer per customer message, and the figures.
@@ -95,6 +95,35 @@ test('auto mode is refused until the golden set passes its evaluation; the lates
   expect(on.body.data.numbers[0]).toMatchObject({ mode: 'auto', golden: GOLDEN });
 });
 
+test('a change to the knowledge makes the passing evaluation stale: auto mode waits until it runs again', async () => {
+  const mine = async () => ((await admin.get('/whatsapp/assistant/evaluations')).body.data as any[]).find((e) => e.numberId === numberId);
+  expect(await mine()).toMatchObject({ passed: true, stale: false });
+  const source = await admin.post('/whatsapp/assistant/knowledge').send({ title: 'Opening hours', text: 'We open every day of the week.' });
+  expect(source.status).toBe(201);
+  expect(await mine()).toMatchObject({ passed: true, stale: true });
+
+  // While stale, a customer's question gets no automatic answer (no model call, nothing sent).
+  answerWith('Delivery within the city costs €4.90.');
+  await sim.client.customerSends({ from: '15550004020', to: PNID, name: 'Greta', text: 'How much does delivery cost?' });
+  await settle();
+  const conversation = await conversationOf('15550004020');
+  expect(await autoRows(conversation.id)).toEqual([]);
+  expect(((await sim.client.outbound({ to: '15550004020' })) as any[]).length).toBe(0);
+  const refused = await admin.put('/whatsapp/assistant/settings').send(settings('auto', GOLDEN));
+  expect(refused.status).toBe(400);
+  expect(refused.body.error.details.errors[0]).toMatchObject({ path: ['numbers', '0', 'mode'], message: expect.stringContaining('changed since its latest evaluation') });
+
+  // Evaluated again on the new knowledge: auto mode answers the next question.
+  expect((await admin.post('/whatsapp/assistant/evaluate').send({ numberId })).body.data).toMatchObject({ passed: true, stale: false });
+  await sim.client.customerSends({ from: '15550004020', to: PNID, name: 'Greta', text: 'How much is delivery, then?' });
+  await settle();
+  expect((await autoRows(conversation.id)).map((r: any) => r.sent)).toEqual([true]);
+
+  // The source removed, the knowledge is what the first run saw again; evaluated once more so later tests start from a passing run.
+  expect((await admin.del(`/whatsapp/assistant/knowledge/${source.body.data.id}`)).status).toBeLessThan(300);
+  expect((await admin.post('/whatsapp/assistant/evaluate').send({ numberId })).body.data).toMatchObject({ passed: true, stale: false });
+});
+
 test('a grounded FAQ is answered automatically through the outbox, labelled as the AI assistant', async () => {
   answerWith('Delivery within the city costs *€4.90*; orders over €50 are delivered free.');
   await sim.client.customerSends({ from: '15550004001', to: PNID, name: 'Ana', text: 'How much does delivery cost?' });
@@ -186,9 +215,9 @@ test('figures per number count automatic answers, handoffs, pending drafts and t
   const res = await admin.get('/whatsapp/assistant/figures');
   expect(res.status).toBe(200);
   const mine = res.body.data.find((f: any) => f.numberId === numberId);
-  expect(mine).toMatchObject({ automatic: 3, handoffs: 2, pending: 2, accepted: 0, edited: 0, rejected: 0 });
-  // Six model calls for customers (three evaluation calls are not logged as answers).
-  expect(mine.tokens).toBe(600);
+  expect(mine).toMatchObject({ automatic: 4, handoffs: 2, pending: 2, accepted: 0, edited: 0, rejected: 0 });
+  // Seven model calls for customers (evaluation calls are not logged as answers).
+  expect(mine.tokens).toBe(700);
   expect(mine.medianFirstAnswerMs).toEqual(expect.any(Number));
 });
 

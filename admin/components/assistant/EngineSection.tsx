@@ -29,7 +29,8 @@ export const EngineSection = ({ settings, evaluations }: { settings: AssistantSe
   const autoBlocked = (numberId: number) => {
     const latest = evaluations.find((e) => e.numberId === numberId);
     if (!latest) return t('assistant.mode.auto.never', 'Auto mode needs a passing evaluation: run this number’s golden set below.');
-    return latest.passed ? null : t('assistant.mode.auto.failed', 'Auto mode needs a passing evaluation: the latest passed {passed} of {total}.', { passed: latest.passedCount, total: latest.total });
+    if (!latest.passed) return t('assistant.mode.auto.failed', 'Auto mode needs a passing evaluation: the latest passed {passed} of {total}.', { passed: latest.passedCount, total: latest.total });
+    return latest.stale ? t('assistant.mode.auto.stale', 'The engine, model, threshold, golden set or knowledge changed since the latest evaluation: run it again.') : null;
   };
   const openai = values.engine === 'openai';
 

@@ -84,6 +84,7 @@ export const EvaluationSection = ({ settings, evaluations }: { settings: Assista
             {latest.passed
               ? t('assistant.golden.passed', 'Passed: {passed} of {total} questions ({at}).', { passed: latest.passedCount, total: latest.total, at: new Date(latest.at).toLocaleString() })
               : t('assistant.golden.failed', 'Not passed: {passed} of {total} questions ({at}).', { passed: latest.passedCount, total: latest.total, at: new Date(latest.at).toLocaleString() })}
+            {latest.stale ? ` ${t('assistant.golden.stale', 'Out of date: the setup changed since this run; auto mode waits for a new one.')}` : ''}
           </Typography>
           <Table colCount={5} rowCount={latest.results.length + 1} aria-label={t('assistant.golden.results', 'Evaluation results')}>
             <Thead>
