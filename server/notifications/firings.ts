@@ -15,16 +15,23 @@ const CLAIM_PAGE = 50;
 /** Longer than any send takes: a claim this old was left by a process that stopped, and its firing is taken again. */
 const LEASE_MS = 5 * 60_000;
 
-/** A test send's firing was never claimed: its outcome is written as it is. */
-const finishUnclaimed = (strapi: Core.Strapi, firing: Row, data: Row) =>
-  strapi.db.query(UID.notificationFiring as any).update({ where: { id: firing.id }, data: { attempts: (firing.attempts ?? 0) + 1, lockedUntil: null, ...data } });
+const firingClaims = (strapi: Core.Strapi) =>
+  createClaims<Row & Claimable>(strapi, { uid: UID.notificationFiring, leaseMs: LEASE_MS, pending: { state: 'pending' }, countsAttempts: false });
 
 /**
- * Renders one firing and queues its message, recording the outcome (and a trace) on the firing
- * through `finish`: the worker's ends its claim (nothing another worker took over), a test send's
- * is written as it is.
+ * Writes a firing's outcome: a claimed one through claims.release (only while the lease is still
+ * this claim's, so a worker past its lease ends nothing another took over), a test send's
+ * unclaimed one as it is.
  */
-export const fire = async (strapi: Core.Strapi, firing: Row, finish: (data: Row) => Promise<unknown> = (data) => finishUnclaimed(strapi, firing, data)) => {
+const finishOf = (strapi: Core.Strapi, firing: Row) => (data: Row) => {
+  const outcome = { attempts: (firing.attempts ?? 0) + 1, ...data };
+  if (firing.claimedUntil) return firingClaims(strapi).release([firing as Row & Claimable & { claimedUntil: Date }], outcome);
+  return strapi.db.query(UID.notificationFiring as any).update({ where: { id: firing.id }, data: { lockedUntil: null, ...outcome } });
+};
+
+/** Renders one firing and queues its message, recording the outcome (and a trace) on the firing. */
+export const fire = async (strapi: Core.Strapi, firing: Row) => {
+  const finish = finishOf(strapi, firing);
   const q = (uid: string) => strapi.db.query(uid as any);
   const rule = await q(UID.notificationRule).findOne({ where: { id: firing.ruleId } });
   if (!rule) return finish({ state: 'skipped', error: 'the rule was deleted', trace: { matched: false, reason: 'rule deleted' } });
@@ -72,7 +79,7 @@ export const fire = async (strapi: Core.Strapi, firing: Row, finish: (data: Row)
  * message already queued is found, not sent twice. `fire` counts the attempt when it finishes.
  */
 export const firingWorker = (strapi: Core.Strapi) => {
-  const claims = createClaims<Row & Claimable>(strapi, { uid: UID.notificationFiring, leaseMs: LEASE_MS, pending: { state: 'pending' }, countsAttempts: false });
+  const claims = firingClaims(strapi);
   /** Whether this start's first pass has looked for firings an earlier version left claimed. */
   let upgraded = false;
   const pass = async (stopped: () => boolean) => {
@@ -86,9 +93,7 @@ export const firingWorker = (strapi: Core.Strapi) => {
       for (const firing of rows) {
         const [claimed] = await claims.claim([firing]);
         if (!claimed) continue;
-        // The outcome is written only while the lease is still this claim's (claims.release).
-        const finish = (data: Row) => claims.release([claimed], { attempts: (claimed.attempts ?? 0) + 1, ...data });
-        await fire(strapi, claimed, finish).catch((error) => claims.release([claimed], { state: 'failed', error: (error as Error).message }));
+        await fire(strapi, claimed).catch((error) => claims.release([claimed], { state: 'failed', error: (error as Error).message }));
       }
     }
   };
