@@ -4,6 +4,8 @@
  * inbound worker announces `message.created` only for a customer's new message).
  */
 import type { Core } from '@strapi/strapi';
+import type { BotNumberSettings } from '../../contracts/bots';
+import type { BusinessHours } from '../../contracts/settings';
 import { UID } from '../constants';
 import { botReplyKey } from '../keys';
 import type { NumberRow } from '../number-rows';
@@ -12,12 +14,15 @@ import type { RealtimeEvent } from '../services/realtime';
 import { getService } from '../utils';
 import { createActor } from './act';
 import { decide, type Decision } from './engine';
-import { closedPeriod, openAt } from './hours';
+import { closedPeriod, openAt, type NumberHours } from '../business-hours';
 import { createRows, engineState } from './rows';
 
 const DAY_MS = 24 * 3600_000;
 const HOUR_MS = 3600_000;
 type Row = Record<string, any>;
+
+/** A number's hours: its own, else the global ones, with its holidays. */
+const hoursFrom = (settings: BotNumberSettings, global: BusinessHours | null): NumberHours => ({ hours: settings.businessHours ?? global, holidays: settings.holidays });
 
 export const createRuntime = (strapi: Core.Strapi) => {
   const rows = createRows(strapi);
@@ -38,7 +43,7 @@ export const createRuntime = (strapi: Core.Strapi) => {
       firstMessage = !before;
       newSession = !before || new Date(first?.createdAt ?? message.at).getTime() - new Date(before.createdAt).getTime() > DAY_MS;
     }
-    const hours = { hours: settings.businessHours ?? global.businessHours, holidays: settings.holidays };
+    const hours = hoursFrom(settings, global.businessHours);
     const interactive = number ? getService('provider-calls', { strapi }).for(number).capabilities.interactive : true;
     const decision = decide({
       text: message.text,
@@ -95,6 +100,10 @@ export const createRuntime = (strapi: Core.Strapi) => {
     rows,
     actor,
     judge,
+    /** The hours a number's closed periods are judged by (bots and the out-of-hours reply alike). */
+    async hoursOf(numberId: number): Promise<NumberHours> {
+      return hoursFrom(await rows.numberSettings(numberId), (await getService('settings', { strapi }).get()).businessHours);
+    },
 
     async afterInbound(number: NumberRow, event: CanonicalEvent, published: RealtimeEvent[]) {
       if (event.kind !== 'message' || event.type === 'reaction') return;

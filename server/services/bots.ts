@@ -164,6 +164,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (!(await runtime.rows.numberSettings(numberId)).enabled) return false;
       return (await runtime.rows.botsOf(numberId)).some((b) => b.active && b.trigger.type === 'outside-hours');
     },
+    hoursOf: (numberId: number) => runtime.hoursOf(numberId),
     staffReplied: (conversationId: number, numberId: number) => runtime.staffReplied(conversationId, numberId),
     closed: (conversationId: number) => timed.closed(conversationId).catch((error: Error) => strapi.log.warn(`[whatsapp] closed bot: ${error.message}`)),
     tick: () => timed.tick(),

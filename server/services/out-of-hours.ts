@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { nextOpening } from '../business-hours';
+import { closedPeriod } from '../business-hours';
 import { outOfHoursKey } from '../keys';
 import { NotAdmittedError } from '../outbox/enqueue';
 import type { CanonicalEvent } from '../providers';
@@ -10,7 +10,7 @@ import type { RealtimeEvent } from './realtime';
 type MessageCreated = Extract<RealtimeEvent, { type: 'message.created' }>;
 
 /**
- * The optional out-of-hours auto-reply (settings: business hours and `outOfHoursReply`): a customer
+ * The optional out-of-hours auto-reply (settings: `outOfHoursReply`; the number's hours and holidays, else the global hours): a customer
  * who writes while the business is closed gets the text once per conversation and closed period,
  * through the outbox like every other message.
  */
@@ -19,12 +19,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     if (event.kind !== 'message' || event.type === 'reaction') return;
     const created = published.find((e): e is MessageCreated => e.type === 'message.created');
     if (!created) return;
-    const { businessHours, outOfHoursReply } = await getService('settings', { strapi }).get();
+    const { outOfHoursReply } = await getService('settings', { strapi }).get();
     if (!outOfHoursReply) return;
+    const bots = getService('bots', { strapi });
     // One closed-hours answer, not two: a number's outside-hours bot replaces the global reply.
-    if (await getService('bots', { strapi }).answersOutsideHours(number.id)) return;
-    // Judged by when the customer wrote: a message held up at the provider is not moved into opening hours.
-    const period = nextOpening(businessHours, event.timestamp);
+    if (await bots.answersOutsideHours(number.id)) return;
+    // The number's hours and holidays, as its bots judge them, at the time the customer wrote (a message held up at the provider is not moved into opening hours).
+    const period = closedPeriod(await bots.hoursOf(number.id), event.timestamp);
     if (!period || !getService('provider-calls', { strapi }).for(number).capabilities.freeForm) return;
     // The period is the idempotency key: every later message of the same closed period finds this reply.
     // An opted-out customer is refused by the outbox's admission (an auto-reply is automated): nothing to do then.

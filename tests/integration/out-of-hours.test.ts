@@ -43,7 +43,7 @@ beforeAll(async () => {
   const started = await startWithSimulator();
   ({ sim, app, admin } = started);
   number = await connectMetaNumber(started, { label: 'Hours', phone: '+15550001414', phoneNumberId: PNID, wabaId: WABA, accessToken: 'ooh-token-0001', appSecret: SECRET });
-  for (const phone of ['15550002222', '15550003333', '15550004444', '15550006666']) {
+  for (const phone of ['15550002222', '15550003333', '15550004444', '15550006666', '15550007777', '15550008888']) {
     await sim.client.setCustomer({ phone, reachable: true });
     await sim.client.setWindow(PNID, phone, true);
   }
@@ -85,6 +85,26 @@ describe('the out-of-hours auto-reply', () => {
     await admin.put('/whatsapp/settings').send({ businessHours: { timezone: 'UTC', days: { [weekday(now)]: { open: '00:00', close: '23:59' } } } });
     await customerWrites('15550003333', 'Quick question', now);
     expect(await autoRepliesTo('15550003333')).toHaveLength(0);
+  });
+
+  test('is judged by the number’s own hours and holidays where it has them, as its bots are', async () => {
+    let now = new Date();
+    if (now.getUTCHours() === 23 && now.getUTCMinutes() >= 58) now = new Date(now.getTime() - 5 * 60_000);
+    const openAllDay = { timezone: 'UTC', days: { [weekday(now)]: { open: '00:00', close: '23:59' } } };
+    const today = now.toISOString().slice(0, 10);
+    // The global hours say open; today is the number's holiday: closed, one reply.
+    await admin.put('/whatsapp/settings').send({ businessHours: openAllDay, outOfHoursReply: REPLY });
+    expect((await admin.put(`/whatsapp/bots/numbers/${number.id}`).send({ holidays: [today] })).status).toBe(200);
+    await customerWrites('15550007777', 'Are you open today?', now);
+    await customerWrites('15550007777', 'Hello?', new Date(now.getTime() + 60_000));
+    expect(await autoRepliesTo('15550007777')).toHaveLength(1);
+
+    // The number's own hours (open now, no holiday) win over global hours that say closed.
+    expect((await admin.put(`/whatsapp/bots/numbers/${number.id}`).send({ businessHours: openAllDay, holidays: [] })).status).toBe(200);
+    await admin.put('/whatsapp/settings').send({ businessHours: closedAt(now) });
+    await customerWrites('15550008888', 'Quick one', now);
+    expect(await autoRepliesTo('15550008888')).toHaveLength(0);
+    await admin.put(`/whatsapp/bots/numbers/${number.id}`).send({ businessHours: null, holidays: [] });
   });
 
   test('a customer who opted out gets no reply', async () => {

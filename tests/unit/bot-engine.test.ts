@@ -1,6 +1,6 @@
 import { DEFAULT_BOT_LIMITS, type Bot, type BotResponse, type BotTrigger } from '../../contracts/bots';
 import { decide, type EngineInput } from '../../server/bots/engine';
-import { closedPeriod, openAt } from '../../server/bots/hours';
+import { closedPeriod, openAt } from '../../server/business-hours';
 import { requestOf } from '../../server/bots/render';
 import { validateBot } from '../../server/bots/validate';
 
