@@ -25,6 +25,11 @@ export interface AssistantNumber {
   threshold?: number | null;
   /** The golden set the evaluation runs; auto mode needs its latest run passed. */
   golden?: GoldenQuestion[];
+  /**
+   * Set by the server, ignored when sent: the admin who last saved this number in auto mode. Automatic
+   * answers read the conversation's CRM record with that admin's Content Manager rights as they are then.
+   */
+  enabledBy?: number | null;
 }
 
 /** The settings as the server returns them: the API key is never sent back, only whether one is set. */

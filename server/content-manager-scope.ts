@@ -58,3 +58,10 @@ export const contentManagerScope = (strapi: Core.Strapi, userAbility: unknown): 
 
 /** Where a record opens in the Content Manager, as a path of the admin panel's router. */
 export const recordAdminPath = (uid: string, documentId: string) => `/content-manager/collection-types/${uid}/${documentId}`;
+
+/** An admin's rights as they are now (roles read again); null for an account removed, blocked or not active. */
+export const activeAbility = async (strapi: Core.Strapi, userId: number | null | undefined) => {
+  const user = userId ? await strapi.db.query('admin::user').findOne({ where: { id: userId }, populate: ['roles'] }) : null;
+  if (!user || user.isActive !== true || user.blocked === true) return null;
+  return { user, ability: await strapi.service('admin::permission').engine.generateUserAbility(user) };
+};

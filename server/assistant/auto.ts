@@ -4,7 +4,9 @@
  * gets the conversation. A person who takes over while the model thinks wins.
  */
 import type { Core } from '@strapi/strapi';
-import { ASSISTANT_AUTHOR, ASSISTANT_AUTO_THRESHOLD, UID } from '../constants';
+import { ASSISTANT_AUTHOR, ASSISTANT_AUTO_THRESHOLD, UID, actionId } from '../constants';
+import { activeAbility, contentManagerScope } from '../content-manager-scope';
+import { readCrmRecord } from '../crm-record';
 import { assistantAutoKey } from '../keys';
 import { NotAdmittedError } from '../outbox/enqueue';
 import { getService } from '../utils';
@@ -43,6 +45,20 @@ export const createAuto = (strapi: Core.Strapi, deps: AutoDeps) => {
     getService('realtime', { strapi }).publish({ type: 'conversation.updated', conversationId: conversation.id, numberId: conversation.numberId });
   };
 
+  /**
+   * The conversation's CRM record as the admin who put the number in auto mode may read it now: still
+   * active, still allowed to configure the assistant, still in the number's team, and only the
+   * records and fields their Content Manager rights allow; null otherwise (the answer then rests on the knowledge alone).
+   */
+  const crmOf = async (conversation: Row, settings: Stored) => {
+    const by = settings.numbers.find((n) => n.numberId === conversation.numberId)?.enabledBy;
+    if (!by || !conversation.crmUid || !conversation.crmDocumentId) return null;
+    const active = await activeAbility(strapi, by);
+    if (!active || !active.ability.can(actionId('assistantManage'))) return null;
+    if (!(await getService('scope', { strapi }).canSeeNumber(active.user, conversation.numberId))) return null;
+    return readCrmRecord(strapi, contentManagerScope(strapi, active.ability), conversation.crmUid, conversation.crmDocumentId);
+  };
+
   return {
     /** Whether auto mode answers on this number now (set to auto and its latest evaluation passed). */
     async active(numberId: number) {
@@ -62,8 +78,9 @@ export const createAuto = (strapi: Core.Strapi, deps: AutoDeps) => {
       const { messages, question } = await deps.recentMessages(conversationId);
       const spent = settings.budgetPerConversation !== null && (await q(UID.assistantSuggestion).count({ where: { conversationId, id: { $ne: row.id } } })) >= settings.budgetPerConversation;
       const windowOpen = Boolean(conversation.windowExpiresAt && new Date(conversation.windowExpiresAt) > new Date());
-      // No acting user reads the CRM record here, so the answer is grounded in the knowledge alone.
-      const draft = await deps.engine.draft(settings, { messages, question, crm: null, windowOpen, spent, numberId: conversation.numberId, customerName: conversation.customerName ?? null });
+      const record = await crmOf(conversation, settings);
+      const crm = record ? { type: record.type, fields: record.fields } : null;
+      const draft = await deps.engine.draft(settings, { messages, question, crm, windowOpen, spent, numberId: conversation.numberId, customerName: conversation.customerName ?? null });
       const latencyMs = message ? Date.now() - new Date(message.createdAt).getTime() : null;
       const logged = { text: draft.text, citations: draft.citations, confidence: draft.confidence, grounded: draft.grounded, template: draft.template ?? null, tokens: draft.tokens, latencyMs };
 

@@ -13,7 +13,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       ctx.body = { data: await assistant().getSettings() };
     },
     async saveSettings(ctx: any) {
-      ctx.body = { data: await assistant().saveSettings((await validateAssistantSettings(ctx.request.body)) as SaveAssistantSettings.Request) };
+      ctx.body = { data: await assistant().saveSettings((await validateAssistantSettings(ctx.request.body)) as SaveAssistantSettings.Request, ctx.state.user) };
     },
     async suggest(ctx: any) {
       ctx.body = { data: await assistant().suggest(viewer(ctx), ctx.params.id) };

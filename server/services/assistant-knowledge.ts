@@ -6,6 +6,7 @@ import { capChunks, checkCollection, collectionChunks } from '../assistant/colle
 import { buildIndex, type KnowledgeIndex } from '../assistant/knowledge-index';
 import { reindexSchedule } from '../assistant/reindex-schedule';
 import { KNOWLEDGE_MAX_CHARS, KNOWLEDGE_REINDEX_DEBOUNCE_MS, KNOWLEDGE_REINDEX_THROTTLE_MS, KNOWLEDGE_WATCHED_TTL_MS, UID } from '../constants';
+import { activeAbility } from '../content-manager-scope';
 import { toId } from '../ids';
 
 const KINDS = new Set(['text', 'file', 'collection']);
@@ -66,11 +67,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const writeChunks = (source: any) => storeChunks(source.id, chunkSource(source));
 
   /** The saver's rights as they are now: an account removed, blocked or stripped of a permission indexes nothing. */
-  const abilityOf = async (userId: number | null) => {
-    const user = userId ? await strapi.db.query('admin::user').findOne({ where: { id: userId }, populate: ['roles'] }) : null;
-    if (!user || user.isActive !== true || user.blocked === true) return null;
-    return strapi.service('admin::permission').engine.generateUserAbility(user);
-  };
+  const abilityOf = async (userId: number | null) => (await activeAbility(strapi, userId))?.ability ?? null;
 
   /** A collection source's records read again with its saver's rights; a lost right leaves it empty with the reason. */
   const indexCollection = async (row: any) => {

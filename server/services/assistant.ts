@@ -51,7 +51,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return publicOf(await read());
     },
 
-    async saveSettings(input: SaveAssistantSettings.Request): Promise<AssistantSettings> {
+    /** `user` saves: a number in auto mode reads CRM records with their rights from now on. */
+    async saveSettings(input: SaveAssistantSettings.Request, user: { id: number }): Promise<AssistantSettings> {
       const current = await read();
       const known = new Set((await strapi.db.query(UID.number).findMany({ where: { deletedAt: null }, select: ['id'] })).map((n: { id: number }) => n.id));
       input.numbers.forEach((n, i) => {
@@ -70,7 +71,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         baseUrl: input.baseUrl ?? null,
         model: input.model ?? null,
         apiKeyEncrypted,
-        numbers: input.numbers.map((n) => ({ numberId: n.numberId, mode: n.mode, threshold: n.threshold ?? null, golden: n.golden ?? [] })),
+        numbers: input.numbers.map((n) => ({ numberId: n.numberId, mode: n.mode, threshold: n.threshold ?? null, golden: n.golden ?? [], enabledBy: n.mode === 'auto' ? user.id : null })),
         redact: input.redact ?? current.redact,
         budgetPerConversation: input.budgetPerConversation === undefined ? current.budgetPerConversation : input.budgetPerConversation,
       };

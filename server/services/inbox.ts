@@ -6,6 +6,7 @@ import { UID, actionId } from '../constants';
 import { startRecipient, type StartInput } from '../conversations/start';
 import { sendReadReceipt } from '../outbox/read-receipts';
 import { recordAdminPath, type ReadScope } from '../content-manager-scope';
+import { readCrmRecord } from '../crm-record';
 import { toId } from '../ids';
 import { getService } from '../utils';
 import { adminUserName, conversationOut, messageOut } from '../conversations/out';
@@ -140,24 +141,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       // The header shows whether the customer may get business-initiated messages on this number.
       const stored = row.customerWaId || row.customerPhone ? await getService('consents', { strapi }).find(row.numberId, row.customerPhone ?? `+${row.customerWaId}`) : null;
       const out = { ...(await named(row, user)), consent: stored ? consentOut(stored) : null };
-      if (!row.crmUid || !row.crmDocumentId) return { ...out, crmRecord: null };
-      const ct = strapi.contentTypes[row.crmUid as keyof typeof strapi.contentTypes] as { attributes: Record<string, any>; info?: { displayName?: string } } | undefined;
-      if (!ct) return { ...out, crmRecord: null };
-      const allowed = user.scope ? await user.scope(row.crmUid) : null;
-      if (!allowed) return { ...out, crmRecord: null };
-      const filters = allowed.filters ? { $and: [{ documentId: row.crmDocumentId }, allowed.filters] } : { documentId: row.crmDocumentId };
-      const record = await strapi.documents(row.crmUid as any).findFirst({ filters: filters as any });
-      if (!record) return { ...out, crmRecord: null };
-      const TIMESTAMPS = ['createdAt', 'updatedAt', 'publishedAt'];
-      const SCALAR = ['string', 'email', 'enumeration', 'integer', 'decimal', 'float', 'biginteger', 'date', 'datetime', 'boolean'];
-      const fields = Object.fromEntries(
-        Object.entries(ct.attributes)
-          // Timestamps are never listed in field permissions; whoever may read the record sees them.
-          .filter(([name, a]) => SCALAR.includes(a.type) && !a.private && (TIMESTAMPS.includes(name) || allowed.canReadField(name)) && (record as any)[name] !== null && (record as any)[name] !== undefined)
-          .slice(0, 10)
-          .map(([name]) => [name, (record as any)[name]])
-      );
-      return { ...out, crmRecord: { type: ct.info?.displayName ?? row.crmUid, fields, adminPath: recordAdminPath(row.crmUid, row.crmDocumentId) } };
+      return { ...out, crmRecord: await readCrmRecord(strapi, user.scope, row.crmUid, row.crmDocumentId) };
     },
 
     async messages(user: AdminUser, id: unknown, query: MessagesQuery) {

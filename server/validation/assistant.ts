@@ -29,6 +29,8 @@ const settings = yup
                   .noUnknown()
               )
               .max(100),
+            // Sent back as read; the server sets it from who saves.
+            enabledBy: yup.mixed().strip(),
           })
           .noUnknown()
       )

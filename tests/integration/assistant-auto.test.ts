@@ -7,7 +7,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RunningSimulator } from '../../simulator';
-import { as, createStaff } from '../helpers/admin';
+import { as, contentManagerRead, createStaff } from '../helpers/admin';
 import { connectMetaNumber, startWithSimulator, settleWorkers } from '../helpers/simulated-app';
 import type { TestApp } from '../helpers/strapi';
 
@@ -24,6 +24,8 @@ let held = false;
 const waiting: (() => void)[] = [];
 let arrived: () => void = () => undefined;
 let stub: http.Server;
+/** The messages of the stub's latest request, as one text (what the model was shown). */
+let lastPrompt = '';
 let stubUrl: string;
 
 const FAQ = `# Delivery costs
@@ -44,8 +46,10 @@ const GOLDEN = [{ question: 'How much does delivery cost?', expectedSources: ['s
 
 beforeAll(async () => {
   stub = http.createServer((req, res) => {
-    req.resume();
+    let body = '';
+    req.on('data', (chunk) => (body += chunk));
     req.on('end', () => {
+      lastPrompt = JSON.parse(body).messages.map((m: { content: string }) => m.content).join('\n');
       const send = () => {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ choices: [{ message: { role: 'assistant', content: reply } }], usage: { total_tokens: 100 } }));
@@ -249,12 +253,49 @@ test('outside the 24-hour window no free text goes out: the conversation is hand
     await sim.client.customerSends({ from: '15550004006', to: PNID, name: 'Finn', text: 'How much does delivery cost?' });
     await settle();
   } finally {
+    // Unfrozen, the simulator's clock runs on from where it stood: set it back to now first.
+    await sim.client.clock({ freeze: true, at: Date.now() });
     await sim.client.clock({ freeze: false });
   }
   const conversation = await conversationOf('15550004006');
   expect((await thread(conversation.id)).filter((m) => m.direction === 'out')).toEqual([]);
   expect(await autoRows(conversation.id)).toEqual([expect.objectContaining({ sent: false, handoffReason: expect.stringContaining('window') })]);
   expect(await ownerOf(conversation.id)).toBe('queue');
+});
+
+test('auto answers read the linked CRM record with the rights of whoever saved auto mode, as they are when answering', async () => {
+  const lead = (name: string, phone: string, source: string) => app.strapi.documents('api::lead.lead').create({ data: { name, phone, source, status: 'qualified' } as any });
+  await lead('Cora Lead', '+15550004030', 'Order 7781');
+  await lead('Dan Lead', '+15550004031', 'Order 9912');
+  const grants = ['plugin::whatsapp.assistant.manage', contentManagerRead('api::lead.lead', ['name', 'source'])];
+  const staff = await createStaff(app.strapi, app.server, 'AutoCrm', grants);
+  const saver = as(app.server, staff.token);
+  const saved = await saver.put('/whatsapp/assistant/settings').send(settings('auto', GOLDEN));
+  expect(saved.body.error).toBeUndefined();
+  expect(saved.body.data.numbers[0].enabledBy).toEqual(expect.any(Number));
+  expect(saved.body.data.numbers[0].enabledBy).not.toBe((await admin.get('/admin/users/me')).body.data.id);
+
+  // A figure only the record holds grounds the answer; the model saw the fields the saver may read, not the others.
+  answerWith('Your order 7781 is on its way.');
+  await sim.client.customerSends({ from: '15550004030', to: PNID, name: 'Cora', text: 'Where is my order?' });
+  await settle();
+  const cora = await conversationOf('15550004030');
+  expect(await autoRows(cora.id)).toEqual([expect.objectContaining({ sent: true, grounded: true })]);
+  expect(((await sim.client.outbound({ to: '15550004030' })) as any[]).map((m) => m.text)).toEqual(['Your order 7781 is on its way.']);
+  expect(lastPrompt).toContain('source: Order 7781');
+  expect(lastPrompt).toContain('name: Cora Lead');
+  expect(lastPrompt).not.toContain('qualified');
+
+  // The saver loses Content Manager read on leads: the next answer rests on the knowledge alone, so the record's figure is not sent.
+  await app.strapi.service('admin::role').assignPermissions(staff.role.id, [{ action: 'plugin::whatsapp.assistant.manage', subject: null, properties: {}, conditions: [] }]);
+  answerWith('Your order 9912 is on its way.');
+  await sim.client.customerSends({ from: '15550004031', to: PNID, name: 'Dan', text: 'Where is my order?' });
+  await settle();
+  const dan = await conversationOf('15550004031');
+  expect(await autoRows(dan.id)).toEqual([expect.objectContaining({ sent: false, grounded: false, handoffReason: expect.stringContaining('figure') })]);
+  expect(lastPrompt).toContain('(no customer record)');
+  expect(lastPrompt).not.toContain('9912');
+  expect(((await sim.client.outbound({ to: '15550004031' })) as any[]).length).toBe(0);
 });
 
 test('figures and evaluations list only the numbers the viewer’s teams may see', async () => {

@@ -115,7 +115,7 @@ test('settings: the API key is write-only and stored encrypted; auto mode is ref
 
   const saved = await admin.put('/whatsapp/assistant/settings').send({ engine: 'openai', baseUrl: stubUrl, model: 'shop-model', apiKey: 'sk-test-secret-1', numbers: [{ numberId, mode: 'suggest' }] });
   expect(saved.status).toBe(200);
-  expect(saved.body.data).toEqual({ engine: 'openai', baseUrl: stubUrl, model: 'shop-model', apiKeySet: true, numbers: [{ numberId, mode: 'suggest', threshold: null, golden: [] }], redact: true, budgetPerConversation: null });
+  expect(saved.body.data).toEqual({ engine: 'openai', baseUrl: stubUrl, model: 'shop-model', apiKeySet: true, numbers: [{ numberId, mode: 'suggest', threshold: null, golden: [], enabledBy: null }], redact: true, budgetPerConversation: null });
   const read = await admin.get('/whatsapp/assistant/settings');
   expect(JSON.stringify(read.body)).not.toContain('sk-test-secret-1');
   const stored = await app.strapi.store({ type: 'plugin', name: 'whatsapp', key: 'assistant' }).get({});

@@ -88,7 +88,7 @@ export const EngineSection = ({ settings, evaluations }: { settings: AssistantSe
               </>
             )}
             {(numbers.data ?? []).map((n, i) => (
-              <GridField key={n.id} name={`numbers.${i}.mode`} label={t('assistant.mode', 'Mode for {label}', { label: n.label })} hint={autoBlocked(n.id) ?? undefined} error={errors[`numbers.${i}.mode`]}>
+              <GridField key={n.id} name={`numbers.${i}.mode`} label={t('assistant.mode', 'Mode for {label}', { label: n.label })} hint={autoBlocked(n.id) ?? (modeOf(n.id) === 'auto' ? t('assistant.mode.auto.reads', 'Automatic answers read the customer’s CRM record with the Content Manager rights of whoever saves this number in auto mode (you, when you save).') : undefined)} error={errors[`numbers.${i}.mode`]}>
                 <SingleSelect value={modeOf(n.id)} onChange={(v: string | number) => setMode(n.id, String(v) as AssistantMode)}>
                   <SingleSelectOption value="off">{t('assistant.mode.off', 'Off')}</SingleSelectOption>
                   <SingleSelectOption value="suggest">{t('assistant.mode.suggest', 'Suggest drafts to staff')}</SingleSelectOption>
