@@ -2,13 +2,15 @@
  * The last bot and consent pieces in a real browser against the example CRM and the simulator: the
  * Consent card of the general settings (a refused keyword shown beside its field, a custom keyword
  * that then opts a customer out), a number's holidays on the Bots page (an outside-hours bot answers
- * on a holiday), and a bot's location answer shown in the thread with its map link.
+ * on a holiday), a bot's location answer shown in the thread with its map link, and a two-level menu
+ * built in the editor's item tree (a nested field's error shown beside it) that a customer walks.
  */
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { RunningSimulator } from '../../simulator';
 import { adminRequest, connectMetaNumber, startBrowserTest, stopBrowserTest } from './support/admin';
 import { until, type AdminSession } from './support/browser';
-import type { ExampleServer } from './support/exampleServer';
+import { ARTIFACTS, type ExampleServer } from './support/exampleServer';
 
 const META = {
   label: 'Finish desk',
@@ -22,6 +24,7 @@ const META = {
 const BEA = { phone: '15550008481', name: 'Bea Basta' };
 const HAL = { phone: '15550008482', name: 'Hal Holiday' };
 const LIA = { phone: '15550008483', name: 'Lia Location' };
+const MIA = { phone: '15550008484', name: 'Mia Menu' };
 
 jest.setTimeout(300_000);
 
@@ -101,5 +104,78 @@ test('consent keywords saved in the settings, a holiday on the Bots page, and a 
     await card.waitFor();
     expect(await card.textContent()).toContain('Puerta del Sol 1, Madrid');
     expect(await card.getByRole('link').getAttribute('href')).toBe('https://maps.google.com/?q=40.4168,-3.7038');
+  });
+});
+
+test('a two-level menu made in the editor’s item tree: saved as a tree, opened again as one, walked by a customer', async () => {
+  const numberId = (await api<{ data: any[] }>('GET', '/whatsapp/numbers')).body.data.find((n) => n.label === META.label).id;
+  const editor = page.getByRole('dialog');
+  const item = (n: string) => editor.getByRole('group', { name: `Menu item ${n}`, exact: true });
+
+  await step('the editor: a menu of an answer and a sub-menu, built item by item', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto('/admin/plugins/whatsapp/bots');
+    await page.getByRole('button', { name: 'Add bot' }).first().click();
+    await editor.getByRole('textbox', { name: 'Name' }).fill('Help menu');
+    await editor.getByRole('textbox', { name: 'Keywords' }).fill('help');
+    await editor.getByRole('combobox', { name: 'Answers with' }).click();
+    await page.getByRole('option', { name: 'Multi-level menu', exact: true }).click();
+    await editor.getByRole('textbox', { name: 'Message', exact: true }).fill('How can we help?');
+    await editor.getByRole('button', { name: 'Add menu item' }).click();
+    await item('1').getByRole('textbox', { name: 'Item 1 title' }).fill('Opening hours');
+    await item('1').getByRole('textbox', { name: 'Item 1: Message', exact: true }).fill('Mon–Fri 9–17');
+    await editor.getByRole('button', { name: 'Add menu item' }).click();
+    await item('2').getByRole('textbox', { name: 'Item 2 title' }).fill('Orders');
+    await item('2').getByRole('combobox', { name: 'Item 2 when picked' }).click();
+    await page.getByRole('option', { name: 'Opens a sub-menu' }).click();
+    await item('2').getByRole('textbox', { name: 'Item 2 sub-menu message' }).fill('About your order');
+    // Switching to a sub-menu starts it with one item, drawn inside item 2.
+    await item('2.1').getByRole('textbox', { name: 'Item 2.1 title' }).fill('Track the order I placed last week');
+    await item('2.1').getByRole('textbox', { name: 'Item 2.1: Message', exact: true }).fill('Tracking: see your e-mail');
+    await item('2').screenshot({ path: path.join(ARTIFACTS, 'bots-menu-editor.png') });
+  });
+
+  await step('a nested item’s title over the limit is refused beside that field', async () => {
+    const [res] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/whatsapp/bots'),
+      editor.getByRole('button', { name: 'Save' }).click(),
+    ]);
+    expect(res.status()).toBe(400);
+    const title = item('2.1').getByRole('textbox', { name: 'Item 2.1 title' });
+    await until('the error beside the nested title', async () => (await title.getAttribute('aria-invalid')) === 'true');
+    const described = (await title.getAttribute('aria-describedby'))?.split(' ') ?? [];
+    const texts = await Promise.all(described.map((id) => page.locator(`[id="${id}"]`).textContent()));
+    expect(texts.join(' ')).toContain('at most 20 characters');
+    expect(await item('1').getByRole('textbox', { name: 'Item 1 title' }).getAttribute('aria-invalid')).not.toBe('true');
+    await title.fill('Track it');
+    await editor.getByRole('button', { name: 'Save' }).click();
+    await editor.waitFor({ state: 'detached' });
+    const saved = (await api<{ data: any[] }>('GET', '/whatsapp/bots')).body.data.find((b) => b.name === 'Help menu');
+    expect(saved.response).toEqual({
+      type: 'menu', text: 'How can we help?',
+      items: [
+        { id: 'Opening hours', title: 'Opening hours', reply: { type: 'text', text: 'Mon–Fri 9–17' } },
+        { id: 'Orders', title: 'Orders', text: 'About your order', items: [{ id: 'Track it', title: 'Track it', reply: { type: 'text', text: 'Tracking: see your e-mail' } }] },
+      ],
+    });
+  });
+
+  await step('opened again, the editor shows the same tree', async () => {
+    await page.getByRole('button', { name: 'Edit Help menu' }).click();
+    expect(await item('2').getByRole('textbox', { name: 'Item 2 sub-menu message' }).inputValue()).toBe('About your order');
+    expect(await item('2.1').getByRole('textbox', { name: 'Item 2.1 title' }).inputValue()).toBe('Track it');
+    expect(await item('1').getByRole('textbox', { name: 'Item 1: Message', exact: true }).inputValue()).toBe('Mon–Fri 9–17');
+    await editor.getByRole('button', { name: 'Cancel' }).click();
+    await editor.waitFor({ state: 'detached' });
+  });
+
+  await step('a customer walks it: the menu, the sub-menu, then the answer', async () => {
+    const got = (check: (m: any) => boolean) => async () => (await sim!.client.outbound({ to: MIA.phone })).some(check);
+    await sim!.client.customerSends({ from: MIA.phone, to: META.phoneNumberId, name: MIA.name, text: 'help' });
+    await until('Mia to get the menu', got((m) => m.buttons?.map((b: any) => b.title).join() === 'Opening hours,Orders'), 30_000);
+    await sim!.client.customerSends({ from: MIA.phone, to: META.phoneNumberId, name: MIA.name, text: 'Orders' });
+    await until('Mia to get the sub-menu', got((m) => m.text === 'About your order' && m.buttons?.map((b: any) => b.title).join() === 'Track it'), 30_000);
+    await sim!.client.customerSends({ from: MIA.phone, to: META.phoneNumberId, name: MIA.name, text: 'Track it' });
+    await until('Mia to get the answer', got((m) => m.text === 'Tracking: see your e-mail'), 30_000);
   });
 });

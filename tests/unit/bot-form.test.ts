@@ -1,5 +1,5 @@
 import { DEFAULT_BOT_LIMITS, type Bot } from '../../contracts/bots';
-import { botErrorsOf, emptyBotValues, errorAt, groupByStage, stageOf, toBotRequest, valuesFromBot } from '../../admin/components/bots/form';
+import { botErrorsOf, emptyBotValues, emptyMenuItem, errorAt, groupByStage, stageOf, toBotRequest, valuesFromBot } from '../../admin/components/bots/form';
 
 const bot = (over: Partial<Bot>): Bot => ({
   id: 1, name: 'Prices', numberId: 3, active: true, priority: 0,
@@ -29,9 +29,35 @@ describe('bot editor form', () => {
     expect(toBotRequest({ ...v, triggerType: 'regex', pattern: 'ord(er)?' }).trigger).toEqual({ type: 'regex', pattern: 'ord(er)?' });
   });
 
-  test('an unparsable menu goes to the server as it was typed, which names response.items', () => {
-    const req = toBotRequest({ ...emptyBotValues('1'), responseType: 'menu', text: 'Pick', menuItems: '[{ broken' });
-    expect(req.response).toMatchObject({ type: 'menu', items: '[{ broken' });
+  test('a nested menu comes back from its form values as it was saved, answers and sub-menus alike', () => {
+    const response = {
+      type: 'menu' as const, text: 'How can we help?', buttonText: 'Topics',
+      items: [
+        { id: 'hours', title: 'Opening hours', reply: { type: 'text' as const, text: 'Mon–Fri 9–17' } },
+        { id: 'orders', title: 'Orders', description: 'Track or change one', text: 'About your order', items: [
+          { id: 'track', title: 'Track it', reply: { type: 'buttons' as const, text: 'Which one?', buttons: [{ id: 'last', title: 'The last one' }] } },
+          { id: 'more', title: 'More', items: [{ id: 'human', title: 'A person', reply: { type: 'handoff' as const, text: 'Someone will write to you.' } }] },
+        ] },
+        { id: 'shop', title: 'Where we are', reply: { type: 'location' as const, latitude: 52.52, longitude: 13.405, name: 'Shop' } },
+      ],
+    };
+    const v = valuesFromBot(bot({ response }));
+    expect(v.menuItems.map((i) => [i.title, i.opens])).toEqual([['Opening hours', 'reply'], ['Orders', 'menu'], ['Where we are', 'reply']]);
+    expect(v.menuItems[1].items[1].items[0].reply.responseType).toBe('handoff');
+    expect(toBotRequest(v).response).toEqual(response);
+  });
+
+  test('a new menu item without an id sends its title; an item switched to a sub-menu sends its items, not its reply', () => {
+    const item = { ...emptyMenuItem(), title: 'Prices', reply: { ...emptyMenuItem().reply, text: 'From 10 EUR' } };
+    const sub = { ...emptyMenuItem(), title: 'Help', opens: 'menu' as const, reply: { ...emptyMenuItem().reply, text: 'left behind' }, items: [{ ...emptyMenuItem(), id: 'faq', title: 'FAQ', reply: { ...emptyMenuItem().reply, text: 'See our site' } }] };
+    const req = toBotRequest({ ...emptyBotValues('1'), responseType: 'menu', text: 'Pick', menuItems: [item, sub] });
+    expect(req.response).toEqual({
+      type: 'menu', text: 'Pick', buttonText: undefined,
+      items: [
+        { id: 'Prices', title: 'Prices', description: undefined, reply: { type: 'text', text: 'From 10 EUR' } },
+        { id: 'Help', title: 'Help', description: undefined, text: undefined, items: [{ id: 'faq', title: 'FAQ', description: undefined, reply: { type: 'text', text: 'See our site' } }] },
+      ],
+    });
   });
 
   test('the server’s ValidationError lands at the field it names, or under it, or at the form', () => {

@@ -1,19 +1,10 @@
-import { BOT_PRECEDENCE, DEFAULT_BOT_LIMITS, STAGE_OF_TRIGGER, TIMED_TRIGGERS, type Bot, type BotButton, type BotLimits, type BotMenuItem, type BotResponse, type BotResponseType, type BotStage, type BotTrigger, type BotTriggerType } from '../../../contracts/bots';
+import { BOT_PRECEDENCE, DEFAULT_BOT_LIMITS, STAGE_OF_TRIGGER, TIMED_TRIGGERS, type Bot, type BotButton, type BotLeafResponse, type BotLimits, type BotMenuItem, type BotResponse, type BotResponseType, type BotStage, type BotTrigger, type BotTriggerType } from '../../../contracts/bots';
 import type { SaveBot } from '../../../contracts/bot-api';
 import type { ApiErrorBody } from '../../api/errors';
 import type { FormErrors } from '../../hooks/useFormState';
 
-/** The editor's values: lists as text (one keyword a line), numbers as the inputs hold them. */
-export interface BotFormValues {
-  name: string;
-  numberId: string;
-  active: boolean;
-  triggerType: BotTriggerType;
-  keywords: string;
-  /** One line per keyword: `price: cost, how much`. */
-  synonyms: string;
-  pattern: string;
-  minutes: number | undefined;
+/** What a response is edited as: lists as text (one a line), numbers as the inputs hold them; a menu item's reply is one too. */
+export interface ResponseValues {
   responseType: BotResponseType;
   text: string;
   header: string;
@@ -37,22 +28,37 @@ export interface BotFormValues {
   subject: string;
   field: string;
   value: string;
-  /** A menu's items as JSON (`BotMenuItem[]`): nested menus do not fit a flat form. */
-  menuItems: string;
+  menuItems: MenuItemValues[];
+}
+
+/** One menu item as edited: it answers (`reply`) or opens a sub-menu (`text` and `items`). */
+export interface MenuItemValues {
+  id: string;
+  title: string;
+  description: string;
+  opens: 'reply' | 'menu';
+  text: string;
+  reply: ResponseValues;
+  items: MenuItemValues[];
+}
+
+/** The editor's values: the bot, its trigger, its response and its limits. */
+export interface BotFormValues extends ResponseValues {
+  name: string;
+  numberId: string;
+  active: boolean;
+  triggerType: BotTriggerType;
+  keywords: string;
+  /** One line per keyword: `price: cost, how much`. */
+  synonyms: string;
+  pattern: string;
+  minutes: number | undefined;
   limits: { maxPerHour: number | undefined; pauseAfterStaffMinutes: number | undefined; debounceMs: number | undefined };
 }
 
 const lines = (text: string) => text.split('\n').map((l) => l.trim()).filter(Boolean);
 
-export const emptyBotValues = (numberId = ''): BotFormValues => ({
-  name: '',
-  numberId,
-  active: true,
-  triggerType: 'keywords',
-  keywords: '',
-  synonyms: '',
-  pattern: '',
-  minutes: 30,
+export const emptyResponseValues = (): ResponseValues => ({
   responseType: 'text',
   text: '',
   header: '',
@@ -75,24 +81,28 @@ export const emptyBotValues = (numberId = ''): BotFormValues => ({
   subject: '',
   field: '',
   value: '',
-  menuItems: '[]',
+  menuItems: [],
+});
+
+/** A new menu item: answers with a text until the author says otherwise. */
+export const emptyMenuItem = (): MenuItemValues => ({ id: '', title: '', description: '', opens: 'reply', text: '', reply: emptyResponseValues(), items: [] });
+
+export const emptyBotValues = (numberId = ''): BotFormValues => ({
+  name: '',
+  numberId,
+  active: true,
+  triggerType: 'keywords',
+  keywords: '',
+  synonyms: '',
+  pattern: '',
+  minutes: 30,
+  ...emptyResponseValues(),
   limits: { ...DEFAULT_BOT_LIMITS },
 });
 
-export const valuesFromBot = (bot: Bot): BotFormValues => {
-  const v = emptyBotValues(String(bot.numberId));
-  const { trigger: tr, response: r } = bot;
-  Object.assign(v, {
-    name: bot.name,
-    active: bot.active,
-    triggerType: tr.type,
-    keywords: (tr.keywords ?? []).join('\n'),
-    synonyms: Object.entries(tr.synonyms ?? {}).map(([k, list]) => `${k}: ${list.join(', ')}`).join('\n'),
-    pattern: tr.pattern ?? '',
-    minutes: tr.minutes ?? v.minutes,
-    responseType: r.type,
-    limits: { ...bot.limits },
-  });
+/** A stored response as the editor holds it. */
+export const responseValues = (r: BotResponse): ResponseValues => {
+  const v = { ...emptyResponseValues(), responseType: r.type };
   const a = r as Record<string, any>;
   for (const key of ['text', 'header', 'footer', 'buttonText', 'mediaType', 'link', 'caption', 'latitude', 'longitude', 'address', 'userId', 'subject', 'field'] as const) {
     if (a[key] !== undefined && a[key] !== null) (v as any)[key] = a[key];
@@ -103,8 +113,34 @@ export const valuesFromBot = (bot: Bot): BotFormValues => {
   if (r.type === 'location') v.placeName = r.name ?? '';
   if (r.type === 'contact') Object.assign(v, { contactName: r.name, contactPhone: r.phone });
   if (r.type === 'set-field') v.value = r.value === null ? '' : String(r.value);
-  if (r.type === 'menu') v.menuItems = JSON.stringify(r.items, null, 2);
+  if (r.type === 'menu') v.menuItems = r.items.map(menuItemValues);
   return v;
+};
+
+const menuItemValues = (item: BotMenuItem): MenuItemValues => ({
+  id: item.id,
+  title: item.title,
+  description: item.description ?? '',
+  opens: item.items ? 'menu' : 'reply',
+  text: item.text ?? '',
+  reply: item.reply ? responseValues(item.reply) : emptyResponseValues(),
+  items: (item.items ?? []).map(menuItemValues),
+});
+
+export const valuesFromBot = (bot: Bot): BotFormValues => {
+  const { trigger: tr } = bot;
+  return {
+    ...emptyBotValues(String(bot.numberId)),
+    name: bot.name,
+    active: bot.active,
+    triggerType: tr.type,
+    keywords: (tr.keywords ?? []).join('\n'),
+    synonyms: Object.entries(tr.synonyms ?? {}).map(([k, list]) => `${k}: ${list.join(', ')}`).join('\n'),
+    pattern: tr.pattern ?? '',
+    minutes: tr.minutes ?? 30,
+    ...responseValues(bot.response),
+    limits: { ...bot.limits },
+  };
 };
 
 const triggerOf = (v: BotFormValues): BotTrigger => {
@@ -129,16 +165,15 @@ const triggerOf = (v: BotFormValues): BotTrigger => {
 /** `undefined` for an empty optional text, so the server sees it absent rather than empty. */
 const opt = (s: string) => (s.trim() ? s : undefined);
 
-/** The menu's JSON, or the text itself when it does not parse (the server then names `response.items`). */
-const parseItems = (json: string): BotMenuItem[] => {
-  try {
-    return JSON.parse(json) as BotMenuItem[];
-  } catch {
-    return json as unknown as BotMenuItem[];
-  }
-};
+/** A menu item for the server: an empty id is the title (what the customer picks). */
+const menuItemOf = (v: MenuItemValues): BotMenuItem => ({
+  id: v.id.trim() || v.title.trim(),
+  title: v.title,
+  description: opt(v.description),
+  ...(v.opens === 'menu' ? { text: opt(v.text), items: v.items.map(menuItemOf) } : { reply: responseOf(v.reply) as BotLeafResponse }),
+});
 
-const responseOf = (v: BotFormValues): BotResponse => {
+export const responseOf = (v: ResponseValues): BotResponse => {
   const text = opt(v.text);
   switch (v.responseType) {
     case 'text':
@@ -162,7 +197,7 @@ const responseOf = (v: BotFormValues): BotResponse => {
       return { type: 'list', text: v.text, buttonText: v.buttonText, header: opt(v.header), footer: opt(v.footer), sections: [{ rows }] };
     }
     case 'menu':
-      return { type: 'menu', text: v.text, buttonText: opt(v.buttonText), items: parseItems(v.menuItems) };
+      return { type: 'menu', text: v.text, buttonText: opt(v.buttonText), items: v.menuItems.map(menuItemOf) };
     case 'assign':
       // An empty person is left to the server, which names `response.userId`.
       return { type: 'assign', userId: v.userId as number, text };
