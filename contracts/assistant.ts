@@ -140,6 +140,8 @@ export interface KnowledgeSource {
   collection?: CollectionKnowledge | null;
   /** Why the source is not indexed now (its saver lost the right to read the collection). */
   error?: string | null;
+  /** The numbers whose assistant answers from it; empty: every number. */
+  numberIds: number[];
 }
 
 // --- Knowledge from a host collection type (assistant-knowledge) ---
@@ -157,7 +159,7 @@ export interface CollectionKnowledge {
 }
 
 export namespace AddCollectionKnowledge {
-  export type Request = CollectionKnowledge;
+  export type Request = CollectionKnowledge & { numberIds?: number[] };
   export interface Response {
     data: KnowledgeSource;
   }
@@ -176,12 +178,15 @@ export namespace AddKnowledge {
   export interface Request {
     title: string;
     text: string;
+    /** The numbers that answer from it; left out or empty: every number. */
+    numberIds?: number[];
   }
   export interface Response {
     data: KnowledgeSource;
   }
 }
 
+/** Multipart: the files, and optionally a `numberIds` field (`1,2` or `[1,2]`) for the numbers that answer from them. */
 export namespace UploadKnowledge {
   export interface Response {
     data: KnowledgeSource[];

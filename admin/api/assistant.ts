@@ -48,10 +48,11 @@ export const assistantApi = baseApi.injectEndpoints({
       transformResponse: (res: AddCollectionKnowledge.Response) => res.data,
       invalidatesTags: [{ type: 'WaKnowledge', id: 'LIST' }],
     }),
-    waUploadKnowledge: build.mutation<UploadKnowledge.Response['data'], File[]>({
-      query: (files) => {
+    waUploadKnowledge: build.mutation<UploadKnowledge.Response['data'], { files: File[]; numberIds?: number[] }>({
+      query: ({ files, numberIds }) => {
         const data = new FormData();
         files.forEach((file) => data.append('files', file));
+        if (numberIds?.length) data.append('numberIds', numberIds.join(','));
         return { url: '/whatsapp/assistant/knowledge/upload', method: 'POST', data };
       },
       transformResponse: (res: UploadKnowledge.Response) => res.data,

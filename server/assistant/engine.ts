@@ -75,7 +75,7 @@ export const createEngine = (strapi: Core.Strapi) => {
         const template = await proposeTemplate(strapi, input.numberId, input.question, input.customerName ?? null);
         raw = template ? { text: template.body, citations: [], confidence: 0, template, tokens: 0, context: [] } : handoff('the 24-hour window is closed and the number has no approved text template');
       } else {
-        const hits = (await getService('assistant-knowledge', { strapi }).index()).query(input.question, ASSISTANT_TOP_CHUNKS);
+        const hits = await getService('assistant-knowledge', { strapi }).search(input.question, ASSISTANT_TOP_CHUNKS, input.numberId);
         const context: ConversationContext = { messages: input.messages, crm: input.crm, hits };
         raw = settings.engine === 'openai' ? await openai(settings, context) : builtin(context);
       }

@@ -23,21 +23,24 @@ export const createEvaluation = (strapi: Core.Strapi, engine: ReturnType<typeof 
   const stored = async () => ((await store().get({})) as Record<string, StoredEvaluation> | null) ?? {};
   const sources = () => strapi.db.query(UID.assistantSource as any);
 
-  /** The knowledge as set up: files' text, collections' configuration (their records may change without a new evaluation). Re-hashed only when a source changed. */
-  let knowledgeMemo: { mark: string; hash: string } | null = null;
-  const knowledgeHash = async () => {
+  /** The knowledge a number answers from as set up: files' text, collections' configuration (their records may change without a new evaluation). Re-hashed only when a source changed. */
+  const knowledgeMemo = new Map<number, { mark: string; hash: string }>();
+  const knowledgeHash = async (numberId: number) => {
     const mark = sha(await sources().findMany({ select: ['id', 'updatedAt'], orderBy: { id: 'asc' } }));
-    if (knowledgeMemo?.mark === mark) return knowledgeMemo.hash;
-    const rows = await sources().findMany({ select: ['id', 'title', 'kind', 'text', 'config'], orderBy: { id: 'asc' } });
-    const hash = sha(rows.map((r: Record<string, unknown>) => [r.id, r.title, r.kind, r.kind === 'collection' ? r.config : r.text]));
-    knowledgeMemo = { mark, hash };
+    const memo = knowledgeMemo.get(numberId);
+    if (memo?.mark === mark) return memo.hash;
+    const rows = await sources().findMany({ select: ['id', 'title', 'kind', 'text', 'config', 'numberIds'], orderBy: { id: 'asc' } });
+    // A source for other numbers only is not this number's knowledge: adding one leaves its evaluation as it was.
+    const mine = rows.filter((r: Record<string, any>) => !Array.isArray(r.numberIds) || !r.numberIds.length || r.numberIds.includes(numberId));
+    const hash = sha(mine.map((r: Record<string, unknown>) => [r.id, r.title, r.kind, r.kind === 'collection' ? r.config : r.text]));
+    knowledgeMemo.set(numberId, { mark, hash });
     return hash;
   };
 
   /** What a number's evaluation depends on: the engine, its address and model, redaction, the threshold, the golden set and the knowledge. */
   const fingerprint = async (settings: Stored, numberId: number) => {
     const entry = settings.numbers.find((n) => n.numberId === numberId);
-    return sha({ engine: settings.engine, baseUrl: settings.baseUrl, model: settings.model, redact: settings.redact, threshold: entry?.threshold ?? null, golden: entry?.golden ?? [], knowledge: await knowledgeHash() });
+    return sha({ engine: settings.engine, baseUrl: settings.baseUrl, model: settings.model, redact: settings.redact, threshold: entry?.threshold ?? null, golden: entry?.golden ?? [], knowledge: await knowledgeHash(numberId) });
   };
 
   /** An evaluation as answered: stale when the setup changed since it ran (one stored before fingerprints is stale too). */

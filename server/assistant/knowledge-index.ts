@@ -34,11 +34,12 @@ export const buildIndex = (chunks: IndexedChunk[]) => {
   search.addAll(chunks.map((c) => ({ ...c, heading: c.heading ?? '' })));
   return {
     size: chunks.length,
-    query(question: string, limit: number): Hit[] {
+    /** The best `limit` chunks for the question, among those whose source `keep` accepts (all without it). */
+    query(question: string, limit: number, keep?: (sourceId: number) => boolean): Hit[] {
       const words = new Set((MiniSearch.getDefault('tokenize') as (s: string) => string[])(question).map(processTerm).filter((t): t is string => Boolean(t)));
       if (!words.size) return [];
       return search
-        .search(question)
+        .search(question, keep ? { filter: (r) => keep(r.sourceId) } : undefined)
         .slice(0, limit)
         .map((r) => ({
           id: Number(r.id),

@@ -6,12 +6,28 @@ import { KNOWLEDGE_EXTENSIONS, type CollectionKnowledge } from '../../contracts/
 import { PAGE_BREAK, UnreadablePdf, readPdf } from '../assistant/pdf';
 import { KNOWLEDGE_MAX_CHARS, KNOWLEDGE_PDF_MAX_BYTES, PLUGIN_ID } from '../constants';
 import { getService } from '../utils';
-import { validateCollectionKnowledge, validateKnowledge } from '../validation/assistant';
+import { validateCollectionKnowledge, validateKnowledge, validateUploadNumbers } from '../validation/assistant';
 
 const invalidFile = (message: string) => new errors.ValidationError(`files: ${message}`, { errors: [{ path: ['files'], message, name: 'ValidationError', value: null }] });
 
 /** Every uploaded file of a multipart body, whatever the field is called. */
 const filesOf = (ctx: any): any[] => Object.values(ctx.request.files ?? {}).flatMap((f) => (Array.isArray(f) ? f : [f]));
+
+/** A multipart list field as sent: `1,2`, `[1,2]`, repeated fields, or nothing; anything else is left for validation to refuse. */
+const listField = (value: unknown): unknown => {
+  if (value === undefined || value === '') return undefined;
+  if (Array.isArray(value)) return value.map((v) => (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v)) ? Number(v) : v));
+  if (typeof value !== 'string') return value;
+  const text = value.trim();
+  if (text.startsWith('[')) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return value;
+    }
+  }
+  return text.split(',').map((v) => (v.trim() !== '' && !Number.isNaN(Number(v)) ? Number(v) : v));
+};
 
 /** The plugin's folder as Strapi resolved it (it holds the PDF reader's worker script). */
 const pluginFolder = (strapi: Core.Strapi): string | undefined => (strapi.config.get('enabledPlugins') as Record<string, { pathToPlugin?: string }> | undefined)?.[PLUGIN_ID]?.pathToPlugin;
@@ -31,22 +47,25 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const knowledge = () => getService('assistant-knowledge', { strapi });
   return {
     async find(ctx: any) {
-      const data = await knowledge().list();
+      const data = await knowledge().list(ctx.state.user);
       ctx.body = { data, meta: { total: data.length } };
     },
     /** `{ title, text }`, or `{ contentType, titleField, fields, filters? }`: a host collection read with the caller's rights. */
     async create(ctx: any) {
       const body = ctx.request.body;
       if (body && typeof body === 'object' && 'contentType' in body) {
-        const config = (await validateCollectionKnowledge(body)) as CollectionKnowledge;
-        return ctx.created({ data: await knowledge().addCollection(ctx.state.user, ctx.state.userAbility, config) });
+        const { numberIds, ...config } = (await validateCollectionKnowledge(body)) as CollectionKnowledge & { numberIds?: number[] };
+        return ctx.created({ data: await knowledge().addCollection(ctx.state.user, ctx.state.userAbility, config, numberIds) });
       }
-      ctx.created({ data: await knowledge().add((await validateKnowledge(body)) as { title: string; text: string }) });
+      const input = (await validateKnowledge(body)) as { title: string; text: string; numberIds?: number[] };
+      ctx.created({ data: await knowledge().add({ ...input, numberIds: await knowledge().checkNumbers(ctx.state.user, input.numberIds) }) });
     },
     /** .txt, .md and .pdf files, each one source titled by its file name; all are checked before any is stored. */
     async upload(ctx: any) {
       const files = filesOf(ctx);
       if (!files.length) throw invalidFile('send one or more .txt, .md or .pdf files (multipart/form-data)');
+      const { numberIds } = (await validateUploadNumbers({ numberIds: listField(ctx.request.body?.numberIds) })) as { numberIds?: number[] };
+      const numbers = await knowledge().checkNumbers(ctx.state.user, numberIds);
       const read = [];
       for (const file of files) {
         const name = String(file.originalFilename ?? file.name ?? 'file');
@@ -58,11 +77,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         read.push({ title: path.basename(name, ext).slice(0, 200), text, filename: name.slice(0, 255) });
       }
       const data = [];
-      for (const f of read) data.push(await knowledge().add({ ...f, kind: 'file' }));
+      for (const f of read) data.push(await knowledge().add({ ...f, kind: 'file', numberIds: numbers }));
       ctx.created({ data });
     },
     async delete(ctx: any) {
-      ctx.body = { data: await knowledge().remove(ctx.params.id) };
+      ctx.body = { data: await knowledge().remove(ctx.state.user, ctx.params.id) };
     },
     async reindex(ctx: any) {
       ctx.body = { data: await knowledge().reindex() };

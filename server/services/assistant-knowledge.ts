@@ -8,6 +8,8 @@ import { reindexSchedule } from '../assistant/reindex-schedule';
 import { KNOWLEDGE_MAX_CHARS, KNOWLEDGE_REINDEX_DEBOUNCE_MS, KNOWLEDGE_REINDEX_THROTTLE_MS, KNOWLEDGE_WATCHED_TTL_MS, UID } from '../constants';
 import { activeAbility } from '../content-manager-scope';
 import { toId } from '../ids';
+import { getService } from '../utils';
+import type { ScopedUser } from './scope';
 
 const KINDS = new Set(['text', 'file', 'collection']);
 const out = (row: any): KnowledgeSource => ({
@@ -18,8 +20,11 @@ const out = (row: any): KnowledgeSource => ({
   chunks: row.chunkCount ?? 0,
   createdAt: new Date(row.createdAt).toISOString(),
   ...(row.kind === 'collection' ? { collection: row.config ?? null, error: row.error ?? null } : {}),
+  numberIds: numbersOf(row),
 });
-const SELECT = ['id', 'title', 'kind', 'filename', 'chunkCount', 'createdAt', 'config', 'error', 'ownerId'];
+const SELECT = ['id', 'title', 'kind', 'filename', 'chunkCount', 'createdAt', 'config', 'error', 'ownerId', 'numberIds'];
+/** The numbers a source answers on; empty: every number. */
+const numbersOf = (row: { numberIds?: unknown }): number[] => (Array.isArray(row.numberIds) ? row.numberIds.filter((n): n is number => typeof n === 'number') : []);
 const invalid = (path: string[], message: string) =>
   new errors.ValidationError(`${path.join('.')}: ${message}`, { errors: [{ path, message, name: 'ValidationError', value: null }] });
 /** Host writes that change what a collection source holds. */
@@ -34,7 +39,24 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const sources = () => strapi.db.query(UID.assistantSource);
   const chunks = () => strapi.db.query(UID.assistantChunk);
   const sourceTable = () => strapi.db.metadata.get(UID.assistantSource).tableName;
-  let built: { index: KnowledgeIndex; signature: string } | null = null;
+  let built: { index: KnowledgeIndex; signature: string; numbers: Map<number, number[]> } | null = null;
+  const scope = () => getService('scope', { strapi });
+
+  /** Each listed number must exist and be one the caller sees (a 400 naming `numberIds.<i>` otherwise, the same for both). */
+  const checkNumbers = async (user: ScopedUser, numberIds: number[] = []) => {
+    const ids = [...new Set(numberIds)];
+    const existing = new Set((await strapi.db.query(UID.number).findMany({ where: { id: { $in: ids }, deletedAt: null }, select: ['id'] })).map((n: { id: number }) => n.id));
+    for (const [i, id] of ids.entries()) {
+      if (!existing.has(id) || !(await scope().canSeeNumber(user, id))) throw invalid(['numberIds', String(i)], `no WhatsApp number with id ${id} that you may see`);
+    }
+    return ids;
+  };
+  /** A source is the caller's to see when it answers on every number or on one they see; to delete, on none they do not see. */
+  const visibleTo = (allowed: number[] | 'all', row: { numberIds?: unknown }, every = false) => {
+    const ids = numbersOf(row);
+    if (allowed === 'all' || !ids.length) return true;
+    return every ? ids.every((id) => allowed.includes(id)) : ids.some((id) => allowed.includes(id));
+  };
 
   /** Changes whenever a chunk is added or removed: a count and the highest id. */
   const signature = async () => {
@@ -44,11 +66,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   const build = async () => {
     const sig = await signature();
-    const titles = new Map<number, string>((await sources().findMany({ select: ['id', 'title'] })).map((s: any) => [s.id, s.title]));
+    const rowsOfSources = await sources().findMany({ select: ['id', 'title', 'numberIds'] });
+    const titles = new Map<number, string>(rowsOfSources.map((s: any) => [s.id, s.title]));
+    const numbers = new Map<number, number[]>(rowsOfSources.map((s: any) => [s.id, numbersOf(s)]));
     const rows = await chunks().findMany({ select: ['id', 'sourceId', 'heading', 'text'], orderBy: [{ sourceId: 'asc' }, { position: 'asc' }] });
     const index = buildIndex(rows.filter((r: any) => titles.has(r.sourceId)).map((r: any) => ({ id: r.id, sourceId: r.sourceId, title: titles.get(r.sourceId)!, heading: r.heading ?? null, text: r.text })));
-    built = { index, signature: sig };
-    return index;
+    built = { index, signature: sig, numbers };
+    return built;
   };
 
   /**
@@ -117,12 +141,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   return {
-    async list() {
-      return (await sources().findMany({ select: SELECT, orderBy: { id: 'desc' } })).map(out);
+    /** The sources the caller's teams may see (team scoping, as every list). */
+    async list(user: ScopedUser) {
+      const allowed = await scope().visibleNumberIds(user);
+      return (await sources().findMany({ select: SELECT, orderBy: { id: 'desc' } })).filter((row: any) => visibleTo(allowed, row)).map(out);
     },
 
     /** A host collection type, checked against the saving admin's Content Manager rights (each problem names its field). */
-    async addCollection(user: { id: number }, userAbility: unknown, config: CollectionKnowledge) {
+    async addCollection(user: ScopedUser, userAbility: unknown, config: CollectionKnowledge, numberIds?: number[]) {
+      const numbers = await checkNumbers(user, numberIds);
       const checked = await checkCollection(strapi, userAbility, config);
       if ('problem' in checked) throw invalid(checked.problem.path, checked.problem.message);
       const ct = (strapi.contentTypes as Record<string, any>)[config.contentType];
@@ -133,7 +160,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         strapi.log.warn(`[whatsapp] knowledge collection filters refused: ${error.message}`);
         throw invalid(['filters'], 'cannot be applied to this content type: check the field names, operators and values');
       });
-      const row = await sources().create({ data: { title, text: '-', kind: 'collection', config, ownerId: user.id, chunkCount: 0 } });
+      const row = await sources().create({ data: { title, text: '-', kind: 'collection', config, ownerId: user.id, chunkCount: 0, numberIds: numbers } });
       sourcesChanged();
       await indexCollection(row);
       return out(await sources().findOne({ where: { id: row.id }, select: SELECT }));
@@ -158,16 +185,21 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       reindexing.stop();
     },
 
-    async add(input: { title: string; text: string; kind?: 'text' | 'file'; filename?: string | null }) {
-      const row = await sources().create({ data: { title: input.title, text: input.text, kind: input.kind ?? 'text', filename: input.filename ?? null, chunkCount: 0 } });
+    /** Checks the numbers before anything is stored: `checkNumbers` once for a batch of uploads. */
+    checkNumbers,
+
+    async add(input: { title: string; text: string; kind?: 'text' | 'file'; filename?: string | null; numberIds?: number[] }) {
+      const row = await sources().create({ data: { title: input.title, text: input.text, kind: input.kind ?? 'text', filename: input.filename ?? null, chunkCount: 0, numberIds: input.numberIds ?? [] } });
       const count = await writeChunks(row);
       return out({ ...row, chunkCount: count });
     },
 
-    async remove(id: unknown) {
+    async remove(user: ScopedUser, id: unknown) {
       const n = toId(id);
       const row = n ? await sources().findOne({ where: { id: n } }) : null;
-      if (!row) throw new errors.NotFoundError('No knowledge source with this id');
+      const allowed = await scope().visibleNumberIds(user);
+      if (!row || !visibleTo(allowed, row)) throw new errors.NotFoundError('No knowledge source with this id');
+      if (!visibleTo(allowed, row, true)) throw new errors.ForbiddenError('This source also answers on numbers of teams you are not in');
       // The source's row first: it waits for a re-index storing chunks, whose chunks the next statement then sees.
       await strapi.db.transaction(async () => {
         await sources().delete({ where: { id: row.id } });
@@ -188,10 +220,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return { sources: rows.length, chunks: total };
     },
 
-    /** The index as the stored chunks are now (rebuilt when they changed since it was built). */
-    async index() {
-      if (built && built.signature === (await signature())) return built.index;
-      return build();
+    /** The best sections for `question` among the sources number `numberId` answers from, on the index as the stored chunks are now. */
+    async search(question: string, limit: number, numberId: number) {
+      const current = built && built.signature === (await signature()) ? built : await build();
+      return current.index.query(question, limit, (sourceId) => {
+        const ids = current.numbers.get(sourceId) ?? [];
+        return !ids.length || ids.includes(numberId);
+      });
     },
 
     /** Built at boot so the first question does not wait for it. */

@@ -54,11 +54,18 @@ export const validateAssistantSettings = async (body: unknown) => {
   return value;
 };
 
+/** The numbers a knowledge source answers on (none: every number); the service checks the caller sees each. */
+const knowledgeNumbers = yup.array().of(yup.number().integer().min(1).required()).max(100);
+
+/** An upload's `numberIds` form field: `1,2`, `[1,2]` or empty. */
+export const validateUploadNumbers = validateYupSchema(yup.object({ numberIds: knowledgeNumbers }));
+
 export const validateKnowledge = validateYupSchema(
   yup
     .object({
       title: yup.string().trim().min(1).max(200).required(),
       text: yup.string().trim().min(1).max(KNOWLEDGE_MAX_CHARS).required(),
+      numberIds: knowledgeNumbers,
     })
     .noUnknown()
 );
@@ -74,6 +81,7 @@ export const validateCollectionKnowledge = validateYupSchema(
         .object()
         .nullable()
         .test('plain', 'keys must be field names (no $ operators at the top level)', (v) => !v || Object.keys(v).every((k) => !k.startsWith('$'))),
+      numberIds: knowledgeNumbers,
     })
     .noUnknown()
 );

@@ -5,6 +5,7 @@ import { useApiAction } from '../../api/errors';
 import { useTranslate } from '../../hooks/useTranslate';
 import { FormField } from '../FormField';
 import { fieldErrorsOf, type FieldErrors } from '../settings/fieldErrors';
+import { numbersErrorOf } from './KnowledgeNumbers';
 
 /** Field types the server indexes (text, numbers, dates, choices, booleans). */
 const INDEXED = new Set(['string', 'text', 'richtext', 'email', 'uid', 'enumeration', 'integer', 'biginteger', 'float', 'decimal', 'date', 'datetime', 'time', 'boolean']);
@@ -13,7 +14,7 @@ const INDEXED = new Set(['string', 'text', 'richtext', 'email', 'uid', 'enumerat
  * "Add a collection": a host collection type, its title field and the fields to index, offered from
  * the types and fields the admin may read in the Content Manager (the server checks them again).
  */
-export const CollectionKnowledgeForm = () => {
+export const CollectionKnowledgeForm = ({ numberIds, onNumbersError }: { numberIds: number[]; onNumbersError: (message: string | undefined) => void }) => {
   const t = useTranslate();
   const run = useApiAction();
   const types = useListHostTypesQuery();
@@ -29,11 +30,14 @@ export const CollectionKnowledgeForm = () => {
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
     setErrors({});
+    onNumbersError(undefined);
     const ok = await run(async () => {
       try {
-        await add({ contentType, titleField, fields }).unwrap();
+        await add({ contentType, titleField, fields, numberIds }).unwrap();
       } catch (error) {
-        setErrors(fieldErrorsOf(error) ?? {});
+        const found = fieldErrorsOf(error) ?? {};
+        setErrors(found);
+        onNumbersError(numbersErrorOf(found));
         throw error;
       }
     }, t('assistant.knowledge.collectionAdded', '{name} was added: its records are indexed and follow their edits.', { name: type?.displayName ?? contentType }));

@@ -7,6 +7,7 @@ import { useApiAction } from '../../api/errors';
 import { useTranslate } from '../../hooks/useTranslate';
 import { FormField } from '../FormField';
 import { CollectionKnowledgeForm } from './CollectionKnowledgeForm';
+import { KnowledgeNumbersField, numbersErrorOf, useNumbersLabel } from './KnowledgeNumbers';
 import { Section } from '../settings/Section';
 import { fieldErrorsOf, type FieldErrors } from '../settings/fieldErrors';
 
@@ -22,16 +23,22 @@ export const KnowledgeSection = () => {
   const [title, setTitle] = React.useState('');
   const [text, setText] = React.useState('');
   const [errors, setErrors] = React.useState<FieldErrors>({});
+  const [numberIds, setNumberIds] = React.useState<number[]>([]);
+  const [numbersError, setNumbersError] = React.useState<string | undefined>();
+  const numbersLabel = useNumbersLabel();
   const fileInput = React.useRef<HTMLInputElement>(null);
 
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
     setErrors({});
+    setNumbersError(undefined);
     const ok = await run(async () => {
       try {
-        await add({ title, text }).unwrap();
+        await add({ title, text, numberIds }).unwrap();
       } catch (error) {
-        setErrors(fieldErrorsOf(error) ?? {});
+        const found = fieldErrorsOf(error) ?? {};
+        setErrors(found);
+        setNumbersError(numbersErrorOf(found));
         throw error;
       }
     }, t('assistant.knowledge.added', '“{title}” was added.', { title }));
@@ -47,11 +54,12 @@ export const KnowledgeSection = () => {
       {rows.length === 0 ? (
         <Typography textColor="neutral600">{t('assistant.knowledge.empty', 'No knowledge yet: add a text, upload .txt, .md or .pdf files, or add a collection.')}</Typography>
       ) : (
-        <Table colCount={4} rowCount={rows.length + 1}>
+        <Table colCount={5} rowCount={rows.length + 1}>
           <Thead>
             <Tr>
               <Th><Typography variant="sigma">{t('assistant.knowledge.source', 'Source')}</Typography></Th>
               <Th><Typography variant="sigma">{t('assistant.knowledge.file', 'File')}</Typography></Th>
+              <Th><Typography variant="sigma">{t('assistant.knowledge.numbersColumn', 'Numbers')}</Typography></Th>
               <Th><Typography variant="sigma">{t('assistant.knowledge.chunks', 'Sections')}</Typography></Th>
               <Th><Typography variant="sigma">{t('assistant.knowledge.actions', 'Actions')}</Typography></Th>
             </Tr>
@@ -61,6 +69,7 @@ export const KnowledgeSection = () => {
               <Tr key={s.id}>
                 <Td><Typography>{s.title}</Typography></Td>
                 <Td><Typography textColor="neutral600">{s.filename ?? s.collection?.contentType ?? '—'}</Typography></Td>
+                <Td><Typography>{numbersLabel(s)}</Typography></Td>
                 <Td>
                   <Typography>{s.chunks}</Typography>
                   {s.error && <Typography variant="pi" textColor="danger600" display="block">{s.error}</Typography>}
@@ -75,6 +84,7 @@ export const KnowledgeSection = () => {
           </Tbody>
         </Table>
       )}
+      <KnowledgeNumbersField value={numberIds} onChange={(ids) => { setNumberIds(ids); setNumbersError(undefined); }} error={numbersError} />
       <Flex gap={2} wrap="wrap">
         <input
           ref={fileInput}
@@ -86,7 +96,16 @@ export const KnowledgeSection = () => {
           onChange={(e) => {
             const files = [...(e.target.files ?? [])];
             e.target.value = '';
-            if (files.length) run(() => upload(files).unwrap(), t('assistant.knowledge.uploaded', 'The files were added.'));
+            if (!files.length) return;
+            setNumbersError(undefined);
+            run(async () => {
+              try {
+                await upload({ files, numberIds }).unwrap();
+              } catch (error) {
+                setNumbersError(numbersErrorOf(fieldErrorsOf(error) ?? {}));
+                throw error;
+              }
+            }, t('assistant.knowledge.uploaded', 'The files were added.'));
           }}
         />
         <Button variant="secondary" loading={uploading.isLoading} onClick={() => fileInput.current?.click()}>
@@ -111,7 +130,7 @@ export const KnowledgeSection = () => {
           </Flex>
         </Flex>
       </form>
-      <CollectionKnowledgeForm />
+      <CollectionKnowledgeForm numberIds={numberIds} onNumbersError={setNumbersError} />
     </Section>
   );
 };
