@@ -20,8 +20,10 @@ import { createKeys, eventKey } from './keys';
 /**
  * Tries a status for an unknown message gets while one of the number's sends is still in flight
  * (its provider id not yet recorded); then, or at once when none is, it is an unmatched receipt.
+ * Five tries wait about 30 s (the worker's backoff: 2, 4, 8, 16 s), so a loaded machine that records
+ * a send late still counts its receipts, and the row stays below the worker's six attempts.
  */
-const RACE_ATTEMPTS = 3;
+const RACE_ATTEMPTS = 5;
 
 /** What a row's turn found, carried to its last turn so the row's note can say it. */
 export interface RowState {

@@ -1,7 +1,7 @@
 import { startStrapi, type TestApp } from '../helpers/strapi';
 import { as, login } from '../helpers/admin';
 import { fixture } from '../helpers/fixtures';
-import { postMeta, settle } from '../helpers/webhooks';
+import { postMeta, settle, settleWithRetries } from '../helpers/webhooks';
 
 const SECRET = 'receipts-batch-app-secret';
 const NUMBER = { label: 'Receipts', provider: 'meta', phone: '+15550001111', phoneNumberId: '109876543210987', wabaId: '102030405060708', accessToken: 'token-receipts-000000', appSecret: SECRET, verifyToken: 'verify-receipts' };
@@ -107,4 +107,26 @@ test('receipts for many messages, out of order, twice and some unknown, land eac
   expect(moves).toHaveLength(before);
   expect(await q('applied-event').count({ where: { key: { $startsWith: `meta:${number.id}:status:` } } })).toBe(distinct + UNKNOWN);
   expect((await q('message').findMany({ where: { numberId: number.id, direction: 'out' }, orderBy: { id: 'asc' } })).map((m: any) => m.status)).toEqual(rows.map((m: any) => m.status));
+});
+
+test('a receipt that arrives while its send is still being recorded is counted when the send is recorded, four tries later', async () => {
+  const conversation = await q('conversation').findOne({ where: { numberId: number.id } });
+  // A send in flight: the provider accepted it and its receipt comes back before our record of the id.
+  const sending = await q('message').create({ data: { numberId: number.id, conversationId: conversation.id, direction: 'out', type: 'text', text: 'late', status: 'sending', source: 'inbox' } });
+  const body = fixture('meta/status-delivered.json');
+  body.entry[0].changes[0].value.statuses = [status('wamid.recorded-late', 'delivered', 2)];
+  const answer = await postMeta(app.server, number.webhookUrl, JSON.stringify(body), SECRET);
+  expect(answer.status).toBe(200);
+  const row = () => q('webhook-event').findOne({ where: { id: answer.body.eventId } });
+  await settle(app.strapi);
+  for (let attempt = 1; attempt <= 4; attempt += 1) {
+    expect(await row()).toMatchObject({ state: 'pending', attempts: attempt, lastError: expect.stringContaining('no message wamid.recorded-late yet') });
+    if (attempt < 4) await settleWithRetries(app.strapi);
+  }
+  // The send is recorded; the next try finds it.
+  await q('message').update({ where: { id: sending.id }, data: { status: 'sent', providerMessageId: 'wamid.recorded-late', sentAt: new Date() } });
+  await settleWithRetries(app.strapi);
+  expect(await row()).toMatchObject({ state: 'done', attempts: 5 });
+  expect(await q('message').findOne({ where: { id: sending.id } })).toMatchObject({ status: 'delivered' });
+  expect(await q('applied-event').findMany({ where: { webhookEventId: answer.body.eventId } })).toEqual([expect.objectContaining({ outcome: 'status' })]);
 });
