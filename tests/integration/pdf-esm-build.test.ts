@@ -19,7 +19,7 @@ const plugin = mod.default ?? mod;
 const added = [];
 const strapi = {
   config: { get: (key) => (key === 'enabledPlugins' ? { whatsapp: { pathToPlugin: ${JSON.stringify(ROOT)} } } : undefined) },
-  plugin: () => ({ service: () => ({ add: async (doc) => (added.push(doc), doc) }) }),
+  plugin: () => ({ service: () => ({ checkNumbers: async (_user, ids = []) => ids, add: async (doc) => (added.push(doc), doc) }) }),
 };
 const controller = plugin.controllers['assistant-knowledge']({ strapi });
 const file = { originalFilename: 'bike-guide.pdf', filepath: ${JSON.stringify(PDF)}, size: fs.statSync(${JSON.stringify(PDF)}).size };
