@@ -77,6 +77,7 @@ test('knowledge from a PDF file and from a collection is added in Settings → A
     const row = page.getByRole('row').filter({ hasText: 'bike-guide.pdf' });
     await row.waitFor();
     expect(await row.getByRole('gridcell').nth(2).innerText()).toBe('2');
+    expect(await row.getByRole('gridcell').nth(3).innerText()).toBe('Every number');
   });
 
   await step('add the tickets collection: subject as the title, description indexed', async () => {

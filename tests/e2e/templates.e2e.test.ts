@@ -1,7 +1,8 @@
 /**
  * In a real browser against the example CRM (`strapi start`): an AiSensy number has no API listing
  * its templates, so an admin adds one by hand on the Templates page (a bad name is refused beside its
- * field), sees it listed, and finds it in the campaign builder for that number.
+ * field), sees it listed, finds it in the campaign builder for that number, and the campaign's
+ * pre-flight lists what AiSensy cannot do as provider limits.
  */
 import type { Page } from 'playwright-core';
 import { openAdminSession, type AdminSession } from './support/browser';
@@ -65,5 +66,32 @@ test('add a template by hand for an AiSensy number, see it listed and pick it in
     await page.getByRole('option', { name: 'AiSensy India (+919876543211)' }).click();
     await page.getByRole('combobox', { name: 'Template' }).click();
     await page.getByRole('option', { name: 'order_notice · en' }).waitFor();
+  });
+
+  await step('the pre-flight lists what AiSensy cannot do under Provider limits', async () => {
+    await page.getByRole('option', { name: 'order_notice · en' }).click();
+    await page.getByRole('textbox', { name: 'Name' }).fill('AiSensy notice');
+    // The audience: a CSV instead of the CRM records the builder starts with.
+    await page.getByRole('checkbox', { name: 'CRM records' }).click();
+    await page.getByRole('checkbox', { name: 'An uploaded CSV' }).click();
+    await page.getByLabel('CSV file').setInputFiles({ name: 'customers.csv', mimeType: 'text/csv', buffer: Buffer.from('phone,name\n+919876500001,Asha\n') });
+    await page.getByText(/customers\.csv: 1 row/).first().waitFor();
+    await page.getByRole('combobox', { name: /^Body \{\{1\}\}( from)?$/ }).click();
+    await page.getByRole('option', { name: 'A fixed text' }).click();
+    await page.getByRole('textbox', { name: 'Body {{1}} value' }).fill('friend');
+    const [saved, checked] = await Promise.all([
+      page.waitForResponse(isPost(/^\/whatsapp\/campaigns$/)),
+      page.waitForResponse(isPost(/\/preflight$/)),
+      page.getByRole('button', { name: 'Save and check' }).click(),
+    ]);
+    expect([saved.status(), checked.status()]).toEqual([201, 200]);
+    const panel = page.getByRole('region', { name: 'Pre-flight' });
+    await panel.waitFor();
+    expect(await panel.getByTestId('preflight-audience').textContent()).toBe('1');
+    const limits = panel.getByRole('list', { name: 'Provider limits' });
+    const notes = await limits.getByRole('listitem').allTextContents();
+    expect(notes).toEqual([expect.stringContaining('only through a live API campaign named order_notice'), expect.stringContaining('webhook set up in AiSensy')]);
+    const warnings = (await checked.json()).data.warnings.map((w: { message: string }) => w.message);
+    expect(notes).toEqual(warnings);
   });
 });

@@ -59,8 +59,8 @@ export const KnowledgeSection = () => {
             <Tr>
               <Th><Typography variant="sigma">{t('assistant.knowledge.source', 'Source')}</Typography></Th>
               <Th><Typography variant="sigma">{t('assistant.knowledge.file', 'File')}</Typography></Th>
-              <Th><Typography variant="sigma">{t('assistant.knowledge.numbersColumn', 'Numbers')}</Typography></Th>
               <Th><Typography variant="sigma">{t('assistant.knowledge.chunks', 'Sections')}</Typography></Th>
+              <Th><Typography variant="sigma">{t('assistant.knowledge.numbersColumn', 'Numbers')}</Typography></Th>
               <Th><Typography variant="sigma">{t('assistant.knowledge.actions', 'Actions')}</Typography></Th>
             </Tr>
           </Thead>
@@ -69,11 +69,11 @@ export const KnowledgeSection = () => {
               <Tr key={s.id}>
                 <Td><Typography>{s.title}</Typography></Td>
                 <Td><Typography textColor="neutral600">{s.filename ?? s.collection?.contentType ?? '—'}</Typography></Td>
-                <Td><Typography>{numbersLabel(s)}</Typography></Td>
                 <Td>
                   <Typography>{s.chunks}</Typography>
                   {s.error && <Typography variant="pi" textColor="danger600" display="block">{s.error}</Typography>}
                 </Td>
+                <Td><Typography>{numbersLabel(s)}</Typography></Td>
                 <Td>
                   <IconButton label={t('assistant.knowledge.delete', 'Delete {title}', { title: s.title })} variant="ghost" onClick={() => run(() => remove(s.id).unwrap(), t('assistant.knowledge.deleted', '“{title}” was deleted.', { title: s.title }))}>
                     <Trash />
