@@ -13,10 +13,13 @@ const invalidFile = (message: string) => new errors.ValidationError(`files: ${me
 /** Every uploaded file of a multipart body, whatever the field is called. */
 const filesOf = (ctx: any): any[] => Object.values(ctx.request.files ?? {}).flatMap((f) => (Array.isArray(f) ? f : [f]));
 
+/** A list entry of plain digits as a number; anything else as sent, for validation to refuse. */
+const digits = (v: unknown) => (typeof v === 'string' && /^\s*\d{1,10}\s*$/.test(v) ? Number(v) : v);
+
 /** A multipart list field as sent: `1,2`, `[1,2]`, repeated fields, or nothing; anything else is left for validation to refuse. */
 const listField = (value: unknown): unknown => {
   if (value === undefined || value === '') return undefined;
-  if (Array.isArray(value)) return value.map((v) => (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v)) ? Number(v) : v));
+  if (Array.isArray(value)) return value.map(digits);
   if (typeof value !== 'string') return value;
   const text = value.trim();
   if (text.startsWith('[')) {
@@ -26,7 +29,7 @@ const listField = (value: unknown): unknown => {
       return value;
     }
   }
-  return text.split(',').map((v) => (v.trim() !== '' && !Number.isNaN(Number(v)) ? Number(v) : v));
+  return text.split(',').map(digits);
 };
 
 /** The plugin's folder as Strapi resolved it (it holds the PDF reader's worker script). */

@@ -10,7 +10,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const viewer = (ctx: any) => ({ ...ctx.state.user, scope: contentManagerScope(strapi, ctx.state.userAbility) });
   return {
     async getSettings(ctx: any) {
-      ctx.body = { data: await assistant().getSettings() };
+      ctx.body = { data: await assistant().getSettings(ctx.state.user) };
     },
     async saveSettings(ctx: any) {
       ctx.body = { data: await assistant().saveSettings((await validateAssistantSettings(ctx.request.body)) as SaveAssistantSettings.Request, ctx.state.user) };
@@ -20,7 +20,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
     async evaluate(ctx: any) {
       const { numberId } = (await validateEvaluate(ctx.request.body)) as { numberId: number };
-      ctx.body = { data: await assistant().evaluate(numberId) };
+      ctx.body = { data: await assistant().evaluate(ctx.state.user, numberId) };
     },
     async evaluations(ctx: any) {
       ctx.body = { data: await assistant().evaluations(ctx.state.user) };

@@ -42,14 +42,28 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   let built: { index: KnowledgeIndex; signature: string; numbers: Map<number, number[]> } | null = null;
   const scope = () => getService('scope', { strapi });
 
-  /** Each listed number must exist and be one the caller sees (a 400 naming `numberIds.<i>` otherwise, the same for both). */
+  /** Whether the caller's teams see every number there is (super admins, or a team over all of them). */
+  const seesEvery = async (user: ScopedUser) => {
+    const allowed = await scope().visibleNumberIds(user);
+    if (allowed === 'all') return true;
+    const all = await strapi.db.query(UID.number).findMany({ where: { deletedAt: null }, select: ['id'] });
+    return all.every((n: { id: number }) => allowed.includes(n.id));
+  };
+
+  /**
+   * Each listed number must exist and be one the caller sees (a 400 naming `numberIds.<i>` otherwise,
+   * the same for both); naming none (every number) is for those who see every number.
+   */
   const checkNumbers = async (user: ScopedUser, numberIds: number[] = []) => {
-    const ids = [...new Set(numberIds)];
-    const existing = new Set((await strapi.db.query(UID.number).findMany({ where: { id: { $in: ids }, deletedAt: null }, select: ['id'] })).map((n: { id: number }) => n.id));
-    for (const [i, id] of ids.entries()) {
+    if (!numberIds.length) {
+      if (await seesEvery(user)) return [];
+      throw invalid(['numberIds'], 'name the numbers that answer from it: a source for every number needs an admin whose teams see every number');
+    }
+    const existing = new Set((await strapi.db.query(UID.number).findMany({ where: { id: { $in: [...new Set(numberIds)] }, deletedAt: null }, select: ['id'] })).map((n: { id: number }) => n.id));
+    for (const [i, id] of numberIds.entries()) {
       if (!existing.has(id) || !(await scope().canSeeNumber(user, id))) throw invalid(['numberIds', String(i)], `no WhatsApp number with id ${id} that you may see`);
     }
-    return ids;
+    return [...new Set(numberIds)];
   };
   /** A source is the caller's to see when it answers on every number or on one they see; to delete, on none they do not see. */
   const visibleTo = (allowed: number[] | 'all', row: { numberIds?: unknown }, every = false) => {
@@ -199,7 +213,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const row = n ? await sources().findOne({ where: { id: n } }) : null;
       const allowed = await scope().visibleNumberIds(user);
       if (!row || !visibleTo(allowed, row)) throw new errors.NotFoundError('No knowledge source with this id');
-      if (!visibleTo(allowed, row, true)) throw new errors.ForbiddenError('This source also answers on numbers of teams you are not in');
+      if (!visibleTo(allowed, row, true) || (!numbersOf(row).length && !(await seesEvery(user)))) throw new errors.ForbiddenError('This source also answers on numbers of teams you are not in');
       // The source's row first: it waits for a re-index storing chunks, whose chunks the next statement then sees.
       await strapi.db.transaction(async () => {
         await sources().delete({ where: { id: row.id } });

@@ -44,20 +44,41 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return Boolean(latest?.passed && !latest.stale);
   } });
 
+  /** The ids of the numbers (not removed) `viewer`'s teams see. */
+  const visibleIds = async (viewer: AdminUser) => {
+    const scope = getService('scope', { strapi });
+    const out = new Set<number>();
+    for (const n of await strapi.db.query(UID.number).findMany({ where: { deletedAt: null }, select: ['id'] })) if (await scope.canSeeNumber(viewer, n.id)) out.add(n.id);
+    return out;
+  };
+
   const modeOf = (settings: Stored, numberId: number): AssistantMode => settings.numbers.find((n) => n.numberId === numberId)?.mode ?? 'suggest';
 
   return {
-    async getSettings(): Promise<AssistantSettings> {
-      return publicOf(await read());
+    /** The settings, each number's entry only for those who see the number (teams). */
+    async getSettings(viewer: AdminUser): Promise<AssistantSettings> {
+      const settings = await read();
+      const seen = await visibleIds(viewer);
+      return publicOf({ ...settings, numbers: settings.numbers.filter((n) => seen.has(n.numberId)) });
     },
 
-    /** `user` saves: a number in auto mode reads CRM records with their rights from now on. */
-    async saveSettings(input: SaveAssistantSettings.Request, user: { id: number }): Promise<AssistantSettings> {
+    /**
+     * `user` saves the numbers they see; the entries of other teams' numbers are kept as stored. A
+     * number switched to auto mode by this save reads CRM records with `user`'s rights from now on;
+     * one already in auto mode keeps whose rights it reads with.
+     */
+    async saveSettings(input: SaveAssistantSettings.Request, user: AdminUser): Promise<AssistantSettings> {
       const current = await read();
-      const known = new Set((await strapi.db.query(UID.number).findMany({ where: { deletedAt: null }, select: ['id'] })).map((n: { id: number }) => n.id));
+      const seen = await visibleIds(user);
       input.numbers.forEach((n, i) => {
-        if (!known.has(n.numberId)) throw invalid(['numbers', String(i), 'numberId'], `no WhatsApp number with id ${n.numberId}`, n.numberId);
+        if (!seen.has(n.numberId)) throw invalid(['numbers', String(i), 'numberId'], `no WhatsApp number with id ${n.numberId}`, n.numberId);
       });
+      const before = new Map(current.numbers.map((n) => [n.numberId, n]));
+      const enabledByOf = (numberId: number, mode: AssistantMode) => {
+        if (mode !== 'auto') return null;
+        const was = before.get(numberId);
+        return was?.mode === 'auto' && was.enabledBy ? was.enabledBy : user.id;
+      };
       // A kept key would be sent as Bearer to whichever host the new address names, so a new origin needs the key entered again.
       const newOrigin = originOf(input.baseUrl);
       if (input.apiKey === undefined && current.apiKeyEncrypted && newOrigin && newOrigin !== originOf(current.baseUrl)) {
@@ -71,7 +92,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         baseUrl: input.baseUrl ?? null,
         model: input.model ?? null,
         apiKeyEncrypted,
-        numbers: input.numbers.map((n) => ({ numberId: n.numberId, mode: n.mode, threshold: n.threshold ?? null, golden: n.golden ?? [], enabledBy: n.mode === 'auto' ? user.id : null })),
+        numbers: [
+          ...input.numbers.map((n) => ({ numberId: n.numberId, mode: n.mode, threshold: n.threshold ?? null, golden: n.golden ?? [], enabledBy: enabledByOf(n.numberId, n.mode) })),
+          ...current.numbers.filter((n) => !seen.has(n.numberId)),
+        ],
         redact: input.redact ?? current.redact,
         budgetPerConversation: input.budgetPerConversation === undefined ? current.budgetPerConversation : input.budgetPerConversation,
       };
@@ -89,7 +113,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       }
       await store().set({ value: next });
       cached.clear();
-      return publicOf(next);
+      return publicOf({ ...next, numbers: next.numbers.filter((n) => seen.has(n.numberId)) });
     },
 
     /**
@@ -156,7 +180,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /** Runs the number's golden set through the engine and stores the result as its latest evaluation. */
-    evaluate: (numberId: number): Promise<Evaluation> => evaluation.run(numberId),
+    /** Runs a number's golden set; another team's number is a 404, as everywhere. */
+    async evaluate(viewer: AdminUser, numberId: number): Promise<Evaluation> {
+      await getService('scope', { strapi }).assertNumberVisible(viewer, numberId);
+      return evaluation.run(numberId);
+    },
 
     /** The latest evaluation of each number the viewer may see. */
     async evaluations(viewer: AdminUser): Promise<Evaluation[]> {

@@ -29,8 +29,8 @@ const settings = yup
                   .noUnknown()
               )
               .max(100),
-            // Sent back as read; the server sets it from who saves.
-            enabledBy: yup.mixed().strip(),
+            // Sent back as read and ignored: the server keeps it, or sets it to whoever switches the number to auto.
+            enabledBy: yup.mixed(),
           })
           .noUnknown()
       )
@@ -55,7 +55,7 @@ export const validateAssistantSettings = async (body: unknown) => {
 };
 
 /** The numbers a knowledge source answers on (none: every number); the service checks the caller sees each. */
-const knowledgeNumbers = yup.array().of(yup.number().integer().min(1).required()).max(100);
+const knowledgeNumbers = yup.array().of(yup.number().integer().min(1).max(2_147_483_647).required()).max(100);
 
 /** An upload's `numberIds` form field: `1,2`, `[1,2]` or empty. */
 export const validateUploadNumbers = validateYupSchema(yup.object({ numberIds: knowledgeNumbers }));

@@ -84,7 +84,7 @@ test('a customer writes, the inbox shows it live, and the reply reaches the phon
     await box.fill(REPLY);
     const [response] = await Promise.all([
       page.waitForResponse((res) => res.request().method() === 'POST' && /\/whatsapp\/conversations\/\d+\/messages$/.test(new URL(res.url()).pathname)),
-      page.getByRole('button', { name: 'Send' }).click(),
+      page.getByRole('button', { name: 'Send', exact: true }).click(),
     ]);
     expect(response.status()).toBe(201);
     expect(response.request().postDataJSON()).toEqual({ type: 'text', text: REPLY, idempotencyKey: expect.any(String) });

@@ -270,6 +270,8 @@ test('auto answers read the linked CRM record with the rights of whoever saved a
   const grants = ['plugin::whatsapp.assistant.manage', contentManagerRead('api::lead.lead', ['name', 'source'])];
   const staff = await createStaff(app.strapi, app.server, 'AutoCrm', grants);
   const saver = as(app.server, staff.token);
+  // Switched to auto by this staff member: its answers read records with their rights.
+  expect((await saver.put('/whatsapp/assistant/settings').send(settings('suggest', GOLDEN))).body.data.numbers[0].enabledBy).toBeNull();
   const saved = await saver.put('/whatsapp/assistant/settings').send(settings('auto', GOLDEN));
   expect(saved.body.error).toBeUndefined();
   expect(saved.body.data.numbers[0].enabledBy).toEqual(expect.any(Number));
@@ -296,6 +298,11 @@ test('auto answers read the linked CRM record with the rights of whoever saved a
   expect(lastPrompt).toContain('(no customer record)');
   expect(lastPrompt).not.toContain('9912');
   expect(((await sim.client.outbound({ to: '15550004031' })) as any[]).length).toBe(0);
+
+  // Another admin saving other settings does not move whose rights a number already in auto mode reads with.
+  const again = await admin.put('/whatsapp/assistant/settings').send(settings('auto', GOLDEN));
+  expect(again.status).toBe(200);
+  expect(again.body.data.numbers[0].enabledBy).toBe(saved.body.data.numbers[0].enabledBy);
 });
 
 test('figures and evaluations list only the numbers the viewer’s teams may see', async () => {

@@ -70,6 +70,14 @@ test('team scoping: staff list, add and delete only knowledge of the numbers the
   // Shared with a number they do not see: listed, but not theirs to delete.
   expect((await north.del(`/whatsapp/assistant/knowledge/${both.body.data.id}`)).status).toBe(403);
 
+  // A source for every number reaches other teams' customers: not theirs to add or delete.
+  const everywhere = await addText(north, 'Our prices', 'Everything costs €1.');
+  expect(everywhere.status).toBe(400);
+  expect(everywhere.body.error.details.errors[0].path).toEqual(['numberIds']);
+  const returns = listed.find((s) => s.title === 'Returns');
+  expect((await north.del(`/whatsapp/assistant/knowledge/${returns.id}`)).status).toBe(403);
+  expect((await north.post('/whatsapp/assistant/knowledge').send({ title: 'Huge', text: 'x', numberIds: [3e9] })).status).toBe(400);
+
   const refused = await addText(north, 'South prices', 'Everything costs €1.', [B.id]);
   expect(refused.status).toBe(400);
   expect(refused.body.error.details.errors[0].path).toEqual(['numberIds', '0']);
@@ -79,6 +87,25 @@ test('team scoping: staff list, add and delete only knowledge of the numbers the
   const badUpload = await north.post('/whatsapp/assistant/knowledge/upload').field('numberIds', 'north').attach('files', Buffer.from('text'), { filename: 'x.md', contentType: 'text/markdown' });
   expect(badUpload.status).toBe(400);
   expect((await admin.get('/whatsapp/assistant/knowledge')).body.data.map((s: any) => s.title)).not.toContain('x');
+});
+
+test('team scoping of the settings: staff read and save only their numbers’ entries and evaluate only their numbers', async () => {
+  const golden = (source: string) => [{ question: 'How much does delivery cost?', expectedSources: [source] }];
+  expect((await admin.put('/whatsapp/assistant/settings').send({ engine: 'builtin', numbers: [{ numberId: A.id, mode: 'suggest', golden: golden('North delivery') }, { numberId: B.id, mode: 'suggest', golden: golden('South delivery') }] })).status).toBe(200);
+  const staff = await createStaff(app.strapi, app.server, 'NorthSettings', ['plugin::whatsapp.assistant.manage']);
+  expect((await admin.put(`/whatsapp/numbers/${A.id}`).send({ teamRoleIds: [staff.role.id] })).status).toBe(200);
+  const north = as(app.server, staff.token);
+  expect((await north.get('/whatsapp/assistant/settings')).body.data.numbers.map((n: any) => n.numberId)).toEqual([A.id]);
+  const saved = await north.put('/whatsapp/assistant/settings').send({ engine: 'builtin', numbers: [{ numberId: A.id, mode: 'off' }] });
+  expect(saved.status).toBe(200);
+  expect(saved.body.data.numbers.map((n: any) => n.numberId)).toEqual([A.id]);
+  // The other team's entry is kept as it was.
+  const all = (await admin.get('/whatsapp/assistant/settings')).body.data.numbers;
+  expect(all.find((n: any) => n.numberId === B.id)).toMatchObject({ mode: 'suggest', golden: golden('South delivery') });
+  const foreign = await north.put('/whatsapp/assistant/settings').send({ engine: 'builtin', numbers: [{ numberId: B.id, mode: 'off' }] });
+  expect(foreign.status).toBe(400);
+  expect(foreign.body.error.details.errors[0].path).toEqual(['numbers', '0', 'numberId']);
+  expect((await north.post('/whatsapp/assistant/evaluate').send({ numberId: B.id })).status).toBe(404);
 });
 
 test('a number’s evaluation goes stale when its own knowledge changes, not another number’s', async () => {

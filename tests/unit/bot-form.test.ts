@@ -1,4 +1,4 @@
-import { DEFAULT_BOT_LIMITS, type Bot } from '../../contracts/bots';
+import { DEFAULT_BOT_LIMITS, type Bot, type BotLeafResponse } from '../../contracts/bots';
 import { botErrorsOf, emptyBotValues, emptyMenuItem, errorAt, groupByStage, stageOf, toBotRequest, valuesFromBot } from '../../admin/components/bots/form';
 
 const bot = (over: Partial<Bot>): Bot => ({
@@ -58,6 +58,27 @@ describe('bot editor form', () => {
         { id: 'Help', title: 'Help', description: undefined, text: undefined, items: [{ id: 'faq', title: 'FAQ', description: undefined, reply: { type: 'text', text: 'See our site' } }] },
       ],
     });
+  });
+
+  test('what the form does not edit is kept from the stored response, in the bot and in its menu items', () => {
+    const leaves: BotLeafResponse[] = [
+      { type: 'template' as const, template: { name: 'order_update', language: 'en', params: { body: [{ type: 'text' as const, text: 'friend' }] } } },
+      { type: 'media' as const, mediaType: 'document' as const, link: 'https://example.com/price-list.pdf', filename: 'price-list.pdf' },
+      { type: 'contact' as const, name: 'Sales desk', phone: '+15550001234', email: 'sales@example.com' },
+      { type: 'list' as const, text: 'Pick one', buttonText: 'Plans', sections: [{ title: 'Monthly', rows: [{ id: 'm', title: 'Monthly' }] }, { title: 'Yearly', rows: [{ id: 'y', title: 'Yearly', description: 'Save 20%' }] }] },
+      { type: 'set-field' as const, field: 'score', value: 5 },
+      { type: 'set-field' as const, field: 'vip', value: true },
+    ];
+    for (const response of leaves) {
+      expect(toBotRequest(valuesFromBot(bot({ response }))).response).toEqual(response);
+      const menu = { type: 'menu' as const, text: 'Menu', items: [{ id: 'a', title: 'A', reply: response }] };
+      expect(toBotRequest(valuesFromBot(bot({ response: menu }))).response).toEqual(menu);
+    }
+    // Edited, a field value is what was typed; list rows edited become one section.
+    const v = valuesFromBot(bot({ response: { type: 'set-field', field: 'score', value: 5 } }));
+    expect(toBotRequest({ ...v, value: '7' }).response).toEqual({ type: 'set-field', field: 'score', value: '7', text: undefined });
+    const l = valuesFromBot(bot({ response: leaves[3] }));
+    expect(toBotRequest({ ...l, rows: 'x | X' }).response).toMatchObject({ sections: [{ rows: [{ id: 'x', title: 'X' }] }] });
   });
 
   test('the server’s ValidationError lands at the field it names, or under it, or at the form', () => {

@@ -14,7 +14,7 @@ export const KnowledgeNumbersField = ({ value, onChange, error }: { value: numbe
   const t = useTranslate();
   const numbers = useListNumbersQuery();
   return (
-    <FormField name="numberIds" label={t('assistant.knowledge.numbers', 'Numbers that answer from what you add')} hint={t('assistant.knowledge.numbers.hint', 'None chosen: every number. Only the numbers of your teams are offered.')} error={error}>
+    <FormField name="numberIds" label={t('assistant.knowledge.numbers', 'Numbers that answer from what you add')} hint={t('assistant.knowledge.numbers.hint', 'None chosen: every number, which only admins whose teams see every number may add. Only your teams’ numbers are offered.')} error={error}>
       <MultiSelect
         value={value.map(String)}
         onChange={(next: string[]) => onChange(next.map(Number))}

@@ -29,6 +29,8 @@ export interface ResponseValues {
   field: string;
   value: string;
   menuItems: MenuItemValues[];
+  /** The stored response these values were read from: what the form does not edit is kept from it. */
+  original: BotResponse | null;
 }
 
 /** One menu item as edited: it answers (`reply`) or opens a sub-menu (`text` and `items`). */
@@ -82,6 +84,7 @@ export const emptyResponseValues = (): ResponseValues => ({
   field: '',
   value: '',
   menuItems: [],
+  original: null,
 });
 
 /** A new menu item: answers with a text until the author says otherwise. */
@@ -102,13 +105,13 @@ export const emptyBotValues = (numberId = ''): BotFormValues => ({
 
 /** A stored response as the editor holds it. */
 export const responseValues = (r: BotResponse): ResponseValues => {
-  const v = { ...emptyResponseValues(), responseType: r.type };
+  const v: ResponseValues = { ...emptyResponseValues(), responseType: r.type, original: r };
   const a = r as Record<string, any>;
   for (const key of ['text', 'header', 'footer', 'buttonText', 'mediaType', 'link', 'caption', 'latitude', 'longitude', 'address', 'userId', 'subject', 'field'] as const) {
     if (a[key] !== undefined && a[key] !== null) (v as any)[key] = a[key];
   }
   if (r.type === 'buttons') v.buttons = r.buttons.map((b) => ({ ...b }));
-  if (r.type === 'list') v.rows = r.sections.flatMap((s) => s.rows).map((row) => [row.id, row.title, row.description].filter((x) => x !== undefined).join(' | ')).join('\n');
+  if (r.type === 'list') v.rows = rowsText(r.sections);
   if (r.type === 'template') Object.assign(v, { templateName: r.template.name, templateLanguage: r.template.language });
   if (r.type === 'location') v.placeName = r.name ?? '';
   if (r.type === 'contact') Object.assign(v, { contactName: r.name, contactPhone: r.phone });
@@ -116,6 +119,10 @@ export const responseValues = (r: BotResponse): ResponseValues => {
   if (r.type === 'menu') v.menuItems = r.items.map(menuItemValues);
   return v;
 };
+
+/** List rows as the editor shows them: one a line, `id | title | description`. */
+const rowsText = (sections: Extract<BotResponse, { type: 'list' }>['sections']) =>
+  sections.flatMap((s) => s.rows).map((row) => [row.id, row.title, row.description].filter((x) => x !== undefined).join(' | ')).join('\n');
 
 const menuItemValues = (item: BotMenuItem): MenuItemValues => ({
   id: item.id,
@@ -173,7 +180,7 @@ const menuItemOf = (v: MenuItemValues): BotMenuItem => ({
   ...(v.opens === 'menu' ? { text: opt(v.text), items: v.items.map(menuItemOf) } : { reply: responseOf(v.reply) as BotLeafResponse }),
 });
 
-export const responseOf = (v: ResponseValues): BotResponse => {
+const builtResponse = (v: ResponseValues): BotResponse => {
   const text = opt(v.text);
   switch (v.responseType) {
     case 'text':
@@ -210,6 +217,25 @@ export const responseOf = (v: ResponseValues): BotResponse => {
     case 'ai':
       return { type: 'ai' };
   }
+};
+
+/**
+ * The response for the server: what the form edits, over what it does not (a template's parameters,
+ * a file name, a contact's e-mail, list section titles, a typed field value) kept from the stored one.
+ */
+export const responseOf = (v: ResponseValues): BotResponse => {
+  const built = builtResponse(v);
+  const was = v.original as Record<string, any> | null;
+  if (!was || was.type !== built.type) return built;
+  const kept = Object.fromEntries(Object.entries(was).filter(([key]) => !(key in built)));
+  const out: Record<string, any> = { ...kept, ...built };
+  // A template's parameters are not edited here: kept beside the name and language typed.
+  if (was.type === 'template') out.template = { ...was.template, ...out.template };
+  // Rows as they were read: the sections (their titles, how many) stay as stored.
+  if (was.type === 'list' && v.rows === rowsText(was.sections)) out.sections = was.sections;
+  // A field value as it was read keeps its type (a number, a boolean, null).
+  if (was.type === 'set-field' && v.value === (was.value === null ? '' : String(was.value))) out.value = was.value;
+  return out as BotResponse;
 };
 
 export const toBotRequest = (v: BotFormValues): SaveBot.Request => {
