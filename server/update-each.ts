@@ -14,9 +14,17 @@ const isIncrement = (v: unknown): v is Increment => typeof v === 'object' && v !
 /**
  * Writes `set` (column names) to each row by id, 200 rows per statement:
  * `column = CASE id WHEN ? THEN ? … ELSE column END`. A column a row does not name keeps its value;
- * `common` (column names) is written to every row.
+ * `common` (column names) is written to every row; `only` narrows the rows written.
  */
-export const updateEach = async (trx: Db, raw: (sql: string, bindings: unknown[]) => unknown, table: string, rows: { id: number; set: Record<string, ColumnValue> }[], common: Record<string, unknown> = {}) => {
+export const updateEach = async (
+  trx: Db,
+  raw: (sql: string, bindings: unknown[]) => unknown,
+  table: string,
+  rows: { id: number; set: Record<string, ColumnValue> }[],
+  common: Record<string, unknown> = {},
+  /** Only rows that still match these columns' values are written (a state they must be in). */
+  only: Record<string, unknown> = {}
+) => {
   for (const part of chunksOf(rows, 200)) {
     const columns = [...new Set(part.flatMap((r) => Object.keys(r.set)))];
     const set: Record<string, unknown> = { ...common };
@@ -29,6 +37,6 @@ export const updateEach = async (trx: Db, raw: (sql: string, bindings: unknown[]
       });
       set[column] = raw(`CASE ?? ${cases} ELSE ?? END`, ['id', ...bindings, column]);
     }
-    await trx(table).whereIn('id', part.map((r) => r.id)).update(set);
+    await trx(table).whereIn('id', part.map((r) => r.id)).where(only).update(set);
   }
 };

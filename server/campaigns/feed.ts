@@ -1,19 +1,20 @@
 /**
- * Feeding the outbox: each running occurrence hands its recipients to the one door (enqueue,
+ * Feeding the outbox: each running occurrence hands its recipients to the one door (enqueueMany,
  * source `campaign`, a key per recipient) in bounded batches, a few seconds' worth at the number's
  * rate, so the outbox never holds a whole campaign and a pause takes back only what is not sending.
  * Crash-safe: a recipient fed again finds the message its key already queued.
  */
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { CANCELLED_REASON, DAILY_LIMIT_REASON, UID } from '../constants';
-import { campaignMessageKey, campaignSourceRef } from '../keys';
+import { UID } from '../constants';
+import { campaignSourceRef } from '../keys';
 import { dailyLimitOf, usedToday, type DailyTally } from '../outbox/daily-budget';
-import { NotAdmittedError, type CrmHint } from '../outbox/enqueue';
+import type { CrmHint } from '../outbox/enqueue';
 import { perSecond } from '../outbox/driver';
 import { getService } from '../utils';
 import { ECOSYSTEM_CODE, ECOSYSTEM_DELAY_MS } from './errors';
 import { perRecipient, quietUntil } from './quiet-hours';
+import { createSliceFeeder } from './feed-slice';
 import { CAMPAIGN_FIELDS } from './rows';
 import { snapshot } from './snapshot';
 import { toDate } from './status';
@@ -23,13 +24,8 @@ type Row = Record<string, any>;
 const WINDOW_SECONDS = 3;
 const MIN_WINDOW = 20;
 const MAX_WINDOW = 2000;
-/** The campaign's state is read again after this many recipients or milliseconds, whichever comes first. */
-const SLICE = 20;
-const SLICE_MS = 250;
-/** Refusals that say something about this customer: the recipient is skipped, the campaign goes on. */
-const SKIPS = new Set(['opted-out', 'unreachable', 'no-consent']);
-/** Refusals that stop every send of the campaign: it pauses with the reason. */
-const STOPS = new Set(['number-removed', 'number-off', 'template-missing', 'template-not-approved']);
+/** Recipients through the door in one batch; the campaign's state is read again before each. */
+const SLICE = 50;
 /** Campaign states whose running occurrences are fed (a recurring campaign waiting for its next run may finish a retried one). */
 const FEEDING = new Set(['running', 'scheduled']);
 
@@ -121,17 +117,6 @@ export const createFeed = (strapi: Core.Strapi, hooks: FeedHooks) => {
   };
 
   /**
-   * A cancel that ran between the door and the recipient's update skipped a recipient whose message
-   * it could not take back (the outbox had claimed it): the recipient records that message instead.
-   */
-  const relink = async (recipientId: number, messageId: number) => {
-    const { count } = await q(UID.campaignRecipient).updateMany({ where: { id: recipientId, state: 'skipped', reason: { $startsWith: 'cancelled:' } }, data: { state: 'queued', messageId, queuedAt: new Date(), reason: null } });
-    // Taken back meanwhile after all: the recipient stays skipped.
-    if (count && !(await q(UID.message).count({ where: { id: messageId } })))
-      await q(UID.campaignRecipient).updateMany({ where: { id: recipientId, messageId }, data: { state: 'skipped', messageId: null, queuedAt: null, reason: CANCELLED_REASON } });
-  };
-
-  /**
    * Per-recipient quiet hours: a page's recipients inside their own quiet hours get notBefore at
    * its end (one update per end) so the next page moves past them; answers the others.
    */
@@ -151,43 +136,7 @@ export const createFeed = (strapi: Core.Strapi, hooks: FeedHooks) => {
     return due;
   };
 
-  /** One recipient through the door; the recipient row records the message, or why it was skipped. */
-  const feedOne = async (campaign: Row, occurrence: Row, r: Row, recipientOf?: CrmHint['recipientOf'], dailyTally?: DailyTally): Promise<'fed' | 'skipped' | 'failed' | 'wait' | { stop: string }> => {
-    const set = (data: Row) => q(UID.campaignRecipient).updateMany({ where: { id: r.id, state: 'pending' }, data });
-    const key = campaignMessageKey(occurrence.id, r.id, r.attempt ?? 0);
-    try {
-      const message = await getService('outbox', { strapi }).enqueue(
-        { numberId: campaign.numberId, phone: r.phone, crmHint: recipientOf ? { recipientOf } : null, dailyTally },
-        { type: 'template', template: { name: campaign.template.name, language: campaign.template.language, params: r.params ?? {} }, idempotencyKey: key },
-        { id: null, source: 'campaign', sourceRef: campaignSourceRef(campaign.id, occurrence.id) }
-      );
-      const { count } = await set({ state: 'queued', messageId: message.id, queuedAt: new Date() });
-      if (!count) await relink(r.id, message.id);
-      return 'fed';
-    } catch (error) {
-      const refusal = error instanceof NotAdmittedError ? error.refusal : null;
-      if (refusal && SKIPS.has(refusal.reason)) {
-        await set({ state: 'skipped', reason: `${refusal.reason}: ${refusal.message}` });
-        return 'skipped';
-      }
-      if (refusal && STOPS.has(refusal.reason)) return { stop: refusal.message };
-      // Past the number's daily budget: a spread campaign waits for the budget to free up, any other fails the recipient (retry failed sends it later).
-      if (refusal?.reason === DAILY_LIMIT_REASON) {
-        if (occurrence.spreadOverDays) return 'wait';
-        await set({ state: 'failed', reason: `${DAILY_LIMIT_REASON}: ${refusal.message}` });
-        return 'failed';
-      }
-      // An error after the message was stored: the row records that message, never failed (retry would send a second copy).
-      const stored = refusal ? null : await q(UID.message).findOne({ where: { sourceRef: campaignSourceRef(campaign.id, occurrence.id), idempotencyKey: { $endsWith: `:${key}` } }, select: ['id'] });
-      if (stored) {
-        await set({ state: 'queued', messageId: stored.id, queuedAt: new Date() });
-        return 'fed';
-      }
-      const details = (error as { details?: { errors?: { message: string }[] } }).details?.errors?.map((e) => e.message).join('; ');
-      await set({ state: 'failed', reason: details ? `${(error as Error).message}: ${details}` : (error as Error).message });
-      return 'failed';
-    }
-  };
+  const feedSlice = createSliceFeeder(strapi);
 
   /** Feeds one occurrence up to its window; answers whether it is finished. */
   const feedOccurrence = async (campaign: Row, occurrence: Row, stopped: () => boolean) => {
@@ -217,12 +166,8 @@ export const createFeed = (strapi: Core.Strapi, hooks: FeedHooks) => {
     const limit = number ? dailyLimitOf(number) : null;
     // Past the daily budget, a spread campaign waits for tomorrow's (its admission refused otherwise).
     if (limit !== null && occurrence.spreadOverDays) room = Math.min(room, limit - (await usedToday(strapi, campaign.numberId)));
-    // The campaign's state is read once a slice: a pause or cancel seen then takes back all the slice fed.
-    let sinceCheck = 0;
-    let checkedAt = Date.now();
+    // The campaign's state is read before each slice: a pause or cancel seen then takes back all fed so far.
     const stillFeeding = async () => {
-      sinceCheck = 0;
-      checkedAt = Date.now();
       const current = await q(UID.campaign).findOne({ where: { id: campaign.id }, select: ['state'] });
       if (FEEDING.has(current?.state)) return true;
       await hooks.takeBack(campaign, [occurrence.id]);
@@ -237,23 +182,22 @@ export const createFeed = (strapi: Core.Strapi, hooks: FeedHooks) => {
       if (!page.length) break;
       const due = await waitQuiet(campaign, page);
       if (!due.length) continue;
-      if (!(await stillFeeding())) return;
       const hints = await recordHints(campaign, due);
       // One daily-budget count per page, raised by each conversation the page opens.
       const tally: DailyTally = new Map();
-      for (const r of due) {
-        if ((sinceCheck >= SLICE || Date.now() - checkedAt >= SLICE_MS) && !(await stillFeeding())) return;
-        const outcome = await feedOne(campaign, occurrence, r, hints.get(r.id), tally);
-        sinceCheck += 1;
-        if (typeof outcome === 'object') {
-          await hooks.pause(campaign.id, `automatic pause: ${outcome.stop}`);
+      for (let at = 0; at < due.length; at += SLICE) {
+        if (!(await stillFeeding())) return;
+        const outcomes = await feedSlice(campaign, occurrence, due.slice(at, at + SLICE), hints, tally);
+        room -= outcomes.filter((o) => o === 'fed').length;
+        const stop = outcomes.find((o): o is { stop: string } => typeof o === 'object');
+        if (stop) {
+          await hooks.pause(campaign.id, `automatic pause: ${stop.stop}`);
           return;
         }
-        if (outcome === 'wait') {
+        if (outcomes.includes('wait')) {
           getService('outbox', { strapi }).kick();
           return;
         }
-        if (outcome === 'fed') room -= 1;
       }
       // Paused or cancelled while the last slice went through the door: its messages are taken back too.
       if (!(await stillFeeding())) return;

@@ -25,6 +25,16 @@ export const usedToday = async (strapi: Core.Strapi, numberId: number) => {
   return Number(row?.n ?? 0);
 };
 
+/** Which of these conversations are already counted today (a batch's sends to them open nothing new). */
+export const countedConversations = async (strapi: Core.Strapi, conversationIds: number[]): Promise<Set<number>> => {
+  const found = new Set<number>();
+  for (let i = 0; i < conversationIds.length; i += 500) {
+    const rows: Row[] = await counted(strapi).whereIn('conversation_id', conversationIds.slice(i, i + 500)).distinct('conversation_id');
+    for (const r of rows) found.add(Number(r.conversation_id));
+  }
+  return found;
+};
+
 /**
  * The admission fact for one business-initiated send: the cap and what is used, or undefined when
  * the number has no cap or this conversation is already counted today (another send opens nothing new).

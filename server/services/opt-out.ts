@@ -70,12 +70,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /**
-     * `reason` for many phones at once (the outbox admits a batch again before sending it): per
-     * identity source one query for the opted-out records among these phones' last digits.
+     * `reason` for many phones at once (readmission of a batch, a campaign's page): per identity
+     * source one query for the opted-out records among these phones' last digits.
      */
-    async reasons(e164s: string[], region: string | null): Promise<Map<string, string>> {
+    async reasons(e164s: string[], region: string | null, from?: Map<string, { uid: string; record: Row; path: string }>): Promise<Map<string, string>> {
       const found = new Map<string, string>();
       const list = e164s.length ? await sources() : [];
+      // The record each phone was read from first, as `reason` asks it (a campaign's recipients).
+      for (const [e164, hint] of from ?? []) {
+        const holder = holderOf(hint.uid, hint.record, hint.path);
+        const own = holder && list.find((s) => s.uid === holder.uid);
+        if (own && holder.record[own.optOutField] === true) found.set(e164, `${own.uid} ${holder.record.documentId ?? ''} has ${own.optOutField}`.replace('  ', ' '));
+      }
       // Every phone asked under each person key: an opt-out stored under one form refuses its twin too (Mexico's +52 1 and +52).
       const wanted = new Map<string, string[]>();
       for (const e164 of e164s) wanted.set(samePersonKey(e164), [...(wanted.get(samePersonKey(e164)) ?? []), e164]);

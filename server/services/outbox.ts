@@ -7,6 +7,8 @@ import { createBullmqDriver } from '../outbox/bullmq-driver';
 import { createDelivery, NUMBER_OFF, NUMBER_REAUTH, type Row } from '../outbox/deliver';
 import type { OutboxDriver } from '../outbox/driver';
 import { createEnqueue, type Author, type Target } from '../outbox/enqueue';
+import { createEnqueueMany, type BatchItem } from '../outbox/enqueue-many';
+import type { DailyTally } from '../outbox/daily-budget';
 import { createLocalDriver } from '../outbox/local-driver';
 
 /**
@@ -24,6 +26,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return chosen;
   };
   const door = createEnqueue(strapi, (rows) => driver().schedule(rows));
+  const batchDoor = createEnqueueMany(strapi, (rows) => driver().schedule(rows));
 
   return {
     start: () => driver().start(),
@@ -36,6 +39,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Checks (admission, by the author's source), stores and queues a message; see server/outbox/enqueue.ts. */
     enqueue: (target: Target, input: ReplyRequest, author: Author): Promise<Row> => door.enqueue(target, input, author),
+
+    /** `enqueue` for a batch of template sends from one number (a campaign's page), each admitted on its own; see server/outbox/enqueue-many.ts. */
+    enqueueMany: (numberId: number, items: BatchItem[], author: Author, tally?: DailyTally) => batchDoor(numberId, items, author, tally),
 
     /** A number switched on again (or given working credentials): its rows that waited for it are due now. */
     async resume(numberId: number) {

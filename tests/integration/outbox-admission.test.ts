@@ -245,3 +245,63 @@ describe('a row that waited is admitted again right before the provider call', (
     expect((await arrivals('15550061608')).map((m) => m.text)).toEqual(['After the new token']);
   });
 });
+
+describe('a batch through the door (a campaign page, enqueueMany)', () => {
+  const author = { id: null, source: 'campaign', sourceRef: 'test:batch' };
+  const item = (phone: string, key: string, extra: object = {}) => ({ phone: `+${phone}`, template: hello(phone).template, idempotencyKey: key, ...extra });
+  const reasonOf = (outcome: any) => ('row' in outcome ? 'stored' : outcome.error.refusal?.reason ?? `not a refusal: ${outcome.error.message}`);
+  const templatesTo = async (phone: string) => (await arrivals(phone)).filter((m) => m.type === 'template').length;
+
+  test('answers each message as the door does one at a time; the admitted ones are stored once and sent once', async () => {
+    const una = await conversationOf(UNA);
+    await q('conversation').update({ where: { id: una.id }, data: { unreachable: true } });
+    try {
+      const ownRecord = { recipientOf: { uid: 'api::contact.contact', record: { documentId: 'batch-own-record', whatsappOptOut: true }, path: 'phone' } };
+      const items = [
+        item(OLGA, 'b-olga'),
+        item(UNA, 'b-una'),
+        item('15550061681', 'b-81', ownRecord),
+        { ...item('15550061682', 'b-82'), template: { ...hello('x').template, params: {} } },
+        item('15550061683', 'b-83'),
+        item(CORA, 'b-cora'),
+      ];
+      const coraBefore = await templatesTo(CORA);
+      const first = await outbox().enqueueMany(number.id, items, author);
+      expect(first.map(reasonOf)).toEqual(['opted-out', 'unreachable', 'opted-out', 'template-params', 'stored', 'stored']);
+      // The same refusals from the door one message at a time (keys unused there, so nothing is answered from before).
+      for (const [i, it] of items.entries()) {
+        if (!('error' in first[i])) continue;
+        const crmHint = (it as any).recipientOf ? { recipientOf: (it as any).recipientOf } : null;
+        expect(await refusalFor({ numberId: number.id, phone: it.phone, crmHint }, { type: 'template', template: it.template }, 'campaign')).toBe(reasonOf(first[i]));
+      }
+      // Refused: nothing left behind, not even a conversation.
+      for (const phone of ['15550061681', '15550061682']) expect(await conversationOf(phone)).toBeNull();
+      // The same keys again answer the same messages, and store nothing new.
+      const stored = first.flatMap((o: any) => ('row' in o ? [o.row.id] : []));
+      const again = await outbox().enqueueMany(number.id, items, author);
+      expect(again.flatMap((o: any) => ('row' in o ? [o.row.id] : []))).toEqual(stored);
+      expect(await q('message').count({ where: { sourceRef: 'test:batch' } })).toBe(2);
+      await settle();
+      expect(await templatesTo('15550061683')).toBe(1);
+      expect(await templatesTo(CORA)).toBe(coraBefore + 1);
+      for (const phone of [OLGA, UNA, '15550061681', '15550061682']) expect(await templatesTo(phone)).toBe(0);
+    } finally {
+      await q('conversation').update({ where: { id: una.id }, data: { unreachable: false } });
+    }
+  });
+
+  test('counts the daily budget message by message: past the last slot a new conversation is refused, one already counted today is not', async () => {
+    expect((await admin.put(`/whatsapp/numbers/${number.id}`).send({ messagingTier: 'TIER_250' })).status).toBe(200);
+    try {
+      // The page's count says 248 of 250 are used.
+      const tally = new Map([[number.id, 248]]);
+      const items = [item('15550061685', 'd-85'), item('15550061686', 'd-86'), item('15550061687', 'd-87'), item('15550061683', 'd-83')];
+      const outcomes = await outbox().enqueueMany(number.id, items, author, tally);
+      expect(outcomes.map(reasonOf)).toEqual(['stored', 'stored', 'daily-limit', 'stored']);
+      expect(tally.get(number.id)).toBe(250);
+      expect(await conversationOf('15550061687')).toBeNull();
+    } finally {
+      await admin.put(`/whatsapp/numbers/${number.id}`).send({ messagingTier: null });
+    }
+  });
+});
