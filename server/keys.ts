@@ -11,6 +11,9 @@ import { samePersonKey } from './phone';
 /** One provider event on one number, applied once (and a customer's message row's idempotency key). */
 export const appliedEventKey = (provider: Provider, numberId: number, eventKey: string) => `${provider}:${numberId}:${eventKey}`;
 
+/** The message an unmatched receipt names (applied_events.aboutId): a send recorded later with this provider id finds it. */
+export const aboutKey = (numberId: number, providerMessageId: string) => `${numberId}:${providerMessageId}`;
+
 /** One lead created per person, whichever number they write to first and however their phone is spelled. */
 export const autoLeadKey = (e164: string) => `autolead:${samePersonKey(e164)}`;
 

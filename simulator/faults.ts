@@ -39,6 +39,8 @@ export interface Settings {
   /** Meta: add the newer optional `url` to inbound media objects. */
   inboundMediaUrl: boolean;
   webhookTimeoutMs: number;
+  /** Meta: the next sends take these message ids, in order (a test replays a receipt that arrived before its send was recorded). */
+  nextMessageIds: string[];
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -61,6 +63,7 @@ export const DEFAULT_SETTINGS: Settings = {
   bsuid: true,
   inboundMediaUrl: true,
   webhookTimeoutMs: 10_000,
+  nextMessageIds: [],
 };
 
 export type SettingsPatch = Partial<Omit<Settings, 'delaysMs'>> & { delaysMs?: Partial<Settings['delaysMs']> };
@@ -92,6 +95,9 @@ export const validatePatch = (patch: Record<string, unknown>): SettingsPatch => 
         d[dk] = Number(dv);
       }
       out[k] = d;
+    } else if (k === 'nextMessageIds') {
+      if (!Array.isArray(v) || v.some((id) => typeof id !== 'string' || !id)) throw new Error('nextMessageIds must be a list of ids');
+      out[k] = [...v];
     } else if (typeof def === 'number') {
       if (typeof v === 'boolean') out[k] = v ? (k === 'batch' ? 2 : 1) : 0;
       else if (Number.isFinite(Number(v))) out[k] = Number(v);
@@ -162,6 +168,13 @@ export class SettingsStore {
       return true;
     }
     return false;
+  }
+
+  /** Takes the next forced message id of the account (or, failing that, the global setting), if any. */
+  takeMessageId(accountKey: string): string | null {
+    const own = this.perAccount.get(accountKey);
+    if (own?.nextMessageIds?.length) return own.nextMessageIds.shift()!;
+    return this.global.nextMessageIds?.length ? this.global.nextMessageIds.shift()! : null;
   }
 
   private nextFlap(): 500 | 503 {

@@ -201,7 +201,7 @@ function sendMessage(sim: Simulator, ctx: Ctx, number: MetaNumber) {
     category: template ? template.category.toLowerCase() : 'service',
     request: body,
   } as Omit<OutboundMessage, 'seq' | 'at' | 'status' | 'statuses' | 'conversationId'>);
-  msg.id = msg.waMessageId = newWamid(to || 'BSUID');
+  msg.id = msg.waMessageId = sim.state.settings.takeMessageId(number.phoneNumberId) ?? newWamid(to || 'BSUID');
 
   let failure: WebhookErrorObject | undefined;
   if (!knownRecipient || (customer && !customer.reachable)) failure = webhookError(131026);

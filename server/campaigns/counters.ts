@@ -7,7 +7,7 @@ import type { Core } from '@strapi/strapi';
 import type { CampaignCounters, RecipientStatus } from '../../contracts/campaigns';
 import { UID } from '../constants';
 import { replyWindowMs } from './rows';
-import { emptyCounters, toDate } from './status';
+import { emptyCounters, toDate, withFirstReply } from './status';
 
 type Row = Record<string, any>;
 const SENT = new Set(['sent', 'delivered', 'read']);
@@ -42,17 +42,14 @@ export const countersByOccurrence = async (strapi: Core.Strapi, campaigns: Row[]
   }
   // Replied: a customer message after ours within the campaign's reply window (read only for recipients that have one).
   const windows = new Map(campaigns.map((c) => [c.id, replyWindowMs(c)]));
-  const answered: Row[] = await knex(`${r} as r`)
-    .join(`${m} as m`, 'm.id', 'r.message_id')
-    .join(`${m} as i`, function join(this: any) {
-      this.on('i.conversation_id', '=', 'm.conversation_id').andOn('i.created_at', '>', 'm.created_at');
-    })
-    .whereIn('r.campaign_id', ids)
-    .whereNot('r.state', 'skipped')
-    .whereNotIn('m.status', ['failed', 'review'])
-    .andWhere('i.direction', 'in')
-    .groupBy('r.id', 'r.campaign_id', 'r.occurrence_id', 'r.state', 'm.status', 'm.sent_at', 'm.updated_at', 'm.created_at')
-    .select('r.campaign_id', 'r.occurrence_id', 'r.state', 'm.status', 'm.sent_at', 'm.updated_at', 'm.created_at', knex.raw('min(i.created_at) as replied_at'));
+  const answered: Row[] = await withFirstReply(
+    strapi,
+    knex(`${r} as r`)
+      .join(`${m} as m`, 'm.id', 'r.message_id')
+      .whereIn('r.campaign_id', ids)
+      .whereNot('r.state', 'skipped')
+      .whereNotIn('m.status', ['failed', 'review'])
+  ).select('r.campaign_id', 'r.occurrence_id', 'r.state', 'm.status', 'm.sent_at', 'm.updated_at', 'm.created_at');
   for (const a of answered) {
     const start = toDate(a.sent_at) ?? (SENT.has(a.status) ? toDate(a.updated_at) : null) ?? toDate(a.created_at);
     const repliedAt = toDate(a.replied_at);

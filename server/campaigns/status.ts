@@ -44,6 +44,19 @@ export const toDate = (v: unknown): Date | null => {
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v ?? null);
 
+/**
+ * Narrows a query of recipients joined to their message (`m`) to those a customer answered, and
+ * adds `replied_at`: the customer's first message after ours in the conversation. A scalar subquery
+ * is looked up per recipient on the conversation's index, so the plan stays a lookup even where the
+ * database's statistics are stale (a campaign's tables grow fast; a join was planned as a scan).
+ */
+export const withFirstReply = (strapi: Core.Strapi, query: any) => {
+  const knex = strapi.db.connection;
+  const m = strapi.db.metadata.get(UID.message as any).tableName;
+  const first = () => knex(`${m} as i`).min('i.created_at').where('i.conversation_id', knex.ref('m.conversation_id')).andWhere('i.direction', 'in').andWhere('i.created_at', '>', knex.ref('m.created_at'));
+  return query.whereRaw('(?) is not null', [first()]).select(first().as('replied_at'));
+};
+
 /** Loads an occurrence's recipients (or some of them) with their message's state and first reply. */
 export const loadJoined = async (strapi: Core.Strapi, occurrenceIds: number[], where: { ids?: number[] } = {}): Promise<JoinedRecipient[]> => {
   if (!occurrenceIds.length) return [];
@@ -57,16 +70,10 @@ export const loadJoined = async (strapi: Core.Strapi, occurrenceIds: number[], w
     .orderBy('r.id', 'asc');
   if (where.ids) query = query.whereIn('r.id', where.ids);
   const rows: Row[] = await query;
-  // The first customer message after ours in the same conversation: one grouped query, not one per recipient.
-  const replies: Row[] = await knex(`${r} as r`)
-    .join(`${m} as m`, 'm.id', 'r.message_id')
-    .join(`${m} as i`, function join(this: any) {
-      this.on('i.conversation_id', '=', 'm.conversation_id').andOn('i.created_at', '>', 'm.created_at');
-    })
-    .whereIn('r.occurrence_id', occurrenceIds)
-    .andWhere('i.direction', 'in')
-    .groupBy('r.id')
-    .select('r.id', knex.raw('min(i.created_at) as replied_at'));
+  // The first customer message after ours in the same conversation: one query, not one per recipient.
+  let replyQuery = knex(`${r} as r`).join(`${m} as m`, 'm.id', 'r.message_id').whereIn('r.occurrence_id', occurrenceIds);
+  if (where.ids) replyQuery = replyQuery.whereIn('r.id', where.ids);
+  const replies: Row[] = await withFirstReply(strapi, replyQuery).select('r.id');
   const replied = new Map(replies.map((x) => [Number(x.id), toDate(x.replied_at)]));
   return rows.map((x) => {
     const sent = x.status && ['sent', 'delivered', 'read'].includes(x.status);

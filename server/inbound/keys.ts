@@ -10,6 +10,9 @@ export interface KeyRow {
   key: string;
   webhookEventId: number | null;
   outcome: string;
+  /** An unmatched receipt's message, `<number id>:<provider id>` (and the provider's other id): a send recorded later finds it. */
+  aboutId?: string | null;
+  aboutAltId?: string | null;
 }
 
 /** The event key the worker stores: provider and number first, so two numbers' ids never meet (built in server/keys.ts). */

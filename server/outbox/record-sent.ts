@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
 import { rowInserter } from '../db-rows';
 import { createGroupCommit } from '../group-commit';
+import { createLateReceipts } from '../inbound/late-receipts';
 import { lowerThan } from '../status-order';
 import { updateEach } from '../update-each';
 import type { Row } from './deliver';
@@ -25,6 +26,13 @@ type Entry = { row: Row; providerMessageId: string | null; done: () => void };
 export const createSentRecorder = (strapi: Core.Strapi, published: (row: Row) => void) => {
   const messages = rowInserter(strapi, UID.message);
   const col = messages.column;
+  const lateReceipts = createLateReceipts(strapi);
+
+  /** Receipts that came before these sends were recorded, and outwaited the worker, are applied now. */
+  const matchLate = (entries: Entry[]) =>
+    lateReceipts(entries.map((e) => ({ numberId: e.row.numberId as number, providerMessageId: e.providerMessageId }))).catch((error: Error) =>
+      strapi.log.warn(`[whatsapp] receipts that came before their sends were recorded could not be applied again: ${error.message}`)
+    );
 
   /** `value` only while the row is below `sent`: a receipt that got there first keeps its status and its reason. */
   const ifUnmoved = (column: string, value: unknown) =>
@@ -53,6 +61,7 @@ export const createSentRecorder = (strapi: Core.Strapi, published: (row: Row) =>
       try {
         await write([entry]);
         published(row);
+        await matchLate([entry]);
         return;
       } catch (error) {
         if (attempt < TRIES) {
@@ -73,6 +82,7 @@ export const createSentRecorder = (strapi: Core.Strapi, published: (row: Row) =>
       try {
         await write(group);
         for (const entry of group) published(entry.row);
+        await matchLate(group);
       } catch {
         await Promise.all(group.map(alone));
       }

@@ -11,6 +11,7 @@ import { type ClassifiedError, type ProviderErrorDetail, type StatusEvent } from
 import type { NumberRow } from '../../number-rows';
 import type { RealtimeEvent } from '../../services/realtime';
 import { getService } from '../../utils';
+import { aboutKey } from '../../keys';
 import { eventKey, type Keys } from '../keys';
 import { updateEach } from '../../update-each';
 import { lowerThan, RANK } from '../../status-order';
@@ -133,7 +134,12 @@ export const createStatusApplier = (strapi: Core.Strapi, keys: Keys) => {
         }
         outcome.unmatched.add(i);
       }
-      keyRows.push({ key: eventKey(input.number, input.event.key), webhookEventId: input.webhookEventId, outcome: outcome.unmatched.has(i) ? 'unmatched' : 'status' });
+      const { number, event } = input;
+      keyRows.push(
+        outcome.unmatched.has(i)
+          ? { key: eventKey(number, event.key), webhookEventId: input.webhookEventId, outcome: 'unmatched', aboutId: aboutKey(number.id, event.providerMessageId), aboutAltId: event.altMessageId ? aboutKey(number.id, event.altMessageId) : null }
+          : { key: eventKey(number, event.key), webhookEventId: input.webhookEventId, outcome: 'status' }
+      );
     }
     const fresh = await keys.claim(trx, keyRows);
 
