@@ -14,6 +14,7 @@ import { perSecond } from '../outbox/driver';
 import { getService } from '../utils';
 import { ECOSYSTEM_CODE, ECOSYSTEM_DELAY_MS } from './errors';
 import { perRecipient, quietUntil } from './quiet-hours';
+import { createStatistics } from '../db-statistics';
 import { createSliceFeeder } from './feed-slice';
 import { CAMPAIGN_FIELDS } from './rows';
 import { snapshot } from './snapshot';
@@ -137,11 +138,19 @@ export const createFeed = (strapi: Core.Strapi, hooks: FeedHooks) => {
   };
 
   const feedSlice = createSliceFeeder(strapi);
+  const analyze = createStatistics(strapi, [UID.campaignRecipient, UID.message, UID.conversation]);
+  /** Occurrences this process has fed (their statistics were refreshed once they had their recipients). */
+  const seen = new Set<number>();
 
   /** Feeds one occurrence up to its window; answers whether it is finished. */
   const feedOccurrence = async (campaign: Row, occurrence: Row, stopped: () => boolean) => {
     try {
       await snapshot(strapi, campaign, occurrence);
+      // An occurrence seen for the first time has just stored its recipients (here or at launch).
+      if (!seen.has(occurrence.id)) {
+        seen.add(occurrence.id);
+        await analyze(true);
+      }
     } catch (error) {
       // An audience that cannot be read fails the same way every pass: paused with the reason, not an error a second.
       if (!(error instanceof errors.ValidationError)) throw error;
@@ -209,6 +218,7 @@ export const createFeed = (strapi: Core.Strapi, hooks: FeedHooks) => {
 
   /** One pass over every running occurrence of a running campaign. */
   return async (stopped: () => boolean) => {
+    await analyze();
     await reschedule();
     const occurrences: Row[] = await q(UID.campaignOccurrence).findMany({ where: { state: 'running' }, orderBy: { id: 'asc' } });
     for (const occurrence of occurrences) {

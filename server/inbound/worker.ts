@@ -15,6 +15,7 @@ import { backoffMs, createClaims, type Held } from '../claims';
 import { reasonOf } from '../db-rows';
 import { createChunkApplier, type RowState, type Step } from './chunk';
 import { createGiveWay } from './give-way';
+import { createLateReceipts } from './late-receipts';
 import { createWaitingPeople, parseOrNothing, parseRow, peopleOf, type WebhookRow } from './people';
 import { inOrder, lanesOf, newPassState, planTurns, spentNumbers, type PassState, type Planned } from './plan';
 
@@ -36,6 +37,7 @@ export const createInboundWorker = (strapi: Core.Strapi) => {
   const sqlite = () => strapi.db.dialect.client === 'sqlite';
   const giveWay = createGiveWay(sqlite);
   const waitingPeople = createWaitingPeople(strapi, claims);
+  const lateReceipts = createLateReceipts(strapi);
   /** Row id → where its next turn starts; lost on a restart, which only restarts a row from its first event (applied ones are no-ops). */
   const progress = new Map<number, number>();
   /** What a row's earlier turns found, so its last turn can say it; lost on a restart, which only shortens a note. */
@@ -77,6 +79,8 @@ export const createInboundWorker = (strapi: Core.Strapi) => {
       return true;
     }
     await claims.release([row], { state: state.failed ? 'dead' : 'done', lastError, processedAt: new Date() });
+    // Finished first, then looked: a send recorded meanwhile whose receipt this row kept unmatched puts it back.
+    if (receipts && !state.failed) await lateReceipts.finished(row.id);
     return true;
   };
 

@@ -32,7 +32,7 @@ export interface Refusal {
   issues?: { path: string[]; message: string }[];
 }
 
-/** Everything admission looks at, gathered by enqueue; no database here, so it is unit-tested alone. */
+/** Everything admission looks at, gathered by enqueue (one message) and enqueue-many (a campaign's slice), so a new fact is gathered in both; no database here, so it is unit-tested alone. */
 export interface AdmissionFacts {
   source: SendSource;
   /** The caller named a conversation, or a number and a phone (a conversation may not exist yet). */

@@ -5,7 +5,7 @@
  * and the messages stored with one insert-or-nothing on their idempotency keys.
  */
 import type { Core } from '@strapi/strapi';
-import { BUDGET_SOURCES, UID } from '../constants';
+import { BUDGET_SOURCES, STAFF_REPLY_SOURCES, UID } from '../constants';
 import { chunksOf } from '../claims';
 import type { CrmLink } from '../conversation-row';
 import { openConversations } from '../conversations/open';
@@ -27,8 +27,9 @@ export interface BatchItem {
   phone: string;
   template: { name: string; language: string; params?: TemplateParams };
   idempotencyKey: string;
-  /** The record the phone was read from (its own opt-out flag counts) and the record a new conversation links to. */
+  /** The record the phone was read from: its own opt-out flag counts. */
   recipientOf?: CrmHint['recipientOf'];
+  /** The CRM record a new conversation is linked to (else the identity sources' match). */
   link?: CrmLink | null;
 }
 
@@ -65,6 +66,8 @@ export const createEnqueueMany = (strapi: Core.Strapi, schedule: (rows: Row[]) =
 
   return async (numberId: number, items: BatchItem[], author: Author, tally?: DailyTally): Promise<BatchOutcome[]> => {
     const source: SendSource = author.source ?? 'campaign';
+    // Template sends the business starts in bulk only: a staff reply's or a bot's effects are enqueue's alone.
+    if (STAFF_REPLY_SOURCES.has(source) || author.bot) throw new Error(`enqueueMany sends no ${author.bot ? 'bot' : source} messages; use enqueue`);
     const e164s = items.map((i) => `+${i.phone.replace(/\D/g, '')}`);
     const number = (await q(UID.number).findOne({ where: { id: numberId } })) as NumberRow | null;
     const conversations = await conversationsOf(numberId, e164s.map((e) => e.slice(1)));
@@ -86,43 +89,49 @@ export const createEnqueueMany = (strapi: Core.Strapi, schedule: (rows: Row[]) =
     const { requireMarketingOptIn } = phones.length ? await getService('settings', { strapi }).get() : { requireMarketingOptIn: false };
     const limit = number && BUDGET_SOURCES.has(source) ? dailyLimitOf(number) : null;
     const counted = limit !== null ? await countedConversations(strapi, asked.flatMap((i) => (conversationOf(i) ? [conversationOf(i)!.id] : []))) : new Set<number>();
-    let used = limit !== null && asked.length ? tally?.get(number!.id) ?? (await usedToday(strapi, number!.id)) : 0;
+    const counted0 = limit !== null && asked.length ? tally?.get(number!.id) ?? (await usedToday(strapi, number!.id)) : 0;
+    let used = counted0;
     const askedSet = new Set(asked);
     const opened = new Set<string>();
+    /** The admitted messages that would open a conversation not yet counted today. */
+    const opening = new Set<number>();
 
     const admitted: number[] = [];
     for (const [i, item] of items.entries()) {
       if (outcomes[i]) continue;
       const conversation = conversationOf(i);
-      const stored = templates.get(`${item.template.name}:${item.template.language}`) ?? null;
+      const template = templates.get(`${item.template.name}:${item.template.language}`) ?? null;
       const initiated = askedSet.has(i);
       const consent = initiated ? consents.get(samePersonKey(e164s[i])) : undefined;
       // A conversation already counted today (or opened by this batch) opens nothing new.
-      const fresh = initiated && limit !== null && !(conversation && counted.has(conversation.id)) && !opened.has(e164s[i]);
+      const opens = initiated && limit !== null && !(conversation && counted.has(conversation.id)) && !opened.has(e164s[i]);
       const refusal = admit({
         source,
         target: 'number',
         kind: 'template',
         number: { removed: !number || Boolean(number.deletedAt), active: Boolean(number?.active), freeForm: number ? getService('provider-calls', { strapi }).for(number).capabilities.freeForm : false, provider: number?.provider ?? '' },
         windowExpiresAt: conversation?.windowExpiresAt ?? null,
-        template: { name: item.template.name, language: item.template.language, params: item.template.params, stored: stored as any },
+        template: { name: item.template.name, language: item.template.language, params: item.template.params, stored: template as any },
         unreachable: Boolean(conversation?.unreachable),
         optedOut: initiated ? consentReason(consent) ?? optedOut.get(e164s[i]) ?? null : null,
-        daily: fresh ? { limit: limit!, used } : undefined,
-        consent: initiated && needsOptIn(source, stored?.category, requireMarketingOptIn) ? consent?.status === 'opted-in' : undefined,
+        daily: opens ? { limit: limit!, used } : undefined,
+        consent: initiated && needsOptIn(source, template?.category, requireMarketingOptIn) ? consent?.status === 'opted-in' : undefined,
       });
       if (refusal) {
         outcomes[i] = { error: new NotAdmittedError(refusal) };
         continue;
       }
-      if (fresh) {
+      if (opens) {
         used += 1;
         opened.add(e164s[i]);
+        opening.add(i);
       }
       admitted.push(i);
     }
-    if (limit !== null && asked.length) tally?.set(number!.id, used);
-    if (!admitted.length) return outcomes as BatchOutcome[];
+    if (!admitted.length) {
+      if (limit !== null && asked.length) tally?.set(number!.id, counted0);
+      return outcomes as BatchOutcome[];
+    }
 
     // The missing conversations, opened together (insert-or-nothing, so another opener at once shares the row).
     const missing = admitted.filter((i) => !conversationOf(i));
@@ -133,9 +142,9 @@ export const createEnqueueMany = (strapi: Core.Strapi, schedule: (rows: Row[]) =
     const optOut = getService('opt-out', { strapi });
     const rows = admitted.map((i) => {
       const item = items[i];
-      const stored = templates.get(`${item.template.name}:${item.template.language}`)!;
+      const template = templates.get(`${item.template.name}:${item.template.language}`)!;
       const holder = item.recipientOf ? optOut.holder(item.recipientOf) : null;
-      const text = templateText(stored.components ?? [], stored.parameterFormat ?? 'positional', item.template.params) || `[template ${stored.name}]`;
+      const text = templateText(template.components ?? [], template.parameterFormat ?? 'positional', item.template.params) || `[template ${template.name}]`;
       return {
         conversationId: conversationOf(i)!.id,
         numberId: number!.id,
@@ -164,9 +173,11 @@ export const createEnqueueMany = (strapi: Core.Strapi, schedule: (rows: Row[]) =
       outcomes[i] = row ? { row } : { error: new Error('the message was not stored') };
     });
 
-    const fresh = [...saved.values()].filter((row) => created.has(row.id));
+    // The tally counts only the conversations this call really opened, as enqueue counts a stored row.
+    if (limit !== null && asked.length) tally?.set(number!.id, counted0 + admitted.filter((i, n) => opening.has(i) && created.has(saved.get(rows[n].idempotencyKey)?.id)).length);
+    const stored = [...saved.values()].filter((row) => created.has(row.id));
     const latest = new Map<number, Row>();
-    for (const row of fresh) latest.set(row.conversationId, row);
+    for (const row of stored) latest.set(row.conversationId, row);
     const conversationTable = rowInserter(strapi, UID.conversation);
     const c = conversationTable.column;
     const now = new Date();
@@ -177,8 +188,8 @@ export const createEnqueueMany = (strapi: Core.Strapi, schedule: (rows: Row[]) =
       [...latest.values()].map((row) => ({ id: row.conversationId, set: { [c('lastMessageAt')]: now, [c('lastMessagePreview')]: String(row.text ?? `[${row.type}]`).slice(0, 200), updated_at: now } }))
     );
     const realtime = getService('realtime', { strapi });
-    for (const row of fresh) realtime.publish({ type: 'message.created', conversationId: row.conversationId, numberId: row.numberId, messageId: row.id });
-    if (fresh.length) await schedule(fresh);
+    for (const row of stored) realtime.publish({ type: 'message.created', conversationId: row.conversationId, numberId: row.numberId, messageId: row.id });
+    if (stored.length) await schedule(stored);
     return outcomes as BatchOutcome[];
   };
 };

@@ -44,9 +44,10 @@ const fail = (path: string, message: string): never => {
 };
 
 /**
- * The one door out: every message (inbox reply or start, notification, auto-reply; next campaign,
- * bot and AI) is checked by admission here, by its author's source, and stored `queued` once per
- * idempotency key; the driver then takes it to `deliver`.
+ * The one door out: every message (inbox reply or start, notification, auto-reply, bot, AI) is
+ * checked by admission here, by its author's source, and stored `queued` once per idempotency key;
+ * the driver then takes it to `deliver`. A campaign's slices go through enqueue-many.ts, which
+ * gathers the same facts for many messages at once: a new check is added to both.
  */
 export const createEnqueue = (strapi: Core.Strapi, schedule: (rows: Row[]) => Promise<void>) => {
   const q = (uid: string) => strapi.db.query(uid as any);

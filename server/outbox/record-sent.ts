@@ -30,7 +30,8 @@ export const createSentRecorder = (strapi: Core.Strapi, published: (row: Row) =>
 
   /** Receipts that came before these sends were recorded, and outwaited the worker, are applied now. */
   const matchLate = (entries: Entry[]) =>
-    lateReceipts(entries.map((e) => ({ numberId: e.row.numberId as number, providerMessageId: e.providerMessageId }))).catch((error: Error) =>
+    lateReceipts
+      .sent(entries.map((e) => ({ numberId: e.row.numberId as number, providerMessageId: e.providerMessageId }))).catch((error: Error) =>
       strapi.log.warn(`[whatsapp] receipts that came before their sends were recorded could not be applied again: ${error.message}`)
     );
 
@@ -61,6 +62,7 @@ export const createSentRecorder = (strapi: Core.Strapi, published: (row: Row) =>
       try {
         await write([entry]);
         published(row);
+        entry.done();
         await matchLate([entry]);
         return;
       } catch (error) {
@@ -73,6 +75,7 @@ export const createSentRecorder = (strapi: Core.Strapi, published: (row: Row) =>
         await write([entry], 'review', `${reason}; not resent automatically, check with the customer before sending again`).catch(() => undefined);
       }
     }
+    entry.done();
   };
 
   const groups = createGroupCommit<Entry>({
@@ -82,11 +85,13 @@ export const createSentRecorder = (strapi: Core.Strapi, published: (row: Row) =>
       try {
         await write(group);
         for (const entry of group) published(entry.row);
-        await matchLate(group);
       } catch {
         await Promise.all(group.map(alone));
+        return;
       }
+      // The sends go on; the late receipts are looked for after (the sends are recorded, so nothing waits on it).
       for (const entry of group) entry.done();
+      await matchLate(group);
     },
   });
 
