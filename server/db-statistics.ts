@@ -9,6 +9,9 @@
 import type { Core } from '@strapi/strapi';
 
 const EVERY_MS = 30_000;
+/** How long it may wait for a table's lock, and run at most. */
+const LOCK_WAIT = '200ms';
+const TIME_CAP = '15s';
 
 export const createStatistics = (strapi: Core.Strapi, uids: string[]) => {
   let last = 0;
@@ -18,9 +21,14 @@ export const createStatistics = (strapi: Core.Strapi, uids: string[]) => {
     last = Date.now();
     const tables = uids.map((uid) => strapi.db.metadata.get(uid as any).tableName);
     try {
-      await strapi.db.connection.raw(`ANALYZE ${tables.map(() => '??').join(', ')}`, tables);
+      // Never waits: a table locked by something else (an index build at start) keeps its statistics until the next pass.
+      await strapi.db.connection.transaction(async (trx: any) => {
+        await trx.raw(`SET LOCAL lock_timeout = '${LOCK_WAIT}'`);
+        await trx.raw(`SET LOCAL statement_timeout = '${TIME_CAP}'`);
+        await trx.raw(`ANALYZE ${tables.map(() => '??').join(', ')}`, tables);
+      });
     } catch (error) {
-      strapi.log.warn(`[whatsapp] could not refresh the statistics of ${tables.join(', ')}: ${(error as Error).message}`);
+      strapi.log.debug(`[whatsapp] statistics of ${tables.join(', ')} not refreshed this time: ${(error as Error).message}`);
     }
   };
 };
