@@ -33,10 +33,14 @@ const main = async () => {
   const target = new URL(plan.base);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const statuses: Record<string, number> = {};
-  const post = (body: string) => {
+  /** Customer messages' acknowledgement times: the part of each latency spent before the webhook was answered. */
+  const acks: number[] = [];
+  const post = (body: string, timed = false) => {
+    const posted = Date.now();
     const signature = `sha256=${crypto.createHmac('sha256', plan.appSecret).update(body).digest('hex')}`;
     const req = http.request({ host: target.hostname, port: target.port, path: plan.webhookPath, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-hub-signature-256': signature } }, (res) => {
       res.resume();
+      if (timed) res.on('end', () => acks.push(Date.now() - posted));
       statuses[res.statusCode ?? 0] = (statuses[res.statusCode ?? 0] ?? 0) + 1;
     });
     req.on('error', () => (statuses.error = (statuses.error ?? 0) + 1));
@@ -94,7 +98,7 @@ const main = async () => {
   const calls: { at: number; send: () => void }[] = [];
   for (let i = 0; i < total; i += 1) {
     const who = customerIds[i % customerIds.length];
-    calls.push({ at: (i * 1000) / plan.messagesPerSecond, send: () => (sentAt.set(who, [...(sentAt.get(who) ?? []), Date.now()]), post(message(who, i))) });
+    calls.push({ at: (i * 1000) / plan.messagesPerSecond, send: () => (sentAt.set(who, [...(sentAt.get(who) ?? []), Date.now()]), post(message(who, i), true)) });
   }
   for (let k = 0; k < receipts; k += 1) calls.push({ at: (k * 1000) / plan.receiptsPerSecond, send: () => post(receipt(k)) });
   calls.sort((a, b) => a.at - b.at);
@@ -111,7 +115,8 @@ const main = async () => {
   stream.close();
   agent.destroy();
   latencies.sort((a, b) => a - b);
-  process.stdout.write(JSON.stringify({ messagesPerSecond: plan.messagesPerSecond, receiptsPerSecond: plan.receiptsPerSecond, messages: total, receipts, received: latencies.length, answers: statuses, p50Ms: pct(latencies, 50), p90Ms: pct(latencies, 90), p99Ms: pct(latencies, 99), maxMs: latencies.length ? latencies[latencies.length - 1] : null }));
+  acks.sort((a, b) => a - b);
+  process.stdout.write(JSON.stringify({ messagesPerSecond: plan.messagesPerSecond, receiptsPerSecond: plan.receiptsPerSecond, messages: total, receipts, received: latencies.length, answers: statuses, p50Ms: pct(latencies, 50), p90Ms: pct(latencies, 90), p99Ms: pct(latencies, 99), maxMs: latencies.length ? latencies[latencies.length - 1] : null, ackP50Ms: pct(acks, 50), ackP99Ms: pct(acks, 99) }));
 };
 
 main().catch((error) => {

@@ -10,10 +10,12 @@ const MAX_DEFER_MS = 5;
 const PRESSURE = 8;
 /** On SQLite, how long the worker looks for calls coming while none is held before it takes the next chunk. */
 const LOOK_MS = 3;
-/** How long after calls last queued the worker still counts them as queuing (they come and go in groups). */
+/** The window in which calls must queue PRESSURE_TIMES times to count as pressure, and how long it lasts after (they come and go in groups). */
 const PRESSURE_MS = 100;
+/** Times calls must queue within PRESSURE_MS to count as callers outpacing acknowledging: once is a pause (a garbage collection, a slow write) that steady callers catch up on. */
+const PRESSURE_TIMES = 3;
 /** On SQLite (one process does both), the worker's share of the time while calls queue: acknowledging comes first. */
-const SHARE_UNDER_PRESSURE = 0.2;
+const SHARE_UNDER_PRESSURE = 0.15;
 
 export const createGiveWay = (sqlite: () => boolean) => {
   let acknowledging = 0;
@@ -21,10 +23,12 @@ export const createGiveWay = (sqlite: () => boolean) => {
   let unheld = 0;
   /** Chunks running now (one on SQLite). */
   let chunking = 0;
-  /** When unheld calls in flight last reached PRESSURE. */
-  let pressedAt = 0;
-  const pressed = () => unheld >= PRESSURE || Date.now() - pressedAt < PRESSURE_MS;
-  /** How long the worker's last chunk took: under pressure it rests four times that. */
+  /** When unheld calls in flight last reached PRESSURE, newest last (PRESSURE_TIMES of them). */
+  const reached: number[] = [];
+  /** Whether the count fell to half of PRESSURE since it last reached it: the next time it does is another queue, not the same one. */
+  let drained = true;
+  const pressed = () => unheld >= PRESSURE || (reached.length === PRESSURE_TIMES && Date.now() - reached[0] < PRESSURE_MS);
+  /** How long the worker's last chunk took: under pressure it rests (1 − share) ÷ share times that. */
   let lastChunkMs = 0;
 
   const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
@@ -34,7 +38,7 @@ export const createGiveWay = (sqlite: () => boolean) => {
 
     /**
      * Calls in flight go first, briefly; while callers outpace acknowledging (calls queue with no
-     * chunk running), the worker rests four times as long as its last chunk took.
+     * chunk running), the worker rests about six times as long as its last chunk took.
      */
     async giveWay() {
       if (!sqlite()) return;
@@ -66,10 +70,14 @@ export const createGiveWay = (sqlite: () => boolean) => {
       acknowledging += 1;
       // A call that comes while a chunk runs queues because of the worker: only calls that queue without one mean pressure.
       const counted = chunking === 0;
-      if (counted && ++unheld >= PRESSURE) pressedAt = Date.now();
+      if (counted && ++unheld >= PRESSURE && drained) {
+        drained = false;
+        reached.push(Date.now());
+        if (reached.length > PRESSURE_TIMES) reached.shift();
+      }
       return work.finally(() => {
         acknowledging -= 1;
-        if (counted) unheld -= 1;
+        if (counted && --unheld <= PRESSURE / 2) drained = true;
       });
     },
   };

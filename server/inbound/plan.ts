@@ -90,12 +90,15 @@ export const inOrder = <T extends { people: string[] }>(items: T[], runs: (item:
   return { keep, back };
 };
 
+/** Events a lane is given at least: a few events split over several transactions cost more round trips than they save. */
+export const MIN_LANE_EVENTS = 40;
+
 /**
- * Splits planned rows into at most `count` lanes: rows that share a person (directly or through
- * another row) go to one lane in their order; whole groups are dealt to the lane with the fewest
- * events so far.
+ * Splits planned rows into at most `count` lanes, and no more than gives each `minEvents` events:
+ * rows that share a person (directly or through another row) go to one lane in their order; whole
+ * groups are dealt to the lane with the fewest events so far.
  */
-export const lanesOf = <T extends { people: string[]; events: unknown[] | undefined; turn: Turn }>(items: T[], count: number): T[][] => {
+export const lanesOf = <T extends { people: string[]; events: unknown[] | undefined; turn: Turn }>(items: T[], count: number, minEvents = MIN_LANE_EVENTS): T[][] => {
   const parent = items.map((_, i) => i);
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
   const owner = new Map<string, number>();
@@ -112,9 +115,10 @@ export const lanesOf = <T extends { people: string[]; events: unknown[] | undefi
     if (!groups.has(root)) groups.set(root, []);
     groups.get(root)!.push(item);
   });
-  const lanes: T[][] = Array.from({ length: Math.max(1, Math.min(count, groups.size)) }, () => []);
-  const load = lanes.map(() => 0);
   const size = (item: T) => Math.max(1, Math.min(item.turn.max, (item.events?.length ?? 1) - item.turn.from));
+  const events = items.reduce((sum, item) => sum + size(item), 0);
+  const lanes: T[][] = Array.from({ length: Math.max(1, Math.min(count, groups.size, Math.floor(events / Math.max(1, minEvents)))) }, () => []);
+  const load = lanes.map(() => 0);
   for (const group of groups.values()) {
     const lane = load.indexOf(Math.min(...load));
     // Groups keep their first row's place: lanes stay in id order, so older rows go first.

@@ -88,7 +88,7 @@ describe('lanes', () => {
 
   test("one person's rows share a lane in their order; rows linked through a shared person too", () => {
     const items = [item(1, ['a']), item(2, ['b']), item(3, ['a']), item(4, ['c', 'b']), item(5, ['c']), item(6, ['d'])];
-    const lanes = lanesOf(items, 4);
+    const lanes = lanesOf(items, 4, 1);
     const laneOf = (id: number) => lanes.findIndex((lane) => lane.some((i) => i.id === id));
     expect(laneOf(1)).toBe(laneOf(3));
     expect(new Set([laneOf(2), laneOf(4), laneOf(5)]).size).toBe(1);
@@ -100,5 +100,15 @@ describe('lanes', () => {
   test('one lane keeps every row in id order', () => {
     const items = [item(1, ['a']), item(2, ['b']), item(3, ['a'])];
     expect(lanesOf(items, 1).map((lane) => lane.map((i) => i.id))).toEqual([[1, 2, 3]]);
+  });
+
+  test('a few events stay in one lane; lanes open as the events reach the minimum each', () => {
+    const people = (n: number, size = 1) => Array.from({ length: n }, (_, i) => ({ ...item(i + 1, [`p${i}`]), events: events(size) }));
+    expect(lanesOf(people(13), 4, 40)).toHaveLength(1);
+    expect(lanesOf(people(80), 4, 40)).toHaveLength(2);
+    expect(lanesOf(people(200), 4, 40)).toHaveLength(4);
+    // A row's events count, not its rows: two rows of 50 events each are two lanes' worth.
+    expect(lanesOf(people(2, 50), 4, 40)).toHaveLength(2);
+    expect(lanesOf(people(13), 4, 40).flat()).toHaveLength(13);
   });
 });
