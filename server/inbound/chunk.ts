@@ -1,7 +1,8 @@
 /**
- * Applies a chunk of webhook rows' events in one transaction: one insert of the event keys, the
- * customer messages in order, the receipts in one batch. Should any event fail, the chunk is
- * rolled back and applied again one event per transaction, so only that event's row is marked.
+ * Applies a chunk of webhook rows' events in two transactions: one insert of the event keys and the
+ * customer messages in order, then the receipts in one batch. Should any event fail, its
+ * transaction is rolled back and applied again one event per transaction, so only that event's row
+ * is marked.
  */
 import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
@@ -130,8 +131,8 @@ export const createChunkApplier = (strapi: Core.Strapi) => {
     }
   };
 
-  /** Applies the steps: all in one transaction, or one by one when that fails. */
-  const apply = async (steps: Step[]) => {
+  /** Applies the steps: all in one transaction, or one by one when that fails; `stuck` are people whose earlier event failed. */
+  const applyGroup = async (steps: Step[], stuck: Set<string>) => {
     let effects = newEffects();
     const marks = steps.map((s) => ({ ...s.state, problems: [...s.state.problems] }));
     try {
@@ -140,7 +141,6 @@ export const createChunkApplier = (strapi: Core.Strapi) => {
       // Put back what the failed attempt marked, then find the event that fails, alone.
       steps.forEach((s, i) => Object.assign(s.state, marks[i], { problems: [...marks[i].problems] }));
       effects = newEffects();
-      const stuck = new Set<string>();
       for (const step of steps) {
         if (stuck.has(step.person)) {
           step.state.deferred = true; // never after an earlier event of the same person that failed
@@ -162,6 +162,21 @@ export const createChunkApplier = (strapi: Core.Strapi) => {
       }
     }
     await runEffects(effects);
+  };
+
+  /**
+   * Applies a chunk: customer messages (and every other event but receipts) are committed and
+   * announced first, then the receipts, so a campaign's receipts never hold up a customer's message.
+   */
+  const apply = async (steps: Step[]) => {
+    const stuck = new Set<string>();
+    const receipts = steps.filter((s) => s.event.kind === 'status');
+    const others = steps.filter((s) => s.event.kind !== 'status');
+    if (others.length) await applyGroup(others, stuck);
+    if (!receipts.length) return;
+    const free = receipts.filter((s) => !stuck.has(s.person));
+    for (const s of receipts) if (stuck.has(s.person)) s.state.deferred = true;
+    if (free.length) await applyGroup(free, stuck);
   };
 
   return { apply, forgetUnknownSenders: messages.forgetUnknownSenders };

@@ -52,14 +52,16 @@ export const createWaitingPeople = (strapi: Core.Strapi, claims: Claims<WebhookR
 
   /**
    * The people of stored rows below `beforeId` still waiting on a backoff or another worker: their
-   * later rows wait too. Read a page of ids at a time and their bodies a few at a time, so neither
-   * memory nor a statement's variables grow with the rows waiting.
+   * later rows wait too. `own` are the rows this worker is claiming now, which are not waiting. Read
+   * a page of ids at a time and their bodies a few at a time, so neither memory nor a statement's
+   * variables grow with the rows waiting.
    */
-  return async (beforeId: number, into: Set<string>) => {
+  return async (beforeId: number, into: Set<string>, own: Set<number> = new Set()) => {
     for (let afterId = 0; ; ) {
-      const ids = await claims.lockedBefore(beforeId, { afterId, limit: LOCKED_PAGE });
-      if (!ids.length) return;
-      afterId = ids[ids.length - 1];
+      const page = await claims.lockedBefore(beforeId, { afterId, limit: LOCKED_PAGE });
+      if (!page.length) return;
+      afterId = page[page.length - 1];
+      const ids = page.filter((id) => !own.has(id));
       const unknown = ids.filter((id) => !peopleCache.has(id));
       if (peopleCache.size + unknown.length > PEOPLE_CACHE_MAX) peopleCache.clear();
       for (const part of chunksOf(unknown, BODIES_PER_READ)) {
@@ -70,7 +72,7 @@ export const createWaitingPeople = (strapi: Core.Strapi, claims: Claims<WebhookR
         }
       }
       for (const id of ids) for (const person of peopleCache.get(id) ?? []) into.add(person);
-      if (ids.length < LOCKED_PAGE) return;
+      if (page.length < LOCKED_PAGE) return;
     }
   };
 };

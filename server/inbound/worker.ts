@@ -203,16 +203,17 @@ export const createInboundWorker = (strapi: Core.Strapi) => {
       const rows = await claims.due(cursor, BATCH, { skip: { numberId: spentNumbers(state) } });
       if (!rows.length) break;
       cursor = rows[rows.length - 1].id;
-      await waitingPeople(cursor, state.waiting);
+      // Claimed while the waiting rows below are read (one round trip instead of two); rows the plan leaves for later are given back.
+      const [claimedRows] = await Promise.all([claims.claim(rows), waitingPeople(cursor, state.waiting, new Set(rows.map((row) => row.id)))]);
+      const claimed = new Map(claimedRows.map((row) => [row.id, row]));
       const parsed = rows.map((row) => {
         const events = parseOrNothing(row);
         return { row, events, people: events ? peopleOf(events) : [] };
       });
-      const { run } = planTurns(parsed, state);
-      const claimed = new Map((await claims.claim(run.map((p) => p.row))).map((row) => [row.id, row]));
+      const { run, later } = planTurns(parsed, state);
       // A row another worker claimed first holds back its people's later rows in this batch.
       const { keep, back } = inOrder(run, (p) => claimed.has(p.row.id), state.waiting);
-      const giveBack = back.filter((p) => claimed.has(p.row.id)).map((p) => claimed.get(p.row.id)!);
+      const giveBack = [...later, ...back.map((p) => p.row)].filter((row) => claimed.has(row.id)).map((row) => claimed.get(row.id)!);
       if (giveBack.length) await claims.unclaim(giveBack);
       const items = keep.map((p) => ({ ...p, row: claimed.get(p.row.id)! }));
       await Promise.all(lanesOf(items, concurrency()).map((lane) => runLane(lane, stopped, routers, state)));
