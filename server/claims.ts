@@ -81,17 +81,20 @@ export const createClaims = <R extends Claimable>(strapi: Core.Strapi, { uid, le
     },
 
     /**
-     * Ids of rows below `beforeId` that are due later (a backoff) or held by another worker's lease,
-     * a page at a time: those above `afterId`, in id order, at most `limit`.
+     * Ids of pending rows below `beforeId` whatever their lease (due later after a backoff, held by
+     * a worker, or given back a moment ago), a page at a time: those above `afterId`, in id order, at
+     * most `limit`, each saying whether it is free now; `skip` leaves out free rows whose attribute
+     * holds one of the values.
      */
-    async lockedBefore(beforeId: number, { afterId = 0, limit = IN_LIMIT, now = new Date() }: { afterId?: number; limit?: number; now?: Date } = {}): Promise<number[]> {
-      const rows = await pendingWhere(db()(table()).select('id'))
+    async pendingBefore(beforeId: number, { afterId = 0, limit = IN_LIMIT, now = new Date(), skip }: { afterId?: number; limit?: number; now?: Date; skip?: Record<string, number[]> } = {}): Promise<{ id: number; free: boolean }[]> {
+      const lease = column(leaseField);
+      // Compared in SQL, as the due test is: the column's stored form differs between databases.
+      const query = pendingWhere(db()(table()).select('id', db().raw('CASE WHEN ?? IS NULL OR ?? <= ? THEN 1 ELSE 0 END AS free', [lease, lease, now])))
         .where('id', '>', afterId)
-        .where('id', '<', beforeId)
-        .where(column(leaseField), '>', now)
-        .orderBy('id', 'asc')
-        .limit(limit);
-      return rows.map((r: { id: unknown }) => Number(r.id));
+        .where('id', '<', beforeId);
+      for (const [name, values] of Object.entries(skip ?? {})) if (values.length) query.where((w: any) => w.whereNotIn(column(name), values).orWhere(lease, '>', now));
+      const rows = await query.orderBy('id', 'asc').limit(limit);
+      return rows.map((r: { id: unknown; free: unknown }) => ({ id: Number(r.id), free: Number(r.free) === 1 }));
     },
 
     /**

@@ -10,7 +10,7 @@ const MAX_DEFER_MS = 5;
 const PRESSURE = 8;
 /** On SQLite, how long the worker looks for calls coming while none is held before it takes the next chunk. */
 const LOOK_MS = 3;
-/** The window in which calls must queue PRESSURE_TIMES times to count as pressure, and how long it lasts after (they come and go in groups). */
+/** The window in which calls must queue PRESSURE_TIMES times to count as pressure; pressure lasts until the window, counted from the first of them, ends (they come and go in groups). */
 const PRESSURE_MS = 100;
 /** Times calls must queue within PRESSURE_MS to count as callers outpacing acknowledging: once is a pause (a garbage collection, a slow write) that steady callers catch up on. */
 const PRESSURE_TIMES = 3;

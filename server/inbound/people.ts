@@ -51,17 +51,23 @@ export const createWaitingPeople = (strapi: Core.Strapi, claims: Claims<WebhookR
   const peopleCache = new Map<number, string[]>();
 
   /**
-   * The people of stored rows below `beforeId` still waiting on a backoff or another worker: their
-   * later rows wait too. `own` are the rows this worker is claiming now, which are not waiting. Read
-   * a page of ids at a time and their bodies a few at a time, so neither memory nor a statement's
-   * variables grow with the rows waiting.
+   * The people of pending rows below `beforeId` that this worker is not claiming now (`own`), whatever
+   * their lease: a row on a backoff or another worker's lease, or one given back a moment ago (a
+   * lease cannot tell that one from a row never claimed), holds back its people's later rows. Free
+   * rows of `skip` numbers (their turn in this pass is spent) are left out: reading a campaign's whole
+   * backlog for every batch would cost more than it guards. Read a page of ids at a time and their bodies a
+   * few at a time, so neither memory nor a statement's variables grow with the rows waiting. Answers
+   * the ids of those free now (due, but below the batch just read), so the worker can look again.
    */
-  return async (beforeId: number, into: Set<string>, own: Set<number> = new Set()) => {
+  return async (beforeId: number, into: Set<string>, own: Set<number> = new Set(), skip: number[] = []): Promise<number[]> => {
+    const free: number[] = [];
     for (let afterId = 0; ; ) {
-      const page = await claims.lockedBefore(beforeId, { afterId, limit: LOCKED_PAGE });
-      if (!page.length) return;
-      afterId = page[page.length - 1];
-      const ids = page.filter((id) => !own.has(id));
+      const page = await claims.pendingBefore(beforeId, { afterId, limit: LOCKED_PAGE, skip: { numberId: skip } });
+      if (!page.length) return free;
+      afterId = page[page.length - 1].id;
+      const waiting = page.filter((row) => !own.has(row.id));
+      for (const row of waiting) if (row.free) free.push(row.id);
+      const ids = waiting.map((row) => row.id);
       const unknown = ids.filter((id) => !peopleCache.has(id));
       if (peopleCache.size + unknown.length > PEOPLE_CACHE_MAX) peopleCache.clear();
       for (const part of chunksOf(unknown, BODIES_PER_READ)) {
@@ -72,7 +78,7 @@ export const createWaitingPeople = (strapi: Core.Strapi, claims: Claims<WebhookR
         }
       }
       for (const id of ids) for (const person of peopleCache.get(id) ?? []) into.add(person);
-      if (page.length < LOCKED_PAGE) return;
+      if (page.length < LOCKED_PAGE) return free;
     }
   };
 };

@@ -193,19 +193,34 @@ export const createInboundWorker = (strapi: Core.Strapi) => {
     }
   };
 
+  /** Free rows below a batch that held back their people: each makes this worker look again once (not on every pass, so two workers giving a row back cannot keep each other busy). */
+  const lookedAgainFor = new Set<number>();
+
   /** One pass: claim due rows a batch at a time and apply them, until none is left. */
   const pass = async (stopped: () => boolean) => {
     const state = newPassState(progress);
     const routers = new Map<number, any>();
+    let again = false;
     let cursor = 0;
     while (!stopped()) {
       // A number whose turn in this pass is spent is not read again: its backlog waits for the next pass unparsed.
-      const rows = await claims.due(cursor, BATCH, { skip: { numberId: spentNumbers(state) } });
+      const spent = spentNumbers(state);
+      const rows = await claims.due(cursor, BATCH, { skip: { numberId: spent } });
       if (!rows.length) break;
       cursor = rows[rows.length - 1].id;
-      // Claimed while the waiting rows below are read (one round trip instead of two); rows the plan leaves for later are given back.
-      const [claimedRows] = await Promise.all([claims.claim(rows), waitingPeople(cursor, state.waiting, new Set(rows.map((row) => row.id)))]);
-      const claimed = new Map(claimedRows.map((row) => [row.id, row]));
+      // Claimed while the pending rows below are read (one round trip instead of two); rows the plan leaves for later are given back.
+      const [claim, read] = await Promise.allSettled([claims.claim(rows), waitingPeople(cursor, state.waiting, new Set(rows.map((row) => row.id)), spent)]);
+      if (read.status === 'rejected') {
+        // Nothing ran: the claim is given back uncounted rather than left to its lease with an attempt spent.
+        if (claim.status === 'fulfilled') await claims.unclaim(claim.value).catch(() => undefined);
+        throw read.reason;
+      }
+      if (claim.status === 'rejected') throw claim.reason;
+      const fresh = read.value.filter((id) => !lookedAgainFor.has(id));
+      if (lookedAgainFor.size + fresh.length > 10_000) lookedAgainFor.clear();
+      for (const id of fresh) lookedAgainFor.add(id);
+      if (fresh.length) again = true;
+      const claimed = new Map(claim.value.map((row) => [row.id, row]));
       const parsed = rows.map((row) => {
         const events = parseOrNothing(row);
         return { row, events, people: events ? peopleOf(events) : [] };
@@ -218,7 +233,7 @@ export const createInboundWorker = (strapi: Core.Strapi) => {
       const items = keep.map((p) => ({ ...p, row: claimed.get(p.row.id)! }));
       await Promise.all(lanesOf(items, concurrency()).map((lane) => runLane(lane, stopped, routers, state)));
     }
-    if ((state.held.size || spentNumbers(state).length) && !stopped()) loop.kick();
+    if ((again || state.held.size || spentNumbers(state).length) && !stopped()) loop.kick();
   };
 
   const loop = createWorkerLoop(strapi, 'inbound worker', pass, SWEEP_MS);

@@ -1,10 +1,14 @@
 /**
  * The claim/lease helpers every database-backed worker shares (server/claims.ts): a worker whose
  * lease ran out and was taken by another can neither give back nor finish the other's claim, for
- * webhook rows (attempts counted by the claim) and notification firings (finished by `fire`).
+ * webhook rows (attempts counted by the claim) and notification firings (finished by `fire`); and
+ * the pending rows below a batch that hold back their people, whatever their lease.
  */
 import { createClaims, type Claimable } from '../../server/claims';
 import { fire } from '../../server/notifications/firings';
+import { createWaitingPeople } from '../../server/inbound/people';
+import { personOrderKey } from '../../server/keys';
+import { fixture } from '../helpers/fixtures';
 import { startStrapi, type TestApp } from '../helpers/strapi';
 
 let app: TestApp;
@@ -65,4 +69,65 @@ test('a firing worker past its lease does not record an outcome on a firing anot
 
   await fire(app.strapi, held);
   expect(await q(UID_FIRING).findOne({ where: { id: firing.id } })).toMatchObject({ state: 'skipped', error: 'the rule was deleted', attempts: 1, lockedUntil: null });
+});
+
+describe('pending rows below a batch', () => {
+  /** A state of its own: the inbound worker never looks at these rows. */
+  const STATE = 'order-test';
+  const claimer = () => createClaims<any>(app.strapi, { uid: UID_EVENT, leaseMs: 60_000, pending: { state: STATE } });
+  const textFrom = (from: string) => {
+    const body = fixture('meta/inbound-text.json');
+    const value = body.entry[0].changes[0].value;
+    value.contacts = [{ profile: { name: `Customer ${from}` }, wa_id: from }];
+    value.messages[0] = { ...value.messages[0], from, id: `wamid.order-${from}` };
+    delete value.messages[0].from_user_id;
+    return JSON.stringify(body);
+  };
+  const row = (from: string, data: Record<string, unknown> = {}) =>
+    q(UID_EVENT).create({ data: { provider: 'meta', receivedAt: new Date(), rawBody: textFrom(from), bodyEncoding: 'utf8', state: STATE, attempts: 0, numberId: 1, ...data } });
+  afterEach(async () => {
+    await q(UID_EVENT).deleteMany({ where: { state: { $in: [STATE, 'done'] }, rawBody: { $contains: 'wamid.order-' } } });
+  });
+
+  test('are every pending row whatever its lease (one given back a moment ago is free), except free rows of skipped numbers', async () => {
+    const claims = claimer();
+    const given = await row('15550800001');
+    const [held] = await claims.claim([given]);
+    expect(await claims.unclaim([held])).toBe(1);
+    const leased = await row('15550800002');
+    await claims.claim([leased]);
+    const backoff = await row('15550800003', { lockedUntil: new Date(Date.now() + 3_600_000) });
+    const never = await row('15550800004');
+    const skippedFree = await row('15550800005', { numberId: 2 });
+    const skippedLocked = await row('15550800006', { numberId: 2, lockedUntil: new Date(Date.now() + 3_600_000) });
+    await row('15550800007', { state: 'done' });
+    const batch = await row('15550800008');
+
+    const page = await claims.pendingBefore(batch.id, { skip: { numberId: [2] } });
+    expect(page).toEqual([
+      { id: given.id, free: true },
+      { id: leased.id, free: false },
+      { id: backoff.id, free: false },
+      { id: never.id, free: true },
+      { id: skippedLocked.id, free: false },
+    ]);
+    expect(page.map((r) => r.id)).not.toContain(skippedFree.id);
+    // Paged by id.
+    expect(await claims.pendingBefore(batch.id, { afterId: backoff.id, limit: 1, skip: { numberId: [2] } })).toEqual([{ id: never.id, free: true }]);
+  });
+
+  test('a row another worker gave back between this worker\'s two reads holds back its person, and is answered as free', async () => {
+    const claims = claimer();
+    const waitingPeople = createWaitingPeople(app.strapi, claims);
+    // Another worker held the earlier row while this one read its batch, then gave it back.
+    const earlier = await row('15550800011');
+    const [theirs] = await claims.claim([earlier]);
+    const batch = [await row('15550800011'), await row('15550800012')];
+    await claims.unclaim([theirs]);
+
+    const waiting = new Set<string>();
+    const free = await waitingPeople(batch[1].id + 1, waiting, new Set(batch.map((r) => r.id)));
+    expect([...waiting]).toEqual([personOrderKey('15550800011')]);
+    expect(free).toEqual([earlier.id]);
+  });
 });
