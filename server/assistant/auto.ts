@@ -8,6 +8,7 @@ import { ASSISTANT_AUTHOR, ASSISTANT_AUTO_THRESHOLD, UID, actionId } from '../co
 import { activeAbility, contentManagerScope } from '../content-manager-scope';
 import { readCrmRecord } from '../crm-record';
 import { assistantAutoKey } from '../keys';
+import { windowOpen } from '../outbox/admission';
 import { NotAdmittedError } from '../outbox/enqueue';
 import { getService } from '../utils';
 import type { createEngine, Stored } from './engine';
@@ -77,10 +78,10 @@ export const createAuto = (strapi: Core.Strapi, deps: AutoDeps) => {
       if (!row) return true;
       const { messages, question } = await deps.recentMessages(conversationId);
       const spent = settings.budgetPerConversation !== null && (await q(UID.assistantSuggestion).count({ where: { conversationId, id: { $ne: row.id } } })) >= settings.budgetPerConversation;
-      const windowOpen = Boolean(conversation.windowExpiresAt && new Date(conversation.windowExpiresAt) > new Date());
+      const open = windowOpen(conversation.windowExpiresAt);
       const record = await crmOf(conversation, settings);
       const crm = record ? { type: record.type, fields: record.fields } : null;
-      const draft = await deps.engine.draft(settings, { messages, question, crm, windowOpen, spent, numberId: conversation.numberId, customerName: conversation.customerName ?? null });
+      const draft = await deps.engine.draft(settings, { messages, question, crm, windowOpen: open, spent, numberId: conversation.numberId, customerName: conversation.customerName ?? null });
       const latencyMs = message ? Date.now() - new Date(message.createdAt).getTime() : null;
       const logged = { text: draft.text, citations: draft.citations, confidence: draft.confidence, grounded: draft.grounded, template: draft.template ?? null, tokens: draft.tokens, latencyMs };
 
@@ -91,7 +92,7 @@ export const createAuto = (strapi: Core.Strapi, deps: AutoDeps) => {
         return true;
       }
       const threshold = settings.numbers.find((n) => n.numberId === conversation.numberId)?.threshold ?? ASSISTANT_AUTO_THRESHOLD;
-      let why = draft.handoff?.reason ?? (!windowOpen ? 'the 24-hour window is closed: a template needs a person' : !draft.grounded ? 'the answer has a figure in no source' : draft.confidence < threshold ? `confidence ${draft.confidence} is below ${threshold}` : null);
+      let why = draft.handoff?.reason ?? (!open ? 'the 24-hour window is closed: a template needs a person' : !draft.grounded ? 'the answer has a figure in no source' : draft.confidence < threshold ? `confidence ${draft.confidence} is below ${threshold}` : null);
       if (!why) {
         try {
           const author = { id: null, source: 'ai' as const, sourceRef: `assistant:${row.id}`, bot: { ...ASSISTANT_AUTHOR } };

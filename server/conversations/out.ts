@@ -1,6 +1,7 @@
 import type { Conversation, Message } from '../../contracts/inbox';
 import { recordAdminPath } from '../content-manager-scope';
 import { messageMediaPath } from '../services/media-access';
+import { windowOpen } from '../outbox/admission';
 
 /** How the inbox API shows conversations and messages. */
 export const adminUserName = (u: { firstname?: string | null; lastname?: string | null; username?: string | null; email?: string | null }) =>
@@ -19,7 +20,7 @@ export const conversationOut = (row: any, names: { numbers?: Map<number, string>
   assignee: row.assigneeId && names.users?.has(row.assigneeId) ? { id: row.assigneeId, name: names.users.get(row.assigneeId)! } : null,
   state: row.state ?? 'open',
   windowExpiresAt: row.windowExpiresAt ?? null,
-  canSendFreeText: Boolean(row.windowExpiresAt && new Date(row.windowExpiresAt) > new Date()),
+  canSendFreeText: windowOpen(row.windowExpiresAt),
   templateOnly: Boolean(row.templateOnly),
   unreachable: Boolean(row.unreachable),
   unread: row.unread ?? 0,

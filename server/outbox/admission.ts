@@ -59,7 +59,8 @@ export interface AdmissionFacts {
   daily?: { limit: number; used: number };
 }
 
-const windowOpen = (facts: AdmissionFacts) => Boolean(facts.windowExpiresAt && new Date(facts.windowExpiresAt) > (facts.now ?? new Date()));
+/** Whether the customer's 24-hour window is open: it expires at `windowExpiresAt`, set by their last message. */
+export const windowOpen = (windowExpiresAt: Date | string | null | undefined, now = new Date()) => Boolean(windowExpiresAt && new Date(windowExpiresAt) > now);
 
 /**
  * Whether the business starts this exchange rather than answering the customer. Staff in the inbox
@@ -92,7 +93,7 @@ export const admit = (facts: AdmissionFacts): Refusal | null => {
   if (facts.number.removed) return byNumber ? refuse('number-removed', 'numberId', 'the number has been removed', 'numberId: the number has been removed') : refuse('number-removed', 'conversation', 'the conversation’s number has been removed');
   if (!facts.number.active) return byNumber ? refuse('number-off', 'numberId', 'the number is switched off', 'numberId: the number is switched off') : refuse('number-off', 'conversation', 'the conversation’s number is switched off');
 
-  const open = windowOpen(facts);
+  const open = windowOpen(facts.windowExpiresAt, facts.now);
   // The customer before the content: they said no, or the provider already said no one is there.
   if (businessInitiated(facts.source, open) && facts.optedOut) return refuse('opted-out', 'conversation', `the customer opted out (${facts.optedOut})`);
   if (facts.unreachable) return refuse('unreachable', 'conversation', 'the customer is unreachable on WhatsApp');

@@ -17,7 +17,7 @@ import type { TemplateParams } from '../providers/types';
 import { templateText } from '../template-params';
 import { updateEach } from '../update-each';
 import { getService } from '../utils';
-import { admit, businessInitiated, consentReason, needsOptIn, type SendSource } from './admission';
+import { admit, businessInitiated, consentReason, needsOptIn, windowOpen, type SendSource } from './admission';
 import { countedConversations, dailyLimitOf, usedToday, type DailyTally } from './daily-budget';
 import type { Row } from './deliver';
 import { NotAdmittedError, type Author, type CrmHint } from './enqueue';
@@ -36,7 +36,6 @@ export interface BatchItem {
 /** Each item's message (stored now or by an earlier call with its key), or why it was not stored. */
 export type BatchOutcome = { row: Row } | { error: Error };
 
-const windowOpen = (conversation: Row | undefined) => Boolean(conversation?.windowExpiresAt && new Date(conversation.windowExpiresAt) > new Date());
 
 export const createEnqueueMany = (strapi: Core.Strapi, schedule: (rows: Row[]) => Promise<void>) => {
   const q = (uid: string) => strapi.db.query(uid as any);
@@ -81,7 +80,7 @@ export const createEnqueueMany = (strapi: Core.Strapi, schedule: (rows: Row[]) =
     const templates = number ? await templatesOf(number.id, items) : new Map<string, Row | null>();
 
     // The consent, CRM and budget lookups only for the messages that start an exchange.
-    const asked = items.flatMap((_, i) => (!outcomes[i] && number && businessInitiated(source, windowOpen(conversationOf(i))) ? [i] : []));
+    const asked = items.flatMap((_, i) => (!outcomes[i] && number && businessInitiated(source, windowOpen(conversationOf(i)?.windowExpiresAt)) ? [i] : []));
     const phones = asked.map((i) => e164s[i]);
     const consents = number && phones.length ? await getService('consents', { strapi }).statuses(number.id, phones) : new Map<string, Row>();
     const from = new Map(asked.flatMap((i) => (items[i].recipientOf ? [[e164s[i], items[i].recipientOf!] as const] : [])));

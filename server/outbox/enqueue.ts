@@ -9,7 +9,7 @@ import { templateText } from '../template-params';
 import { replyKey } from '../keys';
 import { getService } from '../utils';
 import type { NumberRow } from '../number-rows';
-import { admit, businessInitiated, consentReason, needsOptIn, type Refusal, type SendSource } from './admission';
+import { admit, businessInitiated, consentReason, needsOptIn, windowOpen, type Refusal, type SendSource } from './admission';
 import { dailyFact, tallyOne, type DailyTally } from './daily-budget';
 import type { Row } from './deliver';
 
@@ -120,7 +120,7 @@ export const createEnqueue = (strapi: Core.Strapi, schedule: (rows: Row[]) => Pr
       const number = (await q(UID.number).findOne({ where: { id: byNumber ? target.numberId : conversation!.numberId } })) as NumberRow | null;
       const template = number && input.type === 'template' ? await storedTemplate(number.id, input.template) : null;
       const windowExpiresAt = conversation?.windowExpiresAt ?? null;
-      const open = Boolean(windowExpiresAt && new Date(windowExpiresAt) > new Date());
+      const open = windowOpen(windowExpiresAt);
       const unreachable = Boolean(conversation?.unreachable);
       // The consent and CRM lookups only when the answer matters: the business starts this exchange.
       const initiated = Boolean(number && e164 && businessInitiated(source, open));

@@ -4,7 +4,7 @@ import { regionOf } from '../phone';
 import { getService } from '../utils';
 import type { NumberRow } from '../number-rows';
 import { samePersonKey } from '../phone';
-import { admit, businessInitiated, consentReason, needsOptIn, type AdmissionFacts, type Refusal, type SendSource } from './admission';
+import { admit, businessInitiated, consentReason, needsOptIn, windowOpen, type AdmissionFacts, type Refusal, type SendSource } from './admission';
 import type { Row } from './deliver';
 
 type StoredTemplate = NonNullable<AdmissionFacts['template']>['stored'];
@@ -17,7 +17,6 @@ export interface Candidate {
 }
 
 const e164Of = (conversation: Row) => conversation.customerPhone ?? `+${conversation.customerWaId}`;
-const windowOpen = (conversation: Row) => Boolean(conversation.windowExpiresAt && new Date(conversation.windowExpiresAt) > new Date());
 
 /** Bot and assistant replies queued before a person answered the conversation: dropped, the person has it now. */
 const humanTookOver = async (strapi: Core.Strapi, candidates: Candidate[]) => {
@@ -42,7 +41,7 @@ export const createReadmission = (strapi: Core.Strapi) => ({
   /** The refusals among these rows, by row id; the CRM is asked once per region for all of them. */
   async refusals(candidates: Candidate[]): Promise<Map<number, Refusal>> {
     // The CRM lookup only where the answer matters, as at enqueue: the business starts this exchange.
-    const asked = candidates.filter((c) => businessInitiated((c.row.source ?? 'inbox') as SendSource, windowOpen(c.conversation)));
+    const asked = candidates.filter((c) => businessInitiated((c.row.source ?? 'inbox') as SendSource, windowOpen(c.conversation.windowExpiresAt)));
     const byRegion = new Map<string | null, string[]>();
     for (const c of asked) byRegion.set(regionOf(c.number), [...(byRegion.get(regionOf(c.number)) ?? []), e164Of(c.conversation)]);
     const optedOut = new Map<string, string>();

@@ -8,6 +8,7 @@ import { figuresOf } from '../assistant/figures';
 import { ASSISTANT_RECENT_MESSAGES, PLUGIN_ID, UID } from '../constants';
 import type { AdminUser } from './inbox';
 import { toId } from '../ids';
+import { windowOpen } from '../outbox/admission';
 import { originOf } from '../providers/media-fetch';
 import { getService } from '../utils';
 import { briefCache } from '../brief-cache';
@@ -131,9 +132,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const suggestions = strapi.db.query(UID.assistantSuggestion);
       const { messages, question } = await recentMessages(conversation.id);
       const spent = settings.budgetPerConversation !== null && (await suggestions.count({ where: { conversationId: conversation.id } })) >= settings.budgetPerConversation;
-      const windowOpen = Boolean(conversation.windowExpiresAt && new Date(conversation.windowExpiresAt) > new Date());
+      const open = windowOpen(conversation.windowExpiresAt);
       const crm = (conversation as any).crmRecord ? { type: (conversation as any).crmRecord.type, fields: (conversation as any).crmRecord.fields } : null;
-      const draft = await engine.draft(settings, { messages, question, crm, windowOpen, spent, numberId: conversation.numberId, customerName: conversation.customerName ?? null });
+      const draft = await engine.draft(settings, { messages, question, crm, windowOpen: open, spent, numberId: conversation.numberId, customerName: conversation.customerName ?? null });
       const grounded = draft.grounded;
       const asked = await strapi.db.query(UID.message).findOne({ where: { conversationId: conversation.id, direction: 'in' }, orderBy: { id: 'desc' }, select: ['id', 'createdAt'] });
       const row = await suggestions.create({

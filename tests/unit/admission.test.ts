@@ -1,4 +1,4 @@
-import { admit, businessInitiated, consentReason, needsOptIn, SEND_SOURCES, type AdmissionFacts, type SendSource } from '../../server/outbox/admission';
+import { admit, businessInitiated, consentReason, needsOptIn, windowOpen, SEND_SOURCES, type AdmissionFacts, type SendSource } from '../../server/outbox/admission';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
 const OPEN = new Date('2026-06-01T20:00:00Z');
@@ -31,6 +31,18 @@ describe('who starts the exchange', () => {
       expect(businessInitiated(s, true)).toBe(false);
       expect(businessInitiated(s, false)).toBe(true);
     }
+  });
+});
+
+describe('the 24-hour window', () => {
+  test('is open until the moment it expires, and closed without one, in every form the databases return', () => {
+    const now = new Date('2026-12-04T12:00:00.000Z');
+    expect(windowOpen(new Date('2026-12-04T12:00:00.001Z'), now)).toBe(true);
+    expect(windowOpen('2026-12-05T11:59:59.000Z', now)).toBe(true);
+    expect(windowOpen(new Date(now), now)).toBe(false);
+    expect(windowOpen('2026-12-03T12:00:00.000Z', now)).toBe(false);
+    expect(windowOpen(null, now)).toBe(false);
+    expect(windowOpen(undefined, now)).toBe(false);
   });
 });
 
