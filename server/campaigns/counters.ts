@@ -48,8 +48,9 @@ export const countersByOccurrence = async (strapi: Core.Strapi, campaigns: Row[]
       .join(`${m} as m`, 'm.id', 'r.message_id')
       .whereIn('r.campaign_id', ids)
       .whereNot('r.state', 'skipped')
-      .whereNotIn('m.status', ['failed', 'review'])
-  ).select('r.campaign_id', 'r.occurrence_id', 'r.state', 'm.status', 'm.sent_at', 'm.updated_at', 'm.created_at');
+      .whereNotIn('m.status', ['failed', 'review']),
+    ['r.campaign_id', 'r.occurrence_id', 'r.state', 'm.status', 'm.sent_at', 'm.updated_at', 'm.created_at']
+  );
   for (const a of answered) {
     const start = toDate(a.sent_at) ?? (SENT.has(a.status) ? toDate(a.updated_at) : null) ?? toDate(a.created_at);
     const repliedAt = toDate(a.replied_at);

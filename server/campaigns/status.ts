@@ -45,16 +45,17 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v ?? null);
 
 /**
- * Narrows a query of recipients joined to their message (`m`) to those a customer answered, and
- * adds `replied_at`: the customer's first message after ours in the conversation. A scalar subquery
- * is looked up per recipient on the conversation's index, so the plan stays a lookup even where the
- * database's statistics are stale (a campaign's tables grow fast; a join was planned as a scan).
+ * Of a query of recipients joined to their message (`m`), the `columns` (named without their
+ * table) of those a customer answered, with `replied_at`: the customer's first message after ours
+ * in the conversation. A scalar subquery is looked up once per recipient on the conversation's
+ * index, so the plan stays a lookup even where the database's statistics are stale (a campaign's
+ * tables grow fast; a join was planned as a scan).
  */
-export const withFirstReply = (strapi: Core.Strapi, query: any) => {
+export const withFirstReply = (strapi: Core.Strapi, query: any, columns: string[]) => {
   const knex = strapi.db.connection;
   const m = strapi.db.metadata.get(UID.message as any).tableName;
-  const first = () => knex(`${m} as i`).min('i.created_at').where('i.conversation_id', knex.ref('m.conversation_id')).andWhere('i.direction', 'in').andWhere('i.created_at', '>', knex.ref('m.created_at'));
-  return query.whereRaw('(?) is not null', [first()]).select(first().as('replied_at'));
+  const first = knex(`${m} as i`).min('i.created_at').where('i.conversation_id', knex.ref('m.conversation_id')).andWhere('i.direction', 'in').andWhere('i.created_at', '>', knex.ref('m.created_at'));
+  return knex.select('*').from(query.select(...columns, first.as('replied_at')).as('answered')).whereNotNull('replied_at');
 };
 
 /** Loads an occurrence's recipients (or some of them) with their message's state and first reply. */
@@ -73,7 +74,7 @@ export const loadJoined = async (strapi: Core.Strapi, occurrenceIds: number[], w
   // The first customer message after ours in the same conversation: one query, not one per recipient.
   let replyQuery = knex(`${r} as r`).join(`${m} as m`, 'm.id', 'r.message_id').whereIn('r.occurrence_id', occurrenceIds);
   if (where.ids) replyQuery = replyQuery.whereIn('r.id', where.ids);
-  const replies: Row[] = await withFirstReply(strapi, replyQuery).select('r.id');
+  const replies: Row[] = await withFirstReply(strapi, replyQuery, ['r.id']);
   const replied = new Map(replies.map((x) => [Number(x.id), toDate(x.replied_at)]));
   return rows.map((x) => {
     const sent = x.status && ['sent', 'delivered', 'read'].includes(x.status);
