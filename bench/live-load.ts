@@ -3,9 +3,10 @@
  * simulator's): posts signed Meta webhooks on a fixed schedule (customer messages, and delivery
  * receipts for messages the business sent) without waiting for answers, and times each customer
  * message from just before its POST to its `message.created` event on an open inbox stream.
- * argv: JSON LoadPlan. Prints JSON.
+ * argv: a file holding the JSON LoadPlan. Prints JSON.
  */
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import http from 'node:http';
 import { openStream } from '../tests/helpers/sse';
 import { fixture } from '../tests/helpers/fixtures';
@@ -29,7 +30,7 @@ export interface LoadPlan {
 const pct = (sorted: number[], p: number) => (sorted.length ? Number(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))].toFixed(1)) : null);
 
 const main = async () => {
-  const plan: LoadPlan = JSON.parse(process.argv[2]);
+  const plan: LoadPlan = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
   const target = new URL(plan.base);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const statuses: Record<string, number> = {};

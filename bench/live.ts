@@ -10,6 +10,8 @@
  *   TEST_DB=postgres npm run bench:live     # PostgreSQL
  *   BENCH_SECONDS=10 BENCH_BASE_SECONDS=30 BENCH_CUSTOMERS=200 npm run bench:live
  */
+import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -81,8 +83,15 @@ const main = async () => {
 
     const run = async (messagesPerSecond: number, receiptsPerSecond: number, seconds: number, tag: string) => {
       const plan: LoadPlan = { base: server.baseUrl, token, webhookPath, appSecret: SECRET, phoneNumberId: PNID, customers, sent, messagesPerSecond, receiptsPerSecond, seconds, tag };
-      const { stdout } = await promisify(execFile)(path.resolve(__dirname, '../node_modules/.bin/tsx'), [path.join(__dirname, 'live-load.ts'), JSON.stringify(plan)], { maxBuffer: 1 << 26 });
-      return JSON.parse(stdout);
+      // In a file: a long run's plan (its replies' ids) is more than a command line holds.
+      const planFile = path.join(os.tmpdir(), `live-plan-${process.pid}-${tag}.json`);
+      await fs.writeFile(planFile, JSON.stringify(plan));
+      try {
+        const { stdout } = await promisify(execFile)(path.resolve(__dirname, '../node_modules/.bin/tsx'), [path.join(__dirname, 'live-load.ts'), planFile], { maxBuffer: 1 << 26 });
+        return JSON.parse(stdout);
+      } finally {
+        await fs.rm(planFile, { force: true });
+      }
     };
     const baseline = await run(10, 0, BASE_SECONDS, 'base');
     const loaded = await run(100, 200, SECONDS, 'load');
