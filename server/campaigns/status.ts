@@ -48,14 +48,15 @@ const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v ?? null)
  * Of a query of recipients joined to their message (`m`), the `columns` (named without their
  * table) of those a customer answered, with `replied_at`: the customer's first message after ours
  * in the conversation. A scalar subquery is looked up once per recipient on the conversation's
- * index, so the plan stays a lookup even where the database's statistics are stale (a campaign's
+ * index (in a materialized CTE), so the plan stays a lookup even where the database's statistics are stale (a campaign's
  * tables grow fast; a join was planned as a scan).
  */
 export const withFirstReply = (strapi: Core.Strapi, query: any, columns: string[]) => {
   const knex = strapi.db.connection;
   const m = strapi.db.metadata.get(UID.message as any).tableName;
   const first = knex(`${m} as i`).min('i.created_at').where('i.conversation_id', knex.ref('m.conversation_id')).andWhere('i.direction', 'in').andWhere('i.created_at', '>', knex.ref('m.created_at'));
-  return knex.select('*').from(query.select(...columns, first.as('replied_at')).as('answered')).whereNotNull('replied_at');
+  // Materialized: a plain derived table is merged back into the query, and the lookup then runs in the filter and again in the select.
+  return knex.withMaterialized('answered', query.select(...columns, first.as('replied_at'))).select('*').from('answered').whereNotNull('replied_at');
 };
 
 /** Loads an occurrence's recipients (or some of them) with their message's state and first reply. */

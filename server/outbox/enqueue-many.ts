@@ -36,7 +36,6 @@ export interface BatchItem {
 /** Each item's message (stored now or by an earlier call with its key), or why it was not stored. */
 export type BatchOutcome = { row: Row } | { error: Error };
 
-
 export const createEnqueueMany = (strapi: Core.Strapi, schedule: (rows: Row[]) => Promise<void>) => {
   const q = (uid: string) => strapi.db.query(uid as any);
 
