@@ -47,9 +47,9 @@ const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v ?? null)
 /**
  * Of a query of recipients joined to their message (`m`), the `columns` (named without their
  * table) of those a customer answered, with `replied_at`: the customer's first message after ours
- * in the conversation. A scalar subquery is looked up once per recipient on the conversation's
- * index (in a materialized CTE), so the plan stays a lookup even where the database's statistics are stale (a campaign's
- * tables grow fast; a join was planned as a scan).
+ * in the conversation. A scalar subquery is looked up once per recipient (in a materialized CTE)
+ * on the conversation's index, so the plan stays a lookup even where the database's statistics are
+ * stale (a campaign's tables grow fast; a join was planned as a scan).
  */
 export const withFirstReply = (strapi: Core.Strapi, query: any, columns: string[]) => {
   const knex = strapi.db.connection;

@@ -54,10 +54,11 @@ export const createWaitingPeople = (strapi: Core.Strapi, claims: Claims<WebhookR
    * The people of pending rows below `beforeId` that this worker is not claiming now (`own`), whatever
    * their lease: a row on a backoff or another worker's lease, or one given back a moment ago (a
    * lease cannot tell that one from a row never claimed), holds back its people's later rows. Free
-   * rows of `skip` numbers (their turn in this pass is spent) are left out: reading a campaign's whole
-   * backlog for every batch would cost more than it guards. Read a page of ids at a time and their bodies a
-   * few at a time, so neither memory nor a statement's variables grow with the rows waiting. Answers
-   * the ids of those free now (due, but below the batch just read), so the worker can look again.
+   * rows of `skip` numbers (their turn in this pass is spent) are left out: reading a campaign's
+   * whole backlog for every batch would cost more than it guards. Read a page of ids at a time and
+   * their bodies a few at a time, so neither memory nor a statement's variables grow with the rows
+   * waiting. Answers the ids of those free now (due, but below the batch just read), so the worker
+   * can look again.
    */
   return async (beforeId: number, into: Set<string>, own: Set<number> = new Set(), skip: number[] = []): Promise<number[]> => {
     const free: number[] = [];
